@@ -1,0 +1,1 @@
+"""The records of 数转通: tables, taxonomy, text normalisation, validation, import/export, audit."""

@@ -1,0 +1,1 @@
+"""The web app, API, pages, auth, CLI and settings of 数转通."""

@@ -1,0 +1,1 @@
+"""Commands of the `market` CLI, one module per concern."""

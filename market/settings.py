@@ -1,0 +1,40 @@
+"""One Settings object (MARKET_ prefix); nothing else reads the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MARKET_", extra="ignore")
+
+    var_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""
+    secret_key: str = ""
+    # Meilisearch: empty URL means "start a local child process".
+    meili_url: str = Field(default="", validation_alias="MEILI_URL")
+    meili_master_key: str = Field(default="", validation_alias="MEILI_MASTER_KEY")
+    meili_binary: Path = PROJECT_ROOT / "vendor" / "meilisearch" / "meilisearch"
+    meili_index_prefix: str = "szt"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    session_hours: int = 8
+    max_upload_mb: int = 20
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file under var/."""
+        if self.database_url:
+            return self.database_url
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.var_dir / 'market.db'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

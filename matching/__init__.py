@@ -1,0 +1,1 @@
+"""Matching: pure computation over plain records (no HTTP, no database, no Meilisearch)."""

@@ -1,0 +1,1 @@
+"""The Meilisearch index: settings, documents, sync from the database, search."""

@@ -1,0 +1,1 @@
+"""The demo data the app starts with."""
