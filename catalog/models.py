@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 
@@ -21,6 +22,16 @@ def utcnow() -> datetime:
 
 def _json_list() -> Any:
     return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Versioned:
+    """Optimistic concurrency in the database: every ORM UPDATE of the table says
+    `WHERE id = :id AND version = :loaded` and bumps `version`; a stale write matches no row
+    (SQLAlchemy raises StaleDataError, which catalog.service_core.flush turns into Conflict)."""
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 class ListingStatus(StrEnum):
@@ -86,7 +97,7 @@ class Role(StrEnum):
     CHAIN_LEADER = "chain_leader"
 
 
-class Provider(SQLModel, table=True):
+class Provider(Versioned, SQLModel, table=True):
     """服务商."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -114,7 +125,7 @@ class Provider(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class Solution(SQLModel, table=True):
+class Solution(Versioned, SQLModel, table=True):
     """小快轻准产品和解决方案."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -141,7 +152,7 @@ class Solution(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class Enterprise(SQLModel, table=True):
+class Enterprise(Versioned, SQLModel, table=True):
     """试点企业."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -165,7 +176,7 @@ class Enterprise(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class Need(SQLModel, table=True):
+class Need(Versioned, SQLModel, table=True):
     """需求: one line of an enterprise's need list."""
 
     __table_args__ = (UniqueConstraint("enterprise_id", "code"),)
@@ -183,7 +194,7 @@ class Need(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class ChainLink(SQLModel, table=True):
+class ChainLink(Versioned, SQLModel, table=True):
     """产业链关系: leader → member (via a tier-1 member for tier 2+)."""
 
     __table_args__ = (UniqueConstraint("leader_id", "member_id"),)
@@ -199,7 +210,7 @@ class ChainLink(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class Engagement(SQLModel, table=True):
+class Engagement(Versioned, SQLModel, table=True):
     """对接成果: enterprise × solution, from intention to acceptance."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -248,6 +259,16 @@ class AuditEntry(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     prev_hash: str
     hash: str = Field(index=True)
+
+
+class AuditHead(SQLModel, table=True):
+    """The head of the audit chain (one row, id 1): the last entry's id and hash, written in
+    the transaction that appends, so verifying can tell that entries were cut from the tail."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    last_id: int = 0
+    last_hash: str = "0" * 64
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class OutboxEntry(SQLModel, table=True):

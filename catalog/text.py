@@ -15,14 +15,16 @@ import opencc
 
 _converter = opencc.OpenCC("t2s")
 _SPACES = re.compile(r"\s+")
+# C0/C1 control characters (tab, newline and carriage return are white space, folded below).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # Punctuation that NFKC leaves full-width but users treat as its ASCII form.
 _EXTRA_FOLD = str.maketrans({"　": " ", "、": "、", "～": "~", "－": "-", "—": "-", "–": "-"})
 
 
 def to_half_width(text: str) -> str:
-    """Fold full-width ASCII forms (ＭＥＳ, １２３, ：) to half-width."""
-    return unicodedata.normalize("NFKC", text).translate(_EXTRA_FOLD)
+    """Fold full-width ASCII forms (ＭＥＳ, １２３, ：) to half-width; drop control characters."""
+    return _CONTROLS.sub("", unicodedata.normalize("NFKC", text)).translate(_EXTRA_FOLD)
 
 
 def to_simplified(text: str) -> str:
@@ -83,6 +85,8 @@ def company_key(name: str | None) -> str:
     (有限公司, 股份有限公司 …) and a leading region (江西省九江市…, or a bare city name).
     """
     key = normalize(name)
+    # A bracketed part is a place or a branch: 浔联数智科技(九江)有限公司.
+    key = re.sub(r"[(（\[【][^)）\]】]*[)）\]】]", "", key)
     key = re.sub(r"[()（）\[\]【】\s·,.，。]", "", key)
     for suffix in _LEGAL_SUFFIXES:
         if key.endswith(suffix) and len(key) > len(suffix) + 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from market.commands import backup as backup_commands
 from market.commands import catalog as catalog_commands
 from market.commands import chains as chain_commands
 from market.commands import events as event_commands
@@ -24,6 +25,7 @@ for _module in (
     match_commands,
     event_commands,
     chain_commands,
+    backup_commands,
 ):
     _module.register(app, eval_app)
 

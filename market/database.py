@@ -18,4 +18,4 @@ def alembic_config(url: str) -> Config:
 
 def migrate(url: str) -> None:
     """Create or upgrade the database at `url` to the newest schema."""
-    command.upgrade(alembic_config(url), "heads")
+    command.upgrade(alembic_config(url), "head")

@@ -27,6 +27,8 @@ if not SHARED.exists():  # a clone elsewhere: shared/ sits beside the project ro
 DEV_DATA = SHARED / "data" / "dev"
 JUDGED = SHARED / "data" / "judged"
 
+pytest_plugins = ["fixtures_demo"]
+
 POSTGRES_URL = os.environ.get("MARKET_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 

@@ -1,0 +1,247 @@
+"""Writes of 供需对接 meetings: storing a schedule, grid edits, cancellations, outcomes.
+
+`schedule_inputs` gives the pure scheduler (matching.schedule*) everything it needs as plain
+records; `market` runs it and hands the placements back to `store_schedule`. Conflicts of a
+grid edit are checked by the scheduler's `validate_move` in `market` before `place_meeting`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from catalog import service as catalog_service
+from catalog.errors import InvalidTransition, NotFound, ValidationFailed
+from catalog.event_models import (
+    Event,
+    EventParticipant,
+    EventStatus,
+    Meeting,
+    MeetingRequest,
+    Outcome,
+    Preference,
+    RequestStatus,
+    Side,
+    SlotTime,
+    event_slots,
+)
+from catalog.event_service import (
+    _audit,
+    _meetings,
+    _set_request_status,
+    available_slots,
+    cap_of,
+    get_event,
+    participants,
+    requests_of,
+)
+from catalog.models import Engagement, EngagementStatus, Enterprise, Provider, utcnow
+from catalog.schemas import EngagementCreate, EngagementUpdate
+
+
+@dataclass(frozen=True)
+class InputParticipant:
+    id: int
+    side: str
+    representatives: int
+    slots: frozenset[int]
+    cap: int
+    name: str
+
+
+@dataclass(frozen=True)
+class InputRequest:
+    id: int
+    a: int
+    b: int
+    must_meet: bool
+    score: float | None
+
+
+@dataclass(frozen=True)
+class ScheduleInputs:
+    """Everything the scheduler needs, as plain records (participant ids are row ids)."""
+
+    slots: list[SlotTime]
+    tables: int
+    participants: list[InputParticipant]
+    requests: list[InputRequest]
+    fixed: list[tuple[int, int, int]]  # (request id, slot, table) of published meetings
+
+
+def participant_name(session: Session, person: EventParticipant) -> str:
+    """The company name of a participant."""
+    record: Enterprise | Provider | None
+    if person.enterprise_id is not None:
+        record = session.get(Enterprise, person.enterprise_id)
+    else:
+        record = session.get(Provider, person.provider_id)
+    return record.name if record is not None else f"参会方{person.id}"
+
+
+def schedule_inputs(*, session: Session, event: Event) -> ScheduleInputs:
+    """Validated participants, accepted requests and published meetings of an event."""
+    people = [p for p in participants(session=session, event_id=event.id or 0) if p.validated]
+    inputs = [InputParticipant(p.id or 0, p.side, p.representatives,
+                               frozenset(available_slots(event, p)), cap_of(event, p),
+                               participant_name(session, p)) for p in people]
+    valid = {p.id for p in people}
+    accepted = requests_of(session=session, event_id=event.id or 0,
+                           status=RequestStatus.ACCEPTED.value)
+    requests = [InputRequest(r.id or 0, r.from_id, r.to_id, r.preference == Preference.MUST, r.score)
+                for r in accepted if r.from_id in valid and r.to_id in valid]
+    fixed = [(m.request_id, m.slot, m.table_no) for m in _meetings(session, event.id)
+             if m.published]
+    return ScheduleInputs(event_slots(event.sessions), event.tables, inputs, requests, fixed)
+
+
+def store_schedule(*, session: Session, event: Event, placements: list[tuple[int, int, int]],
+                   actor: str) -> list[Meeting]:
+    """Replace the provisional (unpublished) meetings by `placements`; published ones stay."""
+    if event.status not in (EventStatus.REQUESTS, EventStatus.SCHEDULED):
+        raise InvalidTransition(f"活动当前为“{event.status}”，不能排程（请先进入约见阶段）")
+    current = _meetings(session, event.id)
+    kept = {m.request_id for m in current if m.published}
+    for meeting in current:
+        if not meeting.published:
+            session.delete(meeting)
+    session.flush()
+    added = [Meeting(event_id=event.id or 0, request_id=rid, slot=slot, table_no=table)
+             for rid, slot, table in placements if rid not in kept]
+    session.add_all(added)
+    session.flush()
+    _audit(session, actor, "schedule", "event", event.id, {"published_kept": len(kept)},
+           {"meetings": [[m.request_id, m.slot, m.table_no] for m in added]})
+    return added
+
+
+def get_meeting(*, session: Session, meeting_id: int) -> Meeting:
+    """The meeting with this id, or NotFound."""
+    found = session.get(Meeting, meeting_id)
+    if found is None:
+        raise NotFound(f"未找到编号为 {meeting_id} 的约见")
+    return found
+
+
+def meetings(*, session: Session, event_id: int) -> list[Meeting]:
+    """An event's meetings by slot and table."""
+    return _meetings(session, event_id)
+
+
+def _editable(event: Event) -> None:
+    if event.status not in (EventStatus.REQUESTS, EventStatus.SCHEDULED):
+        raise InvalidTransition(f"活动当前为“{event.status}”，不能调整排程")
+
+
+def place_meeting(*, session: Session, event: Event, request: MeetingRequest, slot: int,
+                  table: int, actor: str) -> Meeting:
+    """Put a request's meeting at (slot, table): a move, or a manual placement (validated by
+    the caller with the scheduler's `validate_move`)."""
+    _editable(event)
+    if request.status != RequestStatus.ACCEPTED or request.event_id != event.id:
+        raise ValidationFailed("只有本活动已接受的约见才能排入日程")
+    meeting = session.exec(select(Meeting).where(Meeting.request_id == request.id)).first()
+    before = None
+    if meeting is None:
+        meeting = Meeting(event_id=event.id or 0, request_id=request.id or 0, slot=slot,
+                          table_no=table)
+        session.add(meeting)
+    else:
+        before = {"slot": meeting.slot, "table_no": meeting.table_no}
+        meeting.slot, meeting.table_no = slot, table
+        meeting.version += 1
+        meeting.updated_at = utcnow()
+    session.flush()
+    _audit(session, actor, "move" if before else "create", "meeting", meeting.id, before,
+           {"slot": slot, "table_no": table, "request_id": request.id})
+    return meeting
+
+
+def swap_meetings(*, session: Session, first: Meeting, second: Meeting, actor: str) -> None:
+    """Exchange two meetings' slots and tables (checked by the caller with `validate_swap`)."""
+    event = get_event(session=session, event_id=first.event_id)
+    _editable(event)
+    if first.event_id != second.event_id:
+        raise ValidationFailed("只能交换同一活动的约见")
+    spots = (first.slot, first.table_no), (second.slot, second.table_no)
+    (first.slot, first.table_no), (second.slot, second.table_no) = spots[1], spots[0]
+    for meeting in (first, second):
+        meeting.version += 1
+        meeting.updated_at = utcnow()
+    session.flush()
+    _audit(session, actor, "swap", "meeting", first.id, {"first": spots[0], "second": spots[1]},
+           {"first": spots[1], "second": spots[0], "other_meeting": second.id})
+
+
+def unschedule_meeting(*, session: Session, meeting: Meeting, actor: str,
+                       cancel: bool = False) -> None:
+    """Take a meeting off the grid; `cancel` also cancels its request (a late cancellation).
+    Either way its slot and table are free again."""
+    event = get_event(session=session, event_id=meeting.event_id)
+    _editable(event)
+    request = session.get(MeetingRequest, meeting.request_id)
+    _audit(session, actor, "delete", "meeting", meeting.id,
+           {"slot": meeting.slot, "table_no": meeting.table_no, "request_id": meeting.request_id,
+            "published": meeting.published}, None)
+    session.delete(meeting)
+    session.flush()
+    if cancel and request is not None:
+        _set_request_status(session, request, RequestStatus.CANCELLED, actor)
+
+
+# --- outcomes ----------------------------------------------------------------------------
+
+
+def record_outcome(*, session: Session, meeting: Meeting, side: Side | str,
+                   outcome: Outcome | str, actor: str, comment: str = "") -> Meeting:
+    """One side's outcome of a held meeting; 有意向/已签约 create or advance an Engagement."""
+    event = get_event(session=session, event_id=meeting.event_id)
+    if event.status not in (EventStatus.SCHEDULED, EventStatus.CLOSED) or not meeting.published:
+        raise InvalidTransition("约见尚未发布，不能登记对接成果")
+    if outcome not in {o.value for o in Outcome}:
+        raise ValidationFailed("对接成果应为：未到场、无合作意向、有意向、已签约")
+    if side not in {s.value for s in Side}:
+        raise ValidationFailed("登记方应为企业或服务商")
+    if len(comment) > 500:
+        raise ValidationFailed("备注不能超过 500 字")
+    prefix = "enterprise" if side == Side.ENTERPRISE else "provider"
+    before = {f"{prefix}_outcome": getattr(meeting, f"{prefix}_outcome")}
+    setattr(meeting, f"{prefix}_outcome", str(outcome))
+    setattr(meeting, f"{prefix}_comment", comment.strip())
+    meeting.version += 1
+    meeting.updated_at = utcnow()
+    _audit(session, actor, "outcome", "meeting", meeting.id, before,
+           {f"{prefix}_outcome": str(outcome), f"{prefix}_comment": comment.strip()})
+    if outcome in (Outcome.INTENT, Outcome.SIGNED):
+        engagement = _engage(session, meeting, Outcome(outcome), actor)
+        meeting.engagement_id = engagement.id if engagement else meeting.engagement_id
+    session.flush()
+    return meeting
+
+
+def _engage(session: Session, meeting: Meeting, outcome: Outcome, actor: str) -> Engagement | None:
+    """Create (or advance to 签约) the enterprise × solution engagement behind a meeting."""
+    request = session.get(MeetingRequest, meeting.request_id)
+    if request is None:
+        return None
+    pair = [session.get(EventParticipant, request.from_id), session.get(EventParticipant, request.to_id)]
+    firm = next((p for p in pair if p is not None and p.enterprise_id is not None), None)
+    seller = next((p for p in pair if p is not None and p.provider_id is not None), None)
+    if firm is None or seller is None:
+        return None
+    solution_id = request.solution_id or (seller.solution_ids[0] if seller.solution_ids else None)
+    if solution_id is None:
+        return None
+    status = EngagementStatus.SIGNED if outcome == Outcome.SIGNED else EngagementStatus.INTENT
+    found = session.exec(select(Engagement).where(
+        Engagement.enterprise_id == firm.enterprise_id, Engagement.solution_id == solution_id,
+        Engagement.status != EngagementStatus.TERMINATED.value)).first()
+    if found is None:
+        data = EngagementCreate(enterprise_id=firm.enterprise_id or 0, solution_id=solution_id,
+                                status=status.value)
+        return catalog_service.create_engagement(session=session, data=data, actor=actor)
+    if status == EngagementStatus.SIGNED and found.status == EngagementStatus.INTENT:
+        catalog_service.update_engagement(session=session, engagement=found, actor=actor,
+                                          data=EngagementUpdate(status=status.value))
+    return found

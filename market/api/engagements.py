@@ -1,0 +1,88 @@
+"""JSON API: 对接成果 (engagements: enterprise × solution)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlmodel import col, select
+
+from catalog import service as catalog_service
+from catalog.errors import InvalidTransition
+from catalog.models import Engagement, EngagementStatus, Enterprise, Solution
+from catalog.schemas import EngagementCreate, EngagementPublic, EngagementsPublic, EngagementUpdate
+from market import permissions as perm
+from market.api.common import (
+    LIST_ERRORS,
+    MAX_ID,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Page,
+    PerPage,
+    RecordId,
+    Sort,
+    actor_of,
+    load_visible,
+    order,
+    out,
+    paged,
+)
+from market.deps import CurrentUser, SessionDep
+
+router = APIRouter(prefix="/api/engagements", tags=["对接成果"])
+SORTS = ("id", "status", "contract_amount_wan", "contract_date", "acceptance_date", "created_at", "updated_at")
+
+
+class EngagementPatch(EngagementUpdate):
+    """Fields to change plus the version the client last read (optimistic concurrency)."""
+
+    version: int
+
+
+@router.get("", response_model=EngagementsPublic, responses=LIST_ERRORS, summary="对接成果列表")
+def list_engagements(
+    session: SessionDep, user: CurrentUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
+    status: Annotated[EngagementStatus | None, Query(description="对接状态")] = None,
+    enterprise_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="企业编号")] = None,
+    provider_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="服务商编号")] = None,
+) -> EngagementsPublic:
+    statement = perm.visible_engagements(user, select(Engagement))
+    if status:
+        statement = statement.where(col(Engagement.status) == status.value)
+    if enterprise_id is not None:
+        statement = statement.where(col(Engagement.enterprise_id) == enterprise_id)
+    if provider_id is not None:
+        statement = statement.where(col(Engagement.provider_id) == provider_id)
+    rows, count = paged(session, order(statement, Engagement, sort, SORTS), page=page, per_page=per_page)
+    return EngagementsPublic(data=[out(EngagementPublic, g) for g in rows], count=count)
+
+
+@router.post("", response_model=EngagementPublic, status_code=201, responses=WRITE_ERRORS, summary="登记对接成果")
+def create_engagement(session: SessionDep, user: CurrentUser, data: EngagementCreate) -> EngagementPublic:
+    enterprise = load_visible(session, user, Enterprise, data.enterprise_id, "试点企业")
+    perm.require(user, perm.CREATE_ENGAGEMENT, enterprise)
+    load_visible(session, user, Solution, data.solution_id, "产品")
+    engagement = catalog_service.create_engagement(session=session, data=data, actor=actor_of(user))
+    return out(EngagementPublic, engagement)
+
+
+@router.get("/{engagement_id}", response_model=EngagementPublic, responses=READ_ERRORS, summary="对接成果详情")
+def read_engagement(session: SessionDep, user: CurrentUser, engagement_id: RecordId) -> EngagementPublic:
+    return out(EngagementPublic, load_visible(session, user, Engagement, engagement_id, "对接成果"))
+
+
+@router.patch("/{engagement_id}", response_model=EngagementPublic, responses=WRITE_ERRORS, summary="更新对接成果（状态变更请走对接流程接口）")
+def update_engagement(
+    session: SessionDep, user: CurrentUser, engagement_id: RecordId, patch: EngagementPatch
+) -> EngagementPublic:
+    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果")
+    perm.require(user, perm.EDIT, engagement)
+    if patch.status is not None and patch.status != engagement.status:
+        raise InvalidTransition(
+            "对接状态不能在此直接修改，请使用对接流程接口：签约 POST /api/engagements/{id}/sign、"
+            "开始实施 …/start、申请验收 …/acceptance、确认验收 …/acceptance/confirm（主管部门）、"
+            "终止 …/terminate", code="status_via_workflow")
+    data = EngagementUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
+    catalog_service.update_engagement(session=session, engagement=engagement, data=data, actor=actor_of(user),
+                                      expected_version=patch.version)
+    return out(EngagementPublic, engagement)

@@ -1,0 +1,52 @@
+"""JSON API: upload a workbook (.xlsx) or JSON file in the exchange format (bureau)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, UploadFile
+from pydantic import BaseModel
+
+from catalog.errors import ValidationFailed
+from market import permissions as perm
+from market import region_scope
+from market.api.common import actor_of
+from market.deps import CurrentUser, SessionDep
+from market.errors import error_responses
+
+router = APIRouter(prefix="/api/imports", tags=["导入导出"])
+ALLOWED = (".xlsx", ".json")
+
+
+class ListCounts(BaseModel):
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ImportOut(BaseModel):
+    """What an accepted import stored. A rejected one answers 422 with every row error in `details`."""
+
+    files: list[str]
+    rows: int
+    counts: dict[str, ListCounts]
+    warnings: list[str]
+    duplicates: list[str]
+    summary: str
+
+
+@router.post("", response_model=ImportOut, responses=error_responses(401, 403, 413, 422, 503),
+             summary="导入工作簿或 JSON（全部行有效才保存；否则返回每一处行错误）")
+def upload(session: SessionDep, user: CurrentUser, file: UploadFile) -> ImportOut:
+    perm.require(user, perm.IMPORT)
+    name = Path(file.filename or "upload").name
+    if Path(name).suffix.lower() not in ALLOWED:
+        raise ValidationFailed("bad_file_type", "只支持 .xlsx 工作簿或 .json 文件")
+    content = file.file.read()
+    report = region_scope.import_for(session=session, user=user, filename=name, content=content,
+                                     actor=actor_of(user))
+    return ImportOut(
+        files=report.files or [name], rows=report.rows,
+        counts={k: ListCounts(**v) for k, v in report.counts.items()},
+        warnings=report.warnings, duplicates=report.duplicates, summary=report.summary_zh(),
+    )

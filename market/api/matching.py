@@ -1,0 +1,227 @@
+"""JSON API: matches and bundles for an enterprise, leads for a provider.
+
+The database rows are turned into matching's plain records here; the matcher itself
+never sees a session. The built MatchContext is derived data, cached per database and
+rebuilt when the published catalogue changes (like the search index, it can be
+rebuilt at any time).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from threading import Lock
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from catalog.errors import Forbidden
+from catalog.models import (
+    Engagement,
+    EngagementStatus,
+    Enterprise,
+    ListingStatus,
+    Need,
+    Provider,
+    Solution,
+    User,
+)
+from market import permissions as perm
+from market.api.common import READ_ERRORS, load_visible
+from market.deps import CurrentUser, SessionDep
+from matching.bundle import propose_bundle
+from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
+from matching.scoring import MatchContext, ScoredMatch, rank
+
+router = APIRouter(tags=["供需匹配"])
+TopK = Annotated[int, Query(ge=1, le=20, description="每条需求返回的推荐数")]
+PUBLISHED = ListingStatus.PUBLISHED.value
+
+MAX_CONTEXTS = 32
+_contexts: dict[tuple[str, tuple[Any, ...]], MatchContext] = {}
+_lock = Lock()
+
+
+def solution_record(row: Solution) -> SolutionRecord:
+    """A Solution row as the matcher's record."""
+    return SolutionRecord(
+        id=str(row.id), name=row.name, provider_id=str(row.provider_id),
+        industries=tuple(row.industries), scenarios=tuple(row.scenarios),
+        description=row.description, keywords=tuple(row.keywords), price_wan=row.price_wan,
+        billing=row.billing, deployment=row.deployment, deploy_days=row.deploy_days,
+        size_fit=row.size_fit, target_level=row.target_level, excellent=row.excellent,
+    )
+
+
+def provider_record(row: Provider, stats: dict[str, float]) -> ProviderRecord:
+    """A Provider row with its engagement record as the matcher's record."""
+    return ProviderRecord(
+        id=str(row.id), name=row.name, region=row.region,
+        service_regions=tuple(row.service_regions), capacity=row.capacity,
+        accepted=int(stats.get("accepted", 0)), terminated=int(stats.get("terminated", 0)),
+        rating_sum=float(stats.get("rating_sum", 0.0)), rating_count=int(stats.get("rating_count", 0)),
+    )
+
+
+def enterprise_record(row: Enterprise, *, with_budget: bool = True) -> EnterpriseRecord:
+    """An Enterprise row as matching context (the budget only when allowed)."""
+    return EnterpriseRecord(
+        id=str(row.id), name=row.name, region=row.region, industry=row.industry, size=row.size,
+        level=row.level, budget_wan=row.budget_wan if with_budget else None,
+    )
+
+
+def need_record(row: Need, *, with_budget: bool = True) -> NeedRecord:
+    return NeedRecord(id=str(row.id), enterprise_id=str(row.enterprise_id), text=row.text,
+                      scenario=row.scenario or None, priority=row.priority,
+                      budget_wan=row.budget_wan if with_budget else None)
+
+
+def _engagement_stats(session: Session) -> dict[str, dict[str, float]]:
+    stats: dict[str, dict[str, float]] = defaultdict(dict)
+    for provider_id, status, rating in session.exec(
+        select(Engagement.provider_id, Engagement.status, Engagement.rating)
+    ):
+        row = stats[str(provider_id)]
+        if status == EngagementStatus.ACCEPTED:
+            row["accepted"] = row.get("accepted", 0) + 1
+        elif status == EngagementStatus.TERMINATED:
+            row["terminated"] = row.get("terminated", 0) + 1
+        if rating:
+            row["rating_sum"] = row.get("rating_sum", 0) + rating
+            row["rating_count"] = row.get("rating_count", 0) + 1
+    return stats
+
+
+def _catalogue_version(session: Session) -> tuple[Any, ...]:
+    parts = []
+    for model in (Solution, Provider, Engagement):
+        parts.append(session.exec(select(func.count(), func.max(col(model.updated_at)))).one())
+    return tuple(str(p) for p in parts)
+
+
+def match_context(session: Session, *, provider_id: int | None = None) -> MatchContext:
+    """The published catalogue (optionally one provider's) as a MatchContext, cached."""
+    url = str(getattr(session.get_bind(), "url", ""))
+    key = (f"{url}#{provider_id or ''}", _catalogue_version(session))
+    with _lock:
+        if key in _contexts:
+            return _contexts[key]
+    statement = (select(Solution, Provider).join(Provider, col(Solution.provider_id) == Provider.id)
+                 .where(col(Solution.status) == PUBLISHED, col(Provider.status) == PUBLISHED)
+                 .order_by(col(Solution.id)))
+    if provider_id is not None:
+        statement = statement.where(col(Solution.provider_id) == provider_id)
+    rows = session.exec(statement).all()
+    stats = _engagement_stats(session)
+    providers = {str(p.id): provider_record(p, stats.get(str(p.id), {})) for _, p in rows}
+    ctx = MatchContext([solution_record(s) for s, _ in rows], providers)
+    with _lock:
+        for old in [k for k in _contexts if k[0] == key[0]]:
+            del _contexts[old]
+        while len(_contexts) >= MAX_CONTEXTS:  # the oldest first (dicts keep insertion order)
+            del _contexts[next(iter(_contexts))]
+        _contexts[key] = ctx
+    return ctx
+
+
+def _match_json(match: ScoredMatch, ctx: MatchContext) -> dict[str, Any]:
+    data = match.as_dict()
+    solution = ctx.solutions[ctx.position[match.solution_id]]
+    data["solution_id"] = int(solution.id)
+    data["solution_name"] = solution.name
+    data["provider_id"] = int(solution.provider_id)
+    data["provider_name"] = ctx.provider(solution.provider_id).name
+    data.pop("need_id", None)
+    return data
+
+
+def _needs_of(session: Session, enterprise: Enterprise) -> list[Need]:
+    return list(session.exec(select(Need).where(col(Need.enterprise_id) == enterprise.id)
+                             .order_by(col(Need.position), col(Need.id))).all())
+
+
+def _visible_enterprise(session: Session, user: User, enterprise_id: int) -> Enterprise:
+    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业")
+    perm.require(user, perm.VIEW_NEEDS, enterprise)
+    return enterprise
+
+
+@router.get("/api/enterprises/{enterprise_id}/matches", responses=READ_ERRORS,
+            summary="企业各条需求的推荐产品（含评分解释）")
+def enterprise_matches(session: SessionDep, user: CurrentUser, enterprise_id: int,
+                       k: TopK = 5) -> dict[str, Any]:
+    enterprise = _visible_enterprise(session, user, enterprise_id)
+    ctx = match_context(session)
+    ent = enterprise_record(enterprise)
+    needs = []
+    for row in _needs_of(session, enterprise):
+        matches = rank(need_record(row), ent, ctx, k=k)
+        needs.append({"need_id": row.id, "code": row.code, "text": row.text,
+                      "scenario": row.scenario, "priority": row.priority,
+                      "matches": [_match_json(m, ctx) for m in matches]})
+    return {"enterprise_id": enterprise.id, "policy": ctx.policy(ent).name_zh, "needs": needs}
+
+
+@router.get("/api/enterprises/{enterprise_id}/bundle", responses=READ_ERRORS,
+            summary="企业的推荐组合（总价、补贴、净支出）")
+def enterprise_bundle(session: SessionDep, user: CurrentUser, enterprise_id: int) -> dict[str, Any]:
+    enterprise = _visible_enterprise(session, user, enterprise_id)
+    ctx = match_context(session)
+    needs = _needs_of(session, enterprise)
+    bundle = propose_bundle(enterprise=enterprise_record(enterprise),
+                            needs=[need_record(n) for n in needs], ctx=ctx)
+    data = bundle.as_dict()
+    data["enterprise_id"] = enterprise.id
+    for item in data["items"]:
+        item["solution_id"] = int(item["solution_id"])
+        item["provider_id"] = int(item["provider_id"])
+        item["covers"] = [int(n) for n in item["covers"]]
+    data["covered"] = {int(n): int(s) for n, s in data["covered"].items()}
+    data["uncovered"] = {int(n): (_match_json(m, ctx) if m is not None else None)
+                         for n, m in bundle.uncovered.items()}
+    return data
+
+
+def _require_provider_view(user: User, provider: Provider) -> None:
+    if not perm.can_view_leads(user, provider):
+        raise Forbidden("leads_forbidden", "只有服务商本身或所在地区的主管部门可以查看商机")
+
+
+@router.get("/api/providers/{provider_id}/leads", responses=READ_ERRORS,
+            summary="服务商的商机：与其产品匹配的企业需求（仅限同意被发现或同场对接的企业）")
+def provider_leads(session: SessionDep, user: CurrentUser, provider_id: int,
+                   limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+    provider = load_visible(session, user, Provider, provider_id, "服务商")
+    _require_provider_view(user, provider)
+    ctx = match_context(session, provider_id=provider_id)
+    leads: list[dict[str, Any]] = []
+    rows = session.exec(select(Need, Enterprise).join(Enterprise, col(Need.enterprise_id) == Enterprise.id)
+                        .where(perm.lead_enterprises(provider_id))
+                        .order_by(col(Need.id))).all()
+    for need, enterprise in rows if ctx.solutions else []:
+        shared = perm.lead_shows_budget(enterprise)
+        best = rank(need_record(need, with_budget=shared),
+                    enterprise_record(enterprise, with_budget=shared), ctx, k=1)
+        if best and best[0].total >= ctx.config.gap_threshold:
+            leads.append(_lead_json(need, enterprise, best[0], ctx))
+    leads.sort(key=lambda lead: -lead["score"])
+    return {"provider_id": provider_id, "count": len(leads), "leads": leads[:limit]}
+
+
+def _lead_json(need: Need, enterprise: Enterprise, match: ScoredMatch,
+               ctx: MatchContext) -> dict[str, Any]:
+    lead: dict[str, Any] = {
+        "need_id": need.id, "enterprise_id": enterprise.id, "enterprise_name": enterprise.name,
+        "region": enterprise.region, "industry": enterprise.industry, "size": enterprise.size,
+        "need_text": need.text, "scenario": need.scenario, "priority": need.priority,
+        "score": round(match.total, 4),
+        "solution_id": int(match.solution_id),
+        "solution_name": ctx.solutions[ctx.position[match.solution_id]].name,
+        "reasons": [c.reason_zh for c in match.components if c.name in ("text", "scenario", "industry")],
+    }
+    if perm.lead_shows_budget(enterprise):
+        lead["need_budget_wan"] = need.budget_wan
+        lead["enterprise_budget_wan"] = enterprise.budget_wan
+    return lead

@@ -1,0 +1,120 @@
+"""JSON API: 服务商 (providers)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlmodel import col, select
+
+from catalog import service as catalog_service
+from catalog.errors import Forbidden
+from catalog.models import ListingStatus, Provider, Role, User
+from catalog.schemas import ProviderCreate, ProviderPublic, ProvidersPublic, ProviderUpdate
+from market import permissions as perm
+from market.api.common import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Page,
+    PerPage,
+    Q,
+    RecordId,
+    Sort,
+    StatusChange,
+    actor_of,
+    industry_filter,
+    json_list_contains,
+    load_visible,
+    name_filter,
+    order,
+    out,
+    paged,
+)
+from market.deps import CurrentUser, OptionalUser, SessionDep
+
+router = APIRouter(prefix="/api/providers", tags=["服务商"])
+SORTS = ("id", "name", "region", "status", "capacity", "created_at", "updated_at")
+
+
+class ProviderPatch(ProviderUpdate):
+    """Fields to change plus the version the client last read (optimistic concurrency)."""
+
+    version: int
+
+
+@router.get("", response_model=ProvidersPublic, responses=LIST_ERRORS, summary="服务商列表")
+def list_providers(
+    session: SessionDep, user: OptionalUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
+    q: Q = None,
+    status: Annotated[ListingStatus | None, Query(description="状态")] = None,
+    region: Annotated[str | None, Query(max_length=60, description="所在地区（前缀）")] = None,
+    scenario: Annotated[str | None, Query(max_length=40, description="能力场景")] = None,
+    industry: Annotated[str | None, Query(max_length=40, description="服务行业（代码或名称）")] = None,
+    kind: Annotated[str | None, Query(max_length=20, description="服务商类型")] = None,
+) -> ProvidersPublic:
+    statement = perm.visible_providers(user, select(Provider))
+    if q:
+        statement = statement.where(name_filter(Provider.name, q))
+    if status:
+        statement = statement.where(col(Provider.status) == status.value)
+    if region:
+        statement = statement.where(col(Provider.region).startswith(region.strip(), autoescape=True))
+    if scenario:
+        statement = statement.where(json_list_contains(Provider.scenarios, scenario.strip()))
+    if industry:
+        statement = statement.where(industry_filter(Provider.industries, industry))
+    if kind:
+        statement = statement.where(col(Provider.kind) == kind.strip())
+    rows, count = paged(session, order(statement, Provider, sort, SORTS), page=page, per_page=per_page)
+    return ProvidersPublic(data=[out(ProviderPublic, p) for p in rows], count=count)
+
+
+@router.post("", response_model=ProviderPublic, status_code=201, responses=WRITE_ERRORS, summary="新建服务商")
+def create_provider(session: SessionDep, user: CurrentUser, data: ProviderCreate) -> ProviderPublic:
+    perm.require_region(user, data.region)
+    provider = catalog_service.create_provider(session=session, data=data, actor=actor_of(user))
+    return out(ProviderPublic, provider)
+
+
+def _load(session: SessionDep, user: User | None, provider_id: RecordId) -> Provider:
+    return load_visible(session, user, Provider, provider_id, "服务商")
+
+
+@router.get("/{provider_id}", response_model=ProviderPublic, responses=READ_ERRORS, summary="服务商详情")
+def read_provider(session: SessionDep, user: OptionalUser, provider_id: RecordId) -> ProviderPublic:
+    return out(ProviderPublic, _load(session, user, provider_id))
+
+
+def back_to_review(session: SessionDep, user: User, provider: Provider, old_version: int) -> None:
+    """A provider's own edit of a published profile goes back to 待审核."""
+    if user.role != Role.PROVIDER or provider.version == old_version:
+        return
+    if provider.status == ListingStatus.PUBLISHED:
+        catalog_service.change_provider_status(
+            session=session, provider=provider, status=ListingStatus.PENDING, actor=actor_of(user),
+            remark="服务商修改了资料，待重新审核")
+
+
+@router.patch("/{provider_id}", response_model=ProviderPublic, responses=WRITE_ERRORS, summary="修改服务商")
+def update_provider(session: SessionDep, user: CurrentUser, provider_id: RecordId, patch: ProviderPatch) -> ProviderPublic:
+    provider = _load(session, user, provider_id)
+    perm.require(user, perm.EDIT, provider)
+    changes = patch.model_dump(exclude_unset=True, exclude={"version"})
+    if user.role != Role.BUREAU and ({"lead_provider_id", "uscc"} & changes.keys()):
+        raise Forbidden("field_forbidden", "服务商不能修改统一社会信用代码或主导服务商")
+    old_version = provider.version
+    catalog_service.update_provider(session=session, provider=provider, data=ProviderUpdate.model_validate(changes),
+                                    actor=actor_of(user), expected_version=patch.version)
+    back_to_review(session, user, provider, old_version)
+    return out(ProviderPublic, provider)
+
+
+@router.post("/{provider_id}/status", response_model=ProviderPublic, responses=WRITE_ERRORS,
+             summary="变更服务商状态（审核、入库、暂停、退出）")
+def change_status(session: SessionDep, user: CurrentUser, provider_id: RecordId, body: StatusChange) -> ProviderPublic:
+    provider = _load(session, user, provider_id)
+    perm.require(user, perm.CHANGE_STATUS, provider)
+    catalog_service.change_provider_status(session=session, provider=provider, status=body.status,
+                                           actor=actor_of(user), remark=body.remark)
+    return out(ProviderPublic, provider)

@@ -1,0 +1,174 @@
+"""The FastAPI application: routers found under market/api and market/pages, error handlers,
+security headers, upload limits, static files and the OpenAPI description."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from market import tcp_nodelay
+from market.database import migrate
+from market.errors import PayloadTooLarge, install_error_handlers
+from market.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+PACKAGE_DIR = Path(__file__).resolve().parent
+STATIC_DIR = PACKAGE_DIR / "static"
+
+SECURITY_HEADERS = [
+    (b"content-security-policy",
+     b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+     b"frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class UploadLimit:
+    """Refuses request bodies above the configured size (declared or streamed)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await _too_large(scope, receive, send, self.max_bytes)
+            return
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise PayloadTooLarge(message=_too_large_text(self.max_bytes))
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+
+def _too_large_text(max_bytes: int) -> str:
+    return f"上传内容过大：不能超过 {max_bytes // (1024 * 1024)} MB"
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
+    from fastapi.responses import JSONResponse
+
+    body = {"code": "payload_too_large", "message": _too_large_text(max_bytes)}
+    await JSONResponse(body, status_code=413)(scope, receive, send)
+
+
+def discover_routers(*packages: str) -> list[APIRouter]:
+    """Every `router` attribute of the modules in the given packages, sorted by module name.
+
+    Only the package folders inside market/ are walked: a namespace package's path would
+    also take in same-named folders elsewhere on sys.path (tests/market/pages …).
+    """
+    found: list[tuple[str, APIRouter]] = []
+    for package in packages:
+        folder = PACKAGE_DIR / package.rsplit(".", 1)[-1]
+        for info in pkgutil.walk_packages([str(folder)], prefix=f"{package}."):
+            module = importlib.import_module(info.name)
+            router = getattr(module, "router", None)
+            if isinstance(router, APIRouter):
+                found.append((info.name, router))
+    return [router for _, router in sorted(found, key=lambda item: item[0])]
+
+
+def _make_search_client(settings: Settings) -> Any:
+    if not settings.meili_url:
+        return None
+    from search_index.client import make_client
+
+    return make_client(settings.meili_url, settings.meili_master_key or None)
+
+
+def _lifespan(migrate_db: bool):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate_db:
+            migrate(app.state.database_url)
+        app.state.search = _make_search_client(app.state.settings)
+        yield
+
+    return lifespan
+
+
+def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> FastAPI:
+    """Build the app; `migrate_db=False` skips migrating on startup (already done by the caller)."""
+    settings = settings or get_settings()
+    tcp_nodelay.install()  # else kept-alive responses wait ~40 ms under `--workers 2` (see the module)
+    app = FastAPI(
+        title="数转通 API",
+        description="中小企业数字化转型试点的服务资源池与供需匹配平台。错误统一返回 {code, message, details}。",
+        version="1.0",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=_lifespan(migrate_db),
+    )
+    app.state.settings = settings
+    app.state.database_url = settings.resolved_database_url()
+    app.state.search = None
+    install_error_handlers(app)
+    for router in discover_routers("market.api", "market.pages"):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb * 1024 * 1024)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def route_table(app: FastAPI) -> list[tuple[str, str, Any]]:
+    """(method, path template, original route) for every HTTP route of the app, flattened."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # FastAPI before included routers were kept lazily
+        contexts: list[Any] = list(app.routes)
+    else:
+        contexts = list(iter_route_contexts(app.routes))
+    table = []
+    for ctx in contexts:
+        methods = getattr(ctx, "methods", None)
+        path = getattr(ctx, "path", None)
+        if not methods or not path:
+            continue
+        original = getattr(ctx, "original_route", ctx)
+        table += [(m, path, original) for m in sorted(methods) if m != "HEAD"]
+    return table

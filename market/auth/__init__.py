@@ -1,0 +1,5 @@
+"""Authentication: passwords (via catalog.users), login sessions, API tokens, rate limits, CSRF."""
+
+from market.auth.service import authenticate, change_password, login, logout
+
+__all__ = ["authenticate", "change_password", "login", "logout"]

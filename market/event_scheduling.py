@@ -1,0 +1,91 @@
+"""Glue between event records (catalog.event_*) and the pure scheduler (matching.schedule*).
+
+`catalog` may not import `matching`, so running the scheduler and checking grid edits
+happen here; the writes stay in catalog.event_meetings.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from catalog import event_meetings
+from catalog.errors import Conflict
+from catalog.event_models import Event, Meeting, MeetingRequest
+from matching.schedule import (
+    Participant,
+    Placement,
+    Problem,
+    Request,
+    Schedule,
+    Slot,
+    meeting_weight,
+    validate_move,
+    validate_swap,
+)
+from matching.schedule_solver import solve
+
+
+def problem_of(inputs: event_meetings.ScheduleInputs) -> Problem:
+    """The scheduler's view of an event."""
+    slots = tuple(Slot(s.id, s.session, s.label) for s in inputs.slots)
+    people = tuple(
+        Participant(p.id, p.side, p.representatives, p.slots, p.cap, p.name)
+        for p in inputs.participants
+    )
+    requests = tuple(
+        Request(r.id, r.a, r.b, meeting_weight(must_meet=r.must_meet, match_score=r.score))
+        for r in inputs.requests
+    )
+    known = {r.id for r in requests}
+    fixed = tuple(Placement(rid, slot, table, True) for rid, slot, table in inputs.fixed
+                  if rid in known)
+    return Problem(slots, inputs.tables, people, requests, fixed)
+
+
+def run_schedule(*, session: Session, event: Event, actor: str,
+                 time_limit_s: float = 10.0) -> Schedule:
+    """Schedule the accepted requests (published meetings stay) and store the result."""
+    problem = problem_of(event_meetings.schedule_inputs(session=session, event=event))
+    schedule = solve(problem, time_limit_s=time_limit_s, workers=2)
+    placements = [(p.request_id, p.slot_id, p.table) for p in schedule.placements.values()]
+    event_meetings.store_schedule(session=session, event=event, placements=placements,
+                                  actor=actor)
+    return schedule
+
+
+def current_schedule(*, session: Session, event: Event) -> Schedule:
+    """The stored meetings of an event as a scheduler `Schedule` (for checking edits)."""
+    problem = problem_of(event_meetings.schedule_inputs(session=session, event=event))
+    placements = {
+        m.request_id: Placement(m.request_id, m.slot, m.table_no, m.published)
+        for m in event_meetings.meetings(session=session, event_id=event.id or 0)
+        if m.request_id in problem.by_request
+    }
+    return Schedule(problem, placements, "stored")
+
+
+def check_move(*, session: Session, event: Event, request_id: int, slot: int,
+               table: int) -> list[str]:
+    """Conflicts (in Chinese) of putting a request's meeting at (slot, table)."""
+    return validate_move(current_schedule(session=session, event=event), request_id, slot, table)
+
+
+def move_meeting(*, session: Session, event: Event, request: MeetingRequest, slot: int,
+                 table: int, actor: str) -> Meeting:
+    """Move (or place) a meeting after checking it; Conflict lists every reason."""
+    reasons = check_move(session=session, event=event, request_id=request.id or 0,
+                         slot=slot, table=table)
+    if reasons:
+        raise Conflict("；".join(reasons), code="schedule_conflict", details=reasons)
+    return event_meetings.place_meeting(session=session, event=event, request=request,
+                                        slot=slot, table=table, actor=actor)
+
+
+def swap_meetings(*, session: Session, event: Event, first: Meeting, second: Meeting,
+                  actor: str) -> None:
+    """Swap two meetings after checking it; Conflict lists every reason."""
+    reasons = validate_swap(current_schedule(session=session, event=event), first.request_id,
+                            second.request_id)
+    if reasons:
+        raise Conflict("；".join(reasons), code="schedule_conflict", details=reasons)
+    event_meetings.swap_meetings(session=session, first=first, second=second, actor=actor)

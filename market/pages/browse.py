@@ -1,0 +1,184 @@
+"""Filters of the public browse pages, as SQL over published listings.
+
+Multi-valued fields are JSON lists, so "has scenario X" is a text match on the stored
+JSON (both escaped and plain forms), which reads the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import String, cast, or_
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col
+from sqlmodel.sql.expression import SelectOfScalar
+
+from catalog.models import Provider, Solution
+from catalog.taxonomy import division, taxonomy
+
+_CITY = re.compile(r"^(.*?(?:省|自治区))?(.*?(?:市|自治州|地区|盟))")
+
+SOLUTION_SORTS = {
+    "": "推荐（优秀优先）",
+    "price": "价格从低到高",
+    "-price": "价格从高到低",
+    "days": "实施周期从短到长",
+    "new": "最新发布",
+}
+
+
+@dataclass
+class SolutionFilters:
+    """What a visitor chose on the solution browse page (all optional)."""
+
+    q: str = ""
+    scenario: str = ""
+    industry: str = ""
+    region: str = ""
+    deployment: str = ""
+    price_min: str = ""
+    price_max: str = ""
+    sort: str = ""
+
+    @classmethod
+    def from_request(cls, request: Request) -> SolutionFilters:
+        values = {f.name: request.query_params.get(f.name, "").strip()[:60] for f in fields(cls)}
+        return cls(**values)
+
+    def active(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self) if f.name != "sort")
+
+
+@dataclass
+class ProviderFilters:
+    """What a visitor chose on the provider browse page (all optional)."""
+
+    q: str = ""
+    scenario: str = ""
+    industry: str = ""
+    region: str = ""
+    kind: str = ""
+
+    @classmethod
+    def from_request(cls, request: Request) -> ProviderFilters:
+        values = {f.name: request.query_params.get(f.name, "").strip()[:60] for f in fields(cls)}
+        return cls(**values)
+
+    def active(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
+def json_list_has(column: Any, value: str) -> ColumnElement[bool]:
+    """SQL: the JSON list in `column` holds `value`."""
+    text = cast(column, String)
+    return or_(
+        text.contains(json.dumps(value), autoescape=True),
+        text.contains(json.dumps(value, ensure_ascii=False), autoescape=True),
+    )
+
+
+def industry_codes(code: str) -> list[str]:
+    """The codes a browse filter for `code` matches: itself, its division and its groups."""
+    if code == "通用" or code not in taxonomy().industries:
+        return [code]
+    div = division(code)
+    if code != div:  # a group: itself and its division
+        return [code, div]
+    return sorted(c for c in taxonomy().industries if c != "通用" and division(c) == div)
+
+
+def city_of(region: str) -> str:
+    """江西省九江市濂溪区 → 江西省九江市 (the level a browse filter offers)."""
+    match = _CITY.match(region or "")
+    if not match:
+        return region
+    return (match.group(1) or "") + match.group(2)
+
+
+def serves(provider: Provider, region: str) -> bool:
+    """Is `provider` located in, or does it serve, `region`? No service regions = nationwide."""
+    if provider.region.startswith(region) or not provider.service_regions:
+        return True
+    return any(region.startswith(s) or s.startswith(region) for s in provider.service_regions)
+
+
+def region_choices(session: Session, providers: SelectOfScalar[Provider]) -> list[str]:
+    """City-level regions of the providers in `providers`, for a select box."""
+    statement: Any = providers.with_only_columns(col(Provider.region)).distinct()
+    return sorted({city_of(str(r)) for r in session.exec(statement).all() if r})
+
+
+def provider_ids_serving(session: Session, providers: SelectOfScalar[Provider], region: str) -> list[int]:
+    """Ids of the providers in `providers` that serve `region`."""
+    return [p.id for p in session.exec(providers).all() if p.id is not None and serves(p, region)]
+
+
+def filter_solutions(
+    session: Session,
+    statement: SelectOfScalar[Solution],
+    providers: SelectOfScalar[Provider],
+    chosen: SolutionFilters,
+) -> SelectOfScalar[Solution]:
+    """Narrow `statement` (visible solutions) by the visitor's choices, and sort it."""
+    if chosen.q:
+        statement = statement.where(col(Solution.name).contains(chosen.q, autoescape=True))
+    if chosen.scenario:
+        statement = statement.where(json_list_has(Solution.scenarios, chosen.scenario))
+    if chosen.industry:
+        codes = industry_codes(chosen.industry)
+        statement = statement.where(or_(*(json_list_has(Solution.industries, c) for c in codes)))
+    if chosen.deployment:
+        statement = statement.where(Solution.deployment == chosen.deployment)
+    statement = _price_range(statement, chosen)
+    if chosen.region:
+        ids = provider_ids_serving(session, providers, chosen.region)
+        statement = statement.where(col(Solution.provider_id).in_(ids or [-1]))
+    return _sort_solutions(statement, chosen.sort)
+
+
+def _price_range(statement: SelectOfScalar[Solution], chosen: SolutionFilters) -> SelectOfScalar[Solution]:
+    for raw, bound in ((chosen.price_min, "min"), (chosen.price_max, "max")):
+        try:
+            value = float(raw) if raw else None
+        except ValueError:
+            value = None
+        if value is None:
+            continue
+        column = col(Solution.price_wan)
+        statement = statement.where(column >= value if bound == "min" else column <= value)
+    return statement
+
+
+def _sort_solutions(statement: SelectOfScalar[Solution], sort: str) -> SelectOfScalar[Solution]:
+    orders = {
+        "price": (col(Solution.price_wan), col(Solution.id)),
+        "-price": (col(Solution.price_wan).desc(), col(Solution.id)),
+        "days": (col(Solution.deploy_days), col(Solution.id)),
+        "new": (col(Solution.status_changed_at).desc(), col(Solution.id).desc()),
+    }
+    default = (col(Solution.excellent).desc(), col(Solution.id))
+    return statement.order_by(*orders.get(sort, default))
+
+
+def filter_providers(
+    session: Session, statement: SelectOfScalar[Provider], chosen: ProviderFilters
+) -> SelectOfScalar[Provider]:
+    """Narrow `statement` (visible providers) by the visitor's choices."""
+    if chosen.q:
+        statement = statement.where(col(Provider.name).contains(chosen.q, autoescape=True))
+    if chosen.scenario:
+        statement = statement.where(json_list_has(Provider.scenarios, chosen.scenario))
+    if chosen.industry:
+        codes = industry_codes(chosen.industry)
+        statement = statement.where(or_(*(json_list_has(Provider.industries, c) for c in codes)))
+    if chosen.kind:
+        statement = statement.where(Provider.kind == chosen.kind)
+    if chosen.region:
+        ids = provider_ids_serving(session, statement, chosen.region)
+        statement = statement.where(col(Provider.id).in_(ids or [-1]))
+    return statement.order_by(col(Provider.id))
+

@@ -1,0 +1,75 @@
+"""Reading HTML forms into the catalogue's schemas, with errors per field in Chinese."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Request
+from pydantic import ValidationError
+from sqlmodel import SQLModel
+from starlette.datastructures import FormData
+
+M = TypeVar("M", bound=SQLModel)
+
+_TYPE_MESSAGES = {
+    "missing": "必填",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为是或否",
+    "string_too_long": "内容过长",
+    "list_type": "请至少选择一项",
+}
+
+
+async def read_form(request: Request) -> FormData:
+    """The submitted form (Starlette caches it, so the CSRF check and the page share it)."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def values(form: FormData, name: str) -> list[str]:
+    """Every non-empty value of a repeated field (checkboxes, multi-selects)."""
+    return [v.strip() for v in form.getlist(name) if isinstance(v, str) and v.strip()]
+
+
+def checked(form: FormData, name: str) -> bool:
+    return text(form, name) in ("1", "on", "true", "yes")
+
+
+def validate(model: type[M], data: dict[str, Any]) -> tuple[M | None, dict[str, str]]:
+    """Build `model` from form `data`; on failure, (None, {field: Chinese message})."""
+    try:
+        return model.model_validate(data), {}
+    except ValidationError as error:
+        return None, field_errors(error)
+
+
+def field_errors(error: ValidationError) -> dict[str, str]:
+    """Pydantic errors → the first Chinese message per top-level field."""
+    out: dict[str, str] = {}
+    for item in error.errors():
+        loc = item.get("loc") or ("",)
+        field = str(loc[0])
+        if field not in out:
+            out[field] = message_of(item)
+    return out
+
+
+def message_of(item: Any) -> str:
+    kind = str(item.get("type", ""))
+    if kind == "value_error":  # our validators raise ValueError with a Chinese message
+        return str(item.get("msg", "")).removeprefix("Value error, ")
+    return _TYPE_MESSAGES.get(kind, "格式不正确")
+
+
+def optional(value: str) -> str | None:
+    """Empty form text → None (so optional numbers and choices stay unset)."""
+    return value or None

@@ -1,0 +1,1 @@
+"""The pilot's progress: measures computed from the records, the dashboard, exports, lists."""

@@ -1,0 +1,99 @@
+"""Progress against the target table: each row's computed figure, grouped by segment and
+year, the monthly trend, and the share of 规上 enterprises at 二级 or above."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from catalog.progress_models import TargetRow
+from market.progress.measures import MEASURES, Result, Scope, compute
+
+LEVEL_TWO_BAR = 90.0  # % of 规上 enterprises at 二级 or above the pilot must reach
+
+
+@dataclass(frozen=True)
+class RowProgress:
+    row: TargetRow
+    result: Result | None
+
+    @property
+    def actual(self) -> float | None:
+        return None if self.result is None else self.result.value
+
+    @property
+    def percent(self) -> float | None:
+        if self.result is None or not self.row.target:
+            return None
+        return round(100.0 * self.result.value / self.row.target, 1)
+
+
+def scope_of(row: TargetRow) -> Scope:
+    return Scope(row.region, tuple(row.industries), row.year)
+
+
+def target_rows(*, session: Session, region: str) -> list[TargetRow]:
+    """The target rows of a city, in table order."""
+    return list(session.exec(select(TargetRow).where(TargetRow.region == region).order_by(
+        col(TargetRow.position), col(TargetRow.id))).all())
+
+
+def regions_with_targets(*, session: Session) -> list[str]:
+    """Cities that have a target table."""
+    return sorted(set(session.exec(select(TargetRow.region)).all()))
+
+
+def progress(*, session: Session, region: str) -> list[RowProgress]:
+    """Every target row of the city with its computed figure (None where no measure exists)."""
+    return [RowProgress(row, compute(session, row.measure, scope_of(row))) for row in target_rows(
+        session=session, region=region)]
+
+
+def columns(rows: list[RowProgress]) -> list[tuple[str, int | None]]:
+    """The table's (segment, year) columns, in first-seen order."""
+    seen: dict[tuple[str, int | None], None] = {}
+    for item in rows:
+        seen.setdefault((item.row.segment, item.row.year), None)
+    return list(seen)
+
+
+def pivot(rows: list[RowProgress]) -> list[tuple[str, str, dict[tuple[str, int | None], RowProgress]]]:
+    """(indicator, unit, {column: progress}) per indicator, in table order."""
+    table: dict[str, tuple[str, dict[tuple[str, int | None], RowProgress]]] = {}
+    for item in rows:
+        unit, cells = table.setdefault(item.row.indicator, (item.row.unit, {}))
+        cells[(item.row.segment, item.row.year)] = item
+    return [(indicator, unit, cells) for indicator, (unit, cells) in table.items()]
+
+
+def monthly(result: Result) -> list[tuple[str, int, int]]:
+    """(YYYY-MM, count that month, cumulative) over a result's dated records."""
+    months = Counter(f"{i.when:%Y-%m}" for i in result.items if isinstance(i.when, date))
+    out, total = [], 0
+    for month in sorted(months):
+        total += months[month]
+        out.append((month, months[month], total))
+    return out
+
+
+def level_two_share(*, session: Session, region: str) -> Result:
+    """Share (%) of the city's 规上 pilot enterprises at 二级 or above."""
+    return MEASURES["above_at_level_two"].compute(session, Scope(region))
+
+
+def find_row(*, session: Session, row_id: int) -> TargetRow | None:
+    return session.get(TargetRow, row_id)
+
+
+def city_trend(*, session: Session, region: str, rows: list[RowProgress]) -> tuple[list[tuple[str, int, int]], float]:
+    """The city-wide monthly trend of 改造完成 enterprises, and the target of the latest year
+    (the sum over segments of the rows tied to that measure)."""
+    result = MEASURES["transformed"].compute(session, Scope(region))
+    tied = [r.row for r in rows if r.row.measure == "transformed"]
+    years = [r.year for r in tied if r.year is not None]
+    latest = max(years) if years else None
+    target = sum(r.target for r in tied if r.year == latest)
+    return monthly(result), target

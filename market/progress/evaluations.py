@@ -1,0 +1,92 @@
+"""Provider and solution evaluation from the records: builds the facts matching/evaluation.py
+scores (engagements with the city's enterprises, event meeting outcomes)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from catalog.event_models import EventParticipant, Meeting, MeetingRequest
+from catalog.models import Engagement, Enterprise, Provider, Solution
+from catalog.progress_models import AcceptanceRecord
+from matching.evaluation import EngagementFact, Evaluation, evaluate, excellent_candidates, rank
+
+
+def _complaint(g: Engagement) -> bool:
+    """A complaint: the enterprise rated the service 1, or a termination names 投诉."""
+    return g.rating == 1 or "投诉" in (g.termination_reason or "")
+
+
+def _facts(session: Session, region: str) -> list[tuple[Engagement, EngagementFact]]:
+    rows = session.exec(select(Engagement, Solution).join(Enterprise, col(Enterprise.id) == Engagement.enterprise_id)
+                        .join(Solution, col(Solution.id) == Engagement.solution_id)
+                        .where(col(Enterprise.region).startswith(region, autoescape=True))
+                        .order_by(col(Engagement.id))).all()
+    out = []
+    for engagement, solution in rows:
+        actual = None
+        if engagement.acceptance_date and engagement.contract_date:
+            actual = (engagement.acceptance_date - engagement.contract_date).days
+        out.append((engagement, EngagementFact(
+            enterprise_id=engagement.enterprise_id, status=engagement.status, level_before=engagement.level_before,
+            level_after=engagement.level_after, promised_days=solution.deploy_days, actual_days=actual,
+            rating=engagement.rating, complaint=_complaint(engagement))))
+    return out
+
+
+def _outcomes(session: Session) -> dict[int, list[str]]:
+    """Enterprise-side outcomes of held meetings, per provider."""
+    provider_side = select(EventParticipant.id, EventParticipant.provider_id).where(
+        col(EventParticipant.provider_id).is_not(None))
+    providers: dict[int, int] = {int(a or 0): int(b or 0) for a, b in session.exec(provider_side).all()}
+    rows = session.exec(select(Meeting.enterprise_outcome, MeetingRequest.from_id, MeetingRequest.to_id)
+                        .join(MeetingRequest, col(MeetingRequest.id) == Meeting.request_id)
+                        .where(col(Meeting.enterprise_outcome).is_not(None))).all()
+    out: dict[int, list[str]] = defaultdict(list)
+    for outcome, from_id, to_id in rows:
+        provider_id = providers.get(from_id) or providers.get(to_id)
+        if provider_id is not None and outcome:
+            out[provider_id].append(outcome)
+    return out
+
+
+def provider_evaluations(*, session: Session, region: str) -> list[tuple[Provider, Evaluation]]:
+    """Every provider with engagements in the city or based there, scored and ranked."""
+    facts = _facts(session, region)
+    by_provider: dict[int, list[EngagementFact]] = defaultdict(list)
+    for engagement, fact in facts:
+        by_provider[engagement.provider_id].append(fact)
+    outcomes = _outcomes(session)
+    providers = session.exec(select(Provider).where(or_(
+        col(Provider.id).in_(list(by_provider)), col(Provider.region).startswith(region, autoescape=True)))).all()
+    named = {p.id: p for p in providers}
+    ranked = rank(evaluate(p.id or 0, by_provider.get(p.id or 0, []), outcomes.get(p.id or 0, []))
+                  for p in providers)
+    return [(named[e.subject_id], e) for e in ranked]
+
+
+def solution_evaluations(*, session: Session, region: str) -> list[tuple[Solution, Evaluation]]:
+    """Solutions applied by the city's enterprises, scored and ranked."""
+    by_solution: dict[int, list[EngagementFact]] = defaultdict(list)
+    for engagement, fact in _facts(session, region):
+        by_solution[engagement.solution_id].append(fact)
+    solutions = {s.id: s for s in session.exec(select(Solution).where(col(Solution.id).in_(list(by_solution)))).all()}
+    ranked = rank(evaluate(sid, items) for sid, items in by_solution.items())
+    return [(solutions[e.subject_id], e) for e in ranked]
+
+
+def candidates(*, session: Session, region: str) -> list[tuple[Solution, Evaluation]]:
+    """Solutions the system proposes for 优秀产品 (the bureau decides)."""
+    pairs = solution_evaluations(session=session, region=region)
+    chosen = {e.subject_id for e in excellent_candidates(e for _, e in pairs)}
+    return [(s, e) for s, e in pairs if e.subject_id in chosen]
+
+
+def subsidy_by_engagement(*, session: Session, ids: list[int]) -> dict[int, AcceptanceRecord]:
+    """Acceptance records of the given engagements, by engagement id."""
+    if not ids:
+        return {}
+    rows = session.exec(select(AcceptanceRecord).where(col(AcceptanceRecord.engagement_id).in_(ids))).all()
+    return {r.engagement_id: r for r in rows}

@@ -1,0 +1,132 @@
+"""The working lists the pilot plans name (任务清单, 试点企业清单, 服务商清单, 优秀产品清单,
+政策清单, 金融清单): each one a title, headers and rows, shown as a page and exported as xlsx."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from sqlmodel import Session, col, select
+
+from catalog.models import Engagement, Enterprise, ListingStatus, Solution
+from catalog.policies import load_policies, policy_for_region
+from catalog.progress_models import FinanceProduct
+from catalog.taxonomy import taxonomy
+from market.progress import dashboard, evaluations
+
+
+@dataclass(frozen=True)
+class WorkList:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list[Any]]
+
+
+def _industry(code: str) -> str:
+    name = taxonomy().industries.get(code)
+    return f"{code} {name}" if name else code
+
+
+def tasks(session: Session, region: str) -> WorkList:
+    """任务清单: each target row with its target, the computed figure and where it stands."""
+    rows = []
+    for item in dashboard.progress(session=session, region=region):
+        r, pct = item.row, item.percent
+        state = "需人工填报" if item.actual is None else ("已完成" if pct is not None and pct >= 100 else
+                                                       "推进中" if item.actual else "未开始")
+        rows.append([r.indicator, r.segment or "全市", r.year or "", r.unit, r.target,
+                     "—" if item.actual is None else item.actual, "—" if pct is None else f"{pct:g}%", state])
+    return WorkList("tasks", "任务清单", ["任务（指标）", "分段", "年度", "单位", "目标值", "完成值", "完成率", "状态"], rows)
+
+
+def enterprises(session: Session, region: str) -> WorkList:
+    """试点企业清单: the city's pilot enterprises with their level and latest engagement."""
+    firms = session.exec(select(Enterprise).where(col(Enterprise.region).startswith(region, autoescape=True))
+                         .order_by(col(Enterprise.batch), col(Enterprise.id))).all()
+    latest: dict[int, str] = {}
+    for g in session.exec(select(Engagement).where(col(Engagement.enterprise_id).in_([f.id for f in firms]))
+                          .order_by(col(Engagement.id))).all():
+        latest[g.enterprise_id] = g.status
+    rows = [[f.name, f.uscc, f.region, _industry(f.industry), f.size, f.srdi_tier, f.level, f.batch or "",
+             latest.get(f.id or 0, "未对接")] for f in firms]
+    return WorkList("enterprises", "试点企业清单",
+                    ["企业名称", "统一社会信用代码", "地区", "行业", "规模", "专精特新", "数字化水平", "批次", "对接状态"], rows)
+
+
+def providers(session: Session, region: str) -> WorkList:
+    """服务商清单: providers with their evaluation score and the system's proposal."""
+    rows = [[p.name, p.kind, p.region, p.status, e.enterprises_served, e.acceptances, e.score, e.proposal,
+             "；".join(e.reasons_zh)] for p, e in evaluations.provider_evaluations(session=session, region=region)]
+    return WorkList("providers", "服务商清单",
+                    ["服务商", "类型", "所在地", "入库状态", "服务企业数", "验收数", "考核得分", "系统建议", "说明"], rows)
+
+
+def excellent(session: Session, region: str) -> WorkList:
+    """优秀产品清单: solutions marked 优秀, then those the evaluation proposes."""
+    marked = session.exec(select(Solution).where(col(Solution.excellent).is_(True),
+                                                 col(Solution.status) == ListingStatus.PUBLISHED.value)
+                          .order_by(col(Solution.id))).all()
+    scored = dict(evaluations.solution_evaluations(session=session, region=region))
+    by_id = {s.id: e for s, e in scored.items()}
+    rows = [[s.name, s.code, "已评为优秀", by_id[s.id].score if s.id in by_id else "—"] for s in marked]
+    marked_ids = {s.id for s in marked}
+    rows += [[s.name, s.code, "系统建议评选", e.score]
+             for s, e in evaluations.candidates(session=session, region=region) if s.id not in marked_ids]
+    return WorkList("excellent", "优秀产品清单", ["产品和解决方案", "编号", "状态", "考核得分"], rows)
+
+
+def policies(session: Session, region: str) -> WorkList:
+    """政策清单: the subsidy rules in force for the city (and the default estimate)."""
+    in_force = policy_for_region(region)
+    rows = []
+    for policy in load_policies():
+        if policy.key != in_force.key and policy.regions:
+            continue
+        state = "本市执行" if policy.key == in_force.key else "未配置时的估算"
+        for tier in policy.tiers:
+            rule = (f"定额 {tier.fixed_wan:g} 万元（不超过实际投入）" if tier.fixed_wan is not None
+                    else f"投入的 {tier.rate * 100:g}%" + (f"，最高 {tier.cap_wan:g} 万元" if tier.cap_wan else ""))
+            rows.append([policy.name_zh, state, tier.label_zh, rule, policy.note_zh])
+    return WorkList("policies", "政策清单", ["政策", "适用", "档次", "补贴规则", "说明"], rows)
+
+
+def finance(session: Session, region: str) -> WorkList:
+    """金融清单: 数转贷-type products the bureau maintains."""
+    items = session.exec(select(FinanceProduct).where(col(FinanceProduct.region).startswith(region, autoescape=True))
+                         .order_by(col(FinanceProduct.id))).all()
+    rows = [[f.name, f.lender, "" if f.rate_pct is None else f"{f.rate_pct:g}%",
+             "" if f.cap_wan is None else f.cap_wan, f.term_months or "", "在售" if f.active else "停办", f.note]
+            for f in items]
+    return WorkList("finance", "金融清单", ["产品", "金融机构", "年利率", "额度上限（万元）", "期限（月）", "状态", "说明"], rows)
+
+
+LISTS: dict[str, Callable[[Session, str], WorkList]] = {
+    "tasks": tasks, "enterprises": enterprises, "providers": providers, "excellent": excellent,
+    "policies": policies, "finance": finance,
+}
+TITLES = {"tasks": "任务清单", "enterprises": "试点企业清单", "providers": "服务商清单", "excellent": "优秀产品清单",
+          "policies": "政策清单", "finance": "金融清单"}
+
+
+def to_xlsx(work: WorkList, region: str) -> bytes:
+    """One sheet named after the list: a title line, the headers, the rows."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = work.title
+    sheet.append([f"{region}{work.title}"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(work.headers)
+    for cell in sheet[2]:
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F5")
+    for row in work.rows:
+        sheet.append(row)
+    for letter, width in zip("ABCDEFGHI", (30, 20, 20, 14, 12, 12, 12, 12, 30), strict=False):
+        sheet.column_dimensions[letter].width = width
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

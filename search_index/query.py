@@ -1,0 +1,242 @@
+"""Searching the catalogue: query understanding, candidates from Meilisearch, re-ranking,
+highlights, facets and paging.
+
+`search_solutions` is the one entry point the API, the page and the evaluation use.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import meilisearch
+
+from search_index.analysis import QueryPlan, analyse
+from search_index.client import index_uid, multi_search
+from search_index.client import search as engine_search
+from search_index.rerank import rerank
+from search_index.settings import SOLUTION_FACETS, SORTS
+
+# Candidates re-ranked per text query. Meilisearch's own cost grows with the limit (its
+# bucket sort ranks every candidate), and so does the transfer and the re-ranking.
+CANDIDATES = 60
+SCENARIO_CANDIDATES = 30
+_RETRIEVE = [
+    "id", "code", "name", "keywords", "description", "scenarios", "industries", "industry_names",
+    "provider_id", "provider_name", "region", "deployment", "billing", "price_wan", "price_band",
+    "deploy_days", "size_fit", "target_level", "excellent", "rating", "status", "synonyms",
+]
+_INTERNAL = ("synonyms", "text_n")
+
+
+@dataclass
+class SearchRequest:
+    """A search as the API receives it. `filters` maps a facet to the values wanted (OR within
+    a facet, AND across facets); `public_only` hides everything not 已入库."""
+
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str | None = None
+    page: int = 1
+    per_page: int = 10
+    public_only: bool = True
+    # Seen besides what is public (when `public_only`): every listing of the providers whose
+    # region starts with one of `regions` (a bureau's), and those of `own_provider_id`.
+    regions: tuple[str, ...] = ()
+    own_provider_id: int | None = None
+    industry: str | None = None  # the searcher's own industry, to prefer fitting offerings
+    facets: bool = True  # count facet values (costs the engine more than the search itself)
+
+
+@dataclass
+class SearchResult:
+    hits: list[dict[str, Any]]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]
+    took_ms: float
+    plan: QueryPlan | None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _quote(value: str) -> str:
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def visibility_filter(*, regions: tuple[str, ...] = (), own_provider_id: int | None = None) -> list[str]:
+    """What a searcher may see, as alternatives (OR): public listings, listings of providers
+    in `regions` (region prefixes), and the listings of `own_provider_id`."""
+    out = ["public = true"]
+    out += [f"region_prefixes = {_quote(r)}" for r in regions if r]
+    if own_provider_id is not None:
+        out.append(f"provider_id = {int(own_provider_id)}")
+    return out
+
+
+def build_filter(filters: dict[str, list[str]], *, public_only: bool, regions: tuple[str, ...] = (),
+                 own_provider_id: int | None = None) -> list[Any]:
+    """A Meilisearch filter (list = AND, inner list = OR) from facet selections and visibility."""
+    out: list[Any] = []
+    if public_only:
+        out.append(visibility_filter(regions=regions, own_provider_id=own_provider_id))
+    for facet, values in sorted(filters.items()):
+        if facet not in SOLUTION_FACETS or not values:
+            continue
+        if facet == "excellent":
+            out.append("excellent = true")
+            continue
+        out.append([f"{facet} = {_quote(v)}" for v in values])
+    return out
+
+
+def _engine_search(
+    client: meilisearch.Client, uid: str, plan: QueryPlan, flt: list[Any], *, facets: bool
+) -> tuple[list[dict[str, Any]], int, dict[str, dict[str, int]]]:
+    queries: list[dict[str, Any]] = [{
+        "indexUid": uid, "q": plan.engine_query(), "filter": flt, "limit": CANDIDATES,
+        "matchingStrategy": "frequency", "attributesToRetrieve": _RETRIEVE,
+    }]
+    if facets:
+        queries[0]["facets"] = list(SOLUTION_FACETS)
+    scenarios = [s for s, share in plan.scenarios[:2] if share >= 0.2]
+    if scenarios:
+        scoped = [*flt, [f"scenarios = {_quote(s)}" for s in scenarios]]
+        queries.append({
+            "indexUid": uid, "q": "", "filter": scoped, "limit": SCENARIO_CANDIDATES,
+            "attributesToRetrieve": _RETRIEVE, "sort": ["rating:desc"],
+        })
+    results = multi_search(client, queries)
+    merged: dict[Any, dict[str, Any]] = {}
+    for result in results:
+        for hit in result["hits"]:
+            merged.setdefault(hit["id"], hit)
+    main = results[0]
+    return list(merged.values()), int(main.get("estimatedTotalHits", 0)), main.get("facetDistribution", {})
+
+
+@lru_cache(maxsize=4096)
+def _term_pattern(terms: frozenset[str]) -> re.Pattern[str] | None:
+    """One alternation of the terms, longest first, so each place takes the longest term."""
+    ordered = sorted((t for t in terms if len(t) >= 2 or not t.isascii()), key=lambda t: (-len(t), t))
+    return re.compile("|".join(re.escape(t) for t in ordered)) if ordered else None
+
+
+def _plan_pattern(plan: QueryPlan) -> re.Pattern[str] | None:
+    return _term_pattern(frozenset({t for g in plan.groups for t in g.terms} | set(plan.terms)))
+
+
+def highlight(text: str, plan: QueryPlan | None, *, crop: int | None = None) -> str:
+    """HTML-escaped `text` with the query's terms (and their synonyms) wrapped in <mark>."""
+    pattern = _plan_pattern(plan) if plan else None
+    spans = [m.span() for m in pattern.finditer(text.lower())] if pattern else []
+    start = 0
+    if crop and len(text) > crop:
+        start = max(0, (spans[0][0] - crop // 4) if spans else 0)
+    end = start + crop if crop else len(text)
+    out, pos = [], start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        out.append(html.escape(text[pos:s]) + "<mark>" + html.escape(text[s:e]) + "</mark>")
+        pos = e
+    out.append(html.escape(text[pos:end]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return prefix + "".join(out) + suffix
+
+
+def _present(hit: dict[str, Any], plan: QueryPlan | None, score: float | None) -> dict[str, Any]:
+    doc = {k: v for k, v in hit.items() if k not in _INTERNAL and not k.startswith("_")}
+    doc["highlight"] = {
+        "name": highlight(hit.get("name", ""), plan),
+        "description": highlight(hit.get("description", ""), plan, crop=120),
+        "keywords": [highlight(k, plan) for k in hit.get("keywords", [])],
+    }
+    if score is not None:
+        doc["score"] = round(score, 4)
+    return doc
+
+
+def _browse(client: meilisearch.Client, uid: str, request: SearchRequest, flt: list[Any]) -> SearchResult:
+    """No query text (or an explicit sort without re-ranking): Meilisearch's order."""
+    started = time.perf_counter()
+    plan = analyse(request.q) if request.q.strip() else None
+    params: dict[str, Any] = {
+        "filter": flt, "hitsPerPage": request.per_page, "page": request.page,
+        "attributesToRetrieve": _RETRIEVE, "matchingStrategy": "frequency",
+    }
+    if request.facets:
+        params["facets"] = list(SOLUTION_FACETS)
+    if request.sort in SORTS:
+        params["sort"] = [SORTS[request.sort]]
+    params["q"] = plan.engine_query() if plan else ""
+    result = engine_search(client, uid, params)
+    hits = [_present(h, plan, None) for h in result["hits"]]
+    took = (time.perf_counter() - started) * 1000
+    return SearchResult(hits, int(result.get("totalHits", 0)), request.page, request.per_page,
+                        result.get("facetDistribution", {}), took, plan)
+
+
+def search_solutions(*, client: meilisearch.Client, prefix: str, request: SearchRequest) -> SearchResult:
+    """Search the solutions index as a user would: understood, re-ranked, highlighted.
+
+    Args:
+        client: the Meilisearch client.
+        prefix: the index prefix (settings.meili_index_prefix).
+        request: what was asked (text, facet filters, sort, page, visibility).
+
+    Returns:
+        A `SearchResult`; `total` counts the re-ranked candidates for a text query.
+
+    Raises:
+        meilisearch.errors.MeilisearchError: the server could not be reached or refused.
+    """
+    uid = index_uid(prefix, "solutions")
+    flt = build_filter(request.filters, public_only=request.public_only, regions=request.regions,
+                       own_provider_id=request.own_provider_id)
+    if not request.q.strip() or request.sort in SORTS:
+        return _browse(client, uid, request, flt)
+    started = time.perf_counter()
+    plan = analyse(request.q)
+    candidates, engine_total, facets = _engine_search(client, uid, plan, flt, facets=request.facets)
+    ranked = rerank(plan, candidates, industry=request.industry)
+    first = (request.page - 1) * request.per_page
+    page = ranked[first:first + request.per_page]
+    hits = [_present(doc, plan, score) for doc, score in page]
+    took = (time.perf_counter() - started) * 1000
+    total = max(len(ranked), min(engine_total, 1000))
+    return SearchResult(hits, total, request.page, request.per_page, facets, took, plan)
+
+
+def ranked_codes(*, client: meilisearch.Client, prefix: str, q: str, industry: str | None = None,
+                 limit: int = 50, public_only: bool = True) -> list[str]:
+    """The codes of the best `limit` solutions for `q` (for evaluation)."""
+    request = SearchRequest(q=q, per_page=limit, public_only=public_only, industry=industry, facets=False)
+    return [hit["code"] for hit in search_solutions(client=client, prefix=prefix, request=request).hits]
+
+
+def suggest(*, client: meilisearch.Client, prefix: str, q: str, limit: int = 8,
+            public_only: bool = True, regions: tuple[str, ...] = (),
+            own_provider_id: int | None = None) -> list[dict[str, Any]]:
+    """As-you-type suggestions: solution names (prefix search) and matching scenarios."""
+    text = q.strip()
+    if not text:
+        return []
+    plan = analyse(text)
+    uid = index_uid(prefix, "solutions")
+    flt = build_filter({}, public_only=public_only, regions=regions, own_provider_id=own_provider_id)
+    result = engine_search(client, uid, {
+        "q": plan.text, "filter": flt, "limit": limit, "attributesToRetrieve": ["id", "code", "name"],
+        "matchingStrategy": "last",
+    })
+    out = [{"kind": "solution", "text": h["name"], "code": h["code"]} for h in result["hits"]]
+    out += [{"kind": "scenario", "text": s} for s, share in plan.scenarios[:3] if share >= 0.15]
+    return out[:limit + 3]

@@ -1,0 +1,98 @@
+"""Browser tests: Debian's Chromium driven by Playwright against the real app, served by
+uvicorn on a free loopback port over a fresh database holding the demo data (seed/).
+
+Chromium missing is a failure, not a skip: CI installs it (scripts/install_system.sh).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fixtures_demo import demo_database_url, demo_postgres_template, demo_sqlite_template  # noqa: F401
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from market.app import create_app
+from market.settings import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--lang=zh-CN"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+LAPTOP = {"width": 1280, "height": 860}
+PHONE = {"width": 390, "height": 844}
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def live_server(demo_database_url: str, tmp_path: Path) -> Iterator[str]:  # noqa: F811
+    """The base URL of the real app, served by uvicorn in a background thread."""
+    settings = Settings(database_url=demo_database_url, var_dir=tmp_path / "var",
+                        secret_key="browser-test-secret", meili_url="")
+    config = uvicorn.Config(create_app(settings, migrate_db=False), host="127.0.0.1", port=_free_port(),
+                            log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn 未能启动")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{config.port}"
+    server.should_exit = True
+    thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium (never a downloaded one)."""
+    if not CHROMIUM.exists():
+        pytest.fail("找不到 /usr/bin/chromium：请运行 scripts/install_system.sh（apt-get install chromium fonts-noto-cjk）")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _page(browser: Browser, viewport: dict[str, int], mobile: bool) -> Iterator[Page]:
+    context = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=mobile, has_touch=mobile)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # the pages' "are you sure?" confirmations
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A laptop-sized tab in a fresh browser context (no cookies)."""
+    yield from _page(browser, LAPTOP, mobile=False)
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A 390px-wide phone tab in a fresh browser context."""
+    yield from _page(browser, PHONE, mobile=True)
+
+
+@pytest.fixture
+def shoot(demo_database_url: str):  # type: ignore[no-untyped-def]  # noqa: F811
+    """shoot(page, "name") saves a full-page screenshot to test-output/screenshots/."""
+    suffix = "" if demo_database_url.startswith("sqlite") else "-postgres"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(tab: Page, name: str) -> None:
+        tab.screenshot(path=str(SCREENSHOTS / f"{name}{suffix}.png"), full_page=True)
+
+    return take

@@ -1,0 +1,56 @@
+"""Importing an event's participant list from a workbook: all rows or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from catalog_builders import make_enterprise, make_provider, write_workbook
+from sqlmodel import Session, select
+
+from catalog import event_imports, event_service
+from catalog.errors import ImportRejected
+from catalog.event_models import EventCreate, EventParticipant, EventStatus
+
+SESSIONS = [{"name": "上午", "start": "09:00", "slots": 3}, {"name": "下午", "start": "14:00", "slots": 3}]
+HEADER = ["类型", "统一社会信用代码", "单位名称", "代表人数", "参会场次"]
+
+
+def _event(session: Session):  # type: ignore[no-untyped-def]
+    event = event_service.create_event(session=session, actor="局",
+                                       data=EventCreate(title="导入测试", sessions=SESSIONS))
+    event_service.change_event_status(session=session, event=event,
+                                      status=EventStatus.REGISTRATION, actor="局")
+    return event
+
+
+def test_a_good_list_registers_and_validates_everyone(session: Session, tmp_path: Path) -> None:
+    event = _event(session)
+    firm, seller = make_enterprise(session), make_provider(session)
+    path = write_workbook(tmp_path / "list.xlsx", {"报名表": [
+        HEADER, ["企业", firm.uscc, None, None, "上午"], ["服务商", None, seller.name, 2, "全天"]]})
+    added = event_imports.import_participants(session=session, event=event, file="list.xlsx",
+                                              data=path.read_bytes(), actor="局")
+    assert [(p.side, p.sessions, p.representatives, p.validated) for p in added] == [
+        ("enterprise", [0], 1, True), ("provider", [0, 1], 2, True)]
+
+
+def test_a_bad_list_names_every_bad_row_and_stores_nothing(session: Session, tmp_path: Path) -> None:
+    event = _event(session)
+    firm = make_enterprise(session)
+    session.commit()
+    path = write_workbook(tmp_path / "bad.xlsx", {"报名表": [
+        HEADER, ["企业", firm.uscc, None, 1, "上午"], ["机构", None, "某单位", 1, None],
+        ["服务商", "91360400000000000X", None, 9, "晚上"]]})
+    with pytest.raises(ImportRejected) as caught:
+        event_imports.import_participants(session=session, event=event, file="bad.xlsx",
+                                          data=path.read_bytes(), actor="局")
+    session.rollback()
+    described = [e.describe() for e in caught.value.errors]
+    assert described == [
+        "bad.xlsx › 报名表 第 3 行 › 类型：应为“企业”或“服务商”",
+        "bad.xlsx › 报名表 第 4 行 › 统一社会信用代码：平台中没有该服务商，请先导入服务商名录",
+        "bad.xlsx › 报名表 第 4 行 › 代表人数：应为 1–5 的整数",
+        "bad.xlsx › 报名表 第 4 行 › 参会场次：应为本活动的场次（上午、下午）或“全天”",
+    ]
+    assert session.exec(select(EventParticipant)).all() == []

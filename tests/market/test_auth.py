@@ -1,0 +1,136 @@
+"""Login, tokens, logout, password change, rate limits, session expiry, CSRF."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+from web_builders import PASSWORD
+
+from catalog.db import get_engine
+from market import auth
+from market.auth import csrf
+from market.deps import SESSION_COOKIE
+from market.models import LoginAttempt, LoginSession
+
+
+def test_token_login_and_me(client, world) -> None:
+    response = client.post("/api/auth/token", json={"username": "jj_bureau", "password": PASSWORD})
+    assert response.status_code == 201
+    body = response.json()
+    assert body["token_type"] == "bearer" and "password_hash" not in body["user"]
+    me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert me.status_code == 200 and me.json()["username"] == "jj_bureau"
+
+
+def test_bad_password_is_401_in_chinese(client, world) -> None:
+    response = client.post("/api/auth/token", json={"username": "jj_bureau", "password": "wrong-password"})
+    assert response.status_code == 401
+    assert response.json() == {"code": "bad_credentials", "message": "用户名或密码错误"}
+
+
+def test_unknown_or_revoked_token_is_401(client, world, as_user) -> None:
+    assert client.get("/api/auth/me", headers={"Authorization": "Bearer nonsense"}).status_code == 401
+    headers = as_user("provider_a")
+    assert client.delete("/api/auth/token", headers=headers).status_code == 204
+    response = client.get("/api/auth/me", headers=headers)
+    assert response.status_code == 401 and "令牌" in response.json()["message"]
+
+
+def test_rate_limit_per_account_survives_rollback(client, world, database_url) -> None:
+    for _ in range(5):
+        assert client.post("/api/auth/token", json={"username": "ent_private", "password": "nope-nope"}).status_code == 401
+    blocked = client.post("/api/auth/token", json={"username": "ent_private", "password": PASSWORD})
+    assert blocked.status_code == 429 and "分钟后再试" in blocked.json()["message"]
+    with Session(get_engine(database_url)) as session:
+        failures = session.exec(select(LoginAttempt).where(LoginAttempt.username == "ent_private")).all()
+    assert len(failures) == 5  # recorded although every request rolled back
+    assert client.post("/api/auth/token", json={"username": "ent_sharing", "password": PASSWORD}).status_code == 201
+
+
+def _failed_attempts(database_url: str, count: int, **where: str) -> None:
+    with Session(get_engine(database_url)) as session:
+        for i in range(count):
+            session.add(LoginAttempt(username=where.get("username", f"nobody{i}"),
+                                     address=where.get("address", "10.0.0.9"), success=False))
+        session.commit()
+
+
+def test_rate_limit_per_address(client, world, database_url) -> None:
+    _failed_attempts(database_url, 19, address="testclient")  # the TestClient's address
+    client.post("/api/auth/token", json={"username": "nobody", "password": "whatever1"})  # the 20th
+    response = client.post("/api/auth/token", json={"username": "jj_bureau", "password": PASSWORD})
+    assert response.status_code == 429 and "地址" in response.json()["message"]
+
+
+def test_failures_before_a_success_do_not_count(client, world, database_url) -> None:
+    _failed_attempts(database_url, 4, username="xx_bureau")
+    assert client.post("/api/auth/token", json={"username": "xx_bureau", "password": PASSWORD}).status_code == 201
+    _failed_attempts(database_url, 4, username="xx_bureau")
+    assert client.post("/api/auth/token", json={"username": "xx_bureau", "password": PASSWORD}).status_code == 201
+    _failed_attempts(database_url, 5, username="xx_bureau")
+    assert client.post("/api/auth/token", json={"username": "xx_bureau", "password": PASSWORD}).status_code == 429
+
+
+def _cookie_login(database_url: str, username: str, hours: int = 8) -> tuple[str, str]:
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        _, token = auth.login(session=session, username=username, password=PASSWORD, address="127.0.0.1", hours=hours)
+        row = session.exec(select(LoginSession).order_by(LoginSession.id.desc())).first()  # type: ignore[union-attr]
+        session.commit()
+        return token, row.csrf_token
+
+
+def test_session_cookie_login_and_expiry(client, world, database_url) -> None:
+    token, _ = _cookie_login(database_url, "jj_bureau")
+    client.cookies.set(SESSION_COOKIE, token)
+    assert client.get("/api/auth/me").json()["username"] == "jj_bureau"
+    with Session(get_engine(database_url)) as session:
+        row = session.exec(select(LoginSession)).one()
+        row.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+        session.add(row)
+        session.commit()
+    assert client.get("/api/auth/me").status_code == 401
+
+
+def test_logout_ends_the_session(client, world, database_url) -> None:
+    token, _ = _cookie_login(database_url, "provider_a")
+    with Session(get_engine(database_url)) as session:
+        auth.logout(session=session, token=token)
+        session.commit()
+    client.cookies.set(SESSION_COOKIE, token)
+    assert client.get("/api/auth/me").status_code == 401
+
+
+def test_cookie_api_write_needs_csrf_header(client, world, database_url) -> None:
+    token, csrf_token = _cookie_login(database_url, "jj_bureau")
+    client.cookies.set(SESSION_COOKIE, token)
+    sol = world.ids["sol_a"]
+    body = {"excellent": True}
+    refused = client.post(f"/api/solutions/{sol}/excellent", json=body)
+    assert refused.status_code == 403 and refused.json()["code"] == "csrf_failed"
+    wrong = client.post(f"/api/solutions/{sol}/excellent", json=body, headers={csrf.CSRF_HEADER: "forged"})
+    assert wrong.status_code == 403
+    ok = client.post(f"/api/solutions/{sol}/excellent", json=body, headers={csrf.CSRF_HEADER: csrf_token})
+    assert ok.status_code == 200 and ok.json()["excellent"] is True
+
+
+def test_password_change_revokes_other_tokens(client, world, as_user) -> None:
+    old = as_user("ent_sharing")
+    other = client.post("/api/auth/token", json={"username": "ent_sharing", "password": PASSWORD}).json()
+    wrong = client.post("/api/auth/password", headers=old,
+                        json={"old_password": "not-it-at-all", "new_password": "brand-new-pass"})
+    assert wrong.status_code == 422 and wrong.json()["message"] == "原密码不正确"
+    changed = client.post("/api/auth/password", headers=old,
+                          json={"old_password": PASSWORD, "new_password": "brand-new-pass"})
+    assert changed.status_code == 204
+    assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {other['access_token']}"}).status_code == 401
+    assert client.post("/api/auth/token", json={"username": "ent_sharing", "password": PASSWORD}).status_code == 401
+    assert client.post("/api/auth/token",
+                       json={"username": "ent_sharing", "password": "brand-new-pass"}).status_code == 201
+
+
+def test_inactive_user_cannot_log_in(client, world, as_user) -> None:
+    bureau = as_user("jj_bureau")
+    uid = world.ids["user_provider_a"]
+    assert client.patch(f"/api/users/{uid}", headers=bureau, json={"active": False}).status_code == 200
+    assert client.post("/api/auth/token", json={"username": "provider_a", "password": PASSWORD}).status_code == 401

@@ -1,0 +1,100 @@
+"""Matching API through the real app: matches, bundle, and the provider-leads privacy rule."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from web_builders import World, need, solution
+
+from catalog.db import get_engine
+from catalog.models import Enterprise
+
+
+def _update_enterprise(database_url: str, enterprise_id: int, **fields: object) -> None:
+    with Session(get_engine(database_url)) as session:
+        record = session.get(Enterprise, enterprise_id)
+        assert record is not None
+        for key, value in fields.items():
+            setattr(record, key, value)
+        session.add(record)
+        session.commit()
+
+
+def test_enterprise_sees_its_matches_with_explanations(client, world: World, as_user) -> None:
+    response = client.get(f"/api/enterprises/{world.ids['member_sharing']}/matches?k=3",
+                          headers=as_user("ent_sharing"))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    matches = body["needs"][0]["matches"]
+    assert matches[0]["solution_id"] == world.ids["sol_a"]  # 设备点检云 for 设备老是突然停机
+    assert {c["name"] for c in matches[0]["components"]} >= {"text", "scenario", "industry"}
+    assert all(c["reason"] for c in matches[0]["components"])
+    shown = {m["solution_id"] for n in body["needs"] for m in n["matches"]}
+    assert not shown & {world.ids["sol_a_pending"], world.ids["sol_a_suspended"], world.ids["sol_pp"]}
+
+
+def test_others_cannot_see_an_enterprises_matches(client, world: World, as_user) -> None:
+    url = f"/api/enterprises/{world.ids['member_sharing']}/matches"
+    assert client.get(url, headers=as_user("ent_private")).status_code == 404
+    assert client.get(url, headers=as_user("provider_a")).status_code in (403, 404)
+    assert client.get(url).status_code == 401
+
+
+def test_bundle_names_the_city_policy_and_splits_the_cost(client, world: World, as_user,
+                                                          database_url: str) -> None:
+    _update_enterprise(database_url, world.ids["ent_xx"], level="二级", budget_wan=20)
+    response = client.get(f"/api/enterprises/{world.ids['ent_xx']}/bundle",
+                          headers=as_user("xx_bureau"))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "新乡" in body["policy"]
+    assert abs(body["total_wan"] - body["subsidy_wan"] - body["net_wan"]) < 1e-6
+    assert body["budget_wan"] == 20
+
+
+def test_leads_only_from_enterprises_that_opted_in_and_budget_only_if_shared(
+        client, world: World, as_user, database_url: str) -> None:
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        private = session.get(Enterprise, world.ids["member_private"])
+        need(session, private, "循环水泵和风机老是坏，想做设备点检和预测性维护", budget_wan=12)
+        solution(session, world.ids["provider_a"], "JJ-009", "设备预测性维护")
+        session.commit()
+    url = f"/api/providers/{world.ids['provider_a']}/leads"
+    # nobody opted in yet: no leads, although the sharing member's need fits perfectly
+    response = client.get(url, headers=as_user("provider_a"))
+    assert response.status_code == 200, response.text
+    assert response.json()["leads"] == []
+    _update_enterprise(database_url, world.ids["member_private"], findable_by_providers=True,
+                       budget_wan=80)
+    leads = client.get(url, headers=as_user("provider_a")).json()["leads"]
+    assert leads and {lead["enterprise_id"] for lead in leads} == {world.ids["member_private"]}
+    assert all("budget" not in key for lead in leads for key in lead)
+    assert all("预算" not in reason for lead in leads for reason in lead["reasons"])
+    _update_enterprise(database_url, world.ids["member_private"], share_budget=True)
+    shared = client.get(url, headers=as_user("provider_a")).json()["leads"]
+    assert any(lead.get("enterprise_budget_wan") == 80 for lead in shared)
+
+
+def test_a_provider_cannot_read_another_providers_leads(client, world: World, as_user) -> None:
+    url = f"/api/providers/{world.ids['provider_a']}/leads"
+    assert client.get(url, headers=as_user("provider_b")).status_code == 403
+    assert client.get(url, headers=as_user("ent_sharing")).status_code == 403
+
+
+def test_an_enterprise_sharing_an_event_with_the_provider_is_a_lead(
+        client, world: World, as_user, database_url: str) -> None:
+    from catalog.event_models import Event, EventParticipant
+
+    url = f"/api/providers/{world.ids['provider_a']}/leads"
+    assert client.get(url, headers=as_user("provider_a")).json()["leads"] == []
+    with Session(get_engine(database_url)) as session:
+        event = Event(title="设备运维供需对接会", region="江西省九江市")
+        session.add(event)
+        session.flush()
+        session.add(EventParticipant(event_id=event.id, side="provider",
+                                     provider_id=world.ids["provider_a"]))
+        session.add(EventParticipant(event_id=event.id, side="enterprise",
+                                     enterprise_id=world.ids["member_sharing"]))
+        session.commit()
+    leads = client.get(url, headers=as_user("provider_a")).json()["leads"]
+    assert {lead["enterprise_id"] for lead in leads} == {world.ids["member_sharing"]}
+    assert all("budget" not in key for lead in leads for key in lead)

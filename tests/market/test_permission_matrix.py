@@ -1,0 +1,180 @@
+"""Every API route × every role against the expected table in market/permission_rules.py."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import uuid
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+from web_builders import JIUJIANG, PASSWORD, World, enterprise, link, need, solution, token
+
+from catalog.db import get_engine
+from market.app import PACKAGE_DIR, route_table
+from market.page_rules import PAGE_RULES
+from market.permission_rules import ROLE_LETTERS, RULES, Case
+
+USERS = {"A": None, "B": "jj_bureau", "X": "xx_bureau", "P": "provider_a", "E": "ent_sharing", "C": "chain_leader"}
+DENIED = {401, 403, 404}
+
+
+def all_rules() -> dict[tuple[str, str], list[Case]]:
+    """The table, plus ACCESS_RULES declared by router modules beside their routes."""
+    rules = dict(RULES)
+    for info in pkgutil.iter_modules([str(PACKAGE_DIR / "api")]):
+        module = importlib.import_module(f"market.api.{info.name}")
+        rules.update(getattr(module, "ACCESS_RULES", {}))
+    return rules
+
+
+def api_routes(app: Any) -> set[tuple[str, str]]:
+    return {(method, path) for method, path, _ in route_table(app) if path.startswith("/api")}
+
+
+def test_every_api_route_has_a_rule_and_every_rule_a_route(client) -> None:
+    routes, rules = api_routes(client.app), all_rules()
+    missing = sorted(routes - set(rules))
+    assert missing == [], f"这些路由没有权限规则（请在 market/permission_rules.py 中补充）：{missing}"
+    stale = sorted(set(rules) - routes)
+    assert stale == [], f"这些权限规则对应的路由已不存在：{stale}"
+    for key, cases in rules.items():
+        assert cases and all(set(c.allow) <= set(ROLE_LETTERS) for c in cases), key
+
+
+class Prober:
+    """Builds and sends the request of one cell."""
+
+    def __init__(self, client: Any, database_url: str, world: World) -> None:
+        self.client, self.database_url, self.world = client, database_url, world
+        self.tokens: dict[str, str] = {}
+        self.extra: dict[str, int] = {}  # the records a case's setup made for the current probe
+
+    def headers(self, letter: str, fresh_token: bool = False) -> dict[str, str]:
+        username = USERS[letter]
+        if username is None:
+            return {}
+        if fresh_token or username not in self.tokens:
+            with Session(get_engine(self.database_url), expire_on_commit=False) as session:
+                value = token(session, username)
+            if fresh_token:
+                return {"Authorization": f"Bearer {value}"}
+            self.tokens[username] = value
+        return {"Authorization": f"Bearer {self.tokens[username]}"}
+
+    def resolve(self, value: Any, letter: str) -> Any:
+        if isinstance(value, dict):
+            return {k: self.resolve(v, letter) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(v, letter) for v in value]
+        if isinstance(value, str) and value.startswith("@"):
+            return {**self.world.ids, **self.extra}[value[1:]]
+        return {"$self": USERS[letter] or "jj_bureau", "$password": PASSWORD,
+                "$unique": f"matrix_{uuid.uuid4().hex[:8]}"}.get(value, value) if isinstance(value, str) else value
+
+    def fresh(self, kind: str) -> int:
+        with Session(get_engine(self.database_url), expire_on_commit=False) as session:
+            if kind == "need":
+                from catalog.models import Enterprise
+
+                owner = session.get(Enterprise, self.world.ids["member_sharing"])
+                record: Any = need(session, owner, "矩阵测试：待删除的需求")
+            elif kind == "solution":
+                record = solution(session, self.world.ids["provider_a"], f"MX-{uuid.uuid4().hex[:6]}", "矩阵测试产品")
+            elif kind == "link":
+                member = enterprise(session, f"矩阵成员{uuid.uuid4().hex[:6]}有限公司", f"{JIUJIANG}濂溪区")
+                record = link(session, self.world.ids["leader"], member.id)
+            else:
+                raise AssertionError(kind)
+            session.commit()
+            return int(record.id)
+
+    def send(self, method: str, path: str, case: Case, letter: str) -> int:
+        return int(self.request(method, path, case, letter).status_code)
+
+    def request(self, method: str, path: str, case: Case, letter: str, html: bool = False, **extra: Any) -> Any:
+        self.extra = {}
+        target = self.world.ids[case.target] if case.target else None
+        if case.fresh and case.fresh != "token":
+            target = self.fresh(case.fresh)
+        url = re.sub(r"\{[^}]+\}", str(target), path) if target is not None else path
+        if case.setup is not None:
+            with Session(get_engine(self.database_url), expire_on_commit=False) as session:
+                params = case.setup(session, dict(self.world.ids))
+                session.commit()
+            self.extra = params
+            url = path.format(**params)
+        kwargs: dict[str, Any] = {"headers": self.headers(letter, fresh_token=case.fresh == "token"),
+                                  "params": self.resolve(case.query, letter)}
+        if html:
+            kwargs["headers"] = {**kwargs["headers"], "Accept": "text/html"}
+        if case.body is not None:
+            kwargs["json"] = self.resolve(case.body, letter)
+        if case.upload:
+            kwargs["files"] = {"file": ("bad.json", b'{"providers": [{"name": ""}]}', "application/json")}
+        return self.client.request(method, url, **kwargs, **extra)
+
+
+def test_permission_matrix(client, world, database_url) -> None:
+    prober = Prober(client, database_url, world)
+    failures = []
+    routes = api_routes(client.app)
+    for (method, path), cases in sorted(all_rules().items()):
+        if (method, path) not in routes:
+            continue
+        for case in cases:
+            for letter in ROLE_LETTERS:
+                status = prober.send(method, path, case, letter)
+                if status == 503 and path.startswith("/api/search") and client.app.state.search is None:
+                    status = 200  # no Meilisearch in this test: the route ran, nothing was refused
+                expected = letter in case.allow
+                if status >= 500 or (status not in DENIED) != expected:
+                    want = "允许" if expected else "拒绝"
+                    failures.append(f"{method} {path} [{case.target or case.fresh or '-'}] {letter}: "
+                                    f"期望{want}，实际 {status}")
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("letter", ["P"])
+def test_providers_never_see_needs(client, world, database_url, letter) -> None:
+    prober = Prober(client, database_url, world)
+    headers = prober.headers(letter)
+    assert client.get("/api/needs", headers=headers).status_code == 403
+    for name in ("need_sharing", "need_private", "need_leader", "need_xx"):
+        assert client.get(f"/api/needs/{world.ids[name]}", headers=headers).status_code == 404
+
+
+def page_routes(app: Any) -> set[str]:
+    return {path for method, path, _ in route_table(app)
+            if method == "GET" and not path.startswith(("/api", "/static"))}
+
+
+def test_every_page_route_has_a_rule_and_every_rule_a_route(client) -> None:
+    routes = page_routes(client.app)
+    missing = sorted(routes - set(PAGE_RULES))
+    assert missing == [], f"这些页面没有权限规则（请在 market/page_rules.py 中补充）：{missing}"
+    assert sorted(set(PAGE_RULES) - routes) == [], "这些页面规则对应的路由已不存在"
+
+
+def _page_allowed(response: Any, case: Case) -> bool:
+    if response.status_code in (301, 302, 303, 307, 308):
+        return not response.headers.get("location", "").startswith("/login")
+    if response.status_code == 404 and case.missing_ok:
+        return True
+    return response.status_code not in DENIED
+
+
+def test_page_matrix(client, world, database_url) -> None:
+    prober = Prober(client, database_url, world)
+    failures = []
+    for path, cases in sorted(PAGE_RULES.items()):
+        for case in cases:
+            for letter in ROLE_LETTERS:
+                response = prober.request("GET", path, case, letter, html=True, follow_redirects=False)
+                expected = letter in case.allow
+                if response.status_code >= 500 or _page_allowed(response, case) != expected:
+                    want = "允许" if expected else "拒绝"
+                    failures.append(f"GET {path} {letter}: 期望{want}，实际 {response.status_code}")
+    assert failures == [], "\n".join(failures)

@@ -1,0 +1,98 @@
+"""The outbox worker: writes succeed while Meilisearch is down, and the index catches up
+when it returns (the real server is stopped and restarted)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import meilisearch
+import pytest
+from search_builders import add_provider, add_solution, sync
+from sqlmodel import Session, select
+
+from catalog import outbox
+from catalog.models import OutboxEntry, Solution
+from search_index.client import index_uid
+from search_index.server import LocalMeilisearch
+from search_index.sync import SYNC_ERRORS, apply_outbox, run_worker
+
+pytestmark = pytest.mark.meili
+
+
+def _ids(client: meilisearch.Client, prefix: str) -> set[int]:
+    docs = client.index(index_uid(prefix, "solutions")).get_documents({"limit": 1000, "fields": ["id"]})
+    return {d.id for d in docs.results}
+
+
+def test_writes_survive_meilisearch_down_and_index_catches_up(
+    session: Session, database_url: str, meili_server: LocalMeilisearch, meili: meilisearch.Client, prefix: str
+) -> None:
+    provider = add_provider(session)
+    first = add_solution(session, provider, name="注塑机联网")
+    session.commit()
+    sync(database_url, meili, prefix)
+    assert first.id in _ids(meili, prefix)
+
+    meili_server.stop()
+    try:
+        second = add_solution(session, provider, name="模具寿命管理")
+        session.commit()  # the write does not wait on, nor fail because of, Meilisearch
+        with pytest.raises(SYNC_ERRORS):
+            apply_outbox(database_url=database_url, client=meili, prefix=prefix)
+        session.expire_all()
+        entry = session.exec(select(OutboxEntry).where(OutboxEntry.record_id == second.id,
+                                                       OutboxEntry.record_type == "solution")).one()
+        assert entry.processed_at is None and entry.attempts == 1 and entry.last_error
+        assert session.get(Solution, second.id) is not None
+    finally:
+        meili_server.start()
+    sync(database_url, meili, prefix)
+    assert {first.id, second.id} <= _ids(meili, prefix)
+    assert outbox.pending(session=session, limit=10) == []
+
+
+def test_worker_thread_catches_up_after_restart(
+    session: Session, database_url: str, meili_server: LocalMeilisearch, meili: meilisearch.Client, prefix: str
+) -> None:
+    provider = add_provider(session)
+    meili_server.stop()
+    stop = threading.Event()
+    worker = threading.Thread(target=run_worker, kwargs={
+        "database_url": database_url, "client": meili, "stop_event": stop, "interval": 0.1, "prefix": prefix,
+    })
+    worker.start()
+    try:
+        solution = add_solution(session, provider, name="能耗监测")
+        session.commit()
+        meili_server.start()
+        deadline = time.monotonic() + 60  # a bound on waiting, not a timing assertion
+        while solution.id not in _ids(meili, prefix) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert solution.id in _ids(meili, prefix)
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+        meili_server.start()
+    assert not worker.is_alive()
+
+
+def test_deletes_and_provider_changes_follow(
+    session: Session, database_url: str, meili: meilisearch.Client, prefix: str
+) -> None:
+    provider = add_provider(session)
+    solution = add_solution(session, provider, name="质量追溯")
+    session.commit()
+    sync(database_url, meili, prefix)
+    provider.status = "暂停"
+    session.add(provider)
+    outbox.enqueue(session=session, record_type="provider", record_id=provider.id or 0)
+    session.commit()
+    sync(database_url, meili, prefix)
+    doc = meili.index(index_uid(prefix, "solutions")).get_document(solution.id)
+    assert doc.public is False
+    session.delete(solution)
+    outbox.enqueue(session=session, record_type="solution", record_id=solution.id or 0, op="delete")
+    session.commit()
+    sync(database_url, meili, prefix)
+    assert solution.id not in _ids(meili, prefix)
