@@ -27,7 +27,7 @@ if not SHARED.exists():  # a clone elsewhere: shared/ sits beside the project ro
 DEV_DATA = SHARED / "data" / "dev"
 JUDGED = SHARED / "data" / "judged"
 
-pytest_plugins = ["fixtures_demo"]
+pytest_plugins = ["fixtures_demo", "fixtures_browser"]
 
 POSTGRES_URL = os.environ.get("MARKET_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])

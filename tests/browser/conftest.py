@@ -15,14 +15,11 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fixtures_demo import demo_database_url, demo_postgres_template, demo_sqlite_template  # noqa: F401
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from market.app import create_app
 from market.settings import Settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--lang=zh-CN"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 LAPTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
@@ -52,17 +49,6 @@ def live_server(demo_database_url: str, tmp_path: Path) -> Iterator[str]:  # noq
     yield f"http://127.0.0.1:{config.port}"
     server.should_exit = True
     thread.join(timeout=15)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium (never a downloaded one)."""
-    if not CHROMIUM.exists():
-        pytest.fail("找不到 /usr/bin/chromium：请运行 scripts/install_system.sh（apt-get install chromium fonts-noto-cjk）")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _page(browser: Browser, viewport: dict[str, int], mobile: bool) -> Iterator[Page]:

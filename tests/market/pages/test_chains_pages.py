@@ -102,17 +102,12 @@ def live_server(settings, dev_chains) -> Iterator[str]:  # type: ignore[no-untyp
     thread.join(timeout=10)
 
 
-def test_graph_draws_in_chromium_without_the_internet(live_server, dev_chains, database_url) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Chromium is not installed")
-    if database_url.startswith("postgresql"):
-        pytest.skip("one backend is enough for the browser")
+def test_graph_draws_in_chromium_without_the_internet(live_server, dev_chains, browser) -> None:
     leader_id = min(dev_chains.values())
     outside: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-        page = browser.new_page()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server) else None)
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -126,5 +121,6 @@ def test_graph_draws_in_chromium_without_the_internet(live_server, dev_chains, d
         assert circles.count() == 15  # the leader and its 14 members
         circles.nth(1).click()
         assert "数字化水平" in page.inner_text("#chain-graph-detail")
-        browser.close()
+    finally:
+        context.close()
     assert outside == [] and errors == []
