@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import http.client
+import threading
 from typing import Any
+from urllib.parse import urlsplit
 
 import meilisearch
+import orjson
 import requests
 from meilisearch.errors import (
     MeilisearchApiError,
@@ -13,7 +16,6 @@ from meilisearch.errors import (
     MeilisearchTimeoutError,
 )
 from meilisearch.models.task import TaskInfo
-from requests.adapters import HTTPAdapter
 
 DEFAULT_TIMEOUT_S = 10
 TASK_TIMEOUT_MS = 120_000
@@ -25,46 +27,88 @@ class IndexTaskFailed(RuntimeError):
     """A Meilisearch task ended in `failed` or `canceled`."""
 
 
-POOL_SIZE = 64  # kept-alive connections: at least the app's threadpool size
+class _Connections:
+    """Kept-alive HTTP connections to one server, one per thread (http.client is not
+    thread-safe), opened on first use and re-opened once when the server closed one."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        parts = urlsplit(url)
+        self.https = parts.scheme == "https"
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or (443 if self.https else 80)
+        self.base = parts.path.rstrip("/")
+        self.timeout = timeout
+        self.local = threading.local()
+
+    def _open(self) -> http.client.HTTPConnection:
+        kind = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
+        conn = kind(self.host, self.port, timeout=self.timeout)
+        self.local.conn = conn
+        return conn
+
+    def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        """POST and return (status, body); retried once on a connection the server closed."""
+        for attempt in (1, 2):
+            conn = getattr(self.local, "conn", None) or self._open()
+            try:
+                conn.request("POST", f"{self.base}/{path}", body=body, headers=headers)
+                response = conn.getresponse()
+                return response.status, response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
+                    http.client.CannotSendRequest, http.client.ResponseNotReady):
+                conn.close()
+                self.local.conn = None
+                if attempt == 2:
+                    raise
+            except BaseException:
+                conn.close()
+                self.local.conn = None
+                raise
+        raise AssertionError("unreachable")
 
 
 class Client(meilisearch.Client):
-    """The official client, plus one kept-alive HTTP session for searches.
+    """The official client, plus kept-alive connections for searches.
 
     The official client opens a new connection for every request (it calls
     `requests.post`, not a session); on the search path that costs more than the
-    search itself. `post_json` reuses pooled connections (thread-safe) and asks for
-    an uncompressed answer: on loopback, compression only costs time.
+    search itself, and so does `requests`' own machinery. `post_json` sends over a
+    kept-alive `http.client` connection per thread, asks for an uncompressed answer (on
+    loopback compression only costs time) and parses it with orjson.
     """
 
     def __init__(self, url: str, key: str | None, *, timeout: int = DEFAULT_TIMEOUT_S) -> None:
         super().__init__(url, key or None, timeout=timeout)
-        self.session = requests.Session()
-        self.session.trust_env = False  # no proxy or .netrc look-ups in the environment per request
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self.session.headers.update({"Content-Type": "application/json", "Accept-Encoding": "identity"})
+        self.connections = _Connections(url, timeout)
+        self.search_headers = {"Content-Type": "application/json", "Accept-Encoding": "identity"}
         if key:
-            self.session.headers["Authorization"] = f"Bearer {key}"
+            self.search_headers["Authorization"] = f"Bearer {key}"
 
     def post_json(self, path: str, body: Any) -> Any:
-        """POST `body` as JSON to `path` (relative to the server) over the kept-alive session.
+        """POST `body` as JSON to `path` (relative to the server) over a kept-alive connection.
 
         Raises:
             MeilisearchApiError: the server answered with an error.
             MeilisearchCommunicationError / MeilisearchTimeoutError: it could not be reached in time.
         """
         try:
-            response = self.session.post(f"{self.config.url}/{path}", data=json.dumps(body),
-                                         timeout=self.config.timeout)
-        except requests.exceptions.Timeout as exc:
+            status, content = self.connections.post(path, orjson.dumps(body), self.search_headers)
+        except TimeoutError as exc:
             raise MeilisearchTimeoutError(str(exc)) from exc
-        except requests.exceptions.ConnectionError as exc:
+        except (OSError, http.client.HTTPException) as exc:
             raise MeilisearchCommunicationError(str(exc)) from exc
-        if response.status_code >= 400:
-            raise MeilisearchApiError(f"HTTP {response.status_code}", response)
-        return response.json()
+        if status >= 400:
+            raise MeilisearchApiError(f"HTTP {status}", _as_response(status, content))
+        return orjson.loads(content)
+
+
+def _as_response(status: int, content: bytes) -> requests.Response:
+    """A `requests.Response` holding an error answer, as `MeilisearchApiError` expects."""
+    response = requests.Response()
+    response.status_code = status
+    response._content = content
+    response.encoding = "utf-8"
+    return response
 
 
 def make_client(url: str, key: str | None, *, timeout: int = DEFAULT_TIMEOUT_S) -> Client:

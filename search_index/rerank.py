@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from catalog.taxonomy import IndustryFit, industry_fit
@@ -47,12 +48,18 @@ class DocText:
     industries: tuple[str, ...]
 
 
+@lru_cache(maxsize=65_536)
+def _folded(text: str) -> str:
+    """`normalize(text)`, remembered: the same candidates come back query after query."""
+    return normalize(text)
+
+
 def doc_text(doc: dict[str, Any]) -> DocText:
     """The normalised fields of a candidate document that scoring looks at."""
     return DocText(
-        name=normalize(doc.get("name", "")),
-        keywords=normalize(" ".join(doc.get("keywords", []))),
-        body=doc.get("text_n") or normalize(doc.get("description", "")),
+        name=_folded(doc.get("name", "")),
+        keywords=_folded(" ".join(doc.get("keywords", []))),
+        body=doc.get("text_n") or _folded(doc.get("description", "")),
         synonyms=frozenset(doc.get("synonyms", [])),
         scenarios=tuple(doc.get("scenarios", [])),
         industries=tuple(doc.get("industries", [])),

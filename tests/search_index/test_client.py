@@ -1,0 +1,41 @@
+"""The search client's kept-alive connections: errors the API can map, and recovery once
+the server is back (the real server is stopped and restarted)."""
+
+from __future__ import annotations
+
+import meilisearch
+import pytest
+from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationError
+from search_builders import add_provider, add_solution, sync
+from sqlmodel import Session
+
+from search_index.client import index_uid, search
+from search_index.server import LocalMeilisearch
+
+pytestmark = pytest.mark.meili
+
+
+def test_search_survives_a_server_restart_on_the_same_client(
+    session: Session, database_url: str, meili_server: LocalMeilisearch, meili: meilisearch.Client, prefix: str
+) -> None:
+    provider = add_provider(session)
+    add_solution(session, provider, name="注塑机联网")
+    session.commit()
+    sync(database_url, meili, prefix)
+    uid = index_uid(prefix, "solutions")
+    assert search(meili, uid, {"q": "注塑机"})["hits"]  # the connection is now kept alive
+
+    meili_server.stop()
+    try:
+        with pytest.raises(MeilisearchCommunicationError):
+            search(meili, uid, {"q": "注塑机"})
+    finally:
+        meili_server.start()
+    assert [hit["name"] for hit in search(meili, uid, {"q": "注塑机"})["hits"]] == ["注塑机联网"]
+
+
+def test_an_error_answer_carries_the_server_code(meili: meilisearch.Client, prefix: str) -> None:
+    with pytest.raises(MeilisearchApiError) as caught:
+        search(meili, index_uid(prefix, "solutions"), {"q": "x", "filter": "no_such_field = 1"})
+    assert caught.value.status_code == 400
+    assert caught.value.code == "invalid_search_filter"
