@@ -18,6 +18,7 @@ from matching.schedule import (
     Request,
     Schedule,
     Slot,
+    cell_options,
     meeting_weight,
     validate_move,
     validate_swap,
@@ -89,3 +90,19 @@ def swap_meetings(*, session: Session, event: Event, first: Meeting, second: Mee
     if reasons:
         raise Conflict("；".join(reasons), code="schedule_conflict", details=reasons)
     event_meetings.swap_meetings(session=session, first=first, second=second, actor=actor)
+
+
+def move_options(*, session: Session, event: Event, request_id: int) -> list[dict[str, object]]:
+    """For the editing grid: every (slot, table) cell for a meeting (by request id), with
+    what dropping it there does (move or swap, with which meeting) and every conflict, so the
+    conflicts are on screen before an edit is made."""
+    schedule = current_schedule(session=session, event=event)
+    if request_id not in schedule.problem.by_request:
+        raise Conflict("只有已接受的约见可以排入日程", code="not_schedulable")
+    meeting_of = {m.request_id: m.id for m in event_meetings.meetings(session=session, event_id=event.id or 0)}
+    return [
+        {"slot": option.slot_id, "table": option.table, "action": option.action,
+         "ok": not option.conflicts, "conflicts": list(option.conflicts),
+         "occupant_meeting_id": meeting_of.get(option.occupant) if option.occupant else None}
+        for option in cell_options(schedule, request_id)
+    ]

@@ -311,3 +311,38 @@ def check(schedule: Schedule) -> list[str]:
 
 def _is_fixed(schedule: Schedule, rid: int) -> bool:
     return schedule.placements[rid].fixed
+
+
+@dataclass(frozen=True)
+class CellOption:
+    """What dropping a meeting on one grid cell would do: `action` is "here" (it is there
+    already), "move" (an empty cell) or "swap" (another meeting's cell); `conflicts` are the
+    reasons it is refused, empty when it is allowed."""
+
+    slot_id: int
+    table: int
+    action: str
+    conflicts: tuple[str, ...]
+    occupant: int | None = None
+
+
+def cell_options(schedule: Schedule, meeting_id: int) -> list[CellOption]:
+    """Every (slot, table) cell of the grid for meeting `meeting_id` (a request id): whether
+    it may go there, by a move or a swap, and why not — for the editing grid to show the
+    conflicts before an edit is made."""
+    problem = schedule.problem
+    placed = schedule.placements.get(meeting_id)
+    out: list[CellOption] = []
+    for slot in problem.slots:
+        for table in range(1, problem.tables + 1):
+            occupant = schedule.occupant.get((slot.id, table))
+            if occupant == meeting_id:
+                out.append(CellOption(slot.id, table, "here", (), occupant))
+            elif occupant is None:
+                out.append(CellOption(slot.id, table, "move",
+                                      tuple(validate_move(schedule, meeting_id, slot.id, table))))
+            else:
+                reasons = (validate_swap(schedule, meeting_id, occupant) if placed is not None
+                           else [f"{table}号桌该时段已有约见（{_pair_label(problem, occupant)}）"])
+                out.append(CellOption(slot.id, table, "swap", tuple(reasons), occupant))
+    return out

@@ -8,9 +8,9 @@ side's outcome; only the bureau sees both sides' outcomes.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
@@ -274,6 +274,17 @@ def check_move(session: SessionDep, user: CurrentUser, event_id: int,
                                             request_id=body.request_id, slot=body.slot,
                                             table=body.table)
     return {"ok": not conflicts, "conflicts": conflicts}
+
+
+@router.get("/{event_id}/meetings/options", responses=WRITE_ERRORS, summary="某场约见可放入的格子及冲突")
+def move_options(session: SessionDep, user: CurrentUser, event_id: int,
+                 request_id: Annotated[int, Query(description="约见申请编号")]) -> dict[str, Any]:
+    """Every table × slot cell, with whether the meeting may go there (a move to an empty
+    cell, a swap with the meeting in it) and the conflicts if not: the grid shows them before
+    the bureau makes the edit."""
+    event = _event(session, user, event_id, manage=True)
+    cells = event_scheduling.move_options(session=session, event=event, request_id=request_id)
+    return {"request_id": request_id, "cells": cells}
 
 
 @router.post("/{event_id}/meetings/move", responses=WRITE_ERRORS, summary="移动或排入约见")

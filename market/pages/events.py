@@ -12,11 +12,12 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from catalog import event_meetings, event_service, event_views
-from catalog.errors import MarketError
+from catalog.errors import MarketError, NotFound
 from catalog.event_models import (
     Event,
     EventCreate,
     EventParticipant,
+    Meeting,
     ParticipantCreate,
     SessionSpec,
     event_slots,
@@ -84,6 +85,7 @@ def _bureau_context(session: Session, event: Event) -> dict[str, Any]:
     grid = {(m.table_no, m.slot): m for m in meetings}
     placed = {m.request_id for m in meetings}
     return {"people": people, "requests": requests, "grid": grid, "meetings": meetings,
+            "requests_by_id": {r.id: r for r in requests},
             "unplaced": [r for r in requests if r.status == "已接受" and r.id not in placed],
             "reminders": event_views.reminders(session=session, event=event),
             "report": event_views.report(session=session, event=event)}
@@ -212,6 +214,41 @@ def move_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf:
     slot, table = parse_int(text(form, "slot")) or 0, parse_int(text(form, "table")) or 0
     return _act(request, event_id, "已调整约见", lambda: event_scheduling.move_meeting(
         session=session, event=event, request=ask, slot=slot, table=table, actor=user.username) and None)
+
+
+def _meeting_of_request(session: Session, event_id: int, request_id: int) -> Meeting:
+    for meeting in event_meetings.meetings(session=session, event_id=event_id):
+        if meeting.request_id == request_id:
+            return meeting
+    raise NotFound(message=f"约见 #{request_id} 不在日程中")
+
+
+@router.post("/events/{event_id}/swap")
+def swap_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                form: FormDep, event_id: int) -> Response:
+    event = _event(session, user, event_id, manage=True)
+
+    def swap() -> None:
+        first = _meeting_of_request(session, event_id, parse_int(text(form, "first")) or 0)
+        second = _meeting_of_request(session, event_id, parse_int(text(form, "second")) or 0)
+        event_scheduling.swap_meetings(session=session, event=event, first=first, second=second,
+                                       actor=user.username)
+
+    return _act(request, event_id, "已交换两场约见", swap)
+
+
+@router.post("/events/{event_id}/unschedule")
+def unschedule_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                      form: FormDep, event_id: int) -> Response:
+    _event(session, user, event_id, manage=True)
+    cancel = text(form, "cancel") == "1"
+
+    def unschedule() -> None:
+        meeting = _meeting_of_request(session, event_id, parse_int(text(form, "request_id")) or 0)
+        event_meetings.unschedule_meeting(session=session, meeting=meeting, actor=user.username,
+                                          cancel=cancel)
+
+    return _act(request, event_id, "已取消该约见，时段已释放" if cancel else "已移出日程", unschedule)
 
 
 @router.post("/events/{event_id}/publish")

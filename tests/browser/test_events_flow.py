@@ -73,6 +73,7 @@ def test_bureau_runs_an_event_end_to_end(page: Page, live_server: str, shoot) ->
     expect(page.locator(".flash")).to_contain_text("排程完成：共 1 场约见")
     expect(page.locator("#grid")).to_contain_text("共青城华纶印染有限公司 × 九江浔阳智造科技有限公司")
     shoot(page, "event-grid")
+    _edit_the_grid(page, shoot)
     _click(page, "#publish")
     expect(page.locator("#event-status")).to_have_text("已排程")
     log_out(page)
@@ -90,3 +91,31 @@ def test_bureau_runs_an_event_end_to_end(page: Page, live_server: str, shoot) ->
 
     _as(page, base, "jiujiang_bureau", event_url)
     expect(page.locator("#report")).to_contain_text("有意向 1")
+
+
+def _edit_the_grid(page: Page, shoot) -> None:  # type: ignore[no-untyped-def]
+    """Move the meeting on the grid, take it off, and put it back: the cells are marked
+    (from the server's check) before anything is changed."""
+    meeting = page.locator("#grid button.meeting")
+    meeting.click()
+    expect(page.locator("#grid-hint")).to_contain_text("可移入")
+    expect(page.locator("#grid td.cell-here")).to_have_count(1)
+    shoot(page, "event-grid-editing")
+    target = page.locator('#grid td.cell-ok[data-table="4"]').last
+    slot = target.get_attribute("data-slot")
+    with page.expect_navigation():
+        target.click()
+    moved = page.locator(f'#grid td[data-table="4"][data-slot="{slot}"] button.meeting')
+    expect(moved).to_contain_text("共青城华纶印染有限公司 × 九江浔阳智造科技有限公司")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    moved.click()
+    expect(page.locator("#grid td.cell-here")).to_have_count(1)
+    with page.expect_navigation():
+        page.click("#grid-unschedule")
+    expect(page.locator("#grid button.meeting")).to_have_count(0)
+    page.locator("#unplaced button.meeting").click()
+    expect(page.locator("#grid td.cell-ok")).to_have_count(12)  # 4 tables × 3 slots, all free
+    with page.expect_navigation():
+        page.locator('#grid td.cell-ok[data-table="1"]').first.click()
+    expect(page.locator('#grid td[data-table="1"] button.meeting')).to_have_count(1)

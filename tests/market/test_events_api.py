@@ -85,6 +85,20 @@ def test_an_event_end_to_end(client: TestClient, world: World, as_user: Any) -> 
     refused = client.post(f"/api/events/{event_id}/meetings/move", json=clash,
                           headers=as_user("jj_bureau"))
     assert refused.status_code == 409
+    grid = _ok(client.get(f"/api/events/{event_id}/meetings/options",
+                          params={"request_id": ask["id"]}, headers=as_user("jj_bureau")))
+    cells = {(c["slot"], c["table"]): c for c in grid["cells"]}
+    assert len(cells) == 3 * 2
+    assert cells[slots[ask["id"]]]["action"] == "here"
+    busy_slot = slots[second["id"]][0]
+    for (slot, _), cell in cells.items():
+        if slot == busy_slot and cell["action"] == "move":  # the provider's one representative is busy
+            assert not cell["ok"] and any("该时段已满" in c for c in cell["conflicts"])
+    swap = cells[slots[second["id"]]]  # trading places keeps the provider once per slot
+    assert swap["action"] == "swap" and swap["ok"] and swap["occupant_meeting_id"] is not None
+    hidden = client.get(f"/api/events/{event_id}/meetings/options", params={"request_id": ask["id"]},
+                        headers=as_user("provider_a"))
+    assert hidden.status_code == 403
     free = next(s for s in (1, 2, 3) if s not in (slots[ask["id"]][0], slots[second["id"]][0]))
     moved = _ok(client.post(f"/api/events/{event_id}/meetings/move", headers=as_user("jj_bureau"),
                             json={"request_id": ask["id"], "slot": free, "table": 2}))

@@ -17,6 +17,7 @@ from matching.schedule import (
     Schedule,
     Slot,
     apply_move,
+    cell_options,
     check,
     meeting_weight,
     unschedule,
@@ -272,3 +273,30 @@ def test_validate_swap_checks_both_sides() -> None:
     moved = Schedule(grid.problem, {**grid.placements, 2: Placement(2, 3, 1)})
     assert validate_swap(moved, 1, 2) == ["乙企业该时段不参会"]
     assert validate_swap(grid, 1, 4) == ["请选择两场已排程的不同约见"]
+
+
+@SLOW
+@given(events())
+def test_cell_options_allow_exactly_the_edits_that_keep_the_schedule_valid(problem: Problem) -> None:
+    schedule = greedy(problem)
+    assert violations(schedule) == []
+    for request in problem.requests:
+        options = cell_options(schedule, request.id)
+        assert len(options) == len(problem.slots) * problem.tables
+        for option in options:
+            placements = dict(schedule.placements)
+            if option.action == "here":
+                assert placements[request.id] == Placement(request.id, option.slot_id, option.table)
+                continue
+            if option.action == "swap":
+                assert option.occupant is not None
+                if request.id not in placements:
+                    assert option.conflicts  # an unscheduled request cannot take a taken cell
+                    continue
+                here, there = placements[request.id], placements[option.occupant]
+                placements[request.id] = Placement(request.id, there.slot_id, there.table)
+                placements[option.occupant] = Placement(option.occupant, here.slot_id, here.table)
+            else:
+                placements[request.id] = Placement(request.id, option.slot_id, option.table)
+            after = violations(Schedule(problem, placements, "edited"))
+            assert (not option.conflicts) == (not after), (option, after)
