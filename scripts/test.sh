@@ -8,5 +8,6 @@ if [ -z "${MARKET_TEST_POSTGRES_URL:-}" ]; then
   export MARKET_TEST_POSTGRES_URL
 fi
 .venv/bin/ruff check .
+.venv/bin/mypy
 # Two workers (the machine has two cores); a file's tests stay on one worker.
 exec .venv/bin/pytest -q -n 2 --dist loadfile "$@"

@@ -38,16 +38,10 @@ def meili_client(settings: Settings, *, data_dir: Path | None = None) -> Iterato
 def load_catalog(database_url: str, paths: list[Path]) -> None:
     """Import a catalogue in the exchange format into the database, all published."""
     from catalog.db import session_scope
-    from catalog.models import Provider, Solution
-    from market.commands import _search_loader
+    from catalog.imports import import_paths
 
     with session_scope(database_url) as session:
-        _search_loader.import_files(session=session, paths=paths)
-    with session_scope(database_url) as session:
-        for model in (Provider, Solution):
-            for record in session.exec(_search_loader.select_all(model)).all():
-                record.status = "已入库"
-                session.add(record)
+        import_paths(session=session, paths=paths, actor="eval")
 
 
 def reindex_command(
