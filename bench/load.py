@@ -46,7 +46,7 @@ class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statuses: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     transport_errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    samples: dict[tuple[str, int], str] = field(default_factory=dict)  # first body per unexpected status
+    samples: dict[tuple[str, int | str], str] = field(default_factory=dict)  # first body per unexpected status or error
 
     def record(self, name: str, status: int, seconds: float) -> None:
         self.latencies[name].append(seconds * 1000)
@@ -134,8 +134,9 @@ class Workload:
         started = time.perf_counter()
         try:
             response = await client.get(path, params=params, headers=headers)
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:
             stats.transport_errors[name] += 1
+            stats.samples.setdefault((name, type(exc).__name__), str(exc)[:200])
             return
         stats.record(name, response.status_code, time.perf_counter() - started)
         if response.status_code >= 400:
@@ -150,8 +151,9 @@ class Workload:
             body = {"description": f"压测更新 {uuid.uuid4().hex[:8]}：" + current.json()["description"][:200],
                     "version": current.json()["version"]}
             response = await client.patch(path, json=body, headers=self.bureau)
-        except (httpx.HTTPError, KeyError, ValueError):
+        except (httpx.HTTPError, KeyError, ValueError) as exc:
             stats.transport_errors["write"] += 1
+            stats.samples.setdefault(("write", type(exc).__name__), str(exc)[:200])
             return
         stats.record("write", response.status_code, time.perf_counter() - started)
         if response.status_code == 403 and len(self.writable) > 1 and target in self.writable:
@@ -226,7 +228,7 @@ def report(stats: Stats, elapsed: float, cpu: dict[str, float], args: argparse.N
         codes = ", ".join(f"{c}×{n}" for c, n in sorted(stats.statuses[name].items()))
         print(f"{name:<16}{len(values):>8}{q[49]:>10.1f}{q[94]:>10.1f}{q[98]:>10.1f}  {codes}")
     server_errors = sum(n for s in stats.statuses.values() for c, n in s.items() if c >= 500)
-    for (name, code), body in sorted(stats.samples.items()):
+    for (name, code), body in sorted(stats.samples.items(), key=lambda item: (item[0][0], str(item[0][1]))):
         print(f"  {name} {code}：{body}")
     print(f"5xx：{server_errors}；连接错误：{sum(stats.transport_errors.values())}")
     busy = sorted(cpu.items(), key=lambda kv: -kv[1])
