@@ -129,7 +129,7 @@ class Workload:
         else:
             await self._write(client, stats)
 
-    async def _get(self, client: httpx.AsyncClient, stats: Stats, name: str, path: str, params: dict[str, object],
+    async def _get(self, client: httpx.AsyncClient, stats: Stats, name: str, path: str, params: dict[str, str | int],
                    headers: dict[str, str] | None = None) -> None:
         started = time.perf_counter()
         try:

@@ -173,7 +173,7 @@ def register(*, session: Session, event: Event, data: ParticipantCreate, actor: 
     sessions = list(range(n_sessions)) if data.sessions is None else sorted(set(data.sessions))
     if not sessions or any(not 0 <= s < n_sessions for s in sessions):
         raise ValidationFailed("请至少选择一个有效的参会场次")
-    if _existing(session, event.id or 0, data) is not None:
+    if existing_registration(session, event.id or 0, data) is not None:
         raise Conflict("该单位已报名本活动", code="already_registered")
     person = EventParticipant(event_id=event.id or 0, side=side.value,
                               enterprise_id=data.enterprise_id, provider_id=data.provider_id,
@@ -207,7 +207,8 @@ def _check_offer(session: Session, data: ParticipantCreate) -> None:
         raise ValidationFailed("服务商报名时不能携带需求，请选择产品")
 
 
-def _existing(session: Session, event_id: int, data: ParticipantCreate) -> EventParticipant | None:
+def existing_registration(session: Session, event_id: int, data: ParticipantCreate) -> EventParticipant | None:
+    """The registration of the enterprise or provider of `data` for an event, if any."""
     query = select(EventParticipant).where(EventParticipant.event_id == event_id)
     if data.enterprise_id is not None:
         query = query.where(EventParticipant.enterprise_id == data.enterprise_id)

@@ -9,13 +9,13 @@ from an empty, migrated schema and tests never share state.
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from database_copies import POSTGRES_URL, copy_postgres, copy_sqlite, pg_url
 from sqlmodel import Session
 
 from catalog.db import get_engine
@@ -29,7 +29,6 @@ JUDGED = SHARED / "data" / "judged"
 
 pytest_plugins = ["fixtures_demo", "fixtures_browser"]
 
-POSTGRES_URL = os.environ.get("MARKET_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 
@@ -52,36 +51,18 @@ def postgres_template() -> str:
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    migrate(_pg_url(name))
-    get_engine(_pg_url(name)).dispose()
+    migrate(pg_url(name))
+    get_engine(pg_url(name)).dispose()
     return name
-
-
-def _pg_url(database: str) -> str:
-    return sa.engine.make_url(POSTGRES_URL).set(database=database).render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of a fresh, migrated, empty database (one per test, per backend)."""
     if request.param == "sqlite":
-        path = tmp_path / "market.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite:///{path}"
-        yield url
-        get_engine(url).dispose()
-        return
-    template = request.getfixturevalue("postgres_template")
-    name = f"szt_t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    url = _pg_url(name)
-    yield url
-    get_engine(url).dispose()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        yield from copy_sqlite(request.getfixturevalue("sqlite_template"), tmp_path / "market.db")
+    else:
+        yield from copy_postgres(request.getfixturevalue("postgres_template"), "szt_t_")
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ Register with `pytest_plugins = ["fixtures_demo"]` in tests/conftest.py; it reli
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -20,18 +19,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from database_copies import POSTGRES_URL, copy_postgres, copy_sqlite, pg_url
 from sqlmodel import Session, select
 
 from catalog.db import get_engine, session_scope
 from catalog.models import Enterprise, Provider, Solution
 from seed.load import load_demo
 
-POSTGRES_URL = os.environ.get("MARKET_TEST_POSTGRES_URL", "")
 DEMO_BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
-
-
-def _pg_url(database: str) -> str:
-    return sa.engine.make_url(POSTGRES_URL).set(database=database).render_as_string(hide_password=False)
 
 
 def _load(url: str) -> None:
@@ -57,7 +52,7 @@ def demo_postgres_template(postgres_template: str) -> str:
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
     admin.dispose()
-    _load(_pg_url(name))
+    _load(pg_url(name))
     return name
 
 
@@ -65,23 +60,9 @@ def demo_postgres_template(postgres_template: str) -> str:
 def demo_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of a fresh database holding the demo data (one per test, per backend)."""
     if request.param == "sqlite":
-        path = tmp_path / "demo.db"
-        shutil.copy(request.getfixturevalue("demo_sqlite_template"), path)
-        url = f"sqlite:///{path}"
-        yield url
-        get_engine(url).dispose()
-        return
-    template = request.getfixturevalue("demo_postgres_template")
-    name = f"szt_d_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    url = _pg_url(name)
-    yield url
-    get_engine(url).dispose()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        yield from copy_sqlite(request.getfixturevalue("demo_sqlite_template"), tmp_path / "demo.db")
+    else:
+        yield from copy_postgres(request.getfixturevalue("demo_postgres_template"), "szt_d_")
 
 
 @pytest.fixture

@@ -76,6 +76,7 @@ ACCESS_RULES: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/events/{event_id}/requests/{request_id}/respond"): _one("BP", body={"accept": True}),
     ("POST", "/api/events/{event_id}/schedule"): _one(BUREAU, body={"time_limit_s": 1}),
     ("GET", "/api/events/{event_id}/meetings"): _one("B" + PARTIES),
+    ("GET", "/api/events/{event_id}/meetings/options"): _one(BUREAU, query={"request_id": "@request_id"}),
     ("POST", "/api/events/{event_id}/meetings/check"): _one(
         BUREAU, body={"request_id": "@request_id", "slot": 2, "table": 2}),
     ("POST", "/api/events/{event_id}/meetings/move"): _one(

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Query, Response, UploadFile
 
 from catalog import event_imports, event_views
-from catalog.errors import Forbidden
+from catalog.errors import Forbidden, ValidationFailed
 from catalog.event_models import EventParticipant
-from market.api.common import READ_ERRORS, WRITE_ERRORS, actor_of
+from market.api.common import READ_ERRORS, actor_of
 from market.api.events import _event, _mine, _participant, _participant_json
 from market.deps import CurrentUser, SessionDep
+from market.errors import error_responses
 from market.permissions import manages_event
 
 router = APIRouter(prefix="/api/events", tags=["供需对接活动"])
@@ -92,11 +94,18 @@ def proposals(session: SessionDep, user: CurrentUser, event_id: int,
     return {"data": [asdict(p) for p in rows], "count": len(rows)}
 
 
-@router.post("/{event_id}/participants/import", status_code=201, responses=WRITE_ERRORS,
+@router.post("/{event_id}/participants/import", status_code=201,
+             responses=error_responses(401, 403, 404, 409, 413, 422, 503),
              summary="导入参会方名单（xlsx）")
 def import_participants(session: SessionDep, user: CurrentUser, event_id: int,
                         file: UploadFile) -> dict[str, Any]:
+    """Columns 统一社会信用代码 (or 单位名称), 类型, 代表人数, 参会场次, 是否确认. All rows
+    registered, or 422 with every row error in `details` and nothing stored."""
     event = _event(session, user, event_id, manage=True)
-    added = event_imports.import_participants(session=session, event=event, data=file.file.read(),
-                                              file=file.filename or "", actor=actor_of(user))
-    return {"data": [_participant_json(session, p) for p in added], "count": len(added)}
+    name = Path(file.filename or "upload.xlsx").name
+    if Path(name).suffix.lower() != ".xlsx":
+        raise ValidationFailed("bad_file_type", "参会名单只支持 .xlsx 工作簿")
+    report = event_imports.import_participants(session=session, event=event, data=file.file.read(),
+                                               file=name, actor=actor_of(user))
+    return {"data": [_participant_json(session, p) for p in report.participants],
+            "count": report.registered, "validated": report.validated, "summary": report.summary_zh()}

@@ -10,9 +10,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
+from starlette.datastructures import UploadFile
 
-from catalog import event_meetings, event_service, event_views
-from catalog.errors import MarketError, NotFound
+from catalog import event_imports, event_meetings, event_service, event_views
+from catalog.errors import ImportRejected, MarketError, NotFound, RowError
 from catalog.event_models import (
     Event,
     EventCreate,
@@ -22,7 +23,7 @@ from catalog.event_models import (
     SessionSpec,
     event_slots,
 )
-from catalog.models import Role, User
+from catalog.models import ListingStatus, Need, Role, Solution, User
 from market import event_scheduling
 from market import permissions as perm
 from market.api.events import _event
@@ -91,10 +92,25 @@ def _bureau_context(session: Session, event: Event) -> dict[str, Any]:
             "report": event_views.report(session=session, event=event)}
 
 
+def _offers(session: Session, user: User) -> list[tuple[int, str]]:
+    """What the user may bring to the event: its enterprise's needs, or its provider's
+    published solutions, as (id, label)."""
+    if user.role == Role.PROVIDER and user.provider_id is not None:
+        rows = session.exec(select(Solution).where(Solution.provider_id == user.provider_id,
+                                                   Solution.status == ListingStatus.PUBLISHED)
+                            .order_by(col(Solution.id))).all()
+        return [(s.id or 0, s.name) for s in rows]
+    if user.enterprise_id is not None:
+        needs = session.exec(select(Need).where(Need.enterprise_id == user.enterprise_id)
+                             .order_by(col(Need.priority), col(Need.id))).all()
+        return [(n.id or 0, n.text[:40]) for n in needs]
+    return []
+
+
 def _participant_context(session: Session, user: User, event: Event) -> dict[str, Any]:
     me = _me(session, user, event)
     if me is None:
-        return {"me": None}
+        return {"me": None, "offers": _offers(session, user)}
     from market import event_proposals  # the matcher loads only when a participant looks
 
     proposals = event_proposals.proposals(session=session, event=event, participant=me)
@@ -145,12 +161,45 @@ def status_submit(request: Request, session: SessionDep, user: CurrentUser, _csr
 def register_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     form: FormDep, event_id: int) -> Response:
     event = _event(session, user, event_id)
+    provider = user.role == Role.PROVIDER
+    offered = [n for n in (parse_int(v) for v in form.getlist("offer") if isinstance(v, str)) if n]
+    chosen = [n for n in (parse_int(v) for v in form.getlist("sessions") if isinstance(v, str)) if n is not None]
     data = ParticipantCreate(
         enterprise_id=user.enterprise_id if user.role in (Role.ENTERPRISE, Role.CHAIN_LEADER) else None,
-        provider_id=user.provider_id if user.role == Role.PROVIDER else None,
+        provider_id=user.provider_id if provider else None,
+        sessions=chosen if "sessions_shown" in form else None,
+        solution_ids=offered if provider else [], need_ids=[] if provider else offered,
         representatives=parse_int(text(form, "representatives")) or 1)
     return _act(request, event_id, "已报名，等待主办方确认", lambda: event_service.register(
         session=session, event=event, data=data, actor=user.username) and None)
+
+
+@router.post("/events/{event_id}/participants/import")
+def roster_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                  form: FormDep, event_id: int) -> Response:
+    """The bureau's participant list (.xlsx): all registered, or the row errors flashed."""
+    event = _event(session, user, event_id, manage=True)
+    upload = form.get("file")
+    url = f"/events/{event_id}"
+    if not isinstance(upload, UploadFile) or not (upload.filename or "").lower().endswith(".xlsx"):
+        return flash_redirect(request, url, "请选择参会名单工作簿（.xlsx）", "error")
+    try:
+        report = event_imports.import_participants(session=session, event=event, data=upload.file.read(),
+                                                   file=upload.filename or "", actor=user.username)
+    except ImportRejected as error:
+        shown = "；".join(_row_error(e) for e in error.errors[:8])
+        more = f"；另有 {len(error.errors) - 8} 处" if len(error.errors) > 8 else ""
+        return flash_redirect(request, url, f"{error.message}：{shown}{more}", "error")
+    except MarketError as error:
+        return flash_redirect(request, url, error.message, "error")
+    return flash_redirect(request, url, report.summary_zh())
+
+
+def _row_error(error: RowError) -> str:
+    where = f"第 {error.row} 行" if error.row else (error.sheet or error.file)
+    column = f"“{error.column}”" if error.column else ""
+    value = f"（{error.value}）" if error.value not in (None, "") else ""
+    return f"{where}{column}{value}{error.message}"
 
 
 @router.post("/events/{event_id}/participants/{participant_id}/validate")

@@ -38,8 +38,10 @@ def test_bureau_runs_an_event_end_to_end(page: Page, live_server: str, shoot) ->
     expect(page.locator("#event-status")).to_have_text("报名中")
     log_out(page)
 
-    for username in ("provider_xunzhi", "enterprise_hualun"):
+    for username, brings in (("provider_xunzhi", "带来的产品"), ("enterprise_hualun", "带来的需求")):
         _as(page, base, username, event_url)
+        expect(page.locator("#register-form")).to_contain_text(brings)
+        expect(page.locator("#register-form input[name=sessions]")).to_have_count(1)
         _click(page, "#register-form button[type=submit]")
         expect(page.locator(".flash")).to_contain_text("已报名")
         log_out(page)

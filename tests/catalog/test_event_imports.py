@@ -30,7 +30,7 @@ def test_a_good_list_registers_and_validates_everyone(session: Session, tmp_path
     path = write_workbook(tmp_path / "list.xlsx", {"报名表": [
         HEADER, ["企业", firm.uscc, None, None, "上午"], ["服务商", None, seller.name, 2, "全天"]]})
     added = event_imports.import_participants(session=session, event=event, file="list.xlsx",
-                                              data=path.read_bytes(), actor="局")
+                                              data=path.read_bytes(), actor="局").participants
     assert [(p.side, p.sessions, p.representatives, p.validated) for p in added] == [
         ("enterprise", [0], 1, True), ("provider", [0, 1], 2, True)]
 
@@ -48,9 +48,9 @@ def test_a_bad_list_names_every_bad_row_and_stores_nothing(session: Session, tmp
     session.rollback()
     described = [e.describe() for e in caught.value.errors]
     assert described == [
-        "bad.xlsx › 报名表 第 3 行 › 类型：应为“企业”或“服务商”",
-        "bad.xlsx › 报名表 第 4 行 › 统一社会信用代码：平台中没有该服务商，请先导入服务商名录",
+        "bad.xlsx › 报名表 第 3 行 › 类型：应为“企业”或“服务商”（可留空）",
+        "bad.xlsx › 报名表 第 4 行 › 统一社会信用代码：应为 18 位统一社会信用代码（校验位正确）",
         "bad.xlsx › 报名表 第 4 行 › 代表人数：应为 1–5 的整数",
-        "bad.xlsx › 报名表 第 4 行 › 参会场次：应为本活动的场次（上午、下午）或“全天”",
+        "bad.xlsx › 报名表 第 4 行 › 参会场次：应为本活动的场次名称（上午、下午）或“全天”，多个用顿号分隔",
     ]
     assert session.exec(select(EventParticipant)).all() == []

@@ -3,13 +3,18 @@ grid the bureau sees."""
 
 from __future__ import annotations
 
+import io
+
 from event_builders import build_event
 from fastapi.testclient import TestClient
+from openpyxl import Workbook
 from page_helpers import HTML, flashes, login, post_form
 from sqlmodel import Session
+from web_builders import JIUJIANG
 
-from catalog import event_meetings
+from catalog import event_meetings, event_service
 from catalog.db import get_engine
+from catalog.event_models import EventCreate, EventStatus
 from market import event_scheduling
 from matching.schedule import validate_swap
 
@@ -67,3 +72,36 @@ def test_only_the_bureau_edits_the_grid(page_client: TestClient, database_url: s
                          page="/events")
     assert response.status_code in (403, 404)
     assert fine[0] in _places(database_url, event_id)
+
+
+def test_bureau_imports_a_participant_list_from_the_event_page(page_client: TestClient, database_url: str) -> None:
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        event = event_service.create_event(session=session, actor="局", data=EventCreate(
+            title="名单导入测试", region=JIUJIANG,
+            sessions=[{"name": "上午", "start": "09:00", "slots": 3}]))
+        event_service.change_event_status(session=session, event=event, status=EventStatus.REGISTRATION,
+                                          actor="局")
+        session.commit()
+    url = f"/events/{event.id}"
+    login(page_client, "jj_bureau")
+    assert 'id="roster-form"' in page_client.get(url, headers=HTML).text
+    files = {"file": ("名单.xlsx", _roster([["九江云联设备科技有限公司", 2], ["不存在的有限公司", 1]]),
+                      "application/octet-stream")}
+    post_form(page_client, f"{url}/participants/import", page=url, files=files)
+    shown = flashes(page_client, url)
+    assert "导入被拒绝" in shown and "第 3 行" in shown and "平台中没有该企业或服务商" in shown
+    files = {"file": ("名单.xlsx", _roster([["九江云联设备科技有限公司", 2]]), "application/octet-stream")}
+    post_form(page_client, f"{url}/participants/import", page=url, files=files)
+    assert "已导入 1 个参会方" in flashes(page_client, url)
+    assert "九江云联设备科技有限公司" in page_client.get(url, headers=HTML).text
+
+
+def _roster(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["单位名称", "代表人数"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
