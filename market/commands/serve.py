@@ -122,7 +122,16 @@ def _run(settings: Settings, database_url: str, host: str, port: int, workers: i
         with worker:
             typer.echo(f"数转通已启动：http://{host}:{port}/ （接口文档 /api/docs，按 Ctrl+C 停止）")
             uvicorn.run("market.commands.serve:app_factory", factory=True, host=host, port=port,
-                        workers=workers, log_level="warning", proxy_headers=True)
+                        workers=workers, log_level="warning", proxy_headers=True,
+                        timeout_keep_alive=KEEP_ALIVE_S)
+
+
+# Idle kept-alive connections stay open this long (uvicorn's default is 5 s). A client that
+# reuses a connection at the moment the server drops it gets a reset instead of an answer;
+# under load that raced often enough to lose requests. Longer than a proxy's own idle
+# timeout (nginx keeps 60 s upstream by default), so the server is never the side that
+# closes first.
+KEEP_ALIVE_S = 75
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
