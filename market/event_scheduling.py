@@ -59,7 +59,7 @@ def current_schedule(*, session: Session, event: Event) -> Schedule:
     problem = problem_of(event_meetings.schedule_inputs(session=session, event=event))
     placements = {
         m.request_id: Placement(m.request_id, m.slot, m.table_no, m.published)
-        for m in event_meetings.meetings(session=session, event_id=event.id or 0)
+        for m in event_meetings.meeting_places(session=session, event_id=event.id or 0)
         if m.request_id in problem.by_request
     }
     return Schedule(problem, placements, "stored")
@@ -99,7 +99,7 @@ def move_options(*, session: Session, event: Event, request_id: int) -> list[dic
     schedule = current_schedule(session=session, event=event)
     if request_id not in schedule.problem.by_request:
         raise Conflict("只有已接受的约见可以排入日程", code="not_schedulable")
-    meeting_of = {m.request_id: m.id for m in event_meetings.meetings(session=session, event_id=event.id or 0)}
+    meeting_of = {m.request_id: m.id for m in event_meetings.meeting_places(session=session, event_id=event.id or 0)}
     return [
         {"slot": option.slot_id, "table": option.table, "action": option.action,
          "ok": not option.conflicts, "conflicts": list(option.conflicts),

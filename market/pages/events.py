@@ -76,7 +76,7 @@ def _me(session: Session, user: User, event: Event) -> EventParticipant | None:
 
 
 def _names(session: Session, people: list[EventParticipant]) -> dict[int, str]:
-    return {p.id or 0: event_meetings.participant_name(session, p) for p in people}
+    return event_meetings.participant_names(session, people)
 
 
 def _bureau_context(session: Session, event: Event) -> dict[str, Any]:
