@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from match_synthetic import synthetic_cohort  # noqa: E402
 from ortools.sat.python import cp_model  # noqa: E402
-from synthetic import synthetic_cohort  # noqa: E402
 
 from catalog.lexicon import infer_scenarios  # noqa: E402
 from matching.chain import analyse_chain, build_region, region_overview, visible_needs  # noqa: E402
