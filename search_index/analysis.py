@@ -56,6 +56,8 @@ class QueryPlan:
     scenarios: tuple[tuple[str, float], ...]
     expansions: tuple[str, ...]
     corrections: tuple[tuple[str, str], ...]
+    frugal: bool = False  # asks for something cheap (便宜点的, 预算有限)
+    small: bool = False  # speaks for a small firm (小厂, 规下)
 
     def engine_query(self, limit: int = MAX_ENGINE_WORDS) -> str:
         """Key terms for Meilisearch, at most `limit` words, concepts first."""
@@ -183,6 +185,14 @@ def infer_scenarios(text: str, groups: list[SynonymGroup]) -> list[tuple[str, fl
     return sorted(((s, v / whole) for s, v in totals.items()), key=lambda item: -item[1])
 
 
+# How people say "cheap" and "we are small"; the re-ranker then prefers low prices and
+# offerings sized for small firms.
+FRUGAL_MARKERS = ("便宜", "低价", "实惠", "省钱", "价格低", "不贵", "性价比", "免费", "预算有限", "预算少",
+                  "预算不多", "钱不多", "没多少钱", "成本低", "低成本", "花钱少", "少花钱", "经济型")
+SMALL_MARKERS = ("小厂", "小微", "小企业", "小公司", "小作坊", "作坊", "规下", "个体", "几十个人", "几十号人",
+                 "十几个人", "人不多")
+
+
 @lru_cache(maxsize=4096)
 def analyse(raw: str) -> QueryPlan:
     """Understand a query as users type it (any script, width, typos, pain-point phrasing)."""
@@ -200,4 +210,6 @@ def analyse(raw: str) -> QueryPlan:
         scenarios=tuple(infer_scenarios(text, groups)),
         expansions=tuple(expansions),
         corrections=fixes,
+        frugal=any(marker in text for marker in FRUGAL_MARKERS),
+        small=any(marker in text for marker in SMALL_MARKERS),
     )

@@ -26,6 +26,11 @@ W_TEXT = 0.62
 W_SCENARIO = 0.24
 W_INDUSTRY = 0.10
 W_ENGINE = 0.04
+# Bonuses when the query asks for it: a low price (便宜点的), an offering for small firms (小厂用).
+W_PRICE = 0.06
+W_SMALL = 0.04
+PRICE_SCALE_WAN = 3.0  # a 3万元 offering gets half the price bonus
+SMALL_FIT = frozenset({"规下", "均可"})
 
 _FIT_SCORE = {IndustryFit.GROUP: 1.0, IndustryFit.DIVISION: 0.8, IndustryFit.GENERIC: 0.45, IndustryFit.NONE: 0.0}
 
@@ -130,6 +135,18 @@ def scenario_score(plan: QueryPlan, doc: DocText) -> float:
     return score
 
 
+def preference_bonus(plan: QueryPlan, doc: dict[str, Any]) -> float:
+    """What a query's stated preferences add: cheaper is better when it asks for cheap, and
+    offerings sized for small firms when it speaks for one."""
+    bonus = 0.0
+    if plan.frugal:
+        price = max(0.0, float(doc.get("price_wan") or 0.0))
+        bonus += W_PRICE / (1.0 + price / PRICE_SCALE_WAN)
+    if plan.small and doc.get("size_fit") in SMALL_FIT:
+        bonus += W_SMALL
+    return bonus
+
+
 def rerank(
     plan: QueryPlan, candidates: Sequence[dict[str, Any]], *, industry: str | None = None
 ) -> list[tuple[dict[str, Any], float]]:
@@ -153,6 +170,7 @@ def rerank(
         fit = _FIT_SCORE[industry_fit(doc.industries, industry)] if industry else 0.0
         engine = 1.0 / (1.0 + rank / 10.0)
         score = W_TEXT * text + W_SCENARIO * scenario_score(plan, doc) + W_INDUSTRY * fit + W_ENGINE * engine
+        score += preference_bonus(plan, candidate)
         scored.append((candidate, score))
     scored.sort(key=lambda item: -item[1])
     return scored
