@@ -82,10 +82,13 @@ class LocalMeilisearch:
         self.process = subprocess.Popen(
             [str(self.binary), "--db-path", str(self.data_dir / "data.ms"),
              "--dump-dir", str(self.data_dir / "dumps"), "--snapshot-dir", str(self.data_dir / "snapshots"),
-             "--http-addr", f"127.0.0.1:{self.port}", "--master-key", self.key,
+             "--http-addr", f"127.0.0.1:{self.port}",
              "--env", "production", "--no-analytics", "--log-level", "WARN",
              "--max-indexing-threads", str(os.cpu_count() or 2)],
             stdout=log, stderr=log, stdin=subprocess.DEVNULL, cwd=str(self.data_dir),
+            # The key goes in the environment, not on the command line, where every local
+            # user's `ps` would show it (/proc/<pid>/environ is readable by the owner only).
+            env={**_child_env(), "MEILI_MASTER_KEY": self.key},
         )
         log.close()
         self._wait_healthy()
@@ -146,3 +149,9 @@ def local_server_from_settings(settings: Any) -> LocalMeilisearch:
     """A `LocalMeilisearch` configured from `market.settings.Settings` (data under var/meili)."""
     var_dir = Path(settings.var_dir)
     return LocalMeilisearch(binary=Path(settings.meili_binary), data_dir=var_dir / "meili")
+
+
+def _child_env() -> dict[str, str]:
+    """The server's environment: ours, less any MEILI_* setting meant for the app's client
+    (MEILI_URL and the like would otherwise be read as server options)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("MEILI_")}

@@ -39,3 +39,11 @@ def test_an_error_answer_carries_the_server_code(meili: meilisearch.Client, pref
         search(meili, index_uid(prefix, "solutions"), {"q": "x", "filter": "no_such_field = 1"})
     assert caught.value.status_code == 400
     assert caught.value.code == "invalid_search_filter"
+
+
+def test_the_master_key_is_not_on_the_server_command_line(meili_server: LocalMeilisearch,
+                                                          meili: meilisearch.Client) -> None:
+    assert meili_server.process is not None
+    with open(f"/proc/{meili_server.process.pid}/cmdline", "rb") as cmdline:
+        assert meili_server.key.encode() not in cmdline.read()
+    assert meili.is_healthy() and meili.get_keys().results  # the key still protects the server
