@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,7 @@ SHEET_TITLES = ("报名表", "参会方", "参会名单")
 COLUMNS = {"类型": "kind", "统一社会信用代码": "uscc", "单位名称": "name", "代表人数": "representatives",
            "参会场次": "sessions", "是否确认": "validated"}
 MAX_ROWS = 2_000
+Fail = Callable[[int | None, str, Any, str], None]  # (row, column, value, message) → recorded
 _SPLIT = re.compile(r"[、,，;；/\s]+")
 _YES = {"是", "确认", "已确认", "y", "yes", "1", "true"}
 _NO = {"否", "待确认", "n", "no", "0", "false"}
@@ -135,7 +137,7 @@ def _rows(cells: list[tuple[int, dict[int, Any]]], filename: str, sheet: str, ev
 
 
 def _row(number: int, record: dict[str, Any], names: dict[str, int], event: Event, session: Session,
-         fail: Any) -> _Row | None:
+         fail: Fail) -> _Row | None:
     found = _holder(number, record, session, fail)
     data = _admissible(number, found, event, session, fail) if found is not None else None
     representatives = _representatives(record.get("representatives"))
@@ -155,7 +157,7 @@ def _row(number: int, record: dict[str, Any], names: dict[str, int], event: Even
 
 
 def _admissible(number: int, found: tuple[Enterprise | None, Provider | None], event: Event,
-                session: Session, fail: Any) -> ParticipantCreate | None:
+                session: Session, fail: Fail) -> ParticipantCreate | None:
     """The registration of a found record, unless the event may not take it."""
     enterprise, provider = found
     code = enterprise.uscc if enterprise is not None else provider.uscc if provider is not None else ""
@@ -176,7 +178,7 @@ def _admissible(number: int, found: tuple[Enterprise | None, Provider | None], e
 
 
 def _holder(number: int, record: dict[str, Any], session: Session,
-            fail: Any) -> tuple[Enterprise | None, Provider | None] | None:
+            fail: Fail) -> tuple[Enterprise | None, Provider | None] | None:
     """The enterprise or the provider a row names (by code, else by name), or None with the
     error told."""
     kind = clean_value(str(record.get("kind") or ""))

@@ -54,13 +54,16 @@ def run_schedule(*, session: Session, event: Event, actor: str,
     return schedule
 
 
-def current_schedule(*, session: Session, event: Event) -> Schedule:
-    """The stored meetings of an event as a scheduler `Schedule` (for checking edits)."""
+def current_schedule(*, session: Session, event: Event,
+                     places: list[event_meetings.MeetingPlace] | None = None) -> Schedule:
+    """The stored meetings of an event as a scheduler `Schedule` (for checking edits);
+    `places` when the caller has already read them."""
     problem = problem_of(event_meetings.schedule_inputs(session=session, event=event))
+    if places is None:
+        places = event_meetings.meeting_places(session=session, event_id=event.id or 0)
     placements = {
         m.request_id: Placement(m.request_id, m.slot, m.table_no, m.published)
-        for m in event_meetings.meeting_places(session=session, event_id=event.id or 0)
-        if m.request_id in problem.by_request
+        for m in places if m.request_id in problem.by_request
     }
     return Schedule(problem, placements, "stored")
 
@@ -96,10 +99,11 @@ def move_options(*, session: Session, event: Event, request_id: int) -> list[dic
     """For the editing grid: every (slot, table) cell for a meeting (by request id), with
     what dropping it there does (move or swap, with which meeting) and every conflict, so the
     conflicts are on screen before an edit is made."""
-    schedule = current_schedule(session=session, event=event)
+    places = event_meetings.meeting_places(session=session, event_id=event.id or 0)
+    schedule = current_schedule(session=session, event=event, places=places)
     if request_id not in schedule.problem.by_request:
         raise Conflict("只有已接受的约见可以排入日程", code="not_schedulable")
-    meeting_of = {m.request_id: m.id for m in event_meetings.meeting_places(session=session, event_id=event.id or 0)}
+    meeting_of = {m.request_id: m.id for m in places}
     return [
         {"slot": option.slot_id, "table": option.table, "action": option.action,
          "ok": not option.conflicts, "conflicts": list(option.conflicts),

@@ -266,10 +266,11 @@ def move_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf:
 
 
 def _meeting_of_request(session: Session, event_id: int, request_id: int) -> Meeting:
-    for meeting in event_meetings.meetings(session=session, event_id=event_id):
-        if meeting.request_id == request_id:
-            return meeting
-    raise NotFound(message=f"约见 #{request_id} 不在日程中")
+    meeting = session.exec(select(Meeting).where(Meeting.event_id == event_id,
+                                                 Meeting.request_id == request_id)).first()
+    if meeting is None:
+        raise NotFound(message=f"约见 #{request_id} 不在日程中")
+    return meeting
 
 
 @router.post("/events/{event_id}/swap")

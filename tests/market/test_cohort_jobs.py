@@ -24,7 +24,6 @@ from market.settings import Settings
 from seed.users import DEMO_PASSWORD
 
 JIUJIANG, XINXIANG = "江西省九江市", "河南省新乡市"
-WAIT_LIMIT = 180  # seconds: a guard against a hung job, not a timing assertion
 
 
 @pytest.fixture
@@ -42,8 +41,8 @@ def headers(client: TestClient, username: str) -> dict[str, str]:
 
 
 def wait_for(client: TestClient, job_id: int, auth: dict[str, str]) -> dict[str, Any]:
-    """Poll the job until it has finished (done or failed)."""
-    deadline = time.monotonic() + WAIT_LIMIT
+    """Poll the job until it has finished (done or failed); a hung job is failed by the
+    suite's pytest-timeout, not by a clock here."""
     while True:
         response = client.get(f"/api/jobs/{job_id}", headers=auth)
         assert response.status_code == 200, response.text
@@ -52,7 +51,6 @@ def wait_for(client: TestClient, job_id: int, auth: dict[str, str]) -> dict[str,
             return body
         assert body["status"] in (JobStatus.QUEUED, JobStatus.RUNNING)
         assert 0 <= body["done"] <= max(body["total"], 0) or body["total"] == 0
-        assert time.monotonic() < deadline, f"任务 {job_id} 长时间未结束：{body}"
         time.sleep(0.1)
 
 
@@ -235,14 +233,12 @@ def test_run_worker_picks_up_queued_jobs_until_stopped(demo_database_url) -> Non
     worker = threading.Thread(target=jobs.run_worker,
                               kwargs={"database_url": demo_database_url, "stop_event": stop, "interval": 0.05})
     worker.start()
-    deadline = time.monotonic() + WAIT_LIMIT
     try:
         while True:
             with Session(get_engine(demo_database_url)) as session:
                 stored = session.get(Job, job.id)
                 if stored is not None and stored.status == JobStatus.DONE:
                     break
-            assert time.monotonic() < deadline
             time.sleep(0.05)
     finally:
         stop.set()

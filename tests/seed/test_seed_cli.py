@@ -111,7 +111,7 @@ def test_users_add_with_prompt_reads_the_password_twice(cli: CliRunner, database
         (["newcomer", "--role", "wizard", "--password", "secret-123"], "未知角色"),
         (["newcomer", "--role", "bureau", "--password", "short", "--region", "江西省九江市"], "至少需要 8 个字符"),
         (["newcomer", "--role", "enterprise", "--password", "secret-123",
-          "--enterprise-uscc", "91360400MA35XXXXX0"], "统一社会信用代码"),
+          "--enterprise-uscc", "91360400MA35R7K2W0"], "统一社会信用代码"),  # check digit should be G
         (["newcomer", "--role", "enterprise", "--password", "secret-123",
           "--enterprise-uscc", "91110000000000000X"], "统一社会信用代码"),
         (["newcomer", "--role", "bureau", "--region", "江西省九江市"], "--prompt"),
