@@ -10,7 +10,10 @@ synonym group the record mentions, so a query in any spelling of a concept finds
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
+
+import orjson
 
 from catalog import segment
 from catalog.models import Enterprise, ListingStatus, Need, Provider, Solution
@@ -65,12 +68,19 @@ def synonym_terms(*texts: str) -> list[str]:
     return list(dict.fromkeys(synonyms().expand(" ".join(normalize(t) for t in texts))))
 
 
+def content_rev(doc: dict[str, Any]) -> str:
+    """A hash of a document's content: a search that gets only ids and revs can tell
+    whether a document it holds is still the indexed one (search_index.candidates)."""
+    body = orjson.dumps({k: v for k, v in doc.items() if k != "rev"}, option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(body, digest_size=8).hexdigest()
+
+
 def solution_document(solution: Solution, provider: Provider, rating: float | None = None) -> dict[str, Any]:
     """The `solutions` index document of a solution (with its provider's region and name)."""
     keywords = [clean_value(k) for k in solution.keywords]
     text = " ".join([solution.name, " ".join(keywords), solution.description])
     public = solution.status == ListingStatus.PUBLISHED and provider.status == ListingStatus.PUBLISHED
-    return {
+    doc = {
         "id": solution.id,
         "code": solution.code,
         "name": clean_value(solution.name),
@@ -98,6 +108,8 @@ def solution_document(solution: Solution, provider: Provider, rating: float | No
         "subwords": subwords(solution.name, " ".join(keywords), solution.description),
         "synonyms": synonym_terms(text),
     }
+    doc["rev"] = content_rev(doc)
+    return doc
 
 
 def provider_document(provider: Provider, rating: float | None = None) -> dict[str, Any]:

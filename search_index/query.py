@@ -14,8 +14,11 @@ from functools import lru_cache
 from typing import Any
 
 import meilisearch
+import orjson
 
+from search_index import candidates as candidate_store
 from search_index.analysis import QueryPlan, analyse
+from search_index.candidates import Candidate
 from search_index.client import index_uid, multi_search
 from search_index.client import search as engine_search
 from search_index.rerank import rerank
@@ -30,7 +33,7 @@ _RETRIEVE = [
     "provider_id", "provider_name", "region", "deployment", "billing", "price_wan", "price_band",
     "deploy_days", "size_fit", "target_level", "excellent", "rating", "status", "synonyms",
 ]
-_INTERNAL = ("synonyms", "text_n")
+_INTERNAL = ("synonyms", "text_n", "rev")
 
 
 @dataclass
@@ -97,46 +100,66 @@ def build_filter(filters: dict[str, list[str]], *, public_only: bool, regions: t
     return out
 
 
+def _shortlist_query(uid: str, plan: QueryPlan, flt: list[Any]) -> dict[str, Any] | None:
+    """The best-rated listings of the scenarios the query mainly speaks of, or None."""
+    scenarios = [s for s, share in plan.scenarios[:2] if share >= 0.2]
+    if not scenarios:
+        return None
+    return {
+        "indexUid": uid, "q": "", "filter": [*flt, [f"scenarios = {_quote(s)}" for s in scenarios]],
+        "limit": SCENARIO_CANDIDATES, "attributesToRetrieve": candidate_store.LOCATOR, "sort": ["rating:desc"],
+    }
+
+
 def _engine_search(
     client: meilisearch.Client, uid: str, plan: QueryPlan, flt: list[Any], *, facets: bool
-) -> tuple[list[dict[str, Any]], int, dict[str, dict[str, int]]]:
+) -> tuple[list[Candidate], int, dict[str, dict[str, int]]]:
+    """The candidates for a text query (the engine's hits, then the scenario shortlist), the
+    engine's total and its facet counts, in one round trip. Hits carry ids and revs; the
+    documents come from the process's candidate store; a shortlist is reused for a
+    second (`candidates.Shortlists`)."""
     queries: list[dict[str, Any]] = [{
         "indexUid": uid, "q": plan.engine_query(), "filter": flt, "limit": CANDIDATES,
-        "matchingStrategy": "frequency", "attributesToRetrieve": _RETRIEVE,
+        "matchingStrategy": "frequency", "attributesToRetrieve": candidate_store.LOCATOR,
     }]
     if facets:
         queries[0]["facets"] = list(SOLUTION_FACETS)
-    scenarios = [s for s, share in plan.scenarios[:2] if share >= 0.2]
-    if scenarios:
-        scoped = [*flt, [f"scenarios = {_quote(s)}" for s in scenarios]]
-        queries.append({
-            "indexUid": uid, "q": "", "filter": scoped, "limit": SCENARIO_CANDIDATES,
-            "attributesToRetrieve": _RETRIEVE, "sort": ["rating:desc"],
-        })
+    shortlist = _shortlist_query(uid, plan, flt)
+    key = orjson.dumps(shortlist) if shortlist else b""
+    remembered = candidate_store.shortlists.get(key) if shortlist else None
+    if shortlist and remembered is None:
+        queries.append(shortlist)
     results = multi_search(client, queries)
+    if shortlist and remembered is None:
+        remembered = results[1]["hits"]
+        candidate_store.shortlists.put(key, remembered)
     merged: dict[Any, dict[str, Any]] = {}
-    for result in results:
-        for hit in result["hits"]:
-            merged.setdefault(hit["id"], hit)
+    for hit in [*results[0]["hits"], *(remembered or [])]:
+        merged.setdefault(hit["id"], hit)
+    found = candidate_store.store.resolve(client, uid, list(merged.values()))
     main = results[0]
-    return list(merged.values()), int(main.get("estimatedTotalHits", 0)), main.get("facetDistribution", {})
+    return found, int(main.get("estimatedTotalHits", 0)), main.get("facetDistribution", {})
 
 
 @lru_cache(maxsize=4096)
 def _term_pattern(terms: frozenset[str]) -> re.Pattern[str] | None:
     """One alternation of the terms, longest first, so each place takes the longest term."""
     ordered = sorted((t for t in terms if len(t) >= 2 or not t.isascii()), key=lambda t: (-len(t), t))
-    return re.compile("|".join(re.escape(t) for t in ordered)) if ordered else None
+    return re.compile("|".join(re.escape(t) for t in ordered), re.IGNORECASE) if ordered else None
 
 
-def _plan_pattern(plan: QueryPlan) -> re.Pattern[str] | None:
+def query_pattern(plan: QueryPlan | None) -> re.Pattern[str] | None:
+    """What `highlight` marks for a query: its terms and their synonyms."""
+    if plan is None:
+        return None
     return _term_pattern(frozenset({t for g in plan.groups for t in g.terms} | set(plan.terms)))
 
 
-def highlight(text: str, plan: QueryPlan | None, *, crop: int | None = None) -> str:
-    """HTML-escaped `text` with the query's terms (and their synonyms) wrapped in <mark>."""
-    pattern = _plan_pattern(plan) if plan else None
-    spans = [m.span() for m in pattern.finditer(text.lower())] if pattern else []
+def highlight(text: str, pattern: re.Pattern[str] | None, *, crop: int | None = None) -> str:
+    """HTML-escaped `text` with the matches of `pattern` (see `query_pattern`) wrapped in <mark>."""
+    spans = [m.span() for m in pattern.finditer(text)] if pattern else []
+    if not spans and (not crop or len(text) <= crop):
+        return html.escape(text)
     start = 0
     if crop and len(text) > crop:
         start = max(0, (spans[0][0] - crop // 4) if spans else 0)
@@ -145,7 +168,7 @@ def highlight(text: str, plan: QueryPlan | None, *, crop: int | None = None) -> 
     for s, e in spans:
         if s < start or e > end:
             continue
-        out.append(html.escape(text[pos:s]) + "<mark>" + html.escape(text[s:e]) + "</mark>")
+        out.append(f"{html.escape(text[pos:s])}<mark>{html.escape(text[s:e])}</mark>")
         pos = e
     out.append(html.escape(text[pos:end]))
     prefix = "…" if start > 0 else ""
@@ -153,12 +176,12 @@ def highlight(text: str, plan: QueryPlan | None, *, crop: int | None = None) -> 
     return prefix + "".join(out) + suffix
 
 
-def _present(hit: dict[str, Any], plan: QueryPlan | None, score: float | None) -> dict[str, Any]:
+def _present(hit: dict[str, Any], pattern: re.Pattern[str] | None, score: float | None) -> dict[str, Any]:
     doc = {k: v for k, v in hit.items() if k not in _INTERNAL and not k.startswith("_")}
     doc["highlight"] = {
-        "name": highlight(hit.get("name", ""), plan),
-        "description": highlight(hit.get("description", ""), plan, crop=120),
-        "keywords": [highlight(k, plan) for k in hit.get("keywords", [])],
+        "name": highlight(hit.get("name", ""), pattern),
+        "description": highlight(hit.get("description", ""), pattern, crop=120),
+        "keywords": [highlight(k, pattern) for k in hit.get("keywords", [])],
     }
     if score is not None:
         doc["score"] = round(score, 4)
@@ -179,7 +202,8 @@ def _browse(client: meilisearch.Client, uid: str, request: SearchRequest, flt: l
         params["sort"] = [SORTS[request.sort]]
     params["q"] = plan.engine_query() if plan else ""
     result = engine_search(client, uid, params)
-    hits = [_present(h, plan, None) for h in result["hits"]]
+    pattern = query_pattern(plan)
+    hits = [_present(h, pattern, None) for h in result["hits"]]
     took = (time.perf_counter() - started) * 1000
     return SearchResult(hits, int(result.get("totalHits", 0)), request.page, request.per_page,
                         result.get("facetDistribution", {}), took, plan)
@@ -206,11 +230,12 @@ def search_solutions(*, client: meilisearch.Client, prefix: str, request: Search
         return _browse(client, uid, request, flt)
     started = time.perf_counter()
     plan = analyse(request.q)
-    candidates, engine_total, facets = _engine_search(client, uid, plan, flt, facets=request.facets)
-    ranked = rerank(plan, candidates, industry=request.industry)
+    found, engine_total, facets = _engine_search(client, uid, plan, flt, facets=request.facets)
+    ranked = rerank(plan, [c.doc for c in found], industry=request.industry, texts=[c.text for c in found])
     first = (request.page - 1) * request.per_page
     page = ranked[first:first + request.per_page]
-    hits = [_present(doc, plan, score) for doc, score in page]
+    pattern = query_pattern(plan)
+    hits = [_present(doc, pattern, score) for doc, score in page]
     took = (time.perf_counter() - started) * 1000
     total = max(len(ranked), min(engine_total, 1000))
     return SearchResult(hits, total, request.page, request.per_page, facets, took, plan)

@@ -13,7 +13,6 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from catalog.taxonomy import IndustryFit, industry_fit
@@ -53,18 +52,19 @@ class DocText:
     industries: tuple[str, ...]
 
 
-@lru_cache(maxsize=65_536)
-def _folded(text: str) -> str:
-    """`normalize(text)`, remembered: the same candidates come back query after query."""
-    return normalize(text)
+def _fold(text: str) -> str:
+    """`normalize(text)`; the text itself when already normal (indexed text mostly is), so
+    a kept document does not hold its text twice."""
+    folded = normalize(text)
+    return text if folded == text else folded
 
 
 def doc_text(doc: dict[str, Any]) -> DocText:
     """The normalised fields of a candidate document that scoring looks at."""
     return DocText(
-        name=_folded(doc.get("name", "")),
-        keywords=_folded(" ".join(doc.get("keywords", []))),
-        body=doc.get("text_n") or _folded(doc.get("description", "")),
+        name=_fold(doc.get("name", "")),
+        keywords=_fold(" ".join(doc.get("keywords", []))),
+        body=doc.get("text_n") or _fold(doc.get("description", "")),
         synonyms=frozenset(doc.get("synonyms", [])),
         scenarios=tuple(doc.get("scenarios", [])),
         industries=tuple(doc.get("industries", [])),
@@ -87,31 +87,33 @@ def concepts(plan: QueryPlan) -> list[Concept]:
     return out
 
 
-def _bigram_share(term: str, text: str) -> float:
+def _bigram_share(term: str, doc: DocText) -> float:
     grams = [term[i:i + 2] for i in range(len(term) - 1)]
     if not grams:
         return 0.0
-    return sum(1 for g in grams if g in text) / len(grams)
+    return sum(1 for g in grams if g in doc.name or g in doc.keywords or g in doc.body) / len(grams)
 
 
-def match(concept: Concept, doc: DocText) -> float:
-    """How well a document carries a concept: 1 in the name, less in keywords or body,
-    a partial score when only parts (character pairs) of a term occur."""
-    best = 0.0
-    for term in concept.terms:
-        if term in doc.name:
-            return 1.0
-        if term in doc.keywords:
-            best = max(best, 0.9)
-        elif term in doc.body or term in doc.synonyms:
-            best = max(best, 0.7)
-    if best or len(concept.terms) > 1:
-        return best
-    term = concept.terms[0]
-    if len(term) >= 3 and _CJK.match(term):
-        whole = " ".join((doc.name, doc.keywords, doc.body))
-        return 0.45 * _bigram_share(term, whole)
-    return 0.0
+def match_row(concept: Concept, docs: Sequence[DocText]) -> list[float]:
+    """How well each document carries a concept: 1 in the name, less in keywords or body,
+    a partial score when only parts (character pairs) of a lone term occur."""
+    terms = concept.terms
+    partial = terms[0] if len(terms) == 1 and len(terms[0]) >= 3 and _CJK.match(terms[0]) else None
+    row = []
+    for doc in docs:
+        best = 0.0
+        for term in terms:
+            if term in doc.name:
+                best = 1.0
+                break
+            if best < 0.9 and term in doc.keywords:
+                best = 0.9
+            elif best < 0.7 and (term in doc.body or term in doc.synonyms):
+                best = 0.7
+        if not best and partial:
+            best = 0.45 * _bigram_share(partial, doc)
+        row.append(best)
+    return row
 
 
 def _rarity(matches: list[list[float]], n: int) -> list[float]:
@@ -148,7 +150,8 @@ def preference_bonus(plan: QueryPlan, doc: dict[str, Any]) -> float:
 
 
 def rerank(
-    plan: QueryPlan, candidates: Sequence[dict[str, Any]], *, industry: str | None = None
+    plan: QueryPlan, candidates: Sequence[dict[str, Any]], *, industry: str | None = None,
+    texts: Sequence[DocText] | None = None,
 ) -> list[tuple[dict[str, Any], float]]:
     """Order candidates (in engine order) by relevance to the plan; returns (doc, score), best first.
 
@@ -157,19 +160,25 @@ def rerank(
         candidates: documents as indexed (need name, keywords, description, synonyms, scenarios,
             industries).
         industry: the searcher's industry code, when known, to prefer offerings that fit it.
+        texts: the candidates' `doc_text`, when already at hand (one per candidate).
     """
-    docs = [doc_text(c) for c in candidates]
+    docs = list(texts) if texts is not None else [doc_text(c) for c in candidates]
     concept_list = concepts(plan)
-    matches = [[match(c, d) for d in docs] for c in concept_list]  # each pair once
+    matches = [match_row(c, docs) for c in concept_list]  # each pair once
     factors = _rarity(matches, len(docs))
     weights = [c.weight * f for c, f in zip(concept_list, factors, strict=True)]
     total = sum(weights) or 1.0
+    text = [0.0] * len(docs)
+    for weight, row in zip(weights, matches, strict=True):
+        for i, value in enumerate(row):
+            if value:
+                text[i] += weight * value
     scored: list[tuple[dict[str, Any], float]] = []
     for rank, (candidate, doc) in enumerate(zip(candidates, docs, strict=True)):
-        text = sum(w * row[rank] for w, row in zip(weights, matches, strict=True)) / total
         fit = _FIT_SCORE[industry_fit(doc.industries, industry)] if industry else 0.0
         engine = 1.0 / (1.0 + rank / 10.0)
-        score = W_TEXT * text + W_SCENARIO * scenario_score(plan, doc) + W_INDUSTRY * fit + W_ENGINE * engine
+        score = (W_TEXT * text[rank] / total + W_SCENARIO * scenario_score(plan, doc) + W_INDUSTRY * fit
+                 + W_ENGINE * engine)
         score += preference_bonus(plan, candidate)
         scored.append((candidate, score))
     scored.sort(key=lambda item: -item[1])

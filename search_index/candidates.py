@@ -1,0 +1,160 @@
+"""Candidate documents kept in the process, so a search asks Meilisearch only for ids.
+
+A text search re-ranks some 60-90 candidates. Having Meilisearch send each candidate's
+fields, and parsing and folding them again for every search, cost more than the search
+itself. Instead the engine returns each hit's `id` and `rev` (a hash of the document's
+content, set when the document is built), and the documents come from this store; the
+ones it lacks, or holds under another `rev`, are fetched in one request and kept.
+
+The store is content-addressed: an entry is used only when its `rev` is the one the
+engine just returned, so an edited listing is never shown stale, and entries of two
+servers or two indexes with the same uid cannot be confused (same id and rev means the
+same content). The oldest entries are dropped beyond `size`.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import meilisearch
+
+from search_index.client import post_json
+from search_index.rerank import DocText, doc_text
+
+# What a hit carries to be looked up here.
+LOCATOR = ["id", "rev"]
+# What is kept of each document: what re-ranking and the result cards use.
+FIELDS = [
+    "id", "rev", "code", "name", "keywords", "description", "scenarios", "industries", "industry_names",
+    "provider_id", "provider_name", "region", "deployment", "billing", "price_wan", "price_band",
+    "deploy_days", "size_fit", "target_level", "excellent", "rating", "status", "synonyms",
+]
+STORE_SIZE = 25_000
+# Strings up to this long are shared between documents (see `compact`).
+SHARED_LEN = 40
+# How long a scenario shortlist is reused (see `Shortlists`).
+SHORTLIST_TTL_S = 1.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A document as indexed, with its normalised text for scoring."""
+
+    doc: dict[str, Any]
+    text: DocText
+
+
+def _shared(value: Any) -> Any:
+    return sys.intern(value) if isinstance(value, str) and len(value) <= SHARED_LEN else value
+
+
+def compact(doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` with its short strings shared and its lists as tuples, to keep many in memory.
+
+    The same few hundred scenario names, synonym terms, industry codes and field values
+    recur across thousands of documents; kept once each, 20,000 documents take about a
+    third of the memory they take as parsed.
+    """
+    return {key: tuple(_shared(v) for v in value) if isinstance(value, list) else _shared(value)
+            for key, value in doc.items()}
+
+
+class CandidateStore:
+    """Documents by (index uid, id), checked against the `rev` of each hit (thread-safe)."""
+
+    def __init__(self, size: int = STORE_SIZE) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, Any], Candidate] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def resolve(self, client: meilisearch.Client, uid: str, hits: Sequence[dict[str, Any]]) -> list[Candidate]:
+        """The candidates of `hits` (dicts with `id` and `rev`), in their order.
+
+        Hits whose document is gone by the time it is fetched are left out.
+
+        Raises:
+            meilisearch.errors.MeilisearchError: a missing document could not be fetched.
+        """
+        found: dict[Any, Candidate] = {}
+        missing: list[Any] = []
+        with self._lock:
+            for hit in hits:
+                entry = self._entries.get((uid, hit["id"]))
+                if entry is not None and hit.get("rev") is not None and entry.doc.get("rev") == hit.get("rev"):
+                    self._entries.move_to_end((uid, hit["id"]))
+                    found[hit["id"]] = entry
+                else:
+                    missing.append(hit["id"])
+        if missing:
+            found.update(self._fetch(client, uid, missing))
+        return [found[hit["id"]] for hit in hits if hit["id"] in found]
+
+    def _fetch(self, client: meilisearch.Client, uid: str, ids: list[Any]) -> dict[Any, Candidate]:
+        answer = post_json(client, f"indexes/{uid}/documents/fetch", {
+            "ids": list(ids), "fields": FIELDS, "limit": len(ids),
+        })
+        docs = [compact(doc) for doc in answer["results"]]
+        fetched = {doc["id"]: Candidate(doc=doc, text=doc_text(doc)) for doc in docs}
+        with self._lock:
+            for doc_id, entry in fetched.items():
+                self._entries[(uid, doc_id)] = entry
+                self._entries.move_to_end((uid, doc_id))
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return fetched
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class Shortlists:
+    """Recent shortlists (hits with ids and revs, best first), by the shortlist query, for `ttl` seconds.
+
+    A shortlist (the best-rated listings of the scenarios a query speaks of, under the
+    searcher's filter) is the same for every query naming those scenarios, and finding it
+    costs the engine about as much as the text search itself. Reusing one for a second
+    means a change reaches shortlists at most a second after it reaches the index (which
+    already trails the database by the outbox worker's interval). The searcher's filter is
+    part of the key, so a shortlist is only ever shown to the audience it was made for.
+    The process that writes to the index clears them (`search_index.sync`).
+    """
+
+    def __init__(self, ttl: float = SHORTLIST_TTL_S, size: int = 1024) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._entries: OrderedDict[bytes, tuple[float, list[dict[str, Any]]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> list[dict[str, Any]] | None:
+        """The hits stored under `key` less than `ttl` seconds ago, else None."""
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is None or time.monotonic() - entry[0] > self.ttl:
+            return None
+        return entry[1]
+
+    def put(self, key: bytes, hits: list[dict[str, Any]]) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic(), hits)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+# One of each per process: the API's worker threads share them.
+store = CandidateStore()
+shortlists = Shortlists()
