@@ -150,19 +150,30 @@ class TextIndex:
                  field_weights: tuple[float, float, float] = (1.0, 0.9, 0.55)) -> None:
         self.field_weights = field_weights
         self.size = len(solutions)
-        postings: dict[str, tuple[list[int], list[float]]] = {}
+        # One flat table of (term, offering, weight), sorted by term: a term's postings are a
+        # slice of it. (One small array per term cost more than all the rest of a rebuild.)
+        term_ids: dict[str, int] = {}
+        term_col: list[int] = []
+        doc_col: list[int] = []
+        weight_col: list[float] = []
         for position, solution in enumerate(solutions):
             for term, weight in solution_terms(solution, field_weights).items():
-                docs, weights = postings.setdefault(term, ([], []))
-                docs.append(position)
-                weights.append(weight)
-        self.postings = {
-            term: (np.asarray(docs, dtype=np.int32), np.asarray(ws, dtype=np.float32))
-            for term, (docs, ws) in postings.items()
-        }
-        self.idf = {term: self._idf(len(docs)) for term, (docs, _) in postings.items()}
+                term_col.append(term_ids.setdefault(term, len(term_ids)))
+                doc_col.append(position)
+                weight_col.append(weight)
+        terms = np.asarray(term_col, dtype=np.int32)
+        order = np.argsort(terms, kind="stable")  # within a term, offerings stay in order
+        self._docs = np.asarray(doc_col, dtype=np.int32)[order]
+        self._weights = np.asarray(weight_col, dtype=np.float32)[order]
+        df = np.bincount(terms, minlength=len(term_ids))
+        ends = np.cumsum(df)
+        self._spans = dict(zip(term_ids, zip((ends - df).tolist(), ends.tolist(), strict=True), strict=True))
+        self.idf = dict(zip(term_ids, map(self._idf, df.tolist()), strict=True))
         self._words = [t for t in self.idf if len(t) >= 3 and _CJK_RUN.fullmatch(t)]
         self._corrections: dict[str, tuple[str, ...]] = {}
+
+    def _idf(self, df: int) -> float:
+        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
 
     def corrections(self, word: str) -> tuple[str, ...]:
         """Catalogue words one character away from an unknown word of 3+ characters (a typo:
@@ -175,9 +186,6 @@ class TextIndex:
             self._corrections[word] = tuple(
                 w for w, dist, _ in found if dist == 1 and len(w) == len(word))
         return self._corrections[word]
-
-    def _idf(self, df: int) -> float:
-        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
 
     def known(self, terms: dict[str, float]) -> dict[str, float]:
         """Query terms the catalogue knows, each with its mass (query weight × idf);
@@ -194,8 +202,10 @@ class TextIndex:
         whole = sum(mass.values())
         if not whole:
             return np.zeros(self.size, dtype=np.float64)
-        docs = np.concatenate([self.postings[t][0] for t in mass])
-        weights = np.concatenate([self.postings[t][1] * (m / whole) for t, m in mass.items()])
+        spans = [self._spans[t] for t in mass]
+        docs = np.concatenate([self._docs[a:b] for a, b in spans])
+        weights = np.concatenate([self._weights[a:b] * (m / whole) for (a, b), m in zip(spans, mass.values(),
+                                                                                        strict=True)])
         return np.bincount(docs, weights=weights, minlength=self.size)
 
     def relevance(self, terms: dict[str, float], solution: SolutionRecord) -> TextMatch:
