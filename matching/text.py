@@ -172,9 +172,6 @@ class TextIndex:
         self._words = [t for t in self.idf if len(t) >= 3 and _CJK_RUN.fullmatch(t)]
         self._corrections: dict[str, tuple[str, ...]] = {}
 
-    def _idf(self, df: int) -> float:
-        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
-
     def corrections(self, word: str) -> tuple[str, ...]:
         """Catalogue words one character away from an unknown word of 3+ characters (a typo:
         进消存 → 进销存); none for shorter words, where one character changes the meaning."""
@@ -186,6 +183,9 @@ class TextIndex:
             self._corrections[word] = tuple(
                 w for w, dist, _ in found if dist == 1 and len(w) == len(word))
         return self._corrections[word]
+
+    def _idf(self, df: int) -> float:
+        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
 
     def known(self, terms: dict[str, float]) -> dict[str, float]:
         """Query terms the catalogue knows, each with its mass (query weight × idf);

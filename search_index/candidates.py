@@ -9,27 +9,26 @@ ones it lacks, or holds under another `rev`, are fetched in one request and kept
 The store is content-addressed: an entry is used only when its `rev` is the one the
 engine just returned, so an edited listing is never shown stale, and entries of two
 servers or two indexes with the same uid cannot be confused (same id and rev means the
-same content). The oldest entries are dropped beyond `size`.
+same content). The least recently used entries are dropped beyond `size`.
 """
 
 from __future__ import annotations
 
 import sys
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import meilisearch
+from cachetools import LRUCache, TTLCache
 
 from search_index.client import post_json
 from search_index.rerank import DocText, doc_text
 
 # What a hit carries to be looked up here.
 LOCATOR = ["id", "rev"]
-# What is kept of each document: what re-ranking and the result cards use.
+# The fields of a solution a search uses: re-ranking and the result cards (browsing retrieves the same).
 FIELDS = [
     "id", "rev", "code", "name", "keywords", "description", "scenarios", "industries", "industry_names",
     "provider_id", "provider_name", "region", "deployment", "billing", "price_wan", "price_band",
@@ -69,8 +68,7 @@ class CandidateStore:
     """Documents by (index uid, id), checked against the `rev` of each hit (thread-safe)."""
 
     def __init__(self, size: int = STORE_SIZE) -> None:
-        self.size = size
-        self._entries: OrderedDict[tuple[str, Any], Candidate] = OrderedDict()
+        self._entries: LRUCache[tuple[str, Any], Candidate] = LRUCache(maxsize=size)
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -89,8 +87,7 @@ class CandidateStore:
         with self._lock:
             for hit in hits:
                 entry = self._entries.get((uid, hit["id"]))
-                if entry is not None and hit.get("rev") is not None and entry.doc.get("rev") == hit.get("rev"):
-                    self._entries.move_to_end((uid, hit["id"]))
+                if entry is not None and hit.get("rev") is not None and entry.doc.get("rev") == hit["rev"]:
                     found[hit["id"]] = entry
                 else:
                     missing.append(hit["id"])
@@ -99,22 +96,13 @@ class CandidateStore:
         return [found[hit["id"]] for hit in hits if hit["id"] in found]
 
     def _fetch(self, client: meilisearch.Client, uid: str, ids: list[Any]) -> dict[Any, Candidate]:
-        answer = post_json(client, f"indexes/{uid}/documents/fetch", {
-            "ids": list(ids), "fields": FIELDS, "limit": len(ids),
-        })
+        answer = post_json(client, f"indexes/{uid}/documents/fetch", {"ids": ids, "fields": FIELDS, "limit": len(ids)})
         docs = [compact(doc) for doc in answer["results"]]
         fetched = {doc["id"]: Candidate(doc=doc, text=doc_text(doc)) for doc in docs}
         with self._lock:
             for doc_id, entry in fetched.items():
                 self._entries[(uid, doc_id)] = entry
-                self._entries.move_to_end((uid, doc_id))
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
         return fetched
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
 
 
 class Shortlists:
@@ -130,25 +118,17 @@ class Shortlists:
     """
 
     def __init__(self, ttl: float = SHORTLIST_TTL_S, size: int = 1024) -> None:
-        self.ttl = ttl
-        self.size = size
-        self._entries: OrderedDict[bytes, tuple[float, list[dict[str, Any]]]] = OrderedDict()
+        self._entries: TTLCache[bytes, list[dict[str, Any]]] = TTLCache(maxsize=size, ttl=ttl)
         self._lock = threading.Lock()
 
     def get(self, key: bytes) -> list[dict[str, Any]] | None:
         """The hits stored under `key` less than `ttl` seconds ago, else None."""
         with self._lock:
-            entry = self._entries.get(key)
-        if entry is None or time.monotonic() - entry[0] > self.ttl:
-            return None
-        return entry[1]
+            return self._entries.get(key)
 
     def put(self, key: bytes, hits: list[dict[str, Any]]) -> None:
         with self._lock:
-            self._entries[key] = (time.monotonic(), hits)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            self._entries[key] = hits
 
     def clear(self) -> None:
         with self._lock:

@@ -28,11 +28,6 @@ from search_index.settings import SOLUTION_FACETS, SORTS
 # bucket sort ranks every candidate), and so does the transfer and the re-ranking.
 CANDIDATES = 60
 SCENARIO_CANDIDATES = 30
-_RETRIEVE = [
-    "id", "code", "name", "keywords", "description", "scenarios", "industries", "industry_names",
-    "provider_id", "provider_name", "region", "deployment", "billing", "price_wan", "price_band",
-    "deploy_days", "size_fit", "target_level", "excellent", "rating", "status", "synonyms",
-]
 _INTERNAL = ("synonyms", "text_n", "rev")
 
 
@@ -194,7 +189,7 @@ def _browse(client: meilisearch.Client, uid: str, request: SearchRequest, flt: l
     plan = analyse(request.q) if request.q.strip() else None
     params: dict[str, Any] = {
         "filter": flt, "hitsPerPage": request.per_page, "page": request.page,
-        "attributesToRetrieve": _RETRIEVE, "matchingStrategy": "frequency",
+        "attributesToRetrieve": candidate_store.FIELDS, "matchingStrategy": "frequency",
     }
     if request.facets:
         params["facets"] = list(SOLUTION_FACETS)

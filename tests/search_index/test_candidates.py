@@ -107,7 +107,7 @@ def test_shortlists_are_kept_for_their_ttl_and_bounded() -> None:
     assert kept.get(b"a") is None and kept.get(b"c") == []
     kept.clear()
     assert kept.get(b"c") is None
-    expired = Shortlists(ttl=-1)
+    expired = Shortlists(ttl=0)
     expired.put(b"a", [{"id": 1}])
     assert expired.get(b"a") is None
 
