@@ -3,13 +3,17 @@
 Each entry's hash is SHA-256 over a canonical JSON of the entry (id, time, actor,
 action, record, before, after) and the previous entry's hash; the first entry chains
 to 64 zeros. Ids are assigned here, consecutively, so a removed entry leaves a gap.
-Appends are serialised: on PostgreSQL by a transaction-scoped advisory lock, on SQLite
-by the database write lock. Within one transaction the tail of the chain is kept on
-the session, so a bulk import reads the last hash once.
+
+A transaction's entries are collected on its session and chained just before it commits
+(its other changes flushed first), in the same transaction: all of a change and its
+audit, or none. (A transaction that reads the log has them chained before the read.) Chaining is serialised, on PostgreSQL by a transaction-scoped advisory
+lock, on SQLite by the database write lock, so the lock is held only from chaining to
+commit, not while a request does its other work (held longer, concurrent writes queued
+behind it). The time of an entry is that of its chaining.
 
 The chain alone cannot show that its last entries were deleted, so the transaction that
-appends also writes the head (table audithead: the last id and hash) just before it
-commits; verify compares the end of the chain with the head.
+appends also writes the head (table audithead: the last id and hash) with its entries;
+verify compares the end of the chain with the head.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import event, insert, text, update
+from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
@@ -30,7 +35,7 @@ from catalog.models import AuditEntry, AuditHead, utcnow
 
 GENESIS = "0" * 64
 _TAIL_KEY = "audit_tail"
-_HEAD_DIRTY_KEY = "audit_head_dirty"
+_PENDING_KEY = "audit_pending"
 _LOCK_KEY = 0x5A54_4155  # "ZTAU": the advisory lock of the audit chain
 
 
@@ -97,6 +102,20 @@ def _tail(session: Session) -> tuple[int, str]:
     return tail
 
 
+@dataclass(frozen=True)
+class _Pending:
+    actor: str
+    action: str
+    record_type: str
+    record_key: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def _pending(session: Session) -> list[_Pending]:
+    return session.info.setdefault(_PENDING_KEY, [])  # type: ignore[no-any-return]
+
+
 def append(
     *,
     session: Session,
@@ -106,26 +125,10 @@ def append(
     record_key: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
-) -> AuditEntry:
-    """Append one entry to the chain (added to the session; flushed with the next flush)."""
-    last_id, last_hash = _tail(session)
-    entry = AuditEntry(
-        id=last_id + 1,
-        at=utcnow(),
-        actor=actor,
-        action=action,
-        record_type=record_type,
-        record_key=str(record_key),
-        before=jsonable(before) if before is not None else None,
-        after=jsonable(after) if after is not None else None,
-        prev_hash=last_hash,
-        hash="",
-    )
-    entry.hash = entry_hash(entry)
-    session.add(entry)
-    session.info[_TAIL_KEY] = (entry.id, entry.hash)
-    session.info[_HEAD_DIRTY_KEY] = True
-    return entry
+) -> None:
+    """Add one entry to the session's transaction; it is chained when the transaction commits."""
+    append_many(session=session, actor=actor, action=action, record_type=record_type,
+                items=[(record_key, before, after)])
 
 
 def append_many(
@@ -136,30 +139,34 @@ def append_many(
     record_type: str,
     items: Iterable[tuple[str, dict[str, Any] | None, dict[str, Any] | None]],
 ) -> int:
-    """Append one entry per (record_key, before, after) with a single INSERT; returns how many."""
-    last_id, last_hash = _tail(session)
-    rows: list[dict[str, Any]] = []
-    for record_key, before, after in items:
-        fields = {
-            "id": last_id + 1, "at": utcnow(), "actor": actor, "action": action, "record_type": record_type,
-            "record_key": str(record_key), "before": jsonable(before) if before is not None else None,
-            "after": jsonable(after) if after is not None else None, "prev_hash": last_hash,
-        }
-        fields["hash"] = last_hash = _hash(fields)
-        last_id += 1
-        rows.append(fields)
-    if rows:
-        session.execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
-        session.info[_TAIL_KEY] = (last_id, last_hash)
-        session.info[_HEAD_DIRTY_KEY] = True
-    return len(rows)
+    """Add one entry per (record_key, before, after), as `append`; returns how many.
+    The values are copied now, so later changes to the records do not reach the entries."""
+    if not session.in_transaction():
+        session.begin()  # the entries belong to a transaction: its rollback discards them
+    entries = [_Pending(actor, action, record_type, str(key), jsonable(before) if before is not None else None,
+                        jsonable(after) if after is not None else None) for key, before, after in items]
+    _pending(session).extend(entries)
+    return len(entries)
 
 
-def _write_head(session: OrmSession) -> None:
-    """Record this transaction's end of the chain in the head row (still under the chain's lock)."""
-    if not session.info.pop(_HEAD_DIRTY_KEY, False) or _TAIL_KEY not in session.info:
+def chain_pending(session: OrmSession) -> None:
+    """Chain the transaction's collected entries and record the new head (run before commit)."""
+    pending: list[_Pending] = session.info.pop(_PENDING_KEY, [])
+    if not pending:
         return
-    last_id, last_hash = session.info[_TAIL_KEY]
+    session.flush()  # the records first: the chain's lock is then held only from here to commit
+    last_id, last_hash = _tail(session)  # type: ignore[arg-type]
+    at = utcnow()
+    rows: list[dict[str, Any]] = []
+    for entry in pending:
+        last_id += 1
+        fields = {"id": last_id, "at": at, "actor": entry.actor, "action": entry.action,
+                  "record_type": entry.record_type, "record_key": entry.record_key,
+                  "before": entry.before, "after": entry.after, "prev_hash": last_hash}
+        fields["hash"] = last_hash = _hash(fields)
+        rows.append(fields)
+    session.execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
+    session.info[_TAIL_KEY] = (last_id, last_hash)
     values = {"last_id": last_id, "last_hash": last_hash, "updated_at": utcnow()}
     result = session.execute(update(AuditHead).where(AuditHead.id == 1).values(**values))  # type: ignore[arg-type]
     if getattr(result, "rowcount", 1) == 0:
@@ -167,8 +174,16 @@ def _write_head(session: OrmSession) -> None:
 
 
 @event.listens_for(OrmSession, "before_commit")
-def _head_before_commit(session: OrmSession) -> None:
-    _write_head(session)
+def _chain_before_commit(session: OrmSession) -> None:
+    chain_pending(session)
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _chain_before_reading_the_log(state: ORMExecuteState) -> None:
+    """A transaction that reads the log sees its own entries in it (chained then, not at commit)."""
+    if state.is_select and state.session.info.get(_PENDING_KEY) and any(
+            m.class_ is AuditEntry for m in state.all_mappers):
+        chain_pending(state.session)
 
 
 @event.listens_for(OrmSession, "after_commit")
@@ -176,7 +191,7 @@ def _head_before_commit(session: OrmSession) -> None:
 @event.listens_for(OrmSession, "after_soft_rollback")
 def _forget_tail(session: OrmSession, *_args: Any) -> None:
     session.info.pop(_TAIL_KEY, None)
-    session.info.pop(_HEAD_DIRTY_KEY, None)
+    session.info.pop(_PENDING_KEY, None)
 
 
 _COLUMNS = (*_HASHED, "hash")
@@ -184,7 +199,7 @@ _COLUMNS = (*_HASHED, "hash")
 
 def verify(*, session: Session, batch: int = 2000) -> VerifyResult:
     """Walk the whole chain; name the first entry altered, or the place entries were removed."""
-    _write_head(session)
+    chain_pending(session)
     expected_id, prev_hash, checked = 1, GENESIS, 0
     columns = [getattr(AuditEntry, name) for name in _COLUMNS]
     while True:

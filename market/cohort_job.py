@@ -18,8 +18,8 @@ from catalog.db import session_scope
 from catalog.errors import ValidationFailed
 from catalog.models import Enterprise, Need
 from catalog.taxonomy import resolve_industry, taxonomy
-from market.api.matching import enterprise_record, match_context, need_record
 from market.jobs import Progress
+from market.match_context import enterprise_record, match_context, need_record
 from matching.cohort import CohortResult, match_cohort
 from matching.context import MatchContext
 from matching.scoring import ScoredMatch

@@ -15,7 +15,7 @@ from catalog import event_service
 from catalog.event_meetings import participant_name
 from catalog.event_models import Event, EventParticipant, RequestStatus, Side
 from catalog.models import Enterprise, ListingStatus, Need, Provider, Solution
-from market.api.matching import enterprise_record, need_record, provider_record, solution_record
+from market.match_context import enterprise_record, need_record, provider_record, solution_record
 from matching.context import MatchContext
 from matching.scoring import ScoredMatch, score
 

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     port: int = 8000
     session_hours: int = 8
     max_upload_mb: int = 20
+    # Requests a worker runs at once (the rest wait, searches first; see market.admission).
+    max_active_requests: int = Field(default=6, ge=1)
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file under var/."""

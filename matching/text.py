@@ -14,11 +14,11 @@ An inverted index gives it for every offering at once (numpy), for candidate pru
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from threading import Lock
 
 import numpy as np
 from rapidfuzz import process
@@ -135,6 +135,43 @@ def solution_terms(solution: SolutionRecord,
                                   field_weights)
 
 
+class Vocabulary:
+    """Every term the process has indexed, numbered once: an offering's terms are kept as
+    an array of these numbers, so a rebuilt index only concatenates arrays.
+
+    It grows with the words of the catalogue's texts (tens of thousands of terms for a
+    20,000-offering catalogue), never shrinks, and is safe to share between threads.
+    """
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.terms: list[str] = []
+        self._lock = Lock()
+
+    def intern(self, terms: list[str]) -> np.ndarray:
+        """The numbers of `terms`, numbering the new ones."""
+        ids = self.ids
+        if any(t not in ids for t in terms):
+            with self._lock:
+                for term in terms:
+                    if term not in ids:
+                        self.terms.append(term)  # before the number is visible to readers
+                        ids[term] = len(self.terms) - 1
+        return np.fromiter(map(ids.__getitem__, terms), dtype=np.int32, count=len(terms))
+
+
+VOCABULARY = Vocabulary()
+
+
+@lru_cache(maxsize=32_768)
+def _solution_postings(name: str, keywords: tuple[str, ...], description: str,
+                       field_weights: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """An offering's terms as (vocabulary numbers, weights), cached by its texts."""
+    weights = _solution_terms_cached(name, keywords, description, field_weights)
+    return VOCABULARY.intern(list(weights)), np.fromiter(weights.values(), dtype=np.float32,
+                                                         count=len(weights))
+
+
 @dataclass
 class TextMatch:
     """Relevance of one offering to one query, with the words that matched."""
@@ -150,62 +187,85 @@ class TextIndex:
                  field_weights: tuple[float, float, float] = (1.0, 0.9, 0.55)) -> None:
         self.field_weights = field_weights
         self.size = len(solutions)
-        # One flat table of (term, offering, weight), sorted by term: a term's postings are a
-        # slice of it. (One small array per term cost more than all the rest of a rebuild.)
-        term_ids: dict[str, int] = {}
-        term_col: list[int] = []
-        doc_col: list[int] = []
-        weight_col: list[float] = []
-        for position, solution in enumerate(solutions):
-            for term, weight in solution_terms(solution, field_weights).items():
-                term_col.append(term_ids.setdefault(term, len(term_ids)))
-                doc_col.append(position)
-                weight_col.append(weight)
-        terms = np.asarray(term_col, dtype=np.int32)
-        order = np.argsort(terms, kind="stable")  # within a term, offerings stay in order
-        self._docs = np.asarray(doc_col, dtype=np.int32)[order]
-        self._weights = np.asarray(weight_col, dtype=np.float32)[order]
-        df = np.bincount(terms, minlength=len(term_ids))
-        ends = np.cumsum(df)
-        self._spans = dict(zip(term_ids, zip((ends - df).tolist(), ends.tolist(), strict=True), strict=True))
-        self.idf = dict(zip(term_ids, map(self._idf, df.tolist()), strict=True))
-        self._words = [t for t in self.idf if len(t) >= 3 and _CJK_RUN.fullmatch(t)]
+        # One flat table of (term, offering, weight) sorted by term: a term's postings are a
+        # slice of it. Each offering's part comes cached from its texts, so a rebuild after
+        # an edit is array work (one small array per term cost more than all the rest).
+        parts = [_solution_postings(s.name, s.keywords, s.description, field_weights)
+                 for s in solutions]
+        lengths = np.fromiter((len(ids) for ids, _ in parts), dtype=np.int64, count=len(parts))
+        terms = np.concatenate([ids for ids, _ in parts]) if parts else np.zeros(0, np.int32)
+        order = np.argsort(terms)  # a term's postings need no order among themselves
+        terms = terms[order]
+        self._docs = np.repeat(np.arange(self.size, dtype=np.int32), lengths)[order]
+        self._weights = (np.concatenate([w for _, w in parts]) if parts
+                         else np.zeros(0, np.float32))[order]
+        starts = np.flatnonzero(np.diff(terms, prepend=-1))  # where each term's slice begins
+        self._terms = terms[starts]
+        self._starts = starts
+        self._ends = np.append(starts[1:], len(terms))
+        df = self._ends - starts
+        self._idf = np.log1p((self.size - df + 0.5) / (df + 0.5))
+        rows = np.full(len(VOCABULARY.terms), -1, dtype=np.int32)
+        rows[self._terms] = np.arange(len(self._terms), dtype=np.int32)
+        self._rows: list[int] = rows.tolist()  # term number → row (a list: read per term)
+        self._words: list[str] | None = None
         self._corrections: dict[str, tuple[str, ...]] = {}
+
+    def _slots(self, terms: Sequence[str]) -> list[int]:
+        """Each term's row in this index's term table, -1 when no offering has it."""
+        rows, ids = self._rows, VOCABULARY.ids
+        numbers = [ids.get(t, -1) for t in terms]
+        return [rows[n] if 0 <= n < len(rows) else -1 for n in numbers]  # newer terms: absent
+
+    def idf(self, term: str) -> float | None:
+        """The term's inverse document frequency, None when no offering has it."""
+        slot = self._slots([term])[0]
+        return None if slot < 0 else float(self._idf[slot])
 
     def corrections(self, word: str) -> tuple[str, ...]:
         """Catalogue words one character away from an unknown word of 3+ characters (a typo:
         进消存 → 进销存); none for shorter words, where one character changes the meaning."""
-        if word in self.idf or len(word) < 3 or not _CJK_RUN.fullmatch(word):
+        if len(word) < 3 or not _CJK_RUN.fullmatch(word) or self._slots([word])[0] >= 0:
             return ()
         if word not in self._corrections:
+            if self._words is None:
+                names = VOCABULARY.terms
+                self._words = [t for t in map(names.__getitem__, self._terms.tolist())
+                               if len(t) >= 3 and _CJK_RUN.fullmatch(t)]
             found = process.extract(word, self._words, scorer=Levenshtein.distance,
                                     processor=None, score_cutoff=1, limit=3)
             self._corrections[word] = tuple(
                 w for w, dist, _ in found if dist == 1 and len(w) == len(word))
         return self._corrections[word]
 
-    def _idf(self, df: int) -> float:
-        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
+    def _postings(self, terms: dict[str, float]) -> dict[str, tuple[int, int, float]]:
+        """Query terms the catalogue knows: term → (its postings' slice, mass = query weight ×
+        idf); an unknown word counts through its typo corrections at a lower weight."""
+        weights = dict(terms)
+        for term, weight in terms.items():
+            for fixed in self.corrections(term):
+                weights.setdefault(fixed, weight * TYPO_WEIGHT)
+        names = list(weights)
+        slots = self._slots(names)
+        found = [(n, s) for n, s in zip(names, slots, strict=True) if s >= 0]
+        rows = np.asarray([s for _, s in found], dtype=np.int64)
+        starts, ends = self._starts[rows].tolist(), self._ends[rows].tolist()
+        masses = (np.asarray([weights[n] for n, _ in found]) * self._idf[rows]).tolist()
+        return {n: (a, b, m) for (n, _), a, b, m in zip(found, starts, ends, masses, strict=True)}
 
     def known(self, terms: dict[str, float]) -> dict[str, float]:
         """Query terms the catalogue knows, each with its mass (query weight × idf);
         an unknown word counts through its typo corrections at a lower weight."""
-        mass = {t: w * self.idf[t] for t, w in terms.items() if t in self.idf}
-        for term, weight in terms.items():
-            for fixed in self.corrections(term):
-                mass.setdefault(fixed, weight * TYPO_WEIGHT * self.idf[fixed])
-        return mass
+        return {t: mass for t, (_, _, mass) in self._postings(terms).items()}
 
     def relevance_all(self, terms: dict[str, float]) -> np.ndarray:
         """Relevance of every offering (by position) to the query terms, in [0, 1]."""
-        mass = self.known(terms)
-        whole = sum(mass.values())
+        postings = self._postings(terms).values()
+        whole = sum(mass for _, _, mass in postings)
         if not whole:
             return np.zeros(self.size, dtype=np.float64)
-        spans = [self._spans[t] for t in mass]
-        docs = np.concatenate([self._docs[a:b] for a, b in spans])
-        weights = np.concatenate([self._weights[a:b] * (m / whole) for (a, b), m in zip(spans, mass.values(),
-                                                                                        strict=True)])
+        docs = np.concatenate([self._docs[a:b] for a, b, _ in postings])
+        weights = np.concatenate([self._weights[a:b] * (m / whole) for a, b, m in postings])
         return np.bincount(docs, weights=weights, minlength=self.size)
 
     def relevance(self, terms: dict[str, float], solution: SolutionRecord) -> TextMatch:

@@ -28,6 +28,7 @@ from search_index.settings import SOLUTION_FACETS, SORTS
 # bucket sort ranks every candidate), and so does the transfer and the re-ranking.
 CANDIDATES = 60
 SCENARIO_CANDIDATES = 30
+MAX_TOTAL = 1000  # results a text query pages through (the indexes allow 2000, see settings)
 _INTERNAL = ("synonyms", "text_n", "rev")
 
 
@@ -226,14 +227,29 @@ def search_solutions(*, client: meilisearch.Client, prefix: str, request: Search
     started = time.perf_counter()
     plan = analyse(request.q)
     found, engine_total, facets = _engine_search(client, uid, plan, flt, facets=request.facets)
-    ranked = rerank(plan, [c.doc for c in found], industry=request.industry, texts=[c.text for c in found])
+    ranked: list[tuple[dict[str, Any], float | None]] = list(
+        rerank(plan, [c.doc for c in found], industry=request.industry, texts=[c.text for c in found]))
+    total = max(len(ranked), min(engine_total, MAX_TOTAL))
     first = (request.page - 1) * request.per_page
-    page = ranked[first:first + request.per_page]
+    end = min(first + request.per_page, total)
+    if end > len(ranked):  # a page past the re-ranked ones: the engine's order continues them
+        seen = {doc["id"] for doc, _ in ranked}
+        ranked += [(c.doc, None) for c in _engine_tail(client, uid, plan, flt, end - len(ranked), seen)]
     pattern = query_pattern(plan)
-    hits = [_present(doc, pattern, score) for doc, score in page]
+    hits = [_present(doc, pattern, score) for doc, score in ranked[first:end]]
     took = (time.perf_counter() - started) * 1000
-    total = max(len(ranked), min(engine_total, 1000))
     return SearchResult(hits, total, request.page, request.per_page, facets, took, plan)
+
+
+def _engine_tail(client: meilisearch.Client, uid: str, plan: QueryPlan, flt: list[Any], count: int,
+                 seen: set[Any]) -> list[Candidate]:
+    """`count` more of the engine's hits after its first CANDIDATES, skipping those `seen`
+    (re-ranked already: a scenario shortlist's members may be among them)."""
+    body = {"q": plan.engine_query(), "filter": flt, "offset": CANDIDATES,
+            "limit": min(count + SCENARIO_CANDIDATES, MAX_TOTAL - CANDIDATES), "matchingStrategy": "frequency",
+            "attributesToRetrieve": candidate_store.LOCATOR}
+    hits = [h for h in engine_search(client, uid, body)["hits"] if h["id"] not in seen]
+    return candidate_store.store.resolve(client, uid, hits[:count])
 
 
 def ranked_codes(*, client: meilisearch.Client, prefix: str, q: str, industry: str | None = None,

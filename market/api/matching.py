@@ -1,129 +1,27 @@
 """JSON API: matches and bundles for an enterprise, leads for a provider.
 
-The database rows are turned into matching's plain records here; the matcher itself
-never sees a session. The built MatchContext is derived data, cached per database and
-rebuilt when the published catalogue changes (like the search index, it can be
-rebuilt at any time).
+The matcher never sees a session: rows become its plain records, and the catalogue its
+cached MatchContext, in market.match_context.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from threading import Lock
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from catalog.errors import Forbidden
-from catalog.models import (
-    Engagement,
-    EngagementStatus,
-    Enterprise,
-    ListingStatus,
-    Need,
-    Provider,
-    Solution,
-    User,
-)
+from catalog.models import Enterprise, Need, Provider, User
 from market import permissions as perm
 from market.api.common import READ_ERRORS, load_visible
 from market.deps import CurrentUser, SessionDep
+from market.match_context import enterprise_record, match_context, need_record
 from matching.bundle import propose_bundle
-from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
 from matching.scoring import MatchContext, ScoredMatch, rank
 
 router = APIRouter(tags=["供需匹配"])
 TopK = Annotated[int, Query(ge=1, le=20, description="每条需求返回的推荐数")]
-PUBLISHED = ListingStatus.PUBLISHED.value
-
-MAX_CONTEXTS = 32
-_contexts: dict[tuple[str, tuple[Any, ...]], MatchContext] = {}
-_lock = Lock()
-
-
-def solution_record(row: Solution) -> SolutionRecord:
-    """A Solution row as the matcher's record."""
-    return SolutionRecord(
-        id=str(row.id), name=row.name, provider_id=str(row.provider_id),
-        industries=tuple(row.industries), scenarios=tuple(row.scenarios),
-        description=row.description, keywords=tuple(row.keywords), price_wan=row.price_wan,
-        billing=row.billing, deployment=row.deployment, deploy_days=row.deploy_days,
-        size_fit=row.size_fit, target_level=row.target_level, excellent=row.excellent,
-    )
-
-
-def provider_record(row: Provider, stats: dict[str, float]) -> ProviderRecord:
-    """A Provider row with its engagement record as the matcher's record."""
-    return ProviderRecord(
-        id=str(row.id), name=row.name, region=row.region,
-        service_regions=tuple(row.service_regions), capacity=row.capacity,
-        accepted=int(stats.get("accepted", 0)), terminated=int(stats.get("terminated", 0)),
-        rating_sum=float(stats.get("rating_sum", 0.0)), rating_count=int(stats.get("rating_count", 0)),
-    )
-
-
-def enterprise_record(row: Enterprise, *, with_budget: bool = True) -> EnterpriseRecord:
-    """An Enterprise row as matching context (the budget only when allowed)."""
-    return EnterpriseRecord(
-        id=str(row.id), name=row.name, region=row.region, industry=row.industry, size=row.size,
-        level=row.level, budget_wan=row.budget_wan if with_budget else None,
-    )
-
-
-def need_record(row: Need, *, with_budget: bool = True) -> NeedRecord:
-    return NeedRecord(id=str(row.id), enterprise_id=str(row.enterprise_id), text=row.text,
-                      scenario=row.scenario or None, priority=row.priority,
-                      budget_wan=row.budget_wan if with_budget else None)
-
-
-def _engagement_stats(session: Session) -> dict[str, dict[str, float]]:
-    stats: dict[str, dict[str, float]] = defaultdict(dict)
-    for provider_id, status, rating in session.exec(
-        select(Engagement.provider_id, Engagement.status, Engagement.rating)
-    ):
-        row = stats[str(provider_id)]
-        if status == EngagementStatus.ACCEPTED:
-            row["accepted"] = row.get("accepted", 0) + 1
-        elif status == EngagementStatus.TERMINATED:
-            row["terminated"] = row.get("terminated", 0) + 1
-        if rating:
-            row["rating_sum"] = row.get("rating_sum", 0) + rating
-            row["rating_count"] = row.get("rating_count", 0) + 1
-    return stats
-
-
-def _catalogue_version(session: Session) -> tuple[Any, ...]:
-    parts = []
-    for model in (Solution, Provider, Engagement):
-        parts.append(session.exec(select(func.count(), func.max(col(model.updated_at)))).one())
-    return tuple(str(p) for p in parts)
-
-
-def match_context(session: Session, *, provider_id: int | None = None) -> MatchContext:
-    """The published catalogue (optionally one provider's) as a MatchContext, cached."""
-    url = str(getattr(session.get_bind(), "url", ""))
-    key = (f"{url}#{provider_id or ''}", _catalogue_version(session))
-    with _lock:
-        if key in _contexts:
-            return _contexts[key]
-    statement = (select(Solution, Provider).join(Provider, col(Solution.provider_id) == Provider.id)
-                 .where(col(Solution.status) == PUBLISHED, col(Provider.status) == PUBLISHED)
-                 .order_by(col(Solution.id)))
-    if provider_id is not None:
-        statement = statement.where(col(Solution.provider_id) == provider_id)
-    rows = session.exec(statement).all()
-    stats = _engagement_stats(session)
-    providers = {str(p.id): provider_record(p, stats.get(str(p.id), {})) for _, p in rows}
-    ctx = MatchContext([solution_record(s) for s, _ in rows], providers)
-    with _lock:
-        for old in [k for k in _contexts if k[0] == key[0]]:
-            del _contexts[old]
-        while len(_contexts) >= MAX_CONTEXTS:  # the oldest first (dicts keep insertion order)
-            del _contexts[next(iter(_contexts))]
-        _contexts[key] = ctx
-    return ctx
 
 
 def _match_json(match: ScoredMatch, ctx: MatchContext) -> dict[str, Any]:

@@ -52,7 +52,7 @@ def _from_database(batch: int | None) -> tuple[MatchContext, tuple[list[Enterpri
 
     from catalog.db import session_scope
     from catalog.models import Enterprise, Need
-    from market.api.matching import enterprise_record, match_context, need_record
+    from market.match_context import enterprise_record, match_context, need_record
     from market.settings import get_settings
 
     with session_scope(get_settings().resolved_database_url()) as session:

@@ -20,9 +20,9 @@ from catalog.models import Enterprise, Need
 from market import jobs
 from market.api.cohorts import CohortMatchRequest, job_json, load_job, start_cohort_job
 from market.api.common import actor_of
-from market.api.matching import enterprise_record, match_context, need_record
 from market.cohort_job import KIND
 from market.deps import BureauUser, CsrfProtected, EnterpriseUser, SessionDep
+from market.match_context import enterprise_record, match_context, need_record
 from market.models import Job, JobStatus
 from market.pages.common import Page, flash_redirect, redirect
 from market.pages.enterprise import my_enterprise

@@ -1,5 +1,6 @@
 import threading
 
+import pytest
 import sqlalchemy as sa
 from catalog_builders import make_provider
 from sqlmodel import Session, select
@@ -158,3 +159,34 @@ def test_bulk_appends_move_the_head(session: Session) -> None:
     last = session.get(AuditEntry, 4)
     assert head is not None and last is not None and (head.last_id, head.last_hash) == (4, last.hash)
     assert audit.verify(session=session).ok
+
+
+def test_an_open_transaction_does_not_hold_up_other_writers(database_url: str) -> None:
+    """Entries are chained at commit, so a transaction still working (here: audited and
+    flushed, not committed) keeps no lock that another writer's commit waits for."""
+    _seed(database_url, 1)
+    engine = get_engine(database_url)
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite has one writer at a time: any flushed write holds the database lock")
+    with Session(engine) as slow:
+        make_provider(slow, "slow")  # a record written and audited, flushed, not committed
+        _append(slow, 2, actor="slow")
+        slow.flush()
+        done = threading.Event()
+
+        def quick() -> None:
+            with Session(engine) as session:
+                _append(session, 1, actor="quick")
+                session.commit()
+            done.set()
+
+        thread = threading.Thread(target=quick)
+        thread.start()
+        finished = done.wait(timeout=60)  # a guard against a hang, not a timing
+        slow.commit()
+        thread.join()
+        assert finished
+    with Session(engine) as session:
+        assert audit.verify(session=session).ok
+        actors = list(session.exec(select(AuditEntry.actor).order_by(AuditEntry.id)).all())
+        assert actors == ["tester", "quick", "tester", "slow", "slow"]

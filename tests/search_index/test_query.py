@@ -86,3 +86,23 @@ def test_public_sees_only_published(
     assert {shown.code, hidden.code, orphan.code} <= set(everything)
     browse = _codes(meili, prefix, "")
     assert hidden.code not in browse and shown.code in browse
+
+
+def test_every_page_of_a_long_result_list_has_its_hits_once(
+        session: Session, database_url: str, meili: meilisearch.Client, prefix: str) -> None:
+    """Past the re-ranked candidates, the pages continue in the engine's order: no page is
+    empty while the total promises more, and no listing shows twice."""
+    provider = add_provider(session)
+    scenarios = ["仓储物流", "质量管控", "设备管理运维"]
+    made = {add_solution(session, provider, name=f"扫码工具{i:02d}号", description=f"第{i}款扫码小程序，手机即用",
+                         scenarios=[scenarios[i % 3]]).code for i in range(75)}
+    session.commit()
+    sync(database_url, meili, prefix)
+    pages, total = [], 0
+    for page in range(1, 9):
+        result = search_solutions(client=meili, prefix=prefix, request=SearchRequest(q="扫码", page=page, per_page=10))
+        pages.append([h["code"] for h in result.hits])
+        total = result.total
+    shown = [code for page in pages for code in page]
+    assert total == 75 and [len(p) for p in pages] == [10] * 7 + [5]
+    assert len(shown) == len(set(shown)) and set(shown) == made

@@ -1,0 +1,121 @@
+"""The cached match context: rebuilt after every catalogue change (and only then), from
+records kept by version, by one thread at a time."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+from web_builders import World, solution
+
+from catalog.db import get_engine
+from catalog.models import Engagement, EngagementStatus, ListingStatus, Provider, Solution
+from market.match_context import catalogue_fingerprint, engagement_stats, match_context
+
+
+def _names(database_url: str) -> set[str]:
+    with Session(get_engine(database_url)) as session:
+        return {s.name for s in match_context(session).solutions}
+
+
+def test_unchanged_catalogue_gives_the_same_context(database_url: str, world: World) -> None:
+    with Session(get_engine(database_url)) as session:
+        first = match_context(session)
+        assert match_context(session) is first
+        assert {s.name for s in first.solutions} == {"设备点检云", "起重机远程运维"}  # published only
+
+
+def test_edits_withdrawals_and_new_listings_reach_the_context(database_url: str, world: World) -> None:
+    assert _names(database_url) == {"设备点检云", "起重机远程运维"}
+    with Session(get_engine(database_url)) as session:
+        record = session.get(Solution, world.ids["sol_a"])
+        assert record is not None
+        record.description = "设备点检云：扫码点检，停机预警，备件寿命预测"
+        session.add(record)
+        withdrawn = session.get(Solution, world.ids["sol_b"])
+        assert withdrawn is not None
+        withdrawn.status = ListingStatus.SUSPENDED
+        session.add(withdrawn)
+        session.commit()
+        provider_id = record.provider_id
+        added = solution(session, provider_id, "JJ-009", "备件库存小助手").id
+        session.commit()
+    with Session(get_engine(database_url)) as session:
+        ctx = match_context(session)
+        assert {s.name for s in ctx.solutions} == {"设备点检云", "备件库存小助手"}
+        edited = ctx.solutions[ctx.position[str(world.ids["sol_a"])]]
+        assert "备件寿命预测" in edited.description
+        assert str(added) in ctx.position
+
+
+def test_a_provider_withdrawn_takes_its_listings_out(database_url: str, world: World) -> None:
+    with Session(get_engine(database_url)) as session:
+        provider = session.get(Provider, world.ids["provider_b"])
+        assert provider is not None
+        provider.status = ListingStatus.SUSPENDED
+        session.add(provider)
+        session.commit()
+    assert _names(database_url) == {"设备点检云"}
+
+
+def test_fingerprint_changes_even_when_a_late_commit_carries_an_older_timestamp(
+        database_url: str, world: World) -> None:
+    with Session(get_engine(database_url)) as session:
+        before = catalogue_fingerprint(session)
+        record = session.get(Solution, world.ids["sol_a"])
+        assert record is not None
+        record.updated_at = datetime(2020, 1, 1, tzinfo=UTC)  # as if its transaction began long ago
+        session.add(record)
+        session.commit()
+        assert catalogue_fingerprint(session) != before
+
+
+def test_engagement_ratings_reach_the_providers_record(database_url: str, world: World) -> None:
+    with Session(get_engine(database_url)) as session:
+        assert match_context(session).provider(str(world.ids["provider_a"])).rating_count == 0
+        engagement = session.get(Engagement, world.ids["engagement"])
+        assert engagement is not None
+        engagement.status = EngagementStatus.ACCEPTED
+        engagement.rating = 4
+        session.add(engagement)
+        session.commit()
+        record = match_context(session).provider(str(world.ids["provider_a"]))
+        assert (record.accepted, record.rating_sum, record.rating_count) == (1, 4.0, 1)
+
+
+def test_engagement_stats_count_by_provider_and_status(database_url: str, world: World) -> None:
+    with Session(get_engine(database_url)) as session:
+        first = session.get(Engagement, world.ids["engagement"])
+        assert first is not None
+        template = {k: v for k, v in first.model_dump().items() if k not in ("id", "version")}
+        for status, rating in ((EngagementStatus.ACCEPTED, 5), (EngagementStatus.TERMINATED, 2),
+                               (EngagementStatus.TERMINATED, None)):
+            session.add(Engagement(**{**template, "status": status, "rating": rating,
+                                      "created_at": datetime.now(UTC) - timedelta(days=1)}))
+        session.commit()
+        rows = session.exec(select(Engagement.provider_id, Engagement.status, Engagement.rating)).all()
+        stats = engagement_stats(session)[str(world.ids["provider_a"])]
+    assert stats["accepted"] == sum(1 for _, s, _ in rows if s == EngagementStatus.ACCEPTED) == 1
+    assert stats["terminated"] == 2
+    assert (stats["rating_sum"], stats["rating_count"]) == (7, 2)
+
+
+def test_threads_asking_after_a_change_share_one_build(database_url: str, world: World) -> None:
+    engine = get_engine(database_url)
+    with Session(engine) as session:
+        old = match_context(session)
+        record = session.get(Solution, world.ids["sol_a"])
+        assert record is not None
+        record.name = "设备点检云（新版）"
+        session.add(record)
+        session.commit()
+
+    def ask(_: int) -> object:
+        with Session(engine) as own:
+            return match_context(own)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        contexts = list(pool.map(ask, range(16)))
+    assert all(c is contexts[0] for c in contexts)  # one build, handed to every waiting thread
+    assert contexts[0] is not old
