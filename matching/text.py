@@ -39,6 +39,7 @@ _STOP = frozenset(
 )
 WORD_WEIGHT, BIGRAM_WEIGHT, SYNONYM_WEIGHT, EXPANSION_WEIGHT = 1.0, 0.5, 1.5, 0.35
 TYPO_WEIGHT = 0.8
+MEMO_SIZE = 4096  # queries whose postings an index remembers
 
 
 @lru_cache(maxsize=200_000)
@@ -210,6 +211,7 @@ class TextIndex:
         self._rows: list[int] = rows.tolist()  # term number → row (a list: read per term)
         self._words: list[str] | None = None
         self._corrections: dict[str, tuple[str, ...]] = {}
+        self._memo: dict[tuple[tuple[str, float], ...], dict[str, tuple[int, int, float]]] = {}
 
     def _slots(self, terms: Sequence[str]) -> list[int]:
         """Each term's row in this index's term table, -1 when no offering has it."""
@@ -240,7 +242,17 @@ class TextIndex:
 
     def _postings(self, terms: dict[str, float]) -> dict[str, tuple[int, int, float]]:
         """Query terms the catalogue knows: term → (its postings' slice, mass = query weight ×
-        idf); an unknown word counts through its typo corrections at a lower weight."""
+        idf); an unknown word counts through its typo corrections at a lower weight.
+        Remembered per query (a need is scored against several offerings); do not mutate."""
+        key = tuple(terms.items())
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[key] = self._look_up(terms)
+        return found
+
+    def _look_up(self, terms: dict[str, float]) -> dict[str, tuple[int, int, float]]:
         weights = dict(terms)
         for term, weight in terms.items():
             for fixed in self.corrections(term):

@@ -151,11 +151,19 @@ def query_pattern(plan: QueryPlan | None) -> re.Pattern[str] | None:
     return _term_pattern(frozenset({t for g in plan.groups for t in g.terms} | set(plan.terms)))
 
 
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
+def _escape(text: str) -> str:
+    """html.escape, skipped for the usual text with nothing to escape."""
+    return html.escape(text) if _SPECIAL.search(text) else text
+
+
 def highlight(text: str, pattern: re.Pattern[str] | None, *, crop: int | None = None) -> str:
     """HTML-escaped `text` with the matches of `pattern` (see `query_pattern`) wrapped in <mark>."""
     spans = [m.span() for m in pattern.finditer(text)] if pattern else []
     if not spans and (not crop or len(text) <= crop):
-        return html.escape(text)
+        return _escape(text)
     start = 0
     if crop and len(text) > crop:
         start = max(0, (spans[0][0] - crop // 4) if spans else 0)
@@ -164,9 +172,9 @@ def highlight(text: str, pattern: re.Pattern[str] | None, *, crop: int | None = 
     for s, e in spans:
         if s < start or e > end:
             continue
-        out.append(f"{html.escape(text[pos:s])}<mark>{html.escape(text[s:e])}</mark>")
+        out.append(f"{_escape(text[pos:s])}<mark>{_escape(text[s:e])}</mark>")
         pos = e
-    out.append(html.escape(text[pos:end]))
+    out.append(_escape(text[pos:end]))
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return prefix + "".join(out) + suffix
