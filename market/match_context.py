@@ -3,8 +3,8 @@ MatchContext.
 
 The context is derived data (like the search index, it can be rebuilt at any time). It is
 kept per database and per provider filter and rebuilt when the catalogue's fingerprint
-changes. A rebuild reloads only the listings and providers whose `version` changed
-(every ORM update bumps it, see catalog.models.Versioned), and one thread builds while
+changes. A rebuild reloads only the listings and providers whose `version` (every ORM
+update bumps it, see catalog.models.Versioned) or `updated_at` changed, and one thread builds while
 the others asking for the same context wait for it instead of building it too.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from threading import Lock
 from typing import Any, TypeVar
 
@@ -35,6 +36,7 @@ from matching.scoring import MatchContext
 PUBLISHED = ListingStatus.PUBLISHED.value
 Row = TypeVar("Row", Solution, Provider)
 Record = TypeVar("Record", SolutionRecord, ProviderRecord)
+Stamp = tuple[int, datetime]  # (version, updated_at) of a row
 MAX_CONTEXTS = 32
 _LOAD_CHUNK = 500  # ids per IN (...) when reloading changed rows
 
@@ -75,8 +77,8 @@ def need_record(row: Need, *, with_budget: bool = True) -> NeedRecord:
 
 
 def _fingerprint_query() -> CompoundSelect:
-    parts = [select(literal(model.__name__), func.count(), func.coalesce(func.sum(col(model.version)), 0),
-                    func.coalesce(func.max(col(model.id)), 0))
+    parts = [sa.select(literal(model.__name__), func.count(), func.coalesce(func.sum(col(model.version)), 0),
+                    func.coalesce(func.max(col(model.id)), 0), func.max(col(model.updated_at)))
              for model in (Solution, Provider, Engagement)]
     return union_all(*parts)
 
@@ -86,7 +88,8 @@ _FINGERPRINT = _fingerprint_query()  # built once: it is asked on every match re
 
 def catalogue_fingerprint(session: Session) -> tuple[Any, ...]:
     """Changes whenever a listing, provider or engagement is added, changed or deleted,
-    whatever order concurrent transactions commit in (the sum of versions only grows)."""
+    whatever order concurrent transactions commit in (the sum of versions only grows); the
+    latest change time tells databases apart (a backup of another restored in its place)."""
     return tuple(tuple(row) for row in session.execute(_FINGERPRINT).all())
 
 
@@ -111,10 +114,10 @@ def engagement_stats(session: Session) -> dict[str, dict[str, float]]:
 
 @dataclass
 class _Records:
-    """One database's listings and providers as records, each with the version it was read at."""
+    """One database's listings and providers as records, each with the stamp it was read at."""
 
-    solutions: dict[int, tuple[int, SolutionRecord]] = field(default_factory=dict)
-    providers: dict[int, tuple[int, ProviderRecord]] = field(default_factory=dict)
+    solutions: dict[int, tuple[Stamp, SolutionRecord]] = field(default_factory=dict)
+    providers: dict[int, tuple[Stamp, ProviderRecord]] = field(default_factory=dict)
     lock: Lock = field(default_factory=Lock)
 
 
@@ -164,15 +167,16 @@ def match_context(session: Session, *, provider_id: int | None = None) -> MatchC
 
 
 def _build(session: Session, records: _Records, provider_id: int | None) -> MatchContext:
-    statement = (select(col(Solution.id), col(Solution.version), col(Provider.id), col(Provider.version))
+    statement = (sa.select(col(Solution.id), col(Solution.version), col(Solution.updated_at),
+                           col(Provider.id), col(Provider.version), col(Provider.updated_at))
                  .join(Provider, col(Solution.provider_id) == Provider.id)
                  .where(col(Solution.status) == PUBLISHED, col(Provider.status) == PUBLISHED)
                  .order_by(col(Solution.id)))
     if provider_id is not None:
         statement = statement.where(col(Solution.provider_id) == provider_id)
     current = session.execute(statement).all()
-    solution_versions = {sid: version for sid, version, _, _ in current}
-    provider_versions = {pid: version for _, _, pid, version in current}
+    solution_versions = {row[0]: (row[1], row[2]) for row in current}
+    provider_versions = {row[3]: (row[4], row[5]) for row in current}
     whole = provider_id is None  # a whole-catalogue build also forgets what left it
     solutions = _refresh(session, Solution, solution_versions, records.solutions, records.lock,
                          solution_record, forget=whole)
@@ -183,10 +187,10 @@ def _build(session: Session, records: _Records, provider_id: int | None) -> Matc
     return MatchContext([solutions[sid] for sid in solution_versions], with_stats)
 
 
-def _refresh(session: Session, model: type[Row], versions: dict[int, int],
-             cache: dict[int, tuple[int, Record]], lock: Lock, convert: Callable[[Row], Record], *,
+def _refresh(session: Session, model: type[Row], versions: dict[int, Stamp],
+             cache: dict[int, tuple[Stamp, Record]], lock: Lock, convert: Callable[[Row], Record], *,
              forget: bool) -> dict[int, Record]:
-    """Records for `versions` (id → version): kept ones whose version matches, the rest
+    """Records for `versions` (id → stamp): kept ones whose stamp matches, the rest
     loaded in chunks and kept for the next rebuild; with `forget`, kept records of ids
     not in `versions` are dropped."""
     with lock:
@@ -197,7 +201,7 @@ def _refresh(session: Session, model: type[Row], versions: dict[int, int],
             assert row.id is not None
             out[row.id] = convert(row)
             with lock:
-                cache[row.id] = (row.version, out[row.id])
+                cache[row.id] = ((row.version, row.updated_at), out[row.id])
     for missing in [i for i in versions if i not in out]:  # deleted since the id query
         del versions[missing]
     if forget:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 from web_builders import World, solution
 
@@ -119,3 +120,16 @@ def test_threads_asking_after_a_change_share_one_build(database_url: str, world:
         contexts = list(pool.map(ask, range(16)))
     assert all(c is contexts[0] for c in contexts)  # one build, handed to every waiting thread
     assert contexts[0] is not old
+
+
+def test_rows_replaced_under_the_same_ids_and_versions_are_reloaded(database_url: str, world: World) -> None:
+    """As when another database's backup is restored in place: same ids, same versions,
+    other content and times."""
+    with Session(get_engine(database_url)) as session:
+        before = match_context(session)
+        assert "备件寿命" not in before.solutions[before.position[str(world.ids["sol_a"])]].description
+        session.execute(sa.update(Solution).where(Solution.id == world.ids["sol_a"]).values(
+            description="备件寿命预测与库存联动", updated_at=datetime(2031, 1, 1, tzinfo=UTC)))
+        session.commit()
+        after = match_context(session)
+        assert after.solutions[after.position[str(world.ids["sol_a"])]].description == "备件寿命预测与库存联动"
