@@ -19,6 +19,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -77,6 +78,17 @@ def start_serve(url: str, var_dir: Path, port: int, workers: int) -> subprocess.
            "MARKET_SECRET_KEY": "bench-secret"}
     command = [str(Path(sys.executable).with_name("market")), "serve", "--port", str(port), "--workers", str(workers)]
     return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True)
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to `market serve`, which stops its workers, then the index sync, then
+    Meilisearch, in that order; the whole process group only if it does not exit."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
 
 
 def wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
@@ -276,8 +288,7 @@ def main() -> None:
             cpu["本机其他进程"] = max(0.0, machine_busy_seconds() - machine - sum(cpu.values()))
             report(stats, elapsed, cpu, args)
         finally:
-            os.killpg(server.pid, 15)
-            server.wait(timeout=30)
+            stop(server)
             if not args.database_url:
                 drop_database(admin, url)
 
