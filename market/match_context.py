@@ -37,6 +37,7 @@ PUBLISHED = ListingStatus.PUBLISHED.value
 Row = TypeVar("Row", Solution, Provider)
 Record = TypeVar("Record", SolutionRecord, ProviderRecord)
 Stamp = tuple[int, datetime]  # (version, updated_at) of a row
+Kept = TypeVar("Kept")
 MAX_CONTEXTS = 32
 _LOAD_CHUNK = 500  # ids per IN (...) when reloading changed rows
 
@@ -135,33 +136,26 @@ _records: LRUCache[str, _Records] = LRUCache(maxsize=8)
 _registry = Lock()
 
 
-def _slot(key: str) -> _Slot:
+def _kept(cache: LRUCache[str, Kept], key: str, make: Callable[[], Kept]) -> Kept:
+    """The cache's entry for `key`, made on first use (one maker at a time)."""
     with _registry:
-        slot = _slots.get(key)
-        if slot is None:
-            slot = _slots[key] = _Slot()
-        return slot
-
-
-def _records_of(url: str) -> _Records:
-    with _registry:
-        records = _records.get(url)
-        if records is None:
-            records = _records[url] = _Records()
-        return records
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = make()
+        return found
 
 
 def match_context(session: Session, *, provider_id: int | None = None) -> MatchContext:
     """The published catalogue (optionally one provider's) as a MatchContext, cached."""
     url = str(getattr(session.get_bind(), "url", ""))
-    slot = _slot(f"{url}#{provider_id or ''}")
+    slot = _kept(_slots, f"{url}#{provider_id or ''}", _Slot)
     fingerprint = catalogue_fingerprint(session)
     if slot.fingerprint == fingerprint and slot.context is not None:
         return slot.context
     with slot.building:  # who finds it stale builds; the others wait here for the result
         fingerprint = catalogue_fingerprint(session)  # taken before the rows: never newer than them
         if slot.fingerprint != fingerprint or slot.context is None:
-            slot.context = _build(session, _records_of(url), provider_id)
+            slot.context = _build(session, _kept(_records, url, _Records), provider_id)
             slot.fingerprint = fingerprint
         return slot.context
 
