@@ -1,10 +1,12 @@
-"""Schemathesis against /api/openapi.json, anonymous and as a bureau: no 5xx, no response
-outside the documented statuses, schemas and content types. Bounded examples per operation."""
+"""Schemathesis against /api/openapi.json, anonymous and as each role (bureau, provider,
+enterprise, chain leader): no 5xx, no response outside the documented statuses, schemas and
+content types. Bounded examples per operation."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import (
@@ -18,8 +20,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 MAX_EXAMPLES = 5
 # Each call verifies an argon2 hash (slow by design): a few examples suffice.
 FEW = {"POST /api/auth/token": 3, "POST /api/auth/password": 3}
-# Would end the bureau's own session mid-run.
-SKIP_AS_BUREAU = {"DELETE /api/auth/token"}
+# Would end the user's own session mid-run.
+SKIP_SIGNED_IN = {"DELETE /api/auth/token"}
 
 
 def _run(app: Any, headers: dict[str, str], skip: set[str]) -> list[str]:
@@ -51,6 +53,7 @@ def test_schemathesis_anonymous(client, world) -> None:
     assert failures == [], "\n\n".join(failures)
 
 
-def test_schemathesis_as_bureau(client, world, as_user) -> None:
-    failures = _run(client.app, as_user("jj_bureau"), SKIP_AS_BUREAU)
+@pytest.mark.parametrize("username", ["jj_bureau", "provider_a", "ent_sharing", "chain_leader"])
+def test_schemathesis_as_each_role(client, world, as_user, username: str) -> None:
+    failures = _run(client.app, as_user(username), SKIP_SIGNED_IN)
     assert failures == [], "\n\n".join(failures)
