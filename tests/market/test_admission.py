@@ -4,6 +4,7 @@ deadline (searches first), a cancelled waiter never keeps a place."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -11,7 +12,9 @@ from market.admission import Admission, Budget, Gate
 
 
 def run(coroutine):  # type: ignore[no-untyped-def]
-    return asyncio.run(coroutine)
+    """asyncio.run in a thread of its own: a browser test may hold this thread's event loop."""
+    with ThreadPoolExecutor(max_workers=1) as own_thread:
+        return own_thread.submit(asyncio.run, coroutine).result()
 
 
 async def _queue(gate: Gate, waiters: dict[str, float], order: list[str]) -> list[asyncio.Task[None]]:
