@@ -6,10 +6,11 @@ to 64 zeros. Ids are assigned here, consecutively, so a removed entry leaves a g
 
 A transaction's entries are collected on its session and chained just before it commits
 (its other changes flushed first), in the same transaction: all of a change and its
-audit, or none. (A transaction that reads the log has them chained before the read.) Chaining is serialised, on PostgreSQL by a transaction-scoped advisory
-lock, on SQLite by the database write lock, so the lock is held only from chaining to
-commit, not while a request does its other work (held longer, concurrent writes queued
-behind it). The time of an entry is that of its chaining.
+audit, or none. A transaction that reads the log has them chained before the read.
+Chaining is serialised, on PostgreSQL by a transaction-scoped advisory lock, on SQLite by
+the database write lock, so the lock is held only from chaining to commit, not while a
+request does its other work (held that long, it queued concurrent writes behind it). An
+entry's time is the time it was chained.
 
 The chain alone cannot show that its last entries were deleted, so the transaction that
 appends also writes the head (table audithead: the last id and hash) with its entries;

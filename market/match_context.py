@@ -55,12 +55,16 @@ def solution_record(row: Solution) -> SolutionRecord:
 
 def provider_record(row: Provider, stats: dict[str, float]) -> ProviderRecord:
     """A Provider row with its engagement record as the matcher's record."""
-    return ProviderRecord(
-        id=str(row.id), name=row.name, region=row.region,
-        service_regions=tuple(row.service_regions), capacity=row.capacity,
-        accepted=int(stats.get("accepted", 0)), terminated=int(stats.get("terminated", 0)),
-        rating_sum=float(stats.get("rating_sum", 0.0)), rating_count=int(stats.get("rating_count", 0)),
-    )
+    return with_stats(ProviderRecord(id=str(row.id), name=row.name, region=row.region,
+                                     service_regions=tuple(row.service_regions), capacity=row.capacity),
+                      stats)
+
+
+def with_stats(record: ProviderRecord, stats: dict[str, float]) -> ProviderRecord:
+    """The provider's record with its engagement statistics (see engagement_stats)."""
+    return replace(record, accepted=int(stats.get("accepted", 0)), terminated=int(stats.get("terminated", 0)),
+                   rating_sum=float(stats.get("rating_sum", 0.0)),
+                   rating_count=int(stats.get("rating_count", 0)))
 
 
 def enterprise_record(row: Enterprise, *, with_budget: bool = True) -> EnterpriseRecord:
@@ -177,8 +181,8 @@ def _build(session: Session, records: _Records, provider_id: int | None) -> Matc
     providers = _refresh(session, Provider, provider_versions, records.providers, records.lock,
                          lambda row: provider_record(row, {}), forget=whole)
     stats = engagement_stats(session)
-    with_stats = {str(pid): _with_stats(record, stats.get(str(pid), {})) for pid, record in providers.items()}
-    return MatchContext([solutions[sid] for sid in solution_versions], with_stats)
+    rated = {str(pid): with_stats(record, stats.get(str(pid), {})) for pid, record in providers.items()}
+    return MatchContext([solutions[sid] for sid in solution_versions], rated)
 
 
 def _refresh(session: Session, model: type[Row], versions: dict[int, Stamp],
@@ -203,12 +207,6 @@ def _refresh(session: Session, model: type[Row], versions: dict[int, Stamp],
             for gone in [i for i in cache if i not in versions]:
                 del cache[gone]
     return out
-
-
-def _with_stats(record: ProviderRecord, stats: dict[str, float]) -> ProviderRecord:
-    return replace(record, accepted=int(stats.get("accepted", 0)), terminated=int(stats.get("terminated", 0)),
-                   rating_sum=float(stats.get("rating_sum", 0.0)),
-                   rating_count=int(stats.get("rating_count", 0)))
 
 
 def _chunks(items: list[int], size: int) -> Iterable[list[int]]:

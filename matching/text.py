@@ -140,8 +140,8 @@ class Vocabulary:
     """Every term the process has indexed, numbered once: an offering's terms are kept as
     an array of these numbers, so a rebuilt index only concatenates arrays.
 
-    It grows with the words of the catalogue's texts (tens of thousands of terms for a
-    20,000-offering catalogue), never shrinks, and is safe to share between threads.
+    It grows with the words of the catalogue's texts (an edit adds only its new words),
+    never shrinks, and is safe to share between threads.
     """
 
     def __init__(self) -> None:
@@ -218,11 +218,6 @@ class TextIndex:
         rows, ids = self._rows, VOCABULARY.ids
         numbers = [ids.get(t, -1) for t in terms]
         return [rows[n] if 0 <= n < len(rows) else -1 for n in numbers]  # newer terms: absent
-
-    def idf(self, term: str) -> float | None:
-        """The term's inverse document frequency, None when no offering has it."""
-        slot = self._slots([term])[0]
-        return None if slot < 0 else float(self._idf[slot])
 
     def corrections(self, word: str) -> tuple[str, ...]:
         """Catalogue words one character away from an unknown word of 3+ characters (a typo:
