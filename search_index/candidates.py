@@ -26,9 +26,7 @@ from cachetools import LRUCache, TTLCache
 from search_index.client import post_json
 from search_index.rerank import DocText, doc_text
 
-# What a hit carries to be looked up here.
-LOCATOR = ["id", "rev"]
-# The fields of a solution a search uses: re-ranking and the result cards (browsing retrieves the same).
+# The fields of a solution a search uses: re-ranking and the result cards.
 FIELDS = [
     "id", "rev", "code", "name", "keywords", "description", "scenarios", "industries", "industry_names",
     "provider_id", "provider_name", "region", "deployment", "billing", "price_wan", "price_band",

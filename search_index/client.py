@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import http.client
-import threading
 from typing import Any
-from urllib.parse import urlsplit
 
+import httptools
 import meilisearch
 import orjson
 import requests
@@ -16,6 +14,8 @@ from meilisearch.errors import (
     MeilisearchTimeoutError,
 )
 from meilisearch.models.task import TaskInfo
+
+from search_index.connection import Connections
 
 DEFAULT_TIMEOUT_S = 10
 TASK_TIMEOUT_MS = 120_000
@@ -27,62 +27,22 @@ class IndexTaskFailed(RuntimeError):
     """A Meilisearch task ended in `failed` or `canceled`."""
 
 
-class _Connections:
-    """Kept-alive HTTP connections to one server, one per thread (http.client is not
-    thread-safe), opened on first use and re-opened once when the server closed one."""
-
-    def __init__(self, url: str, timeout: float) -> None:
-        parts = urlsplit(url)
-        self.https = parts.scheme == "https"
-        self.host = parts.hostname or "127.0.0.1"
-        self.port = parts.port or (443 if self.https else 80)
-        self.base = parts.path.rstrip("/")
-        self.timeout = timeout
-        self.local = threading.local()
-
-    def _open(self) -> http.client.HTTPConnection:
-        kind = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
-        conn = kind(self.host, self.port, timeout=self.timeout)
-        self.local.conn = conn
-        return conn
-
-    def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
-        """POST and return (status, body); retried once on a connection the server closed."""
-        for attempt in (1, 2):
-            conn = getattr(self.local, "conn", None) or self._open()
-            try:
-                conn.request("POST", f"{self.base}/{path}", body=body, headers=headers)
-                response = conn.getresponse()
-                return response.status, response.read()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
-                    http.client.CannotSendRequest, http.client.ResponseNotReady):
-                conn.close()
-                self.local.conn = None
-                if attempt == 2:
-                    raise
-            except BaseException:
-                conn.close()
-                self.local.conn = None
-                raise
-        raise AssertionError("unreachable")
-
-
 class Client(meilisearch.Client):
     """The official client, plus kept-alive connections for searches.
 
     The official client opens a new connection for every request (it calls
     `requests.post`, not a session); on the search path that costs more than the
     search itself, and so does `requests`' own machinery. `post_json` sends over a
-    kept-alive `http.client` connection per thread, asks for an uncompressed answer (on
-    loopback compression only costs time) and parses it with orjson.
+    kept-alive connection per thread (`search_index.connection`), asks for an
+    uncompressed answer (on loopback compression only costs time) and parses it with orjson.
     """
 
     def __init__(self, url: str, key: str | None, *, timeout: int = DEFAULT_TIMEOUT_S) -> None:
         super().__init__(url, key or None, timeout=timeout)
-        self.connections = _Connections(url, timeout)
-        self.search_headers = {"Content-Type": "application/json", "Accept-Encoding": "identity"}
+        headers = {"Content-Type": "application/json", "Accept-Encoding": "identity"}
         if key:
-            self.search_headers["Authorization"] = f"Bearer {key}"
+            headers["Authorization"] = f"Bearer {key}"
+        self.connections = Connections(url, timeout, headers)
 
     def post_json(self, path: str, body: Any) -> Any:
         """POST `body` as JSON to `path` (relative to the server) over a kept-alive connection.
@@ -92,14 +52,14 @@ class Client(meilisearch.Client):
             MeilisearchCommunicationError / MeilisearchTimeoutError: it could not be reached in time.
         """
         try:
-            status, content = self.connections.post(path, orjson.dumps(body), self.search_headers)
+            answer = self.connections.post(path, orjson.dumps(body))
         except TimeoutError as exc:
             raise MeilisearchTimeoutError(str(exc)) from exc
-        except (OSError, http.client.HTTPException) as exc:
+        except (OSError, httptools.HttpParserError) as exc:
             raise MeilisearchCommunicationError(str(exc)) from exc
-        if status >= 400:
-            raise MeilisearchApiError(f"HTTP {status}", _as_response(status, content))
-        return orjson.loads(content)
+        if answer.status >= 400:
+            raise MeilisearchApiError(f"HTTP {answer.status}", _as_response(answer.status, answer.body))
+        return orjson.loads(answer.body)
 
 
 def _as_response(status: int, content: bytes) -> requests.Response:

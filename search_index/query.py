@@ -22,7 +22,7 @@ from search_index.candidates import Candidate
 from search_index.client import index_uid, multi_search
 from search_index.client import search as engine_search
 from search_index.rerank import rerank
-from search_index.settings import SOLUTION_FACETS, SORTS
+from search_index.settings import LOCATOR, SOLUTION_FACETS, SORTS
 
 # Candidates re-ranked per text query. Meilisearch's own cost grows with the limit (its
 # bucket sort ranks every candidate), and so does the transfer and the re-ranking.
@@ -103,7 +103,7 @@ def _shortlist_query(uid: str, plan: QueryPlan, flt: list[Any]) -> dict[str, Any
         return None
     return {
         "indexUid": uid, "q": "", "filter": [*flt, [f"scenarios = {_quote(s)}" for s in scenarios]],
-        "limit": SCENARIO_CANDIDATES, "attributesToRetrieve": candidate_store.LOCATOR, "sort": ["rating:desc"],
+        "limit": SCENARIO_CANDIDATES, "attributesToRetrieve": LOCATOR, "sort": ["rating:desc"],
     }
 
 
@@ -116,7 +116,7 @@ def _engine_search(
     second (`candidates.Shortlists`)."""
     queries: list[dict[str, Any]] = [{
         "indexUid": uid, "q": plan.engine_query(), "filter": flt, "limit": CANDIDATES,
-        "matchingStrategy": "frequency", "attributesToRetrieve": candidate_store.LOCATOR,
+        "matchingStrategy": "frequency", "attributesToRetrieve": LOCATOR,
     }]
     if facets:
         queries[0]["facets"] = list(SOLUTION_FACETS)
@@ -198,7 +198,7 @@ def _browse(client: meilisearch.Client, uid: str, request: SearchRequest, flt: l
     plan = analyse(request.q) if request.q.strip() else None
     params: dict[str, Any] = {
         "filter": flt, "hitsPerPage": request.per_page, "page": request.page,
-        "attributesToRetrieve": candidate_store.FIELDS, "matchingStrategy": "frequency",
+        "attributesToRetrieve": LOCATOR, "matchingStrategy": "frequency",
     }
     if request.facets:
         params["facets"] = list(SOLUTION_FACETS)
@@ -207,7 +207,8 @@ def _browse(client: meilisearch.Client, uid: str, request: SearchRequest, flt: l
     params["q"] = plan.engine_query() if plan else ""
     result = engine_search(client, uid, params)
     pattern = query_pattern(plan)
-    hits = [_present(h, pattern, None) for h in result["hits"]]
+    found = candidate_store.store.resolve(client, uid, result["hits"])
+    hits = [_present(c.doc, pattern, None) for c in found]
     took = (time.perf_counter() - started) * 1000
     return SearchResult(hits, int(result.get("totalHits", 0)), request.page, request.per_page,
                         result.get("facetDistribution", {}), took, plan)
@@ -255,7 +256,7 @@ def _engine_tail(client: meilisearch.Client, uid: str, plan: QueryPlan, flt: lis
     (re-ranked already: a scenario shortlist's members may be among them)."""
     body = {"q": plan.engine_query(), "filter": flt, "offset": CANDIDATES,
             "limit": min(count + SCENARIO_CANDIDATES, MAX_TOTAL - CANDIDATES), "matchingStrategy": "frequency",
-            "attributesToRetrieve": candidate_store.LOCATOR}
+            "attributesToRetrieve": LOCATOR}
     hits = [h for h in engine_search(client, uid, body)["hits"] if h["id"] not in seen]
     return candidate_store.store.resolve(client, uid, hits[:count])
 
@@ -278,9 +279,9 @@ def suggest(*, client: meilisearch.Client, prefix: str, q: str, limit: int = 8,
     uid = index_uid(prefix, "solutions")
     flt = build_filter({}, public_only=public_only, regions=regions, own_provider_id=own_provider_id)
     result = engine_search(client, uid, {
-        "q": plan.text, "filter": flt, "limit": limit, "attributesToRetrieve": ["id", "code", "name"],
-        "matchingStrategy": "last",
+        "q": plan.text, "filter": flt, "limit": limit, "attributesToRetrieve": LOCATOR, "matchingStrategy": "last",
     })
-    out = [{"kind": "solution", "text": h["name"], "code": h["code"]} for h in result["hits"]]
+    found = candidate_store.store.resolve(client, uid, result["hits"])
+    out = [{"kind": "solution", "text": c.doc["name"], "code": c.doc["code"]} for c in found]
     out += [{"kind": "scenario", "text": s} for s, share in plan.scenarios[:3] if share >= 0.15]
     return out[:limit + 3]

@@ -18,6 +18,10 @@ _TYPO_TOLERANCE: dict[str, Any] = {
     "disableOnAttributes": ["code", "industries", "scenarios"],
 }
 
+# What a solution hit carries: the candidate store (search_index.candidates) looks its
+# document up by id and checks it against rev, a hash of its content.
+LOCATOR = ["id", "rev"]
+
 _RANKING_RULES = ["words", "typo", "attribute", "proximity", "exactness", "sort", "excellent:desc"]
 
 _SOLUTIONS: dict[str, Any] = {
@@ -31,7 +35,10 @@ _SOLUTIONS: dict[str, Any] = {
         "region_prefixes",
     ],
     "sortableAttributes": ["price_wan", "deploy_days", "rating"],
-    "displayedAttributes": ["*"],
+    # Hits carry only their locator; documents come from the candidate store, whose fetch
+    # is not limited by this setting. Meilisearch turns every displayed field of a hit into
+    # JSON before it picks the fields asked for: with all displayed, a third of its CPU.
+    "displayedAttributes": LOCATOR,
     "rankingRules": _RANKING_RULES,
     "typoTolerance": _TYPO_TOLERANCE,
     "faceting": {"maxValuesPerFacet": 100, "sortFacetValuesBy": {"*": "count"}},

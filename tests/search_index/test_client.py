@@ -19,7 +19,7 @@ def test_search_survives_a_server_restart_on_the_same_client(
     session: Session, database_url: str, meili_server: LocalMeilisearch, meili: meilisearch.Client, prefix: str
 ) -> None:
     provider = add_provider(session)
-    add_solution(session, provider, name="注塑机联网")
+    solution = add_solution(session, provider, name="注塑机联网")
     session.commit()
     sync(database_url, meili, prefix)
     uid = index_uid(prefix, "solutions")
@@ -31,7 +31,7 @@ def test_search_survives_a_server_restart_on_the_same_client(
             search(meili, uid, {"q": "注塑机"})
     finally:
         meili_server.start()
-    assert [hit["name"] for hit in search(meili, uid, {"q": "注塑机"})["hits"]] == ["注塑机联网"]
+    assert [hit["id"] for hit in search(meili, uid, {"q": "注塑机"})["hits"]] == [solution.id]
 
 
 def test_an_error_answer_carries_the_server_code(meili: meilisearch.Client, prefix: str) -> None:
