@@ -6,7 +6,7 @@
    visible in search, throughput of GET /api/search under wrk at 32 connections, and p95
    one request at a time.
 
-Run: .venv/bin/python bench/search.py [--solutions 20000] [--seconds 10]
+Run: .venv/bin/python bench/search.py [--solutions 20000] [--seconds 10] [--workers 1]
 Needs wrk (Debian package `wrk`) for the throughput part; skipped with a note otherwise.
 """
 
@@ -80,7 +80,8 @@ def generate(database_url: str, count: int) -> None:
 
 
 def update_visible(database_url: str, client, prefix: str) -> float:  # type: ignore[no-untyped-def]
-    """Seconds from the commit of a change to its being found, with the worker running."""
+    """Seconds from the commit of a change to its being found by the search path (the index
+    and the candidate store), with the worker running."""
     stop = threading.Event()
     worker = threading.Thread(target=run_worker, kwargs={"database_url": database_url, "client": client,
                                                           "stop_event": stop, "interval": 0.2, "prefix": prefix})
@@ -97,7 +98,7 @@ def update_visible(database_url: str, client, prefix: str) -> float:  # type: ig
             session.commit()
         written = time.perf_counter()
         while time.perf_counter() - written < 30:
-            hits = client.index(f"{prefix}_solutions").search(marker, {"limit": 1})["hits"]
+            hits = search_solutions(client=client, prefix=prefix, request=SearchRequest(q=marker, per_page=1)).hits
             if hits and marker in hits[0]["name"]:
                 return time.perf_counter() - written
             time.sleep(0.02)
@@ -123,10 +124,11 @@ def raw_indexing(database_url: str, client) -> float:  # type: ignore[no-untyped
     return took
 
 
-def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    """The app as `market serve` runs it (its app factory), on `port`."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "market.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", "2", "--log-level", "warning", "--no-access-log"],
+        [sys.executable, "-m", "uvicorn", "market.commands.serve:app_factory", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
         env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
@@ -196,7 +198,7 @@ def wrk(port: int, queries: list[str], seconds: int, tmp: Path) -> str:
     return done.stdout
 
 
-def scale(count: int, seconds: int, calibrate: bool = False) -> None:
+def scale(count: int, seconds: int, calibrate: bool = False, workers: int = 1) -> None:
     settings = get_settings()
     queries = [q["text"] for q in json.loads(QUERIES.read_text("utf-8"))]
     with tempfile.TemporaryDirectory(prefix="szt-bench-") as tmp_name:
@@ -225,7 +227,7 @@ def scale(count: int, seconds: int, calibrate: bool = False) -> None:
                    "MEILI_MASTER_KEY": server.key, "MARKET_MEILI_INDEX_PREFIX": "bench",
                    "MARKET_SECRET_KEY": secrets.token_urlsafe(32), "MARKET_VAR_DIR": str(tmp / "var")}
             port = free_port()
-            app = serve(env, port)
+            app = serve(env, port, workers)
             try:
                 mixed = traffic(queries)
                 warm(port, mixed)
@@ -238,7 +240,7 @@ def scale(count: int, seconds: int, calibrate: bool = False) -> None:
                     print(wrk(port, mixed, seconds, tmp))
                 else:
                     print("wrk not installed (apt-get install wrk): throughput not measured")
-                print(f"app memory (uvicorn and 2 workers, candidate stores warm): {app_memory_mb(app):.0f} MB")
+                print(f"app memory (uvicorn, {workers} worker(s), candidate stores warm): {app_memory_mb(app):.0f} MB")
             finally:
                 app.terminate()
                 app.wait(timeout=30)
@@ -251,10 +253,12 @@ def main() -> None:
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--calibrate", action="store_true",
                         help="also time raw Meilisearch indexing of the same solutions, as a yardstick")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="uvicorn workers (on 2 cores one, leaving the other to Meilisearch and wrk, does best)")
     args = parser.parse_args()
     if not args.skip_quality:
         quality()
-    scale(args.solutions, args.seconds, args.calibrate)
+    scale(args.solutions, args.seconds, args.calibrate, args.workers)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from market import tcp_nodelay
+from market import heap, tcp_nodelay
 from market.admission import Admission
 from market.database import migrate
 from market.errors import PayloadTooLarge, install_error_handlers
@@ -131,19 +131,27 @@ def _make_search_client(settings: Settings) -> Any:
     return make_client(settings.meili_url, settings.meili_master_key or None)
 
 
-def _lifespan(migrate_db: bool):  # type: ignore[no-untyped-def]
+def _lifespan(migrate_db: bool, settle_heap: bool):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if migrate_db:
             migrate(app.state.database_url)
         app.state.search = _make_search_client(app.state.settings)
-        yield
+        if settle_heap:
+            heap.settle()
+        try:
+            yield
+        finally:
+            if settle_heap:
+                heap.release()
 
     return lifespan
 
 
-def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> FastAPI:
-    """Build the app; `migrate_db=False` skips migrating on startup (already done by the caller)."""
+def create_app(settings: Settings | None = None, *, migrate_db: bool = True, settle_heap: bool = False) -> FastAPI:
+    """Build the app; `migrate_db=False` skips migrating on startup (already done by the caller);
+    `settle_heap` exempts what is loaded at startup from garbage collection (`market.heap`),
+    for a served worker."""
     settings = settings or get_settings()
     tcp_nodelay.install()  # else kept-alive responses wait ~40 ms under `--workers 2` (see the module)
     app = FastAPI(
@@ -153,7 +161,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,
-        lifespan=_lifespan(migrate_db),
+        lifespan=_lifespan(migrate_db, settle_heap),
     )
     app.state.settings = settings
     app.state.database_url = settings.resolved_database_url()

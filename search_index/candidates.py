@@ -20,10 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import meilisearch
 from cachetools import LRUCache, TTLCache
 
-from search_index.client import post_json
+from search_index.client import Steps
 from search_index.rerank import DocText, doc_text
 
 # The fields of a solution a search uses: re-ranking and the result cards.
@@ -72,13 +71,11 @@ class CandidateStore:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def resolve(self, client: meilisearch.Client, uid: str, hits: Sequence[dict[str, Any]]) -> list[Candidate]:
-        """The candidates of `hits` (dicts with `id` and `rev`), in their order.
+    def resolve(self, uid: str, hits: Sequence[dict[str, Any]]) -> Steps[list[Candidate]]:
+        """The candidates of `hits` (dicts with `id` and `rev`), in their order; the documents
+        the store lacks are fetched in one call (see `search_index.client.run`).
 
         Hits whose document is gone by the time it is fetched are left out.
-
-        Raises:
-            meilisearch.errors.MeilisearchError: a missing document could not be fetched.
         """
         found: dict[Any, Candidate] = {}
         missing: list[Any] = []
@@ -90,13 +87,12 @@ class CandidateStore:
                 else:
                     missing.append(hit["id"])
         if missing:
-            found.update(self._fetch(client, uid, missing))
+            answer = yield f"indexes/{uid}/documents/fetch", {"ids": missing, "fields": FIELDS, "limit": len(missing)}
+            found.update(self._keep(uid, answer["results"]))
         return [found[hit["id"]] for hit in hits if hit["id"] in found]
 
-    def _fetch(self, client: meilisearch.Client, uid: str, ids: list[Any]) -> dict[Any, Candidate]:
-        answer = post_json(client, f"indexes/{uid}/documents/fetch", {"ids": ids, "fields": FIELDS, "limit": len(ids)})
-        docs = [compact(doc) for doc in answer["results"]]
-        fetched = {doc["id"]: Candidate(doc=doc, text=doc_text(doc)) for doc in docs}
+    def _keep(self, uid: str, docs: list[dict[str, Any]]) -> dict[Any, Candidate]:
+        fetched = {doc["id"]: Candidate(doc=doc, text=doc_text(doc)) for doc in map(compact, docs)}
         with self._lock:
             for doc_id, entry in fetched.items():
                 self._entries[(uid, doc_id)] = entry

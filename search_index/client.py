@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Generator, Iterator
+from contextlib import closing, contextmanager
+from typing import Any, TypeVar
 
 import httptools
 import meilisearch
@@ -15,12 +18,14 @@ from meilisearch.errors import (
 )
 from meilisearch.models.task import TaskInfo
 
-from search_index.connection import Connections
+from search_index.connection import Answer, Connections, LoopConnections
 
 DEFAULT_TIMEOUT_S = 10
 TASK_TIMEOUT_MS = 120_000
 
 INDEX_KINDS = ("solutions", "providers", "needs")
+
+T = TypeVar("T")
 
 
 class IndexTaskFailed(RuntimeError):
@@ -32,9 +37,10 @@ class Client(meilisearch.Client):
 
     The official client opens a new connection for every request (it calls
     `requests.post`, not a session); on the search path that costs more than the
-    search itself, and so does `requests`' own machinery. `post_json` sends over a
-    kept-alive connection per thread (`search_index.connection`), asks for an
-    uncompressed answer (on loopback compression only costs time) and parses it with orjson.
+    search itself, and so does `requests`' own machinery. `post_json` (blocking) and
+    `post_json_async` (for coroutines) send over kept-alive connections
+    (`search_index.connection`), ask for an uncompressed answer (on loopback compression
+    only costs time) and parse it with orjson.
     """
 
     def __init__(self, url: str, key: str | None, *, timeout: int = DEFAULT_TIMEOUT_S) -> None:
@@ -43,6 +49,7 @@ class Client(meilisearch.Client):
         if key:
             headers["Authorization"] = f"Bearer {key}"
         self.connections = Connections(url, timeout, headers)
+        self.loop_connections = LoopConnections(url, timeout, headers)
 
     def post_json(self, path: str, body: Any) -> Any:
         """POST `body` as JSON to `path` (relative to the server) over a kept-alive connection.
@@ -51,15 +58,32 @@ class Client(meilisearch.Client):
             MeilisearchApiError: the server answered with an error.
             MeilisearchCommunicationError / MeilisearchTimeoutError: it could not be reached in time.
         """
-        try:
+        with _as_meilisearch_errors():
             answer = self.connections.post(path, orjson.dumps(body))
-        except TimeoutError as exc:
-            raise MeilisearchTimeoutError(str(exc)) from exc
-        except (OSError, httptools.HttpParserError) as exc:
-            raise MeilisearchCommunicationError(str(exc)) from exc
-        if answer.status >= 400:
-            raise MeilisearchApiError(f"HTTP {answer.status}", _as_response(answer.status, answer.body))
-        return orjson.loads(answer.body)
+        return _decoded(answer)
+
+    async def post_json_async(self, path: str, body: Any) -> Any:
+        """`post_json` for a coroutine: the event loop goes on while the server answers."""
+        with _as_meilisearch_errors():
+            answer = await self.loop_connections.post(path, orjson.dumps(body))
+        return _decoded(answer)
+
+
+@contextmanager
+def _as_meilisearch_errors() -> Iterator[None]:
+    """The connection's errors as the official client's."""
+    try:
+        yield
+    except TimeoutError as exc:
+        raise MeilisearchTimeoutError(str(exc) or "the search server did not answer in time") from exc
+    except (OSError, httptools.HttpParserError) as exc:
+        raise MeilisearchCommunicationError(str(exc)) from exc
+
+
+def _decoded(answer: Answer) -> Any:
+    if answer.status >= 400:
+        raise MeilisearchApiError(f"HTTP {answer.status}", _as_response(answer.status, answer.body))
+    return orjson.loads(answer.body)
 
 
 def _as_response(status: int, content: bytes) -> requests.Response:
@@ -84,14 +108,45 @@ def post_json(client: meilisearch.Client, path: str, body: Any) -> Any:
     return client.http.post(path, body)
 
 
+async def post_json_async(client: meilisearch.Client, path: str, body: Any) -> Any:
+    """`post_json` for a coroutine (a client without a kept-alive session posts from a thread)."""
+    if isinstance(client, Client):
+        return await client.post_json_async(path, body)
+    return await asyncio.to_thread(client.http.post, path, body)
+
+
+# A request to the search server, as (path below its URL, JSON body); its answer is the JSON.
+Call = tuple[str, Any]
+# Work that talks to the search server written once for blocking and async callers: a
+# generator that yields each `Call` it needs, is sent the answer, and returns its result.
+Steps = Generator[Call, Any, T]
+
+
+def run(client: meilisearch.Client, steps: Steps[T]) -> T:
+    """Carry out `steps`, posting each call with `post_json`."""
+    with closing(steps):
+        try:
+            call = next(steps)
+            while True:
+                call = steps.send(post_json(client, *call))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
+
+async def run_async(client: meilisearch.Client, steps: Steps[T]) -> T:
+    """Carry out `steps` in a coroutine, posting each call with `post_json_async`."""
+    with closing(steps):
+        try:
+            call = next(steps)
+            while True:
+                call = steps.send(await post_json_async(client, *call))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
+
 def search(client: meilisearch.Client, uid: str, params: dict[str, Any]) -> dict[str, Any]:
     """One search in index `uid` (Meilisearch's search body as `params`)."""
     return post_json(client, f"indexes/{uid}/search", params)  # type: ignore[no-any-return]
-
-
-def multi_search(client: meilisearch.Client, queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Several searches in one round trip; the results in the order of `queries`."""
-    return post_json(client, "multi-search", {"queries": queries})["results"]  # type: ignore[no-any-return]
 
 
 def index_uid(prefix: str, kind: str) -> str:

@@ -1,7 +1,10 @@
 """Searching the catalogue: query understanding, candidates from Meilisearch, re-ranking,
 highlights, facets and paging.
 
-`search_solutions` is the one entry point the API, the page and the evaluation use.
+`search_solutions` is the one entry point the page and the evaluation use, and its twin
+`search_solutions_async` the API's. Both carry out the same `solution_search`: steps that
+yield each request for Meilisearch (`search_index.client.Steps`), so the search is written
+once for blocking and for async callers.
 """
 
 from __future__ import annotations
@@ -19,8 +22,7 @@ import orjson
 from search_index import candidates as candidate_store
 from search_index.analysis import QueryPlan, analyse
 from search_index.candidates import Candidate
-from search_index.client import index_uid, multi_search
-from search_index.client import search as engine_search
+from search_index.client import Steps, index_uid, run, run_async
 from search_index.rerank import rerank
 from search_index.settings import LOCATOR, SOLUTION_FACETS, SORTS
 
@@ -108,8 +110,8 @@ def _shortlist_query(uid: str, plan: QueryPlan, flt: list[Any]) -> dict[str, Any
 
 
 def _engine_search(
-    client: meilisearch.Client, uid: str, plan: QueryPlan, flt: list[Any], *, facets: bool
-) -> tuple[list[Candidate], int, dict[str, dict[str, int]]]:
+    uid: str, plan: QueryPlan, flt: list[Any], *, facets: bool
+) -> Steps[tuple[list[Candidate], int, dict[str, dict[str, int]]]]:
     """The candidates for a text query (the engine's hits, then the scenario shortlist), the
     engine's total and its facet counts, in one round trip. Hits carry ids and revs; the
     documents come from the process's candidate store; a shortlist is reused for a
@@ -125,14 +127,14 @@ def _engine_search(
     remembered = candidate_store.shortlists.get(key) if shortlist else None
     if shortlist and remembered is None:
         queries.append(shortlist)
-    results = multi_search(client, queries)
+    results = (yield "multi-search", {"queries": queries})["results"]
     if shortlist and remembered is None:
         remembered = results[1]["hits"]
         candidate_store.shortlists.put(key, remembered)
     merged: dict[Any, dict[str, Any]] = {}
     for hit in [*results[0]["hits"], *(remembered or [])]:
         merged.setdefault(hit["id"], hit)
-    found = candidate_store.store.resolve(client, uid, list(merged.values()))
+    found = yield from candidate_store.store.resolve(uid, list(merged.values()))
     main = results[0]
     return found, int(main.get("estimatedTotalHits", 0)), main.get("facetDistribution", {})
 
@@ -192,7 +194,7 @@ def _present(hit: dict[str, Any], pattern: re.Pattern[str] | None, score: float 
     return doc
 
 
-def _browse(client: meilisearch.Client, uid: str, request: SearchRequest, flt: list[Any]) -> SearchResult:
+def _browse(uid: str, request: SearchRequest, flt: list[Any]) -> Steps[SearchResult]:
     """No query text (or an explicit sort without re-ranking): Meilisearch's order."""
     started = time.perf_counter()
     plan = analyse(request.q) if request.q.strip() else None
@@ -205,9 +207,9 @@ def _browse(client: meilisearch.Client, uid: str, request: SearchRequest, flt: l
     if request.sort in SORTS:
         params["sort"] = [SORTS[request.sort]]
     params["q"] = plan.engine_query() if plan else ""
-    result = engine_search(client, uid, params)
+    result = yield f"indexes/{uid}/search", params
     pattern = query_pattern(plan)
-    found = candidate_store.store.resolve(client, uid, result["hits"])
+    found = yield from candidate_store.store.resolve(uid, result["hits"])
     hits = [_present(c.doc, pattern, None) for c in found]
     took = (time.perf_counter() - started) * 1000
     return SearchResult(hits, int(result.get("totalHits", 0)), request.page, request.per_page,
@@ -228,14 +230,24 @@ def search_solutions(*, client: meilisearch.Client, prefix: str, request: Search
     Raises:
         meilisearch.errors.MeilisearchError: the server could not be reached or refused.
     """
+    return run(client, solution_search(prefix, request))
+
+
+async def search_solutions_async(*, client: meilisearch.Client, prefix: str, request: SearchRequest) -> SearchResult:
+    """`search_solutions` for a coroutine: the event loop goes on while the engine answers."""
+    return await run_async(client, solution_search(prefix, request))
+
+
+def solution_search(prefix: str, request: SearchRequest) -> Steps[SearchResult]:
+    """The search of `search_solutions`, as steps (see `search_index.client.run`)."""
     uid = index_uid(prefix, "solutions")
     flt = build_filter(request.filters, public_only=request.public_only, regions=request.regions,
                        own_provider_id=request.own_provider_id)
     if not request.q.strip() or request.sort in SORTS:
-        return _browse(client, uid, request, flt)
+        return (yield from _browse(uid, request, flt))
     started = time.perf_counter()
     plan = analyse(request.q)
-    found, engine_total, facets = _engine_search(client, uid, plan, flt, facets=request.facets)
+    found, engine_total, facets = yield from _engine_search(uid, plan, flt, facets=request.facets)
     ranked: list[tuple[dict[str, Any], float | None]] = list(
         rerank(plan, [c.doc for c in found], industry=request.industry, texts=[c.text for c in found]))
     total = max(len(ranked), min(engine_total, MAX_TOTAL))
@@ -243,22 +255,22 @@ def search_solutions(*, client: meilisearch.Client, prefix: str, request: Search
     end = min(first + request.per_page, total)
     if end > len(ranked):  # a page past the re-ranked ones: the engine's order continues them
         seen = {doc["id"] for doc, _ in ranked}
-        ranked += [(c.doc, None) for c in _engine_tail(client, uid, plan, flt, end - len(ranked), seen)]
+        tail = yield from _engine_tail(uid, plan, flt, end - len(ranked), seen)
+        ranked += [(c.doc, None) for c in tail]
     pattern = query_pattern(plan)
     hits = [_present(doc, pattern, score) for doc, score in ranked[first:end]]
     took = (time.perf_counter() - started) * 1000
     return SearchResult(hits, total, request.page, request.per_page, facets, took, plan)
 
 
-def _engine_tail(client: meilisearch.Client, uid: str, plan: QueryPlan, flt: list[Any], count: int,
-                 seen: set[Any]) -> list[Candidate]:
+def _engine_tail(uid: str, plan: QueryPlan, flt: list[Any], count: int, seen: set[Any]) -> Steps[list[Candidate]]:
     """`count` more of the engine's hits after its first CANDIDATES, skipping those `seen`
     (re-ranked already: a scenario shortlist's members may be among them)."""
     body = {"q": plan.engine_query(), "filter": flt, "offset": CANDIDATES,
             "limit": min(count + SCENARIO_CANDIDATES, MAX_TOTAL - CANDIDATES), "matchingStrategy": "frequency",
             "attributesToRetrieve": LOCATOR}
-    hits = [h for h in engine_search(client, uid, body)["hits"] if h["id"] not in seen]
-    return candidate_store.store.resolve(client, uid, hits[:count])
+    hits = [h for h in (yield f"indexes/{uid}/search", body)["hits"] if h["id"] not in seen]
+    return (yield from candidate_store.store.resolve(uid, hits[:count]))
 
 
 def ranked_codes(*, client: meilisearch.Client, prefix: str, q: str, industry: str | None = None,
@@ -268,20 +280,41 @@ def ranked_codes(*, client: meilisearch.Client, prefix: str, q: str, industry: s
     return [hit["code"] for hit in search_solutions(client=client, prefix=prefix, request=request).hits]
 
 
-def suggest(*, client: meilisearch.Client, prefix: str, q: str, limit: int = 8,
-            public_only: bool = True, regions: tuple[str, ...] = (),
-            own_provider_id: int | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class SuggestRequest:
+    """What has been typed so far, and who is typing (as in `SearchRequest`)."""
+
+    q: str
+    limit: int = 8
+    public_only: bool = True
+    regions: tuple[str, ...] = ()
+    own_provider_id: int | None = None
+
+
+def suggest(*, client: meilisearch.Client, prefix: str, request: SuggestRequest) -> list[dict[str, Any]]:
     """As-you-type suggestions: solution names (prefix search) and matching scenarios."""
-    text = q.strip()
+    return run(client, suggestions(prefix, request))
+
+
+async def suggest_async(*, client: meilisearch.Client, prefix: str, request: SuggestRequest) -> list[dict[str, Any]]:
+    """`suggest` for a coroutine."""
+    return await run_async(client, suggestions(prefix, request))
+
+
+def suggestions(prefix: str, request: SuggestRequest) -> Steps[list[dict[str, Any]]]:
+    """The suggestions of `suggest`, as steps (see `search_index.client.run`)."""
+    text = request.q.strip()
     if not text:
         return []
     plan = analyse(text)
     uid = index_uid(prefix, "solutions")
-    flt = build_filter({}, public_only=public_only, regions=regions, own_provider_id=own_provider_id)
-    result = engine_search(client, uid, {
-        "q": plan.text, "filter": flt, "limit": limit, "attributesToRetrieve": LOCATOR, "matchingStrategy": "last",
-    })
-    found = candidate_store.store.resolve(client, uid, result["hits"])
+    flt = build_filter({}, public_only=request.public_only, regions=request.regions,
+                       own_provider_id=request.own_provider_id)
+    result = yield f"indexes/{uid}/search", {
+        "q": plan.text, "filter": flt, "limit": request.limit, "attributesToRetrieve": LOCATOR,
+        "matchingStrategy": "last",
+    }
+    found = yield from candidate_store.store.resolve(uid, result["hits"])
     out = [{"kind": "solution", "text": c.doc["name"], "code": c.doc["code"]} for c in found]
     out += [{"kind": "scenario", "text": s} for s, share in plan.scenarios[:3] if share >= 0.15]
-    return out[:limit + 3]
+    return out[:request.limit + 3]

@@ -1,7 +1,9 @@
 """GET /api/search and GET /api/search/suggest: the catalogue search over Meilisearch.
 
 The client lives on `app.state.search` (set by the app from MEILI_URL, or by `market serve`
-after starting the local server). Sync routes: the Meilisearch client blocks.
+after starting the local server). The routes are coroutines: a search waits for Meilisearch
+without blocking the event loop, and is not handed to a worker thread and back (on the
+busiest route of the app that hand-over cost more than the query understanding).
 Anonymous requests never open a database session; the public sees only 已入库 listings, a
 bureau also those of providers in its regions, a provider also its own (see `audience`).
 """
@@ -17,13 +19,20 @@ from meilisearch.errors import MeilisearchError
 from pydantic import BaseModel, Field
 from requests.exceptions import RequestException
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from catalog.db import get_engine
 from catalog.errors import MarketError
 from catalog.models import Role
 from market.errors import error_responses
 from search_index.client import make_client
-from search_index.query import SearchRequest, SearchResult, search_solutions, suggest
+from search_index.query import (
+    SearchRequest,
+    SearchResult,
+    SuggestRequest,
+    search_solutions_async,
+    suggest_async,
+)
 from search_index.settings import SOLUTION_FACETS, SORTS
 
 router = APIRouter(prefix="/api/search", tags=["搜索"])
@@ -48,6 +57,11 @@ def get_search_client(request: Request) -> meilisearch.Client:
     return client  # type: ignore[no-any-return]
 
 
+def _signed(request: Request) -> bool:
+    """Whether the request carries something that may identify a user (a cookie, a token)."""
+    return bool(request.cookies) or "authorization" in request.headers
+
+
 def audience(request: Request) -> dict[str, Any]:
     """What the searcher may see besides 已入库 listings, as `SearchRequest` fields.
 
@@ -56,7 +70,7 @@ def audience(request: Request) -> dict[str, Any]:
     every listing of the providers in its regions, a provider its own listings. Anonymous
     requests never open a database session.
     """
-    if not request.cookies and "authorization" not in request.headers:
+    if not _signed(request):
         return {}
     from market.deps import resolve_user
 
@@ -74,7 +88,18 @@ def audience(request: Request) -> dict[str, Any]:
     return {}
 
 
-SearchClient = Annotated[meilisearch.Client, Depends(get_search_client)]
+async def search_client(request: Request) -> meilisearch.Client:
+    """`get_search_client` as a dependency that runs on the event loop (a plain function
+    dependency would be run in a worker thread)."""
+    return get_search_client(request)
+
+
+async def audience_of(request: Request) -> dict[str, Any]:
+    """`audience`, from a coroutine: a signed-in searcher's account is read in a worker thread."""
+    return await run_in_threadpool(audience, request) if _signed(request) else {}
+
+
+SearchClient = Annotated[meilisearch.Client, Depends(search_client)]
 
 
 class SearchHits(BaseModel):
@@ -112,7 +137,7 @@ def _filters(request: Request) -> dict[str, list[str]]:
 
 @router.get("", response_model=SearchHits, responses=error_responses(422, 503),
             summary="搜索产品和解决方案")
-def search(
+async def search(
     request: Request,
     client: SearchClient,
     q: Annotated[str, Query(max_length=200, description="查询，简繁体、全半角、口语均可")] = "",
@@ -126,9 +151,10 @@ def search(
     `facets=true` adds the counts per facet value (left out by default: they cost more than
     the search itself)."""
     wanted = SearchRequest(q=q, filters=_filters(request), sort=sort if sort in SORTS else None,
-                           page=page, per_page=per_page, industry=industry, facets=facets, **audience(request))
+                           page=page, per_page=per_page, industry=industry, facets=facets,
+                           **await audience_of(request))
     try:
-        result = search_solutions(client=client, prefix=request.app.state.settings.meili_index_prefix,
+        result = await search_solutions_async(client=client, prefix=request.app.state.settings.meili_index_prefix,
                                   request=wanted)
     except (MeilisearchError, RequestException, OSError) as exc:
         raise SearchUnavailable(message=SEARCH_DOWN) from exc
@@ -141,15 +167,15 @@ def search(
 
 
 @router.get("/suggest", responses=error_responses(503), summary="输入联想")
-def suggestions(
+async def suggestions(
     request: Request,
     client: SearchClient,
     q: Annotated[str, Query(max_length=100, description="已输入的文字")] = "",
 ) -> dict[str, list[dict[str, Any]]]:
     """Solution names and scenarios for what has been typed so far."""
     try:
-        items = suggest(client=client, prefix=request.app.state.settings.meili_index_prefix, q=q,
-                        **audience(request))
+        items = await suggest_async(client=client, prefix=request.app.state.settings.meili_index_prefix,
+                                    request=SuggestRequest(q=q, **await audience_of(request)))
     except (MeilisearchError, RequestException, OSError) as exc:
         raise SearchUnavailable(message=SEARCH_DOWN) from exc
     return {"suggestions": items}

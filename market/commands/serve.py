@@ -20,7 +20,7 @@ def app_factory() -> FastAPI:
     """The app for uvicorn's workers: `market serve` has already migrated the database."""
     from market.app import create_app
 
-    return create_app(get_settings(), migrate_db=False)
+    return create_app(get_settings(), migrate_db=False, settle_heap=True)
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from catalog import outbox
 from catalog.models import ListingStatus, Solution
 from search_index.candidates import CandidateStore, Shortlists, compact
-from search_index.client import index_uid, wait_or_raise
+from search_index.client import index_uid, run, wait_or_raise
 from search_index.documents import content_rev
 from search_index.query import SearchRequest, search_solutions
 
@@ -38,10 +38,10 @@ def test_documents_are_fetched_once_and_come_back_in_hit_order(meili: meilisearc
     _put(meili, prefix, one, two, three)
     store, uid = CandidateStore(), index_uid(prefix, "solutions")
 
-    first = store.resolve(meili, uid, [_hit(three), _hit(one)])
+    first = run(meili, store.resolve(uid, [_hit(three), _hit(one)]))
     assert [c.doc["name"] for c in first] == ["能耗监测", "质量追溯系统"]
     assert first[1].text.keywords == "质量追溯"
-    again = store.resolve(meili, uid, [_hit(one), _hit(three)])
+    again = run(meili, store.resolve(uid, [_hit(one), _hit(three)]))
     assert again[0] is first[1] and again[1] is first[0]  # kept, not fetched again
     assert len(store) == 2
 
@@ -50,15 +50,15 @@ def test_an_edited_document_is_fetched_again(meili: meilisearch.Client, prefix: 
     old = _doc(1, "质量追溯系统")
     _put(meili, prefix, old)
     store, uid = CandidateStore(), index_uid(prefix, "solutions")
-    store.resolve(meili, uid, [_hit(old)])
+    run(meili, store.resolve(uid, [_hit(old)]))
 
     new = _doc(1, "质量追溯系统（新版）")
     _put(meili, prefix, new)
     assert new["rev"] != old["rev"]
-    [candidate] = store.resolve(meili, uid, [_hit(new)])
+    [candidate] = run(meili, store.resolve(uid, [_hit(new)]))
     assert candidate.doc["name"] == "质量追溯系统（新版）"
     # A hit from before the edit does not bring the old text back: the store asks again.
-    [candidate] = store.resolve(meili, uid, [_hit(old)])
+    [candidate] = run(meili, store.resolve(uid, [_hit(old)]))
     assert candidate.doc["name"] == "质量追溯系统（新版）"
 
 
@@ -68,8 +68,8 @@ def test_hits_without_rev_are_always_fetched_and_gone_documents_left_out(
     doc = _doc(1, "质量追溯系统")
     _put(meili, prefix, doc)
     store, uid = CandidateStore(), index_uid(prefix, "solutions")
-    first = store.resolve(meili, uid, [{"id": 1}, {"id": 99, "rev": "0"}])
-    second = store.resolve(meili, uid, [{"id": 1}])
+    first = run(meili, store.resolve(uid, [{"id": 1}, {"id": 99, "rev": "0"}]))
+    second = run(meili, store.resolve(uid, [{"id": 1}]))
     assert [c.doc["id"] for c in first] == [1]
     assert second[0] is not first[0]
 
@@ -78,10 +78,10 @@ def test_the_oldest_documents_are_dropped_beyond_the_size(meili: meilisearch.Cli
     docs = [_doc(i, f"方案{i}") for i in (1, 2, 3)]
     _put(meili, prefix, *docs)
     store, uid = CandidateStore(size=2), index_uid(prefix, "solutions")
-    kept = store.resolve(meili, uid, [_hit(docs[0])])
-    store.resolve(meili, uid, [_hit(docs[1]), _hit(docs[2])])
+    kept = run(meili, store.resolve(uid, [_hit(docs[0])]))
+    run(meili, store.resolve(uid, [_hit(docs[1]), _hit(docs[2])]))
     assert len(store) == 2
-    assert store.resolve(meili, uid, [_hit(docs[0])])[0] is not kept[0]
+    assert run(meili, store.resolve(uid, [_hit(docs[0])]))[0] is not kept[0]
 
 
 def test_compact_keeps_values_and_shares_short_strings() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import meilisearch
@@ -18,12 +19,15 @@ from search_index.server import LocalMeilisearch
 pytestmark = pytest.mark.meili
 
 
+def _settings(database_url: str, meili_server: LocalMeilisearch, prefix: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, MEILI_URL=meili_server.url,  # type: ignore[call-arg]
+                    MEILI_MASTER_KEY=meili_server.key, meili_index_prefix=prefix, var_dir=tmp_path,
+                    secret_key="test-secret-key-for-search-tests")
+
+
 @pytest.fixture
 def api(database_url: str, meili_server: LocalMeilisearch, prefix: str, tmp_path: Path) -> TestClient:
-    settings = Settings(database_url=database_url, MEILI_URL=meili_server.url,  # type: ignore[call-arg]
-                        MEILI_MASTER_KEY=meili_server.key, meili_index_prefix=prefix, var_dir=tmp_path,
-                        secret_key="test-secret-key-for-search-tests")
-    with TestClient(create_app(settings, migrate_db=False)) as client:
+    with TestClient(create_app(_settings(database_url, meili_server, prefix, tmp_path), migrate_db=False)) as client:
         yield client
 
 
@@ -78,3 +82,18 @@ def test_search_page_shows_cards_facets_and_empty_state(
     assert "<mark>设备</mark>" in page.text and "设备管理运维" in page.text and "应用场景" in page.text
     empty = api.get("/search", params={"q": "直播带货"}, headers={"accept": "text/html"}).text
     assert "没有找到" in empty and "相近的应用场景" in empty and "营销销售" in empty
+
+
+def test_a_served_worker_keeps_its_startup_objects_out_of_collections_until_it_stops(
+    session: Session, database_url: str, meili: meilisearch.Client, meili_server: LocalMeilisearch, prefix: str,
+    tmp_path: Path,
+) -> None:
+    add_solution(session, add_provider(session), name="设备联网平台", scenarios=["设备管理"])
+    session.commit()
+    sync(database_url, meili, prefix)
+    app = create_app(_settings(database_url, meili_server, prefix, tmp_path), migrate_db=False, settle_heap=True)
+    with TestClient(app) as client:
+        assert gc.get_freeze_count() > 10_000  # modules, routes, models, the segmenter's dictionary
+        hits = client.get("/api/search", params={"q": "设备联网"}).json()["hits"]
+        assert [h["name"] for h in hits] == ["设备联网平台"]
+    assert gc.get_freeze_count() == 0
