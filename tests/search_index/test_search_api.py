@@ -97,3 +97,22 @@ def test_a_served_worker_keeps_its_startup_objects_out_of_collections_until_it_s
         hits = client.get("/api/search", params={"q": "设备联网"}).json()["hits"]
         assert [h["name"] for h in hits] == ["设备联网平台"]
     assert gc.get_freeze_count() == 0
+
+
+def test_the_api_answers_503_while_the_engine_is_down_and_recovers_when_it_is_back(
+    api: TestClient, session: Session, database_url: str, meili: meilisearch.Client,
+    meili_server: LocalMeilisearch, prefix: str,
+) -> None:
+    add_solution(session, add_provider(session), name="注塑机联网")
+    session.commit()
+    sync(database_url, meili, prefix)
+    assert api.get("/api/search", params={"q": "注塑机"}).status_code == 200  # a connection is now pooled
+
+    meili_server.stop()
+    try:
+        down = api.get("/api/search", params={"q": "注塑机"})
+        assert down.status_code == 503 and down.json()["message"] == "搜索服务暂时不可用，请稍后重试"
+    finally:
+        meili_server.start()
+    back = api.get("/api/search", params={"q": "注塑机"})
+    assert back.status_code == 200 and [h["name"] for h in back.json()["hits"]] == ["注塑机联网"]
