@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import meilisearch
@@ -26,7 +27,7 @@ def _settings(database_url: str, meili_server: LocalMeilisearch, prefix: str, tm
 
 
 @pytest.fixture
-def api(database_url: str, meili_server: LocalMeilisearch, prefix: str, tmp_path: Path) -> TestClient:
+def api(database_url: str, meili_server: LocalMeilisearch, prefix: str, tmp_path: Path) -> Iterator[TestClient]:
     with TestClient(create_app(_settings(database_url, meili_server, prefix, tmp_path), migrate_db=False)) as client:
         yield client
 
