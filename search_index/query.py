@@ -291,18 +291,13 @@ class SuggestRequest:
     own_provider_id: int | None = None
 
 
-def suggest(*, client: meilisearch.Client, prefix: str, request: SuggestRequest) -> list[dict[str, Any]]:
-    """As-you-type suggestions: solution names (prefix search) and matching scenarios."""
-    return run(client, suggestions(prefix, request))
-
-
 async def suggest_async(*, client: meilisearch.Client, prefix: str, request: SuggestRequest) -> list[dict[str, Any]]:
-    """`suggest` for a coroutine."""
+    """As-you-type suggestions: solution names (prefix search) and matching scenarios."""
     return await run_async(client, suggestions(prefix, request))
 
 
 def suggestions(prefix: str, request: SuggestRequest) -> Steps[list[dict[str, Any]]]:
-    """The suggestions of `suggest`, as steps (see `search_index.client.run`)."""
+    """The suggestions of `suggest_async`, as steps (see `search_index.client.run`)."""
     text = request.q.strip()
     if not text:
         return []
