@@ -16,9 +16,11 @@ import gc
 
 def settle() -> None:
     """Load what every search uses, then exempt everything alive from cyclic collection."""
-    from search_index.analysis import analyse
+    from catalog.language import tokens
+    from catalog.language.typos import sound
 
-    analyse("设备联网 仓库找料")  # the segmenter's dictionary, the lexicon, the synonym groups
+    tokens.terms("设备联网 仓库找料 MES")  # the segmenter's dictionary, the synonym groups
+    sound("联网")  # the pinyin tables
     gc.collect()
     gc.freeze()
 

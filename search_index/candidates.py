@@ -1,6 +1,6 @@
 """Candidate documents kept in the process, so a search asks Meilisearch only for ids.
 
-A text search re-ranks some 60-90 candidates. Having Meilisearch send each candidate's
+A text search shows a page of listings and sorts or scores a few more. Having Meilisearch send each candidate's
 fields, and parsing and folding them again for every search, cost more than the search
 itself. Instead the engine returns each hit's `id` and `rev` (a hash of the document's
 content, set when the document is built), and the documents come from this store; the
@@ -23,13 +23,12 @@ from typing import Any
 from cachetools import LRUCache, TTLCache
 
 from search_index.client import Steps
-from search_index.rerank import DocText, doc_text
 
 # The fields of a solution a search uses: re-ranking and the result cards.
 FIELDS = [
     "id", "rev", "code", "name", "keywords", "description", "scenarios", "industries", "industry_names",
     "provider_id", "provider_name", "region", "deployment", "billing", "price_wan", "price_band",
-    "deploy_days", "size_fit", "target_level", "excellent", "rating", "status", "synonyms",
+    "deploy_days", "size_fit", "target_level", "excellent", "rating", "status",
 ]
 STORE_SIZE = 25_000
 # Strings up to this long are shared between documents (see `compact`).
@@ -40,10 +39,9 @@ SHORTLIST_TTL_S = 1.0
 
 @dataclass(frozen=True)
 class Candidate:
-    """A document as indexed, with its normalised text for scoring."""
+    """A document as indexed."""
 
     doc: dict[str, Any]
-    text: DocText
 
 
 def _shared(value: Any) -> Any:
@@ -92,7 +90,7 @@ class CandidateStore:
         return [found[hit["id"]] for hit in hits if hit["id"] in found]
 
     def _keep(self, uid: str, docs: list[dict[str, Any]]) -> dict[Any, Candidate]:
-        fetched = {doc["id"]: Candidate(doc=doc, text=doc_text(doc)) for doc in map(compact, docs)}
+        fetched = {doc["id"]: Candidate(doc=doc) for doc in map(compact, docs)}
         with self._lock:
             for doc_id, entry in fetched.items():
                 self._entries[(uid, doc_id)] = entry

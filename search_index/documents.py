@@ -17,6 +17,7 @@ import orjson
 
 from catalog import segment
 from catalog.models import Enterprise, ListingStatus, Need, Provider, Solution
+from catalog.regions import served_keys
 from catalog.synonyms import synonyms
 from catalog.taxonomy import ancestors, taxonomy
 from catalog.text import clean_value, normalize
@@ -94,6 +95,7 @@ def solution_document(solution: Solution, provider: Provider, rating: float | No
         "region": provider.region,
         "region_prefixes": region_prefixes(provider.region),
         "service_regions": list(provider.service_regions) or ["全国"],
+        "served": served_keys(provider.service_regions),
         "deployment": solution.deployment,
         "billing": solution.billing,
         "price_wan": solution.price_wan,

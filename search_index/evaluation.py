@@ -38,11 +38,11 @@ def run_queries(queries: Sequence[dict[str, Any]], ranker: Ranker, k: int = 10) 
 
 
 def project_ranker(client: meilisearch.Client, prefix: str) -> Ranker:
-    """Our search: query understanding + re-ranking, with the query's industry as context."""
+    """Our search, with the query's industry and region (when given) as context."""
 
     def rank(query: dict[str, Any]) -> list[str]:
-        return ranked_codes(client=client, prefix=prefix, q=query["text"],
-                            industry=query.get("industry"), limit=50, public_only=False)
+        return ranked_codes(client=client, prefix=prefix, q=query["text"], industry=query.get("industry"),
+                            region=query.get("region"), limit=50, public_only=False)
 
     return rank
 

@@ -1,5 +1,9 @@
-"""Searching the catalogue: query understanding, candidates from Meilisearch, re-ranking,
-highlights, facets and paging.
+"""Searching the catalogue: query understanding, one result set, highlights, facets, pages.
+
+A text query is understood and scored over the catalogue as learned from the index
+(`search_index.textual`, `catalog.language`): the listings with text support form the
+result set, which Meilisearch filters (visibility, facets, the searcher's region) and
+counts in the same request.
 
 `search_solutions` is the one entry point the page and the evaluation use, and its twin
 `search_solutions_async` the API's. Both carry out the same `solution_search`: steps that
@@ -17,21 +21,30 @@ from functools import lru_cache
 from typing import Any
 
 import meilisearch
-import orjson
+import numpy as np
 
+from catalog.language.query import Relevance
+from catalog.regions import province
+from catalog.taxonomy import IndustryFit, industry_fit
 from search_index import candidates as candidate_store
-from search_index.analysis import QueryPlan, analyse
-from search_index.candidates import Candidate
+from search_index import textual
+from search_index.analysis import QueryPlan, plan_of
 from search_index.client import Steps, index_uid, run, run_async
-from search_index.rerank import rerank
 from search_index.settings import LOCATOR, SOLUTION_FACETS, SORTS
+from search_index.textual import Snapshot
 
-# Candidates re-ranked per text query. Meilisearch's own cost grows with the limit (its
-# bucket sort ranks every candidate), and so does the transfer and the re-ranking.
-CANDIDATES = 60
+MAX_SET = 500  # listings with text support a query's result set holds at most
+FRESH_CANDIDATES = 30  # the engine's hits checked for listings newer than the snapshot
 SCENARIO_CANDIDATES = 30
-MAX_TOTAL = 1000  # results a text query pages through (the indexes allow 2000, see settings)
-_INTERNAL = ("synonyms", "text_n", "rev")
+SCENARIO_WEIGHT = 0.3  # the scenario prior, where the best text match scores 1
+INDUSTRY_WEIGHT = 0.2  # fitting the searcher's industry (tuned on half the dev queries, held on the other)
+# Bonuses when the query asks for it: a low price (便宜点的), an offering for small firms (小厂用).
+PRICE_WEIGHT = 0.06
+SMALL_WEIGHT = 0.04
+PRICE_SCALE_WAN = 3.0  # a 3万元 offering gets half the price bonus
+SMALL_FIT = frozenset({"规下", "均可"})
+_FIT_SCORE = {IndustryFit.GROUP: 1.0, IndustryFit.DIVISION: 0.8, IndustryFit.GENERIC: 0.45, IndustryFit.NONE: 0.0}
+_INTERNAL = ("synonyms", "text_n", "rev", "subwords", "region_prefixes", "served")
 
 
 @dataclass
@@ -50,6 +63,7 @@ class SearchRequest:
     regions: tuple[str, ...] = ()
     own_provider_id: int | None = None
     industry: str | None = None  # the searcher's own industry, to prefer fitting offerings
+    region: str | None = None  # the searcher's location: only listings whose provider serves it
     facets: bool = True  # count facet values (costs the engine more than the search itself)
 
 
@@ -62,6 +76,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
     took_ms: float
     plan: QueryPlan | None
+    relaxed: str | None = None  # "scenario": nothing had the words, these are the scenarios' best
 
     @property
     def pages(self) -> int:
@@ -82,12 +97,24 @@ def visibility_filter(*, regions: tuple[str, ...] = (), own_provider_id: int | N
     return out
 
 
+def served_filter(region: str | None) -> list[str]:
+    """Listings whose provider serves `region` (nationwide, or its province)."""
+    place = province(region)
+    if not place:
+        return []
+    return [f"served = {_quote('全国')}", f"served = {_quote(place)}"]
+
+
 def build_filter(filters: dict[str, list[str]], *, public_only: bool, regions: tuple[str, ...] = (),
-                 own_provider_id: int | None = None) -> list[Any]:
-    """A Meilisearch filter (list = AND, inner list = OR) from facet selections and visibility."""
+                 own_provider_id: int | None = None, region: str | None = None) -> list[Any]:
+    """A Meilisearch filter (list = AND, inner list = OR) from facet selections, visibility
+    and the searcher's region."""
     out: list[Any] = []
     if public_only:
         out.append(visibility_filter(regions=regions, own_provider_id=own_provider_id))
+    served = served_filter(region)
+    if served:
+        out.append(served)
     for facet, values in sorted(filters.items()):
         if facet not in SOLUTION_FACETS or not values:
             continue
@@ -109,34 +136,171 @@ def _shortlist_query(uid: str, plan: QueryPlan, flt: list[Any]) -> dict[str, Any
     }
 
 
-def _engine_search(
-    uid: str, plan: QueryPlan, flt: list[Any], *, facets: bool
-) -> Steps[tuple[list[Candidate], int, dict[str, dict[str, int]]]]:
-    """The candidates for a text query (the engine's hits, then the scenario shortlist), the
-    engine's total and its facet counts, in one round trip. Hits carry ids and revs; the
-    documents come from the process's candidate store; a shortlist is reused for a
-    second (`candidates.Shortlists`)."""
-    queries: list[dict[str, Any]] = [{
-        "indexUid": uid, "q": plan.engine_query(), "filter": flt, "limit": CANDIDATES,
-        "matchingStrategy": "frequency", "attributesToRetrieve": LOCATOR,
-    }]
-    if facets:
-        queries[0]["facets"] = list(SOLUTION_FACETS)
+def _ids_filter(ids: list[Any]) -> str:
+    return "id IN [" + ", ".join(str(int(i)) for i in ids) + "]"
+
+
+@dataclass
+class _Scored:
+    """The result set of a text query: ids (relevance order unless sorted), scores, facets."""
+
+    ids: list[Any]
+    scores: dict[Any, float]
+    facets: dict[str, dict[str, int]]
+    relaxed: str | None = None
+
+
+def _relevant(snap: Snapshot, rel: Relevance, plan: QueryPlan, industry: str | None) -> list[tuple[Any, float]]:
+    """The held listings with text support, best first, at most MAX_SET."""
+    total = rel.total(SCENARIO_WEIGHT)
+    order = np.argsort(-total)[:MAX_SET]
+    out = []
+    for pos in order.tolist():
+        if total[pos] <= 0:
+            break
+        bonus = INDUSTRY_WEIGHT * _FIT_SCORE[industry_fit(snap.industries[pos], industry)] if industry else 0.0
+        bonus += preference_bonus(plan, snap.prices[pos], snap.size_fits[pos])
+        out.append((snap.ids[pos], float(total[pos]) + bonus))
+    return out
+
+
+def preference_bonus(plan: QueryPlan, price_wan: float, size_fit: str) -> float:
+    """What a query's stated preferences add: cheaper is better when it asks for cheap, and
+    offerings sized for small firms when it speaks for one."""
+    bonus = 0.0
+    if plan.frugal:
+        bonus += PRICE_WEIGHT / (1.0 + max(0.0, price_wan) / PRICE_SCALE_WAN)
+    if plan.small and size_fit in SMALL_FIT:
+        bonus += SMALL_WEIGHT
+    return bonus
+
+
+def _count_facets(facets: dict[str, dict[str, int]], docs: list[dict[str, Any]]) -> None:
+    """Add the facet values of `docs` (found besides the engine's set) to `facets`."""
+    for doc in docs:
+        for facet in SOLUTION_FACETS:
+            value = doc.get(facet)
+            values = value if isinstance(value, list | tuple) else [value]
+            for item in values:
+                if item is None or item == "":
+                    continue
+                key = ("true" if item else "false") if isinstance(item, bool) else str(item)
+                counts = facets.setdefault(facet, {})
+                counts[key] = counts.get(key, 0) + 1
+
+
+def _text_search(uid: str, request: SearchRequest, flt: list[Any]) -> Steps[tuple[_Scored, QueryPlan]]:
+    """The one result set of a text query, with what was understood.
+
+    The set is every listing with text support (scored over the learned catalogue, its
+    scenario prior and the searcher's industry) that passes the searcher's filters, plus
+    the engine's hits for the key terms that the snapshot does not hold yet (scored on the
+    fly). Meilisearch filters the set and counts its facets in the same request, so
+    `total`, facets, sort and pages all describe it. With no text support anywhere the
+    search relaxes to the best listings of the scenarios the query speaks of.
+    """
+    snap = yield from textual.snapshots.get(uid)
+    understood = snap.understand(request.q)
+    rel = snap.text.relevance(understood)
+    plan = plan_of(understood, snap.text.index, rel.scenarios)
+    ranked = _relevant(snap, rel, plan, request.industry)
+    scores = dict(ranked)
+    queries: list[dict[str, Any]] = []
+    if ranked:
+        body: dict[str, Any] = {"indexUid": uid, "q": "", "filter": [*flt, _ids_filter([i for i, _ in ranked])],
+                                "limit": len(ranked), "attributesToRetrieve": LOCATOR}
+        if request.facets:
+            body["facets"] = list(SOLUTION_FACETS)
+        if request.sort in SORTS:
+            body["sort"] = [SORTS[request.sort]]
+        queries.append(body)
+    engine_q = plan.engine_query()
+    if engine_q:
+        queries.append({"indexUid": uid, "q": engine_q, "filter": flt, "limit": FRESH_CANDIDATES,
+                        "matchingStrategy": "frequency", "attributesToRetrieve": LOCATOR})
+    results = (yield "multi-search", {"queries": queries})["results"] if queries else []
+    in_set = results[0]["hits"] if ranked else []
+    facets = results[0].get("facetDistribution", {}) if ranked else {}
+    engine_hits = results[-1]["hits"] if engine_q else []
+    changed = [h for h in in_set if not snap.holds(h["id"], h.get("rev"))]
+    fresh = [h for h in engine_hits if h["id"] not in scores or not snap.holds(h["id"], h.get("rev"))]
+    fresh = [h for h in fresh if h["id"] not in scores] + changed
+    ids = [h["id"] for h in in_set]
+    if fresh:
+        _relearn_later(uid)
+        extra = yield from _score_fresh(uid, snap, rel, plan, fresh, request.industry)
+        new = [doc for doc in extra if doc["id"] not in scores]
+        if request.facets:
+            _count_facets(facets, new)
+        for doc in extra:
+            scores[doc["id"]] = doc["_score"]
+        ids += [doc["id"] for doc in new if doc["_score"] > 0]
+    elif textual.snapshots.old(uid):
+        _relearn_later(uid)
+    if request.sort not in SORTS:
+        ids.sort(key=lambda i: -scores.get(i, 0.0))
+    else:
+        ids = yield from _sorted(uid, request.sort, ids)
+    if not ids:
+        relaxed = yield from _relaxed(uid, plan, flt, facets=request.facets)
+        return relaxed, plan
+    return _Scored(ids=ids, scores=scores, facets=facets), plan
+
+
+def _score_fresh(uid: str, snap: Snapshot, rel: Relevance, plan: QueryPlan, hits: list[dict[str, Any]],
+                 industry: str | None) -> Steps[list[dict[str, Any]]]:
+    """The documents of `hits`, each with `_score` against the snapshot's statistics."""
+    found = yield from candidate_store.store.resolve(uid, hits)
+    out = []
+    for candidate in found:
+        text, prior = snap.text.score_new(rel, textual.listing_of(candidate.doc))
+        score = text + SCENARIO_WEIGHT * prior if text > 0 else 0.0
+        if score and industry:
+            score += INDUSTRY_WEIGHT * _FIT_SCORE[industry_fit(candidate.doc.get("industries", ()), industry)]
+        if score:
+            score += preference_bonus(plan, float(candidate.doc.get("price_wan") or 0.0),
+                                      str(candidate.doc.get("size_fit") or ""))
+        out.append({**candidate.doc, "_score": score})
+    return out
+
+
+def _sorted(uid: str, sort: str | None, ids: list[Any]) -> Steps[list[Any]]:
+    """`ids` in the order of a sort (the engine's order for those it sorted, the rest merged
+    in by the same key)."""
+    found = yield from candidate_store.store.resolve(uid, [{"id": i} for i in ids])
+    field, _, direction = SORTS[sort or ""].partition(":")
+    docs = {c.doc["id"]: c.doc for c in found}
+    return sorted(ids, key=lambda i: _sort_key(docs.get(i, {}), field, direction == "desc"))
+
+
+def _sort_key(doc: dict[str, Any], field: str, descending: bool) -> tuple[int, float]:
+    value = doc.get(field)
+    if value is None:
+        return (1, 0.0)
+    return (0, -float(value) if descending else float(value))
+
+
+def _relaxed(uid: str, plan: QueryPlan, flt: list[Any], *, facets: bool) -> Steps[_Scored]:
+    """Nothing has the query's words: the best-rated listings of its scenarios."""
     shortlist = _shortlist_query(uid, plan, flt)
-    key = orjson.dumps(shortlist) if shortlist else b""
-    remembered = candidate_store.shortlists.get(key) if shortlist else None
-    if shortlist and remembered is None:
-        queries.append(shortlist)
-    results = (yield "multi-search", {"queries": queries})["results"]
-    if shortlist and remembered is None:
-        remembered = results[1]["hits"]
-        candidate_store.shortlists.put(key, remembered)
-    merged: dict[Any, dict[str, Any]] = {}
-    for hit in [*results[0]["hits"], *(remembered or [])]:
-        merged.setdefault(hit["id"], hit)
-    found = yield from candidate_store.store.resolve(uid, list(merged.values()))
-    main = results[0]
-    return found, int(main.get("estimatedTotalHits", 0)), main.get("facetDistribution", {})
+    if shortlist is None:
+        return _Scored(ids=[], scores={}, facets={})
+    shortlist["limit"] = MAX_SET
+    if facets:
+        shortlist["facets"] = list(SOLUTION_FACETS)
+    result = (yield "multi-search", {"queries": [shortlist]})["results"][0]
+    ids = [h["id"] for h in result["hits"]]
+    return _Scored(ids=ids, scores={}, facets=result.get("facetDistribution", {}), relaxed="scenario")
+
+
+def _relearn_later(uid: str) -> None:
+    """Relearn the index's text in the background with a blocking client of the same server."""
+    client = _blocking_client
+    if client is not None:
+        textual.snapshots.stale(uid, lambda steps: run(client, steps))
+
+
+_blocking_client: meilisearch.Client | None = None
 
 
 @lru_cache(maxsize=4096)
@@ -195,88 +359,77 @@ def _present(hit: dict[str, Any], pattern: re.Pattern[str] | None, score: float 
 
 
 def _browse(uid: str, request: SearchRequest, flt: list[Any]) -> Steps[SearchResult]:
-    """No query text (or an explicit sort without re-ranking): Meilisearch's order."""
+    """No query text: the listings that pass the filters, in the engine's (or the sort's) order."""
     started = time.perf_counter()
-    plan = analyse(request.q) if request.q.strip() else None
     params: dict[str, Any] = {
-        "filter": flt, "hitsPerPage": request.per_page, "page": request.page,
-        "attributesToRetrieve": LOCATOR, "matchingStrategy": "frequency",
+        "q": "", "filter": flt, "hitsPerPage": request.per_page, "page": request.page,
+        "attributesToRetrieve": LOCATOR,
     }
     if request.facets:
         params["facets"] = list(SOLUTION_FACETS)
     if request.sort in SORTS:
         params["sort"] = [SORTS[request.sort]]
-    params["q"] = plan.engine_query() if plan else ""
     result = yield f"indexes/{uid}/search", params
-    pattern = query_pattern(plan)
     found = yield from candidate_store.store.resolve(uid, result["hits"])
-    hits = [_present(c.doc, pattern, None) for c in found]
+    hits = [_present(c.doc, None, None) for c in found]
     took = (time.perf_counter() - started) * 1000
     return SearchResult(hits, int(result.get("totalHits", 0)), request.page, request.per_page,
-                        result.get("facetDistribution", {}), took, plan)
+                        result.get("facetDistribution", {}), took, None)
 
 
 def search_solutions(*, client: meilisearch.Client, prefix: str, request: SearchRequest) -> SearchResult:
-    """Search the solutions index as a user would: understood, re-ranked, highlighted.
+    """Search the solutions index as a user would: understood, scored, highlighted.
 
     Args:
         client: the Meilisearch client.
         prefix: the index prefix (settings.meili_index_prefix).
-        request: what was asked (text, facet filters, sort, page, visibility).
+        request: what was asked (text, facet filters, sort, page, visibility, region).
 
     Returns:
-        A `SearchResult`; `total` counts the re-ranked candidates for a text query.
+        A `SearchResult` whose `total`, facets and pages describe one result set.
 
     Raises:
         meilisearch.errors.MeilisearchError: the server could not be reached or refused.
     """
+    _remember(client)
     return run(client, solution_search(prefix, request))
 
 
 async def search_solutions_async(*, client: meilisearch.Client, prefix: str, request: SearchRequest) -> SearchResult:
     """`search_solutions` for a coroutine: the event loop goes on while the engine answers."""
+    _remember(client)
     return await run_async(client, solution_search(prefix, request))
+
+
+def _remember(client: meilisearch.Client) -> None:
+    global _blocking_client
+    _blocking_client = client
 
 
 def solution_search(prefix: str, request: SearchRequest) -> Steps[SearchResult]:
     """The search of `search_solutions`, as steps (see `search_index.client.run`)."""
     uid = index_uid(prefix, "solutions")
     flt = build_filter(request.filters, public_only=request.public_only, regions=request.regions,
-                       own_provider_id=request.own_provider_id)
-    if not request.q.strip() or request.sort in SORTS:
+                       own_provider_id=request.own_provider_id, region=request.region)
+    if not request.q.strip():
         return (yield from _browse(uid, request, flt))
     started = time.perf_counter()
-    plan = analyse(request.q)
-    found, engine_total, facets = yield from _engine_search(uid, plan, flt, facets=request.facets)
-    ranked: list[tuple[dict[str, Any], float | None]] = list(
-        rerank(plan, [c.doc for c in found], industry=request.industry, texts=[c.text for c in found]))
-    total = max(len(ranked), min(engine_total, MAX_TOTAL))
+    scored, plan = yield from _text_search(uid, request, flt)
     first = (request.page - 1) * request.per_page
-    end = min(first + request.per_page, total)
-    if end > len(ranked):  # a page past the re-ranked ones: the engine's order continues them
-        seen = {doc["id"] for doc, _ in ranked}
-        tail = yield from _engine_tail(uid, plan, flt, end - len(ranked), seen)
-        ranked += [(c.doc, None) for c in tail]
+    page_ids = scored.ids[first:first + request.per_page]
+    found = yield from candidate_store.store.resolve(uid, [{"id": i} for i in page_ids])
     pattern = query_pattern(plan)
-    hits = [_present(doc, pattern, score) for doc, score in ranked[first:end]]
+    hits = [_present(c.doc, pattern, scored.scores.get(c.doc["id"])) for c in found]
     took = (time.perf_counter() - started) * 1000
-    return SearchResult(hits, total, request.page, request.per_page, facets, took, plan)
-
-
-def _engine_tail(uid: str, plan: QueryPlan, flt: list[Any], count: int, seen: set[Any]) -> Steps[list[Candidate]]:
-    """`count` more of the engine's hits after its first CANDIDATES, skipping those `seen`
-    (re-ranked already: a scenario shortlist's members may be among them)."""
-    body = {"q": plan.engine_query(), "filter": flt, "offset": CANDIDATES,
-            "limit": min(count + SCENARIO_CANDIDATES, MAX_TOTAL - CANDIDATES), "matchingStrategy": "frequency",
-            "attributesToRetrieve": LOCATOR}
-    hits = [h for h in (yield f"indexes/{uid}/search", body)["hits"] if h["id"] not in seen]
-    return (yield from candidate_store.store.resolve(uid, hits[:count]))
+    return SearchResult(hits, len(scored.ids), request.page, request.per_page, scored.facets, took, plan,
+                        relaxed=scored.relaxed)
 
 
 def ranked_codes(*, client: meilisearch.Client, prefix: str, q: str, industry: str | None = None,
-                 limit: int = 50, public_only: bool = True) -> list[str]:
+                 region: str | None = None, limit: int = 50, public_only: bool = True) -> list[str]:
     """The codes of the best `limit` solutions for `q` (for evaluation)."""
-    request = SearchRequest(q=q, per_page=limit, public_only=public_only, industry=industry, facets=False)
+    request = SearchRequest(q=q, per_page=limit, public_only=public_only, industry=industry, region=region,
+                            facets=False)
     return [hit["code"] for hit in search_solutions(client=client, prefix=prefix, request=request).hits]
 
 
@@ -301,8 +454,10 @@ def suggestions(prefix: str, request: SuggestRequest) -> Steps[list[dict[str, An
     text = request.q.strip()
     if not text:
         return []
-    plan = analyse(text)
     uid = index_uid(prefix, "solutions")
+    snap = yield from textual.snapshots.get(uid)
+    understood = snap.understand(text)
+    plan = plan_of(understood, snap.text.index, snap.text.relevance(understood).scenarios)
     flt = build_filter({}, public_only=request.public_only, regions=request.regions,
                        own_provider_id=request.own_provider_id)
     result = yield f"indexes/{uid}/search", {

@@ -32,7 +32,7 @@ _SOLUTIONS: dict[str, Any] = {
     "filterableAttributes": [
         "industries", "scenarios", "region", "service_regions", "deployment", "billing",
         "price_band", "size_fit", "target_level", "status", "public", "excellent", "provider_id",
-        "region_prefixes",
+        "region_prefixes", "served", "id",
     ],
     "sortableAttributes": ["price_wan", "deploy_days", "rating"],
     # Hits carry only their locator; documents come from the candidate store, whose fetch

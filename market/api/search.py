@@ -127,6 +127,7 @@ def _understood(result: SearchResult) -> dict[str, Any]:
         "scenarios": [s for s, share in plan.scenarios if share >= 0.15],
         "preferences": [label for wanted, label in ((plan.frugal, "价格实惠优先"), (plan.small, "适合小微企业优先"))
                         if wanted],
+        "relaxed": result.relaxed,
     }
 
 

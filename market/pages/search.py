@@ -14,7 +14,6 @@ from requests.exceptions import RequestException
 from catalog.taxonomy import taxonomy
 from market.api.search import SearchUnavailable, _filters, audience, get_search_client
 from market.templating import render
-from search_index.analysis import analyse
 from search_index.query import SearchRequest, SearchResult, search_solutions
 from search_index.settings import SOLUTION_FACETS, SORTS
 
@@ -69,7 +68,7 @@ def search_page(request: Request, q: str = "", sort: str = "", page: int = 1) ->
                                   prefix=request.app.state.settings.meili_index_prefix, request=wanted)
     except (SearchUnavailable, MeilisearchError, RequestException, OSError):
         unavailable = True
-    plan = analyse(q) if q.strip() else None
+    plan = result.plan if result else None
     context = {
         "q": q, "sort": sort, "result": result, "unavailable": unavailable,
         "facets": _facet_links(request, result, chosen) if result else [],

@@ -5,8 +5,17 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search_index.analysis import analyse
+from catalog.language.lexical import Listing
+from catalog.language.query import CatalogueText
+from search_index import analysis
+from search_index.analysis import QueryPlan
 from search_index.query import highlight, query_pattern
+
+CATALOGUE = CatalogueText([Listing("1", "仓库扫码出入库", ("盘点",), "库存盘点与扫码出入库")])
+
+
+def analyse(q: str) -> QueryPlan:
+    return analysis.analyse(CATALOGUE, q)
 
 
 def test_terms_are_marked_and_markup_in_the_text_is_escaped() -> None:

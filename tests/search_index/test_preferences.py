@@ -1,15 +1,20 @@
-"""Stated preferences in a query — cheap, for a small firm — and what the re-ranker does
-with them (pure: no server)."""
+"""Stated preferences in a query — cheap, for a small firm — and what the search does with
+them (pure: no server)."""
 
 from __future__ import annotations
 
-from search_index.analysis import analyse
-from search_index.rerank import rerank
+from catalog.language.lexical import Listing
+from catalog.language.query import CatalogueText
+from search_index import analysis
+from search_index.analysis import QueryPlan
+from search_index.query import preference_bonus
+
+CATALOGUE = CatalogueText([Listing("1", "进销存云", ("进销存",), "扫码出入库"),
+                           Listing("2", "仓库管理", ("仓库",), "库位与盘点")])
 
 
-def _doc(code: str, price: float, size_fit: str) -> dict[str, object]:
-    return {"id": code, "code": code, "name": "进销存云", "keywords": ["进销存"], "description": "扫码出入库",
-            "scenarios": [], "industries": ["通用"], "synonyms": [], "price_wan": price, "size_fit": size_fit}
+def analyse(q: str) -> QueryPlan:
+    return analysis.analyse(CATALOGUE, q)
 
 
 def test_cheap_and_small_are_understood_in_plain_words() -> None:
@@ -20,10 +25,8 @@ def test_cheap_and_small_are_understood_in_plain_words() -> None:
     assert analyse("几十个人的厂子 仓库管理").small
 
 
-def test_the_reranker_prefers_cheap_small_firm_offerings_only_when_asked() -> None:
-    docs = [_doc("big", 30.0, "规上"), _doc("small", 1.0, "规下")]
-    asked = [doc["code"] for doc, _ in rerank(analyse("进销存 小厂用 便宜点的"), docs)]
-    assert asked == ["small", "big"]
-    neutral = {doc["code"]: score for doc, score in rerank(analyse("进销存"), docs)}
-    # Without the preference only the engine's order separates two equally matching offerings.
-    assert neutral["big"] > neutral["small"]
+def test_cheap_small_firm_offerings_gain_only_when_asked() -> None:
+    asked = analyse("进销存 小厂用 便宜点的")
+    assert preference_bonus(asked, 1.0, "规下") > preference_bonus(asked, 30.0, "规上") > 0
+    neutral = analyse("进销存")
+    assert preference_bonus(neutral, 1.0, "规下") == preference_bonus(neutral, 30.0, "规上") == 0

@@ -1,0 +1,170 @@
+"""A query (or a need) understood once: folded, corrected, weighted terms, scenarios.
+
+`CatalogueText` bundles what is learned from one catalogue — the lexical index, the typo
+corrector over its words, the scenario model over its labels — and answers the two
+questions search and matching both ask: what does this text ask for (`understand`), and
+how well does each listing answer it (`relevance`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from catalog import segment
+from catalog.lexicon import infer_scenarios
+from catalog.language import tokens
+from catalog.language.lexical import Fields, LexicalIndex, Listing
+from catalog.language.scenes import MAIN, OTHER, ScenarioModel
+from catalog.language.typos import Correction, TypoCorrector
+from catalog.text import normalize
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each kind of term and each signal counts."""
+
+    word: float = 1.0
+    gram: float = 0.3
+    concept: float = 1.2
+    near: float = 0.6  # a near-homophone correction's terms, beside what was typed
+    scenario: float = 0.3  # the scenario prior, on a scale where the best text match is 1
+    vote_depth: int = 10  # top listings whose scenarios vote on what the query is about
+    vote_share: float = 0.5  # the vote's part in the scenario distribution (the rest: the terms)
+    feedback: float = 0.5  # weight of the words the best listings share (pseudo-relevance feedback)
+    feedback_depth: int = 3  # listings read for feedback
+    feedback_terms: int = 16  # words added
+    fields: Fields = field(default_factory=Fields)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What a text asks for."""
+
+    raw: str
+    text: str  # folded and corrected
+    terms: dict[str, float]  # weighted index terms
+    corrections: tuple[Correction, ...]
+
+    @property
+    def words(self) -> list[str]:
+        """The plain words of the query (for highlighting and the engine's key terms)."""
+        return [t for t in self.terms if not t.startswith((tokens.GRAM, tokens.CONCEPT))]
+
+
+@dataclass
+class Relevance:
+    """Every listing's relevance to one query, by position, and why."""
+
+    text: np.ndarray  # lexical score, 1 for the best listing
+    scenario: np.ndarray  # the scenario prior's part, in [0, 1]
+    scenarios: list[tuple[str, float]]  # what the query is about, best first
+    terms: dict[str, float] = field(default_factory=dict)  # the query's terms and the feedback's
+    best: float = 0.0  # the best raw score (what `text` is divided by)
+    about: np.ndarray | None = None  # the scenario distribution
+
+    def total(self, weight: float) -> np.ndarray:
+        """Text evidence first: the prior only for listings with text support."""
+        return np.where(self.text > 0, self.text + weight * self.scenario, 0.0)
+
+
+@cache
+def dictionary_words() -> frozenset[str]:
+    """The domain dictionary's words (catalog/data/dictionary.txt)."""
+    path = Path(segment.__file__).resolve().parent / "data" / "dictionary.txt"
+    return frozenset(line.split()[0] for line in path.read_text("utf-8").splitlines() if line.strip())
+
+
+class CatalogueText:
+    """What one catalogue's text teaches: statistics, vocabulary, scenario cues."""
+
+    def __init__(self, listings: Sequence[Listing], weights: Weights = Weights()) -> None:
+        self.weights = weights
+        self.index = LexicalIndex(listings, weights.fields)
+        usage = {w: self.index.df[w] for w in self.index.words()}
+        for word in dictionary_words():
+            usage.setdefault(normalize(word), 1)
+        self.corrector = TypoCorrector(usage)
+        self.scenes = ScenarioModel(self.index)
+
+    def understand(self, text: str) -> Understanding:
+        """Fold, correct suspect words by sound, and weight the terms of `text`."""
+        norm = normalize(text)
+        fixes = self.corrector.correct(norm, segment.words(norm))
+        fixed = norm
+        for fix in fixes:
+            if not fix.near:
+                fixed = fixed.replace(fix.typed, fix.corrected)
+        terms = self._weighted(fixed, 1.0)
+        for fix in fixes:
+            if fix.near:
+                for term, weight in self._weighted(fix.corrected, self.weights.near).items():
+                    terms.setdefault(term, weight)
+        return Understanding(raw=text, text=fixed, terms=terms, corrections=tuple(fixes))
+
+    def _weighted(self, text: str, scale: float) -> dict[str, float]:
+        found = tokens.terms(text)
+        w = self.weights
+        terms: dict[str, float] = {}
+        for kind, weight in ((found.grams, w.gram), (found.words, w.word), (found.concepts, w.concept)):
+            for term in kind:
+                terms[term] = max(terms.get(term, 0.0), weight * scale)
+        return terms
+
+    def relevance(self, query: Understanding) -> Relevance:
+        """Lexical relevance of every listing, widened by what the best listings share, and
+        the scenario prior learned for the query."""
+        raw = self.index.scores(query.terms)
+        widened = self._feedback(query.terms, raw)
+        if widened:
+            raw = raw + self.index.scores(widened)
+        best = float(raw.max()) if raw.size else 0.0
+        text = raw / best if best > 0 else raw
+        about = self._about(query, raw, text)
+        prior = self.scenes.labels @ about if about.size else np.zeros(self.index.size)
+        return Relevance(text=text, scenario=np.minimum(prior, 1.0), scenarios=self.scenes.named(about),
+                         terms={**widened, **query.terms}, best=best, about=about)
+
+    def score_new(self, relevance: Relevance, listing: Listing) -> tuple[float, float]:
+        """(text, scenario prior) of a listing the index does not hold (new or edited since
+        it was learned), on the scale of `relevance`."""
+        raw = self.index.score_listing(relevance.terms, listing)
+        text = min(1.0, raw / relevance.best) if relevance.best > 0 else (1.0 if raw > 0 else 0.0)
+        labels = self.scenes.vector({s: (MAIN if i == 0 else OTHER) for i, s in enumerate(listing.scenarios)})
+        prior = float(labels @ relevance.about) if relevance.about is not None and relevance.about.size else 0.0
+        return text, min(prior, 1.0)
+
+    def _feedback(self, terms: dict[str, float], raw: np.ndarray) -> dict[str, float]:
+        """Words the best-scoring listings have in common, beyond the query's own (RM3-like
+        relevance feedback: 电费 → 能耗, 计量 from the energy listings that match it)."""
+        w = self.weights
+        if not w.feedback or not raw.size or raw.max() <= 0:
+            return {}
+        top = [int(i) for i in np.argsort(-raw)[:w.feedback_depth] if raw[i] > 0]
+        mass: dict[str, float] = {}
+        for pos in top:
+            share = float(raw[pos] / raw[top[0]])
+            for term in self.index.listing_words(pos):
+                if term not in terms:
+                    mass[term] = mass.get(term, 0.0) + share * self.index.idf(term)
+        picked = sorted(mass.items(), key=lambda item: -item[1])[:w.feedback_terms]
+        if not picked:
+            return {}
+        scale = picked[0][1]
+        return {t: w.feedback * m / scale for t, m in picked}
+
+    def _about(self, query: Understanding, raw: np.ndarray, text: np.ndarray) -> np.ndarray:
+        """The query's scenarios: what its words tell, and what its best listings vote."""
+        about = self.scenes.infer(query.terms)
+        top = np.argsort(-raw)[:self.weights.vote_depth]
+        top = top[raw[top] > 0]
+        if not top.size:  # no listing has the words: what the pain-point lexicon says, if anything
+            return about if about.sum() else self.scenes.vector(dict(infer_scenarios(query.text)))
+        vote = (self.scenes.labels[top] * text[top, None]).sum(axis=0)
+        vote = vote / vote.sum() if vote.sum() else vote
+        share = self.weights.vote_share
+        return (1 - share) * about + share * vote if about.sum() else vote
