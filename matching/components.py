@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from catalog.policies import Policy
 from catalog.taxonomy import IndustryFit, industry_fit, level_number, taxonomy
+from catalog.regions import covers
 from catalog.text import normalize
 from matching.policy import Subsidy, policy_level, subsidy
 from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
@@ -133,9 +134,8 @@ def region_fit(enterprise: EnterpriseRecord, provider: ProviderRecord) -> Part:
         return 1.0, "服务商面向全国服务"
     if not enterprise.region:
         return 1.0, "未提供企业所在地区"
-    region = normalize(enterprise.region)
     for served in provider.service_regions:
-        if normalize(served) and normalize(served) in region:
+        if covers(served, enterprise.region):
             return 1.0, f"服务商覆盖{served}"
     return 0.0, f"服务商服务区域（{'、'.join(provider.service_regions)}）不含企业所在地"
 

@@ -94,9 +94,9 @@ def summarize(results: Sequence[QueryResult]) -> dict[str, Any]:
 
 
 def query_as_need(query: dict[str, Any]) -> tuple[NeedRecord, EnterpriseRecord]:
-    """A judged query as a need with its context (industry, size, budget) as the enterprise."""
+    """A judged query as a need with its context (industry, size, budget, region) as the enterprise."""
     enterprise = EnterpriseRecord(
-        id=f"q:{query['id']}", industry=query.get("industry") or "",
+        id=f"q:{query['id']}", industry=query.get("industry") or "", region=query.get("region") or "",
         size=query.get("size") or None, budget_wan=query.get("budget_wan"),
     )
     need = NeedRecord(id=str(query["id"]), enterprise_id=enterprise.id, text=str(query["text"]),

@@ -106,7 +106,13 @@ def prefilter(need: NeedRecord, enterprise: EnterpriseRecord, ctx: MatchContext)
     values = ctx.index.relevance_all(view.terms) * np.float32(w.get("text", 0.0))
     values += ctx.scenario_values(view) * np.float32(w.get("scenario", 0.0))
     values += ctx._industry(enterprise).astype(np.float32) * np.float32(w.get("industry", 0.0))
-    return values
+    return served_only(values, enterprise, ctx)
+
+
+def served_only(values: np.ndarray, enterprise: EnterpriseRecord, ctx: MatchContext) -> np.ndarray:
+    """`values` with the offerings whose provider does not serve the enterprise's region set
+    to -1: for that enterprise they do not exist."""
+    return np.where(ctx._regions(enterprise) > 0, values, np.float32(-1.0))
 
 
 def candidates(need: NeedRecord, enterprise: EnterpriseRecord, ctx: MatchContext,
@@ -123,7 +129,7 @@ def _candidates(values: np.ndarray, ctx: MatchContext, limit: int | None) -> np.
         top = np.argpartition(-values, count - 1)[:count]
     else:
         top = np.arange(len(values))
-    top = top[values[top] > 0] if np.any(values[top] > 0) else top
+    top = top[values[top] > 0] if np.any(values[top] > 0) else top[values[top] >= 0]
     return top[np.argsort(-values[top], kind="stable")]
 
 
@@ -143,7 +149,9 @@ def rank(need: NeedRecord, enterprise: EnterpriseRecord, ctx: MatchContext,
     values = text * np.float32(w.get("text", 0.0))
     values += ctx.scenario_values(view) * np.float32(w.get("scenario", 0.0))
     values += ctx._industry(enterprise).astype(np.float32) * np.float32(w.get("industry", 0.0))
+    values = served_only(values, enterprise, ctx)
     positions = _candidates(values, ctx, limit)
+    positions = positions[values[positions] >= 0]
     totals = ctx.numeric(need, enterprise, positions, text[positions])
     count = k or ctx.config.top_k
     best = positions[np.lexsort((positions, -np.round(totals, 9)))][: count + 2]

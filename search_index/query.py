@@ -64,6 +64,7 @@ class SearchRequest:
     own_provider_id: int | None = None
     industry: str | None = None  # the searcher's own industry, to prefer fitting offerings
     region: str | None = None  # the searcher's location: only listings whose provider serves it
+    as_typed: bool = False  # no typo correction (the user asked for the words as typed)
     facets: bool = True  # count facet values (costs the engine more than the search itself)
 
 
@@ -200,7 +201,7 @@ def _text_search(uid: str, request: SearchRequest, flt: list[Any]) -> Steps[tupl
     search relaxes to the best listings of the scenarios the query speaks of.
     """
     snap = yield from textual.snapshots.get(uid)
-    understood = snap.understand(request.q)
+    understood = snap.understand(request.q, correct=not request.as_typed)
     rel = snap.text.relevance(understood)
     plan = plan_of(understood, snap.text.index, rel.scenarios)
     ranked = _relevant(snap, rel, plan, request.industry)

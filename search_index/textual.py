@@ -49,7 +49,7 @@ class Snapshot:
     size_fits: list[str]
     made: float
     position: dict[Any, int] = field(default_factory=dict)
-    understood: LRUCache[str, Understanding] = field(default_factory=lambda: LRUCache(maxsize=4096))
+    understood: LRUCache[tuple[str, bool], Understanding] = field(default_factory=lambda: LRUCache(maxsize=4096))
 
     def __post_init__(self) -> None:
         self.position = {doc_id: pos for pos, doc_id in enumerate(self.ids)}
@@ -59,10 +59,11 @@ class Snapshot:
         pos = self.position.get(doc_id)
         return pos is not None and self.revs[pos] == rev
 
-    def understand(self, q: str) -> Understanding:
-        found = self.understood.get(q)
+    def understand(self, q: str, *, correct: bool = True) -> Understanding:
+        """What `q` asks for (remembered: a query is often asked again)."""
+        found = self.understood.get((q, correct))
         if found is None:
-            found = self.understood[q] = self.text.understand(q)
+            found = self.understood[(q, correct)] = self.text.understand(q, correct=correct)
         return found
 
 

@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from catalog import segment
-from catalog.lexicon import infer_scenarios
 from catalog.language import tokens
 from catalog.language.lexical import Fields, LexicalIndex, Listing
 from catalog.language.scenes import MAIN, OTHER, ScenarioModel
 from catalog.language.typos import Correction, TypoCorrector
+from catalog.lexicon import infer_scenarios
 from catalog.text import normalize
 
 
@@ -91,10 +91,10 @@ class CatalogueText:
         self.corrector = TypoCorrector(usage)
         self.scenes = ScenarioModel(self.index)
 
-    def understand(self, text: str) -> Understanding:
-        """Fold, correct suspect words by sound, and weight the terms of `text`."""
+    def understand(self, text: str, *, correct: bool = True) -> Understanding:
+        """Fold, correct suspect words by sound (unless not to), and weight the terms of `text`."""
         norm = normalize(text)
-        fixes = self.corrector.correct(norm, segment.words(norm))
+        fixes = self.corrector.correct(norm, segment.words(norm)) if correct else []
         fixed = norm
         for fix in fixes:
             if not fix.near:

@@ -4,9 +4,10 @@ detail pages. Only listings the public may see (已入库) appear."""
 from __future__ import annotations
 
 from collections import Counter
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -48,8 +49,10 @@ def home(request: Request, session: SessionDep) -> HTMLResponse:
 
 @router.get("/solutions", response_class=HTMLResponse)
 def solution_list(request: Request, session: SessionDep) -> HTMLResponse:
-    """Browse published solutions with filters and paging."""
+    """Browse published solutions with filters and paging; a text query goes to the search."""
     chosen = browse.SolutionFilters.from_request(request)
+    if chosen.q:
+        return RedirectResponse(_as_search(request), status_code=303)  # type: ignore[return-value]
     statement = browse.filter_solutions(session, public_solutions(), public_providers(), chosen)
     page = paginate(session, statement, parse_int(request.query_params.get("page"), 1) or 1)
     context = {
@@ -109,6 +112,19 @@ def provider_detail(request: Request, session: SessionDep, provider_id: int) -> 
     lead = session.get(Provider, provider.lead_provider_id) if provider.lead_provider_id else None
     context = {"provider": provider, "solutions": solutions, "lead": lead}
     return render(request, "public/provider_detail.html", context)
+
+
+# The browse filters that the search knows by another name.
+_SEARCH_FACETS = {"scenario": "scenarios", "industry": "industries", "deployment": "deployment",
+                  "billing": "billing", "size_fit": "size_fit", "target_level": "target_level"}
+
+
+def _as_search(request: Request) -> str:
+    """The search URL for a browse query with text: the same engine as the header's box."""
+    params = [("q", request.query_params.get("q", "").strip()[:200])]
+    params += [(_SEARCH_FACETS[k], v) for k, v in request.query_params.multi_items()
+               if k in _SEARCH_FACETS and v.strip()]
+    return "/search?" + urlencode(params)
 
 
 def _count(session: Session, statement: object) -> int:

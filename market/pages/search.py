@@ -44,7 +44,7 @@ def _facet_links(request: Request, result: SearchResult, chosen: dict[str, list[
         for value, count in sorted(counts.items(), key=lambda item: -item[1])[:12]:
             picked = value in chosen.get(facet, [])
             others = tuple(v for v in chosen.get(facet, []) if v != value)
-            label = {"true": "优秀产品", "false": None}.get(value, names.get(value, value)) if facet in (
+            label = {"true": "优秀产品", "false": None}.get(value, _industry_label(names, value)) if facet in (
                 "excellent", "industries") else value
             if label is None:
                 continue
@@ -55,11 +55,17 @@ def _facet_links(request: Request, result: SearchResult, chosen: dict[str, list[
     return groups
 
 
+def _industry_label(names: dict[str, str], code: str) -> str:
+    """An industry code as users read it (通用 stays 通用; the taxonomy marks it with *)."""
+    name = names.get(code, code)
+    return code if name == "*" else name
+
+
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, q: str = "", sort: str = "", page: int = 1) -> HTMLResponse:
+def search_page(request: Request, q: str = "", sort: str = "", page: int = 1, typed: int = 0) -> HTMLResponse:
     """搜索页."""
     chosen = _filters(request)
-    wanted = SearchRequest(q=q[:200], filters=chosen, sort=sort if sort in SORTS else None,
+    wanted = SearchRequest(q=q[:200], filters=chosen, sort=sort if sort in SORTS else None, as_typed=bool(typed),
                            page=max(1, min(page, 200)), per_page=PER_PAGE, **audience(request))
     result: SearchResult | None = None
     unavailable = False
@@ -74,7 +80,10 @@ def search_page(request: Request, q: str = "", sort: str = "", page: int = 1) ->
         "facets": _facet_links(request, result, chosen) if result else [],
         "sorts": [{"label": label, "url": _link(request, sort=key or None), "picked": key == sort}
                   for key, label in SORT_LABELS.items()],
-        "corrected": plan.text if plan and plan.corrections else None,
+        "corrected": "、".join(fixed for _typed, fixed in plan.corrections) if plan and plan.corrections else None,
+        "typed": "、".join(typed for typed, _fixed in plan.corrections) if plan and plan.corrections else None,
+        "as_typed_url": _link(request, typed="1"),
+        "header_q": q,
         "nearby": [{"label": s, "url": "/search?" + urlencode({"scenarios": s})}
                    for s, _share in (plan.scenarios if plan else ())][:4],
         "all_scenarios": [{"label": s, "url": "/search?" + urlencode({"scenarios": s})} for s in taxonomy().scenarios],
