@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from catalog.policies import Policy
-from catalog.taxonomy import IndustryFit, industry_fit, level_number, taxonomy
 from catalog.regions import covers
-from catalog.text import normalize
+from catalog.taxonomy import IndustryFit, industry_fit, level_number, taxonomy
 from matching.policy import Subsidy, policy_level, subsidy
 from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
 from matching.text import TextMatch

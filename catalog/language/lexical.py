@@ -84,10 +84,10 @@ class LexicalIndex:
         self.df: dict[str, int] = {}
         k1 = fields.k1
         for term, row in pseudo.items():
-            tf = np.fromiter(row.values(), dtype=np.float64, count=len(row))
+            frequencies = np.fromiter(row.values(), dtype=np.float64, count=len(row))
             self._postings[term] = _Postings(
                 docs=np.fromiter(row.keys(), dtype=np.int32, count=len(row)),
-                impacts=tf * (k1 + 1.0) / (tf + k1))
+                impacts=frequencies * (k1 + 1.0) / (frequencies + k1))
             self.df[term] = len(row)
 
     @staticmethod

@@ -23,7 +23,7 @@ from rapidfuzz.distance import Levenshtein
 from catalog.language.tokens import cjk_runs
 from catalog.segment import tokenizer
 
-COMMON_WORD = 100  # a word jieba counts this often is meant, not a typo
+COMMON_WORD = 1000  # a word jieba counts this often is meant, not a typo
 RARE_WORD = 5  # a word jieba counts at most this often may hide a near homophone
 
 _INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
