@@ -19,8 +19,8 @@ from catalog.errors import Conflict, InvalidTransition, NotFound, ValidationFail
 from catalog.models import Engagement, EngagementStatus, Enterprise, Solution, utcnow
 from catalog.policies import Policy, policy_for_region
 from catalog.progress_models import AcceptanceRecord
+from catalog.subsidies import Subsidy, policy_level, subsidy
 from catalog.taxonomy import level_number
-from matching.policy import Subsidy, policy_level, subsidy
 
 S = EngagementStatus
 NEXT: dict[str, frozenset[str]] = {

@@ -1,8 +1,9 @@
 """Plain-language pain points → scenarios, from a lexicon kept as data (data/lexicon.json).
 
 Enterprises write needs in their own words (车间设备老是突然停机); the lexicon maps the
-cues in such text to the 17 scenarios of the taxonomy and to the product words that
-solve them (停机 → 设备, 点检, 保养 …).
+cues in such text to the 17 scenarios of the taxonomy. Search and matching learn their
+cues from the catalogue (catalog.language.scenes) and fall back on these when a text
+shares no word with any listing; chain analyses use them to group members' needs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from catalog.text import normalize
 @dataclass(frozen=True)
 class Lexicon:
     cues: dict[str, tuple[tuple[str, float], ...]]  # cue → ((scenario, weight), …)
-    expansions: dict[str, tuple[str, ...]]
 
 
 @cache
@@ -33,12 +33,7 @@ def lexicon() -> Lexicon:
             cues.setdefault(normalize(cue), []).append((scenario, float(weight)))
     for scenario in taxonomy().scenarios:  # the scenario's own name is a strong cue
         cues.setdefault(normalize(scenario), []).append((scenario, 3.0))
-    expansions = {
-        normalize(k): tuple(normalize(v) for v in values)
-        for k, values in raw["expansions"].items()
-        if not k.startswith("_")
-    }
-    return Lexicon(cues={k: tuple(v) for k, v in cues.items()}, expansions=expansions)
+    return Lexicon(cues={k: tuple(v) for k, v in cues.items()})
 
 
 def _matched_cues(text: str, table: Mapping[str, object]) -> list[str]:
@@ -73,13 +68,3 @@ def infer_scenarios(text: str) -> list[tuple[str, float]]:
 def scenario_cues(text: str) -> list[str]:
     """The cues of the lexicon found in a text (for explanations)."""
     return _matched_cues(normalize(text), lexicon().cues)
-
-
-def expand_terms(text: str) -> list[str]:
-    """Product words that solve the pain points named in `text` (停机 → 设备, 点检 …)."""
-    norm = normalize(text)
-    table = lexicon().expansions
-    terms: list[str] = []
-    for cue in _matched_cues(norm, table):
-        terms.extend(t for t in table[cue] if t not in terms)
-    return terms

@@ -1,6 +1,6 @@
 """Subsidy policies per city, kept as data (data/policies.json), loaded into plain records.
 
-Pure arithmetic on them lives in matching/policy.py.
+The arithmetic on them (what a tier pays) lives in catalog/subsidies.py.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from catalog.policies import policy_for_region
+from catalog.subsidies import policy_level, subsidy
 from catalog.taxonomy import industry_fits, level_number
-from matching.policy import policy_level, subsidy
 from matching.records import EnterpriseRecord, SolutionRecord
 
 CONNECT_SCENARIO = "供应链协同"
@@ -16,7 +16,7 @@ LEVELS = ("未评测", "一级", "二级", "三级", "四级")
 
 
 def policy_subsidy(member: EnterpriseRecord, spend_wan: float, level_after: str) -> tuple[float, str]:
-    """The subsidy of the member's city (catalog/policies + matching/policy) at its level after."""
+    """The subsidy of the member's city (catalog/policies + catalog/subsidies) at its level after."""
     policy = policy_for_region(member.region)
     result = subsidy(policy=policy, spend_wan=spend_wan, level=policy_level(policy, level_after))
     return result.amount_wan, result.reason_zh

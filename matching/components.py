@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from catalog.policies import Policy
 from catalog.regions import covers
+from catalog.subsidies import Subsidy, policy_level, subsidy
 from catalog.taxonomy import IndustryFit, industry_fit, level_number, taxonomy
-from matching.policy import Subsidy, policy_level, subsidy
 from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
 from matching.text import TextMatch
 

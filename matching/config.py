@@ -40,7 +40,6 @@ class MatchConfig:
     candidates: int = 80  # solutions re-scored in full per need after pruning
     top_k: int = 5  # shortlist length per need
     gap_threshold: float = 0.45  # a need whose best offering scores below this is a gap
-    field_weights: tuple[float, float, float] = (1.0, 0.9, 0.55)  # name, keywords, description
     industry_values: tuple[float, float, float, float] = (0.0, 0.6, 0.85, 1.0)  # IndustryFit
     new_provider_penalty: float = 0.10  # bundle: cost of bringing in one more provider
 

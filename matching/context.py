@@ -6,41 +6,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from catalog.lexicon import infer_scenarios
 from catalog.policies import Policy, load_policies, policy_for_region
+from catalog.subsidies import policy_level, subsidy_amount
 from catalog.taxonomy import industry_fit, level_number, taxonomy
 from matching import components as comp
 from matching.config import COMPONENTS, MatchConfig
-from matching.policy import policy_level, subsidy_amount
 from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
-from matching.text import TextIndex, query_terms
+from matching.text import NeedText, TextIndex
 
 
 @dataclass(frozen=True)
 class NeedView:
-    """What the matcher reads from a need text once: terms and scenarios."""
+    """What the matcher reads from a need once: its text against the catalogue, and its
+    scenarios (its own, or those its text speaks of)."""
 
-    terms: dict[str, float]
+    text: NeedText
     scenarios: tuple[tuple[str, float], ...]  # (scenario, share), best first
     inferred: bool
-
-
-@lru_cache(maxsize=50_000)
-def need_view(text: str, scenario: str | None, corrected: str = "") -> NeedView:
-    """Terms and scenarios of a need (its own scenario, or inferred from its text).
-
-    `corrected`: catalogue words that fix typos in the text (see TextIndex.corrections);
-    they help infer the scenario.
-    """
-    terms = query_terms(text)
-    if scenario:
-        return NeedView(terms, ((scenario, 1.0),), inferred=False)
-    return NeedView(terms, tuple(infer_scenarios(f"{text} {corrected}".strip())[:3]),
-                    inferred=True)
 
 
 class MatchContext:
@@ -61,7 +46,7 @@ class MatchContext:
         self.providers = providers
         self.policies = policies or load_policies()
         self.position = {s.id: i for i, s in enumerate(self.solutions)}
-        self.index = TextIndex(self.solutions, self.config.field_weights)
+        self.index = TextIndex(self.solutions)
         self._scenario_masks = self._build_scenario_masks()
         self._industry_cache: dict[str, np.ndarray] = {}
         self._cache: dict[tuple[str, ...], np.ndarray] = {}
@@ -148,12 +133,11 @@ class MatchContext:
         return self.industry_values(enterprise.industry).astype(np.float64)
 
     def view(self, need: NeedRecord) -> NeedView:
-        """The need as the matcher reads it, typos corrected against this catalogue."""
+        """The need as the matcher reads it against this catalogue (typos corrected)."""
+        text = self.index.read(need.text)
         if need.scenario:
-            return need_view(need.text, need.scenario)
-        terms = query_terms(need.text)
-        fixed = " ".join(w for t in terms for w in self.index.corrections(t))
-        return need_view(need.text, None, fixed)
+            return NeedView(text, ((need.scenario, 1.0),), inferred=False)
+        return NeedView(text, text.scenarios, inferred=True)
 
     def provider(self, provider_id: str) -> ProviderRecord:
         found = self.providers.get(provider_id)

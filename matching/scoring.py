@@ -15,11 +15,11 @@ import numpy as np
 
 from matching import components as comp
 from matching.config import COMPONENTS, LABELS_ZH
-from matching.context import MatchContext, NeedView, need_view
+from matching.context import MatchContext, NeedView
 from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
 
 __all__ = [
-    "Component", "MatchContext", "NeedView", "ScoredMatch", "candidates", "need_view",
+    "Component", "MatchContext", "NeedView", "ScoredMatch", "candidates",
     "prefilter", "rank", "score",
 ]
 
@@ -76,7 +76,7 @@ def score(need: NeedRecord, enterprise: EnterpriseRecord, solution: SolutionReco
     """
     view = ctx.view(need)
     weights = ctx.config.weights
-    text = ctx.index.relevance(view.terms, solution)
+    text = ctx.index.relevance(view.text, ctx.position[solution.id])
     money = comp.net_cost(enterprise, solution, ctx.policy(enterprise))
     parts = {
         "text": comp.text_component(text),
@@ -103,7 +103,7 @@ def prefilter(need: NeedRecord, enterprise: EnterpriseRecord, ctx: MatchContext)
     """The cheap part of the score for every offering: text, scenario and industry."""
     view = ctx.view(need)
     w = ctx.config.weights
-    values = ctx.index.relevance_all(view.terms) * np.float32(w.get("text", 0.0))
+    values = ctx.index.relevance_all(view.text) * np.float32(w.get("text", 0.0))
     values += ctx.scenario_values(view) * np.float32(w.get("scenario", 0.0))
     values += ctx._industry(enterprise).astype(np.float32) * np.float32(w.get("industry", 0.0))
     return served_only(values, enterprise, ctx)
@@ -144,7 +144,7 @@ def rank(need: NeedRecord, enterprise: EnterpriseRecord, ctx: MatchContext,
         limit: how many pruned candidates to total in full (default: config.candidates).
     """
     view = ctx.view(need)
-    text = ctx.index.relevance_all(view.terms)
+    text = ctx.index.relevance_all(view.text)
     w = ctx.config.weights
     values = text * np.float32(w.get("text", 0.0))
     values += ctx.scenario_values(view) * np.float32(w.get("scenario", 0.0))

@@ -14,13 +14,15 @@ listing at once is one weighted sum over its terms' postings (numpy).
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from cachetools import LRUCache
 
 from catalog.language import tokens
+
+EXPLAINED = 4096  # listings whose weighted terms are kept for explaining their scores
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class LexicalIndex:
         self._words = [tuple(t for t in set().union(*doc) if not t.startswith(tokens.GRAM))
                        for doc in counted]
         self._postings: dict[str, _Postings] = {}
+        self._explained: LRUCache[int, dict[str, float]] = LRUCache(maxsize=EXPLAINED)
         self.df: dict[str, int] = {}
         k1 = fields.k1
         for term, row in pseudo.items():
@@ -91,10 +94,10 @@ class LexicalIndex:
             self.df[term] = len(row)
 
     @staticmethod
-    def _counts(listing: Listing) -> list[Counter[str]]:
-        return [tokens.terms(text).all() for text in _field_texts(listing)]
+    def _counts(listing: Listing) -> list[dict[str, int]]:
+        return [tokens.terms(text).every for text in _field_texts(listing)]
 
-    def _pseudo_tf(self, doc: list[Counter[str]]) -> dict[str, float]:
+    def _pseudo_tf(self, doc: list[dict[str, int]]) -> dict[str, float]:
         """BM25F's field-weighted, length-normalised term frequency of one listing."""
         f = self.fields
         out: dict[str, float] = {}
@@ -105,19 +108,6 @@ class LexicalIndex:
             for term, tf in counts.items():
                 out[term] = out.get(term, 0.0) + tf * scale
         return out
-
-    def score_listing(self, query: Mapping[str, float], listing: Listing) -> float:
-        """The score a listing not in the index (new or edited since) gets against this
-        index's statistics: what `scores` would give it."""
-        k1 = self.fields.k1
-        pseudo = self._pseudo_tf(self._counts(listing))
-        total = 0.0
-        for term, weight in query.items():
-            tf = pseudo.get(term)
-            if tf:  # a word no held listing has is as rare as a word can be
-                idf = self.idf(term) or math.log1p((self.size + 0.5) / 0.5)
-                total += weight * idf * tf * (k1 + 1.0) / (tf + k1)
-        return total
 
     def idf(self, term: str) -> float:
         """BM25's idf of a term over the catalogue (0 for a term no listing has)."""
@@ -140,14 +130,28 @@ class LexicalIndex:
 
     def matched(self, query: Mapping[str, float], pos: int) -> dict[str, float]:
         """What each query term adds to listing `pos`'s score (for explanations)."""
+        pseudo = self._explained.get(pos)
+        if pseudo is None:
+            pseudo = self._explained[pos] = self._pseudo_tf(self._counts(self.listings[pos]))
+        return self._contributions(query, pseudo)
+
+    def score_listing(self, query: Mapping[str, float], listing: Listing) -> float:
+        """The score a listing not in the index (new or edited since) gets against this
+        index's statistics: what `scores` would give it. A word no held listing has is as
+        rare as a word can be."""
+        return sum(self._contributions(query, self._pseudo_tf(self._counts(listing)), unseen=True).values())
+
+    def _contributions(self, query: Mapping[str, float], pseudo: Mapping[str, float], *,
+                       unseen: bool = False) -> dict[str, float]:
+        k1 = self.fields.k1
         out: dict[str, float] = {}
         for term, weight in query.items():
-            found = self._postings.get(term)
-            if found is None:
+            tf = pseudo.get(term)
+            if not tf:
                 continue
-            hit = np.flatnonzero(found.docs == pos)
-            if hit.size:
-                out[term] = weight * self.idf(term) * float(found.impacts[hit[0]])
+            idf = self.idf(term) or (math.log1p((self.size + 0.5) / 0.5) if unseen else 0.0)
+            if idf:
+                out[term] = weight * idf * tf * (k1 + 1.0) / (tf + k1)
         return out
 
     def listing_words(self, pos: int) -> tuple[str, ...]:

@@ -151,7 +151,7 @@ class CatalogueText:
             for term in self.index.listing_words(pos):
                 if term not in terms:
                     mass[term] = mass.get(term, 0.0) + share * self.index.idf(term)
-        picked = sorted(mass.items(), key=lambda item: -item[1])[:w.feedback_terms]
+        picked = sorted(mass.items(), key=lambda item: (-item[1], item[0]))[:w.feedback_terms]
         if not picked:
             return {}
         scale = picked[0][1]

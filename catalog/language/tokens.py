@@ -35,10 +35,7 @@ class TextTerms:
     words: Counter[str]
     grams: Counter[str]
     concepts: Counter[str]
-
-    def all(self) -> Counter[str]:
-        """Every term of the text, words, grams and concepts together."""
-        return self.words + self.grams + self.concepts
+    every: dict[str, int]  # words, grams and concepts together (they never share a key)
 
 
 def cjk_runs(norm: str) -> list[str]:
@@ -76,8 +73,8 @@ def concepts(norm: str) -> list[str]:
 def terms(text: str) -> TextTerms:
     """The terms of a text (folded here: 繁→简, width, case). Do not mutate the result."""
     norm = normalize(text)
-    return TextTerms(words=Counter(words(norm)), grams=Counter(grams(norm)),
-                     concepts=Counter(concepts(norm)))
+    found = Counter(words(norm)), Counter(grams(norm)), Counter(concepts(norm))
+    return TextTerms(*found, every={k: v for kind in found for k, v in kind.items()})
 
 
 def label(term: str) -> str:

@@ -44,6 +44,7 @@ def fuzzy(syllable: str) -> str:
     return syllable
 
 
+@lru_cache(maxsize=65536)
 def sound(word: str) -> tuple[str, ...]:
     """The word's sound as read in context (tones dropped, confusions folded)."""
     return tuple(fuzzy(s) for s in lazy_pinyin(word, style=Style.NORMAL))

@@ -36,13 +36,15 @@ def test_industry_fit_orders_group_division_generic_other() -> None:
 
 
 def test_blank_scenario_is_inferred_from_plain_words() -> None:
-    sol = solution("S", "设备点巡检云", scenarios=("设备管理运维",))
-    other = solution("T", "设备点巡检云", scenarios=("营销销售",))
+    """Learned from the catalogue: the listings whose words the need uses say what it is about."""
+    sol = solution("S", "设备点巡检云", scenarios=("设备管理运维",), description="扫码点检，停机预警，保养提醒")
+    other = solution("T", "客户管理CRM", scenarios=("营销销售",), description="销售线索与客户跟进")
+    ctx = context([sol, other])
     nd = need("车间设备老是突然停机，不知道哪台要保养")
-    fit = _one(sol, nd=nd).component("scenario")
+    fit = score(nd, enterprise(), sol, ctx.provider(sol.provider_id), ctx).component("scenario")
     assert fit.value == pytest.approx(1.0)
     assert "推断" in fit.reason_zh and "设备管理运维" in fit.reason_zh
-    assert _one(other, nd=nd).component("scenario").value == 0.0
+    assert score(nd, enterprise(), other, ctx.provider(other.provider_id), ctx).component("scenario").value == 0.0
 
 
 def test_budget_is_soft_and_shows_net_cost_after_subsidy() -> None:

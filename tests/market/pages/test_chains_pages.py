@@ -114,7 +114,7 @@ def test_graph_draws_in_chromium_without_the_internet(live_server, dev_chains, b
         page.goto(f"{live_server}/login")
         page.fill("input[name=username]", "leader0")
         page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.goto(f"{live_server}/chains/{leader_id}")
         page.wait_for_selector("#chain-graph[data-ready]")
         circles = page.locator("#chain-graph circle.node")

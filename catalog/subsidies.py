@@ -1,4 +1,5 @@
-"""Subsidy arithmetic: what a city's policy pays on a spend at a level."""
+"""Subsidy arithmetic: what a city's policy pays on a spend at a level (pure, shared by
+the acceptance rule in catalog and the bundles and proposals in matching)."""
 
 from __future__ import annotations
 

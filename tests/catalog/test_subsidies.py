@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from catalog.policies import load_policies, policy_for_region
-from matching.policy import policy_level, subsidy
+from catalog.subsidies import policy_level, subsidy
 
 
 def _policy(key: str):
