@@ -55,7 +55,7 @@ class Offline:
 
     def ours(self, query: dict[str, Any], weights: Weights) -> list[str]:
         self.text.weights = weights
-        total = self.text.relevance(self.text.understand(query["text"])).total(weights.scenario)
+        total = self.text.totals(self.text.relevance(self.text.understand(query["text"])))
         if query.get("industry"):
             fit = np.array([_FIT_SCORE[industry_fit(s["industries"], query["industry"])] for s in self.solutions])
             total = np.where(total > 0, total + INDUSTRY_WEIGHT * fit, 0.0)

@@ -31,12 +31,11 @@ from search_index import textual
 from search_index.analysis import QueryPlan, plan_of
 from search_index.client import Steps, index_uid, run, run_async
 from search_index.settings import LOCATOR, SOLUTION_FACETS, SORTS
-from search_index.textual import Snapshot
+from search_index.textual import Relearn, Snapshot
 
 MAX_SET = 500  # listings with text support a query's result set holds at most
 FRESH_CANDIDATES = 30  # the engine's hits checked for listings newer than the snapshot
 SCENARIO_CANDIDATES = 30
-SCENARIO_WEIGHT = 0.3  # the scenario prior, where the best text match scores 1
 INDUSTRY_WEIGHT = 0.2  # fitting the searcher's industry (tuned on half the dev queries, held on the other)
 # Bonuses when the query asks for it: a low price (便宜点的), an offering for small firms (小厂用).
 PRICE_WEIGHT = 0.06
@@ -44,7 +43,7 @@ SMALL_WEIGHT = 0.04
 PRICE_SCALE_WAN = 3.0  # a 3万元 offering gets half the price bonus
 SMALL_FIT = frozenset({"规下", "均可"})
 _FIT_SCORE = {IndustryFit.GROUP: 1.0, IndustryFit.DIVISION: 0.8, IndustryFit.GENERIC: 0.45, IndustryFit.NONE: 0.0}
-_INTERNAL = ("synonyms", "text_n", "rev", "subwords", "region_prefixes", "served")
+_INTERNAL = ("rev",)  # fields of a stored document that a hit does not show
 
 
 @dataclass
@@ -153,7 +152,7 @@ class _Scored:
 
 def _relevant(snap: Snapshot, rel: Relevance, plan: QueryPlan, industry: str | None) -> list[tuple[Any, float]]:
     """The held listings with text support, best first, at most MAX_SET."""
-    total = rel.total(SCENARIO_WEIGHT)
+    total = snap.text.totals(rel)
     order = np.argsort(-total)[:MAX_SET]
     out = []
     for pos in order.tolist():
@@ -190,62 +189,66 @@ def _count_facets(facets: dict[str, dict[str, int]], docs: list[dict[str, Any]])
                 counts[key] = counts.get(key, 0) + 1
 
 
-def _text_search(uid: str, request: SearchRequest, flt: list[Any]) -> Steps[tuple[_Scored, QueryPlan]]:
+def _text_search(uid: str, request: SearchRequest, flt: list[Any],
+                 relearn: Relearn | None) -> Steps[tuple[_Scored, QueryPlan]]:
     """The one result set of a text query, with what was understood.
 
     The set is every listing with text support (scored over the learned catalogue, its
     scenario prior and the searcher's industry) that passes the searcher's filters, plus
     the engine's hits for the key terms that the snapshot does not hold yet (scored on the
-    fly). Meilisearch filters the set and counts its facets in the same request, so
-    `total`, facets, sort and pages all describe it. With no text support anywhere the
+    fly). Meilisearch filters the set, sorts it and counts its facets in the same request,
+    so `total`, facets, sort and pages all describe it. With no text support anywhere the
     search relaxes to the best listings of the scenarios the query speaks of.
     """
     snap = yield from textual.snapshots.get(uid)
     understood = snap.understand(request.q, correct=not request.as_typed)
     rel = snap.text.relevance(understood)
     plan = plan_of(understood, snap.text.index, rel.scenarios)
-    ranked = _relevant(snap, rel, plan, request.industry)
-    scores = dict(ranked)
+    scores = dict(_relevant(snap, rel, plan, request.industry))
+    engine_q = plan.engine_query()
+    in_set, facets, engine_hits = yield from _set_and_engine(uid, request, flt, list(scores), engine_q)
+    changed = [h for h in in_set if not snap.holds(h["id"], h.get("rev"))]
+    outside = [h for h in engine_hits if h["id"] not in scores and not snap.holds(h["id"], h.get("rev"))]
+    if (changed or outside or textual.snapshots.old(uid)) and relearn is not None:
+        textual.snapshots.stale(uid, relearn)
+    ids = [h["id"] for h in in_set]
+    added: list[dict[str, Any]] = []
+    if changed or outside:
+        rescored = yield from _score_fresh(uid, snap, rel, plan, changed + outside, request.industry)
+        scores.update({doc["id"]: doc["_score"] for doc in rescored})
+        added = [doc for doc in rescored if doc["id"] not in ids and doc["_score"] > 0]
+        if request.facets:
+            _count_facets(facets, added)
+    if request.sort not in SORTS:
+        ids = sorted(ids + [d["id"] for d in added], key=lambda i: -scores.get(i, 0.0))
+    elif added:
+        ids = yield from _merge_sorted(uid, request.sort, ids, added)
+    if not ids:
+        return (yield from _relaxed(uid, plan, flt, facets=request.facets)), plan
+    return _Scored(ids=ids, scores=scores, facets=facets), plan
+
+
+def _set_and_engine(uid: str, request: SearchRequest, flt: list[Any], ids: list[Any],
+                    engine_q: str) -> Steps[tuple[list[dict[str, Any]], dict[str, dict[str, int]], list[dict[str, Any]]]]:
+    """In one request: which of `ids` pass the filters (sorted when asked, with facet
+    counts), and the engine's own hits for the key terms."""
     queries: list[dict[str, Any]] = []
-    if ranked:
-        body: dict[str, Any] = {"indexUid": uid, "q": "", "filter": [*flt, _ids_filter([i for i, _ in ranked])],
-                                "limit": len(ranked), "attributesToRetrieve": LOCATOR}
+    if ids:
+        body: dict[str, Any] = {"indexUid": uid, "q": "", "filter": [*flt, _ids_filter(ids)], "limit": len(ids),
+                                "attributesToRetrieve": LOCATOR}
         if request.facets:
             body["facets"] = list(SOLUTION_FACETS)
         if request.sort in SORTS:
             body["sort"] = [SORTS[request.sort]]
         queries.append(body)
-    engine_q = plan.engine_query()
     if engine_q:
         queries.append({"indexUid": uid, "q": engine_q, "filter": flt, "limit": FRESH_CANDIDATES,
                         "matchingStrategy": "frequency", "attributesToRetrieve": LOCATOR})
-    results = (yield "multi-search", {"queries": queries})["results"] if queries else []
-    in_set = results[0]["hits"] if ranked else []
-    facets = results[0].get("facetDistribution", {}) if ranked else {}
-    engine_hits = results[-1]["hits"] if engine_q else []
-    changed = [h for h in in_set if not snap.holds(h["id"], h.get("rev"))]
-    fresh = [h for h in engine_hits if h["id"] not in scores or not snap.holds(h["id"], h.get("rev"))]
-    fresh = [h for h in fresh if h["id"] not in scores] + changed
-    ids = [h["id"] for h in in_set]
-    if fresh:
-        _relearn_later(uid)
-        extra = yield from _score_fresh(uid, snap, rel, plan, fresh, request.industry)
-        new = [doc for doc in extra if doc["id"] not in scores]
-        if request.facets:
-            _count_facets(facets, new)
-        for doc in extra:
-            scores[doc["id"]] = doc["_score"]
-        ids += [doc["id"] for doc in new if doc["_score"] > 0]
-    elif textual.snapshots.old(uid):
-        _relearn_later(uid)
-    if request.sort not in SORTS:
-        ids.sort(key=lambda i: -scores.get(i, 0.0))
-    else:
-        ids = yield from _sorted(uid, request.sort, ids)
-    if not ids:
-        relaxed = yield from _relaxed(uid, plan, flt, facets=request.facets)
-        return relaxed, plan
-    return _Scored(ids=ids, scores=scores, facets=facets), plan
+    if not queries:
+        return [], {}, []
+    results = (yield "multi-search", {"queries": queries})["results"]
+    in_set = results[0] if ids else {}
+    return in_set.get("hits", []), in_set.get("facetDistribution", {}), results[-1]["hits"] if engine_q else []
 
 
 def _score_fresh(uid: str, snap: Snapshot, rel: Relevance, plan: QueryPlan, hits: list[dict[str, Any]],
@@ -254,8 +257,7 @@ def _score_fresh(uid: str, snap: Snapshot, rel: Relevance, plan: QueryPlan, hits
     found = yield from candidate_store.store.resolve(uid, hits)
     out = []
     for candidate in found:
-        text, prior = snap.text.score_new(rel, textual.listing_of(candidate.doc))
-        score = text + SCENARIO_WEIGHT * prior if text > 0 else 0.0
+        score = snap.text.total_new(rel, textual.listing_of(candidate.doc))
         if score and industry:
             score += INDUSTRY_WEIGHT * _FIT_SCORE[industry_fit(candidate.doc.get("industries", ()), industry)]
         if score:
@@ -265,13 +267,12 @@ def _score_fresh(uid: str, snap: Snapshot, rel: Relevance, plan: QueryPlan, hits
     return out
 
 
-def _sorted(uid: str, sort: str | None, ids: list[Any]) -> Steps[list[Any]]:
-    """`ids` in the order of a sort (the engine's order for those it sorted, the rest merged
-    in by the same key)."""
+def _merge_sorted(uid: str, sort: str | None, ids: list[Any], added: list[dict[str, Any]]) -> Steps[list[Any]]:
+    """The engine-sorted `ids` with the documents found besides them merged in by the same key."""
     found = yield from candidate_store.store.resolve(uid, [{"id": i} for i in ids])
     field, _, direction = SORTS[sort or ""].partition(":")
-    docs = {c.doc["id"]: c.doc for c in found}
-    return sorted(ids, key=lambda i: _sort_key(docs.get(i, {}), field, direction == "desc"))
+    docs = [c.doc for c in found] + added
+    return [d["id"] for d in sorted(docs, key=lambda d: _sort_key(d, field, direction == "desc"))]
 
 
 def _sort_key(doc: dict[str, Any], field: str, descending: bool) -> tuple[int, float]:
@@ -292,16 +293,6 @@ def _relaxed(uid: str, plan: QueryPlan, flt: list[Any], *, facets: bool) -> Step
     result = (yield "multi-search", {"queries": [shortlist]})["results"][0]
     ids = [h["id"] for h in result["hits"]]
     return _Scored(ids=ids, scores={}, facets=result.get("facetDistribution", {}), relaxed="scenario")
-
-
-def _relearn_later(uid: str) -> None:
-    """Relearn the index's text in the background with a blocking client of the same server."""
-    client = _blocking_client
-    if client is not None:
-        textual.snapshots.stale(uid, lambda steps: run(client, steps))
-
-
-_blocking_client: meilisearch.Client | None = None
 
 
 @lru_cache(maxsize=4096)
@@ -392,22 +383,20 @@ def search_solutions(*, client: meilisearch.Client, prefix: str, request: Search
     Raises:
         meilisearch.errors.MeilisearchError: the server could not be reached or refused.
     """
-    _remember(client)
-    return run(client, solution_search(prefix, request))
+    return run(client, solution_search(prefix, request, relearn=_relearner(client)))
 
 
 async def search_solutions_async(*, client: meilisearch.Client, prefix: str, request: SearchRequest) -> SearchResult:
     """`search_solutions` for a coroutine: the event loop goes on while the engine answers."""
-    _remember(client)
-    return await run_async(client, solution_search(prefix, request))
+    return await run_async(client, solution_search(prefix, request, relearn=_relearner(client)))
 
 
-def _remember(client: meilisearch.Client) -> None:
-    global _blocking_client
-    _blocking_client = client
+def _relearner(client: meilisearch.Client) -> Relearn:
+    """How a snapshot is relearned in the background: blocking, with the same client."""
+    return lambda steps: run(client, steps)
 
 
-def solution_search(prefix: str, request: SearchRequest) -> Steps[SearchResult]:
+def solution_search(prefix: str, request: SearchRequest, *, relearn: Relearn | None = None) -> Steps[SearchResult]:
     """The search of `search_solutions`, as steps (see `search_index.client.run`)."""
     uid = index_uid(prefix, "solutions")
     flt = build_filter(request.filters, public_only=request.public_only, regions=request.regions,
@@ -415,7 +404,7 @@ def solution_search(prefix: str, request: SearchRequest) -> Steps[SearchResult]:
     if not request.q.strip():
         return (yield from _browse(uid, request, flt))
     started = time.perf_counter()
-    scored, plan = yield from _text_search(uid, request, flt)
+    scored, plan = yield from _text_search(uid, request, flt, relearn)
     first = (request.page - 1) * request.per_page
     page_ids = scored.ids[first:first + request.per_page]
     found = yield from candidate_store.store.resolve(uid, [{"id": i} for i in page_ids])

@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 PAGE = 1000  # documents fetched per request when learning an index
 MAX_AGE_S = 60.0  # a snapshot older than this is relearned in the background
+# Carries out steps blocking (in a background thread), returning their result.
+Relearn = Callable[[Steps[list[dict[str, Any]]]], list[dict[str, Any]]]
 FIELDS = ["id", "rev", "name", "keywords", "description", "scenarios", "industries", "price_wan", "size_fit"]
 
 
@@ -105,7 +107,7 @@ class Snapshots:
     def peek(self, uid: str) -> Snapshot | None:
         return self._by_uid.get(uid)
 
-    def stale(self, uid: str, relearn: Callable[[Steps[list[dict[str, Any]]]], list[dict[str, Any]]]) -> None:
+    def stale(self, uid: str, relearn: Relearn) -> None:
         """Relearn `uid` in a background thread (once at a time), fetching with `relearn`."""
         with self._lock:
             if uid in self._learning:

@@ -68,7 +68,7 @@ class Relevance:
     about: np.ndarray | None = None  # the scenario distribution
 
     def total(self, weight: float) -> np.ndarray:
-        """Text evidence first: the prior only for listings with text support."""
+        """Text evidence first: the scenario prior (at `weight`) only for listings with text support."""
         return np.where(self.text > 0, self.text + weight * self.scenario, 0.0)
 
 
@@ -129,14 +129,19 @@ class CatalogueText:
         return Relevance(text=text, scenario=np.minimum(prior, 1.0), scenarios=self.scenes.named(about),
                          terms={**widened, **query.terms}, best=best, about=about)
 
-    def score_new(self, relevance: Relevance, listing: Listing) -> tuple[float, float]:
-        """(text, scenario prior) of a listing the index does not hold (new or edited since
-        it was learned), on the scale of `relevance`."""
+    def totals(self, relevance: Relevance) -> np.ndarray:
+        """Every listing's score for the query: text support, then the scenario prior."""
+        return relevance.total(self.weights.scenario)
+
+    def total_new(self, relevance: Relevance, listing: Listing) -> float:
+        """`totals` for a listing the index does not hold (new or edited since it was
+        learned), on the same scale."""
         raw = self.index.score_listing(relevance.terms, listing)
         text = min(1.0, raw / relevance.best) if relevance.best > 0 else (1.0 if raw > 0 else 0.0)
         labels = self.scenes.vector({s: (MAIN if i == 0 else OTHER) for i, s in enumerate(listing.scenarios)})
         prior = float(labels @ relevance.about) if relevance.about is not None and relevance.about.size else 0.0
-        return text, min(prior, 1.0)
+        one = Relevance(text=np.array([text]), scenario=np.array([min(prior, 1.0)]), scenarios=[])
+        return float(self.totals(one)[0])
 
     def _feedback(self, terms: dict[str, float], raw: np.ndarray) -> dict[str, float]:
         """Words the best-scoring listings have in common, beyond the query's own (RM3-like

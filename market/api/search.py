@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from catalog.db import get_engine
 from catalog.errors import MarketError
-from catalog.models import Role
+from catalog.models import Enterprise, Role
 from market.errors import error_responses
 from search_index.client import make_client
 from search_index.query import (
@@ -85,6 +85,10 @@ def audience(request: Request) -> dict[str, Any]:
         return {"regions": tuple(r for r in user.regions if r)}
     if user.role == Role.PROVIDER and user.provider_id is not None:
         return {"own_provider_id": user.provider_id}
+    if user.role in (Role.ENTERPRISE, Role.CHAIN_LEADER) and user.enterprise_id is not None:
+        own = session.get(Enterprise, user.enterprise_id)
+        if own is not None:  # an enterprise sees what can serve it, fitting offerings first
+            return {"region": own.region, "industry": own.industry}
     return {}
 
 
@@ -146,14 +150,16 @@ async def search(
     page: Annotated[int, Query(ge=1, le=200, description="页码")] = 1,
     per_page: Annotated[int, Query(ge=1, le=50, description="每页条数")] = 10,
     industry: Annotated[str | None, Query(max_length=20, description="搜索者所在行业代码，用于优先推荐适配方案")] = None,
+    location: Annotated[str | None, Query(max_length=60, description="企业所在地区（如 江西省九江市），只返回服务商服务范围覆盖该地区的方案")] = None,
     facets: Annotated[bool, Query(description="是否返回各筛选项的计数（分面统计）")] = False,
 ) -> Response:
     """Facet filters are query parameters named after the facet (`scenarios=质量管控`, repeatable);
     `facets=true` adds the counts per facet value (left out by default: they cost more than
     the search itself)."""
+    context = {**await audience_of(request), **({"industry": industry} if industry else {}),
+               **({"region": location} if location else {})}
     wanted = SearchRequest(q=q, filters=_filters(request), sort=sort if sort in SORTS else None,
-                           page=page, per_page=per_page, industry=industry, facets=facets,
-                           **await audience_of(request))
+                           page=page, per_page=per_page, facets=facets, **context)
     try:
         result = await search_solutions_async(client=client, prefix=request.app.state.settings.meili_index_prefix,
                                   request=wanted)

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from meilisearch.errors import MeilisearchError
 from requests.exceptions import RequestException
 
+from catalog.regions import province
 from catalog.taxonomy import taxonomy
 from market.api.search import SearchUnavailable, _filters, audience, get_search_client
 from market.templating import render
@@ -84,6 +85,7 @@ def search_page(request: Request, q: str = "", sort: str = "", page: int = 1, ty
         "typed": "、".join(typed for typed, _fixed in plan.corrections) if plan and plan.corrections else None,
         "as_typed_url": _link(request, typed="1"),
         "header_q": q,
+        "served_in": province(wanted.region),
         "nearby": [{"label": s, "url": "/search?" + urlencode({"scenarios": s})}
                    for s, _share in (plan.scenarios if plan else ())][:4],
         "all_scenarios": [{"label": s, "url": "/search?" + urlencode({"scenarios": s})} for s in taxonomy().scenarios],

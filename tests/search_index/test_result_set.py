@@ -1,0 +1,91 @@
+"""One result set through the API: sort keeps it, facets count it, typos and 繁體 are
+understood, a query with meaning never comes back empty, and the searcher's region decides
+which providers can answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import meilisearch
+import pytest
+from fastapi.testclient import TestClient
+from search_builders import add_provider, add_solution, sync
+from sqlmodel import Session
+
+from market.app import create_app
+from market.settings import Settings
+from search_index.server import LocalMeilisearch
+
+pytestmark = pytest.mark.meili
+
+
+@pytest.fixture
+def api(session: Session, database_url: str, meili_server: LocalMeilisearch, meili: meilisearch.Client,
+        prefix: str, tmp_path: Path) -> Iterator[TestClient]:
+    """The API over a small catalogue: two providers, one serving only 新疆."""
+    local = add_provider(session, service_regions=["江西省"])
+    far = add_provider(session, region="新疆维吾尔自治区昌吉回族自治州", service_regions=["新疆维吾尔自治区"])
+    for i, (billing, price) in enumerate([("年订阅", 3), ("一次性", 30), ("年订阅", 8), ("按量", 1)]):
+        add_solution(session, local, name=f"质量追溯系统{i}", scenarios=["质量管控"], billing=billing,
+                     price_wan=price, description="批次追溯、来料检验与不合格品处理")
+    add_solution(session, far, name="质量追溯云", scenarios=["质量管控"], description="批次追溯与质量档案")
+    add_solution(session, local, name="设备点检保养系统", scenarios=["设备管理运维"],
+                 description="点检计划、保养提醒、停机预警")
+    add_solution(session, local, name="网店营销助手", scenarios=["营销销售"], description="短视频引流与会员营销")
+    session.commit()
+    sync(database_url, meili, prefix)
+    settings = Settings(database_url=database_url, var_dir=tmp_path / "var", secret_key="t" * 32,
+                        meili_url=meili_server.url, meili_master_key=meili_server.key, meili_index_prefix=prefix)
+    with TestClient(create_app(settings, migrate_db=False)) as client:
+        yield client
+
+
+def _search(api: TestClient, **params: object) -> dict:  # type: ignore[type-arg]
+    answer = api.get("/api/search", params={"per_page": 50, **params})
+    assert answer.status_code == 200
+    return answer.json()  # type: ignore[no-any-return]
+
+
+def test_sorting_reorders_the_set_without_changing_it(api: TestClient) -> None:
+    relevant = _search(api, q="质量追溯")
+    cheap = _search(api, q="质量追溯", sort="price_asc")
+    assert cheap["total"] == relevant["total"] >= 5
+    assert {h["id"] for h in cheap["hits"]} == {h["id"] for h in relevant["hits"]}
+    prices = [h["price_wan"] for h in cheap["hits"]]
+    assert prices == sorted(prices)
+
+
+def test_facet_counts_describe_the_whole_result_set(api: TestClient) -> None:
+    body = _search(api, q="质量追溯", facets="true")
+    assert sum(body["facets"]["billing"].values()) == body["total"]
+    assert "*" not in body["facets"].get("industries", {})
+    picked = _search(api, q="质量追溯", billing="年订阅")
+    assert picked["total"] == body["facets"]["billing"]["年订阅"]
+
+
+def test_a_homophone_typo_and_traditional_script_are_understood(api: TestClient) -> None:
+    typed_right = _search(api, q="质量追溯")
+    typo = _search(api, q="质量追述")
+    assert typo["understood"]["corrections"] == [["追述", "追溯"]]
+    assert typo["total"] == typed_right["total"] and "追溯" in typo["hits"][0]["name"]
+    assert [h["id"] for h in _search(api, q="質量追溯")["hits"]] == [h["id"] for h in typed_right["hits"]]
+
+
+def test_a_concept_finds_listings_in_other_words(api: TestClient) -> None:
+    body = _search(api, q="想做直播带货")  # 直播带货 ≡ 网店 (one synonym group)
+    assert body["hits"][0]["name"] == "网店营销助手" and body["understood"]["concepts"] == ["电商"]
+
+
+def test_a_query_with_meaning_is_never_answered_with_nothing(api: TestClient) -> None:
+    body = _search(api, q="业务员跑单全靠微信")  # no listing shares a word with it
+    assert body["total"] > 0 and body["understood"]["relaxed"] == "scenario"
+    assert body["hits"][0]["name"] == "网店营销助手"
+
+
+def test_the_region_leaves_out_providers_that_do_not_serve_it(api: TestClient) -> None:
+    names = {h["name"] for h in _search(api, q="质量追溯", location="江西省九江市濂溪区")["hits"]}
+    assert "质量追溯云" not in names and {f"质量追溯系统{i}" for i in range(4)} <= names
+    far = {h["name"] for h in _search(api, q="质量追溯", location="新疆昌吉市")["hits"]}
+    assert far == {"质量追溯云"}
+
