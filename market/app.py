@@ -131,6 +131,19 @@ def _make_search_client(settings: Settings) -> Any:
     return make_client(settings.meili_url, settings.meili_master_key or None)
 
 
+def _learn_in_background(app: FastAPI) -> None:
+    """A served worker learns the catalogue's text for search as it starts, in the
+    background: its first searches do not wait for it (search_index.textual)."""
+    if app.state.search is None:
+        return
+    from search_index.client import index_uid
+    from search_index.query import relearner
+    from search_index.textual import snapshots
+
+    uid = index_uid(app.state.settings.meili_index_prefix, "solutions")
+    snapshots.stale(uid, relearner(app.state.search))
+
+
 def _lifespan(migrate_db: bool, settle_heap: bool):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -139,6 +152,7 @@ def _lifespan(migrate_db: bool, settle_heap: bool):  # type: ignore[no-untyped-d
         app.state.search = _make_search_client(app.state.settings)
         if settle_heap:
             heap.settle()
+            _learn_in_background(app)
         try:
             yield
         finally:

@@ -189,8 +189,8 @@ def _count_facets(facets: dict[str, dict[str, int]], docs: list[dict[str, Any]])
                 counts[key] = counts.get(key, 0) + 1
 
 
-def _text_search(uid: str, request: SearchRequest, flt: list[Any],
-                 relearn: Relearn | None) -> Steps[tuple[_Scored, QueryPlan]]:
+def _text_search(uid: str, request: SearchRequest, flt: list[Any], relearn: Relearn,
+                 wait: bool) -> Steps[tuple[_Scored, QueryPlan]]:
     """The one result set of a text query, with what was understood.
 
     The set is every listing with text support (scored over the learned catalogue, its
@@ -200,7 +200,7 @@ def _text_search(uid: str, request: SearchRequest, flt: list[Any],
     so `total`, facets, sort and pages all describe it. With no text support anywhere the
     search relaxes to the best listings of the scenarios the query speaks of.
     """
-    snap = yield from textual.snapshots.get(uid)
+    snap = yield from textual.snapshots.get(uid, None if wait else relearn)
     understood = snap.understand(request.q, correct=not request.as_typed)
     rel = snap.text.relevance(understood)
     plan = plan_of(understood, snap.text.index, rel.scenarios)
@@ -209,7 +209,7 @@ def _text_search(uid: str, request: SearchRequest, flt: list[Any],
     in_set, facets, engine_hits = yield from _set_and_engine(uid, request, flt, list(scores), engine_q)
     changed = [h for h in in_set if not snap.holds(h["id"], h.get("rev"))]
     outside = [h for h in engine_hits if h["id"] not in scores and not snap.holds(h["id"], h.get("rev"))]
-    if (changed or outside or textual.snapshots.old(uid)) and relearn is not None:
+    if changed or outside or textual.snapshots.old(uid):
         textual.snapshots.stale(uid, relearn)
     ids = [h["id"] for h in in_set]
     added: list[dict[str, Any]] = []
@@ -383,28 +383,30 @@ def search_solutions(*, client: meilisearch.Client, prefix: str, request: Search
     Raises:
         meilisearch.errors.MeilisearchError: the server could not be reached or refused.
     """
-    return run(client, solution_search(prefix, request, relearn=_relearner(client)))
+    return run(client, solution_search(prefix, request, relearn=relearner(client), wait=True))
 
 
 async def search_solutions_async(*, client: meilisearch.Client, prefix: str, request: SearchRequest) -> SearchResult:
     """`search_solutions` for a coroutine: the event loop goes on while the engine answers."""
-    return await run_async(client, solution_search(prefix, request, relearn=_relearner(client)))
+    return await run_async(client, solution_search(prefix, request, relearn=relearner(client), wait=False))
 
 
-def _relearner(client: meilisearch.Client) -> Relearn:
+def relearner(client: meilisearch.Client) -> Relearn:
     """How a snapshot is relearned in the background: blocking, with the same client."""
     return lambda steps: run(client, steps)
 
 
-def solution_search(prefix: str, request: SearchRequest, *, relearn: Relearn | None = None) -> Steps[SearchResult]:
-    """The search of `search_solutions`, as steps (see `search_index.client.run`)."""
+def solution_search(prefix: str, request: SearchRequest, *, relearn: Relearn, wait: bool) -> Steps[SearchResult]:
+    """The search of `search_solutions`, as steps (see `search_index.client.run`): `relearn`
+    relearns the catalogue's text in the background; with `wait`, a process's first search
+    learns it first."""
     uid = index_uid(prefix, "solutions")
     flt = build_filter(request.filters, public_only=request.public_only, regions=request.regions,
                        own_provider_id=request.own_provider_id, region=request.region)
     if not request.q.strip():
         return (yield from _browse(uid, request, flt))
     started = time.perf_counter()
-    scored, plan = yield from _text_search(uid, request, flt, relearn)
+    scored, plan = yield from _text_search(uid, request, flt, relearn, wait)
     first = (request.page - 1) * request.per_page
     page_ids = scored.ids[first:first + request.per_page]
     found = yield from candidate_store.store.resolve(uid, [{"id": i} for i in page_ids])
@@ -436,16 +438,16 @@ class SuggestRequest:
 
 async def suggest_async(*, client: meilisearch.Client, prefix: str, request: SuggestRequest) -> list[dict[str, Any]]:
     """As-you-type suggestions: solution names (prefix search) and matching scenarios."""
-    return await run_async(client, suggestions(prefix, request))
+    return await run_async(client, suggestions(prefix, request, relearn=relearner(client)))
 
 
-def suggestions(prefix: str, request: SuggestRequest) -> Steps[list[dict[str, Any]]]:
+def suggestions(prefix: str, request: SuggestRequest, *, relearn: Relearn) -> Steps[list[dict[str, Any]]]:
     """The suggestions of `suggest_async`, as steps (see `search_index.client.run`)."""
     text = request.q.strip()
     if not text:
         return []
     uid = index_uid(prefix, "solutions")
-    snap = yield from textual.snapshots.get(uid)
+    snap = yield from textual.snapshots.get(uid, relearn)
     understood = snap.understand(text)
     plan = plan_of(understood, snap.text.index, snap.text.relevance(understood).scenarios)
     flt = build_filter({}, public_only=request.public_only, regions=request.regions,

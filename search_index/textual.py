@@ -88,6 +88,9 @@ def fetch_all(uid: str) -> Steps[list[dict[str, Any]]]:
             return docs
 
 
+EMPTY = learn([])
+
+
 class Snapshots:
     """The process's snapshots by index uid; relearning happens in one thread at a time."""
 
@@ -96,9 +99,14 @@ class Snapshots:
         self._lock = threading.Lock()
         self._learning: set[str] = set()
 
-    def get(self, uid: str) -> Steps[Snapshot]:
-        """The snapshot of `uid`, learned now (through steps) when there is none yet."""
+    def get(self, uid: str, relearn: Relearn | None = None) -> Steps[Snapshot]:
+        """The snapshot of `uid`. When there is none yet: learned now (through steps), or,
+        given `relearn`, learned in the background while an empty snapshot answers (every
+        hit is then scored on the fly), so a coroutine never waits seconds on learning."""
         found = self._by_uid.get(uid)
+        if found is None and relearn is not None:
+            self.stale(uid, relearn)
+            return EMPTY
         if found is None:
             found = learn((yield from fetch_all(uid)))
             self._by_uid[uid] = found
@@ -124,6 +132,10 @@ class Snapshots:
                     self._learning.discard(uid)
 
         threading.Thread(target=work, name=f"learn-{uid}", daemon=True).start()
+
+    def learning(self, uid: str) -> bool:
+        with self._lock:
+            return uid in self._learning
 
     def old(self, uid: str) -> bool:
         found = self._by_uid.get(uid)

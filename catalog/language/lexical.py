@@ -7,22 +7,25 @@ long description does not win by repeating words. A term's weight is its idf ove
 catalogue, so words every listing uses (系统, 管理, 企业) count for little without a stop
 list, and a rare word (缸号, 槽电压) counts for much.
 
-The postings keep each (term, listing) pair's BM25 impact, so a query's score for every
-listing at once is one weighted sum over its terms' postings (numpy).
+A listing's term counts are kept per text (`part_of`), numbered by the process's
+`TERMS`, so learning a catalogue again after an edit is array work: the postings are one
+flat table of (term, listing, impact) sorted by term, and a query's score for every
+listing is one weighted sum over its terms' slices (numpy).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from threading import Lock
 
 import numpy as np
-from cachetools import LRUCache
 
 from catalog.language import tokens
 
-EXPLAINED = 4096  # listings whose weighted terms are kept for explaining their scores
+PARTS_KEPT = 65_536  # listings whose term counts are kept (a catalogue learned again reuses them)
 
 
 @dataclass(frozen=True)
@@ -48,15 +51,59 @@ class Fields:
     b_description: float = 0.75
     k1: float = 1.2
 
+    def weights(self) -> np.ndarray:
+        return np.array([self.name, self.keywords, self.description])
 
-def _field_texts(listing: Listing) -> tuple[str, str, str]:
-    return listing.name, " ".join(listing.keywords), listing.description
+    def bs(self) -> np.ndarray:
+        return np.array([self.b_name, self.b_keywords, self.b_description])
 
 
-@dataclass
-class _Postings:
-    docs: np.ndarray  # listing positions
-    impacts: np.ndarray  # BM25 impact of the term in each (idf not included)
+class Terms:
+    """Every term the process has met, numbered once (it only grows; safe across threads)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.names: list[str] = []
+        self._lock = Lock()
+
+    def number(self, terms: Sequence[str]) -> np.ndarray:
+        """The numbers of `terms`, numbering the new ones."""
+        ids = self.ids
+        if any(t not in ids for t in terms):
+            with self._lock:
+                for term in terms:
+                    if term not in ids:
+                        self.names.append(term)  # before the number is visible to readers
+                        ids[term] = len(self.names) - 1
+        return np.fromiter(map(ids.__getitem__, terms), dtype=np.int64, count=len(terms))
+
+
+TERMS = Terms()
+
+
+@dataclass(frozen=True)
+class Part:
+    """One listing's terms: numbers, counts per field (name, keywords, description), field
+    lengths, and its words and concepts (no grams) for relevance feedback."""
+
+    ids: np.ndarray
+    counts: np.ndarray  # shape (3, len(ids))
+    lengths: np.ndarray  # shape (3,)
+    words: tuple[str, ...]
+
+
+@lru_cache(maxsize=PARTS_KEPT)
+def part_of(name: str, keywords: tuple[str, ...], description: str) -> Part:
+    """The terms of a listing's texts (cached by the texts)."""
+    fields = [tokens.terms(text).every for text in (name, " ".join(keywords), description)]
+    names = list(dict.fromkeys(t for field in fields for t in field))
+    counts = np.array([[field.get(t, 0) for t in names] for field in fields], dtype=np.float32).reshape(3, -1)
+    return Part(ids=TERMS.number(names), counts=counts, lengths=counts.sum(axis=1),
+                words=tuple(t for t in names if not t.startswith(tokens.GRAM)))
+
+
+def _part(listing: Listing) -> Part:
+    return part_of(listing.name, listing.keywords, listing.description)
 
 
 class LexicalIndex:
@@ -71,93 +118,100 @@ class LexicalIndex:
         self.listings = list(listings)
         self.fields = fields
         self.size = len(self.listings)
-        counted = [self._counts(listing) for listing in self.listings]
-        lengths = np.array([[sum(c.values()) for c in doc] for doc in counted], dtype=np.float64)
+        parts = [_part(listing) for listing in self.listings]
+        lengths = np.array([p.lengths for p in parts]).reshape(-1, 3)
         averages = lengths.mean(axis=0) if self.size else np.ones(3)
-        averages[averages == 0] = 1.0
-        self._averages = averages.tolist()
-        pseudo: dict[str, dict[int, float]] = {}
-        for pos, doc in enumerate(counted):
-            for term, tf in self._pseudo_tf(doc).items():
-                pseudo.setdefault(term, {})[pos] = tf
-        self._words = [tuple(t for t in set().union(*doc) if not t.startswith(tokens.GRAM))
-                       for doc in counted]
-        self._postings: dict[str, _Postings] = {}
-        self._explained: LRUCache[int, dict[str, float]] = LRUCache(maxsize=EXPLAINED)
-        self.df: dict[str, int] = {}
-        k1 = fields.k1
-        for term, row in pseudo.items():
-            frequencies = np.fromiter(row.values(), dtype=np.float64, count=len(row))
-            self._postings[term] = _Postings(
-                docs=np.fromiter(row.keys(), dtype=np.int32, count=len(row)),
-                impacts=frequencies * (k1 + 1.0) / (frequencies + k1))
-            self.df[term] = len(row)
+        self._averages = np.where(averages > 0, averages, 1.0)
+        self._words = [p.words for p in parts]
+        sizes = np.fromiter((len(p.ids) for p in parts), dtype=np.int64, count=self.size)
+        ids = np.concatenate([p.ids for p in parts]) if parts else np.zeros(0, np.int64)
+        counts = np.concatenate([p.counts for p in parts], axis=1) if parts else np.zeros((3, 0))
+        docs = np.repeat(np.arange(self.size, dtype=np.int32), sizes)
+        impacts = self._impacts(counts, lengths[docs].T if self.size else np.zeros((3, 0)))
+        order = np.argsort(ids, kind="stable")
+        ids, self._docs, self._impacts_sorted = ids[order], docs[order], impacts[order]
+        terms, starts = np.unique(ids, return_index=True)
+        self._starts, self._ends = starts, np.append(starts[1:], len(ids))
+        self._row: dict[int, int] = dict(zip(terms.tolist(), range(len(terms)), strict=True))
+        self._terms = terms
+        self._df = self._ends - self._starts
 
-    @staticmethod
-    def _counts(listing: Listing) -> list[dict[str, int]]:
-        return [tokens.terms(text).every for text in _field_texts(listing)]
-
-    def _pseudo_tf(self, doc: list[dict[str, int]]) -> dict[str, float]:
-        """BM25F's field-weighted, length-normalised term frequency of one listing."""
+    def _impacts(self, counts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """BM25F's saturated, field-weighted, length-normalised frequency per (term, listing)."""
         f = self.fields
-        out: dict[str, float] = {}
-        for counts, weight, b, average in zip(doc, (f.name, f.keywords, f.description),
-                                              (f.b_name, f.b_keywords, f.b_description), self._averages,
-                                              strict=True):
-            scale = weight / (1.0 - b + b * sum(counts.values()) / average)
-            for term, tf in counts.items():
-                out[term] = out.get(term, 0.0) + tf * scale
-        return out
+        norm = 1.0 - f.bs()[:, None] + f.bs()[:, None] * lengths / self._averages[:, None]
+        pseudo = (counts * f.weights()[:, None] / norm).sum(axis=0)
+        return pseudo * (f.k1 + 1.0) / (pseudo + f.k1)
+
+    def _slot(self, term: str) -> int | None:
+        number = TERMS.ids.get(term)
+        return None if number is None else self._row.get(number)
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The listings that have `term` and its impact in each, or None."""
+        row = self._slot(term)
+        if row is None:
+            return None
+        start, end = self._starts[row], self._ends[row]
+        return self._docs[start:end], self._impacts_sorted[start:end]
+
+    def df(self, term: str) -> int:
+        """How many listings have the term."""
+        row = self._slot(term)
+        return 0 if row is None else int(self._df[row])
 
     def idf(self, term: str) -> float:
         """BM25's idf of a term over the catalogue (0 for a term no listing has)."""
-        df = self.df.get(term, 0)
-        if not df:
-            return 0.0
-        return math.log1p((self.size - df + 0.5) / (df + 0.5))
+        df = self.df(term)
+        return math.log1p((self.size - df + 0.5) / (df + 0.5)) if df else 0.0
 
     def knows(self, term: str) -> bool:
-        return term in self.df
+        return self._slot(term) is not None
 
     def scores(self, query: Mapping[str, float]) -> np.ndarray:
         """BM25F score of every listing for weighted query terms (term → weight)."""
         out = np.zeros(self.size, dtype=np.float64)
         for term, weight in query.items():
-            found = self._postings.get(term)
+            found = self.postings(term)
             if found is not None and weight:
-                out[found.docs] += weight * self.idf(term) * found.impacts
+                docs, impacts = found
+                out[docs] += weight * self.idf(term) * impacts
         return out
 
     def matched(self, query: Mapping[str, float], pos: int) -> dict[str, float]:
         """What each query term adds to listing `pos`'s score (for explanations)."""
-        pseudo = self._explained.get(pos)
-        if pseudo is None:
-            pseudo = self._explained[pos] = self._pseudo_tf(self._counts(self.listings[pos]))
-        return self._contributions(query, pseudo)
+        return self._contributions(query, self.listings[pos], unseen=False)
 
     def score_listing(self, query: Mapping[str, float], listing: Listing) -> float:
         """The score a listing not in the index (new or edited since) gets against this
         index's statistics: what `scores` would give it. A word no held listing has is as
         rare as a word can be."""
-        return sum(self._contributions(query, self._pseudo_tf(self._counts(listing)), unseen=True).values())
+        return sum(self._contributions(query, listing, unseen=True).values())
 
-    def _contributions(self, query: Mapping[str, float], pseudo: Mapping[str, float], *,
-                       unseen: bool = False) -> dict[str, float]:
-        k1 = self.fields.k1
+    def _contributions(self, query: Mapping[str, float], listing: Listing, *, unseen: bool) -> dict[str, float]:
+        part = _part(listing)
+        impacts = self._impacts(part.counts, np.repeat(part.lengths[:, None], len(part.ids), axis=1))
+        own = dict(zip(part.ids.tolist(), impacts.tolist(), strict=True))
         out: dict[str, float] = {}
         for term, weight in query.items():
-            tf = pseudo.get(term)
-            if not tf:
+            impact = own.get(TERMS.ids.get(term, -1))
+            if not impact:
                 continue
             idf = self.idf(term) or (math.log1p((self.size + 0.5) / 0.5) if unseen else 0.0)
             if idf:
-                out[term] = weight * idf * tf * (k1 + 1.0) / (tf + k1)
+                out[term] = weight * idf * impact
         return out
 
     def listing_words(self, pos: int) -> tuple[str, ...]:
         """The words and concepts of listing `pos` (no grams)."""
         return self._words[pos]
 
-    def words(self) -> Iterable[str]:
-        """The catalogue's words (no grams or concepts), for typo correction."""
-        return (t for t in self.df if not t.startswith((tokens.GRAM, tokens.CONCEPT)))
+    def usage(self) -> dict[str, int]:
+        """The catalogue's words (no grams or concepts) with how many listings use each."""
+        names = TERMS.names
+        out: dict[str, int] = {}
+        for number, df in zip(self._terms.tolist(), self._df.tolist(), strict=True):
+            name = names[number]
+            if not name.startswith((tokens.GRAM, tokens.CONCEPT)):
+                out[name] = df
+        return out

@@ -85,7 +85,7 @@ class CatalogueText:
     def __init__(self, listings: Sequence[Listing], weights: Weights = Weights()) -> None:
         self.weights = weights
         self.index = LexicalIndex(listings, weights.fields)
-        usage = {w: self.index.df[w] for w in self.index.words()}
+        usage = self.index.usage()
         for word in dictionary_words():
             usage.setdefault(normalize(word), 1)
         self.corrector = TypoCorrector(usage)

@@ -41,8 +41,8 @@ class ScenarioModel:
         """Smoothed P(scenario | term), as a vector over `scenarios`."""
         found = self._cache.get(term)
         if found is None:
-            postings = self._index._postings.get(term)
-            counts = self.labels[postings.docs].sum(axis=0) if postings is not None else 0.0
+            postings = self._index.postings(term)
+            counts = self.labels[postings[0]].sum(axis=0) if postings is not None else 0.0
             total = float(np.sum(counts))
             found = (counts + SMOOTHING * self.base) / (total + SMOOTHING)
             self._cache[term] = found

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz.distance import Levenshtein
@@ -25,6 +25,7 @@ from catalog.segment import tokenizer
 
 COMMON_WORD = 1000  # a word jieba counts this often is meant, not a typo
 RARE_WORD = 5  # a word jieba counts at most this often may hide a near homophone
+MIN_LEN, MAX_LEN = 2, 5  # the lengths of the words a typo is corrected to
 
 _INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
 _FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
@@ -44,10 +45,15 @@ def fuzzy(syllable: str) -> str:
     return syllable
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
+def _syllable(char: str) -> str:
+    return fuzzy(lazy_pinyin(char, style=Style.NORMAL)[0])
+
+
 def sound(word: str) -> tuple[str, ...]:
-    """The word's sound as read in context (tones dropped, confusions folded)."""
-    return tuple(fuzzy(s) for s in lazy_pinyin(word, style=Style.NORMAL))
+    """The word's sound, each character in its usual reading (tones dropped, confusions
+    folded): the same reading for what was typed and for the catalogue's words."""
+    return tuple(map(_syllable, word))
 
 
 def _one_letter_apart(a: str, b: str) -> bool:
@@ -76,17 +82,24 @@ class TypoCorrector:
     """
 
     def __init__(self, usage: Mapping[str, int]) -> None:
-        self.usage = {w: n for w, n in usage.items() if len(w) >= 2 and cjk_runs(w) == [w]}
-        self._by_sound: dict[tuple[str, ...], list[str]] = {}
+        self.usage = {w: n for w, n in usage.items() if MIN_LEN <= len(w) <= MAX_LEN and cjk_runs(w) == [w]}
+
+    @cached_property
+    def _by_sound(self) -> dict[tuple[str, ...], list[str]]:
+        """The catalogue's words by sound (made on the first suspect word, not per catalogue)."""
+        out: dict[tuple[str, ...], list[str]] = {}
         for word in self.usage:
-            self._by_sound.setdefault(sound(word), []).append(word)
-        # sounds by everything but one syllable, for near homophones
-        self._by_context: dict[tuple[tuple[str, ...], tuple[str, ...], int],
-                               list[tuple[tuple[str, ...], list[str]]]] = {}
+            out.setdefault(sound(word), []).append(word)
+        return out
+
+    @cached_property
+    def _by_context(self) -> dict[tuple[tuple[str, ...], tuple[str, ...], int], list[tuple[tuple[str, ...], list[str]]]]:
+        """Sounds by everything but one syllable, for near homophones."""
+        out: dict[tuple[tuple[str, ...], tuple[str, ...], int], list[tuple[tuple[str, ...], list[str]]]] = {}
         for key, found in self._by_sound.items():
             for pos in range(len(key)):
-                slot = (key[:pos], key[pos + 1:], len(key))
-                self._by_context.setdefault(slot, []).append((key, found))
+                out.setdefault((key[:pos], key[pos + 1:], len(key)), []).append((key, found))
+        return out
 
     def suspect(self, word: str) -> bool:
         """Is `word` likely a typo: Chinese, unused by the catalogue and not a common word?"""

@@ -4,6 +4,7 @@ which providers can answer."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from sqlmodel import Session
 
 from market.app import create_app
 from market.settings import Settings
+from search_index.client import index_uid
 from search_index.server import LocalMeilisearch
+from search_index.textual import snapshots
 
 pytestmark = pytest.mark.meili
 
@@ -38,6 +41,13 @@ def api(session: Session, database_url: str, meili_server: LocalMeilisearch, mei
     settings = Settings(database_url=database_url, var_dir=tmp_path / "var", secret_key="t" * 32,
                         meili_url=meili_server.url, meili_master_key=meili_server.key, meili_index_prefix=prefix)
     with TestClient(create_app(settings, migrate_db=False)) as client:
+        # The API's first search learns the catalogue's text in the background and answers
+        # meanwhile from the engine's hits, scored on the fly.
+        first = client.get("/api/search", params={"q": "质量追溯"})
+        assert first.status_code == 200 and first.json()["total"] > 0
+        uid = index_uid(prefix, "solutions")
+        while snapshots.peek(uid) is None:  # pytest-timeout bounds the wait
+            time.sleep(0.02)
         yield client
 
 
