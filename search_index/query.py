@@ -35,7 +35,8 @@ from search_index.textual import Relearn, Snapshot
 
 MAX_SET = 500  # listings with text support a query's result set holds at most
 FRESH_CANDIDATES = 30  # the engine's hits checked for listings newer than the snapshot
-SCENARIO_CANDIDATES = 30
+SCENARIO_CANDIDATES = 20  # the scenarios' best-rated listings that widen a short result set
+WIDEN_BELOW = 10  # a result set shorter than this is widened with them (a page's worth)
 INDUSTRY_WEIGHT = 0.2  # fitting the searcher's industry (tuned on half the dev queries, held on the other)
 # Bonuses when the query asks for it: a low price (便宜点的), an offering for small firms (小厂用).
 PRICE_WEIGHT = 0.06
@@ -76,7 +77,9 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
     took_ms: float
     plan: QueryPlan | None
-    relaxed: str | None = None  # "scenario": nothing had the words, these are the scenarios' best
+    # "scenario": nothing had the words, these are the scenarios' best-rated listings;
+    # "widened": the few that had them come first, then the scenarios' best-rated listings
+    relaxed: str | None = None
 
     @property
     def pages(self) -> int:
@@ -150,6 +153,28 @@ class _Scored:
     relaxed: str | None = None
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """What a query gets from a snapshot, remembered by it (queries recur): the plan, the
+    relevance reduced to what scoring a fresh listing needs, and the ranked listings."""
+
+    plan: QueryPlan
+    relevance: Relevance
+    ranked: tuple[tuple[Any, float], ...]
+
+
+def _answer(snap: Snapshot, q: str, correct: bool, industry: str | None) -> _Answer:
+    key = (q, correct, industry)
+    found = snap.answers.get(key)
+    if found is None:
+        understood = snap.understand(q, correct=correct)
+        rel = snap.text.relevance(understood)
+        plan = plan_of(understood, snap.text.index, rel.scenarios)
+        found = _Answer(plan, rel.without_arrays(), tuple(_relevant(snap, rel, plan, industry)))
+        snap.answers[key] = found
+    return found
+
+
 def _relevant(snap: Snapshot, rel: Relevance, plan: QueryPlan, industry: str | None) -> list[tuple[Any, float]]:
     """The held listings with text support, best first, at most MAX_SET."""
     total = snap.text.totals(rel)
@@ -201,10 +226,8 @@ def _text_search(uid: str, request: SearchRequest, flt: list[Any], relearn: Rele
     search relaxes to the best listings of the scenarios the query speaks of.
     """
     snap = yield from textual.snapshots.get(uid, None if wait else relearn)
-    understood = snap.understand(request.q, correct=not request.as_typed)
-    rel = snap.text.relevance(understood)
-    plan = plan_of(understood, snap.text.index, rel.scenarios)
-    scores = dict(_relevant(snap, rel, plan, request.industry))
+    answer = _answer(snap, request.q, not request.as_typed, request.industry)
+    plan, rel, scores = answer.plan, answer.relevance, dict(answer.ranked)
     engine_q = plan.engine_query()
     in_set, facets, engine_hits = yield from _set_and_engine(uid, request, flt, list(scores), engine_q)
     changed = [h for h in in_set if not snap.holds(h["id"], h.get("rev"))]
@@ -223,9 +246,10 @@ def _text_search(uid: str, request: SearchRequest, flt: list[Any], relearn: Rele
         ids = sorted(ids + [d["id"] for d in added], key=lambda i: -scores.get(i, 0.0))
     elif added:
         ids = yield from _merge_sorted(uid, request.sort, ids, added)
-    if not ids:
-        return (yield from _relaxed(uid, plan, flt, facets=request.facets)), plan
-    return _Scored(ids=ids, scores=scores, facets=facets), plan
+    if len(ids) >= WIDEN_BELOW or not plan.scenarios:
+        return _Scored(ids=ids, scores=scores, facets=facets), plan
+    return (yield from _widened(uid, plan, flt, _Scored(ids=ids, scores=scores, facets=facets),
+                                facets=request.facets, sort=request.sort)), plan
 
 
 def _set_and_engine(uid: str, request: SearchRequest, flt: list[Any], ids: list[Any],
@@ -282,17 +306,28 @@ def _sort_key(doc: dict[str, Any], field: str, descending: bool) -> tuple[int, f
     return (0, -float(value) if descending else float(value))
 
 
-def _relaxed(uid: str, plan: QueryPlan, flt: list[Any], *, facets: bool) -> Steps[_Scored]:
-    """Nothing has the query's words: the best-rated listings of its scenarios."""
+def _widened(uid: str, plan: QueryPlan, flt: list[Any], found: _Scored, *, facets: bool,
+             sort: str | None) -> Steps[_Scored]:
+    """Fewer listings than a page have the query's words: after them, the best-rated
+    listings of the scenarios it speaks of (all of the result when none has the words)."""
     shortlist = _shortlist_query(uid, plan, flt)
     if shortlist is None:
-        return _Scored(ids=[], scores={}, facets={})
-    shortlist["limit"] = MAX_SET
+        return found
+    hits = (yield "multi-search", {"queries": [shortlist]})["results"][0]["hits"]
+    extra = [h for h in hits if h["id"] not in set(found.ids)]
+    if not extra:
+        return found
+    docs = [c.doc for c in (yield from candidate_store.store.resolve(uid, extra))]
     if facets:
-        shortlist["facets"] = list(SOLUTION_FACETS)
-    result = (yield "multi-search", {"queries": [shortlist]})["results"][0]
-    ids = [h["id"] for h in result["hits"]]
-    return _Scored(ids=ids, scores={}, facets=result.get("facetDistribution", {}), relaxed="scenario")
+        _count_facets(found.facets, docs)
+    ids = found.ids + [d["id"] for d in docs]
+    if sort in SORTS and found.ids:
+        ids = yield from _merge_sorted(uid, sort, found.ids, docs)
+    elif sort in SORTS:
+        field, _, direction = SORTS[sort or ""].partition(":")
+        ids = [d["id"] for d in sorted(docs, key=lambda d: _sort_key(d, field, direction == "desc"))]
+    return _Scored(ids=ids, scores=found.scores, facets=found.facets,
+                   relaxed="scenario" if not found.ids else "widened")
 
 
 @lru_cache(maxsize=4096)
@@ -434,6 +469,8 @@ class SuggestRequest:
     public_only: bool = True
     regions: tuple[str, ...] = ()
     own_provider_id: int | None = None
+    region: str | None = None  # the searcher's location (as in `SearchRequest`)
+    industry: str | None = None  # the searcher's industry (suggestions do not rank by it)
 
 
 async def suggest_async(*, client: meilisearch.Client, prefix: str, request: SuggestRequest) -> list[dict[str, Any]]:
@@ -451,12 +488,12 @@ def suggestions(prefix: str, request: SuggestRequest, *, relearn: Relearn) -> St
     understood = snap.understand(text)
     plan = plan_of(understood, snap.text.index, snap.text.relevance(understood).scenarios)
     flt = build_filter({}, public_only=request.public_only, regions=request.regions,
-                       own_provider_id=request.own_provider_id)
+                       own_provider_id=request.own_provider_id, region=request.region)
     result = yield f"indexes/{uid}/search", {
         "q": plan.text, "filter": flt, "limit": request.limit, "attributesToRetrieve": LOCATOR,
         "matchingStrategy": "last",
     }
     found = yield from candidate_store.store.resolve(uid, result["hits"])
-    out = [{"kind": "solution", "text": c.doc["name"], "code": c.doc["code"]} for c in found]
+    out = [{"kind": "solution", "text": c.doc["name"], "code": c.doc["code"], "id": c.doc["id"]} for c in found]
     out += [{"kind": "scenario", "text": s} for s, share in plan.scenarios[:3] if share >= 0.15]
     return out[:request.limit + 3]

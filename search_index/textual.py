@@ -52,6 +52,7 @@ class Snapshot:
     made: float
     position: dict[Any, int] = field(default_factory=dict)
     understood: LRUCache[tuple[str, bool], Understanding] = field(default_factory=lambda: LRUCache(maxsize=4096))
+    answers: LRUCache[tuple[Any, ...], Any] = field(default_factory=lambda: LRUCache(maxsize=4096))  # by the search
 
     def __post_init__(self) -> None:
         self.position = {doc_id: pos for pos, doc_id in enumerate(self.ids)}

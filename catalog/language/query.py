@@ -23,6 +23,8 @@ from catalog.language.typos import Correction, TypoCorrector
 from catalog.lexicon import infer_scenarios
 from catalog.text import normalize
 
+LIFT = 1.5  # how much more often than chance a correction must meet another word of the text
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -67,6 +69,12 @@ class Relevance:
     best: float = 0.0  # the best raw score (what `text` is divided by)
     about: np.ndarray | None = None  # the scenario distribution
 
+    def without_arrays(self) -> Relevance:
+        """This relevance without the per-listing arrays: enough to score a listing the
+        index does not hold (`CatalogueText.total_new`), small enough to keep."""
+        return Relevance(text=np.zeros(0), scenario=np.zeros(0), scenarios=self.scenarios, terms=self.terms,
+                         best=self.best, about=self.about)
+
     def total(self, weight: float) -> np.ndarray:
         """Text evidence first: the scenario prior (at `weight`) only for listings with text support."""
         return np.where(self.text > 0, self.text + weight * self.scenario, 0.0)
@@ -94,7 +102,8 @@ class CatalogueText:
     def understand(self, text: str, *, correct: bool = True) -> Understanding:
         """Fold, correct suspect words by sound (unless not to), and weight the terms of `text`."""
         norm = normalize(text)
-        fixes = self.corrector.correct(norm, segment.words(norm)) if correct else []
+        cut = segment.words(norm)
+        fixes = [f for f in self.corrector.correct(norm, cut) if self._fits(f, cut)] if correct else []
         fixed = norm
         for fix in fixes:
             if not fix.near:
@@ -105,6 +114,36 @@ class CatalogueText:
                 for term, weight in self._weighted(fix.corrected, self.weights.near).items():
                     terms.setdefault(term, weight)
         return Understanding(raw=text, text=fixed, terms=terms, corrections=tuple(fixes))
+
+    def _fits(self, fix: Correction, cut: Sequence[str]) -> bool:
+        """Does the corrected word go with the rest of the text? With no other word the
+        catalogue knows, nothing says no. Otherwise the listings that use the corrected word
+        (or its parts) must use the text's most telling other word too, or another of its
+        words more often than chance (质量 + 追溯 do; 设备老是停机 + 老师 do not)."""
+        others = [w for w in dict.fromkeys(cut) if len(w) >= 2 and w not in fix.typed and fix.typed not in w
+                  and self.index.knows(w)]
+        if not others:
+            return True
+        mine = self._listings_of(fix.corrected)
+        if not mine:
+            return False
+        size = max(1, self.index.size)
+        telling = max(others, key=self.index.idf)
+        for word in others:
+            theirs = self._listings_of(word)
+            together = len(mine & theirs)
+            if together and (word == telling or together >= LIFT * len(mine) * len(theirs) / size):
+                return True
+        return False
+
+    def _listings_of(self, word: str) -> set[int]:
+        """The listings that use a word, or (for a word no listing has) all of its parts."""
+        found = self.index.postings(word)
+        if found is not None:
+            return set(found[0].tolist())
+        parts = [self.index.postings(p) for p in segment.search_words(word) if p != word and len(p) >= 2]
+        sets = [set(p[0].tolist()) for p in parts if p is not None]
+        return set.intersection(*sets) if sets else set()
 
     def _weighted(self, text: str, scale: float) -> dict[str, float]:
         found = tokens.terms(text)

@@ -25,6 +25,7 @@ from catalog.segment import tokenizer
 
 COMMON_WORD = 1000  # a word jieba counts this often is meant, not a typo
 RARE_WORD = 5  # a word jieba counts at most this often may hide a near homophone
+EVERYDAY_CHAR = 20000  # a span of characters each this common alone is ordinary speech (老是, 太高)
 MIN_LEN, MAX_LEN = 2, 5  # the lengths of the words a typo is corrected to
 
 _INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
@@ -54,6 +55,12 @@ def sound(word: str) -> tuple[str, ...]:
     """The word's sound, each character in its usual reading (tones dropped, confusions
     folded): the same reading for what was typed and for the catalogue's words."""
     return tuple(map(_syllable, word))
+
+
+def everyday(word: str) -> bool:
+    """Is every character of `word` a very common word on its own (老, 是; 太, 高)?"""
+    freq = tokenizer().FREQ
+    return all(freq.get(char, 0) >= EVERYDAY_CHAR for char in word)
 
 
 def _one_letter_apart(a: str, b: str) -> bool:
@@ -102,9 +109,11 @@ class TypoCorrector:
         return out
 
     def suspect(self, word: str) -> bool:
-        """Is `word` likely a typo: Chinese, unused by the catalogue and not a common word?"""
+        """Is `word` likely a typo: Chinese, unused by the catalogue, not a common word, and
+        not a phrase of everyday characters that jieba merely does not list (老是)?"""
+        freq = tokenizer().FREQ
         return (len(word) >= 2 and cjk_runs(word) == [word] and word not in self.usage
-                and tokenizer().FREQ.get(word, 0) < COMMON_WORD)
+                and freq.get(word, 0) < COMMON_WORD and not everyday(word))
 
     def candidate(self, word: str) -> Correction | None:
         """What `word` was most likely meant as, or None: a catalogue word that sounds the
@@ -149,7 +158,8 @@ class TypoCorrector:
             if i > 0 and len(words[i - 1]) == 1:
                 out.setdefault(words[i - 1] + word, True)
         return [(s, exact) for s, exact in out.items()
-                if cjk_runs(s) == [s] and s not in self.usage and tokenizer().FREQ.get(s, 0) < COMMON_WORD]
+                if cjk_runs(s) == [s] and s not in self.usage and tokenizer().FREQ.get(s, 0) < COMMON_WORD
+                and not everyday(s)]
 
     def correct(self, text: str, words: Iterable[str]) -> list[Correction]:
         """Corrections for the suspect words among `words` (the precise-mode words of the

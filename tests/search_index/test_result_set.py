@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 from search_builders import add_provider, add_solution, sync
 from sqlmodel import Session
 
+from catalog.models import Enterprise
+from catalog.users import create_user
 from market.app import create_app
 from market.settings import Settings
 from search_index.client import index_uid
@@ -36,6 +38,13 @@ def api(session: Session, database_url: str, meili_server: LocalMeilisearch, mei
     add_solution(session, local, name="设备点检保养系统", scenarios=["设备管理运维"],
                  description="点检计划、保养提醒、停机预警")
     add_solution(session, local, name="网店营销助手", scenarios=["营销销售"], description="短视频引流与会员营销")
+    add_solution(session, local, name="维修工单助手", scenarios=["设备管理运维"], description="报修派工与维修记录")
+    plant = Enterprise(name="九江测试化工有限公司", uscc="91360400MA35TEST01", region="江西省九江市湖口县",
+                       industry="C26", size="规下")
+    session.add(plant)
+    session.flush()
+    create_user(session=session, username="plant", password="plant-password-1", role="enterprise",
+                enterprise_id=plant.id)
     session.commit()
     sync(database_url, meili, prefix)
     settings = Settings(database_url=database_url, var_dir=tmp_path / "var", secret_key="t" * 32,
@@ -98,4 +107,25 @@ def test_the_region_leaves_out_providers_that_do_not_serve_it(api: TestClient) -
     assert "质量追溯云" not in names and {f"质量追溯系统{i}" for i in range(4)} <= names
     far = {h["name"] for h in _search(api, q="质量追溯", location="新疆昌吉市")["hits"]}
     assert far == {"质量追溯云"}
+
+
+
+def test_a_short_result_set_is_followed_by_its_scenarios_other_listings(api: TestClient) -> None:
+    body = _search(api, q="停机预警", facets="true")
+    names = [h["name"] for h in body["hits"]]
+    assert names[0] == "设备点检保养系统" and names[-1] == "维修工单助手"  # no word of the query, its scenario
+    assert body["understood"]["relaxed"] == "widened"
+    assert sum(body["facets"]["billing"].values()) == body["total"] == len(names)
+
+
+def test_a_signed_in_enterprise_searches_and_gets_suggestions_for_its_region(api: TestClient) -> None:
+    token = api.post("/api/auth/token", json={"username": "plant", "password": "plant-password-1"})
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    found = api.get("/api/search", params={"q": "质量追溯", "per_page": 50}, headers=headers)
+    assert found.status_code == 200
+    assert "质量追溯云" not in {h["name"] for h in found.json()["hits"]}  # its provider serves 新疆 only
+    suggested = api.get("/api/search/suggest", params={"q": "质量"}, headers=headers)
+    assert suggested.status_code == 200
+    texts = [s["text"] for s in suggested.json()["suggestions"]]
+    assert texts and "质量追溯云" not in texts
 
