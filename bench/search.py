@@ -86,6 +86,7 @@ def update_visible(database_url: str, client, prefix: str) -> float:  # type: ig
     worker = threading.Thread(target=run_worker, kwargs={"database_url": database_url, "client": client,
                                                           "stop_event": stop, "interval": 0.2, "prefix": prefix})
     worker.start()
+    search_solutions(client=client, prefix=prefix, request=SearchRequest(q="MES"))  # learnt, as in service
     time.sleep(2)  # the worker is up (as under `market serve`) before the write
     marker = f"基准标记{secrets.token_hex(3)}"
     try:

@@ -11,6 +11,7 @@ synonym group the record mentions, so a query in any spelling of a concept finds
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import Any
 
 import orjson
@@ -111,6 +112,7 @@ def solution_document(solution: Solution, provider: Provider, rating: float | No
         "synonyms": synonym_terms(text),
     }
     doc["rev"] = content_rev(doc)
+    doc["indexed_at"] = time.time()  # when it was written: a search can tell it learnt the index before
     return doc
 
 

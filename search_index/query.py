@@ -33,7 +33,11 @@ from search_index.client import Steps, index_uid, run, run_async
 from search_index.settings import LOCATOR, SOLUTION_FACETS, SORTS
 from search_index.textual import Relearn, Snapshot
 
-MAX_SET = 500  # listings with text support a query's result set holds at most
+# A result set holds the listings with text support, at most MAX_SET: Meilisearch filters
+# and counts them by id, at some 25 µs an id. Past the first page, a listing scoring under
+# TAIL_SHARE of the best is left out: the long tail of a common word is noise, not results.
+MAX_SET = 150
+TAIL_SHARE = 0.1
 FRESH_CANDIDATES = 30  # the engine's hits checked for listings newer than the snapshot
 SCENARIO_CANDIDATES = 20  # the scenarios' best-rated listings that widen a short result set
 WIDEN_BELOW = 10  # a result set shorter than this is widened with them (a page's worth)
@@ -176,12 +180,14 @@ def _answer(snap: Snapshot, q: str, correct: bool, industry: str | None) -> _Ans
 
 
 def _relevant(snap: Snapshot, rel: Relevance, plan: QueryPlan, industry: str | None) -> list[tuple[Any, float]]:
-    """The held listings with text support, best first, at most MAX_SET."""
+    """The held listings with text support, best first: a page's worth whatever their
+    score, then those scoring at least TAIL_SHARE of the best, at most MAX_SET."""
     total = snap.text.totals(rel)
     order = np.argsort(-total)[:MAX_SET]
+    best = float(total[order[0]]) if order.size else 0.0
     out = []
-    for pos in order.tolist():
-        if total[pos] <= 0:
+    for rank, pos in enumerate(order.tolist()):
+        if total[pos] <= 0 or (rank >= WIDEN_BELOW and total[pos] < TAIL_SHARE * best):
             break
         bonus = INDUSTRY_WEIGHT * _FIT_SCORE[industry_fit(snap.industries[pos], industry)] if industry else 0.0
         bonus += preference_bonus(plan, snap.prices[pos], snap.size_fits[pos])
@@ -229,10 +235,10 @@ def _text_search(uid: str, request: SearchRequest, flt: list[Any], relearn: Rele
     answer = _answer(snap, request.q, not request.as_typed, request.industry)
     plan, rel, scores = answer.plan, answer.relevance, dict(answer.ranked)
     engine_q = plan.engine_query()
-    in_set, facets, engine_hits = yield from _set_and_engine(uid, request, flt, list(scores), engine_q)
+    in_set, facets, engine_hits = yield from _set_and_engine(uid, request, flt, list(scores), engine_q, snap.newest)
     changed = [h for h in in_set if not snap.holds(h["id"], h.get("rev"))]
     outside = [h for h in engine_hits if h["id"] not in scores and not snap.holds(h["id"], h.get("rev"))]
-    if changed or outside or textual.snapshots.old(uid):
+    if changed or engine_hits or textual.snapshots.old(uid):
         textual.snapshots.stale(uid, relearn)
     ids = [h["id"] for h in in_set]
     added: list[dict[str, Any]] = []
@@ -252,11 +258,13 @@ def _text_search(uid: str, request: SearchRequest, flt: list[Any], relearn: Rele
                                 facets=request.facets, sort=request.sort)), plan
 
 
-def _set_and_engine(uid: str, request: SearchRequest, flt: list[Any], ids: list[Any],
-                    engine_q: str) -> Steps[tuple[list[dict[str, Any]], dict[str, dict[str, int]], list[dict[str, Any]]]]:
-    """In one request: which of `ids` pass the filters (sorted when asked, with facet
-    counts), and the engine's own hits for the key terms."""
-    queries: list[dict[str, Any]] = []
+def _set_and_engine(uid: str, request: SearchRequest, flt: list[Any], ids: list[Any], engine_q: str,
+                    newest: float) -> Steps[tuple[list[dict[str, Any]], dict[str, dict[str, int]], list[dict[str, Any]]]]:
+    """Which of `ids` pass the filters (sorted when asked, with facet counts), and, when the
+    index holds documents written after the snapshot was learnt (a probe in the same
+    request tells), the engine's own hits for the key terms."""
+    queries: list[dict[str, Any]] = [{"indexUid": uid, "q": "", "limit": 1, "sort": ["indexed_at:desc"],
+                                      "attributesToRetrieve": ["indexed_at"]}]
     if ids:
         body: dict[str, Any] = {"indexUid": uid, "q": "", "filter": [*flt, _ids_filter(ids)], "limit": len(ids),
                                 "attributesToRetrieve": LOCATOR}
@@ -265,14 +273,15 @@ def _set_and_engine(uid: str, request: SearchRequest, flt: list[Any], ids: list[
         if request.sort in SORTS:
             body["sort"] = [SORTS[request.sort]]
         queries.append(body)
-    if engine_q:
-        queries.append({"indexUid": uid, "q": engine_q, "filter": flt, "limit": FRESH_CANDIDATES,
-                        "matchingStrategy": "frequency", "attributesToRetrieve": LOCATOR})
-    if not queries:
-        return [], {}, []
     results = (yield "multi-search", {"queries": queries})["results"]
-    in_set = results[0] if ids else {}
-    return in_set.get("hits", []), in_set.get("facetDistribution", {}), results[-1]["hits"] if engine_q else []
+    in_set = results[1] if ids else {}
+    latest = [float(h.get("indexed_at") or 0.0) for h in results[0]["hits"]]
+    engine_hits: list[dict[str, Any]] = []
+    if engine_q and latest and latest[0] > newest:
+        engine_hits = (yield f"indexes/{uid}/search", {
+            "q": engine_q, "filter": flt, "limit": FRESH_CANDIDATES, "matchingStrategy": "frequency",
+            "attributesToRetrieve": LOCATOR})["hits"]
+    return in_set.get("hits", []), in_set.get("facetDistribution", {}), engine_hits
 
 
 def _score_fresh(uid: str, snap: Snapshot, rel: Relevance, plan: QueryPlan, hits: list[dict[str, Any]],

@@ -3,10 +3,11 @@
 Relevance needs catalogue statistics (how many listings use a word), the typo corrector
 needs the catalogue's vocabulary and the scenario prior its labels, so the search keeps a
 snapshot of the index's documents, learned once (`catalog.language`). The snapshot is
-derived data like the index itself: it is rebuilt in the background when a search meets
-a document it does not hold, or holds under another `rev`, and at least every
-`MAX_AGE_S`; meanwhile such documents are scored on the fly against the snapshot's
-statistics, so an edit counts as soon as it is indexed.
+derived data like the index itself: it is rebuilt in the background when a search sees
+that the index holds a document written after the snapshot was learnt (each document
+carries `indexed_at`), or one under another `rev`, and at least every `MAX_AGE_S`;
+meanwhile such documents are scored on the fly against the snapshot's statistics, so an
+edit counts as soon as it is indexed.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ PAGE = 1000  # documents fetched per request when learning an index
 MAX_AGE_S = 60.0  # a snapshot older than this is relearned in the background
 # Carries out steps blocking (in a background thread), returning their result.
 Relearn = Callable[[Steps[list[dict[str, Any]]]], list[dict[str, Any]]]
-FIELDS = ["id", "rev", "name", "keywords", "description", "scenarios", "industries", "price_wan", "size_fit"]
+FIELDS = ["id", "rev", "name", "keywords", "description", "scenarios", "industries", "price_wan", "size_fit",
+          "indexed_at"]
 
 
 def listing_of(doc: dict[str, Any]) -> Listing:
@@ -49,6 +51,7 @@ class Snapshot:
     industries: list[tuple[str, ...]]
     prices: list[float]
     size_fits: list[str]
+    newest: float  # the latest `indexed_at` among the documents learnt
     made: float
     position: dict[Any, int] = field(default_factory=dict)
     understood: LRUCache[tuple[str, bool], Understanding] = field(default_factory=lambda: LRUCache(maxsize=4096))
@@ -76,7 +79,8 @@ def learn(docs: list[dict[str, Any]]) -> Snapshot:
                     revs=[d.get("rev", "") for d in docs],
                     industries=[tuple(d.get("industries", ())) for d in docs],
                     prices=[float(d.get("price_wan") or 0.0) for d in docs],
-                    size_fits=[str(d.get("size_fit") or "") for d in docs], made=time.monotonic())
+                    size_fits=[str(d.get("size_fit") or "") for d in docs],
+                    newest=max((float(d.get("indexed_at") or 0.0) for d in docs), default=0.0), made=time.monotonic())
 
 
 def fetch_all(uid: str) -> Steps[list[dict[str, Any]]]:

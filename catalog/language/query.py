@@ -176,7 +176,7 @@ class CatalogueText:
         """`totals` for a listing the index does not hold (new or edited since it was
         learned), on the same scale."""
         raw = self.index.score_listing(relevance.terms, listing)
-        text = min(1.0, raw / relevance.best) if relevance.best > 0 else (1.0 if raw > 0 else 0.0)
+        text = raw / relevance.best if relevance.best > 0 else (1.0 if raw > 0 else 0.0)  # may pass 1: better than any held
         labels = self.scenes.vector({s: (MAIN if i == 0 else OTHER) for i, s in enumerate(listing.scenarios)})
         prior = float(labels @ relevance.about) if relevance.about is not None and relevance.about.size else 0.0
         one = Relevance(text=np.array([text]), scenario=np.array([min(prior, 1.0)]), scenarios=[])
@@ -193,7 +193,7 @@ class CatalogueText:
         for pos in top:
             share = float(raw[pos] / raw[top[0]])
             for term in self.index.listing_words(pos):
-                if term not in terms:
+                if term not in terms and self.index.df(term) >= 2:  # a word of one listing widens nothing
                     mass[term] = mass.get(term, 0.0) + share * self.index.idf(term)
         picked = sorted(mass.items(), key=lambda item: (-item[1], item[0]))[:w.feedback_terms]
         if not picked:
