@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from catalog import outbox
 from catalog.db import session_scope
 from catalog.models import Engagement, Enterprise, Need, OutboxEntry, Provider, Solution
-from search_index import candidates
+from search_index import candidates, documents
 from search_index.client import INDEX_KINDS, IndexTaskFailed, index_uid, wait_or_raise
 from search_index.documents import need_document, provider_document, solution_document
 from search_index.settings import INDEX_SETTINGS, settings_differ
@@ -185,6 +185,9 @@ def run_worker(*, database_url: str, client: meilisearch.Client, stop_event: thr
         try:
             if not ready:
                 ensure_indexes(client, prefix)
+                if outdated(client, prefix):
+                    log.warning("search index written in an older shape: rebuilding it")
+                    reindex(database_url=database_url, client=client, prefix=prefix)
                 ready = True
             while not stop_event.is_set() and apply_outbox(
                 database_url=database_url, client=client, prefix=prefix
@@ -219,6 +222,12 @@ def _build_and_send(session: Session, client: meilisearch.Client, uid: str, kind
     for task in tasks:
         wait_or_raise(client, task)
     return count
+
+
+def outdated(client: meilisearch.Client, prefix: str) -> bool:
+    """Does the solutions index hold documents of an older shape than this code writes?"""
+    sample = client.index(index_uid(prefix, "solutions")).get_documents({"limit": 1, "fields": ["shape"]}).results
+    return bool(sample) and dict(sample[0]).get("shape") != documents.SOLUTION_SHAPE
 
 
 def reindex(*, database_url: str, client: meilisearch.Client, prefix: str = "szt",

@@ -13,9 +13,10 @@ from sqlmodel import Session, select
 
 from catalog import outbox
 from catalog.models import OutboxEntry, Solution
-from search_index.client import index_uid
+from search_index import documents
+from search_index.client import index_uid, wait_or_raise
 from search_index.server import LocalMeilisearch
-from search_index.sync import SYNC_ERRORS, apply_outbox, run_worker
+from search_index.sync import SYNC_ERRORS, apply_outbox, outdated, run_worker
 
 pytestmark = pytest.mark.meili
 
@@ -96,3 +97,26 @@ def test_deletes_and_provider_changes_follow(
     session.commit()
     sync(database_url, meili, prefix)
     assert solution.id not in _ids(meili, prefix)
+
+
+def test_an_index_of_an_older_shape_is_rebuilt_when_the_worker_starts(
+        session: Session, database_url: str, meili: meilisearch.Client, prefix: str) -> None:
+    provider = add_provider(session)
+    solution = add_solution(session, provider, name="旧格式的方案")
+    session.commit()
+    sync(database_url, meili, prefix)
+    uid = f"{prefix}_solutions"
+    old = {**dict(meili.index(uid).get_document(solution.id)), "shape": documents.SOLUTION_SHAPE - 1}
+    wait_or_raise(meili, meili.index(uid).add_documents([old]))
+    assert outdated(meili, prefix)
+    stop = threading.Event()
+    worker = threading.Thread(target=run_worker, kwargs={"database_url": database_url, "client": meili,
+                                                          "stop_event": stop, "interval": 0.05, "prefix": prefix})
+    worker.start()
+    try:
+        while outdated(meili, prefix):  # pytest-timeout bounds the wait
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        worker.join()
+    assert dict(meili.index(uid).get_document(solution.id))["shape"] == documents.SOLUTION_SHAPE
