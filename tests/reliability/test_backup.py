@@ -60,10 +60,12 @@ def _hits(client: meilisearch.Client, prefix: str) -> list[list[tuple[float, lis
 
 
 def _documents(client: meilisearch.Client, prefix: str) -> dict[str, list[dict[str, Any]]]:
+    """Every indexed document, without `indexed_at` (when it was written, not what it says)."""
     out = {}
     for kind in ("solutions", "providers", "needs"):
         docs = client.index(index_uid(prefix, kind)).get_documents({"limit": 10_000}).results
-        out[kind] = sorted((dict(d) for d in docs), key=lambda d: d["id"])
+        out[kind] = sorted(({k: v for k, v in dict(d).items() if k != "indexed_at"} for d in docs),
+                           key=lambda d: d["id"])
     return out
 
 
