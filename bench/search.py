@@ -202,7 +202,8 @@ def wrk(port: int, queries: list[str], seconds: int, tmp: Path) -> str:
 def wrk_meilisearch(url: str, key: str, uid: str, queries: list[str], seconds: int, tmp: Path) -> str:
     """The same queries straight to Meilisearch's search route (the yardstick for the API)."""
     script = tmp / "meili.lua"
-    bodies = ",".join(json.dumps(json.dumps({"q": q, "limit": 10}, ensure_ascii=False)) for q in queries)
+    bodies = ",".join(json.dumps(json.dumps({"q": q, "limit": 10}, ensure_ascii=False), ensure_ascii=False)
+                      for q in queries)
     script.write_text(f"local bodies = {{{bodies}}}\nlocal i = 0\nrequest = function()\n"
                       "  i = i % #bodies + 1\n"
                       f"  return wrk.format('POST', '/indexes/{uid}/search', "

@@ -21,9 +21,8 @@ from functools import lru_cache
 from typing import Any
 
 import meilisearch
-import numpy as np
 
-from catalog.language.query import Relevance
+from catalog.language.query import Relevance, best_first
 from catalog.regions import province
 from catalog.taxonomy import IndustryFit, industry_fit
 from search_index import candidates as candidate_store
@@ -183,7 +182,7 @@ def _relevant(snap: Snapshot, rel: Relevance, plan: QueryPlan, industry: str | N
     """The held listings with text support, best first: a page's worth whatever their
     score, then those scoring at least TAIL_SHARE of the best, at most MAX_SET."""
     total = snap.text.totals(rel)
-    order = np.argsort(-total)[:MAX_SET]
+    order = best_first(total, MAX_SET)
     best = float(total[order[0]]) if order.size else 0.0
     out = []
     for rank, pos in enumerate(order.tolist()):

@@ -22,10 +22,12 @@ from functools import lru_cache
 from threading import Lock
 
 import numpy as np
+from cachetools import LRUCache
 
 from catalog.language import tokens
 
 PARTS_KEPT = 65_536  # listings whose term counts are kept (a catalogue learned again reuses them)
+EXPLAINED = 4096  # listings whose term impacts an index keeps for explaining scores
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,8 @@ class LexicalIndex:
         self._row: dict[int, int] = dict(zip(terms.tolist(), range(len(terms)), strict=True))
         self._terms = terms
         self._df = self._ends - self._starts
+        self._idf: dict[str, float] = {}  # remembered per term (needs and queries repeat words)
+        self._own: LRUCache[int, dict[int, float]] = LRUCache(maxsize=EXPLAINED)
 
     def _impacts(self, counts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """BM25F's saturated, field-weighted, length-normalised frequency per (term, listing)."""
@@ -162,8 +166,11 @@ class LexicalIndex:
 
     def idf(self, term: str) -> float:
         """BM25's idf of a term over the catalogue (0 for a term no listing has)."""
-        df = self.df(term)
-        return math.log1p((self.size - df + 0.5) / (df + 0.5)) if df else 0.0
+        found = self._idf.get(term)
+        if found is None:
+            df = self.df(term)
+            found = self._idf[term] = math.log1p((self.size - df + 0.5) / (df + 0.5)) if df else 0.0
+        return found
 
     def knows(self, term: str) -> bool:
         return self._slot(term) is not None
@@ -180,18 +187,25 @@ class LexicalIndex:
 
     def matched(self, query: Mapping[str, float], pos: int) -> dict[str, float]:
         """What each query term adds to listing `pos`'s score (for explanations)."""
-        return self._contributions(query, self.listings[pos], unseen=False)
+        own = self._own.get(pos)
+        if own is None:
+            own = self._own[pos] = self._impacts_of(self.listings[pos])
+        return self._contributions(query, own, unseen=False)
 
     def score_listing(self, query: Mapping[str, float], listing: Listing) -> float:
         """The score a listing not in the index (new or edited since) gets against this
         index's statistics: what `scores` would give it. A word no held listing has is as
         rare as a word can be."""
-        return sum(self._contributions(query, listing, unseen=True).values())
+        return sum(self._contributions(query, self._impacts_of(listing), unseen=True).values())
 
-    def _contributions(self, query: Mapping[str, float], listing: Listing, *, unseen: bool) -> dict[str, float]:
+    def _impacts_of(self, listing: Listing) -> dict[int, float]:
+        """A listing's term numbers with their impacts against this index's field lengths."""
         part = _part(listing)
         impacts = self._impacts(part.counts, np.repeat(part.lengths[:, None], len(part.ids), axis=1))
-        own = dict(zip(part.ids.tolist(), impacts.tolist(), strict=True))
+        return dict(zip(part.ids.tolist(), impacts.tolist(), strict=True))
+
+    def _contributions(self, query: Mapping[str, float], own: Mapping[int, float], *,
+                       unseen: bool) -> dict[str, float]:
         out: dict[str, float] = {}
         for term, weight in query.items():
             impact = own.get(TERMS.ids.get(term, -1))

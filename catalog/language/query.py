@@ -80,6 +80,14 @@ class Relevance:
         return np.where(self.text > 0, self.text + weight * self.scenario, 0.0)
 
 
+def best_first(values: np.ndarray, count: int) -> np.ndarray:
+    """The positions of the `count` highest values, highest first (no full sort)."""
+    if count >= values.size:
+        return np.argsort(-values, kind="stable")
+    top = np.argpartition(-values, count - 1)[:count]
+    return top[np.argsort(-values[top], kind="stable")]
+
+
 @cache
 def dictionary_words() -> frozenset[str]:
     """The domain dictionary's words (catalog/data/dictionary.txt)."""
@@ -188,7 +196,7 @@ class CatalogueText:
         w = self.weights
         if not w.feedback or not raw.size or raw.max() <= 0:
             return {}
-        top = [int(i) for i in np.argsort(-raw)[:w.feedback_depth] if raw[i] > 0]
+        top = [int(i) for i in best_first(raw, w.feedback_depth) if raw[i] > 0]
         mass: dict[str, float] = {}
         for pos in top:
             share = float(raw[pos] / raw[top[0]])
@@ -204,7 +212,7 @@ class CatalogueText:
     def _about(self, query: Understanding, raw: np.ndarray, text: np.ndarray) -> np.ndarray:
         """The query's scenarios: what its words tell, and what its best listings vote."""
         about = self.scenes.infer(query.terms)
-        top = np.argsort(-raw)[:self.weights.vote_depth]
+        top = best_first(raw, self.weights.vote_depth)
         top = top[raw[top] > 0]
         if not top.size:  # no listing has the words: what the pain-point lexicon says, if anything
             return about if about.sum() else self.scenes.vector(dict(infer_scenarios(query.text)))
