@@ -44,10 +44,11 @@ def problem_of(inputs: event_meetings.ScheduleInputs) -> Problem:
 
 
 def run_schedule(*, session: Session, event: Event, actor: str,
-                 time_limit_s: float = 10.0) -> Schedule:
-    """Schedule the accepted requests (published meetings stay) and store the result."""
+                 time_limit_s: float = 10.0, exact: bool = True) -> Schedule:
+    """Schedule the accepted requests (published meetings stay) and store the result;
+    `exact=False` keeps the greedy start (no CP-SAT: quick and the same on every run)."""
     problem = problem_of(event_meetings.schedule_inputs(session=session, event=event))
-    schedule = solve(problem, time_limit_s=time_limit_s, workers=2)
+    schedule = solve(problem, time_limit_s=time_limit_s, workers=2, use_cp_sat=exact)
     placements = [(p.request_id, p.slot_id, p.table) for p in schedule.placements.values()]
     event_meetings.store_schedule(session=session, event=event, placements=placements,
                                   actor=actor)

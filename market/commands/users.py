@@ -39,7 +39,8 @@ def _fail(message: str) -> typer.Exit:
 def seed_command(
     if_empty: bool = typer.Option(False, "--if-empty", help="数据库中已有服务商时不做任何事"),
 ) -> None:
-    """载入演示数据：服务商、产品、试点企业、需求、产业链和演示账号。"""
+    """载入演示数据：服务商、产品、试点企业、需求、产业链、演示账号，以及近 18 个月的试点历程。"""
+    from seed.history import load_history
     from seed.load import is_empty, load_demo  # seed imports the catalog; keep CLI start-up light
     from seed.users import DEMO_PASSWORD
 
@@ -49,6 +50,7 @@ def seed_command(
                 console.print("数据库中已有数据，跳过演示数据载入。")
                 return
             report = load_demo(session=session, actor="seed")
+            history = load_history(session=session)
     except ImportRejected as exc:
         lines = "\n".join(e.describe() for e in exc.errors[:20])
         raise _fail(f"演示数据导入失败：{exc.message}\n{lines}") from None
@@ -56,6 +58,7 @@ def seed_command(
         raise _fail(f"演示数据载入失败：{exc.message}") from None
     console.print("演示数据已载入。")
     console.print(report.summary_zh())
+    console.print(history.summary_zh() if history.events else "试点历程已在数据库中，未重复载入。")
     if report.users_created:
         console.print(f"新建演示账号：{'、'.join(report.users_created)}")
         console.print(f"演示账号的初始密码均为 {DEMO_PASSWORD}，仅供演示，正式使用前请修改。")

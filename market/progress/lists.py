@@ -71,8 +71,7 @@ def excellent(session: Session, region: str) -> WorkList:
     marked = session.exec(select(Solution).where(col(Solution.excellent).is_(True),
                                                  col(Solution.status) == ListingStatus.PUBLISHED.value)
                           .order_by(col(Solution.id))).all()
-    scored = dict(evaluations.solution_evaluations(session=session, region=region))
-    by_id = {s.id: e for s, e in scored.items()}
+    by_id = {s.id: e for s, e in evaluations.solution_evaluations(session=session, region=region)}
     rows = [[s.name, s.code, "已评为优秀", by_id[s.id].score if s.id in by_id else "—"] for s in marked]
     marked_ids = {s.id for s in marked}
     rows += [[s.name, s.code, "系统建议评选", e.score]
