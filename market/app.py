@@ -19,6 +19,7 @@ from market import heap, tcp_nodelay
 from market.admission import Admission
 from market.database import migrate
 from market.errors import PayloadTooLarge, install_error_handlers
+from market.request_ids import RequestIds
 from market.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True, set
     for router in discover_routers("market.api", "market.pages"):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    app.add_middleware(RequestIds)  # innermost: a bug's 500 still gets the security headers
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb * 1024 * 1024)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Admission, limit=settings.max_active_requests)  # outermost: waiting holds nothing

@@ -2,10 +2,11 @@
 
 Business errors are `catalog.errors.MarketError` subclasses; they become
 `{"code", "message", "details"}` JSON (API) or the Chinese error page (pages).
-Unhandled exceptions are bugs and stay 500s: `_unexpected` only dresses the 500 (the Chinese
-error page for pages, the JSON error body for the API) after logging the traceback; Starlette
-re-raises the exception afterwards, so servers log it and the test client still raises it.
-Business errors never reach it: they are answered by `_market_error` first.
+Unhandled exceptions are bugs and stay 500s: market/request_ids.py logs each with its
+traceback and request id and answers with `unexpected_response` (the Chinese error page for
+pages, the JSON error body for the API, both showing the id); it does not re-raise, so no
+exception reaches the server. Business errors never reach it: they are answered by
+`_market_error` first.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class ErrorOut(BaseModel):
     code: str
     message: str
     details: Any | None = None
+    request_id: str | None = None  # on a 500: the id the log line carries
 
 
 _DESCRIPTIONS = {
@@ -199,19 +201,31 @@ async def _stale(request: Request, exc: Exception) -> Response:
     return error_response(request, Conflict(STALE, code="stale_version"))
 
 
-async def _unexpected(request: Request, exc: Exception) -> Response:
-    """A bug: log the traceback, answer 500 in Chinese (page or JSON); Starlette re-raises it."""
-    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    error = MarketError("internal_error", "服务器内部错误，我们已记录该问题，请稍后再试", 500)
+INTERNAL_MESSAGE = "服务器内部错误，我们已记录该问题，请稍后再试"
+
+
+def unexpected_response(request: Request, request_id: str) -> Response:
+    """The answer to a bug (already logged by market.request_ids): the Chinese 500 page for
+    pages, the JSON error for the API, each with the request id to quote."""
+    error = MarketError("internal_error", f"{INTERNAL_MESSAGE}（请求编号 {request_id}）", 500)
     if wants_html(request):
         try:
             return _html(request, 500, error.code, error.message)
         except Exception:  # the page itself failed: the plain page still answers in Chinese
-            log.exception("error page failed")
+            log.exception("error page failed [request id %s]", request_id)
             from market.templating import _minimal_error
 
             return Response(_minimal_error(500, "服务器出错了", error.message), 500, media_type="text/html")
-    return _json(500, error.as_dict())
+    return _json(500, {**error.as_dict(), "request_id": request_id})
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    """A bug in the middlewares outside market.request_ids (routes' bugs are answered there):
+    logged, answered in Chinese; Starlette re-raises it."""
+    request_id = getattr(request.state, "request_id", None) or "-"
+    log.error("unexpected error on %s %s [request id %s]", request.method, request.url.path, request_id,
+              exc_info=exc)
+    return unexpected_response(request, request_id)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -223,4 +237,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DataError, _out_of_range)
     app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(StaleDataError, _stale)  # the one place a stale write becomes 409
-    app.add_exception_handler(Exception, _unexpected)  # runs in ServerErrorMiddleware, which re-raises
+    app.add_exception_handler(Exception, _unexpected)  # middleware bugs only: ServerErrorMiddleware re-raises
