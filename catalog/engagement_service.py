@@ -104,6 +104,13 @@ def sign(*, session: Session, engagement: Engagement, amount_wan: float, contrac
                  contract_date=contract_date)
 
 
+def record_signing(*, session: Session, engagement: Engagement, actor: str) -> Engagement:
+    """意向 → 签约 as both sides reported it at a matchmaking meeting; the contract's figures follow
+    through a correction of the engagement (amount, date) before acceptance is proposed."""
+    _check(engagement, S.SIGNED, None)
+    return _move(session, engagement, S.SIGNED, actor)
+
+
 def start(*, session: Session, engagement: Engagement, actor: str, expected_version: int | None = None) -> Engagement:
     """签约 → 实施中."""
     _check(engagement, S.IN_PROGRESS, expected_version)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from catalog import engagement_service
 from catalog import service as catalog_service
 from catalog.errors import InvalidTransition, NotFound, ValidationFailed
 from catalog.event_models import (
@@ -36,7 +37,7 @@ from catalog.event_service import (
     participants,
 )
 from catalog.models import Engagement, EngagementStatus, Enterprise, Provider, utcnow
-from catalog.schemas import EngagementCreate, EngagementUpdate
+from catalog.schemas import EngagementCreate
 
 
 @dataclass(frozen=True)
@@ -278,15 +279,12 @@ def _engage(session: Session, meeting: Meeting, outcome: Outcome, actor: str) ->
     solution_id = request.solution_id or (seller.solution_ids[0] if seller.solution_ids else None)
     if solution_id is None:
         return None
-    status = EngagementStatus.SIGNED if outcome == Outcome.SIGNED else EngagementStatus.INTENT
     found = session.exec(select(Engagement).where(
         Engagement.enterprise_id == firm.enterprise_id, Engagement.solution_id == solution_id,
         Engagement.status != EngagementStatus.TERMINATED.value)).first()
     if found is None:
-        data = EngagementCreate(enterprise_id=firm.enterprise_id or 0, solution_id=solution_id,
-                                status=status.value)
-        return catalog_service.create_engagement(session=session, data=data, actor=actor)
-    if status == EngagementStatus.SIGNED and found.status == EngagementStatus.INTENT:
-        catalog_service.update_engagement(session=session, engagement=found, actor=actor,
-                                          data=EngagementUpdate(status=status.value))
+        data = EngagementCreate(enterprise_id=firm.enterprise_id or 0, solution_id=solution_id)
+        found = catalog_service.create_engagement(session=session, data=data, actor=actor)
+    if outcome == Outcome.SIGNED and found.status == EngagementStatus.INTENT:
+        engagement_service.record_signing(session=session, engagement=found, actor=actor)
     return found

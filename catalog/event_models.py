@@ -9,14 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from catalog.limits import EVENT_ITEMS
 from catalog.models import utcnow
+from catalog.schemas import Input, Name, OptCode, Place, Region, at_most
 
 
 class EventStatus(StrEnum):
@@ -108,6 +110,9 @@ class EventParticipant(SQLModel, table=True):
     representatives: int = 1
     max_meetings: int | None = None  # overrides the event's cap for its side
     validated: bool = False
+    # The enterprise (or provider) registered itself or confirmed a registration made for it:
+    # only then do the providers at the event see its needs among their leads.
+    consented: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1
 
@@ -194,13 +199,15 @@ class SessionSpec(BaseModel):
     break_minutes: int = PydanticField(default=0, ge=0, le=120)
 
 
-class EventCreate(SQLModel):
-    title: str = Field(min_length=1, max_length=200)
-    industry: str | None = None
-    region: str = ""
-    place: str = ""
+class EventCreate(Input):
+    """A new event, in 草稿: its region says which bureau manages it."""
+
+    title: Name
+    industry: OptCode = None
+    region: Region
+    place: Place = ""
     day: date | None = None
-    sessions: list[SessionSpec] = Field(default_factory=list)
+    sessions: Annotated[list[SessionSpec], at_most(6, "场次")] = Field(default_factory=list)
     tables: int = Field(default=10, ge=1, le=500)
     request_deadline: datetime | None = None
     max_meetings_enterprise: int = Field(default=6, ge=1, le=100)
@@ -208,13 +215,13 @@ class EventCreate(SQLModel):
     auto_accept: bool = False
 
 
-class EventUpdate(SQLModel):
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    industry: str | None = None
-    region: str | None = None
-    place: str | None = None
+class EventUpdate(Input):
+    title: Name | None = None
+    industry: OptCode = None
+    region: Region | None = None
+    place: Place | None = None
     day: date | None = None
-    sessions: list[SessionSpec] | None = None
+    sessions: Annotated[list[SessionSpec] | None, at_most(6, "场次")] = None
     tables: int | None = Field(default=None, ge=1, le=500)
     request_deadline: datetime | None = None
     max_meetings_enterprise: int | None = Field(default=None, ge=1, le=100)
@@ -222,10 +229,10 @@ class EventUpdate(SQLModel):
     auto_accept: bool | None = None
 
 
-class ParticipantCreate(SQLModel):
+class ParticipantCreate(Input):
     enterprise_id: int | None = None
     provider_id: int | None = None
-    sessions: list[int] | None = None  # None: every session
-    need_ids: list[int] = Field(default_factory=list)
-    solution_ids: list[int] = Field(default_factory=list)
+    sessions: Annotated[list[int] | None, at_most(6, "场次")] = None  # None: every session
+    need_ids: Annotated[list[int], at_most(EVENT_ITEMS, "需求")] = Field(default_factory=list)
+    solution_ids: Annotated[list[int], at_most(EVENT_ITEMS, "产品")] = Field(default_factory=list)
     representatives: int = Field(default=1, ge=1, le=5)

@@ -140,7 +140,7 @@ def publish_schedule(*, session: Session, event: Event, actor: str) -> Event:
 # --- participants ------------------------------------------------------------------------
 
 _PARTICIPANT_FIELDS = ("event_id", "side", "enterprise_id", "provider_id", "sessions",
-                       "need_ids", "solution_ids", "representatives", "validated")
+                       "need_ids", "solution_ids", "representatives", "validated", "consented")
 
 
 def get_participant(*, session: Session, participant_id: int) -> EventParticipant:
@@ -159,7 +159,10 @@ def participants(*, session: Session, event_id: int) -> list[EventParticipant]:
 
 def register(*, session: Session, event: Event, data: ParticipantCreate, actor: str,
              by_bureau: bool = False) -> EventParticipant:
-    """Register an enterprise or a provider (by the bureau: also while requests run)."""
+    """Register an enterprise or a provider (by the bureau: also while requests run).
+
+    A registration by the party itself carries its consent to be seen by the event's other side;
+    one made by the bureau waits for the party's own `consent`."""
     open_states = {EventStatus.REGISTRATION.value}
     if by_bureau:
         open_states |= {EventStatus.DRAFT.value, EventStatus.REQUESTS.value}
@@ -179,7 +182,8 @@ def register(*, session: Session, event: Event, data: ParticipantCreate, actor: 
                               enterprise_id=data.enterprise_id, provider_id=data.provider_id,
                               sessions=sessions, need_ids=data.need_ids,
                               solution_ids=data.solution_ids,
-                              representatives=data.representatives, validated=False)
+                              representatives=data.representatives, validated=False,
+                              consented=not by_bureau)
     session.add(person)
     session.flush()
     _audit(session, actor, "create", "event_participant", person.id, None,
@@ -226,6 +230,18 @@ def validate_participant(*, session: Session, participant: EventParticipant, act
         participant.version += 1
         _audit(session, actor, "update", "event_participant", participant.id, before,
                {"validated": validated})
+        session.flush()
+    return participant
+
+
+def consent(*, session: Session, participant: EventParticipant, actor: str) -> EventParticipant:
+    """The enterprise or provider confirms a registration the bureau made for it: its needs (or
+    offers) may now reach the event's other side."""
+    if not participant.consented:
+        participant.consented = True
+        participant.version += 1
+        _audit(session, actor, "consent", "event_participant", participant.id, {"consented": False},
+               {"consented": True})
         session.flush()
     return participant
 

@@ -208,21 +208,26 @@ def get_engagement(*, session: Session, engagement_id: int) -> Engagement:
 
 
 def create_engagement(*, session: Session, data: EngagementCreate, actor: str) -> Engagement:
-    """Record an enterprise's engagement with a solution (its provider follows the solution)."""
+    """Record an enterprise's intention (意向) to use a solution; its provider follows the solution.
+
+    Every engagement starts as 意向: later states are reached only through the workflow's
+    actions in catalog/engagement_service.py (sign, start, propose/confirm acceptance, terminate).
+    """
     solution = get_solution(session=session, solution_id=data.solution_id)
     enterprise = get_enterprise(session=session, enterprise_id=data.enterprise_id)
     now = utcnow()
-    engagement = Engagement(**data.model_dump(), provider_id=solution.provider_id, created_at=now, updated_at=now)
-    engagement.level_before = engagement.level_before or enterprise.level
+    engagement = Engagement(enterprise_id=data.enterprise_id, solution_id=data.solution_id,
+                            provider_id=solution.provider_id, status=EngagementStatus.INTENT.value,
+                            level_before=enterprise.level, created_at=now, updated_at=now)
     insert_many(session=session, records=[engagement], record_type="engagement", actor=actor)
     return engagement
 
 
 def update_engagement(*, session: Session, engagement: Engagement, data: EngagementUpdate, actor: str,
                       expected_version: int | None = None) -> Engagement:
-    """Move an engagement on (签约, 实施中 …) or record its figures; 已验收/终止 are final."""
-    if data.status and data.status != engagement.status and engagement.status in _ENGAGEMENT_FINAL:
-        raise InvalidTransition(f"对接状态不能从“{engagement.status}”变更为“{data.status}”")
+    """Correct the figures of an open engagement; an accepted or terminated one stays as it is."""
+    if engagement.status in _ENGAGEMENT_FINAL:
+        raise InvalidTransition(f"对接已是“{engagement.status}”，不能再修改", code="engagement_closed")
     update_record(session=session, record=engagement, record_type="engagement", data=data, actor=actor,
                   expected_version=expected_version)
     return engagement

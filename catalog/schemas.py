@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, ValidationError
+from pydantic import AfterValidator, BeforeValidator, ValidationError, model_validator
 from sqlmodel import Field, SQLModel
 
+from catalog import limits as lim
 from catalog import validation as v
 from catalog.models import (
-    EngagementStatus,
     EnterpriseSize,
     Priority,
     ProviderKind,
@@ -32,10 +32,6 @@ def _text(value: object) -> str:
     return v.clean(value)
 
 
-def _opt_text(value: object) -> str | None:
-    return _text(value) or None
-
-
 def _required(value: str) -> str:
     if not value:
         raise ValueError("不能为空")
@@ -48,8 +44,62 @@ def _nonempty(values: list[str]) -> list[str]:
     return values
 
 
+def _bounded(limit: int, *, required: bool) -> Any:
+    """Cleaned text of at most `limit` characters; raw text far beyond it is refused before cleaning."""
+
+    def check(value: object) -> str | None:
+        if isinstance(value, str) and len(value) > limit * lim.RAW_FACTOR:
+            raise ValueError(f"不能超过 {limit} 字，实际为 {len(value)} 字")
+        text = _text(value)
+        if len(text) > limit:
+            raise ValueError(f"不能超过 {limit} 字，实际为 {len(text)} 字")
+        if required and not text:
+            raise ValueError("不能为空")
+        return text if required else (text or None)
+
+    return BeforeValidator(check)
+
+
+def _items(value: object, *, items: int, chars: int) -> list[str]:
+    """A multi-valued cell split into at most `items` values of at most `chars` characters each."""
+    if isinstance(value, str) and len(value) > items * (chars + 1) * lim.RAW_FACTOR:
+        raise ValueError(f"内容过长：最多 {items} 项，每项不超过 {chars} 字")
+    if isinstance(value, list | tuple) and len(value) > items * lim.RAW_FACTOR:
+        raise ValueError(f"最多填写 {items} 项，实际为 {len(value)} 项")
+    values = v.split_values(value)
+    if len(values) > items:
+        raise ValueError(f"最多填写 {items} 项，实际为 {len(values)} 项")
+    long = next((item for item in values if len(item) > chars), None)
+    if long is not None:
+        raise ValueError(f"每项不超过 {chars} 字，“{long[:20]}…”有 {len(long)} 字")
+    return values
+
+
+def at_most(items: int, label: str) -> Any:
+    """A list of at most `items` entries (checked before its entries are read)."""
+
+    def check(value: object) -> object:
+        if isinstance(value, list | tuple) and len(value) > items:
+            raise ValueError(f"{label}最多 {items} 项，实际为 {len(value)} 项")
+        return value
+
+    return BeforeValidator(check)
+
+
+def _bounded_list(*, items: int = lim.LIST_ITEMS, chars: int = lim.LIST_ITEM_CHARS) -> Any:
+    return BeforeValidator(lambda value: _items(value, items=items, chars=chars))
+
+
+def _short(value: object, label: str) -> object:
+    """A value chosen from a list or a code is short: a long one is refused before any lookup."""
+    if isinstance(value, str) and len(value) > lim.LIST_ITEM_CHARS:
+        raise ValueError(f"{label}不能超过 {lim.LIST_ITEM_CHARS} 字，实际为 {len(value)} 字")
+    return value
+
+
 def _choice(choices: tuple[str, ...] | list[str], label: str) -> Any:
     def check(value: object) -> str | None:
+        _short(value, label)
         if value is None or not _text(value):
             return None
         return v.resolve_choice(value, choices, label)
@@ -64,11 +114,15 @@ def _number(minimum: float, maximum: float | None = None, whole: bool = False) -
             return None
         if number < minimum or (maximum is not None and number > maximum):
             kind = "整数" if whole else "数字"
-            upper = f"、不大于 {maximum:g} " if maximum is not None else " "
-            raise ValueError(f"应为不小于 {minimum:g}{upper}的{kind}，实际为 {value}")
+            upper = f"、不大于 {_figure(maximum)} " if maximum is not None else " "
+            raise ValueError(f"应为不小于 {_figure(minimum)}{upper}的{kind}，实际为 {value}")
         return number
 
     return BeforeValidator(check)
+
+
+def _figure(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
 def _share(value: object) -> object:
@@ -79,24 +133,37 @@ def _share(value: object) -> object:
 
 
 def _scenario(value: object) -> str | None:
+    if isinstance(value, str) and len(value) > lim.LIST_ITEM_CHARS * lim.RAW_FACTOR:
+        raise ValueError(f"不能超过 {lim.LIST_ITEM_CHARS} 字，实际为 {len(value)} 字")
     text = _text(value)
     return v.resolve_scenarios([text])[0] if text else None
 
 
-Text = Annotated[str, BeforeValidator(_text), AfterValidator(_required)]
-OptText = Annotated[str | None, BeforeValidator(_opt_text)]
-TextList = Annotated[list[str], BeforeValidator(v.split_values)]
-Uscc = Annotated[str, BeforeValidator(v.clean_uscc)]
-OptUscc = Annotated[str | None, BeforeValidator(lambda x: v.clean_uscc(x) if _text(x) else None)]
-Phone = Annotated[str | None, BeforeValidator(v.clean_phone)]
-Scenarios = Annotated[
-    list[str], BeforeValidator(lambda x: v.resolve_scenarios(v.split_values(x))), AfterValidator(_nonempty)
-]
+def _scenarios(value: object) -> list[str]:
+    return v.resolve_scenarios(_items(value, items=lim.LIST_ITEMS, chars=lim.LIST_ITEM_CHARS))
+
+
+def _industries(value: object) -> list[str]:
+    return v.resolve_industries(_items(value, items=lim.LIST_ITEMS, chars=lim.LIST_ITEM_CHARS))
+
+
+Name = Annotated[str, _bounded(lim.NAME_CHARS, required=True)]
+Code = Annotated[str, _bounded(lim.CODE_CHARS, required=True)]
+OptCode = Annotated[str | None, _bounded(lim.CODE_CHARS, required=False)]
+Region = Annotated[str, _bounded(lim.REGION_CHARS, required=True)]
+Description = Annotated[str, _bounded(lim.DESCRIPTION_CHARS, required=True)]
+NeedText = Annotated[str, _bounded(lim.NEED_TEXT_CHARS, required=True)]
+Place = Annotated[str, _bounded(lim.PLACE_CHARS, required=False), AfterValidator(lambda x: x or "")]
+PersonName = Annotated[str | None, _bounded(lim.PERSON_CHARS, required=False)]
+TextList = Annotated[list[str], _bounded_list()]
+RegionList = Annotated[list[str], _bounded_list(items=lim.REGION_ITEMS, chars=lim.REGION_CHARS)]
+Uscc = Annotated[str, BeforeValidator(lambda x: v.clean_uscc(_short(x, "统一社会信用代码")))]
+OptUscc = Annotated[str | None, BeforeValidator(lambda x: v.clean_uscc(_short(x, "统一社会信用代码")) if _text(x) else None)]
+Phone = Annotated[str | None, BeforeValidator(lambda x: v.clean_phone(_short(x, "联系电话")))]
+Scenarios = Annotated[list[str], BeforeValidator(_scenarios), AfterValidator(_nonempty)]
 OptScenario = Annotated[str | None, BeforeValidator(_scenario)]
-Industries = Annotated[
-    list[str], BeforeValidator(lambda x: v.resolve_industries(v.split_values(x))), AfterValidator(_nonempty)
-]
-Industry = Annotated[str, BeforeValidator(v.resolve_one_industry)]
+Industries = Annotated[list[str], BeforeValidator(_industries), AfterValidator(_nonempty)]
+Industry = Annotated[str, BeforeValidator(lambda x: v.resolve_one_industry(_short(x, "细分行业")))]
 Kind = Annotated[str, _choice(tuple(ProviderKind), "服务商类型"), AfterValidator(_required)]
 Deployment = Annotated[str, _choice(taxonomy().deployment, "部署方式"), AfterValidator(_required)]
 Billing = Annotated[str, _choice(taxonomy().billing, "计费方式"), AfterValidator(_required)]
@@ -108,14 +175,42 @@ Level = Annotated[str, _choice(tuple(taxonomy().levels), "数字化水平"), Bef
 OptLevel = Annotated[str | None, _choice(tuple(taxonomy().levels), "数字化水平")]
 PriorityValue = Annotated[str, _choice(tuple(Priority), "优先级"), BeforeValidator(lambda x: x or "中")]
 RelationValue = Annotated[str, _choice(tuple(Relation), "关系"), AfterValidator(_required)]
-EngagementStatusValue = Annotated[str, _choice(tuple(EngagementStatus), "对接状态")]
-Money = Annotated[float | None, _number(0)]
-Price = Annotated[float, _number(0), AfterValidator(lambda x: x)]
-Days = Annotated[int, _number(1, whole=True)]
-Capacity = Annotated[int, _number(1, whole=True), BeforeValidator(lambda x: 20 if x in (None, "") else x)]
-Batch = Annotated[int | None, _number(1, whole=True)]
+Money = Annotated[float | None, _number(0, lim.MONEY_WAN)]
+Price = Annotated[float, _number(0, lim.PRICE_WAN)]
+Days = Annotated[int, _number(1, lim.DEPLOY_DAYS, whole=True)]
+Capacity = Annotated[int, _number(1, lim.CAPACITY, whole=True),
+                     BeforeValidator(lambda x: 20 if x in (None, "") else x)]
+Batch = Annotated[int | None, _number(1, lim.BATCH, whole=True)]
 Share = Annotated[float | None, _number(0, 1), BeforeValidator(_share)]
-Rating = Annotated[int | None, _number(1, 5, whole=True)]
+
+# Fields that only a named action changes (a workflow transition with its own permission and
+# audit entry) or that the system keeps: never accepted in a create or update body.
+STATE_FIELDS = {
+    "status": "状态请通过相应的操作变更（审核、入库、暂停、签约、确认验收等）",
+    "excellent": "“优秀”由主管部门通过设置优秀的操作标记",
+    "rating": "评价请在对接验收或终止后通过评价操作提交",
+    "acceptance_date": "验收信息请通过申请验收、确认验收的操作提交",
+    "level_after": "验收信息请通过申请验收、确认验收的操作提交",
+    "cost_split": "费用分担在主管部门确认验收时计算",
+    "termination_reason": "终止原因请通过终止操作填写",
+    "validated": "参会资格由主办方审核确认",
+    "probable_duplicate_of": "疑似重复由系统标记",
+    "status_changed_by": "由系统记录", "status_changed_at": "由系统记录", "review_remark": "审核意见随状态变更填写",
+    "name_key": "由系统生成", "created_by": "由系统记录",
+}
+
+
+class Input(SQLModel):
+    """A create or update body: refuses the fields of STATE_FIELDS by name, with what to do instead."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_state_fields(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name, hint in STATE_FIELDS.items():
+                if name in data and name not in cls.model_fields:
+                    raise ValueError(f"不能在此设置“{name}”：{hint}")
+        return data
 
 
 class _Public(SQLModel):
@@ -129,36 +224,36 @@ class _Public(SQLModel):
 
 
 class ProviderBase(SQLModel):
-    name: Text
+    name: Name
     uscc: Uscc
     kind: Kind
-    region: Text
-    service_regions: TextList = Field(default_factory=list)
+    region: Region
+    service_regions: RegionList = Field(default_factory=list)
     industries: Industries
     scenarios: Scenarios
-    description: Text
+    description: Description
     certifications: TextList = Field(default_factory=list)
     capacity: Capacity = 20
-    contact_name: OptText = None
+    contact_name: PersonName = None
     contact_phone: Phone = None
 
 
-class ProviderCreate(ProviderBase):
+class ProviderCreate(ProviderBase, Input):
     pass
 
 
-class ProviderUpdate(SQLModel):
-    name: Text | None = None
+class ProviderUpdate(Input):
+    name: Name | None = None
     uscc: Uscc | None = None
     kind: Kind | None = None
-    region: Text | None = None
-    service_regions: TextList | None = None
+    region: Region | None = None
+    service_regions: RegionList | None = None
     industries: Industries | None = None
     scenarios: Scenarios | None = None
-    description: Text | None = None
+    description: Description | None = None
     certifications: TextList | None = None
     capacity: Capacity | None = None
-    contact_name: OptText = None
+    contact_name: PersonName = None
     contact_phone: Phone = None
     lead_provider_id: int | None = None
 
@@ -182,11 +277,11 @@ class ProvidersPublic(SQLModel):
 
 
 class SolutionBase(SQLModel):
-    code: Text
-    name: Text
+    code: Code
+    name: Name
     industries: Industries
     scenarios: Scenarios
-    description: Text
+    description: Description
     deployment: Deployment
     price_wan: Price
     billing: Billing
@@ -196,7 +291,7 @@ class SolutionBase(SQLModel):
     keywords: TextList = Field(default_factory=list)
 
 
-class SolutionCreate(SolutionBase):
+class SolutionCreate(SolutionBase, Input):
     provider_id: int
 
 
@@ -204,13 +299,13 @@ class SolutionRow(SolutionBase):
     provider_uscc: Uscc
 
 
-class SolutionUpdate(SQLModel):
-    code: Text | None = None
-    name: Text | None = None
+class SolutionUpdate(Input):
+    code: Code | None = None
+    name: Name | None = None
     provider_id: int | None = None
     industries: Industries | None = None
     scenarios: Scenarios | None = None
-    description: Text | None = None
+    description: Description | None = None
     deployment: Deployment | None = None
     price_wan: Price | None = None
     billing: Billing | None = None
@@ -239,9 +334,9 @@ class SolutionsPublic(SQLModel):
 
 
 class EnterpriseBase(SQLModel):
-    name: Text
+    name: Name
     uscc: Uscc
-    region: Text
+    region: Region
     industry: Industry
     size: Size
     srdi_tier: SrdiTier = "无"
@@ -250,14 +345,14 @@ class EnterpriseBase(SQLModel):
     batch: Batch = None
 
 
-class EnterpriseCreate(EnterpriseBase):
+class EnterpriseCreate(EnterpriseBase, Input):
     pass
 
 
-class EnterpriseUpdate(SQLModel):
-    name: Text | None = None
+class EnterpriseUpdate(Input):
+    name: Name | None = None
     uscc: Uscc | None = None
-    region: Text | None = None
+    region: Region | None = None
     industry: Industry | None = None
     size: Size | None = None
     srdi_tier: SrdiTier | None = None
@@ -286,26 +381,26 @@ class EnterprisesPublic(SQLModel):
 
 
 class NeedBase(SQLModel):
-    code: OptText = None  # empty → the service numbers it (N1, N2 …)
+    code: OptCode = None  # empty → the service numbers it (N1, N2 …)
     scenario: OptScenario = None
-    text: Text
+    text: NeedText
     priority: PriorityValue = "中"
     budget_wan: Money = None
 
 
-class NeedCreate(NeedBase):
+class NeedCreate(NeedBase, Input):
     pass
 
 
 class NeedRow(NeedBase):
     enterprise_uscc: Uscc
-    code: Text  # type: ignore[assignment]  # required in the exchange format
+    code: Code  # type: ignore[assignment]  # required in the exchange format
 
 
-class NeedUpdate(SQLModel):
-    code: Text | None = None
+class NeedUpdate(Input):
+    code: Code | None = None
     scenario: OptScenario = None
-    text: Text | None = None
+    text: NeedText | None = None
     priority: PriorityValue | None = None
     budget_wan: Money = None
 
@@ -328,7 +423,7 @@ class ChainLinkBase(SQLModel):
     share: Share = None
 
 
-class ChainLinkCreate(ChainLinkBase):
+class ChainLinkCreate(ChainLinkBase, Input):
     leader_id: int
     member_id: int
     via_id: int | None = None
@@ -340,7 +435,7 @@ class ChainLinkRow(ChainLinkBase):
     via_uscc: OptUscc = None
 
 
-class ChainLinkUpdate(SQLModel):
+class ChainLinkUpdate(Input):
     relation: RelationValue | None = None
     share: Share = None
     via_id: int | None = None
@@ -360,40 +455,35 @@ class ChainLinksPublic(SQLModel):
 # --- 对接成果 --------------------------------------------------------------------------
 
 
-class EngagementBase(SQLModel):
-    contract_amount_wan: Money = None
-    contract_date: date | None = None
-    acceptance_date: date | None = None
-    level_before: OptLevel = None
-    level_after: OptLevel = None
-    termination_reason: OptText = None
-    cost_split: dict[str, float] = Field(default_factory=dict)
-    rating: Rating = None
+class EngagementCreate(Input):
+    """An enterprise's intention (意向) to use a solution: every engagement starts there, and moves
+    on only through the workflow's actions (catalog/engagement_service.py)."""
 
-
-class EngagementCreate(EngagementBase):
     enterprise_id: int
     solution_id: int
-    status: EngagementStatusValue = "意向"
 
 
-class EngagementUpdate(SQLModel):
-    status: EngagementStatusValue | None = None
+class EngagementUpdate(Input):
+    """The figures of an open engagement that a party may correct; never its state."""
+
     contract_amount_wan: Money = None
     contract_date: date | None = None
-    acceptance_date: date | None = None
     level_before: OptLevel = None
-    level_after: OptLevel = None
-    termination_reason: OptText = None
-    cost_split: dict[str, float] | None = None
-    rating: Rating = None
 
 
-class EngagementPublic(EngagementBase, _Public):
+class EngagementPublic(_Public):
     enterprise_id: int
     solution_id: int
     provider_id: int
     status: str
+    contract_amount_wan: float | None = None
+    contract_date: date | None = None
+    acceptance_date: date | None = None
+    level_before: str | None = None
+    level_after: str | None = None
+    termination_reason: str | None = None
+    cost_split: dict[str, float] = Field(default_factory=dict)
+    rating: int | None = None
 
 
 class EngagementsPublic(SQLModel):

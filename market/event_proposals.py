@@ -90,7 +90,7 @@ def proposals(*, session: Session, event: Event, participant: EventParticipant,
             out.append(Proposal(other.id or 0, participant_name(session, other), None,
                                 "暂无可比较的需求或产品", None, None, other.id in asked))
             continue
-        show = participant.side == Side.ENTERPRISE or need.id in firm.need_ids
+        show = participant.side == Side.ENTERPRISE or (firm.consented and need.id in firm.need_ids)
         out.append(Proposal(other.id or 0, participant_name(session, other), round(match.total, 4),
                             _reason(match, need, solution, show), solution.id, need.id,
                             other.id in asked))

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 from sqlmodel import col, select
 
 from catalog import service as catalog_service
-from catalog.errors import InvalidTransition
 from catalog.models import Engagement, EngagementStatus, Enterprise, Solution
 from catalog.schemas import EngagementCreate, EngagementPublic, EngagementsPublic, EngagementUpdate
 from market import permissions as perm
@@ -71,17 +70,12 @@ def read_engagement(session: SessionDep, user: CurrentUser, engagement_id: Recor
     return out(EngagementPublic, load_visible(session, user, Engagement, engagement_id, "对接成果"))
 
 
-@router.patch("/{engagement_id}", response_model=EngagementPublic, responses=WRITE_ERRORS, summary="更新对接成果（状态变更请走对接流程接口）")
+@router.patch("/{engagement_id}", response_model=EngagementPublic, responses=WRITE_ERRORS, summary="更正对接成果的合同金额、日期与改造前等级（状态只能通过签约、开始实施、申请/确认验收、终止等接口变更）")
 def update_engagement(
     session: SessionDep, user: CurrentUser, engagement_id: RecordId, patch: EngagementPatch
 ) -> EngagementPublic:
     engagement = load_visible(session, user, Engagement, engagement_id, "对接成果")
     perm.require(user, perm.EDIT, engagement)
-    if patch.status is not None and patch.status != engagement.status:
-        raise InvalidTransition(
-            "对接状态不能在此直接修改，请使用对接流程接口：签约 POST /api/engagements/{id}/sign、"
-            "开始实施 …/start、申请验收 …/acceptance、确认验收 …/acceptance/confirm（主管部门）、"
-            "终止 …/terminate", code="status_via_workflow")
     data = EngagementUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
     catalog_service.update_engagement(session=session, engagement=engagement, data=data, actor=actor_of(user),
                                       expected_version=patch.version)

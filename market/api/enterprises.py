@@ -9,8 +9,7 @@ from sqlalchemy import or_
 from sqlmodel import col, select
 
 from catalog import service as catalog_service
-from catalog.errors import Forbidden
-from catalog.models import Enterprise, Role
+from catalog.models import Enterprise
 from catalog.schemas import EnterpriseCreate, EnterprisePublic, EnterprisesPublic, EnterpriseUpdate
 from catalog.taxonomy import resolve_industry
 from market import permissions as perm
@@ -34,7 +33,6 @@ from market.deps import CurrentUser, OptionalUser, SessionDep
 
 router = APIRouter(prefix="/api/enterprises", tags=["试点企业"])
 SORTS = ("id", "name", "region", "industry", "level", "batch", "budget_wan", "created_at", "updated_at")
-BUREAU_ONLY_FIELDS = {"uscc", "region", "batch", "level"}
 
 
 class EnterprisePatch(EnterpriseUpdate):
@@ -90,8 +88,7 @@ def update_enterprise(
     enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业")
     perm.require(user, perm.EDIT, enterprise)
     changes = patch.model_dump(exclude_unset=True, exclude={"version"})
-    if user.role != Role.BUREAU and BUREAU_ONLY_FIELDS & changes.keys():
-        raise Forbidden("field_forbidden", "企业不能修改统一社会信用代码、地区、批次或评测等级")
+    perm.require_fields(user, enterprise, changes)
     catalog_service.update_enterprise(session=session, enterprise=enterprise,
                                       data=EnterpriseUpdate.model_validate(changes), actor=actor_of(user),
                                       expected_version=patch.version)

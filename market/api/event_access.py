@@ -67,6 +67,7 @@ ACCESS_RULES: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/events/{event_id}/participants"): _one("BE", body={"enterprise_id": "@member_sharing"}),
     ("GET", "/api/events/{event_id}/participants"): _one(LOGGED_IN),
     ("POST", "/api/events/{event_id}/participants/{participant_id}/validate"): _one(BUREAU, body={}),
+    ("POST", "/api/events/{event_id}/participants/{participant_id}/consent"): _one("P"),
     ("POST", "/api/events/{event_id}/participants/import"): _one(BUREAU, upload=True),
     ("POST", "/api/events/{event_id}/requests"): [
         *_one(PARTIES, body={"to_id": "@p_provider"}),

@@ -25,7 +25,7 @@ from catalog.event_models import (
     Side,
     event_slots,
 )
-from catalog.models import User
+from catalog.models import Enterprise, Provider, User
 from market import event_scheduling
 from market import permissions as perm
 from market.api.common import READ_ERRORS, WRITE_ERRORS, actor_of
@@ -67,8 +67,7 @@ def _event_json(event: Event) -> dict[str, Any]:
 
 @router.post("", status_code=201, responses=WRITE_ERRORS, summary="新建对接活动")
 def create_event(session: SessionDep, user: BureauUser, data: EventCreate) -> dict[str, Any]:
-    if data.region and not perm.in_regions(user, data.region):
-        raise Forbidden("forbidden", "只能在本辖区创建对接活动")
+    perm.require_event_region(user, data.region)
     event = event_service.create_event(session=session, data=data, actor=actor_of(user))
     return _event_json(event)
 
@@ -89,6 +88,8 @@ def read_event(session: SessionDep, user: CurrentUser, event_id: int) -> dict[st
 def update_event(session: SessionDep, user: CurrentUser, event_id: int,
                  data: EventUpdate) -> dict[str, Any]:
     event = _event(session, user, event_id, manage=True)
+    if data.region is not None and data.region != event.region:
+        perm.require_event_region(user, data.region)
     event_service.update_event(session=session, event=event, data=data, actor=actor_of(user))
     return _event_json(event)
 
@@ -119,8 +120,32 @@ def register(session: SessionDep, user: CurrentUser, event_id: int,
                              provider_id=data.provider_id)
     if not bureau and not own_participant(user, probe):
         raise Forbidden("forbidden", "只能为本单位报名")
+    if bureau:
+        _require_enrol(session, user, data)
     person = event_service.register(session=session, event=event, data=data,
                                     actor=actor_of(user), by_bureau=bureau)
+    return _participant_json(session, person)
+
+
+def _require_enrol(session: Session, user: User, data: ParticipantCreate) -> None:
+    """A bureau registers only enterprises of its own regions (and providers of its regions or in the pool)."""
+    party: Enterprise | Provider | None = None
+    if data.enterprise_id is not None:
+        party = session.get(Enterprise, data.enterprise_id)
+    elif data.provider_id is not None:
+        party = session.get(Provider, data.provider_id)
+    if party is not None and not perm.can_enrol(user, party):
+        raise Forbidden("region_forbidden", "只能为本辖区内的企业或服务商报名（其他地区的单位请自行报名）")
+
+
+@router.post("/{event_id}/participants/{participant_id}/consent", responses=WRITE_ERRORS,
+             summary="确认主办方代为报名（同意对方看到本单位的需求或产品）")
+def consent(session: SessionDep, user: CurrentUser, event_id: int, participant_id: int) -> dict[str, Any]:
+    _event(session, user, event_id)
+    person = _participant(session, event_id, participant_id)
+    if not own_participant(user, person):
+        raise Forbidden("forbidden", "只能确认本单位的报名")
+    event_service.consent(session=session, participant=person, actor=actor_of(user))
     return _participant_json(session, person)
 
 

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 from sqlmodel import col, select
 
 from catalog import service as catalog_service
-from catalog.errors import Forbidden
 from catalog.models import ListingStatus, Provider, Role, User
 from catalog.schemas import ProviderCreate, ProviderPublic, ProvidersPublic, ProviderUpdate
 from market import permissions as perm
@@ -101,8 +100,7 @@ def update_provider(session: SessionDep, user: CurrentUser, provider_id: RecordI
     provider = _load(session, user, provider_id)
     perm.require(user, perm.EDIT, provider)
     changes = patch.model_dump(exclude_unset=True, exclude={"version"})
-    if user.role != Role.BUREAU and ({"lead_provider_id", "uscc"} & changes.keys()):
-        raise Forbidden("field_forbidden", "服务商不能修改统一社会信用代码或主导服务商")
+    perm.require_fields(user, provider, changes)
     old_version = provider.version
     catalog_service.update_provider(session=session, provider=provider, data=ProviderUpdate.model_validate(changes),
                                     actor=actor_of(user), expected_version=patch.version)

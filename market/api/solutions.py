@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from catalog import service as catalog_service
-from catalog.errors import Forbidden
 from catalog.models import ListingStatus, Provider, Role, Solution, User
 from catalog.schemas import SolutionCreate, SolutionPublic, SolutionsPublic, SolutionUpdate
 from market import permissions as perm
@@ -126,8 +125,7 @@ def update_solution(session: SessionDep, user: CurrentUser, solution_id: RecordI
     solution = _load(session, user, solution_id)
     perm.require(user, perm.EDIT, solution)
     changes = patch.model_dump(exclude_unset=True, exclude={"version"})
-    if user.role != Role.BUREAU and changes.get("provider_id", solution.provider_id) != solution.provider_id:
-        raise Forbidden("field_forbidden", "服务商不能把产品转到其他服务商名下")
+    perm.require_fields(user, solution, changes)
     old_version = solution.version
     catalog_service.update_solution(session=session, solution=solution, data=SolutionUpdate.model_validate(changes),
                                     actor=actor_of(user), expected_version=patch.version)

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from starlette.datastructures import UploadFile
 
 from catalog import service as catalog_service
-from catalog.errors import Conflict, ImportRejected, MarketError
+from catalog.errors import Conflict, Forbidden, ImportRejected, MarketError
 from catalog.models import Engagement, Enterprise, Need
 from catalog.schemas import EnterpriseUpdate
 from catalog.taxonomy import taxonomy
@@ -78,9 +78,10 @@ def enterprise_update(request: Request, session: SessionDep, user: BureauUser, _
     if data is None:
         return flash_redirect(request, back, "；".join(errors.values()), "error")
     try:
+        perm.require_fields(user, enterprise, data.model_dump(exclude_unset=True))
         catalog_service.update_enterprise(session=session, enterprise=enterprise, data=data, actor=user.username,
                                           expected_version=parse_int(text(form, "version")))
-    except Conflict as error:
+    except (Conflict, Forbidden) as error:
         return flash_redirect(request, back, error.message, "error")
     return flash_redirect(request, back, f"已保存“{enterprise.name}”的登记信息")
 

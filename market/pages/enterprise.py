@@ -70,9 +70,10 @@ def profile_submit(request: Request, session: SessionDep, user: EnterpriseUser, 
     if data is None:
         return flash_redirect(request, "/enterprise", "；".join(errors.values()), "error")
     try:
+        perm.require_fields(user, enterprise, data.model_dump(exclude_unset=True))
         catalog_service.update_enterprise(session=session, enterprise=enterprise, data=data, actor=user.username,
                                           expected_version=parse_int(text(form, "version")))
-    except Conflict as error:
+    except (Conflict, Forbidden) as error:
         return flash_redirect(request, "/enterprise", error.message, "error")
     return flash_redirect(request, "/enterprise", "企业资料和隐私设置已保存")
 

@@ -16,7 +16,7 @@ from market.pages.forms import optional, text, values
 
 SOLUTION_TEXT = ("code", "name", "description", "deployment", "price_wan", "billing", "deploy_days",
                  "size_fit", "target_level", "keywords")
-PROVIDER_TEXT = ("name", "kind", "region", "service_regions", "description", "certifications", "capacity",
+PROVIDER_TEXT = ("name", "kind", "service_regions", "description", "certifications", "capacity",
                  "contact_name", "contact_phone")
 _LIST_FIELDS = ("keywords", "service_regions", "certifications")
 _OPTIONAL = ("target_level", "contact_name", "contact_phone", "capacity", "size_fit")

@@ -86,9 +86,10 @@ def profile_submit(request: Request, session: SessionDep, user: ProviderUser, _c
         return _profile_page(request, provider, lf.raw_values(form, lf.PROVIDER_TEXT), errors, 422)
     version = provider.version
     try:
+        perm.require_fields(user, provider, data.model_dump(exclude_unset=True))
         catalog_service.update_provider(session=session, provider=provider, data=data, actor=user.username,
                                         expected_version=parse_int(text(form, "version")))
-    except Conflict as error:
+    except (Conflict, Forbidden) as error:
         return flash_redirect(request, "/provider/profile", error.message, "error")
     if provider.version == version:
         return flash_redirect(request, "/provider", "资料没有变化", "info")
@@ -162,9 +163,10 @@ def edit_solution_submit(request: Request, session: SessionDep, user: ProviderUs
     version = solution.version
     back = f"/provider/solutions/{solution.id}/edit"
     try:
+        perm.require_fields(user, solution, data.model_dump(exclude_unset=True))
         catalog_service.update_solution(session=session, solution=solution, data=data, actor=user.username,
                                         expected_version=parse_int(text(form, "version")))
-    except Conflict as error:
+    except (Conflict, Forbidden) as error:
         return flash_redirect(request, back, error.message, "error")
     if solution.version == version:
         return flash_redirect(request, "/provider/solutions", "内容没有变化", "info")

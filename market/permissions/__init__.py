@@ -13,10 +13,11 @@ a query. Rules:
 - an enterprise sees and edits only itself and its needs (a chain leader is an enterprise too);
 - a chain leader also sees its chain members' profiles and levels, and the needs of members
   who chose to share them (Enterprise.share_needs_with_chain);
-- events: the bureau of an event's region manages it (any bureau when it has no region);
-  participants act only for their own enterprise / provider;
+- events: the bureau of an event's region manages it (the bureau that made it, for an event
+  stored without a region); participants act only for their own enterprise / provider;
 - leads: a provider (or its region's bureau) sees the needs of enterprises that opted in
-  (Enterprise.findable_by_providers) or share an event with it; budgets only if share_budget.
+  (Enterprise.findable_by_providers) or share an event with it that they registered for
+  themselves (or consented to); budgets only if share_budget.
 
 The rules of events, chains, leads, the engagement workflow, the pilot's progress and
 background jobs live in market/permissions/pilot.py and are re-exported here, so callers
@@ -235,6 +236,34 @@ def require(user: User | None, action: str, record: Any = None, *, hide: bool = 
     raise Forbidden(message=_DENIED.get(action, "无权执行此操作"))
 
 
+# Fields of a record that only the bureau of its region changes: who administers a record
+# (region), its identity (uscc), its standing in the pilot (level, batch) and who owns it.
+BUREAU_FIELDS: dict[type, dict[str, str]] = {
+    Provider: {"uscc": "统一社会信用代码", "region": "所在地区", "lead_provider_id": "主导服务商"},
+    Enterprise: {"uscc": "统一社会信用代码", "region": "所在地区", "batch": "试点批次", "level": "数字化水平"},
+    Solution: {"provider_id": "所属服务商"},
+}
+
+
+def require_fields(user: User | None, record: Any, changes: dict[str, Any]) -> None:
+    """Raise Forbidden when `changes` sets a bureau-only field without being that bureau, or moves
+    the record (its region, a solution's provider) outside the bureau's own regions."""
+    fields = BUREAU_FIELDS.get(type(record), {})
+    touched = [name for name in fields if name in changes and changes[name] != getattr(record, name)]
+    if not touched:
+        return
+    if not _is_bureau(user):
+        names = "、".join(fields[name] for name in touched)
+        raise Forbidden("field_forbidden", f"只有所在地区的主管部门可以修改：{names}")
+    region = changes.get("region")
+    if "region" in touched and not in_regions(user, region):
+        raise Forbidden("region_forbidden", f"只能把记录划入本辖区内的地区（“{region}”不在本辖区内）")
+    if "provider_id" in touched:
+        target = _lookup(record, Provider, changes["provider_id"])
+        if target is None or not in_regions(user, target.region):
+            raise Forbidden("region_forbidden", "只能把产品转给本辖区内的服务商")
+
+
 def require_region(user: User | None, region: str, action: str = CREATE) -> None:
     """Raise Forbidden unless `user` is a bureau of `region` (to create records there)."""
     if user is None or not user.active or not in_regions(user, region):
@@ -363,6 +392,7 @@ from market.permissions.pilot import (  # noqa: E402 - the pilot rules build on 
     STEPS,
     TERMINATE,
     bureau_regions,
+    can_enrol,
     can_list_chains,
     can_read_job,
     can_see_progress,
@@ -378,19 +408,20 @@ from market.permissions.pilot import (  # noqa: E402 - the pilot rules build on 
     lead_shows_budget,
     manages_event,
     own_participant,
+    require_event_region,
     require_list_chains,
     require_progress,
     require_step,
 )
 
 __all__ = [
-    "CHANGE_STATUS", "CONFIRM", "CREATE", "CREATE_ENGAGEMENT", "CREATE_SOLUTION", "DELETE", "EDIT", "EXPORT",
+    "BUREAU_FIELDS", "CHANGE_STATUS", "CONFIRM", "CREATE", "CREATE_ENGAGEMENT", "CREATE_SOLUTION", "DELETE", "EDIT", "EXPORT",
     "IMPORT", "MANAGE_CHAIN", "MANAGE_NEEDS", "MANAGE_USERS", "PROPOSE", "PUBLISHED", "RATE", "SET_EXCELLENT",
-    "SIGN", "START", "STEPS", "TERMINATE", "VIEW", "VIEW_NEEDS", "WITHDRAW", "bureau_regions", "can",
+    "SIGN", "START", "STEPS", "TERMINATE", "VIEW", "VIEW_NEEDS", "WITHDRAW", "bureau_regions", "can", "can_enrol",
     "can_list_chains", "can_read_job", "can_see_progress", "can_step", "can_view_chain", "can_view_event",
     "can_view_leads", "can_view_progress", "cohort_regions", "in_regions", "is_bureau_of", "is_party",
     "lead_enterprises", "lead_shows_budget", "manages_event", "own_participant", "region_filter", "require",
-    "require_list_chains", "require_progress", "require_region", "require_step", "visible_chain_links",
+    "require_fields", "require_list_chains", "require_event_region", "require_progress", "require_region", "require_step", "visible_chain_links",
     "visible_engagements", "visible_enterprises", "visible_needs", "visible_providers", "visible_solutions",
     "visible_users",
 ]

@@ -2,8 +2,10 @@
 the progress pages and background jobs. Re-exported by market/permissions/__init__.py:
 call them as `perm.require_step(...)`, `perm.can_view_chain(...)`, … .
 
-- events: the bureau of an event's region manages it (any bureau when it has no region);
-  participants act only for their own enterprise / provider;
+- events: the bureau of an event's region manages it (one stored without a region: the
+  bureau that made it); it registers only parties of its regions (and published providers);
+  participants act only for their own enterprise / provider, and a registration the bureau
+  made shows the enterprise's needs to providers only once the enterprise consents;
 - chains: listed for bureaus and chain leaders; a chain is viewed by its leader or the
   bureau of the leader's region;
 - engagement workflow: the enterprise and the provider of an engagement sign, start,
@@ -21,7 +23,7 @@ from sqlmodel import col, select
 
 from catalog.errors import Forbidden
 from catalog.event_models import Event, EventParticipant, EventStatus
-from catalog.models import Engagement, Enterprise, Provider, Role, User
+from catalog.models import Engagement, Enterprise, ListingStatus, Provider, Role, User
 from market.permissions import _is_bureau, _own_enterprise, _own_provider, in_regions
 
 # Steps of the engagement workflow (market/api/engagements_flow.py).
@@ -38,10 +40,26 @@ _CHAIN_ROLES = (Role.BUREAU, Role.CHAIN_LEADER)
 
 
 def manages_event(user: User | None, event: Event) -> bool:
-    """The bureau of the event's region (an event without a region: any bureau)."""
+    """The bureau of the event's region (an event stored without a region: the bureau that made it)."""
     if not _is_bureau(user) or user is None or not user.active:
         return False
-    return in_regions(user, event.region) if event.region else True
+    if event.region:
+        return in_regions(user, event.region)
+    return bool(event.created_by) and event.created_by in (user.username, f"{user.role}:{user.username}")
+
+
+def require_event_region(user: User | None, region: str | None) -> None:
+    """Raise Forbidden unless `region` is one of the bureau's own (where it may hold an event)."""
+    if not region or not in_regions(user, region):
+        raise Forbidden("region_forbidden", f"只能在本辖区内举办对接活动（“{region or ''}”不在本辖区内）")
+
+
+def can_enrol(user: User | None, party: Enterprise | Provider) -> bool:
+    """May a bureau register `party` for an event it manages? An enterprise of its own regions; a
+    provider of its regions or one published in the pool (its listing is public)."""
+    if isinstance(party, Enterprise):
+        return in_regions(user, party.region)
+    return in_regions(user, party.region) or party.status == ListingStatus.PUBLISHED
 
 
 def can_view_event(user: User | None, event: Event) -> bool:
@@ -81,10 +99,12 @@ def can_view_leads(user: User | None, provider: Provider) -> bool:
 
 
 def lead_enterprises(provider_id: int) -> ColumnElement[bool]:
-    """Enterprises whose needs may be shown as leads to a provider: opted in, or at an event with it."""
+    """Enterprises whose needs may be shown as leads to a provider: opted in (findable_by_providers),
+    or at an event with it that the enterprise registered for itself or consented to."""
     events = select(EventParticipant.event_id).where(col(EventParticipant.provider_id) == provider_id)
     partners = select(EventParticipant.enterprise_id).where(
-        col(EventParticipant.event_id).in_(events), col(EventParticipant.enterprise_id).is_not(None))
+        col(EventParticipant.event_id).in_(events), col(EventParticipant.enterprise_id).is_not(None),
+        col(EventParticipant.consented).is_(True))
     return or_(col(Enterprise.findable_by_providers).is_(True), col(Enterprise.id).in_(partners))
 
 

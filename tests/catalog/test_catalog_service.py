@@ -1,8 +1,10 @@
+from datetime import date
+
 import pytest
 from catalog_builders import make_enterprise, make_need, make_provider, make_solution, provider_data
 from sqlmodel import Session, select
 
-from catalog import service
+from catalog import engagement_service, service
 from catalog.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from catalog.models import AuditEntry, ListingStatus, OutboxEntry
 from catalog.schemas import (
@@ -135,10 +137,14 @@ def test_engagement_takes_provider_and_level_and_final_states_stay(session: Sess
     engagement = service.create_engagement(session=session, actor="t", data=EngagementCreate(
         enterprise_id=enterprise.id, solution_id=solution.id))  # type: ignore[arg-type]
     assert engagement.provider_id == solution.provider_id and engagement.level_before == "二级"
-    service.update_engagement(session=session, engagement=engagement, data=EngagementUpdate(status="终止"), actor="t")
+    assert engagement.status == "意向"
+    engagement_service.terminate(session=session, engagement=engagement, reason="预算取消", actor="t")
     with pytest.raises(InvalidTransition):
-        service.update_engagement(session=session, engagement=engagement, data=EngagementUpdate(status="签约"),
-                                  actor="t")
+        service.update_engagement(session=session, engagement=engagement,
+                                  data=EngagementUpdate(contract_amount_wan=10), actor="t")
+    with pytest.raises(InvalidTransition):
+        engagement_service.sign(session=session, engagement=engagement, amount_wan=10,
+                                contract_date=date(2025, 3, 1), actor="t")
 
 
 def test_flush_only_rollback_leaves_nothing(database_url: str) -> None:

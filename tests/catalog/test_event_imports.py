@@ -18,7 +18,7 @@ HEADER = ["类型", "统一社会信用代码", "单位名称", "代表人数", 
 
 def _event(session: Session):  # type: ignore[no-untyped-def]
     event = event_service.create_event(session=session, actor="局",
-                                       data=EventCreate(title="导入测试", sessions=SESSIONS))
+                                       data=EventCreate(title="导入测试", region="江西省九江市", sessions=SESSIONS))
     event_service.change_event_status(session=session, event=event,
                                       status=EventStatus.REGISTRATION, actor="局")
     return event

@@ -93,7 +93,7 @@ def test_an_enterprise_sharing_an_event_with_the_provider_is_a_lead(
         session.add(EventParticipant(event_id=event.id, side="provider",
                                      provider_id=world.ids["provider_a"]))
         session.add(EventParticipant(event_id=event.id, side="enterprise",
-                                     enterprise_id=world.ids["member_sharing"]))
+                                     enterprise_id=world.ids["member_sharing"], consented=True))
         session.commit()
     leads = client.get(url, headers=as_user("provider_a")).json()["leads"]
     assert {lead["enterprise_id"] for lead in leads} == {world.ids["member_sharing"]}

@@ -117,7 +117,9 @@ def test_event_chain_and_lead_rules_live_here(world, database_url) -> None:
                                      ("jj_bureau", "xx_bureau", "provider_a", "ent_sharing", "chain_leader"))
         event = Event(title="测试", region="江西省九江市", status="草稿")
         assert perm.manages_event(jj, event) and not perm.manages_event(xx, event)
-        assert perm.manages_event(xx, Event(title="无地区")) and not perm.manages_event(prov, event)
+        legacy = Event(title="无地区", created_by="bureau:jj_bureau")
+        assert perm.manages_event(jj, legacy) and not perm.manages_event(xx, legacy)
+        assert not perm.manages_event(xx, Event(title="无地区")) and not perm.manages_event(prov, event)
         assert perm.can_view_event(jj, event) and not perm.can_view_event(ent, event)
         event.status = "报名中"
         assert perm.can_view_event(ent, event) and not perm.can_view_event(None, event)
