@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from catalog.policies import Policy, PolicyTier
 from catalog.taxonomy import level_number
 
@@ -56,6 +58,24 @@ def subsidy_amount(policy: Policy, spend_wan: float, level: int) -> float:
         return round(min(tier.fixed_wan, spend), 4)
     amount = spend * tier.rate
     return round(min(amount, tier.cap_wan) if tier.cap_wan is not None else amount, 4)
+
+
+def subsidy_amounts(policy: Policy, spends_wan: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """`subsidy_amount` of many spends at once, each at its own level."""
+    spends = np.maximum(np.asarray(spends_wan, dtype=np.float64), 0.0)
+    levels = np.asarray(levels)
+    out = np.zeros(spends.shape)
+    for level in np.unique(levels).tolist():
+        tier = tier_for(policy, int(level))
+        if tier is None:
+            continue
+        at = levels == level
+        if tier.fixed_wan is not None:
+            out[at] = np.minimum(tier.fixed_wan, spends[at])
+        else:
+            amount = spends[at] * tier.rate
+            out[at] = np.minimum(amount, tier.cap_wan) if tier.cap_wan is not None else amount
+    return np.round(out, 4)
 
 
 def subsidy(*, policy: Policy, spend_wan: float, level: int) -> Subsidy:

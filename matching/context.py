@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from catalog.policies import Policy, load_policies, policy_for_region
-from catalog.subsidies import policy_level, subsidy_amount
+from catalog.subsidies import policy_level, subsidy_amounts
 from catalog.taxonomy import industry_fit, level_number, taxonomy
 from matching import components as comp
 from matching.config import COMPONENTS, MatchConfig
@@ -58,6 +58,7 @@ class MatchContext:
                                          dtype=np.int64)
         self._price = self._per_solution(lambda s: s.price_wan)
         self._target = [level_number(s.target_level) for s in self.solutions]
+        self._target_labels = {s.target_level for s in self.solutions}
 
     def _build_scenario_masks(self) -> dict[str, np.ndarray]:
         masks = {s: np.zeros(len(self.solutions), dtype=np.float32) for s in taxonomy().scenarios}
@@ -105,10 +106,10 @@ class MatchContext:
         key = ("net", policy.key, level)
         if key not in self._cache:
             base = policy_level(policy, level)
-            self._cache[key] = np.asarray([
-                s.price_wan - subsidy_amount(policy, s.price_wan,
-                                             max(base, policy_level(policy, s.target_level)))
-                for s in self.solutions])
+            rung = {t: max(base, policy_level(policy, t)) for t in self._target_labels}
+            levels = np.fromiter((rung[s.target_level] for s in self.solutions), dtype=np.int64,
+                                 count=len(self.solutions))
+            self._cache[key] = self._price - subsidy_amounts(policy, self._price, levels)
         return self._cache[key]
 
     def _levels(self, level: str) -> np.ndarray:

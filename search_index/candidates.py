@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cachetools import LRUCache, TTLCache
+from cachetools import LRUCache
 
 from search_index.client import Steps
 
@@ -33,8 +33,6 @@ FIELDS = [
 STORE_SIZE = 25_000
 # Strings up to this long are shared between documents (see `compact`).
 SHARED_LEN = 40
-# How long a scenario shortlist is reused (see `Shortlists`).
-SHORTLIST_TTL_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -86,47 +84,17 @@ class CandidateStore:
                     missing.append(hit["id"])
         if missing:
             answer = yield f"indexes/{uid}/documents/fetch", {"ids": missing, "fields": FIELDS, "limit": len(missing)}
-            found.update(self._keep(uid, answer["results"]))
+            found.update(self.keep(uid, [compact(d) for d in answer["results"]]))
         return [found[hit["id"]] for hit in hits if hit["id"] in found]
 
-    def _keep(self, uid: str, docs: list[dict[str, Any]]) -> dict[Any, Candidate]:
-        fetched = {doc["id"]: Candidate(doc=doc) for doc in map(compact, docs)}
+    def keep(self, uid: str, docs: Sequence[dict[str, Any]]) -> dict[Any, Candidate]:
+        """Keep these (compact) documents, with the fields a hit shows."""
+        fetched = {doc["id"]: Candidate(doc={k: doc[k] for k in FIELDS if k in doc}) for doc in docs}
         with self._lock:
             for doc_id, entry in fetched.items():
                 self._entries[(uid, doc_id)] = entry
         return fetched
 
 
-class Shortlists:
-    """Recent shortlists (hits with ids and revs, best first), by the shortlist query, for `ttl` seconds.
-
-    A shortlist (the best-rated listings of the scenarios a query speaks of, under the
-    searcher's filter) is the same for every query naming those scenarios, and finding it
-    costs the engine about as much as the text search itself. Reusing one for a second
-    means a change reaches shortlists at most a second after it reaches the index (which
-    already trails the database by the outbox worker's interval). The searcher's filter is
-    part of the key, so a shortlist is only ever shown to the audience it was made for.
-    The process that writes to the index clears them (`search_index.sync`).
-    """
-
-    def __init__(self, ttl: float = SHORTLIST_TTL_S, size: int = 1024) -> None:
-        self._entries: TTLCache[bytes, list[dict[str, Any]]] = TTLCache(maxsize=size, ttl=ttl)
-        self._lock = threading.Lock()
-
-    def get(self, key: bytes) -> list[dict[str, Any]] | None:
-        """The hits stored under `key` less than `ttl` seconds ago, else None."""
-        with self._lock:
-            return self._entries.get(key)
-
-    def put(self, key: bytes, hits: list[dict[str, Any]]) -> None:
-        with self._lock:
-            self._entries[key] = hits
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-# One of each per process: the API's worker threads share them.
+# One per process: the API's worker threads share it.
 store = CandidateStore()
-shortlists = Shortlists()

@@ -25,7 +25,7 @@ from catalog.text import clean_value, normalize
 
 # The shape of a solution document: raised whenever its fields change, so an index written
 # in an older shape is rebuilt when the index worker starts (search_index.sync).
-SOLUTION_SHAPE = 2
+SOLUTION_SHAPE = 3
 
 PRICE_BANDS: tuple[tuple[float, str], ...] = (
     (1, "1万元以下"), (5, "1–5万元"), (20, "5–20万元"), (50, "20–50万元"), (float("inf"), "50万元以上"),
@@ -112,6 +112,7 @@ def solution_document(solution: Solution, provider: Provider, rating: float | No
         "public": public,
         "excellent": bool(solution.excellent),
         "rating": rating or 0.0,
+        "listed_at": solution.created_at.timestamp(),
         "subwords": subwords(solution.name, " ".join(keywords), solution.description),
         "synonyms": synonym_terms(text),
         "shape": SOLUTION_SHAPE,

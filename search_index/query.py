@@ -1,9 +1,12 @@
 """Searching the catalogue: query understanding, one result set, highlights, facets, pages.
 
 A text query is understood and scored over the catalogue as learned from the index
-(`search_index.textual`, `catalog.language`): the listings with text support form the
-result set, which Meilisearch filters (visibility, facets, the searcher's region) and
-counts in the same request.
+(`search_index.textual`, `catalog.language`): the listings with text support that the
+searcher may get (visibility, facets, the searcher's region) form the result set, which is
+filtered, counted and sorted over the snapshot's facts (`search_index.facts`, the same
+filter Meilisearch is given when it answers). Between probes for changes a text search
+asks the engine nothing; only while a process has no snapshot yet are the engine's hits
+for the key terms scored on the fly.
 
 `search_solutions` is the one entry point the page and the evaluation use, and its twin
 `search_solutions_async` the API's. Both carry out the same `solution_search`: steps that
@@ -21,23 +24,25 @@ from functools import lru_cache
 from typing import Any
 
 import meilisearch
+import numpy as np
 
-from catalog.language.query import Relevance, best_first
+from catalog.language.query import best_first
 from catalog.regions import province
 from catalog.taxonomy import IndustryFit, industry_fit
 from search_index import candidates as candidate_store
 from search_index import textual
 from search_index.analysis import QueryPlan, plan_of
 from search_index.client import Steps, index_uid, run, run_async
+from search_index.facts import Condition, Filter, admits, count_facets, render, sort_key
 from search_index.settings import LOCATOR, SOLUTION_FACETS, SORTS
 from search_index.textual import Relearn, Snapshot
 
-# A result set holds the listings with text support, at most MAX_SET: Meilisearch filters
-# and counts them by id, at some 25 µs an id. Past the first page, a listing scoring under
-# TAIL_SHARE of the best is left out: the long tail of a common word is noise, not results.
+# A result set holds the listings with text support, at most MAX_SET. Past the first page, a
+# listing scoring under TAIL_SHARE of the best is left out: the long tail of a common word
+# is noise, not results.
 MAX_SET = 150
 TAIL_SHARE = 0.1
-FRESH_CANDIDATES = 30  # the engine's hits checked for listings newer than the snapshot
+FRESH_CANDIDATES = 30  # the engine's hits scored while no snapshot is learnt
 SCENARIO_CANDIDATES = 20  # the scenarios' best-rated listings that widen a short result set
 WIDEN_BELOW = 10  # a result set shorter than this is widened with them (a page's worth)
 INDUSTRY_WEIGHT = 0.2  # fitting the searcher's industry (tuned on half the dev queries, held on the other)
@@ -68,7 +73,7 @@ class SearchRequest:
     industry: str | None = None  # the searcher's own industry, to prefer fitting offerings
     region: str | None = None  # the searcher's location: only listings whose provider serves it
     as_typed: bool = False  # no typo correction (the user asked for the words as typed)
-    facets: bool = True  # count facet values (costs the engine more than the search itself)
+    facets: bool = True  # count facet values
 
 
 @dataclass
@@ -89,33 +94,27 @@ class SearchResult:
         return max(1, -(-self.total // self.per_page))
 
 
-def _quote(value: str) -> str:
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def visibility_filter(*, regions: tuple[str, ...] = (), own_provider_id: int | None = None) -> list[str]:
+def visibility_filter(*, regions: tuple[str, ...] = (), own_provider_id: int | None = None) -> tuple[Condition, ...]:
     """What a searcher may see, as alternatives (OR): public listings, listings of providers
     in `regions` (region prefixes), and the listings of `own_provider_id`."""
-    out = ["public = true"]
-    out += [f"region_prefixes = {_quote(r)}" for r in regions if r]
+    out: list[Condition] = [("public", True)]
+    out += [("region_prefixes", r) for r in regions if r]
     if own_provider_id is not None:
-        out.append(f"provider_id = {int(own_provider_id)}")
-    return out
+        out.append(("provider_id", int(own_provider_id)))
+    return tuple(out)
 
 
-def served_filter(region: str | None) -> list[str]:
+def served_filter(region: str | None) -> tuple[Condition, ...]:
     """Listings whose provider serves `region` (nationwide, or its province)."""
     place = province(region)
-    if not place:
-        return []
-    return [f"served = {_quote('全国')}", f"served = {_quote(place)}"]
+    return (("served", "全国"), ("served", place)) if place else ()
 
 
 def build_filter(filters: dict[str, list[str]], *, public_only: bool, regions: tuple[str, ...] = (),
-                 own_provider_id: int | None = None, region: str | None = None) -> list[Any]:
-    """A Meilisearch filter (list = AND, inner list = OR) from facet selections, visibility
-    and the searcher's region."""
-    out: list[Any] = []
+                 own_provider_id: int | None = None, region: str | None = None) -> Filter:
+    """The filter (AND of ORs, `search_index.facts`) of facet selections, visibility and the
+    searcher's region."""
+    out: list[tuple[Condition, ...]] = []
     if public_only:
         out.append(visibility_filter(regions=regions, own_provider_id=own_provider_id))
     served = served_filter(region)
@@ -124,73 +123,49 @@ def build_filter(filters: dict[str, list[str]], *, public_only: bool, regions: t
     for facet, values in sorted(filters.items()):
         if facet not in SOLUTION_FACETS or not values:
             continue
-        if facet == "excellent":
-            out.append("excellent = true")
-            continue
-        out.append([f"{facet} = {_quote(v)}" for v in values])
-    return out
-
-
-def _shortlist_query(uid: str, plan: QueryPlan, flt: list[Any]) -> dict[str, Any] | None:
-    """The best-rated listings of the scenarios the query mainly speaks of, or None."""
-    scenarios = [s for s, share in plan.scenarios[:2] if share >= 0.2]
-    if not scenarios:
-        return None
-    return {
-        "indexUid": uid, "q": "", "filter": [*flt, [f"scenarios = {_quote(s)}" for s in scenarios]],
-        "limit": SCENARIO_CANDIDATES, "attributesToRetrieve": LOCATOR, "sort": ["rating:desc"],
-    }
-
-
-def _ids_filter(ids: list[Any]) -> str:
-    return "id IN [" + ", ".join(str(int(i)) for i in ids) + "]"
-
-
-@dataclass
-class _Scored:
-    """The result set of a text query: ids (relevance order unless sorted), scores, facets."""
-
-    ids: list[Any]
-    scores: dict[Any, float]
-    facets: dict[str, dict[str, int]]
-    relaxed: str | None = None
+        out.append((("excellent", True),) if facet == "excellent" else tuple((facet, v) for v in values))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
 class _Answer:
-    """What a query gets from a snapshot, remembered by it (queries recur): the plan, the
-    relevance reduced to what scoring a fresh listing needs, and the ranked listings."""
+    """The one result set of a text query under one filter, remembered by the snapshot
+    (queries recur): ids in relevance order, their scores, facet counts, and the documents
+    of listings the snapshot learnt after (`textual.Changes`) or never held."""
 
     plan: QueryPlan
-    relevance: Relevance
-    ranked: tuple[tuple[Any, float], ...]
+    ids: tuple[Any, ...]
+    scores: dict[Any, float]
+    facets: dict[str, dict[str, int]]
+    fresh: dict[Any, dict[str, Any]]
+    relaxed: str | None = None
 
 
-def _answer(snap: Snapshot, q: str, correct: bool, industry: str | None) -> _Answer:
-    key = (q, correct, industry)
+def _fits(snap: Snapshot, industry: str) -> np.ndarray:
+    """How well each held listing fits the searcher's industry (remembered per industry)."""
+    key = ("industry fit", industry)
     found = snap.answers.get(key)
     if found is None:
-        understood = snap.understand(q, correct=correct)
-        rel = snap.text.relevance(understood)
-        plan = plan_of(understood, snap.text.index, rel.scenarios)
-        found = _Answer(plan, rel.without_arrays(), tuple(_relevant(snap, rel, plan, industry)))
-        snap.answers[key] = found
-    return found
+        column = snap.facts.columns["industries"]
+        found = snap.answers[key] = np.fromiter(
+            (_FIT_SCORE[industry_fit(tuple(c or ()), industry)] for c in column), dtype=float, count=snap.facts.size)
+    return found  # type: ignore[no-any-return]
 
 
-def _relevant(snap: Snapshot, rel: Relevance, plan: QueryPlan, industry: str | None) -> list[tuple[Any, float]]:
-    """The held listings with text support, best first: a page's worth whatever their
-    score, then those scoring at least TAIL_SHARE of the best, at most MAX_SET."""
-    total = snap.text.totals(rel)
-    order = best_first(total, MAX_SET)
-    best = float(total[order[0]]) if order.size else 0.0
-    out = []
-    for rank, pos in enumerate(order.tolist()):
-        if total[pos] <= 0 or (rank >= WIDEN_BELOW and total[pos] < TAIL_SHARE * best):
-            break
-        bonus = INDUSTRY_WEIGHT * _FIT_SCORE[industry_fit(snap.industries[pos], industry)] if industry else 0.0
-        bonus += preference_bonus(plan, snap.prices[pos], snap.size_fits[pos])
-        out.append((snap.ids[pos], float(total[pos]) + bonus))
+def _bonus(plan: QueryPlan, industry: str | None, doc: dict[str, Any]) -> float:
+    """What fitting the searcher's industry and the query's preferences add to one listing."""
+    bonus = INDUSTRY_WEIGHT * _FIT_SCORE[industry_fit(tuple(doc.get("industries") or ()), industry)] if industry else 0.0
+    return bonus + preference_bonus(plan, float(doc.get("price_wan") or 0.0), str(doc.get("size_fit") or ""))
+
+
+def _bonuses(snap: Snapshot, plan: QueryPlan, industry: str | None) -> np.ndarray | float:
+    """`_bonus` of every held listing."""
+    out: np.ndarray | float = INDUSTRY_WEIGHT * _fits(snap, industry) if industry else 0.0
+    if plan.frugal:
+        prices = np.array([float(p or 0.0) for p in snap.facts.columns["price_wan"]])
+        out = out + PRICE_WEIGHT / (1.0 + np.maximum(prices, 0.0) / PRICE_SCALE_WAN)
+    if plan.small:
+        out = out + SMALL_WEIGHT * np.array([f in SMALL_FIT for f in snap.facts.columns["size_fit"]])
     return out
 
 
@@ -205,137 +180,116 @@ def preference_bonus(plan: QueryPlan, price_wan: float, size_fit: str) -> float:
     return bonus
 
 
-def _count_facets(facets: dict[str, dict[str, int]], docs: list[dict[str, Any]]) -> None:
-    """Add the facet values of `docs` (found besides the engine's set) to `facets`."""
-    for doc in docs:
-        for facet in SOLUTION_FACETS:
-            value = doc.get(facet)
-            values = value if isinstance(value, list | tuple) else [value]
-            for item in values:
-                if item is None or item == "":
-                    continue
-                key = ("true" if item else "false") if isinstance(item, bool) else str(item)
-                counts = facets.setdefault(facet, {})
-                counts[key] = counts.get(key, 0) + 1
+def _allowed(snap: Snapshot, flt: Filter) -> np.ndarray:
+    """The held listings a searcher may get under `flt`, less those changed or deleted since."""
+    allowed = snap.facts.mask(flt)
+    if snap.changes.gone:
+        allowed = allowed.copy()
+        allowed[[snap.position[i] for i in snap.changes.gone if i in snap.position]] = False
+    return allowed
 
 
-def _text_search(uid: str, request: SearchRequest, flt: list[Any], relearn: Relearn,
-                 wait: bool) -> Steps[tuple[_Scored, QueryPlan]]:
+def _compute(snap: Snapshot, request: SearchRequest, flt: Filter, extra: list[dict[str, Any]]) -> _Answer:
+    """The result set of a text query (see `_text_search`); `extra`: documents besides the
+    snapshot's, already filtered (the engine's hits while no snapshot is learnt)."""
+    understood = snap.understand(request.q, correct=not request.as_typed)
+    rel = snap.text.relevance(understood)
+    plan = plan_of(understood, snap.text.index, rel.scenarios)
+    every = snap.text.totals(rel)
+    total = np.where(_allowed(snap, flt), every, 0.0)
+    found = [(snap.ids[pos], float(total[pos]), pos) for pos in best_first(total, MAX_SET).tolist() if total[pos] > 0]
+    fresh = {d["id"]: d for d in [*(d for d in snap.changes.docs if admits(d, flt)), *extra]}
+    for doc_id, doc in fresh.items():
+        value = snap.text.total_new(rel, textual.listing_of(doc))
+        if value > 0:
+            found.append((doc_id, value, -1))
+    # the set is decided by the text; the searcher's industry and the query's preferences reorder it
+    found.sort(key=lambda item: -item[1])
+    # text support is judged against the catalogue's best answer, not the best this searcher may get
+    best = max([float(every.max()) if every.size else 0.0, *(value for _, value, pos in found if pos < 0)])
+    bonuses = _bonuses(snap, plan, request.industry)
+
+    def bonus(doc_id: Any, value: float, pos: int) -> float:
+        if value < TAIL_SHARE * best:  # a weak match only fills the page: nothing lifts it
+            return 0.0
+        if pos < 0:
+            return _bonus(plan, request.industry, fresh[doc_id])
+        return float(bonuses if isinstance(bonuses, float) else bonuses[pos])
+
+    kept = [(doc_id, value + bonus(doc_id, value, pos)) for rank, (doc_id, value, pos) in enumerate(found[:MAX_SET])
+            if rank < WIDEN_BELOW or value >= TAIL_SHARE * best]
+    kept.sort(key=lambda item: -item[1])
+    ids = [doc_id for doc_id, _ in kept]
+    relaxed = None
+    if len(ids) < WIDEN_BELOW:
+        more = _scenario_best(snap, plan, flt, fresh, exclude=set(ids))
+        relaxed = ("widened" if ids else "scenario") if more else None
+        ids += more
+    rows = [fresh[i] if i in fresh else snap.facts.row(snap.position[i]) for i in ids]
+    return _Answer(plan, tuple(ids), dict(kept), count_facets(rows),
+                   {i: fresh[i] for i in ids if i in fresh}, relaxed)
+
+
+def _scenario_best(snap: Snapshot, plan: QueryPlan, flt: Filter, fresh: dict[Any, dict[str, Any]],
+                   exclude: set[Any]) -> list[Any]:
+    """The best-rated listings of the scenarios the query mainly speaks of (that widen a set
+    shorter than a page, or stand in for one when nothing has the words)."""
+    scenarios = [s for s, share in plan.scenarios[:2] if share >= 0.2]
+    if not scenarios:
+        return []
+    wanted = (tuple(("scenarios", s) for s in scenarios),)
+    allowed = _allowed(snap, flt) & snap.facts.mask(wanted)
+    rows = [(snap.ids[p], snap.facts.row(p)) for p in np.flatnonzero(allowed).tolist()]
+    rows += [(i, d) for i, d in fresh.items() if admits(d, wanted)]
+    rows.sort(key=lambda item: (-float(item[1].get("rating") or 0.0), not item[1].get("excellent")))
+    return [i for i, _ in rows if i not in exclude][:SCENARIO_CANDIDATES]
+
+
+def _engine_hits(uid: str, plan: QueryPlan, flt: Filter) -> Steps[list[dict[str, Any]]]:
+    """The engine's hits for the query's key terms (while no snapshot is learnt)."""
+    engine_q = plan.engine_query()
+    if not engine_q:
+        return []
+    hits = (yield f"indexes/{uid}/search", {
+        "q": engine_q, "filter": render(flt), "limit": FRESH_CANDIDATES, "matchingStrategy": "frequency",
+        "attributesToRetrieve": LOCATOR})["hits"]
+    return [c.doc for c in (yield from candidate_store.store.resolve(uid, hits))]
+
+
+def _text_search(uid: str, request: SearchRequest, flt: Filter, relearn: Relearn,
+                 wait: bool) -> Steps[_Answer]:
     """The one result set of a text query, with what was understood.
 
     The set is every listing with text support (scored over the learned catalogue, its
-    scenario prior and the searcher's industry) that passes the searcher's filters, plus
-    the engine's hits for the key terms that the snapshot does not hold yet (scored on the
-    fly). Meilisearch filters the set, sorts it and counts its facets in the same request,
-    so `total`, facets, sort and pages all describe it. With no text support anywhere the
-    search relaxes to the best listings of the scenarios the query speaks of.
+    scenario prior and the searcher's industry) that passes the searcher's filter, with
+    the documents written to the index since the snapshot was learnt scored on the fly,
+    best first: a page's worth whatever their score, then those scoring at least
+    TAIL_SHARE of the best, at most MAX_SET. It is filtered, counted and sorted over the
+    snapshot's facts, so `total`, facets, sort and pages all describe it. A set shorter
+    than a page is followed by the best-rated listings of the scenarios the query speaks
+    of (all of it when nothing has the words).
     """
     snap = yield from textual.snapshots.get(uid, None if wait else relearn)
-    answer = _answer(snap, request.q, not request.as_typed, request.industry)
-    plan, rel, scores = answer.plan, answer.relevance, dict(answer.ranked)
-    engine_q = plan.engine_query()
-    in_set, facets, engine_hits = yield from _set_and_engine(uid, request, flt, list(scores), engine_q, snap.newest)
-    changed = [h for h in in_set if not snap.holds(h["id"], h.get("rev"))]
-    outside = [h for h in engine_hits if h["id"] not in scores and not snap.holds(h["id"], h.get("rev"))]
-    if changed or engine_hits or textual.snapshots.old(uid):
-        textual.snapshots.stale(uid, relearn)
-    ids = [h["id"] for h in in_set]
-    added: list[dict[str, Any]] = []
-    if changed or outside:
-        rescored = yield from _score_fresh(uid, snap, rel, plan, changed + outside, request.industry)
-        scores.update({doc["id"]: doc["_score"] for doc in rescored})
-        added = [doc for doc in rescored if doc["id"] not in ids and doc["_score"] > 0]
-        if request.facets:
-            _count_facets(facets, added)
-    if request.sort not in SORTS:
-        ids = sorted(ids + [d["id"] for d in added], key=lambda i: -scores.get(i, 0.0))
-    elif added:
-        ids = yield from _merge_sorted(uid, request.sort, ids, added)
-    if len(ids) >= WIDEN_BELOW or not plan.scenarios:
-        return _Scored(ids=ids, scores=scores, facets=facets), plan
-    return (yield from _widened(uid, plan, flt, _Scored(ids=ids, scores=scores, facets=facets),
-                                facets=request.facets, sort=request.sort)), plan
+    yield from textual.snapshots.follow(uid, snap, relearn)
+    key = (request.q, request.as_typed, request.industry, flt, snap.changes.version)
+    found = snap.answers.get(key)
+    if found is None:
+        extra: list[dict[str, Any]] = []
+        if not snap.learnt:
+            understood = snap.understand(request.q, correct=not request.as_typed)
+            plan = plan_of(understood, snap.text.index, [])
+            extra = yield from _engine_hits(uid, plan, flt)
+        found = _compute(snap, request, flt, extra)
+        if snap.learnt:
+            snap.answers[key] = found
+    return found
 
 
-def _set_and_engine(uid: str, request: SearchRequest, flt: list[Any], ids: list[Any], engine_q: str,
-                    newest: float) -> Steps[tuple[list[dict[str, Any]], dict[str, dict[str, int]], list[dict[str, Any]]]]:
-    """Which of `ids` pass the filters (sorted when asked, with facet counts), and, when the
-    index holds documents written after the snapshot was learnt (a probe in the same
-    request tells), the engine's own hits for the key terms."""
-    queries: list[dict[str, Any]] = [{"indexUid": uid, "q": "", "limit": 1, "sort": ["indexed_at:desc"],
-                                      "attributesToRetrieve": ["indexed_at"]}]
-    if ids:
-        body: dict[str, Any] = {"indexUid": uid, "q": "", "filter": [*flt, _ids_filter(ids)], "limit": len(ids),
-                                "attributesToRetrieve": LOCATOR}
-        if request.facets:
-            body["facets"] = list(SOLUTION_FACETS)
-        if request.sort in SORTS:
-            body["sort"] = [SORTS[request.sort]]
-        queries.append(body)
-    results = (yield "multi-search", {"queries": queries})["results"]
-    in_set = results[1] if ids else {}
-    latest = [float(h.get("indexed_at") or 0.0) for h in results[0]["hits"]]
-    engine_hits: list[dict[str, Any]] = []
-    if engine_q and latest and latest[0] > newest:
-        engine_hits = (yield f"indexes/{uid}/search", {
-            "q": engine_q, "filter": flt, "limit": FRESH_CANDIDATES, "matchingStrategy": "frequency",
-            "attributesToRetrieve": LOCATOR})["hits"]
-    return in_set.get("hits", []), in_set.get("facetDistribution", {}), engine_hits
-
-
-def _score_fresh(uid: str, snap: Snapshot, rel: Relevance, plan: QueryPlan, hits: list[dict[str, Any]],
-                 industry: str | None) -> Steps[list[dict[str, Any]]]:
-    """The documents of `hits`, each with `_score` against the snapshot's statistics."""
-    found = yield from candidate_store.store.resolve(uid, hits)
-    out = []
-    for candidate in found:
-        score = snap.text.total_new(rel, textual.listing_of(candidate.doc))
-        if score and industry:
-            score += INDUSTRY_WEIGHT * _FIT_SCORE[industry_fit(candidate.doc.get("industries", ()), industry)]
-        if score:
-            score += preference_bonus(plan, float(candidate.doc.get("price_wan") or 0.0),
-                                      str(candidate.doc.get("size_fit") or ""))
-        out.append({**candidate.doc, "_score": score})
-    return out
-
-
-def _merge_sorted(uid: str, sort: str | None, ids: list[Any], added: list[dict[str, Any]]) -> Steps[list[Any]]:
-    """The engine-sorted `ids` with the documents found besides them merged in by the same key."""
-    found = yield from candidate_store.store.resolve(uid, [{"id": i} for i in ids])
-    field, _, direction = SORTS[sort or ""].partition(":")
-    docs = [c.doc for c in found] + added
-    return [d["id"] for d in sorted(docs, key=lambda d: _sort_key(d, field, direction == "desc"))]
-
-
-def _sort_key(doc: dict[str, Any], field: str, descending: bool) -> tuple[int, float]:
-    value = doc.get(field)
-    if value is None:
-        return (1, 0.0)
-    return (0, -float(value) if descending else float(value))
-
-
-def _widened(uid: str, plan: QueryPlan, flt: list[Any], found: _Scored, *, facets: bool,
-             sort: str | None) -> Steps[_Scored]:
-    """Fewer listings than a page have the query's words: after them, the best-rated
-    listings of the scenarios it speaks of (all of the result when none has the words)."""
-    shortlist = _shortlist_query(uid, plan, flt)
-    if shortlist is None:
-        return found
-    hits = (yield "multi-search", {"queries": [shortlist]})["results"][0]["hits"]
-    extra = [h for h in hits if h["id"] not in set(found.ids)]
-    if not extra:
-        return found
-    docs = [c.doc for c in (yield from candidate_store.store.resolve(uid, extra))]
-    if facets:
-        _count_facets(found.facets, docs)
-    ids = found.ids + [d["id"] for d in docs]
-    if sort in SORTS and found.ids:
-        ids = yield from _merge_sorted(uid, sort, found.ids, docs)
-    elif sort in SORTS:
-        field, _, direction = SORTS[sort or ""].partition(":")
-        ids = [d["id"] for d in sorted(docs, key=lambda d: _sort_key(d, field, direction == "desc"))]
-    return _Scored(ids=ids, scores=found.scores, facets=found.facets,
-                   relaxed="scenario" if not found.ids else "widened")
+def _sorted(snap: Snapshot, answer: _Answer, sort: str) -> list[Any]:
+    """The result set in the order of `sort` (ties in relevance order)."""
+    def row(doc_id: Any) -> dict[str, Any]:
+        return answer.fresh[doc_id] if doc_id in answer.fresh else snap.facts.row(snap.position[doc_id])
+    return sorted(answer.ids, key=lambda i: sort_key(row(i), sort))
 
 
 @lru_cache(maxsize=4096)
@@ -393,11 +347,11 @@ def _present(hit: dict[str, Any], pattern: re.Pattern[str] | None, score: float 
     return doc
 
 
-def _browse(uid: str, request: SearchRequest, flt: list[Any]) -> Steps[SearchResult]:
+def _browse(uid: str, request: SearchRequest, flt: Filter) -> Steps[SearchResult]:
     """No query text: the listings that pass the filters, in the engine's (or the sort's) order."""
     started = time.perf_counter()
     params: dict[str, Any] = {
-        "q": "", "filter": flt, "hitsPerPage": request.per_page, "page": request.page,
+        "q": "", "filter": render(flt), "hitsPerPage": request.per_page, "page": request.page,
         "attributesToRetrieve": LOCATOR,
     }
     if request.facets:
@@ -449,15 +403,25 @@ def solution_search(prefix: str, request: SearchRequest, *, relearn: Relearn, wa
     if not request.q.strip():
         return (yield from _browse(uid, request, flt))
     started = time.perf_counter()
-    scored, plan = yield from _text_search(uid, request, flt, relearn, wait)
+    answer = yield from _text_search(uid, request, flt, relearn, wait)
+    snap = textual.snapshots.peek(uid) or textual.EMPTY
+    ids = _sorted(snap, answer, request.sort) if request.sort in SORTS else list(answer.ids)
     first = (request.page - 1) * request.per_page
-    page_ids = scored.ids[first:first + request.per_page]
-    found = yield from candidate_store.store.resolve(uid, [{"id": i} for i in page_ids])
-    pattern = query_pattern(plan)
-    hits = [_present(c.doc, pattern, scored.scores.get(c.doc["id"])) for c in found]
+    page_ids = ids[first:first + request.per_page]
+    docs = yield from _documents(uid, snap, answer, page_ids)
+    pattern = query_pattern(answer.plan)
+    hits = [_present(doc, pattern, answer.scores.get(doc["id"])) for doc in docs]
     took = (time.perf_counter() - started) * 1000
-    return SearchResult(hits, len(scored.ids), request.page, request.per_page, scored.facets, took, plan,
-                        relaxed=scored.relaxed)
+    return SearchResult(hits, len(ids), request.page, request.per_page, answer.facets if request.facets else {},
+                        took, answer.plan, relaxed=answer.relaxed)
+
+
+def _documents(uid: str, snap: Snapshot, answer: _Answer, ids: list[Any]) -> Steps[list[dict[str, Any]]]:
+    """The documents to show for `ids`, in order (held ones from the candidate store)."""
+    held = [{"id": i, "rev": snap.revs[snap.position[i]]} for i in ids if i not in answer.fresh and i in snap.position]
+    docs = {c.doc["id"]: c.doc for c in (yield from candidate_store.store.resolve(uid, held))}
+    docs.update({i: {k: d[k] for k in candidate_store.FIELDS if k in d} for i, d in answer.fresh.items()})
+    return [docs[i] for i in ids if i in docs]
 
 
 def ranked_codes(*, client: meilisearch.Client, prefix: str, q: str, industry: str | None = None,
@@ -498,7 +462,7 @@ def suggestions(prefix: str, request: SuggestRequest, *, relearn: Relearn) -> St
     flt = build_filter({}, public_only=request.public_only, regions=request.regions,
                        own_provider_id=request.own_provider_id, region=request.region)
     result = yield f"indexes/{uid}/search", {
-        "q": plan.text, "filter": flt, "limit": request.limit, "attributesToRetrieve": LOCATOR,
+        "q": plan.text, "filter": render(flt), "limit": request.limit, "attributesToRetrieve": LOCATOR,
         "matchingStrategy": "last",
     }
     found = yield from candidate_store.store.resolve(uid, result["hits"])

@@ -32,9 +32,9 @@ _SOLUTIONS: dict[str, Any] = {
     "filterableAttributes": [
         "industries", "scenarios", "region", "service_regions", "deployment", "billing",
         "price_band", "size_fit", "target_level", "status", "public", "excellent", "provider_id",
-        "region_prefixes", "served", "id",
+        "region_prefixes", "served", "id", "indexed_at",
     ],
-    "sortableAttributes": ["price_wan", "deploy_days", "rating", "indexed_at"],
+    "sortableAttributes": ["price_wan", "deploy_days", "rating", "listed_at"],
     # Hits carry only their locator; documents come from the candidate store, whose fetch
     # is not limited by this setting. Meilisearch turns every displayed field of a hit into
     # JSON before it picks the fields asked for: with all displayed, a third of its CPU.
@@ -102,6 +102,7 @@ SORTS: dict[str, str] = {
     "price_desc": "price_wan:desc",
     "days_asc": "deploy_days:asc",
     "rating_desc": "rating:desc",
+    "newest": "listed_at:desc",
 }
 
 # The baseline the issue measured: default settings over name, description and keywords.

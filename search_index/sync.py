@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from catalog import outbox
 from catalog.db import session_scope
 from catalog.models import Engagement, Enterprise, Need, OutboxEntry, Provider, Solution
-from search_index import candidates, documents
+from search_index import documents, textual
 from search_index.client import INDEX_KINDS, IndexTaskFailed, index_uid, wait_or_raise
 from search_index.documents import need_document, provider_document, solution_document
 from search_index.settings import INDEX_SETTINGS, settings_differ
@@ -138,7 +138,7 @@ def _apply(session: Session, client: meilisearch.Client, prefix: str,
         if ids:
             uid = index_uid(prefix, kind)
             wait_or_raise(client, client.http.post(f"indexes/{uid}/documents/delete-batch", sorted(ids)))  # type: ignore[arg-type]
-    candidates.shortlists.clear()  # this process's searches see the change at once
+    textual.snapshots.probe_soon()  # this process's next search sees the change
 
 
 def apply_outbox(*, database_url: str, client: meilisearch.Client, prefix: str = "szt",
@@ -249,7 +249,7 @@ def reindex(*, database_url: str, client: meilisearch.Client, prefix: str = "szt
             counts[kind] = _build_and_send(session, client, fresh, kind)
             wait_or_raise(client, client.swap_indexes([{"indexes": [live, fresh]}]))
             wait_or_raise(client, client.delete_index(fresh))
-            candidates.shortlists.clear()
+            textual.snapshots.probe_soon()
         for ids in _chunks(covered, REINDEX_BATCH):
             outbox.mark_done(session=session, ids=ids)
     return counts

@@ -1,13 +1,17 @@
-"""The catalogue's text as the search has learned it: one `CatalogueText` per index.
+"""The catalogue as the search has learned it from the index: one `Snapshot` per index.
 
 Relevance needs catalogue statistics (how many listings use a word), the typo corrector
-needs the catalogue's vocabulary and the scenario prior its labels, so the search keeps a
-snapshot of the index's documents, learned once (`catalog.language`). The snapshot is
-derived data like the index itself: it is rebuilt in the background when a search sees
-that the index holds a document written after the snapshot was learnt (each document
-carries `indexed_at`), or one under another `rev`, and at least every `MAX_AGE_S`;
-meanwhile such documents are scored on the fly against the snapshot's statistics, so an
-edit counts as soon as it is indexed.
+the catalogue's vocabulary, the scenario prior its labels, and the result set the fields
+it is filtered, counted and sorted by (`search_index.facts`). So the search keeps a
+snapshot of the index's documents, learned once (`catalog.language`), derived data like
+the index itself.
+
+A snapshot follows the index: at most every `PROBE_S` a search asks the engine which
+documents were written since the snapshot was learnt (each carries `indexed_at`) and how
+many there are. Changed and new documents are fetched and scored on the fly beside the
+held ones (`Changes`), deleted ones are left out, and the snapshot is relearned in the
+background; so an edit counts as soon as it is indexed, while a search between probes
+asks the engine nothing.
 """
 
 from __future__ import annotations
@@ -23,22 +27,39 @@ from cachetools import LRUCache
 
 from catalog.language.lexical import Listing
 from catalog.language.query import CatalogueText, Understanding
+from search_index import candidates
 from search_index.client import Steps
+from search_index.facts import Facts
 
 log = logging.getLogger(__name__)
 
 PAGE = 1000  # documents fetched per request when learning an index
-MAX_AGE_S = 60.0  # a snapshot older than this is relearned in the background
+MAX_AGE_S = 600.0  # a snapshot older than this is relearned in the background (a safety net)
+PROBE_S = 0.25  # how often a search asks the engine what changed (an edit shows within this)
+# A document written this long before learning began may still have been written to the
+# engine after its page was fetched: probes look that far back (and skip what is held).
+SINCE_MARGIN_S = 30.0
+MAX_CHANGES = 500  # more changed documents than this: relearn, rather than score them on the fly
 # Carries out steps blocking (in a background thread), returning their result.
-Relearn = Callable[[Steps[list[dict[str, Any]]]], list[dict[str, Any]]]
-FIELDS = ["id", "rev", "name", "keywords", "description", "scenarios", "industries", "price_wan", "size_fit",
-          "indexed_at"]
+Relearn = Callable[[Steps[Any]], Any]
+FIELDS = list(dict.fromkeys([*candidates.FIELDS, "region_prefixes", "served", "public", "listed_at", "indexed_at"]))
 
 
 def listing_of(doc: dict[str, Any]) -> Listing:
     """What the language model reads of a solution document."""
     return Listing(key=str(doc["id"]), name=doc.get("name", ""), keywords=tuple(doc.get("keywords", ())),
                    description=doc.get("description", ""), scenarios=tuple(doc.get("scenarios", ())))
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What the index holds besides the snapshot, as the last probe found it: documents
+    written since (new or edited, complete), and the held listings they replace or that
+    were deleted. `version` tells answers computed before a change from those after."""
+
+    docs: tuple[dict[str, Any], ...] = ()
+    gone: frozenset[Any] = frozenset()
+    version: int = 0
 
 
 @dataclass
@@ -48,17 +69,22 @@ class Snapshot:
     text: CatalogueText
     ids: list[Any]
     revs: list[str]
-    industries: list[tuple[str, ...]]
-    prices: list[float]
-    size_fits: list[str]
-    newest: float  # the latest `indexed_at` among the documents learnt
+    facts: Facts
+    since: float  # wall-clock time: documents indexed after it may be missing from the snapshot
     made: float
+    changes: Changes = field(default_factory=Changes)
+    probed: float = 0.0  # monotonic time of the last probe
     position: dict[Any, int] = field(default_factory=dict)
     understood: LRUCache[tuple[str, bool], Understanding] = field(default_factory=lambda: LRUCache(maxsize=4096))
     answers: LRUCache[tuple[Any, ...], Any] = field(default_factory=lambda: LRUCache(maxsize=4096))  # by the search
 
     def __post_init__(self) -> None:
         self.position = {doc_id: pos for pos, doc_id in enumerate(self.ids)}
+
+    @property
+    def learnt(self) -> bool:
+        """Whether the snapshot holds anything (`EMPTY` stands in while one is learned)."""
+        return self is not EMPTY
 
     def holds(self, doc_id: Any, rev: str | None) -> bool:
         """Is the document with this id held, under this rev?"""
@@ -72,28 +98,77 @@ class Snapshot:
             found = self.understood[(q, correct)] = self.text.understand(q, correct=correct)
         return found
 
+    def due(self) -> bool:
+        """Whether a search should probe the engine for changes now (and claim the probe)."""
+        now = time.monotonic()
+        if now - self.probed < PROBE_S:
+            return False
+        self.probed = now
+        return True
 
-def learn(docs: list[dict[str, Any]]) -> Snapshot:
-    """A snapshot of these documents (CPU only)."""
+
+def learn(docs: list[dict[str, Any]], since: float | None = None) -> Snapshot:
+    """A snapshot of these documents (CPU only), fetched from `since` (wall clock) on."""
     return Snapshot(text=CatalogueText([listing_of(d) for d in docs]), ids=[d["id"] for d in docs],
-                    revs=[d.get("rev", "") for d in docs],
-                    industries=[tuple(d.get("industries", ())) for d in docs],
-                    prices=[float(d.get("price_wan") or 0.0) for d in docs],
-                    size_fits=[str(d.get("size_fit") or "") for d in docs],
-                    newest=max((float(d.get("indexed_at") or 0.0) for d in docs), default=0.0), made=time.monotonic())
+                    revs=[d.get("rev", "") for d in docs], facts=Facts(docs),
+                    since=(time.time() if since is None else since) - SINCE_MARGIN_S, made=time.monotonic())
 
 
-def fetch_all(uid: str) -> Steps[list[dict[str, Any]]]:
-    """Every document of an index (the fields the language model reads), page by page."""
+def fetch_all(uid: str) -> Steps[Snapshot]:
+    """A snapshot of every document of an index, fetched page by page. The documents are
+    also kept for showing as hits (`search_index.candidates`)."""
+    started = time.time()
     docs: list[dict[str, Any]] = []
     while True:
         answer = yield f"indexes/{uid}/documents/fetch", {"fields": FIELDS, "limit": PAGE, "offset": len(docs)}
-        docs += answer["results"]
+        docs += [candidates.compact(d) for d in answer["results"]]
         if len(answer["results"]) < PAGE or len(docs) >= int(answer.get("total", 0)):
-            return docs
+            break
+    candidates.store.keep(uid, docs)
+    return learn(docs, since=started)
 
 
 EMPTY = learn([])
+
+
+def _all_ids(uid: str) -> Steps[set[Any]]:
+    ids: set[Any] = set()
+    while True:
+        answer = yield f"indexes/{uid}/documents/fetch", {"fields": ["id"], "limit": 10 * PAGE, "offset": len(ids)}
+        ids |= {d["id"] for d in answer["results"]}
+        if len(answer["results"]) < 10 * PAGE:
+            return ids
+
+
+def probe(uid: str, snap: Snapshot) -> Steps[bool]:
+    """Fold what the index holds besides `snap` into `snap.changes` (documents written
+    since it was learnt, documents deleted); whether anything changed. More changes than
+    MAX_CHANGES are not folded in: the caller relearns."""
+    results = (yield "multi-search", {"queries": [
+        {"indexUid": uid, "q": "", "filter": f"indexed_at > {snap.since!r}", "limit": MAX_CHANGES + 1,
+         "attributesToRetrieve": ["id", "rev"]},
+        {"indexUid": uid, "q": "", "limit": 0, "facets": ["public"]},
+    ]})["results"]
+    hits, count = results[0]["hits"], sum(results[1].get("facetDistribution", {}).get("public", {}).values())
+    if len(hits) > MAX_CHANGES:
+        return True
+    before = snap.changes
+    docs = {d["id"]: d for d in before.docs}
+    wanted = [h["id"] for h in hits if not snap.holds(h["id"], h.get("rev"))
+              and docs.get(h["id"], {}).get("rev") != h.get("rev")]
+    if wanted:
+        answer = yield f"indexes/{uid}/documents/fetch", {"ids": wanted, "fields": FIELDS, "limit": len(wanted)}
+        docs.update({d["id"]: candidates.compact(d) for d in answer["results"]})
+    gone = set(before.gone) | {i for i in docs if i in snap.position}
+    alive = (len(snap.ids) - len(gone)) + len(docs)
+    if count < alive:  # some were deleted: which ones
+        present = yield from _all_ids(uid)
+        gone |= {i for i in snap.ids if i not in present}
+        docs = {i: d for i, d in docs.items() if i in present}
+    if not wanted and gone == before.gone and len(docs) == len(before.docs):
+        return False
+    snap.changes = Changes(docs=tuple(docs.values()), gone=frozenset(gone), version=before.version + 1)
+    return True
 
 
 class Snapshots:
@@ -113,9 +188,22 @@ class Snapshots:
             self.stale(uid, relearn)
             return EMPTY
         if found is None:
-            found = learn((yield from fetch_all(uid)))
+            found = yield from fetch_all(uid)
             self._by_uid[uid] = found
         return found
+
+    def follow(self, uid: str, snap: Snapshot, relearn: Relearn) -> Steps[None]:
+        """Bring `snap` up to the index when a probe is due (see `probe`); a snapshot that
+        lags the index, or is old, is relearned in the background."""
+        if not snap.learnt or not snap.due():
+            return
+        if (yield from probe(uid, snap)) or time.monotonic() - snap.made > MAX_AGE_S:
+            self.stale(uid, relearn)
+
+    def probe_soon(self) -> None:
+        """Have the next search of every snapshot probe the index (after this process wrote to it)."""
+        for snap in list(self._by_uid.values()):
+            snap.probed = 0.0
 
     def peek(self, uid: str) -> Snapshot | None:
         return self._by_uid.get(uid)
@@ -129,7 +217,7 @@ class Snapshots:
 
         def work() -> None:
             try:
-                self._by_uid[uid] = learn(relearn(fetch_all(uid)))
+                self._by_uid[uid] = relearn(fetch_all(uid))
             except Exception:  # noqa: BLE001 - derived data: the old snapshot keeps serving
                 log.exception("relearning the search index %s failed", uid)
             finally:
@@ -141,10 +229,6 @@ class Snapshots:
     def learning(self, uid: str) -> bool:
         with self._lock:
             return uid in self._learning
-
-    def old(self, uid: str) -> bool:
-        found = self._by_uid.get(uid)
-        return found is not None and time.monotonic() - found.made > MAX_AGE_S
 
     def forget(self, uid: str | None = None) -> None:
         """Drop one snapshot (or all): the next search learns anew."""

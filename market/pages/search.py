@@ -21,7 +21,7 @@ from search_index.settings import SOLUTION_FACETS, SORTS
 router = APIRouter(include_in_schema=False)
 
 SORT_LABELS = {"": "相关度", "price_asc": "价格从低到高", "price_desc": "价格从高到低",
-               "days_asc": "上线最快", "rating_desc": "评价最高"}
+               "days_asc": "上线最快", "rating_desc": "评价最高", "newest": "最新上架"}
 PER_PAGE = 10
 
 

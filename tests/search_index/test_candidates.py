@@ -1,4 +1,4 @@
-"""The candidate store and shortlists: searches fetch only ids and revs from Meilisearch and
+"""The candidate store: searches fetch only ids and revs from Meilisearch and
 never show a document other than the indexed one (real server, real sync)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from catalog import outbox
 from catalog.models import ListingStatus, Solution
-from search_index.candidates import CandidateStore, Shortlists, compact
+from search_index.candidates import CandidateStore, compact
 from search_index.client import index_uid, run, wait_or_raise
 from search_index.documents import content_rev
 from search_index.query import SearchRequest, search_solutions
@@ -95,20 +95,6 @@ def test_content_rev_follows_the_content_not_the_key_order() -> None:
     assert content_rev(doc) == content_rev({"price_wan": 1.0, "name": "质量追溯", "id": 1})
     assert content_rev(doc) == content_rev({**doc, "rev": "anything"})
     assert content_rev(doc) != content_rev({**doc, "price_wan": 1.5})
-
-
-def test_shortlists_are_kept_for_their_ttl_and_bounded() -> None:
-    kept = Shortlists(ttl=60, size=2)
-    kept.put(b"a", [{"id": 1}])
-    assert kept.get(b"a") == [{"id": 1}]
-    kept.put(b"b", [])
-    kept.put(b"c", [])
-    assert kept.get(b"a") is None and kept.get(b"c") == []
-    kept.clear()
-    assert kept.get(b"c") is None
-    expired = Shortlists(ttl=0)
-    expired.put(b"a", [{"id": 1}])
-    assert expired.get(b"a") is None
 
 
 def test_search_shows_edits_and_withdrawals_as_soon_as_they_are_indexed(
