@@ -40,7 +40,7 @@ ROLE_NAV: dict[str, list[tuple[str, str]]] = {
                       ("对接进展", "/enterprise/engagements"), ("对接活动", "/events")],
     Role.CHAIN_LEADER: [("产业链", "/chains"), ("企业资料", "/enterprise"), ("需求清单", "/enterprise/needs"),
                         ("推荐方案", "/enterprise/matches"), ("推荐组合", "/enterprise/bundle"),
-                        ("对接活动", "/events")],
+                        ("对接进展", "/enterprise/engagements"), ("对接活动", "/events")],
 }
 ROLE_LABELS: dict[str, str] = {Role.BUREAU: "主管部门", Role.PROVIDER: "服务商", Role.ENTERPRISE: "试点企业", Role.CHAIN_LEADER: "链主企业"}
 

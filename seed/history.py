@@ -26,7 +26,7 @@ from catalog import engagement_service as flow
 from catalog.event_models import Event
 from catalog.models import Engagement, EngagementStatus, Enterprise, Solution
 from catalog.taxonomy import level_number
-from seed import history_events
+from seed import history_events, history_targets
 from seed.history_base import (
     CITIES,
     City,
@@ -35,6 +35,7 @@ from seed.history_base import (
     needs_of,
     offerings,
     open_engagement,
+    showcase_firms,
 )
 
 SEED = 20240601
@@ -67,11 +68,13 @@ class HistoryReport:
 
     events: int = 0
     meetings: int = 0
+    targets: int = 0
     engagements: dict[str, int] = field(default_factory=dict)
 
     def summary_zh(self) -> str:
         stages = "，".join(f"{k} {v}" for k, v in self.engagements.items())
-        return f"试点历程：对接活动 {self.events} 场（约见 {self.meetings} 场），对接成果 {stages}"
+        return (f"试点历程：对接活动 {self.events} 场（约见 {self.meetings} 场），对接成果 {stages}，"
+                f"新增年度目标 {self.targets} 项")
 
 
 def has_history(*, session: Session) -> bool:
@@ -195,6 +198,27 @@ def direct_plans(session: Session, rng: random.Random, city: City, today: date,
     return plans
 
 
+SHOWCASE = ((S.ACCEPTED, 330), (S.IN_PROGRESS, 110), (S.INTENT, 15))
+
+
+def showcase_plans(session: Session, rng: random.Random, city: City, today: date,
+                   taken: set[tuple[int, int]]) -> list[Plan]:
+    """For each enterprise a demo account signs in as: one accepted, one in progress, one new."""
+    pool = [s for s, _ in offerings(session, city)]
+    plans = []
+    for firm in showcase_firms(session, city):
+        needs = needs_of(session, firm)
+        for (fate, days_ago), need in zip(SHOWCASE, needs * len(SHOWCASE), strict=False):
+            choices = [s for s in fitting(need, firm, pool) if (firm.id, s.id) not in taken]
+            if not choices:
+                continue
+            solution = choices[0]
+            taken.add((firm.id or 0, solution.id or 0))
+            began = today - timedelta(days=days_ago)
+            plans.append(Plan(open_engagement(session, firm, solution, began), began, fate))
+    return plans
+
+
 def stage_counts(session: Session) -> dict[str, int]:
     rows = session.exec(select(Engagement.status, func.count()).group_by(col(Engagement.status))).all()
     found = {str(status): int(n) for status, n in rows}
@@ -217,10 +241,13 @@ def load_history(*, session: Session, today: date | None = None) -> HistoryRepor
         report.meetings += held.meetings
         plans = [plan_for(rng, g, began, today, at_least) for g, began, at_least in held.engagements]
         taken |= {(p.engagement.enterprise_id, p.engagement.solution_id) for p in plans}
+        plans += showcase_plans(session, rng, city, today, taken)
         plans += direct_plans(session, rng, city, today, taken)
         for plan in plans:
             advance(session, rng, plan, city, today)
         history_events.record_signings(session=session, held=held)
+        session.flush()
+        report.targets += history_targets.load_demo_targets(session=session, rng=rng, city=city, today=today)
     session.flush()
     report.engagements = stage_counts(session)
     return report

@@ -16,18 +16,19 @@ from catalog.taxonomy import GENERIC, industry_fits
 
 @dataclass(frozen=True)
 class City:
-    """A demo city: its region prefix, its bureau's username and the name its events carry."""
+    """A demo city: its region prefix, its bureau's username, its names and where its events meet."""
 
     region: str
     bureau: str
-    name: str
+    name: str  # short: 九江
+    full_name: str  # 九江市
     place: str
 
 
 CITIES = (
-    City("江西省九江市", "jiujiang_bureau", "九江", "九江市工业和信息化局三楼会议中心"),
-    City("河南省新乡市", "xinxiang_bureau", "新乡", "新乡市平原示范区企业服务中心"),
-    City("新疆维吾尔自治区昌吉回族自治州", "changji_bureau", "昌吉", "昌吉国家高新区管委会报告厅"),
+    City("江西省九江市", "jiujiang_bureau", "九江", "九江市", "九江市工业和信息化局三楼会议中心"),
+    City("河南省新乡市", "xinxiang_bureau", "新乡", "新乡市", "新乡市平原示范区企业服务中心"),
+    City("新疆维吾尔自治区昌吉回族自治州", "changji_bureau", "昌吉", "昌吉回族自治州", "昌吉国家高新区管委会报告厅"),
 )
 
 
@@ -35,6 +36,14 @@ def city_enterprises(session: Session, city: City) -> list[Enterprise]:
     """The city's pilot enterprises, in id order."""
     return list(session.exec(select(Enterprise).where(col(Enterprise.region).startswith(city.region))
                              .order_by(col(Enterprise.id))).all())
+
+
+def showcase_firms(session: Session, city: City) -> list[Enterprise]:
+    """The city's enterprises that demo accounts sign in as (their pages must show a history)."""
+    from seed.users import DEMO_USERS
+
+    names = {u.enterprise for u in DEMO_USERS if u.enterprise}
+    return [f for f in city_enterprises(session, city) if f.name in names]
 
 
 def offerings(session: Session, city: City) -> list[tuple[Solution, Provider]]:

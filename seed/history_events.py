@@ -31,7 +31,15 @@ from catalog.event_models import (
 )
 from catalog.models import Engagement, EngagementStatus, Enterprise, Need, Solution
 from market.event_scheduling import run_schedule
-from seed.history_base import City, backdate, city_enterprises, fitting, needs_of, offerings
+from seed.history_base import (
+    City,
+    backdate,
+    city_enterprises,
+    fitting,
+    needs_of,
+    offerings,
+    showcase_firms,
+)
 
 FIRMS_PER_EVENT = 10
 PROVIDERS_PER_EVENT = 6
@@ -61,8 +69,10 @@ def new_event(session: Session, city: City, title: str, day: date) -> Event:
 def attendees(session: Session, rng: random.Random, city: City,
               firms: int) -> tuple[list[Enterprise], dict[int, list[Solution]]]:
     """Enterprises with needs, and the providers (with their solutions) that fit them best."""
-    with_needs = [f for f in city_enterprises(session, city) if needs_of(session, f)]
-    chosen = sorted(rng.sample(with_needs, min(firms, len(with_needs))), key=lambda f: f.id or 0)
+    shown = [f for f in showcase_firms(session, city) if needs_of(session, f)]
+    others = [f for f in city_enterprises(session, city) if needs_of(session, f) and f not in shown]
+    picked = rng.sample(others, max(0, min(firms - len(shown), len(others))))
+    chosen = sorted([*shown, *picked], key=lambda f: f.id or 0)
     pool = offerings(session, city)
     solutions = [s for s, _ in pool]
     fit: dict[int, int] = defaultdict(int)
@@ -189,8 +199,8 @@ def city_events(*, session: Session, rng: random.Random, city: City, today: date
     held = Held()
     first = today - timedelta(days=rng.randint(390, 430))
     second = today - timedelta(days=rng.randint(100, 130))
-    hold_event(session, rng, city, f"{city.name}市中小企业数字化转型供需对接会（第一期）", first, held)
-    hold_event(session, rng, city, f"{city.name}市中小企业数字化转型供需对接会（第二期·重点行业）", second, held)
+    hold_event(session, rng, city, f"{city.full_name}中小企业数字化转型供需对接会（第一期）", first, held)
+    hold_event(session, rng, city, f"{city.full_name}中小企业数字化转型供需对接会（第二期·重点行业）", second, held)
     open_event(session, rng, city, today, held)
     return held
 

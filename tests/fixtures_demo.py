@@ -6,6 +6,9 @@ providers, 126 solutions, 94 enterprises with their needs, three chains and the 
 of seed/users.py (password seed.users.DEMO_PASSWORD). The demo data is loaded once per
 backend into a template, which each test copies, so tests never share state.
 
+`history_database_url` holds the same demo data plus the pilot's last 18 months
+(seed/history.py: events with outcomes, engagements at every stage), as `market seed` loads it.
+
 Register with `pytest_plugins = ["fixtures_demo"]` in tests/conftest.py; it relies on the
 `sqlite_template` and `postgres_template` fixtures defined there.
 """
@@ -24,14 +27,17 @@ from sqlmodel import Session, select
 
 from catalog.db import get_engine, session_scope
 from catalog.models import Enterprise, Provider, Solution
+from seed.history import load_history
 from seed.load import load_demo
 
 DEMO_BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 
-def _load(url: str) -> None:
+def _load(url: str, history: bool = False) -> None:
     with session_scope(url) as session:
         load_demo(session=session, actor="seed")
+        if history:
+            load_history(session=session)
     get_engine(url).dispose()
 
 
@@ -63,6 +69,36 @@ def demo_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterato
         yield from copy_sqlite(request.getfixturevalue("demo_sqlite_template"), tmp_path / "demo.db")
     else:
         yield from copy_postgres(request.getfixturevalue("demo_postgres_template"), "szt_d_")
+
+
+@pytest.fixture(scope="session")
+def history_sqlite_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file holding the demo data and its history."""
+    path = tmp_path_factory.mktemp("history_tmpl") / "history.db"
+    shutil.copy(sqlite_template, path)
+    _load(f"sqlite:///{path}", history=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def history_postgres_template(postgres_template: str) -> str:
+    """Name of a PostgreSQL template database holding the demo data and its history."""
+    name = f"szt_hist_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
+    admin.dispose()
+    _load(pg_url(name), history=True)
+    return name
+
+
+@pytest.fixture(params=DEMO_BACKENDS)
+def history_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh database holding the demo data and the pilot's history (per test, per backend)."""
+    if request.param == "sqlite":
+        yield from copy_sqlite(request.getfixturevalue("history_sqlite_template"), tmp_path / "history.db")
+    else:
+        yield from copy_postgres(request.getfixturevalue("history_postgres_template"), "szt_h_")
 
 
 @pytest.fixture

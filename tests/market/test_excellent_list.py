@@ -1,0 +1,66 @@
+"""优秀产品清单 once the city has engagements: the page, the API and the export answer, and a
+marked solution that was accepted and rated shows its evaluation score (the list once crashed
+here, keying a dict by solution records)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlmodel import Session, col, select
+
+from catalog import engagement_service as flow
+from catalog import service as catalog_service
+from catalog.db import get_engine
+from catalog.models import Enterprise, Solution
+from catalog.schemas import EngagementCreate
+from market.app import create_app
+from market.settings import Settings
+from seed.users import DEMO_PASSWORD
+
+
+@pytest.fixture
+def demo_client(demo_database_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(database_url=demo_database_url, var_dir=tmp_path / "var", secret_key="t", meili_url="")
+    with TestClient(create_app(settings, migrate_db=False), base_url="http://testserver") as client:
+        yield client
+
+
+def accepted_and_rated(database_url: str) -> Solution:
+    """An excellent solution a 九江 enterprise took through to acceptance and rated 5."""
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        solution = session.exec(select(Solution).where(col(Solution.excellent).is_(True))
+                                .order_by(col(Solution.id))).first()
+        firm = session.exec(select(Enterprise).where(Enterprise.name == "共青城华纶印染有限公司")).one()
+        assert solution is not None
+        data = EngagementCreate(enterprise_id=firm.id or 0, solution_id=solution.id or 0)
+        engagement = catalog_service.create_engagement(session=session, data=data, actor="test")
+        flow.sign(session=session, engagement=engagement, amount_wan=40, contract_date=date(2025, 3, 1), actor="test")
+        flow.start(session=session, engagement=engagement, actor="test")
+        flow.propose_acceptance(session=session, engagement=engagement, acceptance_date=date(2025, 6, 1),
+                                level_before="二级", level_after="三级", actor="test")
+        flow.confirm_acceptance(session=session, engagement=engagement, actor="jiujiang_bureau")
+        flow.rate(session=session, engagement=engagement, rating=5, actor="test")
+        session.commit()
+        return solution
+
+
+def test_excellent_list_with_engagements(demo_client: TestClient, demo_database_url: str) -> None:
+    solution = accepted_and_rated(demo_database_url)
+    token = demo_client.post("/api/auth/token", json={"username": "jiujiang_bureau", "password": DEMO_PASSWORD})
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    work = demo_client.get("/api/progress/lists/excellent", headers=headers)
+    assert work.status_code == 200, work.text
+    row = next(r for r in work.json()["rows"] if r[1] == solution.code)
+    assert row[2] == "已评为优秀" and isinstance(row[3], float | int)
+    page = demo_client.get("/lists/excellent", headers={**headers, "Accept": "text/html"})
+    assert page.status_code == 200 and solution.name in page.text
+    export = demo_client.get("/api/progress/lists/excellent/xlsx", headers=headers)
+    assert export.status_code == 200
+    sheet = load_workbook(BytesIO(export.content))["优秀产品清单"]
+    assert any(r[1] == solution.code and r[3] == row[3] for r in sheet.iter_rows(min_row=3, values_only=True))
