@@ -18,7 +18,7 @@ from sqlmodel import Field, SQLModel
 
 from catalog.limits import EVENT_ITEMS
 from catalog.models import utcnow
-from catalog.schemas import Input, Name, OptCode, Place, Region, at_most
+from catalog.schemas import Input, Name, OptCode, Place, RecordRef, Region, at_most
 
 
 class EventStatus(StrEnum):
@@ -230,8 +230,8 @@ class EventUpdate(Input):
 
 
 class ParticipantCreate(Input):
-    enterprise_id: int | None = None
-    provider_id: int | None = None
+    enterprise_id: RecordRef | None = None
+    provider_id: RecordRef | None = None
     sessions: Annotated[list[int] | None, at_most(6, "场次")] = None  # None: every session
     need_ids: Annotated[list[int], at_most(EVENT_ITEMS, "需求")] = Field(default_factory=list)
     solution_ids: Annotated[list[int], at_most(EVENT_ITEMS, "产品")] = Field(default_factory=list)

@@ -182,6 +182,7 @@ Capacity = Annotated[int, _number(1, lim.CAPACITY, whole=True),
                      BeforeValidator(lambda x: 20 if x in (None, "") else x)]
 Batch = Annotated[int | None, _number(1, lim.BATCH, whole=True)]
 Share = Annotated[float | None, _number(0, 1), BeforeValidator(_share)]
+RecordRef = Annotated[int, _number(1, lim.MAX_ID, whole=True)]  # the id of another record
 
 # Fields that only a named action changes (a workflow transition with its own permission and
 # audit entry) or that the system keeps: never accepted in a create or update body.
@@ -255,13 +256,13 @@ class ProviderUpdate(Input):
     capacity: Capacity | None = None
     contact_name: PersonName = None
     contact_phone: Phone = None
-    lead_provider_id: int | None = None
+    lead_provider_id: RecordRef | None = None
 
 
 class ProviderPublic(ProviderBase, _Public):
     status: str
     name_key: str = ""
-    lead_provider_id: int | None = None
+    lead_provider_id: RecordRef | None = None
     probable_duplicate_of: int | None = None
     status_changed_by: str | None = None
     status_changed_at: datetime | None = None
@@ -292,7 +293,7 @@ class SolutionBase(SQLModel):
 
 
 class SolutionCreate(SolutionBase, Input):
-    provider_id: int
+    provider_id: RecordRef
 
 
 class SolutionRow(SolutionBase):
@@ -302,7 +303,7 @@ class SolutionRow(SolutionBase):
 class SolutionUpdate(Input):
     code: Code | None = None
     name: Name | None = None
-    provider_id: int | None = None
+    provider_id: RecordRef | None = None
     industries: Industries | None = None
     scenarios: Scenarios | None = None
     description: Description | None = None
@@ -316,7 +317,7 @@ class SolutionUpdate(Input):
 
 
 class SolutionPublic(SolutionBase, _Public):
-    provider_id: int
+    provider_id: RecordRef
     provider_name: str | None = None
     status: str
     excellent: bool = False
@@ -406,7 +407,7 @@ class NeedUpdate(Input):
 
 
 class NeedPublic(NeedBase, _Public):
-    enterprise_id: int
+    enterprise_id: RecordRef
     position: int = 0
 
 
@@ -424,9 +425,9 @@ class ChainLinkBase(SQLModel):
 
 
 class ChainLinkCreate(ChainLinkBase, Input):
-    leader_id: int
-    member_id: int
-    via_id: int | None = None
+    leader_id: RecordRef
+    member_id: RecordRef
+    via_id: RecordRef | None = None
 
 
 class ChainLinkRow(ChainLinkBase):
@@ -438,13 +439,13 @@ class ChainLinkRow(ChainLinkBase):
 class ChainLinkUpdate(Input):
     relation: RelationValue | None = None
     share: Share = None
-    via_id: int | None = None
+    via_id: RecordRef | None = None
 
 
 class ChainLinkPublic(ChainLinkBase, _Public):
-    leader_id: int
-    member_id: int
-    via_id: int | None = None
+    leader_id: RecordRef
+    member_id: RecordRef
+    via_id: RecordRef | None = None
 
 
 class ChainLinksPublic(SQLModel):
@@ -459,8 +460,8 @@ class EngagementCreate(Input):
     """An enterprise's intention (意向) to use a solution: every engagement starts there, and moves
     on only through the workflow's actions (catalog/engagement_service.py)."""
 
-    enterprise_id: int
-    solution_id: int
+    enterprise_id: RecordRef
+    solution_id: RecordRef
 
 
 class EngagementUpdate(Input):
@@ -472,9 +473,9 @@ class EngagementUpdate(Input):
 
 
 class EngagementPublic(_Public):
-    enterprise_id: int
-    solution_id: int
-    provider_id: int
+    enterprise_id: RecordRef
+    solution_id: RecordRef
+    provider_id: RecordRef
     status: str
     contract_amount_wan: float | None = None
     contract_date: date | None = None

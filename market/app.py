@@ -58,19 +58,27 @@ class SecurityHeaders:
 
 
 class UploadLimit:
-    """Refuses request bodies above the configured size (declared or streamed)."""
+    """Refuses request bodies above the configured size (declared or streamed): a file upload
+    (multipart) up to `max_bytes`, any other body (JSON, a form) up to `max_plain_bytes`."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_plain_bytes: int | None = None) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.max_upload_bytes = max_bytes
+        self.max_plain_bytes = max_plain_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(scope, receive, send, self.max_bytes)
+        headers = dict(scope.get("headers", []))
+        upload = headers.get(b"content-type", b"").lower().startswith(b"multipart/")
+        limit = self.max_upload_bytes if upload else self.max_plain_bytes
+        await self._limited(scope, receive, send, headers.get(b"content-length"), limit)
+
+    async def _limited(self, scope: Scope, receive: Receive, send: Send, declared: bytes | None,
+                       limit: int) -> None:
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _too_large(scope, receive, send, limit)
             return
         seen = 0
 
@@ -78,14 +86,16 @@ class UploadLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
-                raise PayloadTooLarge(message=_too_large_text(self.max_bytes))
+            if seen > limit:
+                raise PayloadTooLarge(message=_too_large_text(limit))
             return message
 
         await self.app(scope, counting_receive, send)
 
 
 def _too_large_text(max_bytes: int) -> str:
+    if max_bytes < 1024 * 1024:
+        return f"提交的内容过大：不能超过 {max_bytes // 1024} KB"
     return f"上传内容过大：不能超过 {max_bytes // (1024 * 1024)} MB"
 
 
@@ -186,7 +196,8 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True, set
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     app.add_middleware(RequestIds)  # innermost: a bug's 500 still gets the security headers
-    app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb * 1024 * 1024)
+    app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb * 1024 * 1024,
+                       max_plain_bytes=settings.max_body_kb * 1024)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Admission, limit=settings.max_active_requests)  # outermost: waiting holds nothing
     return app

@@ -25,7 +25,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     session_hours: int = 8
-    max_upload_mb: int = 20
+    max_upload_mb: int = 20  # a file upload (multipart)
+    max_body_kb: int = 256  # any other request body (JSON, a form): far above every field's bound
     # Requests a worker runs at once (the rest wait, searches first; see market.admission).
     max_active_requests: int = Field(default=6, ge=1)
 

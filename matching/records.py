@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from catalog import limits
 from catalog.policies import Policy, PolicyTier
 
 __all__ = [
@@ -39,6 +40,13 @@ class SolutionRecord:
     size_fit: str = "均可"
     target_level: str | None = None
     excellent: bool = False
+
+    def __post_init__(self) -> None:
+        # Text analysis costs grow with the text: read at most what the schemas let anyone store,
+        # so a listing stored before the bounds existed costs no more than any other.
+        object.__setattr__(self, "name", self.name[:limits.NAME_CHARS])
+        object.__setattr__(self, "description", self.description[:limits.DESCRIPTION_CHARS])
+        object.__setattr__(self, "keywords", tuple(k[:limits.LIST_ITEM_CHARS] for k in self.keywords[:limits.LIST_ITEMS]))
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,10 @@ class NeedRecord:
     scenario: str | None = None
     priority: str = "中"
     budget_wan: float | None = None
+
+    def __post_init__(self) -> None:
+        # The matcher's cost is linear in the text it reads: at most a need text's bound.
+        object.__setattr__(self, "text", self.text[:limits.NEED_TEXT_CHARS])
 
     @property
     def priority_weight(self) -> float:
