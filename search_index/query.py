@@ -432,6 +432,23 @@ def ranked_codes(*, client: meilisearch.Client, prefix: str, q: str, industry: s
     return [hit["code"] for hit in search_solutions(client=client, prefix=prefix, request=request).hits]
 
 
+def ranked_providers(*, client: meilisearch.Client, prefix: str, q: str, public_only: bool = True) -> list[int]:
+    """Providers in the order of their best listing in the result set of `q` (the provider
+    list's text search: the same understanding and the same set as the search page)."""
+    return run(client, _providers_of(prefix, SearchRequest(q=q, public_only=public_only, facets=False),
+                                     relearner(client)))
+
+
+def _providers_of(prefix: str, request: SearchRequest, relearn: Relearn) -> Steps[list[int]]:
+    uid = index_uid(prefix, "solutions")
+    flt = build_filter({}, public_only=request.public_only)
+    answer = yield from _text_search(uid, request, flt, relearn, wait=True)
+    snap = textual.snapshots.peek(uid) or textual.EMPTY
+    column = snap.facts.columns["provider_id"]
+    owners = (answer.fresh[i]["provider_id"] if i in answer.fresh else column[snap.position[i]] for i in answer.ids)
+    return [int(p) for p in dict.fromkeys(owners) if p is not None]
+
+
 @dataclass(frozen=True)
 class SuggestRequest:
     """What has been typed so far, and who is typing (as in `SearchRequest`)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import String, cast, or_
+from sqlalchemy import String, case, cast, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 from sqlmodel.sql.expression import SelectOfScalar
@@ -165,11 +165,16 @@ def _sort_solutions(statement: SelectOfScalar[Solution], sort: str) -> SelectOfS
 
 
 def filter_providers(
-    session: Session, statement: SelectOfScalar[Provider], chosen: ProviderFilters
+    session: Session, statement: SelectOfScalar[Provider], chosen: ProviderFilters,
+    ranked: list[int] | None = None,
 ) -> SelectOfScalar[Provider]:
-    """Narrow `statement` (visible providers) by the visitor's choices."""
-    if chosen.q:
-        statement = statement.where(col(Provider.name).contains(chosen.q, autoescape=True))
+    """Narrow `statement` (visible providers) by the visitor's choices. With text, `ranked`
+    (providers by their best listing for it, from the search) decides which come and in
+    what order, after those whose name holds the text; without it (search unavailable)
+    the name alone decides."""
+    named = col(Provider.name).contains(chosen.q, autoescape=True) if chosen.q else None
+    if named is not None:
+        statement = statement.where(or_(named, col(Provider.id).in_(ranked)) if ranked else named)
     if chosen.scenario:
         statement = statement.where(json_list_has(Provider.scenarios, chosen.scenario))
     if chosen.industry:
@@ -180,5 +185,10 @@ def filter_providers(
     if chosen.region:
         ids = provider_ids_serving(session, statement, chosen.region)
         statement = statement.where(col(Provider.id).in_(ids or [-1]))
-    return statement.order_by(col(Provider.id))
+    if named is None:
+        return statement.order_by(col(Provider.id))
+    order: list[Any] = [case((named, 0), else_=1)]
+    if ranked:
+        order.append(case({pid: i for i, pid in enumerate(ranked)}, value=col(Provider.id), else_=len(ranked)))
+    return statement.order_by(*order, col(Provider.id))
 

@@ -8,17 +8,21 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from meilisearch.errors import MeilisearchError
+from requests.exceptions import RequestException
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from catalog.errors import NotFound
 from catalog.models import Enterprise, Provider, Solution
 from catalog.taxonomy import taxonomy
+from market.api.search import SearchUnavailable, get_search_client
 from market.deps import SessionDep
 from market.pages import browse
 from market.pages.common import industry_choices, paginate, parse_int
 from market.pages.visibility import public_providers, public_solutions
 from market.templating import render
+from search_index.query import ranked_providers
 
 router = APIRouter(include_in_schema=False)
 
@@ -86,7 +90,8 @@ def solution_detail(request: Request, session: SessionDep, solution_id: int) -> 
 def provider_list(request: Request, session: SessionDep) -> HTMLResponse:
     """Browse published providers with filters and paging."""
     chosen = browse.ProviderFilters.from_request(request)
-    statement = browse.filter_providers(session, public_providers(), chosen)
+    ranked = _providers_for(request, chosen.q) if chosen.q else None
+    statement = browse.filter_providers(session, public_providers(), chosen, ranked)
     page = paginate(session, statement, parse_int(request.query_params.get("page"), 1) or 1)
     counts = _solution_counts(session, [p.id for p in page.items if p.id is not None])
     context = {
@@ -95,9 +100,20 @@ def provider_list(request: Request, session: SessionDep) -> HTMLResponse:
         "counts": counts,
         "regions": browse.region_choices(session, public_providers()),
         "kinds": ["综合服务商", "专业服务商"],
+        "by_relevance": ranked is not None,
         **_choices(),
     }
     return render(request, "public/providers.html", context)
+
+
+def _providers_for(request: Request, q: str) -> list[int] | None:
+    """Providers by their best listing for `q` (None when the search is unavailable: the
+    list then matches names only, and says so)."""
+    try:
+        client = get_search_client(request)
+        return ranked_providers(client=client, prefix=request.app.state.settings.meili_index_prefix, q=q)
+    except (SearchUnavailable, MeilisearchError, RequestException, OSError):
+        return None
 
 
 @router.get("/providers/{provider_id}", response_class=HTMLResponse)

@@ -53,3 +53,14 @@ def test_a_signed_in_enterprise_has_the_same_search_box(page: Page, searchable_s
     _search_from_header(page, "仓库找料全靠人记")
     assert _total(page) > 0
     expect(page.locator("#search-results .card").first).to_be_visible()
+
+
+def test_the_provider_list_is_searched_by_what_providers_offer(page: Page, searchable_server: str) -> None:
+    page.goto(searchable_server + "/")
+    page.click("nav >> text=服务商")
+    page.fill("#f-q", "仓库找料全靠人记")  # no provider is named so: their products answer it
+    page.click("form[aria-label=筛选服务商] button[type=submit]")
+    expect(page.locator(".result-count")).to_contain_text("按其产品")
+    assert _total(page) > 0
+    page.locator("#provider-results .card a").first.click()
+    expect(page).to_have_url(re.compile(r"/providers/\d+"))

@@ -109,6 +109,14 @@ def test_the_region_leaves_out_providers_that_do_not_serve_it(api: TestClient) -
     assert far == {"质量追溯云"}
 
 
+def test_the_provider_list_finds_providers_by_what_they_offer(api: TestClient) -> None:
+    html = api.get("/providers", params={"q": "停机预警 保养"}, headers={"Accept": "text/html"}).text
+    assert 'id="result-total">1<' in html and "按其产品" in html  # only the local provider offers it
+    both = api.get("/providers", params={"q": "批次追溯"}, headers={"Accept": "text/html"}).text
+    assert 'id="result-total">2<' in both
+    named = api.get("/providers", params={"q": "测试服务商"}, headers={"Accept": "text/html"}).text
+    assert 'id="result-total">2<' in named  # names hold it, though no listing does
+
 
 def test_a_short_result_set_is_followed_by_its_scenarios_other_listings(api: TestClient) -> None:
     body = _search(api, q="停机预警", facets="true")
