@@ -37,20 +37,25 @@ SECURITY_HEADERS = [
 
 
 class SecurityHeaders:
-    """Adds the security headers to every response."""
+    """Adds the security headers to every response, and HSTS to those served over HTTPS when
+    `hsts_seconds` is set (MARKET_HSTS_SECONDS: only once the site is reachable by HTTPS alone)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hsts_seconds: int = 0) -> None:
         self.app = app
+        self.hsts = f"max-age={hsts_seconds}; includeSubDomains".encode() if hsts_seconds > 0 else b""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        headers = SECURITY_HEADERS
+        if self.hsts and scope.get("scheme") == "https":
+            headers = [*SECURITY_HEADERS, (b"strict-transport-security", self.hsts)]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                extra = [(k, v) for k, v in headers if k not in present]
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
@@ -198,7 +203,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True, set
     app.add_middleware(RequestIds)  # innermost: a bug's 500 still gets the security headers
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb * 1024 * 1024,
                        max_plain_bytes=settings.max_body_kb * 1024)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)
     app.add_middleware(Admission, limit=settings.max_active_requests)  # outermost: waiting holds nothing
     return app
 

@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     session_hours: int = 8
     max_upload_mb: int = 20  # a file upload (multipart)
     max_body_kb: int = 256  # any other request body (JSON, a form): far above every field's bound
+    # The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated
+    # addresses, as uvicorn's forwarded_allow_ips). Empty: none, the peer's address is the client's.
+    forwarded_allow_ips: str = ""
+    # Strict-Transport-Security max-age on HTTPS responses; 0 sends none (set it once HTTPS works).
+    hsts_seconds: int = Field(default=0, ge=0)
     # Requests a worker runs at once (the rest wait, searches first; see market.admission).
     max_active_requests: int = Field(default=6, ge=1)
 

@@ -122,8 +122,17 @@ def _run(settings: Settings, database_url: str, host: str, port: int, workers: i
         with worker:
             typer.echo(f"数转通已启动：http://{host}:{port}/ （接口文档 /api/docs，按 Ctrl+C 停止）")
             uvicorn.run("market.commands.serve:app_factory", factory=True, host=host, port=port,
-                        workers=workers, log_level="warning", proxy_headers=True,
-                        timeout_keep_alive=KEEP_ALIVE_S)
+                        workers=workers, log_level="warning", **server_options(settings))
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options: no `server` banner, and forwarded headers believed only from the
+    configured proxies (MARKET_FORWARDED_ALLOW_IPS; none by default)."""
+    options: dict[str, Any] = {"timeout_keep_alive": KEEP_ALIVE_S, "server_header": False}
+    trusted = settings.forwarded_allow_ips.strip()
+    if not trusted:
+        return options | {"proxy_headers": False}
+    return options | {"proxy_headers": True, "forwarded_allow_ips": trusted}
 
 
 # Idle kept-alive connections stay open this long (uvicorn's default is 5 s). A client that

@@ -48,11 +48,12 @@ def test_rate_limit_per_account_survives_rollback(client, world, database_url) -
     assert client.post("/api/auth/token", json={"username": "ent_sharing", "password": PASSWORD}).status_code == 201
 
 
-def _failed_attempts(database_url: str, count: int, **where: str) -> None:
+def _failed_attempts(database_url: str, count: int, ago: timedelta = timedelta(0), **where: str) -> None:
+    at = datetime.now(UTC) - ago
     with Session(get_engine(database_url)) as session:
         for i in range(count):
             session.add(LoginAttempt(username=where.get("username", f"nobody{i}"),
-                                     address=where.get("address", "10.0.0.9"), success=False))
+                                     address=where.get("address", "10.0.0.9"), success=False, at=at))
         session.commit()
 
 
@@ -64,12 +65,56 @@ def test_rate_limit_per_address(client, world, database_url) -> None:
 
 
 def test_failures_before_a_success_do_not_count(client, world, database_url) -> None:
-    _failed_attempts(database_url, 4, username="xx_bureau")
+    here = "testclient"  # the TestClient's address
+    _failed_attempts(database_url, 4, username="xx_bureau", address=here)
     assert client.post("/api/auth/token", json={"username": "xx_bureau", "password": PASSWORD}).status_code == 201
-    _failed_attempts(database_url, 4, username="xx_bureau")
+    _failed_attempts(database_url, 4, username="xx_bureau", address=here)
     assert client.post("/api/auth/token", json={"username": "xx_bureau", "password": PASSWORD}).status_code == 201
-    _failed_attempts(database_url, 5, username="xx_bureau")
+    _failed_attempts(database_url, 5, username="xx_bureau", address=here)
     assert client.post("/api/auth/token", json={"username": "xx_bureau", "password": PASSWORD}).status_code == 429
+
+
+def test_failures_from_another_address_do_not_lock_the_account(client, world, database_url) -> None:
+    _failed_attempts(database_url, 15, username="jj_bureau", address="203.0.113.7")
+    response = client.post("/api/auth/token", json={"username": "jj_bureau", "password": PASSWORD})
+    assert response.status_code == 201, response.text
+
+
+def test_the_wait_of_a_pair_doubles_and_then_passes(client, world, database_url) -> None:
+    from market.auth import ratelimit
+
+    assert [ratelimit.pair_wait(n).total_seconds() / 60 for n in (4, 5, 6, 7, 20)] == [0, 1, 2, 4, 30]
+    _failed_attempts(database_url, 6, ago=timedelta(minutes=3), username="jj_bureau", address="testclient")
+    assert client.post("/api/auth/token", json={"username": "jj_bureau", "password": PASSWORD}).status_code == 201
+    _failed_attempts(database_url, 6, ago=timedelta(seconds=30), username="xx_bureau", address="testclient")
+    blocked = client.post("/api/auth/token", json={"username": "xx_bureau", "password": PASSWORD})
+    assert blocked.status_code == 429 and "分钟后再试" in blocked.json()["message"]
+
+
+def test_an_account_attacked_from_everywhere_still_opens_from_a_known_address(client, world, database_url) -> None:
+    with Session(get_engine(database_url)) as session:
+        session.add(LoginAttempt(username="jj_bureau", address="testclient", success=True,
+                                 at=datetime.now(UTC) - timedelta(days=3)))
+        for i in range(60):
+            session.add(LoginAttempt(username="jj_bureau", address=f"198.51.100.{i}", success=False))
+        for i in range(60):
+            session.add(LoginAttempt(username="xx_bureau", address=f"198.51.100.{i}", success=False))
+        session.commit()
+    known = client.post("/api/auth/token", json={"username": "jj_bureau", "password": PASSWORD})
+    assert known.status_code == 201, known.text
+    unknown = client.post("/api/auth/token", json={"username": "xx_bureau", "password": PASSWORD})
+    assert unknown.status_code == 429 and "曾经登录过的地址" in unknown.json()["message"]
+
+
+def test_forwarded_headers_are_believed_only_from_the_configured_proxy() -> None:
+    from market.commands.serve import server_options
+    from market.settings import Settings
+
+    plain = server_options(Settings(secret_key="k"))
+    assert plain["proxy_headers"] is False and "forwarded_allow_ips" not in plain
+    proxied = server_options(Settings(secret_key="k", forwarded_allow_ips="10.0.0.2"))
+    assert proxied["proxy_headers"] is True and proxied["forwarded_allow_ips"] == "10.0.0.2"
+    assert plain["server_header"] is False and proxied["server_header"] is False
 
 
 def _cookie_login(database_url: str, username: str, hours: int = 8) -> tuple[str, str]:
