@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -57,8 +58,12 @@ class MatchContext:
         self._provider_slot = np.asarray([slot[s.provider_id] for s in self.solutions],
                                          dtype=np.int64)
         self._price = self._per_solution(lambda s: s.price_wan)
-        self._target = [level_number(s.target_level) for s in self.solutions]
         self._target_labels = {s.target_level for s in self.solutions}
+        # Offerings grouped by the few values a per-enterprise array depends on, so filling
+        # one costs a call per distinct value, not one per offering.
+        self._sizes = _Groups([s.size_fit for s in self.solutions])
+        self._targets = _Groups([level_number(s.target_level) for s in self.solutions])
+        self._industries = _Groups([s.industries for s in self.solutions])
 
     def _build_scenario_masks(self) -> dict[str, np.ndarray]:
         masks = {s: np.zeros(len(self.solutions), dtype=np.float32) for s in taxonomy().scenarios}
@@ -71,9 +76,10 @@ class MatchContext:
         return np.fromiter((value(s) for s in self.solutions), dtype=np.float64,
                            count=len(self.solutions))
 
-    def _cached(self, key: tuple[str, ...], value: Callable[[SolutionRecord], float]) -> np.ndarray:
+    def _size_values(self, size: str | None) -> np.ndarray:
+        key = ("size", size or "")
         if key not in self._cache:
-            self._cache[key] = self._per_solution(value)
+            self._cache[key] = self._sizes.spread(lambda fit: comp.size_value(size, fit))
         return self._cache[key]
 
     def numeric(self, need: NeedRecord, enterprise: EnterpriseRecord,
@@ -91,8 +97,7 @@ class MatchContext:
             "text": np.minimum(text.astype(np.float64), 1.0),
             "scenario": self.scenario_values(view)[positions].astype(np.float64),
             "industry": self._industry(enterprise)[positions],
-            "size": self._cached(("size", enterprise.size or ""),
-                                 lambda s: comp.size_value(enterprise.size, s.size_fit))[positions],
+            "size": self._size_values(enterprise.size)[positions],
             "budget": budget_v,
             "level": self._levels(level)[positions],
             "region": self._regions(enterprise)[positions],
@@ -116,7 +121,7 @@ class MatchContext:
         key = ("level", level)
         if key not in self._cache:
             current = level_number(level)
-            self._cache[key] = np.asarray([comp.level_value(current, t) for t in self._target])
+            self._cache[key] = self._targets.spread(lambda target: comp.level_value(current, target))
         return self._cache[key]
 
     def _regions(self, enterprise: EnterpriseRecord) -> np.ndarray:
@@ -151,11 +156,8 @@ class MatchContext:
         """Industry-fit value of every offering for an enterprise in `code` (cached per code)."""
         if code not in self._industry_cache:
             values = self.config.industry_values
-            fits: dict[tuple[str, ...], float] = {}
-            self._industry_cache[code] = np.asarray(
-                [fits.setdefault(s.industries, values[industry_fit(s.industries, code)])
-                 if s.industries not in fits else fits[s.industries] for s in self.solutions],
-                dtype=np.float32)
+            self._industry_cache[code] = self._industries.spread(
+                lambda industries: values[industry_fit(industries, code)]).astype(np.float32)
         return self._industry_cache[code]
 
     def scenario_values(self, view: NeedView) -> np.ndarray:
@@ -169,3 +171,17 @@ class MatchContext:
             if mask is not None:
                 out += mask * np.float32(share / top)
         return np.minimum(out, 1.0)
+
+
+class _Groups:
+    """Offerings by the value of one of their fields: an array over all offerings from a
+    function of the value, computed once per distinct value."""
+
+    def __init__(self, values: Sequence[Any]) -> None:
+        index: dict[Any, int] = {}
+        self.codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
+        self.values = list(index)
+
+    def spread(self, value: Callable[[Any], float]) -> np.ndarray:
+        return np.asarray([value(v) for v in self.values], dtype=np.float64)[self.codes] if self.values else \
+            np.zeros(0)
