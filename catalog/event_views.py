@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from openpyxl import Workbook
 from sqlmodel import Session
 
 from catalog.event_meetings import meetings, participant_name
@@ -24,6 +22,7 @@ from catalog.event_models import (
 )
 from catalog.event_service import participants, requests_of
 from catalog.models import Enterprise
+from catalog.xlsx_writer import Book
 
 
 @dataclass(frozen=True)
@@ -99,9 +98,8 @@ def reminders(*, session: Session, event: Event) -> list[dict[str, Any]]:
 
 def schedule_workbook(*, session: Session, event: Event) -> bytes:
     """An xlsx of all meetings by table and slot, and one table sign per table."""
-    book = Workbook()
-    grid = book.active
-    grid.title = "日程"
+    book = Book()
+    grid = book.sheet("日程")
     slots = event_slots(event.sessions)
     grid.append(["桌号", *[f"{s.session_name} {s.label}" for s in slots]])
     cells: dict[tuple[int, int], str] = {}
@@ -109,23 +107,21 @@ def schedule_workbook(*, session: Session, event: Event) -> bytes:
         cells[(meeting.table_no, meeting.slot)] = _pair_names(session, meeting)
     for table in range(1, event.tables + 1):
         grid.append([f"{table}号桌", *[cells.get((table, s.id), "") for s in slots]])
-    signs = book.create_sheet("桌牌")
+    signs = book.sheet("桌牌")
     for table in range(1, event.tables + 1):
         signs.append([f"{event.title}"])
         signs.append([f"{table} 号桌"])
         signs.append([])
     _report_sheet(book, report(session=session, event=event))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book.to_bytes()
 
 
 REPORT_COLUMNS = (("requested", "申请"), ("accepted", "接受"), ("scheduled", "排程"),
                   ("held", "已见面"), ("no_show", "未到场"), ("intent", "有意向"), ("signed", "签约"))
 
 
-def _report_sheet(book: Workbook, data: dict[str, Any]) -> None:
-    sheet = book.create_sheet("成果统计")
+def _report_sheet(book: Book, data: dict[str, Any]) -> None:
+    sheet = book.sheet("成果统计")
     sheet.append(["行业（大类）", *[label for _, label in REPORT_COLUMNS]])
     for industry, counts in sorted(data["by_industry"].items()):
         sheet.append([industry, *[counts.get(key, 0) for key, _ in REPORT_COLUMNS]])

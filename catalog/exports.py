@@ -14,16 +14,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import false, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
-from catalog.exchange import FORMULA_PREFIXES, SHEETS, Sheet
+from catalog.exchange import SHEETS, Sheet
 from catalog.models import ChainLink, Enterprise, Need, Provider, Solution
+from catalog.xlsx_writer import Book
 
 Progress = Callable[[int, int], None]
 _BATCH = 1000
@@ -119,32 +117,17 @@ class _Counter:
             self.progress(self.done, self.total)
 
 
-def neutralise(value: Any) -> Any:
-    """A spreadsheet cell value: lists joined with ；, text that would run as a formula quoted."""
-    if isinstance(value, list):
-        value = "；".join(str(v) for v in value)
-    if isinstance(value, str) and value.startswith((*FORMULA_PREFIXES, "'")):
-        return "'" + value
-    return value
-
-
 def _write_xlsx(session: Session, target: Any, counter: _Counter, regions: list[str] | None) -> None:
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    book = Book(write_only=True)
     for sheet in SHEETS:
-        worksheet = workbook.create_sheet(sheet.title)
+        out = book.sheet(sheet.title)
         for index, column in enumerate(sheet.columns, start=1):
-            worksheet.column_dimensions[get_column_letter(index)].width = max(12, 2 * len(column.title) + 2)
-        header = []
-        for column in sheet.columns:
-            cell = WriteOnlyCell(worksheet, value=column.title)
-            cell.font = bold
-            header.append(cell)
-        worksheet.append(header)
+            out.cells.column_dimensions[get_column_letter(index)].width = max(12, 2 * len(column.title) + 2)
+        out.header(column.title for column in sheet.columns)
         for row in _rows(session, sheet, regions):
-            worksheet.append([neutralise(v) for v in row.values()])
+            out.append(row.values())
             counter.tick()
-    workbook.save(target)
+    book.save(target)
 
 
 def _json_document(session: Session, counter: _Counter, regions: list[str] | None) -> bytes:

@@ -3,15 +3,13 @@ its proposal with the roll-out plan, and the proposal as xlsx and as a printable
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from catalog.models import Role
+from catalog.xlsx_writer import Book
 from market.api.chains import (
     ChainContext,
     ProposalRequest,
@@ -113,19 +111,16 @@ def proposal_xlsx(session: SessionDep, user: CurrentUser, leader_id: int,
     return Response(body, media_type=XLSX, headers=headers)
 
 
-def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+def _sheet(book: Book, title: str, header: list[str], rows: list[list[Any]]) -> None:
+    sheet = book.sheet(title)
+    sheet.header(header)
     for row in rows:
         sheet.append(row)
 
 
 def proposal_workbook(ctx: ChainContext, p: ChainProposal) -> bytes:
     """The proposal as xlsx bytes (sheets: 链式典型案例, 推进计划, 集采清单)."""
-    book = Workbook()
-    book.remove(book.active)
+    book = Book()
     t = p.totals
     summary: list[list[Any]] = [
         ["链主企业", ctx.leader.name], ["预算（万元）", p.budget_wan], ["集采折扣", p.discount],
@@ -144,6 +139,4 @@ def proposal_workbook(ctx: ChainContext, p: ChainProposal) -> bytes:
     _sheet(book, "集采清单", ["产品", "成员数", "原单价（万元）", "集采单价（万元）", "合计（万元）", "节省（万元）"],
            [[g.name, g.members, g.list_unit_wan, g.unit_wan, g.total_wan, g.saving_wan]
             for g in p.group_purchases])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()

@@ -6,17 +6,16 @@ then shows the stored allocation and gap report, exportable to xlsx."""
 from __future__ import annotations
 
 from datetime import timedelta
-from io import BytesIO
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, Response
-from openpyxl import Workbook
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from catalog.errors import MarketError, NotFound
 from catalog.models import Enterprise, Need
+from catalog.xlsx_writer import Book
 from market import jobs
 from market.api.cohorts import CohortMatchRequest, job_json, load_job, start_cohort_job
 from market.api.common import actor_of
@@ -155,23 +154,20 @@ def cohort_export(request: Request, session: SessionDep, user: BureauUser) -> Re
     if job is None or job.status != JobStatus.DONE:
         raise NotFound("job_not_done", "请先完成一次批量匹配，再导出结果")
     result = job.result or {}
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "分配建议"
+    book = Book()
+    sheet = book.sheet("分配建议")
     sheet.append(["企业", "地区", "需求", "推荐产品", "服务商", "匹配度", "备选"])
     for row in _need_rows(result):
         sheet.append(row)
-    loads = book.create_sheet("服务商负载")
+    loads = book.sheet("服务商负载")
     loads.append(["服务商", "分配企业数", "容量"])
     for p in result.get("providers") or []:
         loads.append([p["name"], p["enterprises"], p["capacity"]])
-    gaps = book.create_sheet("缺口报告")
+    gaps = book.sheet("缺口报告")
     gaps.append(["场景", "行业", "需求数", "最高匹配度", "示例"])
     for gap in result.get("gaps") or []:
         gaps.append([gap["scenario"], gap["industry"], gap["count"], gap["best_score"],
                      "；".join(gap["examples"])])
-    out = BytesIO()
-    book.save(out)
     name = f"cohort-{job.id}.xlsx"
-    return Response(out.getvalue(), headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    return Response(book.to_bytes(), headers={"Content-Disposition": f'attachment; filename="{name}"'},
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

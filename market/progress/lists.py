@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from sqlmodel import Session, col, select
 
@@ -16,6 +14,7 @@ from catalog.models import Engagement, Enterprise, ListingStatus, Solution
 from catalog.policies import load_policies, policy_for_region
 from catalog.progress_models import FinanceProduct
 from catalog.taxonomy import taxonomy
+from catalog.xlsx_writer import Book
 from market.progress import dashboard, evaluations
 
 
@@ -114,18 +113,14 @@ TITLES = {"tasks": "任务清单", "enterprises": "试点企业清单", "provide
 
 def to_xlsx(work: WorkList, region: str) -> bytes:
     """One sheet named after the list: a title line, the headers, the rows."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = work.title
-    sheet.append([f"{region}{work.title}"])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(work.headers)
-    for cell in sheet[2]:
-        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F5")
+    book = Book()
+    sheet = book.sheet(work.title)
+    sheet.header([f"{region}{work.title}"], font=Font(bold=True, size=13))
+    sheet.header(work.headers)
+    for cell in sheet.cells[2]:
+        cell.fill = PatternFill("solid", fgColor="DDE7F5")
     for row in work.rows:
         sheet.append(row)
     for letter, width in zip("ABCDEFGHI", (30, 20, 20, 14, 12, 12, 12, 12, 30), strict=False):
-        sheet.column_dimensions[letter].width = width
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        sheet.cells.column_dimensions[letter].width = width
+    return book.to_bytes()

@@ -6,12 +6,14 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from catalog.errors import ImportRejected, RowError
+from catalog.exchange import unquote
 from catalog.progress_models import TargetRow
+from catalog.xlsx_writer import Book, Sheet
 from market.progress.dashboard import RowProgress, columns, pivot
 from market.progress.measures import MEASURES
 
@@ -31,17 +33,18 @@ def _cell_value(item: RowProgress | None) -> tuple[Any, Any]:
     return item.row.target, (item.actual if item.actual is not None else "—")
 
 
-def _table_sheet(sheet: Any, title: str, rows: list[RowProgress]) -> None:
+def _table_sheet(out: Sheet, title: str, rows: list[RowProgress]) -> None:
     cols = columns(rows)
-    sheet.append([title])
-    sheet.append(["序号", "指标", "单位", *[t for c in cols for t in (column_title(*c), "")]])
-    sheet.append(["", "", "", *["目标值", "完成值"] * len(cols)])
+    sheet = out.cells
+    out.append([title])
+    out.append(["序号", "指标", "单位", *[t for c in cols for t in (column_title(*c), "")]])
+    out.append(["", "", "", *["目标值", "完成值"] * len(cols)])
     for i in range(len(cols)):
         start = 4 + 2 * i
         sheet.merge_cells(start_row=2, start_column=start, end_row=2, end_column=start + 1)
     for number, (indicator, unit, cells) in enumerate(pivot(rows), start=1):
         values = [v for c in cols for v in _cell_value(cells.get(c))]
-        sheet.append([number, indicator, unit, *values])
+        out.append([number, indicator, unit, *values])
     for row in sheet.iter_rows(min_row=1, max_row=3):
         for cell in row:
             cell.font, cell.alignment = _BOLD, Alignment(horizontal="center")
@@ -52,9 +55,9 @@ def _table_sheet(sheet: Any, title: str, rows: list[RowProgress]) -> None:
         sheet.column_dimensions[get_column_letter(i)].width = 11
 
 
-def _detail_sheet(sheet: Any, rows: list[RowProgress]) -> None:
+def _detail_sheet(sheet: Sheet, rows: list[RowProgress]) -> None:
     sheet.append(DETAIL_HEADERS)
-    for cell in sheet[1]:
+    for cell in sheet.cells[1]:
         cell.font, cell.fill = _BOLD, _HEAD
     for item in rows:
         r = item.row
@@ -64,13 +67,10 @@ def _detail_sheet(sheet: Any, rows: list[RowProgress]) -> None:
 
 def export_targets(rows: list[RowProgress], *, title: str) -> bytes:
     """The workbook: 目标总表 (the table's layout, computed figures filled in) and 明细."""
-    book = Workbook()
-    _table_sheet(book.active, title, rows)
-    book.active.title = "目标总表"
-    _detail_sheet(book.create_sheet("明细"), rows)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book = Book()
+    _table_sheet(book.sheet("目标总表"), title, rows)
+    _detail_sheet(book.sheet("明细"), rows)
+    return book.to_bytes()
 
 
 def _number(value: Any, row: int, column: str, errors: list[RowError]) -> float | None:
@@ -100,7 +100,7 @@ def _rows(lines: list[tuple[Any, ...]], head: list[str], region: str, table_name
     errors: list[RowError] = []
     out: list[TargetRow] = []
     for number, line in enumerate(lines, start=2):
-        cells = dict(zip(head, line, strict=False))
+        cells = dict(zip(head, (unquote(v) for v in line), strict=False))
         indicator = str(cells.get("指标") or "").strip()
         if not indicator:
             continue
