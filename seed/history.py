@@ -35,6 +35,7 @@ from seed.history_base import (
     needs_of,
     offerings,
     open_engagement,
+    settle,
     showcase_firms,
 )
 
@@ -122,14 +123,14 @@ def contract_amount(rng: random.Random, solution: Solution, firm: Enterprise) ->
     return round(max(amount, 1.0), 1)
 
 
-def advance(session: Session, rng: random.Random, plan: Plan, city: City, today: date) -> None:
-    """Take an 意向 engagement through the workflow's steps, in order, to its planned fate."""
+def advance(session: Session, rng: random.Random, plan: Plan, city: City, today: date) -> date:
+    """Take an 意向 engagement through the workflow's steps, in order, to its planned fate;
+    returns the day of its last step."""
     engagement = plan.engagement
     if plan.fate == S.INTENT:
-        return
+        return plan.began
     if plan.fate == S.TERMINATED and rng.random() < 0.4:
-        finish_terminated(session, rng, engagement, city, plan.began + timedelta(days=rng.randint(5, 30)))
-        return
+        return finish_terminated(session, rng, engagement, city, plan.began + timedelta(days=rng.randint(5, 30)))
     firm = session.get(Enterprise, engagement.enterprise_id)
     solution = session.get(Solution, engagement.solution_id)
     assert firm is not None and solution is not None
@@ -137,37 +138,41 @@ def advance(session: Session, rng: random.Random, plan: Plan, city: City, today:
     flow.sign(session=session, engagement=engagement, amount_wan=contract_amount(rng, solution, firm),
               contract_date=signed_on, actor="seed")
     if plan.fate == S.SIGNED:
-        return
+        return signed_on
     flow.start(session=session, engagement=engagement, actor="seed")
     if plan.fate == S.TERMINATED:
-        finish_terminated(session, rng, engagement, city, signed_on + timedelta(days=rng.randint(20, 90)))
-        return
-    accepted_on = signed_on + timedelta(days=round(solution.deploy_days * rng.uniform(0.8, 1.6)) + 5)
+        return finish_terminated(session, rng, engagement, city,
+                                 min(signed_on + timedelta(days=rng.randint(20, 90)), today))
     if plan.fate == S.IN_PROGRESS and not plan.propose_only:
-        return
-    if accepted_on > today - timedelta(days=2):
-        accepted_on = today - timedelta(days=2)
-        if accepted_on < signed_on:
-            return
-    level = level_after(rng, firm.level)
-    flow.propose_acceptance(session=session, engagement=engagement, acceptance_date=accepted_on,
-                            level_before=firm.level or "未评测", level_after=level, actor="seed",
-                            provider_share_wan=round(float(engagement.contract_amount_wan or 0) * 0.1, 1)
-                            if rng.random() < 0.3 else 0.0)
+        return min(signed_on + timedelta(days=rng.randint(1, 10)), today)
+    accepted_on = signed_on + timedelta(days=round(solution.deploy_days * rng.uniform(0.6, 1.3)) + 3)
+    return accept(session, rng, plan, city, min(accepted_on, today - timedelta(days=2)), firm)
+
+
+def accept(session: Session, rng: random.Random, plan: Plan, city: City, on: date, firm: Enterprise) -> date:
+    """The parties propose acceptance on `on`; the bureau confirms it (unless it is still
+    waiting) and the enterprise rates the service."""
+    engagement = plan.engagement
+    share = round(float(engagement.contract_amount_wan or 0) * 0.1, 1) if rng.random() < 0.3 else 0.0
+    flow.propose_acceptance(session=session, engagement=engagement, acceptance_date=on,
+                            level_before=firm.level or "未评测", level_after=level_after(rng, firm.level),
+                            actor="seed", provider_share_wan=share)
     if plan.propose_only:
-        return
+        return on
     flow.confirm_acceptance(session=session, engagement=engagement, actor=city.bureau)
     score = rating(rng, S.ACCEPTED)
     if score is not None:
         flow.rate(session=session, engagement=engagement, rating=score, actor="seed")
+    return on
 
 
-def finish_terminated(session: Session, rng: random.Random, engagement: Engagement, city: City, on: date) -> None:
+def finish_terminated(session: Session, rng: random.Random, engagement: Engagement, city: City, on: date) -> date:
     reason = rng.choice(TERMINATION_REASONS)
     flow.terminate(session=session, engagement=engagement, reason=f"{on:%Y-%m-%d}：{reason}", actor=city.bureau)
     score = rating(rng, S.TERMINATED)
     if score is not None:
         flow.rate(session=session, engagement=engagement, rating=score, actor="seed")
+    return on
 
 
 def plan_for(rng: random.Random, engagement: Engagement, began: date, today: date,
@@ -244,7 +249,7 @@ def load_history(*, session: Session, today: date | None = None) -> HistoryRepor
         plans += showcase_plans(session, rng, city, today, taken)
         plans += direct_plans(session, rng, city, today, taken)
         for plan in plans:
-            advance(session, rng, plan, city, today)
+            settle(session, plan.engagement, plan.began, advance(session, rng, plan, city, today))
         history_events.record_signings(session=session, held=held)
         session.flush()
         report.targets += history_targets.load_demo_targets(session=session, rng=rng, city=city, today=today)

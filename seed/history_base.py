@@ -74,11 +74,22 @@ def open_engagement(session: Session, firm: Enterprise, solution: Solution, bega
     return backdate(session, engagement, began)
 
 
+def _moment(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 9, 30, tzinfo=UTC)
+
+
+def settle(session: Session, engagement: Engagement, began: date, last: date) -> None:
+    """Set an engagement's creation and change times to the days it began and last moved
+    (a record of the past: the steps themselves went through the workflow)."""
+    engagement.created_at, engagement.updated_at = _moment(began), _moment(last)
+    session.add(engagement)
+    session.flush()
+
+
 def backdate(session: Session, engagement: Engagement, began: date) -> Engagement:
     """Set an engagement's creation time to the day it began (a record of the past)."""
-    moment = datetime(began.year, began.month, began.day, 9, 30, tzinfo=UTC)
     if engagement.created_at.date() != began:
-        engagement.created_at = moment
+        engagement.created_at = _moment(began)
         session.add(engagement)
         session.flush()
     return engagement

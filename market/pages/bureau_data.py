@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 
 from catalog import service as catalog_service
 from catalog.errors import Conflict, Forbidden, ImportRejected, MarketError
-from catalog.models import Engagement, Enterprise, Need
+from catalog.models import Engagement, Enterprise, Need, Provider, Solution
 from catalog.schemas import EnterpriseUpdate
 from catalog.taxonomy import taxonomy
 from market import permissions as perm
@@ -55,8 +55,11 @@ def enterprise_detail(request: Request, session: SessionDep, user: BureauUser, e
     perm.require(user, perm.VIEW, enterprise)
     needs = session.exec(perm.visible_needs(user, select(Need)).where(Need.enterprise_id == enterprise.id)
                          .order_by(col(Need.position), col(Need.id))).all()
-    engagements = session.exec(perm.visible_engagements(user, select(Engagement))
-                               .where(Engagement.enterprise_id == enterprise.id)).all()
+    engagements = session.exec(perm.visible_engagements(user, select(Engagement, Solution, Provider))
+                               .join(Solution, col(Solution.id) == Engagement.solution_id)
+                               .join(Provider, col(Provider.id) == Engagement.provider_id)
+                               .where(Engagement.enterprise_id == enterprise.id)
+                               .order_by(col(Engagement.created_at).desc(), col(Engagement.id))).all()
     context = {
         "enterprise": enterprise, "needs": needs, "engagements": engagements,
         "can_edit": perm.can(user, perm.EDIT, enterprise),

@@ -23,7 +23,7 @@ from page_helpers import HTML, csrf_of
 from sqlmodel import Session, col, func, select
 
 from catalog.db import get_engine
-from catalog.models import Engagement, Need
+from catalog.models import Engagement, Need, Solution
 from market.app import create_app
 from market.settings import Settings
 from seed.users import DEMO_PASSWORD
@@ -109,6 +109,9 @@ def check_page(walk: Walk, url: str, html: str, database_url: str) -> None:
         for empty, count in enterprise_records(database_url, int(found.group(1))).items():
             if count and empty in html:
                 walk.problems.append(f"{url}: shows “{empty}” with {count} records")
+        missing = [name for name in engaged_solutions(database_url, int(found.group(1))) if name not in html]
+        if missing:
+            walk.problems.append(f"{url}: engagements not named: {missing}")
 
 
 def enterprise_records(database_url: str, enterprise_id: int) -> dict[str, int]:
@@ -117,6 +120,14 @@ def enterprise_records(database_url: str, enterprise_id: int) -> dict[str, int]:
             query = select(func.count()).select_from(model).where(col(model.enterprise_id) == enterprise_id)  # type: ignore[attr-defined]
             return int(session.exec(query).one())
         return {">暂无对接记录。</p>": count(Engagement), ">暂无需求。</p>": count(Need)}
+
+
+def engaged_solutions(database_url: str, enterprise_id: int) -> set[str]:
+    """The names of the solutions an enterprise has engagements with (its 一企一档 names them)."""
+    with Session(get_engine(database_url)) as session:
+        query = (select(Solution.name).join(Engagement, col(Engagement.solution_id) == Solution.id)
+                 .where(Engagement.enterprise_id == enterprise_id))
+        return set(session.exec(query).all())
 
 
 def visit(walk: Walk, url: str, database_url: str) -> list[str]:
