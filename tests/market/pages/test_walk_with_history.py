@@ -23,6 +23,7 @@ from page_helpers import HTML, csrf_of
 from sqlmodel import Session, col, func, select
 
 from catalog.db import get_engine
+from catalog.event_models import Event, EventStatus
 from catalog.models import Engagement, Need, Solution
 from market.app import create_app
 from market.settings import Settings
@@ -104,6 +105,11 @@ def check_page(walk: Walk, url: str, html: str, database_url: str) -> None:
     for pattern, empty in MUST_SHOW:
         if re.match(pattern, path) and empty in html:
             walk.problems.append(f"{url}: shows “{empty}” though the seed has records")
+    event = re.match(r"^/events/(\d+)$", path)
+    if event and event_status(database_url, int(event.group(1))) == EventStatus.CLOSED:
+        offered = re.findall(r'action="/events/\d+/(requests|register|status|schedule|publish)"', html)
+        if offered:
+            walk.problems.append(f"{url}: a closed event still offers {sorted(set(offered))}")
     found = re.match(r"^/bureau/enterprises/(\d+)$", path)
     if found:
         for empty, count in enterprise_records(database_url, int(found.group(1))).items():
@@ -120,6 +126,12 @@ def enterprise_records(database_url: str, enterprise_id: int) -> dict[str, int]:
             query = select(func.count()).select_from(model).where(col(model.enterprise_id) == enterprise_id)  # type: ignore[attr-defined]
             return int(session.exec(query).one())
         return {">暂无对接记录。</p>": count(Engagement), ">暂无需求。</p>": count(Need)}
+
+
+def event_status(database_url: str, event_id: int) -> str | None:
+    with Session(get_engine(database_url)) as session:
+        event = session.get(Event, event_id)
+        return event.status if event else None
 
 
 def engaged_solutions(database_url: str, enterprise_id: int) -> set[str]:
