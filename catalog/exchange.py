@@ -19,7 +19,13 @@ MAX_COMPRESSION_RATIO = 200  # uncompressed / compressed, per part above MIN_RAT
 MIN_RATIO_CHECK_BYTES = 1024 * 1024
 MAX_ROWS_PER_SHEET = 100_000  # data rows of one sheet or JSON list
 MAX_COLUMNS = 200  # columns read per row; the exchange format has at most 13
-MAX_CELL_CHARS = 32_767  # Excel's own limit on one cell
+MAX_CELL_CHARS = 8_000  # one cell: four times the longest field's bound (catalog/limits.py)
+# What one import may hold in memory, whatever its file size: a workbook's shared strings
+# (count and characters) and the characters of every cell kept for validation.
+MAX_SHARED_STRINGS = 500_000
+MAX_SHARED_CHARS = 20_000_000
+MAX_IMPORT_CHARS = 20_000_000
+MAX_JSON_CONTAINERS = 6 * MAX_ROWS_PER_SHEET  # objects and lists of a JSON file, counted before parsing
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -28,6 +28,8 @@ from catalog.exchange import (
     LIST_LABELS,
     MAX_CELL_CHARS,
     MAX_FILE_BYTES,
+    MAX_IMPORT_CHARS,
+    MAX_JSON_CONTAINERS,
     MAX_ROWS_PER_SHEET,
     SHEET_BY_KEY,
     SHEET_BY_TITLE,
@@ -60,6 +62,17 @@ class _Batch:
     warnings: list[str] = field(default_factory=list)
     raw: list[_Raw] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    chars: int = 0  # characters of the cells kept in `raw`
+
+    def over_budget(self, file: str, values: dict[str, Any]) -> bool:
+        """Count the characters of a row about to be kept; True (and one error) once past MAX_IMPORT_CHARS."""
+        was = self.chars
+        self.chars += sum(len(v) for v in values.values() if isinstance(v, str))
+        if self.chars <= MAX_IMPORT_CHARS:
+            return False
+        if was <= MAX_IMPORT_CHARS:
+            self.fail(file, f"文件内容过多：超过 {MAX_IMPORT_CHARS // 10_000} 万字的上限，请拆分为多个文件导入")
+        return True
 
     def fail(self, file: str, message: str, sheet: str = "", row: int | None = None, column: str = "",
              value: Any = None) -> None:
@@ -141,11 +154,17 @@ def _read_worksheet(rows: Iterator[tuple[int, dict[int, Any]]], name: str, sheet
         values = {key: unquote(cells.get(i)) for i, key in positions.items()}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
             continue
+        if batch.over_budget(name, values):
+            return
         if not _too_long(values, name, sheet, number, batch):
             batch.raw.append(_Raw(name, sheet, number, values))
 
 
 def _read_json(content: bytes, name: str, batch: _Batch) -> None:
+    containers = content.count(b"{") + content.count(b"[")
+    if containers > MAX_JSON_CONTAINERS:  # each becomes a Python object: refuse before parsing
+        batch.fail(name, f"JSON 文件包含的对象过多（约 {containers} 个，上限 {MAX_JSON_CONTAINERS} 个），请拆分为多个文件导入")
+        return
     try:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -176,6 +195,8 @@ def _read_json_list(items: list[Any], name: str, sheet: Sheet, batch: _Batch) ->
             continue
         unknown.update(str(k)[:50] for k in item if k not in keys)
         values = {k: item.get(k) for k in keys}
+        if batch.over_budget(name, values):
+            return
         if any(v not in (None, "", []) for v in values.values()) and not _too_long(values, name, sheet, index, batch):
             batch.raw.append(_Raw(name, sheet, index, values))
     if unknown:

@@ -9,7 +9,11 @@ does ~4x better (bench/import.py prints both). It is hardened instead:
 - every XML part goes through expat with a handler that refuses any DTD (so no entity can
   be declared, expanded or fetched: billion laughs, external entities);
 - sheets are streamed 64 KB at a time; rows come as {column index: value}, the cached
-  values of formulas rather than the formulas; the caller caps rows and cell lengths.
+  values of formulas rather than the formulas;
+- what one workbook may allocate is bounded whatever its size: a cell's text is kept to
+  MAX_CELL_CHARS + 1 characters, the shared strings to MAX_SHARED_STRINGS strings and
+  MAX_SHARED_CHARS characters, a sheet to MAX_ROWS_PER_SHEET rows (the caller caps the
+  characters it keeps for validation, catalog.exchange.MAX_IMPORT_CHARS).
 """
 
 from __future__ import annotations
@@ -25,8 +29,12 @@ from typing import IO, Any
 from xml.parsers import expat
 
 from catalog.exchange import (
+    MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_COMPRESSION_RATIO,
+    MAX_ROWS_PER_SHEET,
+    MAX_SHARED_CHARS,
+    MAX_SHARED_STRINGS,
     MAX_UNCOMPRESSED_BYTES,
     MIN_RATIO_CHECK_BYTES,
 )
@@ -125,18 +133,38 @@ def _attr(attrs: dict[str, str], local: str) -> str:
     return next((v for k, v in attrs.items() if k[k.rfind("}") + 1:] == local), "")
 
 
+class _Text:
+    """The text of one cell or shared string as it streams in, kept to MAX_CELL_CHARS + 1 characters
+    (enough for the caller to tell it is too long, never more)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def add(self, text: str) -> None:
+        room = MAX_CELL_CHARS + 1 - self.size
+        if room > 0:
+            self.parts.append(text[:room])
+            self.size += min(len(text), room)
+
+    def value(self) -> str:
+        return "".join(self.parts)
+
+
 @dataclass
 class _Strings:
-    """The shared-strings table, read as a stream (phonetic runs left out)."""
+    """The shared-strings table, read as a stream (phonetic runs left out), within the limits of
+    MAX_SHARED_STRINGS strings and MAX_SHARED_CHARS characters in all."""
 
     items: list[str] = field(default_factory=list)
-    parts: list[str] = field(default_factory=list)
+    text: _Text = field(default_factory=_Text)
+    chars: int = 0
     capture: bool = False
     phonetic: bool = False
 
     def start(self, name: str, _attrs: dict[str, str]) -> None:
         if name == "si":
-            self.parts = []
+            self.text = _Text()
         elif name == "rPh":
             self.phonetic = True
         elif name == "t" and not self.phonetic:
@@ -144,7 +172,7 @@ class _Strings:
 
     def end(self, name: str) -> None:
         if name == "si":
-            self.items.append("".join(self.parts))
+            self._keep(self.text.value())
         elif name == "rPh":
             self.phonetic = False
         elif name == "t":
@@ -152,7 +180,14 @@ class _Strings:
 
     def data(self, text: str) -> None:
         if self.capture:
-            self.parts.append(text)
+            self.text.add(text)
+
+    def _keep(self, value: str) -> None:
+        self.chars += len(value)
+        if len(self.items) >= MAX_SHARED_STRINGS or self.chars > MAX_SHARED_CHARS:
+            raise WorkbookRejected(f"Excel 文件的共享文本过多（上限 {MAX_SHARED_STRINGS} 条、"
+                                   f"{MAX_SHARED_CHARS // 10_000} 万字），请删除无关的工作表或拆分为多个文件导入")
+        self.items.append(value)
 
 
 def _feed(parser: Any, stream: IO[bytes]) -> Iterator[None]:
@@ -238,31 +273,35 @@ class _Rows:
     number: int = 0
     column: int = -1
     kind: str = ""
-    parts: list[str] = field(default_factory=list)
+    text: _Text = field(default_factory=_Text)
     capture: bool = False
+    title: str = ""
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name == "c":
             ref = attrs.get("r")
             self.column = _column(ref) if ref else self.column + 1
-            self.kind, self.parts = attrs.get("t", "n"), []
+            self.kind, self.text = attrs.get("t", "n"), _Text()
         elif name == "v" or (name == "t" and self.kind == "inlineStr"):
             self.capture = True
         elif name == "row":
             self.number = int(attrs.get("r") or self.number + 1)
             self.cells, self.column = {}, -1
+            if self.number > MAX_ROWS_PER_SHEET + 1:
+                raise WorkbookRejected(f"工作表“{self.title}”超过 {MAX_ROWS_PER_SHEET} 行数据的上限，"
+                                       "请拆分为多个文件导入", self.title)
 
     def end(self, name: str) -> None:
         if name in ("v", "t"):
             self.capture = False
-        elif name == "c" and self.parts and self.column < MAX_COLUMNS:
-            self.cells[self.column] = self._value("".join(self.parts))
+        elif name == "c" and self.text.parts and self.column < MAX_COLUMNS:
+            self.cells[self.column] = self._value(self.text.value())
         elif name == "row":
             self.done.append((self.number, self.cells))
 
     def data(self, text: str) -> None:
         if self.capture:
-            self.parts.append(text)
+            self.text.add(text)
 
     def _value(self, raw: str) -> Any:
         if self.kind == "s":
@@ -276,7 +315,7 @@ class _Rows:
 
 def sheet_rows(workbook: Workbook, title: str) -> Iterator[tuple[int, dict[int, Any]]]:
     """Stream one sheet: (1-based row number, {column index: value}) for each row it holds."""
-    rows = _Rows(workbook.shared)
+    rows = _Rows(workbook.shared, title=title)
     with guarded(title), workbook.archive.open(workbook.parts[title]) as stream:
         for _ in _feed(_parser(rows.start, rows.end, rows.data), stream):
             yield from rows.done

@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from market import heap, tcp_nodelay
+from market import heap, import_gate, tcp_nodelay
 from market.admission import Admission
 from market.database import migrate
 from market.errors import PayloadTooLarge, install_error_handlers
@@ -197,6 +197,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True, set
     app.state.database_url = settings.resolved_database_url()
     app.state.search = None
     install_error_handlers(app)
+    import_gate.configure(settings.max_imports)
     for router in discover_routers("market.api", "market.pages"):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

@@ -13,6 +13,7 @@ from catalog import imports as catalog_imports
 from catalog.import_writer import ImportReport
 from catalog.models import User
 from market import permissions as perm
+from market.import_gate import import_slot
 
 
 def export_for(*, session: Session, user: User, fmt: str) -> bytes:
@@ -22,5 +23,6 @@ def export_for(*, session: Session, user: User, fmt: str) -> bytes:
 
 def import_for(*, session: Session, user: User, filename: str, content: bytes, actor: str) -> ImportReport:
     """Import an upload; any row reaching outside the bureau's regions rejects the whole file."""
-    return catalog_imports.import_bytes(session=session, filename=filename, content=content, actor=actor,
-                                        allow_region=lambda region: perm.in_regions(user, region))
+    with import_slot():
+        return catalog_imports.import_bytes(session=session, filename=filename, content=content, actor=actor,
+                                            allow_region=lambda region: perm.in_regions(user, region))

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     port: int = 8000
     session_hours: int = 8
     max_upload_mb: int = 20  # a file upload (multipart)
+    max_imports: int = Field(default=1, ge=1)  # imports a worker runs at once (the rest: 503, retry)
     max_body_kb: int = 256  # any other request body (JSON, a form): far above every field's bound
     # The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated
     # addresses, as uvicorn's forwarded_allow_ips). Empty: none, the peer's address is the client's.

@@ -15,6 +15,7 @@ from market.api.common import READ_ERRORS, actor_of
 from market.api.events import _event, _mine, _participant, _participant_json
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
+from market.import_gate import import_slot
 from market.permissions import manages_event
 
 router = APIRouter(prefix="/api/events", tags=["供需对接活动"])
@@ -105,7 +106,8 @@ def import_participants(session: SessionDep, user: CurrentUser, event_id: int,
     name = Path(file.filename or "upload.xlsx").name
     if Path(name).suffix.lower() != ".xlsx":
         raise ValidationFailed("bad_file_type", "参会名单只支持 .xlsx 工作簿")
-    report = event_imports.import_participants(session=session, event=event, data=file.file.read(),
-                                               file=name, actor=actor_of(user))
+    with import_slot():
+        report = event_imports.import_participants(session=session, event=event, data=file.file.read(),
+                                                   file=name, actor=actor_of(user))
     return {"data": [_participant_json(session, p) for p in report.participants],
             "count": report.registered, "validated": report.validated, "summary": report.summary_zh()}

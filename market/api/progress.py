@@ -16,6 +16,7 @@ from catalog.progress_models import FinanceProduct, TargetRow
 from market import permissions as perm
 from market.api.common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, RecordId
 from market.deps import CurrentUser, SessionDep
+from market.import_gate import import_slot
 from market.permission_rules import Case, rule
 from market.progress import dashboard, evaluations, lists, workbooks
 from market.progress.measures import Item, compute, describe
@@ -87,7 +88,8 @@ async def import_targets(session: SessionDep, user: CurrentUser, file: UploadFil
                          region: Region = None) -> dict[str, Any]:
     city = city_of(user, region)
     content = await file.read()
-    rows = workbooks.parse_targets(content, region=city, table_name=f"{city}目标总表")
+    with import_slot():
+        rows = workbooks.parse_targets(content, region=city, table_name=f"{city}目标总表")
     created = upsert_targets(session=session, rows=rows)
     return {"region": city, "rows": len(rows), "created": created}
 

@@ -28,6 +28,7 @@ from market import event_scheduling
 from market import permissions as perm
 from market.api.events import _event
 from market.deps import CsrfProtected, CurrentUser, SessionDep
+from market.import_gate import import_slot
 from market.pages.common import flash_redirect, parse_int
 from market.pages.forms import FormDep, text
 from market.permissions import manages_event, own_participant
@@ -184,8 +185,9 @@ def roster_submit(request: Request, session: SessionDep, user: CurrentUser, _csr
     if not isinstance(upload, UploadFile) or not (upload.filename or "").lower().endswith(".xlsx"):
         return flash_redirect(request, url, "请选择参会名单工作簿（.xlsx）", "error")
     try:
-        report = event_imports.import_participants(session=session, event=event, data=upload.file.read(),
-                                                   file=upload.filename or "", actor=user.username)
+        with import_slot():
+            report = event_imports.import_participants(session=session, event=event, data=upload.file.read(),
+                                                       file=upload.filename or "", actor=user.username)
     except ImportRejected as error:
         shown = "；".join(_row_error(e) for e in error.errors[:8])
         more = f"；另有 {len(error.errors) - 8} 处" if len(error.errors) > 8 else ""

@@ -20,6 +20,7 @@ from market import permissions as perm
 from market.api.common import actor_of
 from market.api.progress import city_of
 from market.deps import CsrfProtected, CurrentUser, SessionDep
+from market.import_gate import import_slot
 from market.pages.common import flash_redirect
 from market.pages.forms import FormDep, text
 from market.progress import charts, dashboard, evaluations, workbooks
@@ -67,7 +68,9 @@ async def import_page(request: Request, session: SessionDep, user: CurrentUser, 
     """Import the target table from an xlsx (明细 layout)."""
     city = city_of(user, region)
     try:
-        rows = workbooks.parse_targets(await file.read(), region=city, table_name=f"{city}目标总表")
+        content = await file.read()
+        with import_slot():
+            rows = workbooks.parse_targets(content, region=city, table_name=f"{city}目标总表")
         created = upsert_targets(session=session, rows=rows)
     except MarketError as error:
         return flash_redirect(request, "/progress", error.message, "error")

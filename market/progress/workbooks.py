@@ -6,10 +6,10 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from catalog import xlsx
 from catalog.errors import ImportRejected, RowError
 from catalog.exchange import unquote
 from catalog.progress_models import TargetRow
@@ -83,17 +83,26 @@ def _number(value: Any, row: int, column: str, errors: list[RowError]) -> float 
 
 def parse_targets(content: bytes, *, region: str, table_name: str) -> list[TargetRow]:
     """Target rows from a workbook's 明细 sheet (or first sheet) in the DETAIL_HEADERS layout."""
-    try:
-        book = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises several unrelated types on a bad file
-        raise ImportRejected([], "无法读取该文件：请上传 .xlsx 格式的目标总表") from error
-    sheet = book["明细"] if "明细" in book.sheetnames else book.worksheets[0]
-    lines = list(sheet.iter_rows(values_only=True))
+    lines = _sheet_lines(content)
     head = [str(v or "").strip() for v in (lines[0] if lines else [])]
     missing = [h for h in ("指标", "目标值") if h not in head]
     if missing:
         raise ImportRejected([], f"表头缺少：{'、'.join(missing)}（应为：{'、'.join(DETAIL_HEADERS)}）")
     return _rows(lines[1:], head, region, table_name)
+
+
+def _sheet_lines(content: bytes) -> list[tuple[Any, ...]]:
+    """The rows of the 明细 sheet (or the first one) through the hardened reader (catalog.xlsx)."""
+    try:
+        with xlsx.open_workbook(BytesIO(content)) as book:
+            if not book.sheetnames:
+                return []
+            title = "明细" if "明细" in book.sheetnames else book.sheetnames[0]
+            rows = [cells for _, cells in xlsx.sheet_rows(book, title)]
+    except xlsx.WorkbookRejected as error:
+        raise ImportRejected([], f"无法读取该文件：{error.message_zh}（请上传 .xlsx 格式的目标总表）") from error
+    width = max((max(cells) + 1 for cells in rows if cells), default=0)
+    return [tuple(cells.get(i) for i in range(width)) for cells in rows]
 
 
 def _rows(lines: list[tuple[Any, ...]], head: list[str], region: str, table_name: str) -> list[TargetRow]:

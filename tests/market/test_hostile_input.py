@@ -73,3 +73,19 @@ def test_a_need_far_beyond_its_bound_is_refused(client, world, as_user, database
     assert api.status_code == 422, api.text[:500]
     assert "不能超过 1000 字" in api.text
     assert _count(database_url, Need) == before
+
+
+def test_an_import_beyond_the_workers_slots_is_told_to_retry(client, world, as_user, database_url) -> None:
+    from market import import_gate
+
+    body = b'{"providers": []}'
+    held = import_gate._slots
+    assert held.acquire(blocking=False)  # another import is running in this worker
+    try:
+        busy = client.post("/api/imports", headers=as_user("jj_bureau"), files={"file": ("a.json", body)})
+    finally:
+        held.release()
+    assert busy.status_code == 503, busy.text
+    assert "已有导入正在进行" in busy.json()["message"]
+    free = client.post("/api/imports", headers=as_user("jj_bureau"), files={"file": ("a.json", body)})
+    assert free.status_code == 200, free.text

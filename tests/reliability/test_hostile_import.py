@@ -90,7 +90,44 @@ MALFORMED: dict[str, Callable[[], tuple[str, bytes]]] = {
     "json array": lambda: ("a.json", b"[1, 2, 3]"),
     "deep json": lambda: ("a.json", b"[" * 100_000 + b"]" * 100_000),
     "10 MB cell": lambda: ("a.json", _json(description="好" * 10 * 2**20)),
+    "huge shared strings": lambda: ("a.xlsx", _with_part(
+        _workbook([["服务商名称"], ["x"]]), "xl/sharedStrings.xml", _shared_strings(600_000))),
+    "2 MB inline cell": lambda: ("a.xlsx", _with_part(
+        _workbook([["服务商名称"], ["x"]]), "xl/worksheets/sheet1.xml", _inline_cell(_varied(2 * 2**20)))),
+    "a million JSON objects": lambda: ("a.json", b'{"providers": [' + b"{}," * 1_000_000 + b"{}]}"),
 }
+
+
+def _varied(n: int) -> str:
+    """`n` CJK characters that do not compress like a bomb."""
+    return "".join(chr(0x4E00 + (i * 7919) % 20_000) for i in range(n))
+
+
+def _shared_strings(count: int) -> bytes:
+    items = "".join(f"<si><t>{i * 7919 % 10**9}</t></si>" for i in range(count))
+    return (f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{count}" '
+            f'uniqueCount="{count}">{items}</sst>').encode()
+
+
+def _inline_cell(text: str) -> bytes:
+    """A provider sheet whose one row has `text` as its name (inline strings, every column titled)."""
+    from catalog.exchange import SHEET_BY_KEY
+
+    titles = [c.title for c in SHEET_BY_KEY["providers"].columns]
+    head = "".join(f'<c t="inlineStr"><is><t>{title}</t></is></c>' for title in titles)
+    return ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            f'<row r="1">{head}</row>'
+            f'<row r="2"><c r="A2" t="inlineStr"><is><t>{text}</t></is></c></row></sheetData></worksheet>').encode()
+
+
+def _with_part(content: bytes, part: str, data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != part:
+                dst.writestr(info.filename, src.read(info.filename))
+        dst.writestr(part, data)
+    return out.getvalue()
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
@@ -100,6 +137,12 @@ def test_malformed_files_are_rejected_clearly_in_bounded_memory(database_url: st
     assert peak < max(8 * len(content), 64 * 2**20), f"{case}: peak {peak / 2**20:.0f} MB"
     if case == "zip bomb":
         assert any("压缩炸弹" in m for m in messages)
+    if case == "huge shared strings":
+        assert any("共享文本过多" in m for m in messages) and peak < 96 * 2**20
+    if case == "2 MB inline cell":
+        assert any("过长" in m for m in messages) and peak < 64 * 2**20
+    if case == "a million JSON objects":
+        assert any("对象过多" in m for m in messages) and peak < 32 * 2**20
 
 
 def test_control_characters_are_cleaned_not_stored(session: Session) -> None:
