@@ -35,6 +35,7 @@ from seed.history_base import (
     needs_of,
     offerings,
     open_engagement,
+    party_actors,
     settle,
     showcase_firms,
 )
@@ -134,12 +135,13 @@ def advance(session: Session, rng: random.Random, plan: Plan, city: City, today:
     firm = session.get(Enterprise, engagement.enterprise_id)
     solution = session.get(Solution, engagement.solution_id)
     assert firm is not None and solution is not None
+    firm_actor, seller_actor = party_actors(session, engagement)
     signed_on = min(plan.began + timedelta(days=rng.randint(7, 40)), today - timedelta(days=1))
     flow.sign(session=session, engagement=engagement, amount_wan=contract_amount(rng, solution, firm),
-              contract_date=signed_on, actor="seed")
+              contract_date=signed_on, actor=firm_actor)
     if plan.fate == S.SIGNED:
         return signed_on
-    flow.start(session=session, engagement=engagement, actor="seed")
+    flow.start(session=session, engagement=engagement, actor=seller_actor)
     if plan.fate == S.TERMINATED:
         return finish_terminated(session, rng, engagement, city,
                                  min(signed_on + timedelta(days=rng.randint(20, 90)), today))
@@ -153,16 +155,17 @@ def accept(session: Session, rng: random.Random, plan: Plan, city: City, on: dat
     """The parties propose acceptance on `on`; the bureau confirms it (unless it is still
     waiting) and the enterprise rates the service."""
     engagement = plan.engagement
+    firm_actor, seller_actor = party_actors(session, engagement)
     share = round(float(engagement.contract_amount_wan or 0) * 0.1, 1) if rng.random() < 0.3 else 0.0
     flow.propose_acceptance(session=session, engagement=engagement, acceptance_date=on,
                             level_before=firm.level or "未评测", level_after=level_after(rng, firm.level),
-                            actor="seed", provider_share_wan=share)
+                            actor=seller_actor, provider_share_wan=share)
     if plan.propose_only:
         return on
     flow.confirm_acceptance(session=session, engagement=engagement, actor=city.bureau)
     score = rating(rng, S.ACCEPTED)
     if score is not None:
-        flow.rate(session=session, engagement=engagement, rating=score, actor="seed")
+        flow.rate(session=session, engagement=engagement, rating=score, actor=firm_actor)
     return on
 
 
@@ -171,7 +174,7 @@ def finish_terminated(session: Session, rng: random.Random, engagement: Engageme
     flow.terminate(session=session, engagement=engagement, reason=f"{on:%Y-%m-%d}：{reason}", actor=city.bureau)
     score = rating(rng, S.TERMINATED)
     if score is not None:
-        flow.rate(session=session, engagement=engagement, rating=score, actor="seed")
+        flow.rate(session=session, engagement=engagement, rating=score, actor=party_actors(session, engagement)[0])
     return on
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from catalog import service as catalog_service
-from catalog.models import Engagement, Enterprise, ListingStatus, Need, Provider, Solution
+from catalog.models import Engagement, Enterprise, ListingStatus, Need, Provider, Solution, User
 from catalog.regions import serves
 from catalog.schemas import EngagementCreate
 from catalog.taxonomy import GENERIC, industry_fits
@@ -72,6 +73,16 @@ def open_engagement(session: Session, firm: Enterprise, solution: Solution, bega
     data = EngagementCreate(enterprise_id=firm.id or 0, solution_id=solution.id or 0)
     engagement = catalog_service.create_engagement(session=session, data=data, actor="seed")
     return backdate(session, engagement, began)
+
+
+def party_actors(session: Session, engagement: Engagement) -> tuple[str, str]:
+    """Who acts for the enterprise and for the provider: their demo accounts, else "seed"."""
+    users = session.exec(select(User).where(or_(col(User.enterprise_id) == engagement.enterprise_id,
+                                                col(User.provider_id) == engagement.provider_id))
+                         .order_by(col(User.id))).all()
+    firm = next((u.username for u in users if u.enterprise_id == engagement.enterprise_id), "seed")
+    seller = next((u.username for u in users if u.provider_id == engagement.provider_id), "seed")
+    return firm, seller
 
 
 def _moment(day: date) -> datetime:
