@@ -316,17 +316,19 @@ _OWNER = {"providers": ("uscc", "provider"), "solutions": ("provider_uscc", "pro
           "links": ("leader_uscc", "enterprise")}
 
 
-def _owner_regions(session: Session, in_file: dict[str, dict[str, str]], stored: Stored, row: Row) -> list[str]:
-    """The regions a row reaches: its owner's in this file and in the database (and a moved solution's)."""
+def _owner_regions(session: Session, in_file: dict[str, dict[str, str]], stored: Stored,
+                   row: Row) -> list[tuple[str, bool]]:
+    """The regions a row reaches, each with whether the file itself says it: its owner's in this
+    file and in the database (and a moved solution's)."""
     column, kind = _OWNER[row.sheet.key]
     owner = getattr(row.data, column)
     known = stored.providers if kind == "provider" else stored.enterprises
-    found = [in_file[kind].get(owner), getattr(known.get(owner), "region", None)]
+    found = [(in_file[kind].get(owner), True), (getattr(known.get(owner), "region", None), False)]
     solution = stored.solutions.get(row.data.code) if row.sheet.key == "solutions" else None
     if solution is not None:
         current = session.get(Provider, solution.provider_id)
-        found.append(current.region if current is not None else None)
-    return [str(r) for r in found if r]
+        found.append((current.region if current is not None else None, False))
+    return [(str(r), said) for r, said in found if r]
 
 
 def _check_regions(session: Session, batch: _Batch, stored: Stored, allow_region: RegionCheck) -> None:
@@ -334,11 +336,13 @@ def _check_regions(session: Session, batch: _Batch, stored: Stored, allow_region
     in_file = {kind: {r.data.uscc: r.data.region for r in batch.rows[f"{kind}s"]} for kind in ("provider", "enterprise")}
     for rows in batch.rows.values():
         for row in rows:
-            outside = [r for r in _owner_regions(session, in_file, stored, row) if not allow_region(r)]
+            outside = [(r, said) for r, said in _owner_regions(session, in_file, stored, row) if not allow_region(r)]
             if outside:
                 column = _OWNER[row.sheet.key][0]
-                batch.errors.append(row.error(column, getattr(row.data, column),
-                                              f"该行涉及的记录位于“{outside[0]}”，不在本账号管辖的地区内，不能导入"))
+                region, said = outside[0]
+                message = (f"该行涉及的记录位于“{region}”，不在本账号管辖的地区内，不能导入" if said else
+                           "该行涉及平台中已有的一条记录，它不在本账号管辖的地区内，不能导入")  # its region is not told
+                batch.errors.append(row.error(column, getattr(row.data, column), message))
 
 
 # --- entry points ----------------------------------------------------------------------

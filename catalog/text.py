@@ -15,15 +15,19 @@ import opencc
 
 _converter = opencc.OpenCC("t2s")
 _SPACES = re.compile(r"\s+")
-# C0/C1 control characters (tab, newline and carriage return are white space, folded below).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0/C1 control characters (tab, newline and carriage return are white space, folded below), and
+# the invisible format characters that make two names look alike or text run backwards: soft
+# hyphen, zero-width spaces and joiners, bidirectional marks, embeddings, overrides and isolates,
+# word joiner and invisible operators, the byte-order mark.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 # Punctuation that NFKC leaves full-width but users treat as its ASCII form.
 _EXTRA_FOLD = str.maketrans({"　": " ", "、": "、", "～": "~", "－": "-", "—": "-", "–": "-"})
 
 
 def to_half_width(text: str) -> str:
-    """Fold full-width ASCII forms (ＭＥＳ, １２３, ：) to half-width; drop control characters."""
+    """Fold full-width ASCII forms (ＭＥＳ, １２３, ：) to half-width; drop control and invisible format characters."""
     return _CONTROLS.sub("", unicodedata.normalize("NFKC", text)).translate(_EXTRA_FOLD)
 
 

@@ -83,10 +83,14 @@ def _bulk(session: Session, user: User, ids: list[int], load: Callable[[int], An
     """Apply `apply` to each record the user may change; (how many changed, why others did not)."""
     done, problems = 0, []
     for record_id in ids[:MAX_BULK]:
+        hidden = f"编号 {record_id} 不存在或不在本部门管辖范围内"  # by id only: existence is not revealed
         try:
             record = load(record_id)
-        except MarketError as error:
-            problems.append(error.message)
+        except MarketError:
+            problems.append(hidden)
+            continue
+        if not perm.can(user, perm.VIEW, record):
+            problems.append(hidden)
             continue
         if not perm.can(user, action, record):
             problems.append(f"“{record.name}”不在本部门管辖范围内")

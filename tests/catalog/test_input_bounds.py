@@ -134,3 +134,14 @@ def test_an_import_row_beyond_a_bound_names_row_and_column(session: Session, tmp
     assert any(row == 2 and "不能超过 1000 字" in message for (row, _), message in found.items()), found
     assert any(row == 3 and "不大于 1000000" in message for (row, _), message in found.items()), found
     assert session.exec(select(func.count()).select_from(Need)).one() == 0
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202d", "\u202e",
+                                  "\u2066", "\u2067", "\u2068", "\u2069", "\ufeff", "\u00ad"])
+def test_invisible_format_characters_are_stripped_from_names(mark: str) -> None:
+    data = sc.EnterpriseCreate.model_validate({
+        "name": f"九江{mark}鄱湾化学有限公司", "uscc": "91360400MA35G9YJ1L", "region": f"江西省{mark}九江市",
+        "industry": "C261", "size": "规上"})
+    assert data.name == "九江鄱湾化学有限公司" and data.region == "江西省九江市"
+    need = sc.NeedCreate.model_validate({"text": f"设备{mark}停机", "code": f"N{mark}1"})
+    assert need.text == "设备停机" and need.code == "N1"

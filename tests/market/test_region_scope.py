@@ -72,7 +72,7 @@ def test_import_cannot_update_or_attach_to_records_elsewhere(client, world, as_u
     assert response.status_code == 422
     errors = response.json()["details"]
     assert {e["sheet"] for e in errors} == {"服务商", "需求清单"}
-    assert all(XINXIANG in e["message"] for e in errors)
+    assert all("不在本账号管辖的地区内" in e["message"] and XINXIANG not in e["message"] for e in errors)
     with Session(get_engine(database_url)) as session:
         assert session.get(Provider, world.ids["provider_b"]).region.startswith(XINXIANG)
     assert ent_name
