@@ -132,7 +132,7 @@ def cohort_json(result: CohortResult, *, enterprises: list[Enterprise], needs: l
     assigned = sum(1 for o in result.allocation.assigned.values() if o is not None)
     gaps: list[dict[str, Any]] = [{"scenario": g.scenario, "industry": g.industry, "count": len(g.need_ids),
              "need_ids": [int(n) for n in g.need_ids], "best_score": round(g.best_score, 4),
-             "examples": g.examples} for g in result.gaps]
+             "examples": g.examples, "reason": g.reason_zh} for g in result.gaps]
     summary = {
         "enterprises": len(enterprises), "needs": len(needs), "assigned": assigned,
         "unassigned": len(needs) - assigned, "gap_needs": sum(len(g.need_ids) for g in result.gaps),

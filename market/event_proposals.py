@@ -16,6 +16,7 @@ from catalog.event_meetings import participant_name
 from catalog.event_models import Event, EventParticipant, RequestStatus, Side
 from catalog.models import Enterprise, ListingStatus, Need, Provider, Solution
 from market.match_context import enterprise_record, need_record, provider_record, solution_record
+from matching.components import serves_enterprise
 from matching.context import MatchContext
 from matching.scoring import ScoredMatch, score
 
@@ -54,6 +55,8 @@ def _best(session: Session, firm: EventParticipant, seller: EventParticipant,
         return None, None, None
     best: tuple[ScoredMatch | None, Need | None, Solution | None] = (None, None, None)
     record = provider_record(provider, {})
+    if not serves_enterprise(record, enterprise_record(enterprise)):  # it cannot serve them: no meeting
+        return best
     for need in _needs(session, firm):
         for solution in _solutions(session, seller):
             match = score(need_record(need, with_budget=enterprise.share_budget),
@@ -62,6 +65,15 @@ def _best(session: Session, firm: EventParticipant, seller: EventParticipant,
             if best[0] is None or match.total > best[0].total:
                 best = (match, need, solution)
     return best
+
+
+def _no_match(session: Session, firm: EventParticipant, seller: EventParticipant) -> str:
+    enterprise = session.get(Enterprise, firm.enterprise_id)
+    provider = session.get(Provider, seller.provider_id)
+    if enterprise is not None and provider is not None and not serves_enterprise(
+            provider_record(provider, {}), enterprise_record(enterprise)):
+        return "服务商的服务区域不含该企业所在地区"
+    return "暂无可比较的需求或产品"
 
 
 def _reason(match: ScoredMatch, need: Need, solution: Solution, show_need: bool) -> str:
@@ -88,7 +100,7 @@ def proposals(*, session: Session, event: Event, participant: EventParticipant,
         match, need, solution = _best(session, firm, seller, ctx)
         if match is None or need is None or solution is None:
             out.append(Proposal(other.id or 0, participant_name(session, other), None,
-                                "暂无可比较的需求或产品", None, None, other.id in asked))
+                                _no_match(session, firm, seller), None, None, other.id in asked))
             continue
         show = participant.side == Side.ENTERPRISE or (firm.consented and need.id in firm.need_ids)
         out.append(Proposal(other.id or 0, participant_name(session, other), round(match.total, 4),

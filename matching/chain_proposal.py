@@ -26,8 +26,10 @@ from matching.chain_rules import (
     fits,
     policy_subsidy,
 )
-from matching.records import EnterpriseRecord, NeedRecord, SolutionRecord
+from matching.components import serves_enterprise
+from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
 
+_ANYWHERE = ProviderRecord(id="", name="")  # a provider not given: nationwide
 ScoreFn = Callable[[NeedRecord, SolutionRecord], float]
 ScoreSource = Mapping[tuple[str, str], float] | ScoreFn
 SubsidyFn = Callable[[EnterpriseRecord, float, str], tuple[float, str]]
@@ -115,10 +117,13 @@ def build_problem(
     region: Region, chain: Chain, *, needs: Mapping[str, Sequence[NeedRecord]],
     solutions: Sequence[SolutionRecord], scores: ScoreSource, criticality: Mapping[str, float],
     budget_wan: float, discount: float, group_min: int, cover_at: float, connect_weight: float,
-    per_member: int, min_value_per_wan: float = 0.0,
+    per_member: int, min_value_per_wan: float = 0.0, providers: Mapping[str, ProviderRecord] | None = None,
 ) -> CoverageProblem:
-    """The coverage problem of a chain: items, weights, candidate placements and prices."""
+    """The coverage problem of a chain: items, weights, candidate placements and prices.
+    An offering is placed with a member only if it suits the member and its provider (in
+    `providers`; one not there counts as nationwide) serves the member's region."""
     score = _scorer(scores)
+    known = providers or {}
     weights: dict[str, float] = {}
     covers: dict[tuple[str, str], dict[str, float]] = {}
     for member_id in chain.members:
@@ -132,7 +137,7 @@ def build_problem(
             weights[connect] = connect_weight * factor
         options: list[tuple[float, str, dict[str, float]]] = []
         for sol in solutions:
-            if not fits(sol, ent):
+            if not fits(sol, ent) or not serves_enterprise(known.get(sol.provider_id, _ANYWHERE), ent):
                 continue
             covered = {n.id: round(s, 4) for n in member_needs if (s := score(n, sol)) >= cover_at}
             if connect_weight > 0 and connects(sol, chain.members[member_id].relation):
@@ -168,7 +173,7 @@ def propose_chain(
     solutions: Sequence[SolutionRecord], scores: ScoreSource, budget_wan: float,
     discount: float = 0.1, group_min: int = 3, subsidy_fn: SubsidyFn | None = None,
     cover_at: float = 0.5, connect_weight: float = 2.0, per_member: int = 6,
-    min_value_per_wan: float = MIN_VALUE_PER_WAN,
+    min_value_per_wan: float = MIN_VALUE_PER_WAN, providers: Mapping[str, ProviderRecord] | None = None,
 ) -> ChainProposal:
     """A chain proposal under a budget.
 
@@ -186,6 +191,8 @@ def propose_chain(
         connect_weight: weight of a member's connection to the leader (0 turns it off).
         min_value_per_wan: a placement must add at least this much covered value per
             万元 it costs, so leftover budget is not spent on near-nothing.
+        providers: the offerings' providers by id: an offering goes only to members in
+            its provider's service regions.
 
     Returns:
         `ChainProposal` with per-member plans in roll-out order (tier 1 before tier 2,
@@ -198,6 +205,7 @@ def propose_chain(
         region, chain, needs=needs, solutions=solutions, scores=scores, criticality=crit,
         budget_wan=budget_wan, discount=discount, group_min=group_min, cover_at=cover_at,
         connect_weight=connect_weight, per_member=per_member, min_value_per_wan=min_value_per_wan,
+        providers=providers,
     )
     selection = solve_coverage(problem)
     by_id = {s.id: s for s in solutions}

@@ -25,6 +25,11 @@ class Gap:
     need_ids: list[str] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
     best_score: float = 0.0
+    reason_zh: str = ""  # NO_OFFERING or NO_LOCAL_PROVIDER
+
+
+NO_OFFERING = "方案库中没有匹配度达标的产品"
+NO_LOCAL_PROVIDER = "本地区无服务商：达标的产品只来自不服务该地区的服务商"
 
 
 @dataclass
@@ -83,7 +88,7 @@ def gap_report(needs: Sequence[NeedRecord], enterprises: dict[str, EnterpriseRec
     The scenario is the need's own, or the one inferred from its text (未识别 when none).
     Groups are ordered by size, largest first.
     """
-    groups: dict[tuple[str, str], Gap] = defaultdict(lambda: Gap("", ""))
+    groups: dict[tuple[str, str, str], Gap] = defaultdict(lambda: Gap("", ""))
     for need in needs:
         best = shortlists.get(need.id, [])
         best_score = best[0].total if best else 0.0
@@ -94,10 +99,19 @@ def gap_report(needs: Sequence[NeedRecord], enterprises: dict[str, EnterpriseRec
         ent = enterprises.get(need.enterprise_id)
         code = ent.industry if ent and ent.industry else "未知"
         industry = taxonomy().industries.get(code, code)
-        gap = groups[(scenario, industry)]
-        gap.scenario, gap.industry = scenario, industry
+        reason = _gap_reason(need, ent, ctx, threshold)
+        gap = groups[(scenario, industry, reason)]
+        gap.scenario, gap.industry, gap.reason_zh = scenario, industry, reason
         gap.need_ids.append(need.id)
         if len(gap.examples) < 3:
             gap.examples.append(need.text)
         gap.best_score = max(gap.best_score, best_score)
-    return sorted(groups.values(), key=lambda g: (-len(g.need_ids), g.scenario, g.industry))
+    return sorted(groups.values(), key=lambda g: (-len(g.need_ids), g.scenario, g.industry, g.reason_zh))
+
+
+def _gap_reason(need: NeedRecord, enterprise: EnterpriseRecord | None, ctx: MatchContext, threshold: float) -> str:
+    """Why a need is a gap: nothing in the pool meets it, or only providers outside its region could."""
+    if enterprise is None:
+        return NO_OFFERING
+    anywhere = rank(need, enterprise, ctx, k=1, outside=True)
+    return NO_LOCAL_PROVIDER if anywhere and anywhere[0].total >= threshold else NO_OFFERING

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from catalog.policies import Policy
-from catalog.regions import covers
+from catalog.regions import covers, serves
 from catalog.subsidies import Subsidy, policy_level, subsidy
 from catalog.taxonomy import IndustryFit, industry_fit, level_number, taxonomy
 from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
@@ -128,15 +128,21 @@ def level_value(current: int, target: int) -> float:
     return 1.0 if step == 1 else 0.75 if step == 0 else 0.5 if step > 1 else 0.4
 
 
+def serves_enterprise(provider: ProviderRecord, enterprise: EnterpriseRecord) -> bool:
+    """May the provider serve the enterprise at all (its service regions hold the enterprise's
+    location)? For the enterprise an offering of a provider that may not does not exist."""
+    return serves(provider.service_regions, enterprise.region)
+
+
 def region_fit(enterprise: EnterpriseRecord, provider: ProviderRecord) -> Part:
     if not provider.service_regions:
         return 1.0, "服务商面向全国服务"
     if not enterprise.region:
         return 1.0, "未提供企业所在地区"
-    for served in provider.service_regions:
-        if covers(served, enterprise.region):
-            return 1.0, f"服务商覆盖{served}"
-    return 0.0, f"服务商服务区域（{'、'.join(provider.service_regions)}）不含企业所在地"
+    if serves_enterprise(provider, enterprise):
+        place = next(p for p in provider.service_regions if covers(p, enterprise.region))
+        return 1.0, f"服务商覆盖{place}"
+    return 0.0, f"外地服务商：服务区域（{'、'.join(provider.service_regions)}）不含企业所在地"
 
 
 def standing(provider: ProviderRecord, solution: SolutionRecord) -> Part:

@@ -134,11 +134,13 @@ def _candidates(values: np.ndarray, ctx: MatchContext, limit: int | None) -> np.
 
 
 def rank(need: NeedRecord, enterprise: EnterpriseRecord, ctx: MatchContext,
-         k: int | None = None, limit: int | None = None) -> list[ScoredMatch]:
+         k: int | None = None, limit: int | None = None, *, outside: bool = False) -> list[ScoredMatch]:
     """The best `k` offerings for a need, fully scored and explained, best first.
 
     Candidates are pruned on text, scenario and industry over the whole catalogue,
-    totalled with every component (numpy), and only the best `k` are explained.
+    totalled with every component (numpy), and only the best `k` are explained. Only
+    offerings whose provider serves the enterprise's region take part, unless `outside`
+    (the user asked to see the others too: their region component is 0 and says so).
 
     Args:
         limit: how many pruned candidates to total in full (default: config.candidates).
@@ -149,7 +151,8 @@ def rank(need: NeedRecord, enterprise: EnterpriseRecord, ctx: MatchContext,
     values = text * np.float32(w.get("text", 0.0))
     values += ctx.scenario_values(view) * np.float32(w.get("scenario", 0.0))
     values += ctx._industry(enterprise).astype(np.float32) * np.float32(w.get("industry", 0.0))
-    values = served_only(values, enterprise, ctx)
+    if not outside:
+        values = served_only(values, enterprise, ctx)
     positions = _candidates(values, ctx, limit)
     positions = positions[values[positions] >= 0]
     totals = ctx.numeric(need, enterprise, positions, text[positions])

@@ -27,7 +27,7 @@ from search_index.client import Steps
 # The fields of a solution a search uses: re-ranking and the result cards.
 FIELDS = [
     "id", "rev", "code", "name", "keywords", "description", "scenarios", "industries", "industry_names",
-    "provider_id", "provider_name", "region", "deployment", "billing", "price_wan", "price_band",
+    "provider_id", "provider_name", "region", "service_regions", "deployment", "billing", "price_wan", "price_band",
     "deploy_days", "size_fit", "target_level", "excellent", "rating", "status",
 ]
 STORE_SIZE = 25_000

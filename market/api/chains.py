@@ -175,7 +175,7 @@ def make_proposal(session: Session, ctx: ChainContext, request: ProposalRequest,
     chain = ctx.region.chains[str(ctx.leader.id)]
     return propose_chain(ctx.region, chain, needs=ctx.needs, solutions=solutions, scores=scores,
                          budget_wan=request.budget_wan, discount=request.discount,
-                         group_min=request.group_min, cover_at=COVER_AT)
+                         group_min=request.group_min, cover_at=COVER_AT, providers=providers)
 
 
 def visible_leaders(session: Session, user: User) -> list[Enterprise]:

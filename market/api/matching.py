@@ -31,6 +31,7 @@ def _match_json(match: ScoredMatch, ctx: MatchContext) -> dict[str, Any]:
     data["solution_name"] = solution.name
     data["provider_id"] = int(solution.provider_id)
     data["provider_name"] = ctx.provider(solution.provider_id).name
+    data["outside_region"] = any(c.name == "region" and c.value == 0 for c in match.components)
     data.pop("need_id", None)
     return data
 
@@ -48,14 +49,16 @@ def _visible_enterprise(session: Session, user: User, enterprise_id: int) -> Ent
 
 @router.get("/api/enterprises/{enterprise_id}/matches", responses=READ_ERRORS,
             summary="企业各条需求的推荐产品（含评分解释）")
-def enterprise_matches(session: SessionDep, user: CurrentUser, enterprise_id: int,
-                       k: TopK = 5) -> dict[str, Any]:
+def enterprise_matches(
+    session: SessionDep, user: CurrentUser, enterprise_id: int, k: TopK = 5,
+    outside: Annotated[bool, Query(description="也推荐服务区域不含本企业所在地区的服务商的产品（outside_region 标出）")] = False,
+) -> dict[str, Any]:
     enterprise = _visible_enterprise(session, user, enterprise_id)
     ctx = match_context(session)
     ent = enterprise_record(enterprise)
     needs = []
     for row in _needs_of(session, enterprise):
-        matches = rank(need_record(row), ent, ctx, k=k)
+        matches = rank(need_record(row), ent, ctx, k=k, outside=outside)
         needs.append({"need_id": row.id, "code": row.code, "text": row.text,
                       "scenario": row.scenario, "priority": row.priority,
                       "matches": [_match_json(m, ctx) for m in matches]})

@@ -129,10 +129,10 @@ def _print_cohort(result: CohortResult, enterprises: int, needs: int, ctx: Match
         loads.add_row(record.name or provider, str(len(ents)), str(record.capacity))
     console.print(loads)
     gaps = Table(title="缺口报告：没有合适产品的需求")
-    for column in ("场景", "行业", "需求数", "示例"):
+    for column in ("场景", "行业", "缺口原因", "需求数", "示例"):
         gaps.add_column(column)
     for gap in result.gaps[:20]:
-        gaps.add_row(gap.scenario, gap.industry, str(len(gap.need_ids)), gap.examples[0][:40])
+        gaps.add_row(gap.scenario, gap.industry, gap.reason_zh, str(len(gap.need_ids)), gap.examples[0][:40])
     console.print(gaps if result.gaps else "没有缺口：每条需求都有匹配度达标的产品")
 
 

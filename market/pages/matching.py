@@ -49,10 +49,11 @@ def matches_page(request: Request, session: SessionDep, user: EnterpriseUser) ->
     enterprise = my_enterprise(session, user)
     ctx = match_context(session)
     ent = enterprise_record(enterprise)
-    rows = [(need, rank(need_record(need), ent, ctx, k=5)) for need in _needs(session, enterprise)]
+    outside = request.query_params.get("outside") == "1"
+    rows = [(need, rank(need_record(need), ent, ctx, k=5, outside=outside)) for need in _needs(session, enterprise)]
     return render(request, "matching/matches.html", {
         "enterprise": enterprise, "rows": rows, "solution": lambda sid: _solution(ctx, sid),
-        "provider": lambda pid: ctx.provider(pid), "policy": ctx.policy(ent).name_zh,
+        "provider": lambda pid: ctx.provider(pid), "policy": ctx.policy(ent).name_zh, "outside": outside,
     })
 
 
@@ -164,9 +165,9 @@ def cohort_export(request: Request, session: SessionDep, user: BureauUser) -> Re
     for p in result.get("providers") or []:
         loads.append([p["name"], p["enterprises"], p["capacity"]])
     gaps = book.sheet("缺口报告")
-    gaps.append(["场景", "行业", "需求数", "最高匹配度", "示例"])
+    gaps.append(["场景", "行业", "缺口原因", "需求数", "最高匹配度", "示例"])
     for gap in result.get("gaps") or []:
-        gaps.append([gap["scenario"], gap["industry"], gap["count"], gap["best_score"],
+        gaps.append([gap["scenario"], gap["industry"], gap.get("reason", ""), gap["count"], gap["best_score"],
                      "；".join(gap["examples"])])
     name = f"cohort-{job.id}.xlsx"
     return Response(book.to_bytes(), headers={"Content-Disposition": f'attachment; filename="{name}"'},

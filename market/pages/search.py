@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from meilisearch.errors import MeilisearchError
 from requests.exceptions import RequestException
 
-from catalog.regions import province
+from catalog.regions import province, serves
 from catalog.taxonomy import taxonomy
 from market.api.search import SearchUnavailable, _filters, audience, get_search_client
 from market.templating import render
@@ -63,11 +63,17 @@ def _industry_label(names: dict[str, str], code: str) -> str:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, q: str = "", sort: str = "", page: int = 1, typed: int = 0) -> HTMLResponse:
-    """搜索页."""
+def search_page(request: Request, q: str = "", sort: str = "", page: int = 1, typed: int = 0,
+                outside: int = 0) -> HTMLResponse:
+    """搜索页. A signed-in enterprise sees only offerings whose provider serves its region,
+    unless it asks for the others too (`outside=1`: they are marked)."""
     chosen = _filters(request)
+    who = audience(request)
+    home = who.get("region")
+    if outside:
+        who.pop("region", None)
     wanted = SearchRequest(q=q[:200], filters=chosen, sort=sort if sort in SORTS else None, as_typed=bool(typed),
-                           page=max(1, min(page, 200)), per_page=PER_PAGE, **audience(request))
+                           page=max(1, min(page, 200)), per_page=PER_PAGE, **who)
     result: SearchResult | None = None
     unavailable = False
     try:
@@ -86,6 +92,10 @@ def search_page(request: Request, q: str = "", sort: str = "", page: int = 1, ty
         "as_typed_url": _link(request, typed="1"),
         "header_q": q,
         "served_in": province(wanted.region),
+        "home": province(home) if outside else None,
+        "away": {h["id"] for h in result.hits if home and not serves(h.get("service_regions") or (), home)}
+        if result and outside else set(),
+        "outside_url": _link(request, outside="1"), "inside_url": _link(request, outside=None),
         "nearby": [{"label": s, "url": "/search?" + urlencode({"scenarios": s})}
                    for s, _share in (plan.scenarios if plan else ())][:4],
         "all_scenarios": [{"label": s, "url": "/search?" + urlencode({"scenarios": s})} for s in taxonomy().scenarios],

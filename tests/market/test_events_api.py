@@ -159,3 +159,26 @@ def test_only_the_regional_bureau_manages_and_only_oneself_registers(
     early = client.post(f"/api/events/{event_id}/schedule", json={},
                         headers=as_user("jj_bureau"))
     assert early.status_code == 409 and "约见阶段" in early.json()["message"]
+
+
+def test_no_meeting_is_proposed_with_a_provider_that_cannot_serve_the_enterprise(
+        client: TestClient, world: World, as_user: Any, database_url: str) -> None:
+    from sqlmodel import Session
+
+    from catalog.db import get_engine
+    from catalog.models import Provider
+
+    with Session(get_engine(database_url)) as session:
+        far = session.get(Provider, world.ids["provider_a"])
+        assert far is not None
+        far.service_regions = ["新疆维吾尔自治区"]
+        session.add(far)
+        session.commit()
+    event_id = _event(client, as_user)
+    _open(client, as_user, event_id, "报名中")
+    _join(client, as_user, event_id, "provider_a",
+          {"provider_id": world.ids["provider_a"], "solution_ids": [world.ids["sol_a"]]})
+    _join(client, as_user, event_id, "ent_private", {"enterprise_id": world.ids["member_private"]})
+    _open(client, as_user, event_id, "约见中")
+    offered = _ok(client.get(f"/api/events/{event_id}/proposals", headers=as_user("ent_private")))
+    assert [(p["score"], p["reason"]) for p in offered["data"]] == [(None, "服务商的服务区域不含该企业所在地区")]

@@ -98,3 +98,40 @@ def test_an_enterprise_sharing_an_event_with_the_provider_is_a_lead(
     leads = client.get(url, headers=as_user("provider_a")).json()["leads"]
     assert {lead["enterprise_id"] for lead in leads} == {world.ids["member_sharing"]}
     assert all("budget" not in key for lead in leads for key in lead)
+
+
+def _serve_only(database_url: str, provider_id: int, regions: list[str]) -> None:
+    from catalog.models import Provider
+
+    with Session(get_engine(database_url)) as session:
+        record = session.get(Provider, provider_id)
+        assert record is not None
+        record.service_regions = regions
+        session.add(record)
+        session.commit()
+
+
+def test_matches_leave_out_providers_that_do_not_serve_the_enterprise_unless_asked(
+        client, world: World, as_user, database_url: str) -> None:
+    _serve_only(database_url, world.ids["provider_a"], ["新疆维吾尔自治区"])
+    url = f"/api/enterprises/{world.ids['member_sharing']}/matches"
+    body = client.get(url, headers=as_user("ent_sharing")).json()
+    shown = {m["solution_id"] for n in body["needs"] for m in n["matches"]}
+    assert world.ids["sol_a"] not in shown  # 九江云联 now serves only 新疆
+    wider = client.get(url, params={"outside": "true"}, headers=as_user("ent_sharing")).json()
+    far = [m for n in wider["needs"] for m in n["matches"] if m["solution_id"] == world.ids["sol_a"]]
+    assert far and far[0]["outside_region"] is True
+    assert all(not m["outside_region"] for n in body["needs"] for m in n["matches"])
+
+
+def test_a_provider_gets_no_leads_from_regions_it_does_not_serve(client, world: World, as_user,
+                                                                   database_url: str) -> None:
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        private = session.get(Enterprise, world.ids["member_private"])
+        need(session, private, "循环水泵和风机老是坏，想做设备点检和预测性维护")
+        session.commit()
+    _update_enterprise(database_url, world.ids["member_private"], findable_by_providers=True)
+    url = f"/api/providers/{world.ids['provider_a']}/leads"
+    assert client.get(url, headers=as_user("provider_a")).json()["leads"]  # 九江 and an opted-in 九江 firm
+    _serve_only(database_url, world.ids["provider_a"], ["河南省"])
+    assert client.get(url, headers=as_user("provider_a")).json()["leads"] == []

@@ -137,3 +137,12 @@ def test_a_signed_in_enterprise_searches_and_gets_suggestions_for_its_region(api
     texts = [s["text"] for s in suggested.json()["suggestions"]]
     assert texts and "质量追溯云" not in texts
 
+
+
+def test_a_signed_in_enterprise_may_ask_for_providers_from_elsewhere_and_sees_them_marked(api: TestClient) -> None:
+    token = api.post("/api/auth/token", json={"username": "plant", "password": "plant-password-1"})
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}", "Accept": "text/html"}
+    local = api.get("/search", params={"q": "质量追溯"}, headers=headers).text
+    assert "</mark>云" not in local and "也看外地服务商的方案" in local  # 质量追溯云 (highlighted) serves 新疆
+    wider = api.get("/search", params={"q": "质量追溯", "outside": "1"}, headers=headers).text
+    assert "</mark>云" in wider and wider.count("外地服务商</span>") == 1 and "只看服务本地区的" in wider

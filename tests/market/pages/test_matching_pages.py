@@ -20,3 +20,22 @@ def test_bundle_page_shows_total_subsidy_and_net(page_client, world):
     assert response.status_code == 200
     for label in ("组合总价", "预计补贴", "企业净支出", "补贴依据"):
         assert label in response.text
+
+
+def test_offerings_from_outside_the_region_come_only_when_asked_and_marked(page_client, world, database_url):
+    from sqlmodel import Session
+
+    from catalog.db import get_engine
+    from catalog.models import Provider
+
+    with Session(get_engine(database_url)) as session:
+        far = session.get(Provider, world.ids["provider_a"])
+        assert far is not None
+        far.service_regions = ["新疆维吾尔自治区"]
+        session.add(far)
+        session.commit()
+    login(page_client, "ent_sharing")
+    html = page_client.get("/enterprise/matches", headers=HTML).text
+    assert "设备点检云" not in html and 'href="/enterprise/matches?outside=1"' in html
+    wider = page_client.get("/enterprise/matches?outside=1", headers=HTML).text
+    assert "设备点检云" in wider and "外地服务商" in wider and 'href="/enterprise/matches"' in wider
