@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalog.errors import Conflict, MarketError
 from catalog.service_core import STALE
+from market.request_ids import current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +223,7 @@ def unexpected_response(request: Request, request_id: str) -> Response:
 async def _unexpected(request: Request, exc: Exception) -> Response:
     """A bug in the middlewares outside market.request_ids (routes' bugs are answered there):
     logged, answered in Chinese; Starlette re-raises it."""
-    request_id = getattr(request.state, "request_id", None) or "-"
+    request_id = getattr(request.state, "request_id", None) or current_request_id()
     log.error("unexpected error on %s %s [request id %s]", request.method, request.url.path, request_id,
               exc_info=exc)
     return unexpected_response(request, request_id)

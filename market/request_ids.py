@@ -1,8 +1,7 @@
 """Request ids, and the last word on a bug: no exception leaves the app.
 
-Every HTTP request gets an id: on the response (X-Request-ID), on `request.state.request_id`,
-and on every log record made while the request runs (`RequestIdFilter` sets
-`record.request_id`). An exception that no handler of market/errors.py answered is a bug: it
+Every HTTP request gets an id: on the response (X-Request-ID), on `request.state.request_id`
+and in `current_request_id()` while it runs. An exception that no handler of market/errors.py answered is a bug: it
 is logged once with its traceback and the request id, and answered with the Chinese 500 page
 (or the API's JSON error) that shows the same id, so a user can quote it and the log line can
 be found. It is not re-raised: a server that sees an exception after the response started
@@ -31,14 +30,6 @@ _INCOMING = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 def current_request_id() -> str:
     """The id of the request being handled ("-" outside a request)."""
     return _current.get()
-
-
-class RequestIdFilter(logging.Filter):
-    """Adds `request_id` to every log record (for a format such as `%(request_id)s`)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _current.get()
-        return True
 
 
 def _request_id(scope: Scope) -> str:
