@@ -7,6 +7,13 @@ a write is an expected outcome of optimistic concurrency, counted apart), and th
 time each process used, which names what limits the throughput.
 
     .venv/bin/python bench/load.py [--seconds 300] [--clients 64] [--workers 2]
+    .venv/bin/python bench/load.py --fault [--seconds 60] [--clients 32]
+
+The fault run: the clients only search, a write every half second goes on beside them, and a
+third of the way in the Meilisearch child of `market serve` is killed (SIGKILL). It prints how
+long search was down (from the kill to the first answer after which none failed), the share of
+5xx and connection errors before, during and after, and whether every write made during the
+run reached the index (the outbox drained) — with no restart of the app.
 
 PostgreSQL: the test cluster of scripts/start_postgres.sh (a fresh database is created
 and dropped), or --database-url.
@@ -201,6 +208,96 @@ async def drive(base: str, workload: Workload, clients: int, seconds: float) -> 
         return stats, time.monotonic() - started
 
 
+@dataclass
+class Timeline:
+    """Every search answer of a fault run as (seconds since start, status; 0 = connection error)."""
+
+    answers: list[tuple[float, int]] = field(default_factory=list)
+    writes: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    killed_at: float | None = None
+
+
+def meilisearch_child(root_pid: int) -> int | None:
+    """The pid of the Meilisearch child of `market serve`."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if int(stat[stat.rindex(")") + 2:].split()[1]) == root_pid and "meilisearch" in cmdline:
+            return int(entry.name)
+    return None
+
+
+async def drive_fault(base: str, workload: Workload, clients: int, seconds: float, serve_pid: int) -> Timeline:
+    """`clients` searching for `seconds`, writes beside them, the Meilisearch child killed at a third."""
+    timeline, stats = Timeline(), Stats()
+    connector = aiohttp.TCPConnector(limit=clients + 1)
+    async with aiohttp.ClientSession(base, connector=connector, headers={"Accept-Encoding": "identity"},
+                                     timeout=aiohttp.ClientTimeout(total=30)) as client:
+        started = time.monotonic()
+        deadline = started + seconds
+
+        async def searcher() -> None:
+            while time.monotonic() < deadline:
+                try:
+                    async with client.get("/api/search", params={"q": random.choice(workload.queries)}) as response:
+                        await response.read()
+                        status = response.status
+                except CLIENT_ERRORS:
+                    status = 0
+                timeline.answers.append((time.monotonic() - started, status))
+
+        async def writer() -> None:
+            while time.monotonic() < deadline:
+                before = dict(stats.statuses["write"])
+                await workload._write(client, stats)
+                for code, count in stats.statuses["write"].items():
+                    timeline.writes[code] += count - before.get(code, 0)
+                await asyncio.sleep(0.5)
+
+        async def killer() -> None:
+            await asyncio.sleep(seconds / 3)
+            pid = meilisearch_child(serve_pid)
+            if pid is not None:
+                os.kill(pid, signal.SIGKILL)
+                timeline.killed_at = time.monotonic() - started
+
+        await asyncio.gather(killer(), writer(), *(searcher() for _ in range(clients)))
+    return timeline
+
+
+def pending_outbox(url: str) -> int:
+    with sa.create_engine(url).connect() as conn:
+        return int(conn.execute(sa.text("SELECT COUNT(*) FROM outboxentry WHERE processed_at IS NULL")).scalar_one())
+
+
+def report_fault(timeline: Timeline, url: str) -> None:
+    """The outage, the error shares around it, and whether the writes were all indexed."""
+    killed = timeline.killed_at
+    if killed is None:
+        print("未找到 Meilisearch 子进程，未注入故障")
+        return
+    failed = [t for t, status in timeline.answers if t >= killed and (status == 0 or status >= 500)]
+    recovered = max(failed) if failed else killed
+    print(f"故障：第 {killed:.1f} 秒杀死 Meilisearch 子进程；搜索中断 {recovered - killed:.1f} 秒（未重启应用）")
+    spans = (("故障前", lambda t: t < killed), ("中断期间", lambda t: killed <= t <= recovered),
+             ("恢复后", lambda t: t > recovered))
+    for label, inside in spans:
+        answers = [s for t, s in timeline.answers if inside(t)]
+        bad = sum(1 for s in answers if s == 0 or s >= 500)
+        share = bad / len(answers) * 100 if answers else 0.0
+        print(f"  {label}：{len(answers)} 次搜索，5xx 或连接错误 {bad} 次（{share:.1f}%）")
+    deadline = time.monotonic() + 60
+    while pending_outbox(url) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    codes = ", ".join(f"{c}×{n}" for c, n in sorted(timeline.writes.items()))
+    print(f"写入：{codes}；未进入索引的写入：{pending_outbox(url)}")
+
+
 def cpu_seconds(root_pid: int, database: str) -> dict[str, float]:
     """CPU seconds (user + system) of the server's processes, by role: the `market serve`
     process (uvicorn supervisor and the outbox worker), its uvicorn workers, Meilisearch,
@@ -265,6 +362,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--fault", action="store_true", help="kill the Meilisearch child a third of the way in")
     args = parser.parse_args()
     admin = args.database_url or subprocess.run(["bash", str(ROOT / "scripts" / "start_postgres.sh")],
                                                 check=True, capture_output=True, text=True).stdout.strip()
@@ -278,6 +376,9 @@ def main() -> None:
         try:
             wait_ready(base, server)
             workload = Workload(base, queries)
+            if args.fault:
+                report_fault(asyncio.run(drive_fault(base, workload, args.clients, args.seconds, server.pid)), url)
+                return
             client_cpu = time.process_time()
             database = sa.engine.make_url(url).database or ""
             before, machine = cpu_seconds(server.pid, database), machine_busy_seconds()

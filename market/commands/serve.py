@@ -25,7 +25,8 @@ def app_factory() -> FastAPI:
 
 @contextlib.contextmanager
 def search_server(settings: Settings) -> Iterator[tuple[str, str] | None]:
-    """(url, key) of Meilisearch: MEILI_URL when set, else a local child process; None if unavailable."""
+    """(url, key) of Meilisearch: MEILI_URL when set, else a local child process, supervised and
+    alone on its data directory (market/search_child.py); None if unavailable."""
     if settings.meili_url:
         yield settings.meili_url, settings.meili_master_key
         return
@@ -35,17 +36,17 @@ def search_server(settings: Settings) -> Iterator[tuple[str, str] | None]:
         typer.echo("未找到搜索模块，本次启动不含搜索功能。")
         yield None
         return
+    from market.search_child import supervised
+
     server = LocalMeilisearch(binary=settings.meili_binary, data_dir=settings.var_dir / "meili")
-    try:
-        server.start()
-    except Exception as exc:  # the site still works without search: say so and go on
-        typer.echo(f"Meilisearch 未能启动（{exc}），本次启动不含搜索功能。")
-        yield None
-        return
-    try:
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(supervised(server, settings.var_dir))
+        except Exception as exc:  # the site still works without search: say so and go on
+            typer.echo(f"Meilisearch 未能启动（{exc}），本次启动不含搜索功能。")
+            yield None
+            return
         yield server.url, server.key
-    finally:
-        server.stop()
 
 
 @contextlib.contextmanager
