@@ -204,6 +204,18 @@ def _row_error(error: RowError) -> str:
     return f"{where}{column}{value}{error.message}"
 
 
+@router.post("/events/{event_id}/consent")
+def consent_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                   event_id: int) -> Response:
+    """The enterprise or provider confirms the registration the bureau made for it."""
+    event = _event(session, user, event_id)
+    me = _me(session, user, event)
+    if me is None:
+        return flash_redirect(request, f"/events/{event_id}", "您尚未报名该活动", "error")
+    return _act(request, event_id, "已确认参会", lambda: event_service.consent(
+        session=session, participant=me, actor=user.username) and None)
+
+
 @router.post("/events/{event_id}/participants/{participant_id}/validate")
 def validate_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     event_id: int, participant_id: int) -> Response:
