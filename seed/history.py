@@ -209,8 +209,7 @@ def direct_plans(session: Session, rng: random.Random, city: City, today: date,
 SHOWCASE = ((S.ACCEPTED, 330), (S.IN_PROGRESS, 110), (S.INTENT, 15))
 
 
-def showcase_plans(session: Session, rng: random.Random, city: City, today: date,
-                   taken: set[tuple[int, int]]) -> list[Plan]:
+def showcase_plans(session: Session, city: City, today: date, taken: set[tuple[int, int]]) -> list[Plan]:
     """For each enterprise a demo account signs in as: one accepted, one in progress, one new."""
     pool = [s for s, _ in offerings(session, city)]
     plans = []
@@ -249,9 +248,9 @@ def load_history(*, session: Session, today: date | None = None) -> HistoryRepor
         report.meetings += held.meetings
         plans = [plan_for(rng, g, began, today, at_least) for g, began, at_least in held.engagements]
         taken |= {(p.engagement.enterprise_id, p.engagement.solution_id) for p in plans}
-        plans += showcase_plans(session, rng, city, today, taken)
+        plans += showcase_plans(session, city, today, taken)
         plans += direct_plans(session, rng, city, today, taken)
-        for plan in plans:
+        for plan in sorted(plans, key=lambda p: (p.began, p.engagement.id or 0)):  # in the order they happened
             settle(session, plan.engagement, plan.began, advance(session, rng, plan, city, today))
         history_events.record_signings(session=session, held=held)
         session.flush()
