@@ -145,3 +145,20 @@ def test_invisible_format_characters_are_stripped_from_names(mark: str) -> None:
     assert data.name == "九江鄱湾化学有限公司" and data.region == "江西省九江市"
     need = sc.NeedCreate.model_validate({"text": f"设备{mark}停机", "code": f"N{mark}1"})
     assert need.text == "设备停机" and need.code == "N1"
+
+
+def test_every_input_schema_of_the_catalogue_is_checked_here() -> None:
+    import importlib
+    import pkgutil
+
+    import catalog
+
+    for module in pkgutil.iter_modules(catalog.__path__):
+        importlib.import_module(f"catalog.{module.name}")
+    found, todo = set(), [sc.Input]
+    while todo:
+        for child in todo.pop().__subclasses__():
+            todo.append(child)
+            if child.__module__.startswith("catalog."):
+                found.add(child)
+    assert found <= set(INPUTS), f"add to INPUTS: {sorted(c.__name__ for c in found - set(INPUTS))}"
