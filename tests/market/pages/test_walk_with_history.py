@@ -24,12 +24,13 @@ from sqlmodel import Session, col, func, select
 
 from catalog.db import get_engine
 from catalog.event_models import Event, EventStatus
-from catalog.models import Engagement, Need, Solution
+from catalog.models import Engagement, Need, Solution, User
 from market.app import create_app
 from market.settings import Settings
 from seed.users import DEMO_PASSWORD
 
-ROLES = ["jiujiang_bureau", "admin_bureau", "provider_xunzhi", "enterprise_hualun", "leader_changlu", None]
+ROLES = ["jiujiang_bureau", "admin_bureau", "provider_xunzhi", "provider_pending", "enterprise_hualun", "leader_changlu",
+         None]
 LINK = re.compile(r'href="(/[^"#]*)"')
 GET_FORM = re.compile(r'<form[^>]*method="get"[^>]*action="(/[^"]*)"[^>]*>(.*?)</form>', re.S)
 FIELD = re.compile(r'<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"')
@@ -39,15 +40,18 @@ PER_SHAPE = {"/events/{id}": 12}  # every event: each stage renders differently
 EXPORT = re.compile(r"(\.xlsx|\.ics|/download)(\?|$)")
 LISTS = ("tasks", "enterprises", "providers", "excellent", "policies", "finance")
 
-# Pages that must show records once the pilot has a history: (path pattern, what an empty one says).
+# Pages that must show records once the pilot has a history: (path pattern, what an empty one
+# says); the signed-in party's own pages only when the seed gave it engagements.
 MUST_SHOW = [
     (r"^/progress/engagements$", "暂无对接项目。</td>"),
     (r"^/progress/evaluations$", "暂无服务商。</td>"),
     (r"^/lists/\w+$", "class=\"muted\">暂无记录</td>"),
     (r"^/events$", "<p>暂无对接活动。</p>"),
+    (r"^/chains(/\d+)?$", "<p>暂无可查看的产业链"),
+]
+OWN_RECORDS = [
     (r"^/enterprise/engagements$", "<p>暂无对接记录。"),
     (r"^/provider$", ">暂无对接记录。</p>"),
-    (r"^/chains(/\d+)?$", "<p>暂无可查看的产业链"),
 ]
 
 
@@ -56,6 +60,7 @@ class Walk:
     """What one role's walk saw."""
 
     client: TestClient
+    own_engagements: int = 0  # of the enterprise or provider signed in
     visited: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     shapes: Counter[str] = field(default_factory=Counter)
@@ -102,7 +107,7 @@ def check_export(walk: Walk, url: str, body: bytes) -> None:
 
 def check_page(walk: Walk, url: str, html: str, database_url: str) -> None:
     path = urlsplit(url).path
-    for pattern, empty in MUST_SHOW:
+    for pattern, empty in [*MUST_SHOW, *(OWN_RECORDS if walk.own_engagements else [])]:
         if re.match(pattern, path) and empty in html:
             walk.problems.append(f"{url}: shows “{empty}” though the seed has records")
     event = re.match(r"^/events/(\d+)$", path)
@@ -126,6 +131,17 @@ def enterprise_records(database_url: str, enterprise_id: int) -> dict[str, int]:
             query = select(func.count()).select_from(model).where(col(model.enterprise_id) == enterprise_id)  # type: ignore[attr-defined]
             return int(session.exec(query).one())
         return {">暂无对接记录。</p>": count(Engagement), ">暂无需求。</p>": count(Need)}
+
+
+def own_engagements(database_url: str, username: str | None) -> int:
+    """How many engagements the enterprise or provider a user signs in for has."""
+    with Session(get_engine(database_url)) as session:
+        user = session.exec(select(User).where(User.username == (username or ""))).first()
+        if user is None or (user.enterprise_id is None and user.provider_id is None):
+            return 0
+        party = (col(Engagement.enterprise_id) == user.enterprise_id if user.enterprise_id
+                 else col(Engagement.provider_id) == user.provider_id)
+        return int(session.exec(select(func.count()).select_from(Engagement).where(party)).one())
 
 
 def event_status(database_url: str, event_id: int) -> str | None:
@@ -181,7 +197,7 @@ def test_every_page_renders_with_the_pilot_history(history_client: TestClient, h
         sign_in(history_client, username)
     bureau = bool(username and username.endswith("_bureau"))
     lists = [f"/lists/{name}" for name in LISTS] if bureau else []
-    walk = Walk(history_client)
+    walk = Walk(history_client, own_engagements(history_database_url, username))
     with caplog.at_level(logging.ERROR):
         walk_from_home(walk, history_database_url, lists)
     escaped = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.ERROR]
