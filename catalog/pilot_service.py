@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 
 from catalog import audit
 from catalog.errors import Conflict, InvalidTransition, ValidationFailed
+from catalog.lead_models import LeadResponse
 from catalog.listing_service import get_solution
 from catalog.models import ChainLink, Engagement, EngagementStatus, Enterprise, Need, utcnow
 from catalog.schemas import (
@@ -128,9 +129,12 @@ def update_need(*, session: Session, need: Need, data: NeedUpdate, actor: str,
 
 
 def delete_need(*, session: Session, need: Need, actor: str) -> None:
-    """Remove a line from a need list."""
+    """Remove a line from a need list (and the providers' answers to it as a lead: the audit
+    log keeps them)."""
     record_change(session=session, record=need, record_type="need", actor=actor, action="delete",
                   before=snapshot(need, "need"), after=None)
+    for answer in session.exec(select(LeadResponse).where(LeadResponse.need_id == need.id)):
+        session.delete(answer)
     session.delete(need)
     flush(session=session)
 

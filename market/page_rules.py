@@ -38,7 +38,7 @@ PAGE_RULES: dict[str, list[Case]] = {
     "/providers": rule(EVERYONE), "/providers/{provider_id}": rule(EVERYONE, target="provider_a"),
     "/password": rule(LOGGED_IN),
     # bureau
-    "/bureau": rule(BUREAUS), "/bureau/review": rule(BUREAUS),
+    "/bureau": rule(BUREAUS), "/bureau/review": rule(BUREAUS), "/bureau/leads": rule(BUREAUS),
     "/bureau/review/{kind}/{record_id}": [Case(allow="B", setup=_review("provider", "provider_pending"))],
     "/bureau/providers": rule(BUREAUS), "/bureau/solutions": rule(BUREAUS),
     "/bureau/enterprises": rule(BUREAUS),
@@ -65,6 +65,6 @@ PAGE_RULES: dict[str, list[Case]] = {
     "/enterprise/matches": rule(ENTERPRISES), "/enterprise/bundle": rule(ENTERPRISES),
     "/enterprise/engagements": rule(ENTERPRISES),
     # provider
-    "/provider": rule("P"), "/provider/profile": rule("P"), "/provider/solutions": rule("P"),
+    "/provider": rule("P"), "/provider/profile": rule("P"), "/provider/solutions": rule("P"), "/provider/leads": rule("P"),
     "/provider/solutions/new": rule("P"), "/provider/solutions/{solution_id}/edit": rule("P", target="sol_a"),
 }

@@ -54,6 +54,16 @@ def rule(allow: str, **kw: Any) -> list[Case]:
     return [Case(allow=allow, **kw)]
 
 
+def _opted_in_need(session: Any, ids: dict[str, int]) -> int:
+    """need_private, its enterprise agreeing to be found by providers (so it is a lead)."""
+    from catalog.models import Enterprise
+
+    firm = session.get(Enterprise, ids["member_private"])
+    firm.findable_by_providers = True
+    session.add(firm)
+    return ids["need_private"]
+
+
 V1 = {"version": 1}  # an empty edit: a no-op, or 409 when stale — never a change
 
 RULES: dict[tuple[str, str], list[Case]] = {
@@ -157,6 +167,11 @@ RULES: dict[tuple[str, str], list[Case]] = {
         Case(allow="BP", target="provider_a"),
         Case(allow="X", target="provider_b"),
     ],
+    # a lead is answered by its provider only, and only for a need of a firm that opted in
+    ("POST", "/api/providers/{provider_id}/leads/{need_id}"): rule(
+        "P", setup=lambda session, ids: {"provider_id": ids["provider_a"], "need_id": _opted_in_need(session, ids)},
+        body={"answer": "已联系", "note": "电话沟通"}),
+    ("GET", "/api/leads/contacts"): rule("BX"),
     # --- chains (matching/chain.py): the leader and the bureau of its region
     ("GET", "/api/chains"): rule("BXC"),  # as the /chains page: bureaus and chain leaders
     ("GET", "/api/chains/{leader_id}"): rule("BC", target="leader"),

@@ -11,10 +11,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlmodel import Session, col, select
 
+from catalog import lead_service
 from catalog.errors import Forbidden
+from catalog.lead_models import LeadMark
 from catalog.models import Enterprise, Need, Provider, User
+from market import leads
 from market import permissions as perm
-from market.api.common import READ_ERRORS, load_visible
+from market.api.common import READ_ERRORS, WRITE_ERRORS, actor_of, load_visible
 from market.deps import CurrentUser, SessionDep
 from market.match_context import enterprise_record, match_context, need_record
 from matching.bundle import propose_bundle
@@ -91,38 +94,28 @@ def _require_provider_view(user: User, provider: Provider) -> None:
 
 
 @router.get("/api/providers/{provider_id}/leads", responses=READ_ERRORS,
-            summary="服务商的商机：与其产品匹配的企业需求（仅限同意被发现或同场对接的企业）")
+            summary="服务商的商机：与其产品匹配的企业需求（仅限同意被发现或同场对接的企业），含服务商的跟进")
 def provider_leads(session: SessionDep, user: CurrentUser, provider_id: int,
                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
     provider = load_visible(session, user, Provider, provider_id, "服务商")
     _require_provider_view(user, provider)
-    ctx = match_context(session, provider_id=provider_id)
-    leads: list[dict[str, Any]] = []
-    rows = session.exec(select(Need, Enterprise).join(Enterprise, col(Need.enterprise_id) == Enterprise.id)
-                        .where(perm.lead_enterprises(provider_id))
-                        .order_by(col(Need.id))).all()
-    for need, enterprise in rows if ctx.solutions else []:
-        shared = perm.lead_shows_budget(enterprise)
-        best = rank(need_record(need, with_budget=shared),
-                    enterprise_record(enterprise, with_budget=shared), ctx, k=1)
-        if best and best[0].total >= ctx.config.gap_threshold:
-            leads.append(_lead_json(need, enterprise, best[0], ctx))
-    leads.sort(key=lambda lead: -lead["score"])
-    return {"provider_id": provider_id, "count": len(leads), "leads": leads[:limit]}
+    found = leads.provider_leads(session, provider_id, limit)
+    return {"provider_id": provider_id, "count": len(found), "leads": found}
 
 
-def _lead_json(need: Need, enterprise: Enterprise, match: ScoredMatch,
-               ctx: MatchContext) -> dict[str, Any]:
-    lead: dict[str, Any] = {
-        "need_id": need.id, "enterprise_id": enterprise.id, "enterprise_name": enterprise.name,
-        "region": enterprise.region, "industry": enterprise.industry, "size": enterprise.size,
-        "need_text": need.text, "scenario": need.scenario, "priority": need.priority,
-        "score": round(match.total, 4),
-        "solution_id": int(match.solution_id),
-        "solution_name": ctx.solutions[ctx.position[match.solution_id]].name,
-        "reasons": [c.reason_zh for c in match.components if c.name in ("text", "scenario", "industry")],
-    }
-    if perm.lead_shows_budget(enterprise):
-        lead["need_budget_wan"] = need.budget_wan
-        lead["enterprise_budget_wan"] = enterprise.budget_wan
-    return lead
+@router.post("/api/providers/{provider_id}/leads/{need_id}", responses=WRITE_ERRORS,
+             summary="服务商跟进商机：标记已联系或不相关（留痕）")
+def answer_lead(session: SessionDep, user: CurrentUser, provider_id: int, need_id: int,
+                mark: LeadMark) -> dict[str, Any]:
+    provider = load_visible(session, user, Provider, provider_id, "服务商")
+    need = leads.lead_of(session, user, provider, need_id)
+    response = lead_service.answer(session=session, provider=provider, need=need, mark=mark, actor=actor_of(user))
+    session.commit()
+    return {"provider_id": provider_id, "need_id": need_id, "answer": response.answer, "note": response.note}
+
+
+@router.get("/api/leads/contacts", responses=READ_ERRORS, summary="商机跟进记录：哪家服务商联系了哪家企业（本辖区）")
+def lead_contacts(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    perm.require_lead_contacts(user)
+    rows = lead_service.contacts(session=session, enterprises=perm.region_filter(user, Enterprise.region))
+    return {"count": len(rows), "contacts": rows}

@@ -5,12 +5,12 @@ URL map of the pages in this package (others add theirs: search, matching, event
 - public: `/`, `/solutions`, `/solutions/{id}`, `/providers`, `/providers/{id}` (public.py)
 - shared: `/login`, `/logout`, `/password` (account.py)
 - provider: `/provider`, `/provider/profile`, `/provider/solutions[/new|/{id}/edit|/{id}/withdraw]`
-  (provider.py)
+  (provider.py), `/provider/leads[/{need_id}]` (leads.py)
 - enterprise: `/enterprise`, `/enterprise/needs[/{id}/edit|/delete|/move|/sort]`,
   `/enterprise/engagements` (enterprise.py)
 - bureau: `/bureau/review[/{kind}/{id}]` (bureau_review.py), `/bureau/providers|solutions[/bulk]`
   (bureau_manage.py), `/bureau/enterprises[/{id}]`, `/bureau/import`, `/bureau/export[/download]`
-  (bureau_data.py)
+  (bureau_data.py), `/bureau/leads` (leads.py)
 
 Pages decide nothing about access themselves: they ask market.permissions.
 """

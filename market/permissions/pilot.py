@@ -108,6 +108,22 @@ def lead_enterprises(provider_id: int) -> ColumnElement[bool]:
     return or_(col(Enterprise.findable_by_providers).is_(True), col(Enterprise.id).in_(partners))
 
 
+def can_answer_leads(user: User | None, provider: Provider) -> bool:
+    """Only the provider itself answers its leads (contacted / not relevant)."""
+    return user is not None and user.active and _own_provider(user, provider.id)
+
+
+def require_answer_leads(user: User | None, provider: Provider) -> None:
+    if not can_answer_leads(user, provider):
+        raise Forbidden("leads_forbidden", "只有服务商本身可以跟进自己的商机")
+
+
+def require_lead_contacts(user: User | None) -> None:
+    """Who contacted whom is the bureau's to read (for the enterprises of its regions)."""
+    if user is None or not user.active or user.role != Role.BUREAU:
+        raise Forbidden("wrong_role", "仅限主管部门查看商机跟进记录")
+
+
 def lead_shows_budget(enterprise: Enterprise) -> bool:
     """Budgets appear in a provider's leads only when the enterprise chose to share them."""
     return bool(enterprise.share_budget)

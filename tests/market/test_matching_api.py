@@ -135,3 +135,33 @@ def test_a_provider_gets_no_leads_from_regions_it_does_not_serve(client, world: 
     assert client.get(url, headers=as_user("provider_a")).json()["leads"]  # 九江 and an opted-in 九江 firm
     _serve_only(database_url, world.ids["provider_a"], ["河南省"])
     assert client.get(url, headers=as_user("provider_a")).json()["leads"] == []
+
+
+def test_a_provider_answers_its_leads_and_the_bureau_sees_who_contacted_whom(
+        client, world: World, as_user, database_url: str) -> None:
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        private = session.get(Enterprise, world.ids["member_private"])
+        lead_need = need(session, private, "循环水泵和风机老是坏，想做设备点检和预测性维护")
+        session.commit()
+    url = f"/api/providers/{world.ids['provider_a']}/leads"
+    answer = f"{url}/{lead_need.id}"
+    not_yet = client.post(answer, json={"answer": "已联系"}, headers=as_user("provider_a"))
+    assert not_yet.status_code == 404  # the firm has not agreed to be found: not a lead
+    _update_enterprise(database_url, world.ids["member_private"], findable_by_providers=True)
+    bad = client.post(answer, json={"answer": "已签约"}, headers=as_user("provider_a"))
+    assert bad.status_code == 422 and "answer" in bad.text
+    long_note = client.post(answer, json={"answer": "已联系", "note": "长" * 501}, headers=as_user("provider_a"))
+    assert long_note.status_code == 422
+    done = client.post(answer, json={"answer": "已联系", "note": "已电话沟通，下周上门"}, headers=as_user("provider_a"))
+    assert done.status_code == 200, done.text
+    lead = next(x for x in client.get(url, headers=as_user("provider_a")).json()["leads"]
+                if x["need_id"] == lead_need.id)
+    assert (lead["answer"], lead["answer_note"]) == ("已联系", "已电话沟通，下周上门")
+    seen = client.get("/api/leads/contacts", headers=as_user("jj_bureau")).json()["contacts"]
+    assert [(c["provider_id"], c["enterprise_id"], c["answer"]) for c in seen] == [
+        (world.ids["provider_a"], world.ids["member_private"], "已联系")]
+    assert client.get("/api/leads/contacts", headers=as_user("xx_bureau")).json()["contacts"] == []
+    assert client.post(answer, json={"answer": "不相关"}, headers=as_user("jj_bureau")).status_code == 403
+    again = client.post(answer, json={"answer": "不相关"}, headers=as_user("provider_a"))
+    assert again.json()["answer"] == "不相关"
+    assert len(client.get("/api/leads/contacts", headers=as_user("jj_bureau")).json()["contacts"]) == 1
