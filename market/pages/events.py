@@ -39,9 +39,10 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/events", response_class=HTMLResponse)
 def events_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    """The events a user may see; the bureau also gets the form for a new one."""
-    rows = session.exec(select(Event).order_by(col(Event.id).desc())).all()
-    shown = [e for e in rows if perm.can_view_event(user, e)]
+    """The events a user may see, the ones it manages first, the latest day first; the bureau
+    also gets the form for a new one."""
+    rows = session.exec(select(Event).order_by(col(Event.day).desc().nulls_last(), col(Event.id).desc())).all()
+    shown = sorted((e for e in rows if perm.can_view_event(user, e)), key=lambda e: not manages_event(user, e))
     return render(request, "events/list.html", {"events": shown,
                                                  "bureau": user.role == Role.BUREAU})
 
