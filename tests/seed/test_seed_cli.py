@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from catalog import users as catalog_users
 from catalog.db import get_engine
-from catalog.models import AuditEntry, Enterprise, Provider, Role, User
+from catalog.models import AuditEntry, Engagement, Enterprise, Provider, Role, User
 from market.cli import app
 from market.settings import get_settings
 from seed.users import DEMO_USERS
@@ -43,6 +43,11 @@ def test_seed_loads_the_demo_data_and_prints_counts(cli: CliRunner, database_url
     assert "演示数据已载入" in result.output and "demo12345" in result.output
     assert "服务商：新增 33" in result.output and "用户 16" in result.output
     assert _count(database_url, Provider) == 33 and _count(database_url, User) == len(DEMO_USERS)
+    engagements = _count(database_url, Engagement)
+    assert "试点历程：对接活动 9 场" in result.output and engagements > 100
+    again = cli.invoke(app, ["seed"])
+    assert again.exit_code == 0 and "试点历程已在数据库中，未重复载入" in again.output
+    assert _count(database_url, Engagement) == engagements
 
 
 def test_seed_if_empty_leaves_a_populated_database_alone(demo_cli: CliRunner, demo_database_url: str) -> None:
