@@ -195,6 +195,7 @@ STATE_FIELDS = {
     "cost_split": "费用分担在主管部门确认验收时计算",
     "termination_reason": "终止原因请通过终止操作填写",
     "validated": "参会资格由主办方审核确认",
+    "consented": "由参会单位本人报名或确认参会",
     "probable_duplicate_of": "疑似重复由系统标记",
     "status_changed_by": "由系统记录", "status_changed_at": "由系统记录", "review_remark": "审核意见随状态变更填写",
     "name_key": "由系统生成", "created_by": "由系统记录",
