@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
 from sqlmodel import Session, SQLModel, func, select
 from web_builders import JIUJIANG
 
@@ -89,3 +90,41 @@ def test_an_import_beyond_the_workers_slots_is_told_to_retry(client, world, as_u
     assert "已有导入正在进行" in busy.json()["message"]
     free = client.post("/api/imports", headers=as_user("jj_bureau"), files={"file": ("a.json", body)})
     assert free.status_code == 200, free.text
+
+
+HOSTILE = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-10**20, max_value=10**20),
+    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=60),
+    st.sampled_from(["=HYPERLINK(\"x\")", "\u202e\u200b名", "已验收", "1e308", "-1", "通用", "C26", "九江"]),
+    st.lists(st.text(max_size=20), max_size=40),
+)
+CREATES = [
+    ("/api/providers", Provider, "jj_bureau", ["name", "uscc", "kind", "region", "industries", "scenarios",
+                                              "description", "capacity", "service_regions", "status"]),
+    ("/api/solutions", Solution, "provider_a", ["code", "name", "provider_id", "industries", "scenarios",
+                                                "description", "deployment", "price_wan", "billing", "deploy_days",
+                                                "keywords", "excellent"]),
+    ("/api/enterprises/{member_sharing}/needs", Need, "ent_sharing", ["text", "scenario", "priority", "budget_wan",
+                                                                      "code"]),
+]
+
+
+@pytest.mark.parametrize(("url", "model", "username", "fields"), CREATES, ids=lambda v: str(v)[:30])
+def test_hostile_bodies_never_fail_the_server_and_store_nothing_when_refused(
+        client, world, as_user, database_url, url, model, username, fields) -> None:
+    from hypothesis import HealthCheck, given, settings
+
+    path = url.format(**world.ids)
+    headers = as_user(username)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(body=st.dictionaries(st.sampled_from(fields), HOSTILE, max_size=len(fields)))
+    def attempt(body: dict[str, Any]) -> None:
+        before = _count(database_url, model)
+        response = client.post(path, json=body, headers=headers)
+        assert response.status_code < 500, response.text[:300]
+        if response.status_code >= 400:
+            assert _count(database_url, model) == before
+            assert response.json()["message"]
+
+    attempt()
