@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from catalog import audit, outbox
 from catalog.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from catalog.limits import REMARK_CHARS as REVIEW_CHARS
 from catalog.models import Engagement, EngagementStatus, Enterprise, Solution, utcnow
 from catalog.policies import Policy, policy_for_region
 from catalog.progress_models import AcceptanceRecord
@@ -217,17 +218,23 @@ def _raise_enterprise_level(session: Session, enterprise: Enterprise, level: str
     outbox.enqueue(session=session, record_type="enterprise", record_id=enterprise.id or 0)
 
 
-def rate(*, session: Session, engagement: Engagement, rating: int, actor: str) -> Engagement:
-    """The enterprise's rating (1–5) of an accepted or terminated engagement."""
+def rate(*, session: Session, engagement: Engagement, rating: int, actor: str, review: str = "") -> Engagement:
+    """The enterprise's rating (1–5), with its words, of an accepted or terminated
+    engagement: once (a product's ratings are its record, not a draft)."""
     if engagement.status not in (S.ACCEPTED, S.TERMINATED):
         raise InvalidTransition(message="只能对已验收或已终止的对接进行评价")
+    if engagement.rating is not None:
+        raise Conflict("该对接已经评价过，每项对接只能评价一次", code="already_rated")
     if not 1 <= int(rating) <= 5:
         raise ValidationFailed(message="评价须为 1 至 5 分")
-    before = {"rating": engagement.rating}
-    engagement.rating = int(rating)
+    if len(review) > REVIEW_CHARS:
+        raise ValidationFailed(message=f"评价内容不能超过 {REVIEW_CHARS} 字")
+    before = {"rating": engagement.rating, "review": engagement.review}
+    engagement.rating, engagement.review = int(rating), review.strip() or None
     _bump(engagement)
     session.add(engagement)
     audit.append(session=session, actor=actor, action="update", record_type="engagement",
-                 record_key=str(engagement.id), before=before, after={"rating": engagement.rating})
+                 record_key=str(engagement.id), before=before, after={"rating": engagement.rating,
+                                                                     "review": engagement.review})
     session.flush()
     return engagement

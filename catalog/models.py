@@ -226,6 +226,7 @@ class Engagement(Versioned, SQLModel, table=True):
     termination_reason: str | None = None
     cost_split: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     rating: int | None = None
+    review: str | None = None  # the enterprise's words with its rating
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

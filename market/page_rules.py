@@ -66,5 +66,6 @@ PAGE_RULES: dict[str, list[Case]] = {
     "/enterprise/engagements": rule(ENTERPRISES),
     # provider
     "/provider": rule("P"), "/provider/profile": rule("P"), "/provider/solutions": rule("P"), "/provider/leads": rule("P"),
+    "/provider/solutions/{solution_id}/cases": rule("P", target="sol_a"),
     "/provider/solutions/new": rule("P"), "/provider/solutions/{solution_id}/edit": rule("P", target="sol_a"),
 }

@@ -44,6 +44,7 @@ class TerminateIn(BaseModel):
 
 class RatingIn(BaseModel):
     rating: int = Field(description="评价（1–5 分）")
+    review: str = Field(default="", max_length=500, description="评价内容（可选，显示在产品页）")
 
 
 def _load(session: Session, user: User, engagement_id: int, step: str) -> tuple[Engagement, Enterprise | None]:
@@ -112,7 +113,7 @@ def terminate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, d
 @router.post("/{engagement_id}/rating", responses=WRITE_ERRORS, summary="企业评价（1–5 分）")
 def rate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: RatingIn) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, perm.RATE)
-    flow.rate(session=session, engagement=engagement, rating=data.rating, actor=actor_of(user))
+    flow.rate(session=session, engagement=engagement, rating=data.rating, actor=actor_of(user), review=data.review)
     return engagement_json(session, engagement)
 
 

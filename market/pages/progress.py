@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from catalog import engagement_service as flow
 from catalog import service as catalog_service
+from catalog import showcase_service as showcase
 from catalog.errors import MarketError, NotFound
 from catalog.models import Engagement, Enterprise, Provider, Solution, User
 from catalog.schemas import EngagementCreate
@@ -147,7 +148,9 @@ def engagement_page(request: Request, session: SessionDep, user: CurrentUser, en
         preview = flow.subsidy_at_acceptance(region=enterprise.region if enterprise else None,
                                              spend_wan=g.contract_amount_wan or 0, level_after=record.level_after)
     context = {"g": g, "enterprise": enterprise, "steps": steps, "record": record, "preview": preview,
-               "today": date.today().isoformat(), **_names(session, [g])}
+               "today": date.today().isoformat(), **_names(session, [g]),
+               "messages": showcase.messages_of(session=session, engagement_id=g.id or 0),
+               "may_write": perm.can_message(user, g, enterprise)}
     return render(request, "progress/engagement.html", context)
 
 
@@ -180,7 +183,8 @@ def _take(session: Session, user: User, g: Engagement, step: str, form: Any) -> 
     if step == perm.TERMINATE:
         flow.terminate(session=session, engagement=g, reason=text(form, "reason"), actor=actor)
         return "已终止该对接"
-    flow.rate(session=session, engagement=g, rating=int(text(form, "rating") or 0), actor=actor)
+    flow.rate(session=session, engagement=g, rating=int(text(form, "rating") or 0), actor=actor,
+              review=text(form, "review"))
     return "感谢评价"
 
 

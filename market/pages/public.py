@@ -13,11 +13,13 @@ from requests.exceptions import RequestException
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from catalog import showcase_service as showcase
 from catalog.errors import NotFound
 from catalog.models import Enterprise, Provider, Solution
 from catalog.taxonomy import taxonomy
+from market import permissions as perm
 from market.api.search import SearchUnavailable, get_search_client
-from market.deps import SessionDep
+from market.deps import OptionalUser, SessionDep
 from market.pages import browse
 from market.pages.common import industry_choices, paginate, parse_int
 from market.pages.visibility import public_providers, public_solutions
@@ -70,8 +72,8 @@ def solution_list(request: Request, session: SessionDep) -> HTMLResponse:
 
 
 @router.get("/solutions/{solution_id}", response_class=HTMLResponse)
-def solution_detail(request: Request, session: SessionDep, solution_id: int) -> HTMLResponse:
-    """One published solution with its provider."""
+def solution_detail(request: Request, session: SessionDep, user: OptionalUser, solution_id: int) -> HTMLResponse:
+    """One published solution with its provider, its cases and ratings, and 申请对接 for an enterprise."""
     solution = session.exec(public_solutions().where(Solution.id == solution_id)).first()
     if solution is None:
         raise NotFound("solution_not_found", "未找到该产品或方案，可能尚未入库或已下架")
@@ -82,7 +84,13 @@ def solution_detail(request: Request, session: SessionDep, solution_id: int) -> 
         .order_by(col(Solution.id))
         .limit(6)
     ).all()
-    context = {"solution": solution, "provider": provider, "siblings": siblings}
+    asking = perm.can_request_contact(user)
+    context = {"solution": solution, "provider": provider, "siblings": siblings,
+               "cases": showcase.cases_of(session=session, solution_id=solution_id),
+               "reviews": showcase.reviews_of(session=session, solution_id=solution_id),
+               "may_ask": asking, "signed_in": user is not None,
+               "asked": showcase.open_engagement(session=session, enterprise_id=int(user.enterprise_id or 0),
+                                                 solution_id=solution_id) if asking and user else None}
     return render(request, "public/solution_detail.html", context)
 
 
