@@ -87,7 +87,8 @@ def attendees(session: Session, rng: random.Random, city: City,
 
 def register_all(session: Session, event: Event, city: City, firms: list[Enterprise],
                  offers: dict[int, list[Solution]], validate: bool = True) -> dict[int, EventParticipant]:
-    """Register and confirm every attendee; participants by enterprise id and by -provider id."""
+    """The bureau registers and confirms every attendee, and each confirms its participation;
+    participants by enterprise id and by -provider id."""
     people: dict[int, EventParticipant] = {}
     for firm in firms:
         data = ParticipantCreate(enterprise_id=firm.id, need_ids=[n.id or 0 for n in needs_of(session, firm)])
@@ -100,6 +101,7 @@ def register_all(session: Session, event: Event, city: City, firms: list[Enterpr
     if validate:
         for person in people.values():
             events.validate_participant(session=session, participant=person, actor=city.bureau)
+            events.consent(session=session, participant=person, actor="seed")
     return people
 
 
@@ -185,12 +187,15 @@ def hold_event(session: Session, rng: random.Random, city: City, title: str, day
 
 
 def open_event(session: Session, rng: random.Random, city: City, today: date, held: Held) -> None:
-    """The next event, open for registration: some attendees registered, most confirmed."""
+    """The next event, open for registration: some attendees registered, most confirmed by the
+    bureau, fewer by themselves so far."""
     event = new_event(session, city, f"{city.name}“链式转型”专场供需对接会", today + timedelta(days=24))
     firms, offers = attendees(session, rng, city, 5)
     people = register_all(session, event, city, firms, offers, validate=False)
     for person in list(people.values())[:-2]:
         events.validate_participant(session=session, participant=person, actor=city.bureau)
+    for person in list(people.values())[:-3]:
+        events.consent(session=session, participant=person, actor="seed")
     held.events += 1
 
 
