@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from catalog import engagement_service
+from catalog import engagement_service, notices
 from catalog import service as catalog_service
 from catalog.errors import InvalidTransition, NotFound, ValidationFailed
 from catalog.event_models import (
@@ -201,6 +201,8 @@ def place_meeting(*, session: Session, event: Event, request: MeetingRequest, sl
     session.flush()
     _audit(session, actor, "move" if before else "create", "meeting", meeting.id, before,
            {"slot": slot, "table_no": table, "request_id": request.id})
+    if meeting.published and before is not None:
+        notices.schedule_changed(session=session, event=event, request_ids=[meeting.request_id], what="有调整")
     return meeting
 
 
@@ -218,6 +220,8 @@ def swap_meetings(*, session: Session, first: Meeting, second: Meeting, actor: s
     session.flush()
     _audit(session, actor, "swap", "meeting", first.id, {"first": spots[0], "second": spots[1]},
            {"first": spots[1], "second": spots[0], "other_meeting": second.id})
+    moved = [m.request_id for m in (first, second) if m.published]
+    notices.schedule_changed(session=session, event=event, request_ids=moved, what="有调整")
 
 
 def unschedule_meeting(*, session: Session, meeting: Meeting, actor: str,
@@ -230,10 +234,14 @@ def unschedule_meeting(*, session: Session, meeting: Meeting, actor: str,
     _audit(session, actor, "delete", "meeting", meeting.id,
            {"slot": meeting.slot, "table_no": meeting.table_no, "request_id": meeting.request_id,
             "published": meeting.published}, None)
+    published, request_id = meeting.published, meeting.request_id
     session.delete(meeting)
     session.flush()
     if cancel and request is not None:
         _set_request_status(session, request, RequestStatus.CANCELLED, actor)
+    if published:
+        what = "有调整：一场约见已取消" if cancel else "有调整：一场约见已移出日程"
+        notices.schedule_changed(session=session, event=event, request_ids=[request_id], what=what)
 
 
 # --- outcomes ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from catalog import audit
+from catalog import audit, notices
 from catalog import service as catalog_service
 from catalog.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from catalog.event_models import (
@@ -122,16 +122,21 @@ def change_event_status(*, session: Session, event: Event, status: EventStatus |
             meeting.published = True
     _audit(session, actor, "status", "event", event.id, before, {"status": target.value})
     session.flush()
+    if target == EventStatus.SCHEDULED:
+        notices.schedule_changed(session=session, event=event, what="已发布",
+                                 request_ids=notices.published_requests(session, event.id))
     return event
 
 
 def publish_schedule(*, session: Session, event: Event, actor: str) -> Event:
     """Publish the provisional schedule (every meeting becomes published; status 已排程)."""
     if event.status == EventStatus.SCHEDULED:  # a second run: publish the new meetings
+        fresh = [m.request_id for m in _meetings(session, event.id) if not m.published]
         for meeting in _meetings(session, event.id):
             meeting.published = True
         _audit(session, actor, "publish", "event", event.id, None, {"published": True})
         session.flush()
+        notices.schedule_changed(session=session, event=event, request_ids=fresh, what="有新的约见安排")
         return event
     return change_event_status(session=session, event=event, status=EventStatus.SCHEDULED,
                                actor=actor)
@@ -311,6 +316,7 @@ def send_request(*, session: Session, event: Event, sender: EventParticipant,
     _audit(session, actor, "create", "meeting_request", request.id, None,
            {"from_id": sender.id, "to_id": receiver.id, "preference": request.preference,
             "status": request.status, "score": score})
+    notices.meeting_requested(session=session, event=event, request=request)
     return request
 
 
@@ -390,8 +396,10 @@ def respond_request(*, session: Session, request: MeetingRequest, accept: bool,
                                    receiver=sender, ignore_request=request.id)
         if reasons:
             raise Conflict(reasons[0], code="capacity")
-    return _set_request_status(session, request, RequestStatus.ACCEPTED if accept
-                               else RequestStatus.DECLINED, actor)
+    answered = _set_request_status(session, request, RequestStatus.ACCEPTED if accept
+                                   else RequestStatus.DECLINED, actor)
+    notices.meeting_answered(session=session, request=answered)
+    return answered
 
 
 def withdraw_request(*, session: Session, request: MeetingRequest, actor: str) -> MeetingRequest:

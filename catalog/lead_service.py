@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from catalog import audit
+from catalog import audit, notices
 from catalog.lead_models import LeadMark, LeadResponse
 from catalog.models import Enterprise, Need, Provider, utcnow
 
@@ -29,6 +29,8 @@ def answer(*, session: Session, provider: Provider, need: Need, mark: LeadMark, 
     session.flush()
     audit.append(session=session, actor=actor, action="lead_answer", record_type="lead",
                  record_key=f"{provider.id}:{need.id}", before=before, after=_snapshot(response))
+    if before is None or before["answer"] != response.answer:
+        notices.lead_answered(session=session, response=response, provider=provider)
     return response
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from catalog.progress_models import TargetRow
 from market.api.event_access import OPEN
-from market.permission_rules import EVERYONE, LOGGED_IN, Case, rule
+from market.permission_rules import EVERYONE, LOGGED_IN, Case, application_case, rule
 
 BUREAUS = "BX"
 ENTERPRISES = "EC"  # an enterprise user and a chain leader (an enterprise too)
@@ -37,6 +37,9 @@ PAGE_RULES: dict[str, list[Case]] = {
     "/solutions": rule(EVERYONE), "/solutions/{solution_id}": rule(EVERYONE, target="sol_a"),
     "/providers": rule(EVERYONE), "/providers/{provider_id}": rule(EVERYONE, target="provider_a"),
     "/password": rule(LOGGED_IN),
+    # 服务商入驻 (anyone applies) and 站内消息 (every logged-in user reads its own)
+    "/join": rule(EVERYONE), "/messages": rule(LOGGED_IN),
+    "/bureau/applications/{application_id}": [Case(allow="B", setup=application_case)],
     # bureau
     "/bureau": rule(BUREAUS), "/bureau/review": rule(BUREAUS), "/bureau/leads": rule(BUREAUS),
     "/bureau/review/{kind}/{record_id}": [Case(allow="B", setup=_review("provider", "provider_pending"))],

@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.validation import make_uscc
+
 ROLE_LETTERS = "ABXPEC"
 EVERYONE = ROLE_LETTERS
 LOGGED_IN = "BXPEC"
@@ -63,6 +65,41 @@ def _opted_in_need(session: Any, ids: dict[str, int]) -> int:
     session.add(firm)
     return ids["need_private"]
 
+
+def application_case(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+    """The 入驻 application of provider_pending (in 九江), made once with its applicant account."""
+    from sqlmodel import select
+
+    from catalog.application_models import ProviderApplication
+    from catalog.models import Role, User
+
+    found = session.exec(select(ProviderApplication).where(
+        ProviderApplication.provider_id == ids["provider_pending"])).first()
+    if found is None:
+        user = User(username="applicant_pp", password_hash="-", role=Role.PROVIDER.value,
+                    provider_id=ids["provider_pending"])
+        session.add(user)
+        session.flush()
+        found = ProviderApplication(provider_id=ids["provider_pending"], user_id=user.id or 0)
+        session.add(found)
+        session.flush()
+    return {"application_id": found.id}
+
+
+def _message_to_jj_bureau(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+    """A message to jj_bureau (only it may read or mark it)."""
+    from catalog import notifications
+
+    [message] = notifications.notify(session=session, user_ids=[ids["user_jj_bureau"]], kind="to_review",
+                                     title="矩阵测试消息")
+    return {"notification_id": message.id}
+
+
+# An application whose USCC is provider_a's: refused with 409 after the (public) door is passed.
+TAKEN_USCC_APPLICATION = {
+    "name": "矩阵测试入驻有限公司", "uscc": make_uscc("九江云联设备科技有限公司"), "kind": "专业服务商", "region": "江西省九江市濂溪区",
+    "industries": ["C26"], "scenarios": ["质量管控"], "description": "测试", "username": "matrix_applicant",
+    "password": "applicant-pass-1"}
 
 V1 = {"version": 1}  # an empty edit: a no-op, or 409 when stale — never a change
 
@@ -177,6 +214,16 @@ RULES: dict[tuple[str, str], list[Case]] = {
     ("GET", "/api/chains/{leader_id}"): rule("BC", target="leader"),
     ("GET", "/api/chains/{leader_id}/analysis"): rule("BC", target="leader"),
     ("POST", "/api/chains/{leader_id}/proposal"): rule("BC", target="leader", body={"budget_wan": 50}),
+    # --- 服务商入驻: anyone applies; the applicant and the bureau of a served region read; that bureau decides
+    ("POST", "/api/provider-applications"): rule(EVERYONE, body=TAKEN_USCC_APPLICATION),
+    ("GET", "/api/provider-applications"): rule(LOGGED_IN),
+    ("GET", "/api/provider-applications/{application_id}"): [Case(allow="B", setup=application_case)],
+    ("POST", "/api/provider-applications/{application_id}/decision"): [
+        Case(allow="B", setup=application_case, body={"approve": False, "reason": ""})],
+    # --- 站内消息: every user reads and marks only its own
+    ("GET", "/api/notifications"): rule(LOGGED_IN),
+    ("POST", "/api/notifications/read-all"): rule(LOGGED_IN),
+    ("POST", "/api/notifications/{notification_id}/read"): [Case(allow="B", setup=_message_to_jj_bureau)],
     # --- search (search_index): public listings only
     ("GET", "/api/search"): rule(EVERYONE, query={"q": "设备"}),
     ("GET", "/api/search/suggest"): rule(EVERYONE, query={"q": "设备"}),

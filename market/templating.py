@@ -90,6 +90,19 @@ def _current_user(request: Request) -> User | None:
             return None
 
 
+def _unread(request: Request, user: User | None) -> int:
+    """The user's unread messages for the header (0 when the database cannot say)."""
+    if user is None or user.id is None:
+        return 0
+    from catalog.notifications import unread_count
+
+    try:
+        with Session(get_engine(request.app.state.database_url)) as session:
+            return unread_count(session=session, user_id=user.id)
+    except Exception:  # the header must render even when the database is what failed
+        return 0
+
+
 def _context(request: Request, context: dict[str, Any], user: User | None) -> dict[str, Any]:
     flashes = _pending_flashes(request)
     base = {
@@ -100,6 +113,7 @@ def _context(request: Request, context: dict[str, Any], user: User | None) -> di
         "csrf_field": csrf.CSRF_FIELD,
         "flashes": flashes,
         "nav": nav_for(user),
+        "unread_count": _unread(request, user),
         "current_path": request.url.path,
     }
     return {**base, **context}

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlmodel import col, select
 
+from catalog import notices
 from catalog import service as catalog_service
 from catalog.models import ListingStatus, Provider, Role, User
 from catalog.schemas import ProviderCreate, ProviderPublic, ProvidersPublic, ProviderUpdate
@@ -113,6 +114,8 @@ def update_provider(session: SessionDep, user: CurrentUser, provider_id: RecordI
 def change_status(session: SessionDep, user: CurrentUser, provider_id: RecordId, body: StatusChange) -> ProviderPublic:
     provider = _load(session, user, provider_id)
     perm.require(user, perm.CHANGE_STATUS, provider)
+    before = provider.status
     catalog_service.change_provider_status(session=session, provider=provider, status=body.status,
                                            actor=actor_of(user), remark=body.remark)
+    notices.status_reviewed(session=session, record=provider, before=before, remark=body.remark)
     return out(ProviderPublic, provider)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
+from catalog import notices
 from catalog import service as catalog_service
 from catalog.models import ListingStatus, Provider, Role, Solution, User
 from catalog.schemas import SolutionCreate, SolutionPublic, SolutionsPublic, SolutionUpdate
@@ -98,6 +99,8 @@ def create_solution(session: SessionDep, user: CurrentUser, data: SolutionCreate
     provider = load_visible(session, user, Provider, data.provider_id, "服务商")
     perm.require(user, perm.CREATE_SOLUTION, provider)
     solution = catalog_service.create_solution(session=session, data=data, actor=actor_of(user))
+    if user.role == Role.PROVIDER:
+        notices.listing_submitted(session=session, record=solution)
     return public(session, [solution])[0]
 
 
@@ -138,8 +141,10 @@ def update_solution(session: SessionDep, user: CurrentUser, solution_id: RecordI
 def change_status(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: StatusChange) -> SolutionPublic:
     solution = _load(session, user, solution_id)
     perm.require(user, perm.CHANGE_STATUS, solution)
+    before = solution.status
     catalog_service.change_solution_status(session=session, solution=solution, status=body.status,
                                            actor=actor_of(user), remark=body.remark)
+    notices.status_reviewed(session=session, record=solution, before=before, remark=body.remark)
     return public(session, [solution])[0]
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
+from catalog import notices
 from catalog import service as catalog_service
 from catalog.errors import MarketError, NotFound
 from catalog.models import ListingStatus, Provider, Solution, User
@@ -18,6 +19,7 @@ from market.pages.changes import pending_changes
 from market.pages.common import flash_redirect, redirect
 from market.pages.forms import FormDep, text
 from market.pages.labels import PROVIDER_LABELS, SOLUTION_LABELS, show
+from market.pages.provider_join import application_lines
 from market.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +44,9 @@ def _pending(session: Session, user: User, model: Any, visible: Any) -> list[Any
 @router.get(QUEUE_URL, response_class=HTMLResponse)
 def queue(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """Listings waiting for this bureau: fresh submissions first, then those sent back."""
-    providers = _pending(session, user, Provider, perm.visible_providers)
+    applications = application_lines(session, user)  # 服务商入驻: shown apart, decided on their own page
+    applied = {p.id for _, p in applications}
+    providers = [p for p in _pending(session, user, Provider, perm.visible_providers) if p.id not in applied]
     solutions = _pending(session, user, Solution, perm.visible_solutions)
     names = dict(session.exec(select(Provider.id, Provider.name).where(
         col(Provider.id).in_({s.provider_id for s in solutions} or {-1}))).all())
@@ -52,6 +56,7 @@ def queue(request: Request, session: SessionDep, user: BureauUser) -> HTMLRespon
         "returned": [("provider", p) for p in providers if p.review_remark]
         + [("solution", s) for s in solutions if s.review_remark],
         "provider_names": names,
+        "applications": applications,
     }
     return render(request, "bureau/review_queue.html", context)
 
@@ -101,6 +106,7 @@ def review_decide(request: Request, session: SessionDep, user: BureauUser, _csrf
         return flash_redirect(request, QUEUE_URL, f"“{record.name}”已不在待审核状态（当前：{record.status}）", "warning")
     try:
         _apply(session, record, decision, remark, user.username)
+        notices.review_decided(session=session, record=record, decision=decision, remark=remark or None)
     except MarketError as error:
         return flash_redirect(request, back, error.message, "error")
     return flash_redirect(request, QUEUE_URL, f"已{DECISIONS[decision]}：{record.name}")

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
+from catalog import notices
 from catalog import service as catalog_service
 from catalog.errors import Conflict, Forbidden, MarketError
 from catalog.models import Engagement, ListingStatus, Provider, Solution, User
@@ -134,6 +135,7 @@ def new_solution_submit(request: Request, session: SessionDep, user: ProviderUse
         solution = catalog_service.create_solution(session=session, data=data, actor=user.username)
     except MarketError as error:
         return _solution_page(request, None, lf.raw_values(form, lf.SOLUTION_TEXT), {"code": error.message}, 422)
+    notices.listing_submitted(session=session, record=solution)
     return flash_redirect(request, "/provider/solutions", f"已提交“{solution.name}”，等待主管部门审核")
 
 

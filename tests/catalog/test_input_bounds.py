@@ -16,6 +16,7 @@ from sqlmodel import Session, func, select
 
 from catalog import imports, limits
 from catalog import schemas as sc
+from catalog.application_models import ProviderApplicationCreate
 from catalog.errors import ImportRejected
 from catalog.event_models import EventCreate, EventUpdate, ParticipantCreate
 from catalog.models import Need
@@ -25,6 +26,7 @@ INPUTS: list[type[sc.Input]] = [
     sc.ProviderCreate, sc.ProviderUpdate, sc.SolutionCreate, sc.SolutionUpdate, sc.EnterpriseCreate,
     sc.EnterpriseUpdate, sc.NeedCreate, sc.NeedUpdate, sc.ChainLinkCreate, sc.ChainLinkUpdate,
     sc.EngagementCreate, sc.EngagementUpdate, EventCreate, EventUpdate, ParticipantCreate,
+    ProviderApplicationCreate,
 ]
 HUGE_TEXT = "数" * 1_000_000
 HUGE_LIST = ["k"] * 100_000

@@ -1,0 +1,63 @@
+"""Who may see and decide 服务商入驻 applications, and read 站内消息.
+
+- an application is seen by its applicant (the account it created) and by every bureau of a
+  region the provider sits in or serves (catalog.provider_applications.serves_bureau); that
+  bureau approves or rejects it while it is 待审核;
+- submitting an application is open to everyone (rate-limited per address);
+- a message is read and marked read only by the user it was sent to.
+"""
+
+from __future__ import annotations
+
+from catalog.application_models import ProviderApplication
+from catalog.errors import Forbidden, NotFound
+from catalog.models import ListingStatus, Provider, Role, User
+from catalog.notification_models import Notification
+from catalog.provider_applications import serves_bureau
+
+
+def _active(user: User | None) -> bool:
+    return user is not None and user.active
+
+
+def is_reviewer(user: User | None, provider: Provider) -> bool:
+    """Is `user` a bureau of a region the applicant sits in or serves?"""
+    return _active(user) and user is not None and user.role == Role.BUREAU and serves_bureau(
+        provider, list(user.regions or []))
+
+
+def can_view_application(user: User | None, application: ProviderApplication, provider: Provider) -> bool:
+    """The applicant's own account, or a reviewing bureau."""
+    if not _active(user) or user is None:
+        return False
+    own = user.role == Role.PROVIDER and user.provider_id == application.provider_id
+    return own or is_reviewer(user, provider)
+
+
+def can_decide_application(user: User | None, provider: Provider) -> bool:
+    """A reviewing bureau, while the application waits (待审核)."""
+    return is_reviewer(user, provider) and provider.status == ListingStatus.PENDING
+
+
+def require_view_application(user: User | None, application: ProviderApplication, provider: Provider) -> None:
+    """NotFound (its existence is not revealed) unless the user may see the application."""
+    if not can_view_application(user, application, provider):
+        raise NotFound("application_not_found", "入驻申请不存在或无权查看")
+
+
+def require_decide_application(user: User | None, application: ProviderApplication, provider: Provider) -> None:
+    """NotFound for those who may not see it; Forbidden for a viewer who may not decide."""
+    require_view_application(user, application, provider)
+    if not is_reviewer(user, provider):
+        raise Forbidden("forbidden", "只有服务商所在或所服务地区的主管部门可以审核入驻申请")
+
+
+def can_read_notification(user: User | None, message: Notification) -> bool:
+    """Only the recipient reads (and marks) a message."""
+    return _active(user) and user is not None and user.id == message.user_id
+
+
+def require_read_notification(user: User | None, message: Notification) -> None:
+    """NotFound unless the message was sent to `user` (another's is not revealed)."""
+    if not can_read_notification(user, message):
+        raise NotFound("notification_not_found", f"未找到编号为 {message.id} 的消息")
