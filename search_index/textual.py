@@ -16,6 +16,7 @@ asks the engine nothing.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -131,6 +132,13 @@ def fetch_all(uid: str) -> Steps[Snapshot]:
 EMPTY = learn([])
 
 
+def _settle() -> None:
+    """Keep the cyclic collector off a new snapshot: it lives until relearned, and walking its
+    million objects in every full collection paused every request (see market.heap). Its
+    objects are still freed by reference counting once it is replaced."""
+    gc.freeze()
+
+
 def _all_ids(uid: str) -> Steps[set[Any]]:
     ids: set[Any] = set()
     while True:
@@ -190,6 +198,7 @@ class Snapshots:
         if found is None:
             found = yield from fetch_all(uid)
             self._by_uid[uid] = found
+            _settle()
         return found
 
     def follow(self, uid: str, snap: Snapshot, relearn: Relearn) -> Steps[None]:
@@ -218,6 +227,7 @@ class Snapshots:
         def work() -> None:
             try:
                 self._by_uid[uid] = relearn(fetch_all(uid))
+                _settle()
             except Exception:  # noqa: BLE001 - derived data: the old snapshot keeps serving
                 log.exception("relearning the search index %s failed", uid)
             finally:
