@@ -72,3 +72,13 @@ PAGE_RULES: dict[str, list[Case]] = {
     "/provider/solutions/{solution_id}/cases": rule("P", target="sol_a"),
     "/provider/solutions/new": rule("P"), "/provider/solutions/{solution_id}/edit": rule("P", target="sol_a"),
 }
+
+
+def _pending_revision(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+    from market.api.revisions import PENDING_PROBE
+
+    return dict(PENDING_PROBE(session, ids))
+
+
+# revisions (a provider's pending edit of a published listing): reviewed by the bureau of its region
+PAGE_RULES["/bureau/revisions/{revision_id}"] = [Case(allow="B", setup=_pending_revision)]

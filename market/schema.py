@@ -11,4 +11,5 @@ from catalog import event_models as event_models  # noqa: F401
 from catalog import models as catalog_models  # noqa: F401
 from catalog import notification_models as notification_models  # noqa: F401
 from catalog import progress_models as progress_models  # noqa: F401
+from catalog import revision_models as revision_models  # noqa: F401
 from market import models as market_models  # noqa: F401

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 from sqlmodel import col, select
 
 from catalog import notices
+from catalog import revision_service as revisions
 from catalog import service as catalog_service
-from catalog.models import ListingStatus, Provider, Role, User
+from catalog.models import ListingStatus, Provider, User
 from catalog.schemas import ProviderCreate, ProviderPublic, ProvidersPublic, ProviderUpdate
 from market import permissions as perm
 from market.api.common import (
@@ -86,27 +88,25 @@ def read_provider(session: SessionDep, user: OptionalUser, provider_id: RecordId
     return out(ProviderPublic, _load(session, user, provider_id))
 
 
-def back_to_review(session: SessionDep, user: User, provider: Provider, old_version: int) -> None:
-    """A provider's own edit of a published profile goes back to 待审核."""
-    if user.role != Role.PROVIDER or provider.version == old_version:
-        return
-    if provider.status == ListingStatus.PUBLISHED:
-        catalog_service.change_provider_status(
-            session=session, provider=provider, status=ListingStatus.PENDING, actor=actor_of(user),
-            remark="服务商修改了资料，待重新审核")
+class ProviderEdited(ProviderPublic):
+    """The provider as published after an edit, and what the edit did."""
+
+    applied: list[str] = Field(default_factory=list, description="已直接生效的字段（如联系人、联系电话）")
+    pending_revision_id: int | None = Field(default=None, description="待主管部门审核的修改编号（公开内容审核通过后才替换）")
 
 
-@router.patch("/{provider_id}", response_model=ProviderPublic, responses=WRITE_ERRORS, summary="修改服务商")
-def update_provider(session: SessionDep, user: CurrentUser, provider_id: RecordId, patch: ProviderPatch) -> ProviderPublic:
+@router.patch("/{provider_id}", response_model=ProviderEdited, responses=WRITE_ERRORS,
+              summary="修改服务商（服务商修改已入库资料时生成待审核的修改，公开内容不变）")
+def update_provider(session: SessionDep, user: CurrentUser, provider_id: RecordId, patch: ProviderPatch) -> ProviderEdited:
     provider = _load(session, user, provider_id)
     perm.require(user, perm.EDIT, provider)
     changes = patch.model_dump(exclude_unset=True, exclude={"version"})
     perm.require_fields(user, provider, changes)
-    old_version = provider.version
-    catalog_service.update_provider(session=session, provider=provider, data=ProviderUpdate.model_validate(changes),
-                                    actor=actor_of(user), expected_version=patch.version)
-    back_to_review(session, user, provider, old_version)
-    return out(ProviderPublic, provider)
+    outcome = revisions.edit_listing(session=session, record=provider, data=ProviderUpdate.model_validate(changes),
+                                     actor=actor_of(user), expected_version=patch.version,
+                                     reviewed=perm.edits_need_review(user, provider))
+    return out(ProviderEdited, provider, applied=outcome.applied,
+               pending_revision_id=outcome.revision.id if outcome.revision else None)
 
 
 @router.post("/{provider_id}/status", response_model=ProviderPublic, responses=WRITE_ERRORS,

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from catalog import notices
+from catalog import revision_service as revisions
 from catalog import service as catalog_service
 from catalog.models import ListingStatus, Provider, Role, Solution, User
 from catalog.schemas import SolutionCreate, SolutionPublic, SolutionsPublic, SolutionUpdate
@@ -113,27 +114,26 @@ def read_solution(session: SessionDep, user: OptionalUser, solution_id: RecordId
     return public(session, [_load(session, user, solution_id)])[0]
 
 
-def back_to_review(session: Session, user: User, solution: Solution, old_version: int) -> None:
-    """A provider's own edit of a published listing goes back to 待审核 until a bureau approves."""
-    if user.role != Role.PROVIDER or solution.version == old_version:
-        return
-    if solution.status == ListingStatus.PUBLISHED:
-        catalog_service.change_solution_status(
-            session=session, solution=solution, status=ListingStatus.PENDING, actor=actor_of(user),
-            remark="服务商修改了产品信息，待重新审核")
+class SolutionEdited(SolutionPublic):
+    """The solution as published after an edit, and what the edit did."""
+
+    applied: list[str] = Field(default_factory=list, description="已直接生效的字段")
+    pending_revision_id: int | None = Field(default=None, description="待主管部门审核的修改编号（公开内容审核通过后才替换）")
 
 
-@router.patch("/{solution_id}", response_model=SolutionPublic, responses=WRITE_ERRORS, summary="修改产品")
-def update_solution(session: SessionDep, user: CurrentUser, solution_id: RecordId, patch: SolutionPatch) -> SolutionPublic:
+@router.patch("/{solution_id}", response_model=SolutionEdited, responses=WRITE_ERRORS,
+              summary="修改产品（服务商修改已入库产品时生成待审核的修改，公开内容不变）")
+def update_solution(session: SessionDep, user: CurrentUser, solution_id: RecordId, patch: SolutionPatch) -> SolutionEdited:
     solution = _load(session, user, solution_id)
     perm.require(user, perm.EDIT, solution)
     changes = patch.model_dump(exclude_unset=True, exclude={"version"})
     perm.require_fields(user, solution, changes)
-    old_version = solution.version
-    catalog_service.update_solution(session=session, solution=solution, data=SolutionUpdate.model_validate(changes),
-                                    actor=actor_of(user), expected_version=patch.version)
-    back_to_review(session, user, solution, old_version)
-    return public(session, [solution])[0]
+    outcome = revisions.edit_listing(session=session, record=solution, data=SolutionUpdate.model_validate(changes),
+                                     actor=actor_of(user), expected_version=patch.version,
+                                     reviewed=perm.edits_need_review(user, solution))
+    shown = public(session, [solution])[0]
+    return out(SolutionEdited, solution, provider_name=shown.provider_name, applied=outcome.applied,
+               pending_revision_id=outcome.revision.id if outcome.revision else None)
 
 
 @router.post("/{solution_id}/status", response_model=SolutionPublic, responses=WRITE_ERRORS,

@@ -1,5 +1,6 @@
-"""The bureau's review queue: new and edited listings waiting in 待审核, each with a diff of
-what changed since the last approval, approved, sent back for changes, or refused."""
+"""The bureau's review queue: new listings waiting in 待审核, each with a diff of what changed
+since the last approval, approved, sent back for changes, or refused; and the revisions of
+published listings (market/pages/revision_review.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from market.pages.common import flash_redirect, redirect
 from market.pages.forms import FormDep, text
 from market.pages.labels import PROVIDER_LABELS, SOLUTION_LABELS, show
 from market.pages.provider_join import application_lines
+from market.pages.revision_review import pending_lines
 from market.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -57,6 +59,7 @@ def queue(request: Request, session: SessionDep, user: BureauUser) -> HTMLRespon
         + [("solution", s) for s in solutions if s.review_remark],
         "provider_names": names,
         "applications": applications,
+        "revisions": pending_lines(session, user),
     }
     return render(request, "bureau/review_queue.html", context)
 

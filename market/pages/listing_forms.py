@@ -1,5 +1,5 @@
-"""The provider profile and solution forms: form fields ⇄ catalogue schemas, and the
-"edits go back to 待审核" step every provider edit takes."""
+"""The provider profile and solution forms: form fields ⇄ catalogue schemas, and what a
+saved edit tells the provider (the edit itself: catalog/revision_service.edit_listing)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
-from catalog import service as catalog_service
 from catalog.models import ListingStatus, Provider, Solution
+from catalog.revision_models import Revision
+from catalog.revision_service import EditOutcome
 from catalog.taxonomy import taxonomy
 from market.pages.common import industry_choices, join_values, split_lines
 from market.pages.forms import optional, text, values
@@ -56,16 +57,20 @@ def provider_data(form: FormData) -> dict[str, Any]:
     return _from_form(form, PROVIDER_TEXT)
 
 
-def form_values(record: Solution | Provider | None, names: tuple[str, ...]) -> dict[str, Any]:
-    """A stored record as the values a form shows (lists joined for text boxes)."""
+def form_values(record: Solution | Provider | None, names: tuple[str, ...],
+                revision: Revision | None = None) -> dict[str, Any]:
+    """A stored record as the values a form shows (lists joined for text boxes), with the
+    values its open revision proposes over the published ones."""
     if record is None:
         return {"scenarios": [], "industries": [], "size_fit": "均可"}
-    out: dict[str, Any] = {name: getattr(record, name) for name in names}
+    proposed = revision.changes if revision is not None else {}
+    current = {name: proposed.get(name, getattr(record, name)) for name in (*names, "scenarios", "industries")}
+    out: dict[str, Any] = {name: current[name] for name in names}
     for name in _LIST_FIELDS:
         if name in out:
             out[name] = join_values(out[name])
-    out["scenarios"] = list(record.scenarios)
-    out["industries"] = list(record.industries)
+    out["scenarios"] = list(current["scenarios"])
+    out["industries"] = list(current["industries"])
     out["version"] = record.version
     return out
 
@@ -89,18 +94,15 @@ def next_solution_code(session: Session, provider: Provider) -> str:
     return f"{prefix}{n:03d}"
 
 
-def back_to_review(session: Session, record: Solution | Provider, actor: str) -> None:
-    """After a provider's edit: a published listing goes back to 待审核; a listing sent back
-    for changes loses the bureau's remark, so it shows as resubmitted."""
-    record_type = "solution" if isinstance(record, Solution) else "provider"
-    if record.status == ListingStatus.PUBLISHED:
-        if isinstance(record, Solution):
-            catalog_service.change_solution_status(
-                session=session, solution=record, status=ListingStatus.PENDING, actor=actor)
-        else:
-            catalog_service.change_provider_status(
-                session=session, provider=record, status=ListingStatus.PENDING, actor=actor)
-    elif record.status == ListingStatus.PENDING and record.review_remark:
-        catalog_service.apply_changes(session=session, record=record, record_type=record_type,
-                                      changes={"review_remark": None}, actor=actor)
-        session.flush()
+def saved_message(record: Solution | Provider, outcome: EditOutcome) -> tuple[str, str]:
+    """The flash (text, kind) after a provider saved a form."""
+    name = record.name
+    if not outcome.changed:
+        return "内容没有变化", "info"
+    if outcome.revision is not None:
+        now = "；联系人、联系电话已直接生效" if outcome.applied else ""
+        return f"“{name}”的修改已提交主管部门审核，审核通过前公开页面仍展示原内容{now}", "success"
+    if record.status == ListingStatus.PENDING:
+        return f"已保存“{name}”，等待主管部门审核", "success"
+    return f"已保存“{name}”，已直接生效", "success"
+

@@ -1,6 +1,8 @@
 """Provider pages: dashboard, profile, solutions (list, add, edit, withdraw).
 
-Every edit goes back to 待审核 until a bureau approves it; the bureau's remarks show here.
+A new listing waits in 待审核 until a bureau approves it; an edit of a published one becomes
+a pending revision while the published version stays public (catalog/revision_service.py);
+the bureau's remarks and reasons for rejecting a revision show here.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from catalog import notices
+from catalog import revision_service as revisions
 from catalog import service as catalog_service
 from catalog.errors import Conflict, Forbidden, MarketError
 from catalog.models import Engagement, ListingStatus, Provider, Solution, User
+from catalog.revision_models import Revision
 from catalog.schemas import ProviderUpdate, SolutionCreate, SolutionUpdate
 from market import permissions as perm
 from market.deps import CsrfProtected, ProviderUser, SessionDep
@@ -57,8 +61,20 @@ def dashboard(request: Request, session: SessionDep, user: ProviderUser) -> HTML
         "pending": [s for s in solutions if s.status == ListingStatus.PENDING and not s.review_remark],
         "engagements": engagements,
         "solution_names": {s.id: s.name for s in solutions},
+        "profile_revision": _open_revision(session, provider),
+        "solution_revisions": _open_revisions(session, solutions),
     }
     return render(request, "provider/dashboard.html", context)
+
+
+def _open_revision(session: Session, record: Provider | Solution) -> Revision | None:
+    return revisions.open_revisions(session=session, record_type=revisions.record_type_of(record),
+                                    record_ids=[int(record.id or 0)]).get(int(record.id or 0))
+
+
+def _open_revisions(session: Session, solutions: list[Solution]) -> dict[int, Revision]:
+    return revisions.open_revisions(session=session, record_type="solution",
+                                    record_ids=[int(s.id or 0) for s in solutions])
 
 
 @router.get("/provider/profile", response_class=HTMLResponse)
@@ -66,43 +82,44 @@ def profile_form(request: Request, session: SessionDep, user: ProviderUser) -> H
     """The provider's profile form."""
     provider = my_provider(session, user)
     perm.require(user, perm.EDIT, provider)
-    values = lf.form_values(provider, lf.PROVIDER_TEXT)
-    return _profile_page(request, provider, values, {})
+    revision = _open_revision(session, provider)
+    values = lf.form_values(provider, lf.PROVIDER_TEXT, revision)
+    return _profile_page(request, provider, values, {}, revision)
 
 
 def _profile_page(request: Request, provider: Provider, values: dict[str, Any], errors: dict[str, str],
-                  status_code: int = 200) -> HTMLResponse:
-    context = {"provider": provider, "values": values, "errors": errors, **lf.form_choices()}
+                  revision: Revision | None, status_code: int = 200) -> HTMLResponse:
+    context = {"provider": provider, "values": values, "errors": errors, "revision": revision,
+               **lf.form_choices()}
     return render(request, "provider/profile.html", context, status_code=status_code)
 
 
 @router.post("/provider/profile")
 def profile_submit(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected,
                    form: FormDep) -> Response:
-    """Save the profile; a published provider goes back to 待审核."""
+    """Save the profile: published, the changes wait for review (contact details apply at once)."""
     provider = my_provider(session, user)
     perm.require(user, perm.EDIT, provider)
     data, errors = validate(ProviderUpdate, lf.provider_data(form))
     if data is None:
-        return _profile_page(request, provider, lf.raw_values(form, lf.PROVIDER_TEXT), errors, 422)
-    version = provider.version
+        values = lf.raw_values(form, lf.PROVIDER_TEXT)
+        return _profile_page(request, provider, values, errors, _open_revision(session, provider), 422)
     try:
         perm.require_fields(user, provider, data.model_dump(exclude_unset=True))
-        catalog_service.update_provider(session=session, provider=provider, data=data, actor=user.username,
-                                        expected_version=parse_int(text(form, "version")))
+        outcome = revisions.edit_listing(session=session, record=provider, data=data, actor=user.username,
+                                         expected_version=parse_int(text(form, "version")),
+                                         reviewed=perm.edits_need_review(user, provider))
     except (Conflict, Forbidden) as error:
         return flash_redirect(request, "/provider/profile", error.message, "error")
-    if provider.version == version:
-        return flash_redirect(request, "/provider", "资料没有变化", "info")
-    lf.back_to_review(session, provider, user.username)
-    return flash_redirect(request, "/provider", "机构资料已保存，已提交主管部门审核")
+    return flash_redirect(request, "/provider", *lf.saved_message(provider, outcome))
 
 
 @router.get("/provider/solutions", response_class=HTMLResponse)
 def solution_list(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
     """All of the provider's listings with their review state and remarks."""
     provider = my_provider(session, user)
-    context = {"provider": provider, "solutions": _my_solutions(session, user, provider)}
+    solutions = _my_solutions(session, user, provider)
+    context = {"provider": provider, "solutions": solutions, "revisions": _open_revisions(session, solutions)}
     return render(request, "provider/solutions.html", context)
 
 
@@ -115,8 +132,9 @@ def new_solution_form(request: Request, session: SessionDep, user: ProviderUser)
 
 
 def _solution_page(request: Request, solution: Solution | None, values: dict[str, Any],
-                   errors: dict[str, str], status_code: int = 200) -> HTMLResponse:
-    context = {"solution": solution, "values": values, "errors": errors, **lf.form_choices()}
+                   errors: dict[str, str], status_code: int = 200, revision: Revision | None = None) -> HTMLResponse:
+    context = {"solution": solution, "values": values, "errors": errors, "revision": revision,
+               **lf.form_choices()}
     return render(request, "provider/solution_form.html", context, status_code=status_code)
 
 
@@ -149,31 +167,31 @@ def _own_solution(session: Session, user: User, solution_id: int, action: str) -
 def edit_solution_form(request: Request, session: SessionDep, user: ProviderUser, solution_id: int) -> HTMLResponse:
     """A solution's edit form (only the provider's own listings)."""
     solution = _own_solution(session, user, solution_id, perm.EDIT)
-    return _solution_page(request, solution, lf.form_values(solution, lf.SOLUTION_TEXT), {})
+    revision = _open_revision(session, solution)
+    return _solution_page(request, solution, lf.form_values(solution, lf.SOLUTION_TEXT, revision), {},
+                          revision=revision)
 
 
 @router.post("/provider/solutions/{solution_id}/edit")
 def edit_solution_submit(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected,
                          form: FormDep, solution_id: int) -> Response:
-    """Save a listing; a published one goes back to 待审核."""
+    """Save a listing: published, the changes wait for review while the published version stays."""
     solution = _own_solution(session, user, solution_id, perm.EDIT)
     raw = lf.solution_data(form)
     raw["code"] = raw["code"] or solution.code
     data, errors = validate(SolutionUpdate, raw)
     if data is None:
-        return _solution_page(request, solution, lf.raw_values(form, lf.SOLUTION_TEXT), errors, 422)
-    version = solution.version
+        return _solution_page(request, solution, lf.raw_values(form, lf.SOLUTION_TEXT), errors, 422,
+                              _open_revision(session, solution))
     back = f"/provider/solutions/{solution.id}/edit"
     try:
         perm.require_fields(user, solution, data.model_dump(exclude_unset=True))
-        catalog_service.update_solution(session=session, solution=solution, data=data, actor=user.username,
-                                        expected_version=parse_int(text(form, "version")))
+        outcome = revisions.edit_listing(session=session, record=solution, data=data, actor=user.username,
+                                         expected_version=parse_int(text(form, "version")),
+                                         reviewed=perm.edits_need_review(user, solution))
     except (Conflict, Forbidden) as error:
         return flash_redirect(request, back, error.message, "error")
-    if solution.version == version:
-        return flash_redirect(request, "/provider/solutions", "内容没有变化", "info")
-    lf.back_to_review(session, solution, user.username)
-    return flash_redirect(request, "/provider/solutions", f"已保存“{solution.name}”，等待主管部门审核")
+    return flash_redirect(request, "/provider/solutions", *lf.saved_message(solution, outcome))
 
 
 @router.post("/provider/solutions/{solution_id}/withdraw")

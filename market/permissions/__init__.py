@@ -434,3 +434,17 @@ __all__ = [
     "visible_engagements", "visible_enterprises", "visible_needs", "visible_providers", "visible_solutions",
     "visible_users",
 ]
+
+from market.permissions.revisions import (  # noqa: E402 - revision rules build on the ones above
+    can_review_revision,
+    can_view_revision,
+    edits_need_review,
+    require_review_revision,
+    require_view_revision,
+    visible_revisions,
+)
+
+__all__ += [
+    "can_review_revision", "can_view_revision", "edits_need_review", "require_review_revision",
+    "require_view_revision", "visible_revisions",
+]

@@ -34,7 +34,7 @@ def test_filters(client, world, as_user) -> None:
     assert [s["code"] for s in by_name["data"]] == ["JJ-001"]
 
 
-def test_bureau_publishes_and_provider_edit_goes_back_to_review(client, world, as_user) -> None:
+def test_bureau_publishes_and_a_provider_edit_waits_as_a_revision(client, world, as_user) -> None:
     bureau, provider = as_user("jj_bureau"), as_user("provider_a")
     sid = world.ids["sol_a_pending"]
     assert client.get(f"/api/solutions/{sid}").status_code == 404
@@ -44,8 +44,8 @@ def test_bureau_publishes_and_provider_edit_goes_back_to_review(client, world, a
     version = published.json()["version"]
     edited = client.patch(f"/api/solutions/{sid}", headers=provider, json={"version": version, "price_wan": 9.5})
     assert edited.status_code == 200
-    assert edited.json()["status"] == "待审核" and edited.json()["price_wan"] == 9.5
-    assert client.get(f"/api/solutions/{sid}").status_code == 404  # off the public pool until approved
+    assert edited.json()["status"] == "已入库" and edited.json()["pending_revision_id"]
+    assert client.get(f"/api/solutions/{sid}").json()["price_wan"] == 8.0  # the published version stays public
 
 
 def test_provider_cannot_change_status_or_excellent(client, world, as_user) -> None:

@@ -42,7 +42,7 @@ def test_approve_publishes_and_the_public_sees_it(page_client, world, database_u
     assert "能耗监测平台" in page_client.get("/solutions", headers=HTML).text
 
 
-def test_review_shows_what_changed_since_approval(page_client, world):
+def test_review_of_a_revision_shows_what_changed(page_client, world):
     login(page_client, "provider_a")
     url = f"/provider/solutions/{world.ids['sol_a']}/edit"
     data = {"name": "设备点检云", "code": "JJ-001", "scenarios": ["设备管理运维"], "industries": ["C26"],
@@ -51,7 +51,10 @@ def test_review_shows_what_changed_since_approval(page_client, world):
     assert post_form(page_client, url, data).status_code == 303
     page_client.cookies.clear()
     login(page_client, "jj_bureau")
-    html = page_client.get(f"/bureau/review/solution/{world.ids['sol_a']}", headers=HTML).text
+    queue = page_client.get("/bureau/review", headers=HTML).text
+    assert 'id="queue-revisions"' in queue and "设备点检云" in queue
+    link = queue.split('id="queue-revisions"')[1].split('href="')[1].split('"')[0]
+    html = page_client.get(link, headers=HTML).text
     assert 'id="diff"' in html
     assert "部署方式" in html and ">SaaS<" in html and ">私有化<" in html
     assert "价格（万元）" in html and ">8<" in html and ">12<" in html

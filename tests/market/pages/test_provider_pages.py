@@ -1,4 +1,4 @@
-"""Provider pages: dashboard, profile, solutions; edits go back to 待审核; own records only."""
+"""Provider pages: dashboard, profile, solutions; a published listing's edit waits as a revision; own records only."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def test_invalid_solution_form_shows_chinese_errors_and_keeps_input(page_client,
         assert session.exec(select(Solution).where(Solution.name == "设备点检小程序")).first() is None
 
 
-def test_editing_a_published_solution_sends_it_back_to_review(page_client, world, database_url):
+def test_editing_a_published_solution_keeps_it_public_until_reviewed(page_client, world, database_url):
     login(page_client, "provider_a")
     url = f"/provider/solutions/{world.ids['sol_a']}/edit"
     form = page_client.get(url, headers=HTML).text
@@ -52,10 +52,13 @@ def test_editing_a_published_solution_sends_it_back_to_review(page_client, world
     changed = {**NEW_SOLUTION, "name": "设备点检云新版", "code": "JJ-001", "version": "1"}
     response = post_form(page_client, url, changed)
     assert response.status_code == 303
-    stored = _solution(database_url, "设备点检云新版")
-    assert stored.status == "待审核"
+    assert "审核通过前公开页面仍展示原内容" in flashes(page_client, "/provider/solutions")
+    stored = _solution(database_url, "设备点检云")
+    assert stored.status == "已入库"
+    assert 'value="设备点检云新版"' in page_client.get(url, headers=HTML).text  # the form shows the proposal
     page_client.cookies.clear()
-    assert page_client.get(f"/solutions/{stored.id}", headers=HTML).status_code == 404
+    public = page_client.get(f"/solutions/{stored.id}", headers=HTML)
+    assert public.status_code == 200 and "设备点检云" in public.text and "设备点检云新版" not in public.text
 
 
 def test_a_stale_form_is_refused(page_client, world):
@@ -87,7 +90,7 @@ def test_another_providers_solution_is_forbidden(page_client, world):
     assert withdrawn.status_code == 403
 
 
-def test_profile_edit_goes_back_to_review(page_client, world, database_url):
+def test_profile_edit_waits_for_review_but_contact_details_apply_at_once(page_client, world, database_url):
     login(page_client, "provider_a")
     html = page_client.get("/provider/profile", headers=HTML).text
     assert "九江云联设备科技有限公司" in html
@@ -99,7 +102,9 @@ def test_profile_edit_goes_back_to_review(page_client, world, database_url):
     with Session(get_engine(database_url)) as session:
         provider = session.get(Provider, world.ids["provider_a"])
         assert provider is not None
-        assert provider.kind == "综合服务商" and provider.capacity == 30 and provider.status == "待审核"
+        assert provider.status == "已入库" and provider.kind == "专业服务商" and provider.capacity == 20
+        assert provider.contact_phone == "0792-1234567"
+    assert "正在等待主管部门审核" in page_client.get("/provider/profile", headers=HTML).text
 
 
 def test_dashboard_shows_remarks_to_act_on(page_client, world):
