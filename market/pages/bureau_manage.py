@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
+from catalog import notices
 from catalog import service as catalog_service
 from catalog.errors import MarketError
 from catalog.models import ListingStatus, Provider, Solution, User
@@ -103,6 +104,19 @@ def _bulk(session: Session, user: User, ids: list[int], load: Callable[[int], An
     return done, problems
 
 
+def _set_status(session: Session, record: Provider | Solution, status: ListingStatus, actor: str,
+                remark: str | None) -> None:
+    """Change one listing's status; one that leaves 待审核 tells its provider the review outcome."""
+    before = record.status
+    if isinstance(record, Solution):
+        catalog_service.change_solution_status(session=session, solution=record, status=status, actor=actor,
+                                               remark=remark)
+    else:
+        catalog_service.change_provider_status(session=session, provider=record, status=status, actor=actor,
+                                               remark=remark)
+    notices.status_reviewed(session=session, record=record, before=before, remark=remark)
+
+
 def _bulk_message(done: int, problems: list[str], verb: str) -> tuple[str, str]:
     if not problems:
         return f"已{verb} {done} 项", "success"
@@ -132,8 +146,8 @@ def solutions_bulk(request: Request, session: SessionDep, user: BureauUser, _csr
             session=session, solution=s, excellent=flag, actor=user.username), perm.SET_EXCELLENT)
     else:
         verb, status = STATUS_ACTIONS[action]
-        done, problems = _bulk(session, user, ids, load, lambda s: catalog_service.change_solution_status(
-            session=session, solution=s, status=status, actor=user.username, remark=remark), perm.CHANGE_STATUS)
+        done, problems = _bulk(session, user, ids, load, lambda s: _set_status(
+            session, s, status, user.username, remark), perm.CHANGE_STATUS)
     message, kind = _bulk_message(done, problems, verb)
     return flash_redirect(request, back, message, kind)
 
@@ -151,7 +165,7 @@ def providers_bulk(request: Request, session: SessionDep, user: BureauUser, _csr
     def load(i: int) -> Provider:
         return catalog_service.get_provider(session=session, provider_id=i)
 
-    done, problems = _bulk(session, user, ids, load, lambda p: catalog_service.change_provider_status(
-        session=session, provider=p, status=status, actor=user.username, remark=remark), perm.CHANGE_STATUS)
+    done, problems = _bulk(session, user, ids, load, lambda p: _set_status(
+        session, p, status, user.username, remark), perm.CHANGE_STATUS)
     message, kind = _bulk_message(done, problems, verb)
     return flash_redirect(request, back, message, kind)

@@ -85,3 +85,14 @@ def test_another_regions_bureau_cannot_open_the_application(page_client, world) 
     login(page_client, "xx_bureau")
     assert "服务商入驻申请（0）" in page_client.get("/bureau/review", headers=HTML).text
     assert page_client.get("/bureau/applications/1", headers=HTML).status_code == 404
+
+
+def test_a_bulk_publish_of_pending_listings_tells_their_provider(page_client, world) -> None:
+    login(page_client, "jj_bureau")
+    ids = [str(world.ids["sol_a_pending"]), str(world.ids["sol_a"])]
+    done = post_form(page_client, "/bureau/solutions/bulk", {"ids": ids, "action": "publish"}, page="/bureau/solutions")
+    assert done.status_code == 303
+    page_client.cookies.clear()
+    login(page_client, "provider_a")
+    inbox = page_client.get("/messages", headers=HTML).text
+    assert inbox.count("已通过审核") == 1 and "产品“能耗监测平台”已通过审核" in inbox
