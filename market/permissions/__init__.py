@@ -243,11 +243,20 @@ BUREAU_FIELDS: dict[type, dict[str, str]] = {
     Enterprise: {"uscc": "统一社会信用代码", "region": "所在地区", "batch": "试点批次", "level": "数字化水平"},
     Solution: {"provider_id": "所属服务商"},
 }
+# An enterprise's consent to be seen: only the enterprise itself gives or withdraws it.
+OWN_CHOICES: dict[str, str] = {"findable_by_providers": "允许服务商查找", "share_budget": "向服务商公开预算",
+                               "share_needs_with_chain": "向链主共享需求"}
 
 
 def require_fields(user: User | None, record: Any, changes: dict[str, Any]) -> None:
-    """Raise Forbidden when `changes` sets a bureau-only field without being that bureau, or moves
-    the record (its region, a solution's provider) outside the bureau's own regions."""
+    """Raise Forbidden when `changes` sets a bureau-only field without being that bureau, moves the
+    record (its region, a solution's provider) outside the bureau's own regions, or changes an
+    enterprise's privacy choices (OWN_CHOICES) without being that enterprise."""
+    if isinstance(record, Enterprise):
+        choices = [name for name in OWN_CHOICES if name in changes and changes[name] != getattr(record, name)]
+        if choices and not _own_enterprise(user, record.id):
+            names = "、".join(OWN_CHOICES[name] for name in choices)
+            raise Forbidden("consent_forbidden", f"只有企业本身可以修改隐私选择：{names}")
     fields = BUREAU_FIELDS.get(type(record), {})
     touched = [name for name in fields if name in changes and changes[name] != getattr(record, name)]
     if not touched:

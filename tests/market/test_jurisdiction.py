@@ -149,3 +149,18 @@ def test_a_solution_goes_only_to_a_provider_of_the_bureaus_regions(client, world
     with Session(get_engine(database_url)) as session:
         assert session.get(Solution, sid).provider_id == world.ids["provider_a"]
 
+
+
+def test_privacy_choices_are_the_enterprises_own(client, world, as_user, database_url) -> None:
+    eid = world.ids["member_private"]
+    for username in ("jj_bureau", "chain_leader"):
+        version = client.get(f"/api/enterprises/{eid}", headers=as_user(username)).json()["version"]
+        response = client.patch(f"/api/enterprises/{eid}", headers=as_user(username),
+                                json={"findable_by_providers": True, "version": version})
+        assert response.status_code == 403, response.text
+    with Session(get_engine(database_url)) as session:
+        assert not session.get(Enterprise, eid).findable_by_providers
+    version = client.get(f"/api/enterprises/{eid}", headers=as_user("ent_private")).json()["version"]
+    own = client.patch(f"/api/enterprises/{eid}", headers=as_user("ent_private"),
+                       json={"findable_by_providers": True, "version": version})
+    assert own.status_code == 200, own.text
