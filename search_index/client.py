@@ -7,7 +7,7 @@ from collections.abc import Generator, Iterator
 from contextlib import closing, contextmanager
 from typing import Any, TypeVar
 
-import httptools
+import httpx
 import meilisearch
 import orjson
 import requests
@@ -17,8 +17,6 @@ from meilisearch.errors import (
     MeilisearchTimeoutError,
 )
 from meilisearch.models.task import TaskInfo
-
-from search_index.connection import Answer, Connections, LoopConnections
 
 DEFAULT_TIMEOUT_S = 10
 TASK_TIMEOUT_MS = 120_000
@@ -33,14 +31,14 @@ class IndexTaskFailed(RuntimeError):
 
 
 class Client(meilisearch.Client):
-    """The official client, plus kept-alive connections for searches.
+    """The official client, plus one pool of kept-alive connections (httpx) for the
+    search's own requests.
 
     The official client opens a new connection for every request (it calls
-    `requests.post`, not a session); on the search path that costs more than the
-    search itself, and so does `requests`' own machinery. `post_json` (blocking) and
-    `post_json_async` (for coroutines) send over kept-alive connections
-    (`search_index.connection`), ask for an uncompressed answer (on loopback compression
-    only costs time) and parse it with orjson.
+    `requests.post`, not a session). `post_json` sends over pooled connections, asks for an
+    uncompressed answer (on loopback compression only costs time) and parses it with
+    orjson; coroutines call it from a worker thread (`post_json_async`): the search asks
+    the engine only for what its learnt snapshot cannot answer, so that hop is rare.
     """
 
     def __init__(self, url: str, key: str | None, *, timeout: int = DEFAULT_TIMEOUT_S) -> None:
@@ -48,42 +46,35 @@ class Client(meilisearch.Client):
         headers = {"Content-Type": "application/json", "Accept-Encoding": "identity"}
         if key:
             headers["Authorization"] = f"Bearer {key}"
-        self.connections = Connections(url, timeout, headers)
-        self.loop_connections = LoopConnections(url, timeout, headers)
+        self.pool = httpx.Client(base_url=url.rstrip("/") + "/", headers=headers, timeout=timeout)
 
     def post_json(self, path: str, body: Any) -> Any:
-        """POST `body` as JSON to `path` (relative to the server) over a kept-alive connection.
+        """POST `body` as JSON to `path` (relative to the server) over a pooled connection.
 
         Raises:
             MeilisearchApiError: the server answered with an error.
             MeilisearchCommunicationError / MeilisearchTimeoutError: it could not be reached in time.
         """
         with _as_meilisearch_errors():
-            answer = self.connections.post(path, orjson.dumps(body))
-        return _decoded(answer)
+            answer = self.pool.post(path, content=orjson.dumps(body))
+        if answer.status_code >= 400:
+            raise MeilisearchApiError(f"HTTP {answer.status_code}", _as_response(answer.status_code, answer.content))
+        return orjson.loads(answer.content)
 
     async def post_json_async(self, path: str, body: Any) -> Any:
         """`post_json` for a coroutine: the event loop goes on while the server answers."""
-        with _as_meilisearch_errors():
-            answer = await self.loop_connections.post(path, orjson.dumps(body))
-        return _decoded(answer)
+        return await asyncio.to_thread(self.post_json, path, body)
 
 
 @contextmanager
 def _as_meilisearch_errors() -> Iterator[None]:
-    """The connection's errors as the official client's."""
+    """The transport's errors as the official client's."""
     try:
         yield
-    except TimeoutError as exc:
+    except httpx.TimeoutException as exc:
         raise MeilisearchTimeoutError(str(exc) or "the search server did not answer in time") from exc
-    except (OSError, httptools.HttpParserError) as exc:
+    except (httpx.TransportError, OSError) as exc:
         raise MeilisearchCommunicationError(str(exc)) from exc
-
-
-def _decoded(answer: Answer) -> Any:
-    if answer.status >= 400:
-        raise MeilisearchApiError(f"HTTP {answer.status}", _as_response(answer.status, answer.body))
-    return orjson.loads(answer.body)
 
 
 def _as_response(status: int, content: bytes) -> requests.Response:
@@ -96,8 +87,8 @@ def _as_response(status: int, content: bytes) -> requests.Response:
 
 
 def make_client(url: str, key: str | None, *, timeout: int = DEFAULT_TIMEOUT_S) -> Client:
-    """Return a Meilisearch client for `url`, with a request timeout (seconds) and a
-    kept-alive session for searches (see `Client`)."""
+    """Return a Meilisearch client for `url`, with a request timeout (seconds) and pooled
+    connections for searches (see `Client`)."""
     return Client(url, key or None, timeout=timeout)
 
 
