@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from catalog import notifications as nt
 from catalog.event_models import Event, EventParticipant, Meeting, MeetingRequest
 from catalog.lead_models import LeadAnswer, LeadResponse
-from catalog.models import Enterprise, Provider, Solution
+from catalog.models import Engagement, Enterprise, Provider, Solution
 from catalog.notification_models import NoticeKind
 
 OUTCOMES = {"approve": "已通过审核", "return": "被退回修改", "refuse": "未通过审核"}
@@ -53,15 +53,44 @@ def reviewing_bureaus(*, session: Session, provider: Provider) -> list[int]:
     return nt.bureau_users(session=session, concerns=nt.in_region(provider.region))
 
 
-def listing_submitted(*, session: Session, record: Provider | Solution, what: str = "新提交") -> None:
-    """Tell the bureau of the provider's region that a listing waits for its review."""
+def listing_submitted(*, session: Session, record: Provider | Solution, what: str = "新提交",
+                      link: str = "") -> None:
+    """Tell the bureau of the provider's region that a listing (or an edit of it) waits for its review."""
     provider = record if isinstance(record, Provider) else session.get(Provider, record.provider_id)
     if provider is None:
         return
     record_type, name = _label(record)
     nt.notify(session=session, user_ids=reviewing_bureaus(session=session, provider=provider),
               kind=NoticeKind.TO_REVIEW, title=f"{what}待审核：{name}", body=f"服务商：{provider.name}",
-              link=f"/bureau/review/{record_type}/{record.id}", record_type=record_type, record_key=str(record.id))
+              link=link or f"/bureau/review/{record_type}/{record.id}", record_type=record_type,
+              record_key=str(record.id))
+
+
+def revision_decided(*, session: Session, record: Provider | Solution, approved: bool, remark: str | None) -> None:
+    """Tell the provider's accounts whether the edit of a published listing was approved or rejected."""
+    record_type, name = _label(record)
+    outcome = "的修改已通过审核，公开内容已更新" if approved else "的修改被驳回，公开内容保持不变"
+    nt.notify(session=session, user_ids=nt.users_of_provider(session=session, provider_id=_owner(record)),
+              kind=NoticeKind.REVIEW_OUTCOME, title=f"{name}{outcome}", body=f"主管部门意见：{remark}" if remark else "",
+              link="/provider" if record_type == "provider" else "/provider/solutions", record_type=record_type,
+              record_key=str(record.id))
+
+
+def engagement_message(*, session: Session, engagement: Engagement, side: str, first: bool) -> None:
+    """申请对接 and its replies: tell the other party's accounts (the enterprise's or the provider's)."""
+    solution = session.get(Solution, engagement.solution_id)
+    firm = session.get(Enterprise, engagement.enterprise_id)
+    product = solution.name if solution else ""
+    if side == "企业":
+        users = nt.users_of_provider(session=session, provider_id=engagement.provider_id)
+        verb = "申请对接" if first else "回复了对接留言，产品"
+        title = f"“{firm.name if firm else ''}”{verb}：{product}"
+    else:
+        provider = session.get(Provider, engagement.provider_id)
+        users = nt.users_of_enterprise(session=session, enterprise_id=engagement.enterprise_id)
+        title = f"“{provider.name if provider else side}”就“{product}”回复了您的对接申请"
+    nt.notify(session=session, user_ids=users, kind=NoticeKind.CONTACT, title=title,
+              link=f"/engagements/{engagement.id}", record_type="engagement", record_key=str(engagement.id))
 
 
 def application_submitted(*, session: Session, provider: Provider, application_id: int,

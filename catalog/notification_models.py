@@ -18,6 +18,7 @@ class NoticeKind:
     MEETING_REQUEST = "meeting_request"
     MEETING_REPLY = "meeting_reply"
     SCHEDULE = "schedule"
+    CONTACT = "contact"
 
 
 KIND_LABELS: dict[str, str] = {
@@ -27,6 +28,7 @@ KIND_LABELS: dict[str, str] = {
     NoticeKind.MEETING_REQUEST: "约见申请",
     NoticeKind.MEETING_REPLY: "约见回复",
     NoticeKind.SCHEDULE: "日程变更",
+    NoticeKind.CONTACT: "申请对接",
 }
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from catalog import audit
+from catalog import audit, notices
 from catalog.errors import Conflict, ValidationFailed
 from catalog.models import Engagement, EngagementStatus, Enterprise, Solution
 from catalog.pilot_service import create_engagement
@@ -97,4 +97,6 @@ def post_message(*, session: Session, engagement: Engagement, text: str, side: s
     session.flush()
     audit.append(session=session, actor=actor, action="message", record_type="engagement",
                  record_key=str(engagement.id), before=None, after={"side": side, "text": text})
+    first = len(messages_of(session=session, engagement_id=engagement.id or 0)) == 1
+    notices.engagement_message(session=session, engagement=engagement, side=side, first=first)
     return message

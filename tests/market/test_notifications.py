@@ -132,3 +132,30 @@ def test_only_the_recipient_reads_and_marks(client: TestClient, world: World, as
     assert _ok(client.post(f"{URL}/read-all", headers=as_user("provider_a")))["marked"] == 1
     assert _ok(client.get(URL, headers=as_user("provider_a")))["unread"] == 0
 
+
+
+def test_an_edit_under_review_and_its_outcome(client: TestClient, world: World, as_user: Any) -> None:
+    current = _ok(client.get(f"/api/solutions/{world.ids['sol_a']}", headers=as_user("provider_a")))
+    edited = _ok(client.patch(f"/api/solutions/{world.ids['sol_a']}", headers=as_user("provider_a"),
+                              json={"version": current["version"], "description": "设备联网、点检、预测性维护、备件管理"}))
+    [waiting] = inbox(client, as_user("jj_bureau"))
+    assert waiting["title"] == "修改待审核：产品“设备点检云”"
+    assert waiting["link"] == f"/bureau/revisions/{edited['pending_revision_id']}"
+    _ok(client.post(f"/api/revisions/{edited['pending_revision_id']}/reject", json={"remark": "请补充备件管理的案例"},
+                    headers=as_user("jj_bureau")))
+    [outcome] = inbox(client, as_user("provider_a"))
+    assert outcome["title"] == "产品“设备点检云”的修改被驳回，公开内容保持不变"
+    assert outcome["body"] == "主管部门意见：请补充备件管理的案例"
+
+
+def test_a_contact_request_and_the_reply_reach_the_other_side(client: TestClient, world: World,
+                                                              as_user: Any) -> None:
+    asked = _ok(client.post(f"/api/solutions/{world.ids['sol_a']}/contact", json={"message": "想了解点检方案"},
+                            headers=as_user("ent_private")), 201)
+    [request] = inbox(client, as_user("provider_a"))
+    assert request["title"] == "“九江助剂材料有限公司”申请对接：设备点检云"
+    assert request["link"] == f"/engagements/{asked['engagement_id']}"
+    _ok(client.post(f"/api/engagements/{asked['engagement_id']}/messages", json={"text": "明天上门演示"},
+                    headers=as_user("provider_a")), 201)
+    assert titles(client, as_user("ent_private")) == ["“九江云联设备科技有限公司”就“设备点检云”回复了您的对接申请"]
+    assert len(inbox(client, as_user("provider_a"))) == 1
