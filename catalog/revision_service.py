@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from catalog import audit, notices
+from catalog import audit
 from catalog import listing_service as listings
 from catalog.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from catalog.models import ListingStatus, Provider, Solution, utcnow
@@ -30,6 +30,7 @@ IMMEDIATE: dict[str, frozenset[str]] = {
     "solution": frozenset(),
 }
 OPEN = (RevisionStatus.PENDING.value, RevisionStatus.REJECTED.value)
+_UNORDERED = frozenset({"industries", "scenarios"})  # ticked from a list: their order means nothing
 _LABEL = {"provider": "服务商", "solution": "产品"}
 
 
@@ -88,11 +89,18 @@ def _edit_live(*, session: Session, record: Listing, changes: dict[str, Any], ac
     return EditOutcome(applied=applied)
 
 
+def _same(name: str, proposed: Any, live: Any) -> bool:
+    """Equal values; for the chosen-from-a-list fields, the same choices in any order."""
+    if name in _UNORDERED and isinstance(proposed, list) and isinstance(live, list):
+        return sorted(map(str, proposed)) == sorted(map(str, live))
+    return bool(proposed == live)
+
+
 def differences(record: Listing, changes: dict[str, Any]) -> dict[str, Any]:
     """The proposed values that differ from the record's live ones (JSON-safe)."""
     return {name: audit.jsonable(value) for name, value in changes.items()
             if not (value is None and name in _NOT_NULL)
-            and audit.jsonable(value) != audit.jsonable(getattr(record, name))}
+            and not _same(name, audit.jsonable(value), audit.jsonable(getattr(record, name)))}
 
 
 def _propose(*, session: Session, record: Listing, changes: dict[str, Any], actor: str) -> Revision | None:
@@ -113,8 +121,6 @@ def _propose(*, session: Session, record: Listing, changes: dict[str, Any], acto
     session.add(revision)
     session.flush()
     _audit(session, revision, actor, "revision_propose", before)
-    if merged and pending is None:
-        notices.listing_submitted(session=session, record=record, what="修改", link=f"/bureau/revisions/{revision.id}")
     return revision if merged else None
 
 
@@ -198,7 +204,6 @@ def approve_revision(*, session: Session, revision: Revision, actor: str, remark
     revision.before = {name: before for name, before, _ in diff(record=record, revision=revision)}
     _edit_live(session=session, record=record, changes=_validated(revision), actor=actor, resubmit=False)
     _decide(session, revision, RevisionStatus.APPROVED, actor, remark or None)
-    notices.revision_decided(session=session, record=record, approved=True, remark=remark or None)
     return record
 
 
@@ -211,7 +216,6 @@ def reject_revision(*, session: Session, revision: Revision, actor: str, remark:
     _require_pending(revision, record)
     revision.before = {name: before for name, before, _ in diff(record=record, revision=revision)}
     _decide(session, revision, RevisionStatus.REJECTED, actor, remark.strip())
-    notices.revision_decided(session=session, record=record, approved=False, remark=remark.strip())
     return revision
 
 

@@ -140,3 +140,14 @@ def test_who_sees_and_decides_a_revision(client, world, as_user) -> None:
     own = client.post(f"/api/revisions/{rid}/approve", headers=as_user("provider_a"), json={})
     assert own.status_code == 403 and "主管部门" in own.json()["message"]
     assert client.get(f"/api/revisions/{rid}").status_code == 401
+
+
+def test_the_same_choices_in_another_order_are_no_change(client, world, as_user) -> None:
+    sid = world.ids["sol_a"]
+    both = client.patch(f"/api/solutions/{sid}", headers=as_user("jj_bureau"),
+                        json={"version": 1, "scenarios": ["设备管理运维", "质量管控"]})
+    assert both.status_code == 200 and both.json()["pending_revision_id"] is None
+    edited = _edit_sol_a(client, world, as_user, scenarios=["质量管控", "设备管理运维"], price_wan=9)
+    rid = edited.json()["pending_revision_id"]
+    revision = client.get(f"/api/revisions/{rid}", headers=as_user("provider_a")).json()
+    assert revision["changes"] == {"price_wan": 9.0}
