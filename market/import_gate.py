@@ -25,10 +25,11 @@ def configure(slots: int) -> None:
 
 
 @contextmanager
-def import_slot() -> Iterator[None]:
-    """Hold one import slot while the body runs; ServiceUnavailable when all are taken."""
+def import_slot(*, wait: bool = False) -> Iterator[None]:
+    """Hold one import slot while the body runs; ServiceUnavailable when all are taken (a
+    background job `wait`s for its turn instead)."""
     held = _slots
-    if not held.acquire(blocking=False):
+    if not held.acquire(blocking=wait):
         raise ServiceUnavailable("imports_busy", "已有导入正在进行（每个服务进程同时最多处理 "
                                  f"{_size} 个导入），请稍后再试")
     try:
