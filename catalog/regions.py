@@ -8,6 +8,7 @@ the folded text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -78,3 +79,42 @@ def served_keys(service_regions: Iterable[str]) -> list[str]:
         return [NATIONWIDE]
     keys = [province(p) or normalize(p) for p in places]
     return list(dict.fromkeys(keys))
+
+
+_PROVINCE_PART = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?省|[\u4e00-\u9fff]{2,8}?自治区)")
+_CITY_PART = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:自治州|地区|盟|市)")
+_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+UNKNOWN = "未知"
+
+
+@lru_cache(maxsize=65536)
+def city(region: str | None) -> str:
+    """The prefecture-level city of a region (江西省九江市湖口县 → 九江市).
+
+    Municipalities stay as they are (上海市松江区 → 上海市); an unparsable region is
+    returned whole, an empty one as 未知.
+    """
+    text = (region or "").strip()
+    if not text:
+        return UNKNOWN
+    for name in _MUNICIPALITIES:
+        if text.startswith(name):
+            return name
+    rest = _PROVINCE_PART.sub("", text, count=1)
+    found = _CITY_PART.match(rest)
+    return found.group(0) if found else (rest or text)
+
+
+def city_with_province(region: str) -> str:
+    """The region down to its city, province included (江西省九江市濂溪区 → 江西省九江市): the
+    level a browse filter offers. A region without a city is returned whole."""
+    text = (region or "").strip()
+    province_part = _PROVINCE_PART.match(text)
+    head = province_part.group(0) if province_part else ""
+    found = _CITY_PART.match(text[len(head):])
+    return head + found.group(0) if found else text
+
+
+def located_or_served(located: str | None, service_regions: Iterable[str], region: str) -> bool:
+    """Is a provider located in `region`, or does it serve it (see `serves`)?"""
+    return bool(located) and normalize(located).startswith(normalize(region)) or serves(service_regions, region)

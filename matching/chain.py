@@ -18,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 
+from catalog.regions import city
 from catalog.taxonomy import level_number
 from matching.chain_graph import (
     SUPPLIER,
@@ -26,7 +27,6 @@ from matching.chain_graph import (
     LinkRecord,
     Region,
     build_region,
-    city_of,
     graph_json,
     industry_label,
     is_below_bar,
@@ -119,7 +119,7 @@ def glance(region: Region, chain: Chain) -> Glance:
         by_tier={tier_label(t): n for t, n in sorted(Counter(m.tier for m in chain.members.values()).items())},
         by_relation=_counted(m.relation for m in chain.members.values()),
         by_industry=_counted(industry_label(e.industry) for e in members),
-        by_city=_counted(city_of(e.region) for e in members),
+        by_city=_counted(city(e.region) for e in members),
         by_level={lv: levels[lv] for lv in LEVEL_ORDER if levels[lv]}
         | {lv: n for lv, n in sorted(levels.items()) if lv not in LEVEL_ORDER},
         below_bar=len(below), below_bar_ids=below, shared_members=shared, explanation_zh="",

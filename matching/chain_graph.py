@@ -8,15 +8,14 @@ sit in several chains; `Region.memberships` says in which.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import networkx as nx
 
+from catalog.regions import city
 from catalog.taxonomy import level_number, taxonomy
 from matching.records import EnterpriseRecord
 
@@ -82,27 +81,6 @@ class Region:
         return self.chains.get(leader_id)
 
 
-_PROVINCE = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?省|[\u4e00-\u9fff]{2,8}?自治区)")
-_CITY = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:自治州|地区|盟|市)")
-_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-
-
-@lru_cache(maxsize=65536)
-def city_of(region: str | None) -> str:
-    """The prefecture-level city of a region string (江西省九江市湖口县 → 九江市).
-
-    Municipalities stay as they are (上海市松江区 → 上海市); an unparsable region is
-    returned whole, an empty one as 未知.
-    """
-    text = (region or "").strip()
-    if not text:
-        return "未知"
-    for name in _MUNICIPALITIES:
-        if text.startswith(name):
-            return name
-    rest = _PROVINCE.sub("", text, count=1)
-    found = _CITY.match(rest)
-    return found.group(0) if found else (rest or text)
 
 
 def industry_label(code: str | None) -> str:
@@ -258,7 +236,7 @@ def _node_json(
         "id": ent.id, "name": ent.name, "industry": ent.industry,
         "industry_name": industry_label(ent.industry), "size": ent.size,
         "level": ent.level or "未评测", "level_number": level_number(ent.level),
-        "city": city_of(ent.region), "region": ent.region, "is_leader": is_leader,
+        "city": city(ent.region), "region": ent.region, "is_leader": is_leader,
         "tier": 0 if member is None else member.tier,
         "relation": None if member is None else member.relation,
         "via_id": None if member is None else member.via_id,

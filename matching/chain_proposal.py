@@ -15,10 +15,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from catalog.regions import city
 from catalog.taxonomy import level_number
 from matching.chain import critical_members, tier_label
 from matching.chain_coverage import CoverageProblem, Selection, offering_cost, solve_coverage
-from matching.chain_graph import Chain, ChainMember, Region, city_of, is_below_bar
+from matching.chain_graph import Chain, ChainMember, Region, is_below_bar
 from matching.chain_rules import (
     CONNECT_SCENARIO,
     connects,
@@ -283,7 +284,7 @@ def _plan(
     below = is_below_bar(ent.level)
     return MemberPlan(
         id=member.id, name=ent.name, tier=member.tier, relation=member.relation,
-        city=city_of(ent.region), order=position, wave=_wave(member, critical, below),
+        city=city(ent.region), order=position, wave=_wave(member, critical, below),
         criticality=round(crit.get(member.id, 0.0), 4), level_before=ent.level or "未评测",
         level_after=after, offerings=offerings, cost_wan=cost, subsidy_wan=round(amount, 4),
         subsidy_reason_zh=reason, net_wan=round(cost - amount, 4), needs_covered=len(covered),

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api/progress", tags=["试点进展"])
 Region = Annotated[str | None, Query(max_length=60, description="城市（默认为本账号管辖的第一个地区）")]
 
 
-def city_of(user: User, region: str | None) -> str:
+def chosen_city(user: User, region: str | None) -> str:
     """The city asked for (default: the bureau's first region), once the user may see it."""
     chosen = (region or "").strip() or next(iter(perm.bureau_regions(user)), "")
     perm.require_progress(user, chosen)
@@ -47,7 +47,7 @@ def row_json(item: dashboard.RowProgress) -> dict[str, Any]:
 
 @router.get("/dashboard", responses=LIST_ERRORS, summary="目标总表完成情况")
 def read_dashboard(session: SessionDep, user: CurrentUser, region: Region = None) -> dict[str, Any]:
-    city = city_of(user, region)
+    city = chosen_city(user, region)
     rows = dashboard.progress(session=session, region=city)
     share = dashboard.level_two_share(session=session, region=city)
     return {"region": city, "rows": [row_json(r) for r in rows],
@@ -75,7 +75,7 @@ def drill_down(session: SessionDep, user: CurrentUser, row_id: RecordId) -> dict
 @router.get("/targets.xlsx", response_class=Response, summary="导出目标总表（含完成值）",
             responses={200: {"content": {workbooks.XLSX: {}}, "description": "工作簿"}, **LIST_ERRORS})
 def export_targets(session: SessionDep, user: CurrentUser, region: Region = None) -> Response:
-    city = city_of(user, region)
+    city = chosen_city(user, region)
     rows = dashboard.progress(session=session, region=city)
     title = rows[0].row.table_name if rows and rows[0].row.table_name else f"{city}目标总表"
     content = workbooks.export_targets(rows, title=title)
@@ -86,7 +86,7 @@ def export_targets(session: SessionDep, user: CurrentUser, region: Region = None
 @router.post("/targets/import", responses=WRITE_ERRORS, summary="导入目标总表（xlsx，明细格式）")
 async def import_targets(session: SessionDep, user: CurrentUser, file: UploadFile,
                          region: Region = None) -> dict[str, Any]:
-    city = city_of(user, region)
+    city = chosen_city(user, region)
     content = await file.read()
     with import_slot():
         rows = workbooks.parse_targets(content, region=city, table_name=f"{city}目标总表")
@@ -98,7 +98,7 @@ async def import_targets(session: SessionDep, user: CurrentUser, file: UploadFil
 def read_evaluations(session: SessionDep, user: CurrentUser, region: Region = None,
                      kind: Annotated[str, Query(pattern="^(provider|solution)$", description="provider 或 solution")]
                      = "provider") -> dict[str, Any]:
-    city = city_of(user, region)
+    city = chosen_city(user, region)
     pairs: list[Any] = (evaluations.provider_evaluations(session=session, region=city) if kind == "provider"
                         else evaluations.solution_evaluations(session=session, region=city))
     return {"region": city, "kind": kind, "data": [
@@ -113,7 +113,7 @@ def read_evaluations(session: SessionDep, user: CurrentUser, region: Region = No
 def _work_list(session: Session, user: User, name: str, region: str | None) -> tuple[str, lists.WorkList]:
     if name not in lists.LISTS:
         raise NotFound(message=f"没有名为“{name}”的清单")
-    city = city_of(user, region)
+    city = chosen_city(user, region)
     return city, lists.LISTS[name](session, city)
 
 
@@ -142,7 +142,7 @@ class FinanceIn(BaseModel):
 
 @router.post("/finance", status_code=201, responses=WRITE_ERRORS, summary="新增金融产品（数转贷等）")
 def add_finance(session: SessionDep, user: CurrentUser, data: FinanceIn, region: Region = None) -> dict[str, Any]:
-    city = city_of(user, region)
+    city = chosen_city(user, region)
     product = FinanceProduct(region=city, **data.model_dump())
     session.add(product)
     session.flush()

@@ -7,7 +7,6 @@ JSON (both escaped and plain forms), which reads the same on SQLite and PostgreS
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -18,9 +17,8 @@ from sqlmodel import Session, col
 from sqlmodel.sql.expression import SelectOfScalar
 
 from catalog.models import Provider, Solution
+from catalog.regions import city_with_province, located_or_served
 from catalog.taxonomy import division, taxonomy
-
-_CITY = re.compile(r"^(.*?(?:省|自治区))?(.*?(?:市|自治州|地区|盟))")
 
 SOLUTION_SORTS = {
     "": "推荐（优秀优先）",
@@ -91,25 +89,15 @@ def industry_codes(code: str) -> list[str]:
     return sorted(c for c in taxonomy().industries if c != "通用" and division(c) == div)
 
 
-def city_of(region: str) -> str:
-    """江西省九江市濂溪区 → 江西省九江市 (the level a browse filter offers)."""
-    match = _CITY.match(region or "")
-    if not match:
-        return region
-    return (match.group(1) or "") + match.group(2)
-
-
 def serves(provider: Provider, region: str) -> bool:
-    """Is `provider` located in, or does it serve, `region`? No service regions = nationwide."""
-    if provider.region.startswith(region) or not provider.service_regions:
-        return True
-    return any(region.startswith(s) or s.startswith(region) for s in provider.service_regions)
+    """Is `provider` located in, or does it serve, `region`? (catalog.regions, the one rule)"""
+    return located_or_served(provider.region, provider.service_regions, region)
 
 
 def region_choices(session: Session, providers: SelectOfScalar[Provider]) -> list[str]:
     """City-level regions of the providers in `providers`, for a select box."""
     statement: Any = providers.with_only_columns(col(Provider.region)).distinct()
-    return sorted({city_of(str(r)) for r in session.exec(statement).all() if r})
+    return sorted({city_with_province(str(r)) for r in session.exec(statement).all() if r})
 
 
 def provider_ids_serving(session: Session, providers: SelectOfScalar[Provider], region: str) -> list[int]:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from catalog.models import Role
+from catalog.regions import city
 from catalog.xlsx_writer import Book
 from market.api.chains import (
     ChainContext,
@@ -23,7 +24,6 @@ from market.api.chains import (
 from market.deps import CurrentUser, SessionDep
 from market.templating import render
 from matching.chain import analyse_chain, tier_label
-from matching.chain_graph import city_of
 from matching.chain_proposal import ChainProposal
 
 router = APIRouter(include_in_schema=False)
@@ -49,7 +49,7 @@ def _members(ctx: ChainContext, shown: dict[str, dict[str, int]]) -> list[dict[s
         ent = ctx.region.enterprises[member.id]
         rows.append({
             "id": member.id, "name": ent.name, "tier": tier_label(member.tier),
-            "relation": member.relation, "city": city_of(ent.region), "level": ent.level or "未评测",
+            "relation": member.relation, "city": city(ent.region), "level": ent.level or "未评测",
             "share": member.share, "needs": len(ctx.needs.get(member.id, ())),
             "shares_needs": member.id in ctx.needs, "progress": shown.get(member.id),
         })

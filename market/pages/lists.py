@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from catalog.errors import NotFound
 from catalog.progress_models import FinanceProduct
-from market.api.progress import FinanceIn, city_of
+from market.api.progress import FinanceIn, chosen_city
 from market.deps import CsrfProtected, CurrentUser, SessionDep
 from market.pages.common import flash_redirect
 from market.pages.forms import FormDep, text
@@ -23,7 +23,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/lists", response_class=HTMLResponse)
 def lists_index(request: Request, user: CurrentUser, region: str | None = None) -> Response:
     """The six working lists of the city."""
-    city = city_of(user, region)
+    city = chosen_city(user, region)
     return render(request, "progress/lists.html", {"city": city, "titles": lists.TITLES})
 
 
@@ -33,7 +33,7 @@ def list_page(request: Request, session: SessionDep, user: CurrentUser, name: st
     """One working list as a table, with its export link."""
     if name not in lists.LISTS:
         raise NotFound(message="没有这份清单")
-    city = city_of(user, region)
+    city = chosen_city(user, region)
     work = lists.LISTS[name](session, city)
     return render(request, "progress/list.html", {"city": city, "work": work, "titles": lists.TITLES})
 
@@ -42,7 +42,7 @@ def list_page(request: Request, session: SessionDep, user: CurrentUser, name: st
 def add_finance(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                 form: FormDep, region: str | None = None) -> Response:
     """Add a 数转贷-type product to the finance list."""
-    city = city_of(user, region)
+    city = chosen_city(user, region)
     try:
         data = FinanceIn(name=text(form, "name"), lender=text(form, "lender"),
                          rate_pct=to_float(text(form, "rate_pct")), cap_wan=to_float(text(form, "cap_wan")),

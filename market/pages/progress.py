@@ -19,7 +19,7 @@ from catalog.models import Engagement, Enterprise, Provider, Solution, User
 from catalog.schemas import EngagementCreate
 from market import permissions as perm
 from market.api.common import actor_of
-from market.api.progress import city_of
+from market.api.progress import chosen_city
 from market.deps import CsrfProtected, CurrentUser, SessionDep
 from market.import_gate import import_slot
 from market.pages.common import flash_redirect
@@ -36,7 +36,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/progress", response_class=HTMLResponse)
 def dashboard_page(request: Request, session: SessionDep, user: CurrentUser, region: str | None = None) -> Response:
     """目标总表完成情况: each row's target and computed figure, by segment and year."""
-    city = city_of(user, region)
+    city = chosen_city(user, region)
     rows = dashboard.progress(session=session, region=city)
     share = dashboard.level_two_share(session=session, region=city)
     bars = {item.row.id: Markup(charts.bar_vs_target(item.actual or 0.0, item.row.target, unit=item.row.unit))
@@ -67,7 +67,7 @@ def row_page(request: Request, session: SessionDep, user: CurrentUser, row_id: i
 async def import_page(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                       file: UploadFile, region: str | None = None) -> Response:
     """Import the target table from an xlsx (明细 layout)."""
-    city = city_of(user, region)
+    city = chosen_city(user, region)
     try:
         content = await file.read()
         with import_slot():
@@ -81,7 +81,7 @@ async def import_page(request: Request, session: SessionDep, user: CurrentUser, 
 @router.get("/progress/evaluations", response_class=HTMLResponse)
 def evaluations_page(request: Request, session: SessionDep, user: CurrentUser, region: str | None = None) -> Response:
     """考核评价: provider ranking with components, the warn / retire proposals, solution results."""
-    city = city_of(user, region)
+    city = chosen_city(user, region)
     providers = evaluations.provider_evaluations(session=session, region=city)
     flagged = [(p, e) for p, e in providers if e.proposal in ("建议预警", "建议退出")]
     context = {"city": city, "providers": providers, "flagged": flagged,

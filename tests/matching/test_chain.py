@@ -10,6 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from catalog.regions import city as city_of
 from matching.chain import (
     analyse_chain,
     build_region,
@@ -26,7 +27,7 @@ from matching.chain_coverage import (
     selection_cost,
     solve_coverage,
 )
-from matching.chain_graph import Chain, LinkRecord, city_of, graph_json
+from matching.chain_graph import Chain, LinkRecord, graph_json
 from matching.chain_needs import leader_systems, shared_needs
 from matching.chain_proposal import propose_chain
 from matching.chain_rules import connects, expected_level
