@@ -90,7 +90,7 @@ def engagement_message(*, session: Session, engagement: Engagement, side: str, f
         users = nt.users_of_enterprise(session=session, enterprise_id=engagement.enterprise_id)
         title = f"“{provider.name if provider else side}”就“{product}”回复了您的对接申请"
     nt.notify(session=session, user_ids=users, kind=NoticeKind.CONTACT, title=title,
-              link=f"/engagements/{engagement.id}", record_type="engagement", record_key=str(engagement.id))
+              link=f"/progress/engagements/{engagement.id}", record_type="engagement", record_key=str(engagement.id))
 
 
 def application_submitted(*, session: Session, provider: Provider, application_id: int,

@@ -1,6 +1,7 @@
 """服务商入驻 as a newcomer meets it: from the home page to the application form, logging in
 while it waits, the bureau seeing the message count and the application and approving it, the
-provider reading the message and adding its first listing."""
+provider reading the message and adding its first listing; once the listing is approved, an
+enterprise asks for contact (申请对接) and the provider finds it among its messages."""
 
 from __future__ import annotations
 
@@ -85,3 +86,29 @@ def test_a_newcomer_applies_is_approved_and_adds_a_listing(page: Page, live_serv
     page.click("button[type=submit]:has-text('提交审核')")
     expect(page.locator(".flash")).to_contain_text("等待主管部门审核")
     expect(page.locator("#my-solutions tr", has_text="星图设备点检助手")).to_contain_text("待审核")
+    log_out(page)
+
+    log_in(page, base, "jiujiang_bureau")
+    page.locator("#queue-solutions tr", has_text="星图设备点检助手").locator("text=审核").click()
+    page.check("input[name=decision][value=approve]")
+    page.click("text=提交审核结论")
+    expect(page.locator(".flash")).to_contain_text("已通过：星图设备点检助手")
+    log_out(page)
+
+    log_in(page, base, "enterprise_hualun")
+    page.goto(base + "/solutions?sort=new")
+    page.locator("a[href^='/solutions/']", has_text="星图设备点检助手").first.click()
+    page.fill("#contact-message", "想先在两条产线试点扫码点检")
+    page.click("#contact button[type=submit]")
+    expect(page.locator("#engagement-status")).to_have_text("意向")
+    log_out(page)
+
+    log_in(page, base, USERNAME, PASSWORD)
+    expect(page.locator("#unread-count")).to_have_text("2")  # the listing approved, the contact request
+    page.click("#header-messages")
+    asked = page.locator("#message-list li", has_text="申请对接：星图设备点检助手")
+    expect(asked).to_be_visible()
+    expect(page.locator("#message-list")).to_contain_text("产品“星图设备点检助手”已通过审核")
+    shoot(page, "join-contact-message")
+    asked.locator("button").click()
+    expect(page.locator("main")).to_contain_text("想先在两条产线试点扫码点检")
