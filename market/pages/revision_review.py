@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from catalog import revision_service as revisions
 from catalog.errors import MarketError
-from catalog.models import Provider, Solution, User
+from catalog.models import ListingStatus, Provider, Solution, User
 from catalog.revision_models import Revision, RevisionStatus
 from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, SessionDep
@@ -45,6 +45,8 @@ def pending_lines(session: Session, user: User) -> list[QueueLine]:
         if not perm.can_review_revision(user, revision, session):
             continue
         record = revisions.target(session=session, revision=revision)
+        if record.status == ListingStatus.RETIRED:  # withdrawn meanwhile: nothing left to publish
+            continue
         provider = session.get(Provider, revision.provider_id)
         lines.append(QueueLine(revision, KINDS[revision.record_type], record.name,
                                provider.name if provider else ""))

@@ -64,7 +64,8 @@ def test_provider_edits_own_profile_but_not_identity(client, world, as_user) -> 
     current = client.get(f"/api/providers/{pid}", headers=provider).json()
     edited = client.patch(f"/api/providers/{pid}", headers=provider,
                           json={"version": current["version"], "description": "新增 MES 实施团队"})
-    assert edited.status_code == 200 and edited.json()["status"] == "待审核"
+    assert edited.status_code == 200 and edited.json()["status"] == "已入库"  # the edit waits as a revision
+    assert edited.json()["pending_revision_id"]
     uscc = client.patch(f"/api/providers/{pid}", headers=provider,
                         json={"version": edited.json()["version"], "uscc": "91360400MA35ABCD19"})
     assert uscc.status_code == 403

@@ -151,3 +151,11 @@ def test_the_same_choices_in_another_order_are_no_change(client, world, as_user)
     rid = edited.json()["pending_revision_id"]
     revision = client.get(f"/api/revisions/{rid}", headers=as_user("provider_a")).json()
     assert revision["changes"] == {"price_wan": 9.0}
+
+
+def test_a_withdrawn_listing_leaves_the_queue_and_its_revision_cannot_go_live(client, world, as_user) -> None:
+    rid = _edit_sol_a(client, world, as_user, price_wan=9.5).json()["pending_revision_id"]
+    withdrawn = client.post(f"/api/solutions/{world.ids['sol_a']}/withdraw", headers=as_user("provider_a"), json={})
+    assert withdrawn.status_code == 200
+    approved = client.post(f"/api/revisions/{rid}/approve", headers=as_user("jj_bureau"), json={})
+    assert approved.status_code == 409 and "已退出" in approved.json()["message"]
