@@ -21,6 +21,7 @@ from catalog.revision_models import (
 from market import permissions as perm
 from market.api.common import (
     LIST_ERRORS,
+    MAX_ID,
     READ_ERRORS,
     WRITE_ERRORS,
     Page,
@@ -56,12 +57,15 @@ def list_revisions(
     session: SessionDep, user: CurrentUser, page: Page = 1, per_page: PerPage = 20,
     status: Annotated[RevisionStatus | None, Query(description="状态")] = None,
     record_type: Annotated[Literal["provider", "solution"] | None, Query(description="记录类别")] = None,
+    record_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="服务商或产品的编号")] = None,
 ) -> RevisionsPublic:
     statement = perm.visible_revisions(user, select(Revision))
     if status:
         statement = statement.where(col(Revision.status) == status.value)
     if record_type:
         statement = statement.where(col(Revision.record_type) == record_type)
+    if record_id is not None:
+        statement = statement.where(col(Revision.record_id) == record_id)
     rows, count = paged(session, statement.order_by(col(Revision.updated_at).desc(), col(Revision.id).desc()),
                         page=page, per_page=per_page)
     return RevisionsPublic(data=[public(session, r) for r in rows], count=count)

@@ -56,6 +56,10 @@ def test_bureau_approves_and_the_revision_replaces_the_published_version(client,
     bureau = as_user("jj_bureau")
     queue = client.get("/api/revisions", params={"status": "待审核"}, headers=bureau).json()
     assert [r["id"] for r in queue["data"]] == [rid]
+    of_sol_a = client.get("/api/revisions", params={"record_type": "solution", "record_id": world.ids["sol_a"]},
+                          headers=bureau).json()
+    assert of_sol_a["count"] == 1
+    assert client.get("/api/revisions", params={"record_id": world.ids["sol_b"]}, headers=bureau).json()["count"] == 0
     approved = client.post(f"/api/revisions/{rid}/approve", headers=bureau, json={"remark": "同意"})
     assert approved.status_code == 200 and approved.json()["status"] == "已通过"
     assert [(d["before"], d["after"]) for d in approved.json()["diff"]] == [("设备点检云", "设备点检云新版"), (8.0, 9.5)]
