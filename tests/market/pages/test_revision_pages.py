@@ -95,3 +95,21 @@ def test_another_regions_bureau_cannot_see_or_decide(page_client, world, databas
     assert "没有待审核的修改" in page_client.get("/bureau/review", headers=HTML).text
     with Session(get_engine(database_url)) as session:
         assert session.exec(select(Revision)).one().status == "待审核"
+
+
+def test_a_listing_sent_back_before_publication_is_edited_in_place_and_resubmitted(page_client, world, database_url):
+    login(page_client, "jj_bureau")
+    post_form(page_client, f"/bureau/review/solution/{world.ids['sol_a_pending']}",
+              {"decision": "return", "remark": "请补充能耗数据接口说明"})
+    page_client.cookies.clear()
+    login(page_client, "provider_a")
+    url = f"/provider/solutions/{world.ids['sol_a_pending']}/edit"
+    edit = {**EDIT, "name": "能耗监测平台", "code": "JJ-002", "description": "能耗采集，提供 Modbus/OPC UA 接口说明",
+            "version": "2"}  # the return of the listing was a change
+    assert post_form(page_client, url, edit).status_code == 303
+    assert "等待主管部门审核" in flashes(page_client, "/provider/solutions")
+    with Session(get_engine(database_url)) as session:
+        solution = session.get(Solution, world.ids["sol_a_pending"])
+        assert solution is not None and solution.status == "待审核" and solution.review_remark is None
+        assert "OPC UA" in solution.description
+        assert session.exec(select(Revision)).all() == []
