@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session, func, select
 from web_builders import World
 
@@ -131,3 +133,24 @@ def test_applications_from_one_address_are_limited(client: TestClient, world: Wo
         _ok(client.post(URL, json=body(name, username=f"limit_{i}", confirm_similar_name=True)), 201)
     refused = client.post(URL, json=body("限流测试第七号科技有限公司", username="limit_x", confirm_similar_name=True))
     assert refused.status_code == 429 and "一小时后" in refused.json()["message"]
+
+
+HOSTILE = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=300),
+    st.text(alphabet="数字化、；;%＝=\u200b\u202e <>&\"'", max_size=80), st.lists(st.text(max_size=70), max_size=60),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3), st.just("数" * 100_000))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_hostile_bodies_never_fail_and_store_nothing_when_refused(client: TestClient, world: World,
+                                                                  database_url: str, data: st.DataObject) -> None:
+    fields = list(body())
+    hostile = data.draw(st.dictionaries(st.sampled_from([*fields, "status", "review_remark"]), HOSTILE,
+                                        min_size=1, max_size=3))
+    before = _counts(database_url)
+    response = client.post(URL, json=body() | hostile)
+    assert response.status_code < 500, response.text[:300]
+    if response.status_code != 201:
+        assert response.json()["message"] and _counts(database_url) == before
