@@ -26,7 +26,7 @@ from catalog import engagement_service as flow
 from catalog.event_models import Event
 from catalog.models import Engagement, EngagementStatus, Enterprise, Solution
 from catalog.taxonomy import level_number
-from seed import history_events, history_targets
+from seed import history_events, history_showcase, history_targets
 from seed.history_base import (
     CITIES,
     City,
@@ -165,7 +165,8 @@ def accept(session: Session, rng: random.Random, plan: Plan, city: City, on: dat
     flow.confirm_acceptance(session=session, engagement=engagement, actor=city.bureau)
     score = rating(rng, S.ACCEPTED)
     if score is not None:
-        flow.rate(session=session, engagement=engagement, rating=score, actor=firm_actor)
+        flow.rate(session=session, engagement=engagement, rating=score, actor=firm_actor,
+                  review=history_showcase.review_for(engagement.id or 0, score))
     return on
 
 
@@ -174,7 +175,8 @@ def finish_terminated(session: Session, rng: random.Random, engagement: Engageme
     flow.terminate(session=session, engagement=engagement, reason=f"{on:%Y-%m-%d}：{reason}", actor=city.bureau)
     score = rating(rng, S.TERMINATED)
     if score is not None:
-        flow.rate(session=session, engagement=engagement, rating=score, actor=party_actors(session, engagement)[0])
+        flow.rate(session=session, engagement=engagement, rating=score, actor=party_actors(session, engagement)[0],
+                  review=history_showcase.review_for(engagement.id or 0, score))
     return on
 
 
@@ -254,6 +256,7 @@ def load_history(*, session: Session, today: date | None = None) -> HistoryRepor
             settle(session, plan.engagement, plan.began, advance(session, rng, plan, city, today))
         history_events.record_signings(session=session, held=held)
         session.flush()
+        history_showcase.add_showcase(session=session, enterprise_ids=[e.id or 0 for e in city_enterprises(session, city)])
         report.targets += history_targets.load_demo_targets(session=session, rng=rng, city=city, today=today)
     session.flush()
     report.engagements = stage_counts(session)
