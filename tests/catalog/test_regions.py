@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.regions import city, city_with_province, covers, located_or_served, province, serves, served_keys
+from catalog.regions import (
+    city,
+    city_with_province,
+    covers,
+    located_or_served,
+    province,
+    served_keys,
+    serves,
+)
 
 
 @pytest.mark.parametrize(("region", "expected"), [
