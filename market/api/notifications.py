@@ -10,10 +10,10 @@ from pydantic import BaseModel
 
 from catalog import notifications as nt
 from catalog.notification_models import KIND_LABELS, Notification
+from market import permissions as perm
 from market.api.common import Page, RecordId, actor_of
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
-from market.permissions import applications as app_perm
 
 router = APIRouter(prefix="/api/notifications", tags=["站内消息"])
 
@@ -59,7 +59,7 @@ def list_notifications(session: SessionDep, user: CurrentUser, page: Page = 1,
              summary="标记一条消息为已读")
 def mark_read(session: SessionDep, user: CurrentUser, notification_id: RecordId) -> NotificationOut:
     message = nt.get_notification(session=session, notification_id=notification_id)
-    app_perm.require_read_notification(user, message)
+    perm.require_read_notification(user, message)
     return notification_out(nt.mark_read(session=session, message=message, actor=actor_of(user)))
 
 

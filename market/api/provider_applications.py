@@ -15,11 +15,11 @@ from catalog.application_models import (
     ProviderApplicationCreate,
 )
 from catalog.models import Provider, User
+from market import permissions as perm
 from market.api.auth import client_address
 from market.api.common import READ_ERRORS, RecordId, actor_of
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
-from market.permissions import applications as app_perm
 
 router = APIRouter(prefix="/api/provider-applications", tags=["服务商入驻"])
 
@@ -58,7 +58,7 @@ def application_out(application: ProviderApplication, provider: Provider) -> App
 def _load(session: Session, user: User | None, application_id: int) -> tuple[ProviderApplication, Provider]:
     application = applications.get_application(session=session, application_id=application_id)
     provider = applications.get_provider_of(session=session, application=application)
-    app_perm.require_view_application(user, application, provider)
+    perm.require_view_application(user, application, provider)
     return application, provider
 
 
@@ -74,7 +74,7 @@ def submit(request: Request, session: SessionDep, data: ProviderApplicationCreat
             summary="入驻申请：主管部门的待审列表，或服务商自己的申请")
 def list_applications(session: SessionDep, user: CurrentUser) -> ApplicationsOut:
     rows = applications.applications(session=session, pending_only=False)
-    data = [application_out(a, p) for a, p in rows if app_perm.can_view_application(user, a, p)]
+    data = [application_out(a, p) for a, p in rows if perm.can_view_application(user, a, p)]
     return ApplicationsOut(data=data, count=len(data))
 
 
@@ -87,7 +87,7 @@ def read_application(session: SessionDep, user: CurrentUser, application_id: Rec
              responses=error_responses(401, 403, 404, 409, 422, 503), summary="审核入驻申请（通过，或填写理由不予通过）")
 def decide(session: SessionDep, user: CurrentUser, application_id: RecordId, body: ApplicationDecision) -> ApplicationOut:
     application, provider = _load(session, user, application_id)
-    app_perm.require_decide_application(user, application, provider)
+    perm.require_decide_application(user, application, provider)
     applications.decide(session=session, application=application, approve=body.approve, reason=body.reason,
                         actor=actor_of(user))
     return application_out(application, provider)

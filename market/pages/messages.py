@@ -8,10 +8,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from catalog import notifications as nt
 from catalog.notification_models import KIND_LABELS
+from market import permissions as perm
 from market.api.common import actor_of
 from market.deps import CsrfProtected, CurrentUser, SessionDep
 from market.pages.common import Page, flash_redirect, parse_int, redirect, safe_next
-from market.permissions import applications as app_perm
 from market.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -35,7 +35,7 @@ def open_message(request: Request, session: SessionDep, user: CurrentUser, _csrf
                  notification_id: int) -> Response:
     """Mark one message read and go to the page it is about."""
     message = nt.get_notification(session=session, notification_id=notification_id)
-    app_perm.require_read_notification(user, message)
+    perm.require_read_notification(user, message)
     nt.mark_read(session=session, message=message, actor=actor_of(user))
     return redirect(safe_next(message.link, INBOX))
 

@@ -17,6 +17,7 @@ from catalog import provider_applications as applications
 from catalog.application_models import ProviderApplicationCreate
 from catalog.errors import MarketError
 from catalog.models import User
+from market import permissions as perm
 from market.api.auth import client_address
 from market.api.common import actor_of
 from market.deps import BureauUser, CsrfProtected, OptionalUser, SessionDep
@@ -24,7 +25,6 @@ from market.pages import listing_forms as lf
 from market.pages.common import flash_redirect, split_lines
 from market.pages.forms import FormDep, checked, text, validate, values
 from market.pages.labels import PROVIDER_LABELS, show
-from market.permissions import applications as app_perm
 from market.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -100,7 +100,7 @@ def _refused(request: Request, form: FormData, error: MarketError) -> HTMLRespon
 def _load(session: Session, user: User, application_id: int) -> tuple[Any, Any]:
     application = applications.get_application(session=session, application_id=application_id)
     provider = applications.get_provider_of(session=session, application=application)
-    app_perm.require_view_application(user, application, provider)
+    perm.require_view_application(user, application, provider)
     return application, provider
 
 
@@ -112,7 +112,7 @@ def application_page(request: Request, session: SessionDep, user: BureauUser, ap
               if name not in ("status", "review_remark", "lead_provider_id")]
     context = {"application": application, "provider": provider, "fields": fields,
                "similar": applications.similar_of(session=session, application=application),
-               "can_decide": app_perm.can_decide_application(user, provider)}
+               "can_decide": perm.can_decide_application(user, provider)}
     return render(request, "bureau/application.html", context)
 
 
@@ -121,7 +121,7 @@ def application_decide(request: Request, session: SessionDep, user: BureauUser, 
                        form: FormDep, application_id: int) -> Response:
     """Approve, or reject with a reason."""
     application, provider = _load(session, user, application_id)
-    app_perm.require_decide_application(user, application, provider)
+    perm.require_decide_application(user, application, provider)
     back = f"/bureau/applications/{application_id}"
     decision, reason = text(form, "decision"), text(form, "reason")
     if decision not in ("approve", "reject"):
@@ -141,4 +141,4 @@ def application_decide(request: Request, session: SessionDep, user: BureauUser, 
 def application_lines(session: Session, user: User) -> list[tuple[Any, Any]]:
     """The applications waiting for this bureau (for the review queue), oldest first."""
     rows = applications.applications(session=session, pending_only=True)
-    return [(a, p) for a, p in rows if app_perm.can_decide_application(user, p)]
+    return [(a, p) for a, p in rows if perm.can_decide_application(user, p)]

@@ -17,7 +17,9 @@ a query. Rules:
   stored without a region); participants act only for their own enterprise / provider;
 - leads: a provider (or its region's bureau) sees the needs of enterprises that opted in
   (Enterprise.findable_by_providers) or share an event with it that they registered for
-  themselves (or consented to); budgets only if share_budget.
+  themselves (or consented to); budgets only if share_budget;
+- 服务商入驻 applications: the applicant's account and the bureaus of the regions the provider
+  sits in or serves (market/permissions/applications.py); 站内消息: only their recipient.
 
 The rules of events, chains, leads, the engagement workflow, the pilot's progress and
 background jobs live in market/permissions/pilot.py and are re-exported here, so callers
@@ -456,4 +458,18 @@ from market.permissions.revisions import (  # noqa: E402 - revision rules build 
 __all__ += [
     "can_review_revision", "can_view_revision", "edits_need_review", "require_review_revision",
     "require_view_revision", "visible_revisions",
+]
+
+from market.permissions.applications import (  # noqa: E402
+    can_decide_application,
+    can_read_notification,
+    can_view_application,
+    require_decide_application,
+    require_read_notification,
+    require_view_application,
+)
+
+__all__ += [
+    "can_decide_application", "can_read_notification", "can_view_application", "require_decide_application",
+    "require_read_notification", "require_view_application",
 ]
