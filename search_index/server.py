@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import types
 import urllib.error
@@ -41,6 +43,13 @@ def master_key(var_dir: Path) -> str:
     path.write_text(key, "utf-8")
     path.chmod(0o600)
     return key
+
+
+# The child dies with the process that started it where the OS allows (Linux: setpriv from
+# util-linux sets PR_SET_PDEATHSIG, then execs the server under the same pid), so a serve
+# killed with kill -9 leaves no server behind; elsewhere the pid file and the directory lock
+# of market.search_child reclaim it at the next start.
+_TIED_TO_PARENT = ["setpriv", "--pdeathsig", "TERM"] if sys.platform == "linux" and shutil.which("setpriv") else []
 
 
 class LocalMeilisearch:
@@ -80,7 +89,7 @@ class LocalMeilisearch:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.data_dir.parent / f"{self.data_dir.name}.log", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [str(self.binary), "--db-path", str(self.data_dir / "data.ms"),
+            [*_TIED_TO_PARENT, str(self.binary), "--db-path", str(self.data_dir / "data.ms"),
              "--dump-dir", str(self.data_dir / "dumps"), "--snapshot-dir", str(self.data_dir / "snapshots"),
              "--http-addr", f"127.0.0.1:{self.port}",
              "--env", "production", "--no-analytics", "--log-level", "WARN",

@@ -92,3 +92,35 @@ def test_a_child_left_by_a_killed_serve_is_stopped_before_a_new_one_starts(tmp_p
     with supervised(server, tmp_path, every_s=0.5):
         assert left.wait(timeout=30) is not None  # the orphan was stopped
         assert _healthy(server) and server.process is not None and server.process.pid != left.pid
+
+
+def test_the_child_dies_with_a_serve_killed_outright(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from search_index.server import LocalMeilisearch\n"
+        f"server = LocalMeilisearch(binary=Path({str(BINARY)!r}), data_dir=Path({str(tmp_path / 'meili')!r}), key='k' * 24)\n"
+        "server.start()\n"
+        "print(server.process.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=root, stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(root)})
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=30)
+
+    def gone() -> bool:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return True
+        return Path(f"/proc/{child}/stat").read_text().split()[2] == "Z"  # exited, not yet reaped
+
+    assert _until(gone, limit_s=30)
