@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from web_builders import JIUJIANG, World
+from web_builders import JIUJIANG, World, serve_only
 
 SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 3}]
 
@@ -163,17 +163,7 @@ def test_only_the_regional_bureau_manages_and_only_oneself_registers(
 
 def test_no_meeting_is_proposed_with_a_provider_that_cannot_serve_the_enterprise(
         client: TestClient, world: World, as_user: Any, database_url: str) -> None:
-    from sqlmodel import Session
-
-    from catalog.db import get_engine
-    from catalog.models import Provider
-
-    with Session(get_engine(database_url)) as session:
-        far = session.get(Provider, world.ids["provider_a"])
-        assert far is not None
-        far.service_regions = ["新疆维吾尔自治区"]
-        session.add(far)
-        session.commit()
+    serve_only(database_url, world.ids["provider_a"], ["新疆维吾尔自治区"])
     event_id = _event(client, as_user)
     _open(client, as_user, event_id, "报名中")
     _join(client, as_user, event_id, "provider_a",

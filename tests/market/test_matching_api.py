@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlmodel import Session
-from web_builders import World, need, solution
+from web_builders import World, need, serve_only, solution
 
 from catalog.db import get_engine
 from catalog.models import Enterprise
@@ -100,20 +100,9 @@ def test_an_enterprise_sharing_an_event_with_the_provider_is_a_lead(
     assert all("budget" not in key for lead in leads for key in lead)
 
 
-def _serve_only(database_url: str, provider_id: int, regions: list[str]) -> None:
-    from catalog.models import Provider
-
-    with Session(get_engine(database_url)) as session:
-        record = session.get(Provider, provider_id)
-        assert record is not None
-        record.service_regions = regions
-        session.add(record)
-        session.commit()
-
-
 def test_matches_leave_out_providers_that_do_not_serve_the_enterprise_unless_asked(
         client, world: World, as_user, database_url: str) -> None:
-    _serve_only(database_url, world.ids["provider_a"], ["新疆维吾尔自治区"])
+    serve_only(database_url, world.ids["provider_a"], ["新疆维吾尔自治区"])
     url = f"/api/enterprises/{world.ids['member_sharing']}/matches"
     body = client.get(url, headers=as_user("ent_sharing")).json()
     shown = {m["solution_id"] for n in body["needs"] for m in n["matches"]}
@@ -133,7 +122,7 @@ def test_a_provider_gets_no_leads_from_regions_it_does_not_serve(client, world: 
     _update_enterprise(database_url, world.ids["member_private"], findable_by_providers=True)
     url = f"/api/providers/{world.ids['provider_a']}/leads"
     assert client.get(url, headers=as_user("provider_a")).json()["leads"]  # 九江 and an opted-in 九江 firm
-    _serve_only(database_url, world.ids["provider_a"], ["河南省"])
+    serve_only(database_url, world.ids["provider_a"], ["河南省"])
     assert client.get(url, headers=as_user("provider_a")).json()["leads"] == []
 
 

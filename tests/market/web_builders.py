@@ -141,3 +141,16 @@ def _users(session: Session, w: World) -> None:
     w.users = {u.username: u.username for u in made}
     for u in made:
         w.ids[f"user_{u.username}"] = u.id or 0
+
+
+def serve_only(database_url: str, provider_id: int, regions: list[str]) -> None:
+    """Narrow a provider's service regions (committed): it can no longer serve firms elsewhere."""
+    from catalog.db import get_engine
+    from catalog.models import Provider
+
+    with Session(get_engine(database_url)) as session:
+        record = session.get(Provider, provider_id)
+        assert record is not None
+        record.service_regions = regions
+        session.add(record)
+        session.commit()

@@ -4,6 +4,7 @@ test_cohort_page.py)."""
 from __future__ import annotations
 
 from page_helpers import HTML, login
+from web_builders import serve_only
 
 
 def test_enterprise_sees_shortlist_with_why_this_score(page_client, world):
@@ -23,17 +24,7 @@ def test_bundle_page_shows_total_subsidy_and_net(page_client, world):
 
 
 def test_offerings_from_outside_the_region_come_only_when_asked_and_marked(page_client, world, database_url):
-    from sqlmodel import Session
-
-    from catalog.db import get_engine
-    from catalog.models import Provider
-
-    with Session(get_engine(database_url)) as session:
-        far = session.get(Provider, world.ids["provider_a"])
-        assert far is not None
-        far.service_regions = ["新疆维吾尔自治区"]
-        session.add(far)
-        session.commit()
+    serve_only(database_url, world.ids["provider_a"], ["新疆维吾尔自治区"])
     login(page_client, "ent_sharing")
     html = page_client.get("/enterprise/matches", headers=HTML).text
     assert "设备点检云" not in html and 'href="/enterprise/matches?outside=1"' in html
