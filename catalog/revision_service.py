@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from catalog import audit
+from catalog import audit, notices
 from catalog import listing_service as listings
 from catalog.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from catalog.models import ListingStatus, Provider, Solution, utcnow
@@ -121,6 +121,8 @@ def _propose(*, session: Session, record: Listing, changes: dict[str, Any], acto
     session.add(revision)
     session.flush()
     _audit(session, revision, actor, "revision_propose", before)
+    if merged and pending is None:
+        notices.listing_submitted(session=session, record=record, what="修改", link=f"/bureau/revisions/{revision.id}")
     return revision if merged else None
 
 
@@ -204,6 +206,7 @@ def approve_revision(*, session: Session, revision: Revision, actor: str, remark
     revision.before = {name: before for name, before, _ in diff(record=record, revision=revision)}
     _edit_live(session=session, record=record, changes=_validated(revision), actor=actor, resubmit=False)
     _decide(session, revision, RevisionStatus.APPROVED, actor, remark or None)
+    notices.revision_decided(session=session, record=record, approved=True, remark=remark or None)
     return record
 
 
@@ -216,6 +219,7 @@ def reject_revision(*, session: Session, revision: Revision, actor: str, remark:
     _require_pending(revision, record)
     revision.before = {name: before for name, before, _ in diff(record=record, revision=revision)}
     _decide(session, revision, RevisionStatus.REJECTED, actor, remark.strip())
+    notices.revision_decided(session=session, record=record, approved=False, remark=remark.strip())
     return revision
 
 
