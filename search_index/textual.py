@@ -7,7 +7,7 @@ snapshot of the index's documents, learned once (`catalog.language`), derived da
 the index itself.
 
 A snapshot follows the index: at most every `PROBE_S` a search asks the engine which
-documents were written since the snapshot was learnt (each carries `indexed_at`) and how
+documents were written after the latest it has seen (each carries `indexed_at`) and how
 many there are. Changed and new documents are fetched and scored on the fly beside the
 held ones (`Changes`), deleted ones are left out, and the snapshot is relearned in the
 background; so an edit counts as soon as it is indexed, while a search between probes
@@ -20,7 +20,7 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,9 +37,6 @@ log = logging.getLogger(__name__)
 PAGE = 1000  # documents fetched per request when learning an index
 MAX_AGE_S = 600.0  # a snapshot older than this is relearned in the background (a safety net)
 PROBE_S = 0.25  # how often a search asks the engine what changed (an edit shows within this)
-# A document written this long before learning began may still have been written to the
-# engine after its page was fetched: probes look that far back (and skip what is held).
-SINCE_MARGIN_S = 30.0
 MAX_CHANGES = 500  # more changed documents than this: relearn, rather than score them on the fly
 # Carries out steps blocking (in a background thread), returning their result.
 Relearn = Callable[[Steps[Any]], Any]
@@ -71,7 +68,11 @@ class Snapshot:
     ids: list[Any]
     revs: list[str]
     facts: Facts
-    since: float  # wall-clock time: documents indexed after it may be missing from the snapshot
+    # The latest `indexed_at` the snapshot has seen, held or folded in: a probe asks for the
+    # documents written after it. The index worker writes documents in the order it builds
+    # them; documents of two writers racing may slip past, and the relearning every
+    # MAX_AGE_S takes them in.
+    watermark: float
     made: float
     changes: Changes = field(default_factory=Changes)
     probed: float = 0.0  # monotonic time of the last probe
@@ -108,17 +109,21 @@ class Snapshot:
         return True
 
 
-def learn(docs: list[dict[str, Any]], since: float | None = None) -> Snapshot:
-    """A snapshot of these documents (CPU only), fetched from `since` (wall clock) on."""
+def learn(docs: list[dict[str, Any]]) -> Snapshot:
+    """A snapshot of these documents (CPU only)."""
     return Snapshot(text=CatalogueText([listing_of(d) for d in docs]), ids=[d["id"] for d in docs],
                     revs=[d.get("rev", "") for d in docs], facts=Facts(docs),
-                    since=(time.time() if since is None else since) - SINCE_MARGIN_S, made=time.monotonic())
+                    watermark=_newest(docs), made=time.monotonic())
+
+
+def _newest(docs: Iterable[dict[str, Any]], floor: float = 0.0) -> float:
+    """The latest `indexed_at` of the documents (or `floor`)."""
+    return max([floor, *(float(d.get("indexed_at") or 0.0) for d in docs)])
 
 
 def fetch_all(uid: str) -> Steps[Snapshot]:
     """A snapshot of every document of an index, fetched page by page. The documents are
     also kept for showing as hits (`search_index.candidates`)."""
-    started = time.time()
     docs: list[dict[str, Any]] = []
     while True:
         answer = yield f"indexes/{uid}/documents/fetch", {"fields": FIELDS, "limit": PAGE, "offset": len(docs)}
@@ -126,7 +131,7 @@ def fetch_all(uid: str) -> Steps[Snapshot]:
         if len(answer["results"]) < PAGE or len(docs) >= int(answer.get("total", 0)):
             break
     candidates.store.keep(uid, docs)
-    return learn(docs, since=started)
+    return learn(docs)
 
 
 EMPTY = learn([])
@@ -153,8 +158,8 @@ def probe(uid: str, snap: Snapshot) -> Steps[bool]:
     since it was learnt, documents deleted); whether anything changed. More changes than
     MAX_CHANGES are not folded in: the caller relearns."""
     results = (yield "multi-search", {"queries": [
-        {"indexUid": uid, "q": "", "filter": f"indexed_at > {snap.since!r}", "limit": MAX_CHANGES + 1,
-         "attributesToRetrieve": ["id", "rev"]},
+        {"indexUid": uid, "q": "", "filter": f"indexed_at > {snap.watermark!r}", "limit": MAX_CHANGES + 1,
+         "attributesToRetrieve": ["id", "rev", "indexed_at"]},
         {"indexUid": uid, "q": "", "limit": 0, "facets": ["public"]},
     ]})["results"]
     hits, count = results[0]["hits"], sum(results[1].get("facetDistribution", {}).get("public", {}).values())
@@ -173,6 +178,7 @@ def probe(uid: str, snap: Snapshot) -> Steps[bool]:
         present = yield from _all_ids(uid)
         gone |= {i for i in snap.ids if i not in present}
         docs = {i: d for i, d in docs.items() if i in present}
+    snap.watermark = _newest(hits, snap.watermark)
     if not wanted and gone == before.gone and len(docs) == len(before.docs):
         return False
     snap.changes = Changes(docs=tuple(docs.values()), gone=frozenset(gone), version=before.version + 1)

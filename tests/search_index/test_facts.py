@@ -19,7 +19,7 @@ from search_index.documents import solution_document
 from search_index.facts import Filter, admits, count_facets, render, sort_key
 from search_index.query import SearchRequest, build_filter, search_solutions
 from search_index.settings import SOLUTION_FACETS, SORTS
-from search_index.textual import FIELDS, PROBE_S, snapshots
+from search_index.textual import FIELDS, PROBE_S, probe, snapshots
 
 pytestmark = pytest.mark.meili
 
@@ -127,3 +127,30 @@ def test_a_search_follows_writes_of_another_process_within_a_probe(
     _eventually(lambda: set(_names(meili, prefix, "质量追溯")) == want)
     result = search_solutions(client=meili, prefix=prefix, request=SearchRequest(q="质量追溯", sort="price_asc"))
     assert result.total == 2 and sum(result.facets["scenarios"].values()) == 2
+
+
+def test_an_edit_right_after_a_full_reindex_of_a_large_catalogue_shows_within_a_probe(
+    session: Session, database_url: str, meili: meilisearch.Client, prefix: str
+) -> None:
+    from search_index.sync import reindex
+    from search_index.textual import MAX_CHANGES
+
+    provider = add_provider(session, service_regions=["江西省"])
+    rows = [Solution(code=f"R-{i:04d}", name=f"设备点检系统{i}", provider_id=provider.id or 0, industries=["通用"],
+                     scenarios=["设备管理运维"], description="点检计划与保养提醒", deployment="SaaS", price_wan=1.0,
+                     billing="年订阅", deploy_days=7, keywords=[], status=ListingStatus.PUBLISHED)
+            for i in range(MAX_CHANGES + 20)]  # more documents written just now than a probe folds in
+    session.add_all(rows)
+    session.commit()
+    reindex(database_url=database_url, client=meili, prefix=prefix)
+    uid = index_uid(prefix, "solutions")
+    snapshots.forget(uid)
+    snap = run(meili, snapshots.get(uid))  # learnt right after the rebuild
+    edited = rows[7]
+    edited.name = "设备点检系统七号改名"
+    session.add(edited)
+    session.commit()
+    _write_directly(meili, uid, session, edited)
+    assert run(meili, probe(uid, snap))  # the edit is folded in, not lost among the rebuilt documents
+    assert [d["name"] for d in snap.changes.docs] == ["设备点检系统七号改名"] and edited.id in snap.changes.gone
+    assert "设备点检系统七号改名" in _names(meili, prefix, "七号改名")
