@@ -25,6 +25,7 @@ from sqlmodel import Session, col, func, select
 from catalog import engagement_service as flow
 from catalog.event_models import Event
 from catalog.models import Engagement, EngagementStatus, Enterprise, Solution
+from catalog.notification_models import Notification
 from catalog.taxonomy import level_number
 from seed import history_events, history_showcase, history_targets
 from seed.history_base import (
@@ -240,6 +241,7 @@ def load_history(*, session: Session, today: date | None = None) -> HistoryRepor
     if has_history(session=session):
         return report
     today = today or date.today()
+    before = session.exec(select(func.max(Notification.id))).one() or 0
     for number, city in enumerate(CITIES):
         if not city_enterprises(session, city):
             continue
@@ -259,5 +261,14 @@ def load_history(*, session: Session, today: date | None = None) -> HistoryRepor
         history_showcase.add_showcase(session=session, enterprise_ids=[e.id or 0 for e in city_enterprises(session, city)])
         report.targets += history_targets.load_demo_targets(session=session, rng=rng, city=city, today=today)
     session.flush()
+    _read_what_is_past(session, after_id=before)
     report.engagements = stage_counts(session)
     return report
+
+
+def _read_what_is_past(session: Session, *, after_id: int) -> None:
+    """The messages the history's steps sent are about the past: the demo accounts have read them."""
+    for message in session.exec(select(Notification).where(col(Notification.id) > after_id)):
+        message.read_at = message.created_at
+        session.add(message)
+    session.flush()
