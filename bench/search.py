@@ -20,6 +20,7 @@ import random
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -79,34 +80,39 @@ def generate(database_url: str, count: int) -> None:
         session.execute(Solution.__table__.insert(), rows)  # type: ignore[attr-defined]
 
 
-def update_visible(database_url: str, client, prefix: str) -> float:  # type: ignore[no-untyped-def]
-    """Seconds from the commit of a change to its being found by the search path (the index
-    and the candidate store), with the worker running."""
+def update_visible(database_url: str, client, prefix: str, rounds: int = 5) -> list[float]:  # type: ignore[no-untyped-def]
+    """Seconds from the commit of a change to its being found by the search path, with the
+    worker running, for `rounds` edits of different listings one after another (the first
+    comes right after the full rebuild, while the engine may still be settling it)."""
     stop = threading.Event()
     worker = threading.Thread(target=run_worker, kwargs={"database_url": database_url, "client": client,
                                                           "stop_event": stop, "interval": 0.2, "prefix": prefix})
     worker.start()
     search_solutions(client=client, prefix=prefix, request=SearchRequest(q="MES"))  # learnt, as in service
     time.sleep(2)  # the worker is up (as under `market serve`) before the write
-    marker = f"基准标记{secrets.token_hex(3)}"
     try:
-        with Session(get_engine(database_url)) as session:
-            solution = session.get(Solution, 1)
-            assert solution is not None
-            solution.name = f"{solution.name}{marker}"
-            session.add(solution)
-            outbox.enqueue(session=session, record_type="solution", record_id=1)
-            session.commit()
-        written = time.perf_counter()
-        while time.perf_counter() - written < 30:
-            hits = search_solutions(client=client, prefix=prefix, request=SearchRequest(q=marker, per_page=1)).hits
-            if hits and marker in hits[0]["name"]:
-                return time.perf_counter() - written
-            time.sleep(0.02)
-        return float("nan")
+        return [_one_update(database_url, client, prefix, solution_id) for solution_id in range(1, rounds + 1)]
     finally:
         stop.set()
         worker.join(timeout=10)
+
+
+def _one_update(database_url: str, client, prefix: str, solution_id: int) -> float:  # type: ignore[no-untyped-def]
+    marker = f"基准标记{secrets.token_hex(3)}"
+    with Session(get_engine(database_url)) as session:
+        solution = session.get(Solution, solution_id)
+        assert solution is not None
+        solution.name = f"{solution.name}{marker}"
+        session.add(solution)
+        outbox.enqueue(session=session, record_type="solution", record_id=solution_id)
+        session.commit()
+    written = time.perf_counter()
+    while time.perf_counter() - written < 30:
+        hits = search_solutions(client=client, prefix=prefix, request=SearchRequest(q=marker, per_page=5)).hits
+        if any(marker in hit["name"] for hit in hits):
+            return time.perf_counter() - written
+        time.sleep(0.02)
+    return float("nan")
 
 
 def raw_indexing(database_url: str, client) -> float:  # type: ignore[no-untyped-def]
@@ -237,7 +243,10 @@ def scale(count: int, seconds: int, calibrate: bool = False, workers: int = 1) -
             if calibrate:
                 print(f"  yardstick: raw Meilisearch indexing of the same {count} solutions (default settings, "
                       f"name/description/keywords): {raw_indexing(database_url, client):.1f} s")
-            print(f"update visible in search after: {update_visible(database_url, client, 'bench'):.2f} s  (target ≤ 2 s)")
+            seen = update_visible(database_url, client, "bench")
+            print(f"update visible in search after: {seen[0]:.2f} s right after the rebuild, then "
+                  f"median {statistics.median(seen[1:]):.2f} s, max {max(seen[1:]):.2f} s over {len(seen) - 1} edits"
+                  f"  (target ≤ 1 s)")
             direct = []
             for q in queries * 2:
                 t = time.perf_counter()
@@ -254,7 +263,7 @@ def scale(count: int, seconds: int, calibrate: bool = False, workers: int = 1) -
                 warm(port, mixed)
                 times = one_at_a_time(port, queries)
                 print(f"GET /api/search one at a time: p50 {percentile(times, 50):.1f} ms, "
-                      f"p95 {percentile(times, 95):.1f} ms  (target p95 ≤ 30 ms)")
+                      f"p95 {percentile(times, 95):.1f} ms  (target p95 ≤ 10 ms)")
                 if shutil.which("wrk"):
                     wrk(port, mixed, max(5, seconds // 2), tmp)  # unmeasured: the engine's caches as in service
                     print(f"wrk -t2 -c32 over {len(mixed)} different queries, GET /api/search:")
