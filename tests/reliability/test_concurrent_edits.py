@@ -1,4 +1,8 @@
-"""Two users editing the same solution: the second gets 409 and nobody's edit is lost."""
+"""Two users editing the same solution: the second gets 409 and nobody's edit is lost.
+
+The solution is one not yet published (sol_a_pending): there a provider's edit changes the
+record itself, as the bureau's does. (A provider's edit of a published listing waits as a
+revision and leaves the record's version alone: tests/market/test_revisions_api.py.)"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from catalog.schemas import SolutionUpdate
 
 
 def test_second_editor_on_a_stale_version_gets_409_in_chinese(client, world: World, bearer) -> None:  # type: ignore[no-untyped-def]
-    url = f"/api/solutions/{world.ids['sol_a']}"
+    url = f"/api/solutions/{world.ids['sol_a_pending']}"
     provider, bureau = bearer("provider_a"), bearer("jj_bureau")
     version = client.get(url, headers=provider).json()["version"]
     assert client.get(url, headers=bureau).json()["version"] == version
@@ -58,7 +62,7 @@ def test_interleaved_transactions_cannot_overwrite_each_other(database_url: str,
 
 
 def test_simultaneous_requests_one_wins_one_gets_409(client, world: World, bearer) -> None:  # type: ignore[no-untyped-def]
-    url = f"/api/solutions/{world.ids['sol_a']}"
+    url = f"/api/solutions/{world.ids['sol_a_pending']}"
     editors = [bearer("provider_a"), bearer("jj_bureau")]
     version = client.get(url, headers=editors[0]).json()["version"]
     barrier, codes = threading.Barrier(len(editors)), []
