@@ -44,13 +44,12 @@ def _create_index(server: LocalMeilisearch, uid: str) -> None:
 
 
 def _until(condition, limit_s: float = 90.0) -> bool:  # type: ignore[no-untyped-def]
-    """Poll `condition` until it holds (True) or `limit_s` passed (False): a bound, not a measurement."""
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
+    """Poll `condition` every 0.1 s until it holds (True), at most about `limit_s` worth of polls (False)."""
+    for _ in range(int(limit_s / 0.1)):
         if condition():
             return True
         time.sleep(0.1)
-    return False
+    return bool(condition())
 
 
 def _healthy(server: LocalMeilisearch) -> bool:
