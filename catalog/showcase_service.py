@@ -10,9 +10,17 @@ from catalog import audit, notices
 from catalog.errors import Conflict, ValidationFailed
 from catalog.models import Engagement, EngagementStatus, Enterprise, Solution
 from catalog.pilot_service import create_engagement
+from catalog.regions import UNKNOWN, city
 from catalog.schemas import EngagementCreate
 from catalog.showcase_models import CaseCreate, EngagementMessage, SolutionCase
 from catalog.taxonomy import taxonomy
+
+
+def _place(region: str | None) -> str:
+    """Where a rater is, by city only (never its name)."""
+    found = city(region)
+    return "" if found == UNKNOWN else found
+
 
 _OPEN = (EngagementStatus.INTENT.value, EngagementStatus.SIGNED.value, EngagementStatus.IN_PROGRESS.value)
 
@@ -53,19 +61,10 @@ def reviews_of(*, session: Session, solution_id: int) -> dict[str, Any]:
     names = taxonomy().industries
     items: list[dict[str, Any]] = [
         {"rating": int(g.rating or 0), "review": g.review or "", "status": g.status,
-         "by": f"{_city(e.region)}{names.get(e.industry, '')}企业", "at": g.updated_at.date().isoformat()}
+         "by": f"{_place(e.region)}{names.get(e.industry, '')}企业", "at": g.updated_at.date().isoformat()}
         for g, e in rows]
     average = round(sum(int(i["rating"]) for i in items) / len(items), 1) if items else None
     return {"average": average, "count": len(items), "items": items}
-
-
-def _city(region: str | None) -> str:
-    from catalog.regions import province
-
-    text = region or ""
-    place = province(text) or ""
-    rest = text.split("省", 1)[-1] if "省" in text else text[len(place):]
-    return rest.split("市", 1)[0] + "市" if "市" in rest else place
 
 
 def open_engagement(*, session: Session, enterprise_id: int, solution_id: int) -> Engagement | None:
