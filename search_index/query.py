@@ -143,11 +143,10 @@ class _Answer:
 
 def _fits(snap: Snapshot, industry: str) -> np.ndarray:
     """How well each held listing fits the searcher's industry (remembered per industry)."""
-    key = ("industry fit", industry)
-    found = snap.answers.get(key)
+    found = snap.fits.get(industry)
     if found is None:
         column = snap.facts.columns["industries"]
-        found = snap.answers[key] = np.fromiter(
+        found = snap.fits[industry] = np.fromiter(
             (_FIT_SCORE[industry_fit(tuple(c or ()), industry)] for c in column), dtype=float, count=snap.facts.size)
     return found  # type: ignore[no-any-return]
 

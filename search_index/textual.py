@@ -79,6 +79,7 @@ class Snapshot:
     position: dict[Any, int] = field(default_factory=dict)
     understood: LRUCache[tuple[str, bool], Understanding] = field(default_factory=lambda: LRUCache(maxsize=4096))
     answers: LRUCache[tuple[Any, ...], Any] = field(default_factory=lambda: LRUCache(maxsize=4096))  # by the search
+    fits: dict[str, Any] = field(default_factory=dict)  # industry → each listing's fit to it (by the search)
 
     def __post_init__(self) -> None:
         self.position = {doc_id: pos for pos, doc_id in enumerate(self.ids)}
