@@ -7,11 +7,20 @@ worker waited meanwhile: under load that pause was most of the search API's p99.
 the app has started and loaded what requests use, `settle` moves those objects into the
 permanent generation the collector skips (`gc.freeze`); what requests allocate later is
 collected as before.
+
+Full collections still come every ten collections of the middle generation (some three
+seconds under load), each walking what requests left alive — the answers and pages the
+search remembers — for tens of milliseconds. Little garbage is cyclic and long-lived
+(a few hundred objects a minute), so a worker makes full collections a hundred times
+rarer (FULL_EVERY).
 """
 
 from __future__ import annotations
 
 import gc
+
+FULL_EVERY = 1000  # collections of the middle generation between full ones (CPython's default: 10)
+_thresholds: list[tuple[int, int, int]] = []  # the collector's thresholds before `settle`
 
 
 def settle() -> None:
@@ -23,8 +32,14 @@ def settle() -> None:
     sound("联网")  # the pinyin tables
     gc.collect()
     gc.freeze()
+    _thresholds.append(gc.get_threshold())
+    young, middle, _ = _thresholds[0]
+    gc.set_threshold(young, middle, FULL_EVERY)
 
 
 def release() -> None:
     """Hand the exempted objects back to the collector (the app is shutting down)."""
     gc.unfreeze()
+    if _thresholds:
+        gc.set_threshold(*_thresholds[0])
+        _thresholds.clear()

@@ -139,6 +139,10 @@ class _Answer:
     facets: dict[str, dict[str, int]]
     fresh: dict[Any, dict[str, Any]]
     relaxed: str | None = None
+    # Pages of hits as shown (highlighted), by (sort, page, per page): the documents of an
+    # answer do not change while it is remembered, so neither do its pages.
+    shown: dict[tuple[str | None, int, int], list[dict[str, Any]]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False)
 
 
 def _fits(snap: Snapshot, industry: str) -> np.ndarray:
@@ -403,16 +407,28 @@ def solution_search(prefix: str, request: SearchRequest, *, relearn: Relearn, wa
         return (yield from _browse(uid, request, flt))
     started = time.perf_counter()
     answer = yield from _text_search(uid, request, flt, relearn, wait)
+    sort = request.sort if request.sort in SORTS else None
+    hits = answer.shown.get((sort, request.page, request.per_page))
+    if hits is None:
+        hits = yield from _page(uid, answer, sort, request.page, request.per_page)
+    took = (time.perf_counter() - started) * 1000
+    return SearchResult(hits, len(answer.ids), request.page, request.per_page,
+                        answer.facets if request.facets else {}, took, answer.plan, relaxed=answer.relaxed)
+
+
+def _page(uid: str, answer: _Answer, sort: str | None, page: int, per_page: int) -> Steps[list[dict[str, Any]]]:
+    """One page of `answer` in the order of `sort`, highlighted; remembered on the answer
+    when every document was found (a document the store could not give is asked for again)."""
     snap = textual.snapshots.peek(uid) or textual.EMPTY
-    ids = _sorted(snap, answer, request.sort) if request.sort in SORTS else list(answer.ids)
-    first = (request.page - 1) * request.per_page
-    page_ids = ids[first:first + request.per_page]
+    ids = _sorted(snap, answer, sort) if sort else list(answer.ids)
+    first = (page - 1) * per_page
+    page_ids = ids[first:first + per_page]
     docs = yield from _documents(uid, snap, answer, page_ids)
     pattern = query_pattern(answer.plan)
     hits = [_present(doc, pattern, answer.scores.get(doc["id"])) for doc in docs]
-    took = (time.perf_counter() - started) * 1000
-    return SearchResult(hits, len(ids), request.page, request.per_page, answer.facets if request.facets else {},
-                        took, answer.plan, relaxed=answer.relaxed)
+    if len(hits) == len(page_ids):
+        answer.shown[(sort, page, per_page)] = hits
+    return hits
 
 
 def _documents(uid: str, snap: Snapshot, answer: _Answer, ids: list[Any]) -> Steps[list[dict[str, Any]]]:
