@@ -86,7 +86,7 @@ def update_visible(database_url: str, client, prefix: str, rounds: int = 5) -> l
     comes right after the full rebuild, while the engine may still be settling it)."""
     stop = threading.Event()
     worker = threading.Thread(target=run_worker, kwargs={"database_url": database_url, "client": client,
-                                                          "stop_event": stop, "interval": 0.2, "prefix": prefix})
+                                                          "stop_event": stop, "prefix": prefix})  # as in serve
     worker.start()
     search_solutions(client=client, prefix=prefix, request=SearchRequest(q="MES"))  # learnt, as in service
     time.sleep(2)  # the worker is up (as under `market serve`) before the write

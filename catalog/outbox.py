@@ -1,19 +1,37 @@
 """The outbox: changes the search index must follow, written in the same transaction
 as the change itself, so a write never waits on (nor is lost because of) Meilisearch.
-A worker (search_index/sync.py) takes pending entries after the commit.
+A worker (search_index/sync.py) takes pending entries after the commit; a worker in
+the same process is woken by the commit itself (`written`), others find them by polling.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
-from sqlalchemy import insert, update
+from sqlalchemy import event, insert, update
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from catalog.models import OutboxEntry, utcnow
 
 RECORD_TYPES = frozenset({"solution", "provider", "need", "enterprise"})
 OPS = frozenset({"upsert", "delete"})
+
+# Set when a transaction of this process that wrote outbox entries has committed.
+written = threading.Event()
+_WROTE = "outbox_written"
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _wake(session: OrmSession) -> None:
+    if session.info.pop(_WROTE, False):
+        written.set()
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget(session: OrmSession) -> None:
+    session.info.pop(_WROTE, None)
 
 
 def enqueue(*, session: Session, record_type: str, record_id: int, op: str = "upsert") -> OutboxEntry:
@@ -24,6 +42,7 @@ def enqueue(*, session: Session, record_type: str, record_id: int, op: str = "up
         raise ValueError(f"unknown outbox op: {op}")
     entry = OutboxEntry(record_type=record_type, record_id=int(record_id), op=op, created_at=utcnow())
     session.add(entry)
+    session.info[_WROTE] = True
     return entry
 
 
@@ -35,6 +54,7 @@ def enqueue_many(*, session: Session, record_type: str, record_ids: Iterable[int
             for i in record_ids]
     if rows:
         session.execute(insert(OutboxEntry.__table__), rows)  # type: ignore[attr-defined]
+        session.info[_WROTE] = True
 
 
 def pending(

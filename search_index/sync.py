@@ -182,6 +182,7 @@ def run_worker(*, database_url: str, client: meilisearch.Client, stop_event: thr
     """
     ready = False
     while not stop_event.is_set():
+        outbox.written.clear()  # a commit from now on wakes the wait below
         try:
             if not ready:
                 ensure_indexes(client, prefix)
@@ -199,7 +200,19 @@ def run_worker(*, database_url: str, client: meilisearch.Client, stop_event: thr
         except Exception:  # keep the worker alive whatever a batch did
             ready = False
             log.exception("search index sync crashed on a batch, will retry")
-        stop_event.wait(interval)
+        if ready:
+            _wait_for_writes(stop_event, interval)
+        else:
+            stop_event.wait(interval)
+
+
+def _wait_for_writes(stop_event: threading.Event, interval: float) -> None:
+    """Until a commit of this process wrote outbox entries, `interval` passed (writes of
+    other processes are found by polling) or `stop_event` was set (noticed within 0.5 s)."""
+    deadline = time.monotonic() + interval
+    while not stop_event.is_set() and (left := deadline - time.monotonic()) > 0:
+        if outbox.written.wait(min(left, 0.5)):
+            return
 
 
 def _pending_ids(session: Session) -> list[int]:

@@ -120,3 +120,33 @@ def test_an_index_of_an_older_shape_is_rebuilt_when_the_worker_starts(
         stop.set()
         worker.join()
     assert dict(meili.index(uid).get_document(solution.id))["shape"] == documents.SOLUTION_SHAPE
+
+
+def test_a_commit_in_the_process_wakes_the_worker(
+    session: Session, database_url: str, meili: meilisearch.Client, prefix: str
+) -> None:
+    provider = add_provider(session)
+    first = add_solution(session, provider, name="设备点检")
+    session.commit()
+    stop = threading.Event()
+    worker = threading.Thread(target=run_worker, kwargs={
+        "database_url": database_url, "client": meili, "stop_event": stop, "interval": 3600, "prefix": prefix,
+    })
+    worker.start()
+    try:
+        _until_indexed(meili, prefix, first.id)  # the worker's first pass is done
+        second = add_solution(session, provider, name="排产优化")
+        session.commit()  # the worker would poll again only in an hour: the commit wakes it
+        _until_indexed(meili, prefix, second.id)
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+    assert not worker.is_alive()
+
+
+def _until_indexed(client: meilisearch.Client, prefix: str, solution_id: int | None, polls: int = 300) -> None:
+    for _ in range(polls):  # a bounded wait (far below the worker's hour), not a timing assertion
+        if solution_id in _ids(client, prefix):
+            return
+        time.sleep(0.1)
+    assert solution_id in _ids(client, prefix)
