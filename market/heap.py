@@ -37,6 +37,13 @@ def settle() -> None:
     gc.set_threshold(young, middle, FULL_EVERY)
 
 
+def keep() -> None:
+    """In a settled worker, exempt what is alive now as well: a long-lived structure was
+    just built (the matcher's catalogue); it is freed by reference counting once replaced."""
+    if _thresholds:
+        gc.freeze()
+
+
 def release() -> None:
     """Hand the exempted objects back to the collector (the app is shutting down)."""
     gc.unfreeze()

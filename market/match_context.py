@@ -30,6 +30,7 @@ from catalog.models import (
     Provider,
     Solution,
 )
+from market import heap
 from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
 from matching.scoring import MatchContext
 
@@ -161,6 +162,7 @@ def match_context(session: Session, *, provider_id: int | None = None) -> MatchC
         if slot.fingerprint != fingerprint or slot.context is None:
             slot.context = _build(session, _kept(_records, url, _Records), provider_id)
             slot.fingerprint = fingerprint
+            heap.keep()  # the collector need not walk the catalogue's records in every full pass
         return slot.context
 
 

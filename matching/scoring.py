@@ -156,11 +156,12 @@ def rank(need: NeedRecord, enterprise: EnterpriseRecord, ctx: MatchContext,
     positions = _candidates(values, ctx, limit)
     positions = positions[values[positions] >= 0]
     totals = ctx.numeric(need, enterprise, positions, text[positions])
-    count = k or ctx.config.top_k
-    best = positions[np.lexsort((positions, -np.round(totals, 9)))][: count + 2]
+    # `numeric` is `score`'s total without the words, so the best k by it are the best k;
+    # totals equal to 1e-9 count as tied, and ties go by position, as they do below by id
+    best = positions[np.lexsort((positions, -np.round(totals, 9)))][: k or ctx.config.top_k]
     scored = [
         score(need, enterprise, ctx.solutions[i], ctx.provider(ctx.solutions[i].provider_id), ctx)
         for i in best
     ]
-    scored.sort(key=lambda m: (-m.total, m.solution_id))
-    return scored[: (k or ctx.config.top_k)]
+    scored.sort(key=lambda m: (-round(m.total, 9), m.solution_id))
+    return scored

@@ -95,3 +95,23 @@ def test_rank_agrees_with_score_and_prunes_to_the_limit() -> None:
         assert again.total == pytest.approx(m.total)
     assert len(candidates(nd, ent, ctx, limit=2)) == 2
     assert [m.total for m in ranked] == sorted((m.total for m in ranked), reverse=True)
+
+
+def test_rank_keeps_the_best_k_of_every_candidate_scored_in_full() -> None:
+    import random
+
+    words = ["设备", "联网", "质量", "追溯", "排产", "能耗", "仓储", "巡检", "远程运维", "订单", "成本", "安全"]
+    scenes = ["生产过程管控", "质量管控", "设备管理", "能源管理", "仓储物流"]
+    pick = random.Random(7)
+    sols = [solution(f"S{i}", "".join(pick.sample(words, 3)), scenarios=(pick.choice(scenes),),
+                     industries=(pick.choice([CRANE, "通用", "C26"]),), price_wan=pick.choice([0.5, 3.0, 12.0, 40.0]),
+                     target_level=pick.choice([None, "二级", "三级"]), provider_id=pick.choice(["P1", "P2"]))
+            for i in range(80)]
+    ctx = context(sols)
+    for n in range(25):
+        nd = need("".join(pick.sample(words, 2)), id=f"E1/N{n}", budget_wan=pick.choice([None, 5.0, 20.0]))
+        ent = enterprise()
+        every = sorted((score(nd, ent, ctx.solutions[i], ctx.provider(ctx.solutions[i].provider_id), ctx).total
+                        for i in candidates(nd, ent, ctx)), reverse=True)
+        ranked = rank(nd, ent, ctx, k=5)
+        assert [m.total for m in ranked] == pytest.approx(every[:5], abs=1e-6)
