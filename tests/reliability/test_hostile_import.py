@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 from tests_paths import DEV_DATA
 
-from catalog import exports, imports
+from catalog import exchange, exports, imports, xlsx
 from catalog.db import get_engine
 from catalog.errors import ImportRejected
 
@@ -28,6 +28,10 @@ CATALOG = json.loads((DEV_DATA / "catalog.json").read_text("utf-8"))
 PROVIDER = CATALOG["providers"][0]
 STORED_TABLES = ("provider", "solution", "enterprise", "need", "chainlink", "auditentry", "outboxentry")
 FORMULA = '=HYPERLINK("http://evil.example/","点这里领补贴")'
+# The shared-strings bound (catalog.exchange.MAX_SHARED_STRINGS, 500,000 strings) is tested at a
+# 25th of its size: parsing up to the bound costs time in proportion to it, the check is the
+# same code, and memory is held to the same budget per kept string (96 MB for 500,000).
+SHARED_STRINGS_BOUND = 20_000
 
 
 def _stored(url: str) -> int:
@@ -91,7 +95,7 @@ MALFORMED: dict[str, Callable[[], tuple[str, bytes]]] = {
     "deep json": lambda: ("a.json", b"[" * 100_000 + b"]" * 100_000),
     "10 MB cell": lambda: ("a.json", _json(description="好" * 10 * 2**20)),
     "huge shared strings": lambda: ("a.xlsx", _with_part(
-        _workbook([["服务商名称"], ["x"]]), "xl/sharedStrings.xml", _shared_strings(600_000))),
+        _workbook([["服务商名称"], ["x"]]), "xl/sharedStrings.xml", _shared_strings(SHARED_STRINGS_BOUND * 6 // 5))),
     "2 MB inline cell": lambda: ("a.xlsx", _with_part(
         _workbook([["服务商名称"], ["x"]]), "xl/worksheets/sheet1.xml", _inline_cell(_varied(2 * 2**20)))),
     "a million JSON objects": lambda: ("a.json", b'{"providers": [' + b"{}," * 1_000_000 + b"{}]}"),
@@ -131,14 +135,18 @@ def _with_part(content: bytes, part: str, data: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
-def test_malformed_files_are_rejected_clearly_in_bounded_memory(database_url: str, case: str) -> None:
+def test_malformed_files_are_rejected_clearly_in_bounded_memory(database_url: str, case: str,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    if case == "huge shared strings":
+        monkeypatch.setattr(xlsx, "MAX_SHARED_STRINGS", SHARED_STRINGS_BOUND)
     name, content = MALFORMED[case]()
     messages, peak = _rejected(database_url, name, content)
     assert peak < max(8 * len(content), 64 * 2**20), f"{case}: peak {peak / 2**20:.0f} MB"
     if case == "zip bomb":
         assert any("压缩炸弹" in m for m in messages)
     if case == "huge shared strings":
-        assert any("共享文本过多" in m for m in messages) and peak < 96 * 2**20
+        budget = 96 * 2**20 * SHARED_STRINGS_BOUND // exchange.MAX_SHARED_STRINGS
+        assert any("共享文本过多" in m for m in messages) and peak < budget, f"peak {peak / 2**20:.1f} MB"
     if case == "2 MB inline cell":
         assert any("过长" in m for m in messages) and peak < 64 * 2**20
     if case == "a million JSON objects":
