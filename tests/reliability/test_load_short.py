@@ -1,7 +1,9 @@
 """A short, bounded run of the load bench (bench/load.py) in the suite: the mixed workload
 against `market serve` (PostgreSQL, 2 workers, its own Meilisearch) answers every request
 without a server error or a dropped connection. The figures come from the 5-minute bench;
-nothing here is about speed."""
+nothing here is about speed: three seconds of 16 clients send a few hundred requests of every
+kind, which is what the checks below need. The database is a copy of the demo data's template
+(the one bench/api.py's prepare_database would load again) that other tests of the worker share."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ import asyncio
 import importlib.util
 import json
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from database_copies import POSTGRES_URL
+from database_copies import POSTGRES_URL, copy_postgres
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
@@ -28,13 +31,18 @@ def _load_bench():  # type: ignore[no-untyped-def]
     return module
 
 
+@pytest.fixture
+def demo_postgres_url(demo_postgres_template: str) -> Iterator[str]:
+    """A fresh PostgreSQL database holding the demo data, dropped after the test."""
+    yield from copy_postgres(demo_postgres_template, "szt_load_")
+
+
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs the PostgreSQL test cluster (make test starts it)")
-def test_a_short_mixed_load_gets_no_server_error(tmp_path: Path) -> None:
+def test_a_short_mixed_load_gets_no_server_error(tmp_path: Path, demo_postgres_url: str) -> None:
     load = _load_bench()
-    url = load.create_database(POSTGRES_URL)
+    url = demo_postgres_url
     server = None
     try:
-        load.prepare_database(url)
         port = load.free_port()
         server = load.start_serve(url, tmp_path, port, workers=2)
         base = f"http://127.0.0.1:{port}"
@@ -42,11 +50,10 @@ def test_a_short_mixed_load_gets_no_server_error(tmp_path: Path) -> None:
         queries = [q["text"] for q in json.loads(load.QUERIES.read_text("utf-8"))]
         workload = load.Workload(base, queries)
         with ThreadPoolExecutor(max_workers=1) as own_thread:  # a browser test may hold this thread's loop
-            stats, _ = own_thread.submit(asyncio.run, load.drive(base, workload, clients=16, seconds=6)).result()
+            stats, _ = own_thread.submit(asyncio.run, load.drive(base, workload, clients=16, seconds=3)).result()
     finally:
         if server is not None:
             load.stop(server)
-        load.drop_database(POSTGRES_URL, url)
     server_errors = {name: {c: n for c, n in codes.items() if c >= 500} for name, codes in stats.statuses.items()}
     assert all(not errors for errors in server_errors.values()), (server_errors, stats.samples)
     assert dict(stats.transport_errors) == {}, stats.samples
