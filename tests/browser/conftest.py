@@ -2,6 +2,13 @@
 uvicorn on a free loopback port over a fresh database holding the demo data (seed/).
 
 Chromium missing is a failure, not a skip: CI installs it (scripts/install_system.sh).
+
+Each journey runs on one database: PostgreSQL, the production one, when the suite has it
+(always on CI), else SQLite. What a browser adds is the pages' forms, scripts and layout,
+which do not depend on the database; what does, the SQL behind every page and API call, is
+run on both databases by the TestClient tests (tests/market/pages over every page,
+tests/market/pages/test_walk_with_history.py over the demo data and its history, and the
+API tests of each feature), so a second browser run on the other database checks nothing new.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from fixtures_demo import demo_database_url, demo_postgres_template, demo_sqlite_template  # noqa: F401
+from database_copies import POSTGRES_URL, copy_postgres, copy_sqlite
+from fixtures_demo import demo_postgres_template, demo_sqlite_template  # noqa: F401
 from playwright.sync_api import Browser, Page
 
 from market.app import create_app
@@ -52,6 +60,18 @@ def serving(settings: Settings) -> Iterator[str]:
     yield f"http://127.0.0.1:{config.port}"
     server.should_exit = True
     thread.join(timeout=15)
+
+
+BROWSER_BACKEND = "postgres" if POSTGRES_URL else "sqlite"
+
+
+@pytest.fixture(params=[BROWSER_BACKEND])
+def demo_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Like fixtures_demo's, a fresh database holding the demo data, on one backend only (see above)."""
+    if request.param == "sqlite":
+        yield from copy_sqlite(request.getfixturevalue("demo_sqlite_template"), tmp_path / "demo.db")
+    else:
+        yield from copy_postgres(request.getfixturevalue("demo_postgres_template"), "szt_d_")
 
 
 @pytest.fixture
