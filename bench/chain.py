@@ -27,12 +27,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from match_synthetic import synthetic_cohort  # noqa: E402
 from ortools.sat.python import cp_model  # noqa: E402
 
-from catalog.lexicon import infer_scenarios  # noqa: E402
-from matching.chain import analyse_chain, build_region, region_overview, visible_needs  # noqa: E402
-from matching.chain_coverage import CoverageProblem, coverage_value, selection_cost, solve_coverage  # noqa: E402
-from matching.chain_graph import LinkRecord, Region, graph_json  # noqa: E402
-from matching.chain_needs import assign_scenarios  # noqa: E402
-from matching.chain_proposal import build_problem, propose_chain  # noqa: E402
+from catalog.language.lexicon import infer_scenarios  # noqa: E402
+from matching.chains.analysis import analyse_chain, build_region, region_overview, visible_needs  # noqa: E402
+from matching.chains.coverage import CoverageProblem, coverage_value, selection_cost, solve_coverage  # noqa: E402
+from matching.chains.graph import LinkRecord, Region, graph_json  # noqa: E402
+from matching.chains.needs import assign_scenarios  # noqa: E402
+from matching.chains.proposal import build_problem, propose_chain  # noqa: E402
 from matching.records import NeedRecord, SolutionRecord, load_catalogue, load_enterprises  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "data" / "dev"

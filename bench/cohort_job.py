@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 from match_synthetic import synthetic_cohort  # noqa: E402
 
 from catalog.db import get_engine, session_scope  # noqa: E402
-from catalog.models import Enterprise, Need  # noqa: E402
+from catalog.enterprises.models import Enterprise, Need  # noqa: E402
 from market import jobs  # noqa: E402
-from market.cohort_job import KIND, scope_filter  # noqa: E402
 from market.database import migrate  # noqa: E402
-from market.match_context import enterprise_record, match_context, need_record  # noqa: E402
+from market.matching.cohort_job import KIND, scope_filter  # noqa: E402
+from market.matching.context import enterprise_record, match_context, need_record  # noqa: E402
 from market.models import Job  # noqa: E402
 from matching.cohort import match_cohort  # noqa: E402
 from seed.load import load_demo  # noqa: E402

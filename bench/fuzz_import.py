@@ -24,9 +24,9 @@ import openpyxl
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from catalog import exports, imports
 from catalog.db import get_engine, session_scope
 from catalog.errors import ImportRejected
+from catalog.exchange import exports, imports
 from market.database import migrate
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"

@@ -28,12 +28,13 @@ from schedule import generate  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from catalog.db import get_engine  # noqa: E402
-from catalog.event_models import Event, EventParticipant, MeetingRequest  # noqa: E402
-from catalog.models import Enterprise, Provider  # noqa: E402
-from catalog.text import company_key  # noqa: E402
+from catalog.enterprises.models import Enterprise  # noqa: E402
+from catalog.events.models import Event, EventParticipant, MeetingRequest  # noqa: E402
+from catalog.language.text import company_key  # noqa: E402
+from catalog.providers.models import Provider  # noqa: E402
 from catalog.validation import make_uscc  # noqa: E402
-from market import event_scheduling  # noqa: E402
 from market.database import migrate  # noqa: E402
+from market.events import scheduling as event_scheduling  # noqa: E402
 
 REGION = "江西省九江市"
 SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 6},

@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from catalog.exchange import SHEET_BY_KEY
+from catalog.exchange.format import SHEET_BY_KEY
 from catalog.taxonomy import taxonomy
 from catalog.validation import make_uscc
 
@@ -63,7 +63,7 @@ def generate(path: Path, solutions: int, providers: int, seed: int = 7) -> None:
 def child(url: str, path: Path) -> None:
     """Migrate, import, commit; print one JSON line of figures."""
     from catalog.db import session_scope
-    from catalog.imports import import_paths
+    from catalog.exchange.imports import import_paths
     from market.database import migrate
 
     migrate(url)

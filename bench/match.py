@@ -94,7 +94,7 @@ def quality() -> None:
 
 
 def scenario_accuracy(shared: Path) -> float:
-    from catalog.lexicon import infer_scenarios
+    from catalog.language.lexicon import infer_scenarios
 
     raw = json.loads((shared / "dev" / "enterprises.json").read_text("utf-8"))
     truth = json.loads((shared / "judged" / "need_scenarios.json").read_text("utf-8"))

@@ -14,7 +14,8 @@ import random
 import statistics
 import time
 
-from matching.schedule import (
+from matching.schedule.greedy import greedy
+from matching.schedule.problem import (
     Participant,
     Placement,
     Problem,
@@ -24,8 +25,7 @@ from matching.schedule import (
     meeting_weight,
     validate_move,
 )
-from matching.schedule_greedy import greedy
-from matching.schedule_solver import coverable, cp_sat, lp_bound, solve
+from matching.schedule.solver import coverable, cp_sat, lp_bound, solve
 
 
 def generate(

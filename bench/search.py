@@ -36,9 +36,9 @@ from sqlmodel import Session  # noqa: E402
 
 from catalog import outbox  # noqa: E402
 from catalog.db import get_engine, session_scope  # noqa: E402
-from catalog.models import Solution  # noqa: E402
-from market.commands.search import _evaluate, load_catalog  # noqa: E402
+from catalog.solutions.models import Solution  # noqa: E402
 from market.database import migrate  # noqa: E402
+from market.search.commands import _evaluate, load_catalog  # noqa: E402
 from market.settings import get_settings  # noqa: E402
 from search_index.client import make_client, wait_or_raise  # noqa: E402
 from search_index.evaluate import percentile  # noqa: E402

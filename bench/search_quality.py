@@ -27,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from catalog.language.lexical import Listing  # noqa: E402
 from catalog.language.query import CatalogueText, Weights  # noqa: E402
+from catalog.language.segment import search_words  # noqa: E402
+from catalog.language.text import normalize  # noqa: E402
 from catalog.regions import serves  # noqa: E402
-from catalog.segment import search_words  # noqa: E402
 from catalog.taxonomy import industry_fit  # noqa: E402
-from catalog.text import normalize  # noqa: E402
 from search_index.evaluate import summarize  # noqa: E402
 from search_index.query import _FIT_SCORE, INDUSTRY_WEIGHT  # noqa: E402
 
@@ -128,7 +128,7 @@ def two_fold(offline: Offline, queries: list[dict[str, Any]]) -> None:
 
 
 def _live(catalog: Path, queries: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    from market.commands.search import _evaluate
+    from market.search.commands import _evaluate
     from matching.evaluate import evaluate_queries, load_queries
     from matching.evaluate import summarize as match_summary
     from matching.records import load_catalogue

@@ -1,7 +1,7 @@
 """The bounds of every value a user can type: lengths of texts, sizes of lists, ranges of numbers.
 
-The schemas (catalog/schemas.py, catalog/event_models.py) declare them on their fields, so the
-API, the pages and the importer enforce the same bounds; the matcher (matching/records.py) caps
+The schemas (each feature's schemas.py, built on catalog/fields.py) declare them on their
+fields, so the API, the pages and the importer enforce the same bounds; the matcher (matching/records.py) caps
 what it analyses with the same figures, so a record stored before the bounds existed costs no
 more to read than one stored after.
 """

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import event, insert, update
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, col, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
-from catalog.models import OutboxEntry, utcnow
+from catalog.records import utcnow
 
 RECORD_TYPES = frozenset({"solution", "provider", "need", "enterprise"})
 OPS = frozenset({"upsert", "delete"})
@@ -32,6 +33,19 @@ def _wake(session: OrmSession) -> None:
 @event.listens_for(OrmSession, "after_rollback")
 def _forget(session: OrmSession) -> None:
     session.info.pop(_WROTE, None)
+
+
+class OutboxEntry(SQLModel, table=True):
+    """A change the search index must follow; written in the same transaction as the change."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_type: str = Field(index=True)  # solution / provider / need
+    record_id: int
+    op: str = "upsert"  # upsert / delete
+    created_at: datetime = Field(default_factory=utcnow)
+    processed_at: datetime | None = Field(default=None, index=True)
+    attempts: int = 0
+    last_error: str | None = None
 
 
 def enqueue(*, session: Session, record_type: str, record_id: int, op: str = "upsert") -> OutboxEntry:

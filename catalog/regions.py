@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from catalog.text import normalize
+from catalog.language.text import normalize
 
 NATIONWIDE = "全国"
 

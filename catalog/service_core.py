@@ -1,10 +1,11 @@
 """The shared machinery of every catalogue write: audit snapshots, the audit and outbox
 entries of a change, bulk inserts, field-by-field updates and the optimistic-concurrency
-check. The services per record family (catalog/listing_service.py, catalog/pilot_service.py)
-build on it; catalog/service.py re-exports them all.
+check. Each feature's service (catalog/providers/service.py, catalog/solutions/service.py,
+catalog/enterprises/service.py, catalog/chains/service.py, catalog/engagements/service.py)
+builds on it.
 
 Optimistic concurrency is a database condition: the versioned tables map `version` as
-SQLAlchemy's `version_id_col` (catalog/models.py), so every UPDATE carries
+SQLAlchemy's `version_id_col` (catalog.records.Versioned), so every UPDATE carries
 `WHERE id = :id AND version = :loaded` and bumps the version; a stale write matches no row
 and `flush` turns SQLAlchemy's StaleDataError into catalog.errors.Conflict (409).
 """
@@ -20,11 +21,16 @@ from sqlalchemy import insert, text
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel, col, select
 
-from catalog import audit, outbox
+from catalog import outbox
+from catalog.audit import service as audit
+from catalog.engagements.models import Engagement
+from catalog.enterprises.schemas import EnterpriseBase, NeedBase
 from catalog.errors import Conflict, InvalidTransition, NotFound
-from catalog.models import LISTING_TRANSITIONS, Engagement, ListingStatus, utcnow
-from catalog.schemas import EnterpriseBase, NeedBase, ProviderBase, SolutionBase
-from catalog.text import company_key
+from catalog.language.text import company_key
+from catalog.providers.models import LISTING_TRANSITIONS, ListingStatus
+from catalog.providers.schemas import ProviderBase
+from catalog.records import utcnow
+from catalog.solutions.schemas import SolutionBase
 
 STALE = "该记录已被他人修改，请刷新后重试"
 # The fields an audit snapshot keeps, per record type.

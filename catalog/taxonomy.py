@@ -12,7 +12,7 @@ from enum import IntEnum
 from functools import cache
 from pathlib import Path
 
-from catalog.text import normalize
+from catalog.language.text import normalize
 
 GENERIC = "通用"
 

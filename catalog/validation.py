@@ -13,8 +13,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from catalog.language.text import clean_value, normalize
 from catalog.taxonomy import GENERIC, resolve_industry, taxonomy
-from catalog.text import clean_value, normalize
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -30,7 +30,7 @@ def _clean_short(text: str) -> str:
 
 
 def clean(value: object) -> str:
-    """catalog.text.clean_value, memoised for short values (names, codes, enumerations)."""
+    """catalog.language.text.clean_value, memoised for short values (names, codes, enumerations)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -13,7 +13,7 @@ does ~4x better (bench/import.py prints both). It is hardened instead:
 - what one workbook may allocate is bounded whatever its size: a cell's text is kept to
   MAX_CELL_CHARS + 1 characters, the shared strings to MAX_SHARED_STRINGS strings and
   MAX_SHARED_CHARS characters, a sheet to MAX_ROWS_PER_SHEET rows (the caller caps the
-  characters it keeps for validation, catalog.exchange.MAX_IMPORT_CHARS).
+  characters it keeps for validation, catalog.exchange.format.MAX_IMPORT_CHARS).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import IO, Any
 from xml.parsers import expat
 
-from catalog.exchange import (
+from catalog.exchange.format import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_COMPRESSION_RATIO,

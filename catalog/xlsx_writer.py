@@ -3,7 +3,7 @@ target table, cohort and chain proposals).
 
 Every cell goes through `neutralise`: text that a spreadsheet would run as a formula (starting
 with = + - @, a tab or a carriage return) is written with a leading apostrophe, so
-`=HYPERLINK(...)` typed into a name comes out as the text it is. catalog.exchange.unquote undoes
+`=HYPERLINK(...)` typed into a name comes out as the text it is. catalog.exchange.format.unquote undoes
 it when a workbook is imported again.
 """
 
@@ -18,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from catalog.exchange import FORMULA_PREFIXES
+from catalog.exchange.format import FORMULA_PREFIXES
 
 BOLD = Font(bold=True)
 

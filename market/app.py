@@ -1,4 +1,4 @@
-"""The FastAPI application: routers found under market/api and market/pages, error handlers,
+"""The FastAPI application: routers found in the feature packages of market/, error handlers,
 security headers, upload limits, static files and the OpenAPI description."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,10 +16,11 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from market import heap, import_gate, tcp_nodelay
+from market import heap, tcp_nodelay
 from market.admission import Admission
 from market.database import migrate
 from market.errors import PayloadTooLarge, install_error_handlers
+from market.exchange import import_gate
 from market.request_ids import RequestIds
 from market.settings import Settings, get_settings
 
@@ -114,24 +116,37 @@ async def _too_large(scope: Scope, receive: Receive, send: Send, max_bytes: int)
 # Routers tried first, busiest first: a request is matched against the routes one by one,
 # and walking ~30 routers' routes cost a search 0.3 ms. (No path of one router matches
 # another's routes: tests/market/test_routes.py checks that no route hides another.)
-BUSIEST = ("market.api.search", "market.api.solutions", "market.api.matching", "market.pages.public")
+BUSIEST = ("market.search.api", "market.solutions.api", "market.matching.api", "market.public.pages")
 
 
-def discover_routers(*packages: str) -> list[APIRouter]:
-    """Every `router` attribute of the modules in the given packages: the BUSIEST first,
-    then the others by module name.
+ROUTER_MODULE = re.compile(r"api|pages|\w+_api|\w+_pages")
+
+
+def router_modules() -> list[str]:
+    """The modules that hold routes: in each package of market/ (market/events/, market/web/ …),
+    those named `api`, `pages`, `…_api` or `…_pages`.
 
     Only the package folders inside market/ are walked: a namespace package's path would
-    also take in same-named folders elsewhere on sys.path (tests/market/pages …).
+    also take in same-named folders elsewhere on sys.path (tests/market/…).
     """
+    found = []
+    for package in pkgutil.iter_modules([str(PACKAGE_DIR)]):
+        if package.ispkg:
+            found += [f"market.{package.name}.{info.name}"
+                      for info in pkgutil.iter_modules([str(PACKAGE_DIR / package.name)])
+                      if not info.ispkg and ROUTER_MODULE.fullmatch(info.name)]
+    return sorted(found)
+
+
+def discover_routers() -> list[APIRouter]:
+    """Every `router` attribute of the router modules: the BUSIEST first, then the others by
+    module name."""
     found: list[tuple[str, APIRouter]] = []
-    for package in packages:
-        folder = PACKAGE_DIR / package.rsplit(".", 1)[-1]
-        for info in pkgutil.walk_packages([str(folder)], prefix=f"{package}."):
-            module = importlib.import_module(info.name)
-            router = getattr(module, "router", None)
-            if isinstance(router, APIRouter):
-                found.append((info.name, router))
+    for name in router_modules():
+        router = getattr(importlib.import_module(name), "router", None)
+        if isinstance(router, APIRouter):
+            found.append((name, router))
+
     def rank(item: tuple[str, APIRouter]) -> tuple[int, str]:
         name = item[0]
         return (BUSIEST.index(name) if name in BUSIEST else len(BUSIEST), name)
@@ -198,7 +213,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True, set
     app.state.search = None
     install_error_handlers(app)
     import_gate.configure(settings.max_imports)
-    for router in discover_routers("market.api", "market.pages"):
+    for router in discover_routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     app.add_middleware(RequestIds)  # innermost: a bug's 500 still gets the security headers

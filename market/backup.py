@@ -37,7 +37,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
-from catalog import audit
+from catalog.audit import service as audit
 from catalog.db import get_engine
 from catalog.errors import Conflict, ValidationFailed
 from market import schema  # noqa: F401  (every table on SQLModel.metadata)

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from catalog.db import get_engine
 from catalog.errors import Forbidden
-from catalog.models import Role, User
+from catalog.users.models import Role, User
 from market.auth import csrf
 from market.auth.sessions import find_api_token, find_session
 from market.errors import NotAuthenticated

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 
 from catalog.db import get_engine, session_scope
 from catalog.errors import MarketError
-from catalog.models import utcnow
+from catalog.records import utcnow
 from market.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -39,8 +39,8 @@ Handler = Callable[..., dict[str, Any]]
 
 # kind → handler, or "module:function" imported on first use (keeps imports one-way).
 KINDS: dict[str, Handler | str] = {
-    "cohort_match": "market.cohort_job:run_cohort_job",
-    "catalog_import": "market.import_job:run_import_job",
+    "cohort_match": "market.matching.cohort_job:run_cohort_job",
+    "catalog_import": "market.exchange.import_job:run_import_job",
 }
 STALE_AFTER = timedelta(minutes=15)
 GENERIC_ERROR = "任务执行失败（系统内部错误），请稍后重试；如仍失败请联系平台管理员"

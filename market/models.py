@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from catalog.models import utcnow
+from catalog.records import utcnow
 
 
 class LoginSession(SQLModel, table=True):

@@ -15,7 +15,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session
 
 from catalog.db import get_engine
-from catalog.models import Role, User
+from catalog.users.models import Role, User
 from market.auth import csrf
 from market.auth.tokens import secret_key
 
@@ -94,7 +94,7 @@ def _unread(request: Request, user: User | None) -> int:
     """The user's unread messages for the header (0 when the database cannot say)."""
     if user is None or user.id is None:
         return 0
-    from catalog.notifications import unread_count
+    from catalog.notifications.service import unread_count
 
     try:
         with Session(get_engine(request.app.state.database_url)) as session:

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalog.policies import Policy
-from catalog.subsidies import Subsidy, policy_level, subsidy, subsidy_amount
+from catalog.subsidies.amounts import Subsidy, policy_level, subsidy, subsidy_amount
+from catalog.subsidies.policies import Policy
 from matching.records import EnterpriseRecord, NeedRecord, SolutionRecord
 from matching.scoring import MatchContext, ScoredMatch, rank
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from catalog.policies import Policy
 from catalog.regions import covers, serves
-from catalog.subsidies import Subsidy, policy_level, subsidy
+from catalog.subsidies.amounts import Subsidy, policy_level, subsidy
+from catalog.subsidies.policies import Policy
 from catalog.taxonomy import IndustryFit, industry_fit, level_number, taxonomy
 from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
 from matching.text import TextMatch

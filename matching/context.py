@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from catalog.policies import Policy, load_policies, policy_for_region
-from catalog.subsidies import policy_level, subsidy_amounts
+from catalog.subsidies.amounts import policy_level, subsidy_amounts
+from catalog.subsidies.policies import Policy, load_policies, policy_for_region
 from catalog.taxonomy import industry_fit, level_number, taxonomy
 from matching import components as comp
 from matching.config import COMPONENTS, MatchConfig

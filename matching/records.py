@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog import limits
-from catalog.policies import Policy, PolicyTier
+from catalog.subsidies.policies import Policy, PolicyTier
 
 __all__ = [
     "Catalogue", "EnterpriseRecord", "NeedRecord", "Policy", "PolicyTier",
@@ -109,7 +109,7 @@ def _tuple(value: Any) -> tuple[str, ...]:
     if not value:
         return ()
     if isinstance(value, str):
-        from catalog.text import split_multi
+        from catalog.language.text import split_multi
 
         return tuple(split_multi(value))
     return tuple(str(v) for v in value)

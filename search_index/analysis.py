@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from catalog import segment
-from catalog.language import tokens
+from catalog.language import segment, tokens
 from catalog.language.lexical import LexicalIndex
 from catalog.language.query import CatalogueText, Understanding
-from catalog.synonyms import SynonymGroup, synonyms
+from catalog.language.synonyms import SynonymGroup, synonyms
 
 MAX_ENGINE_WORDS = 10  # Meilisearch ignores a query's 11th word and beyond
 

@@ -16,12 +16,14 @@ from typing import Any
 
 import orjson
 
-from catalog import segment
-from catalog.models import Enterprise, ListingStatus, Need, Provider, Solution
+from catalog.enterprises.models import Enterprise, Need
+from catalog.language import segment
+from catalog.language.synonyms import synonyms
+from catalog.language.text import clean_value, normalize
+from catalog.providers.models import ListingStatus, Provider
 from catalog.regions import served_keys
-from catalog.synonyms import synonyms
+from catalog.solutions.models import Solution
 from catalog.taxonomy import ancestors, taxonomy
-from catalog.text import clean_value, normalize
 
 # The shape of a solution document: raised whenever its fields change, so an index written
 # in an older shape is rebuilt when the index worker starts (search_index.sync).

@@ -25,7 +25,11 @@ from sqlmodel import Session, col, select
 
 from catalog import outbox
 from catalog.db import session_scope
-from catalog.models import Engagement, Enterprise, Need, OutboxEntry, Provider, Solution
+from catalog.engagements.models import Engagement
+from catalog.enterprises.models import Enterprise, Need
+from catalog.outbox import OutboxEntry
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
 from search_index import documents, textual
 from search_index.client import INDEX_KINDS, IndexTaskFailed, index_uid, wait_or_raise
 from search_index.documents import need_document, provider_document, solution_document

@@ -6,8 +6,8 @@ for registration (seed/history_events.py), and engagements at every stage — �
 (with the reason) — generated from the catalogue with a fixed random seed. Dates are
 relative to `today`, so the demo never goes stale.
 
-Every record is made by the services the app itself uses (catalog.pilot_service,
-catalog.engagement_service, catalog.event_service, catalog.event_meetings), step by step in
+Every record is made by the services the app itself uses (catalog.enterprises.service,
+catalog.engagements.service, catalog.events.service, catalog.events.meetings), step by step in
 the order the workflow allows, so the audit log and the invariants hold. Only the creation
 time of an engagement is set back to the day it began (it is not a state field).
 
@@ -22,10 +22,12 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from catalog import engagement_service as flow
-from catalog.event_models import Event
-from catalog.models import Engagement, EngagementStatus, Enterprise, Solution
-from catalog.notification_models import Notification
+from catalog.engagements import service as flow
+from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.enterprises.models import Enterprise
+from catalog.events.models import Event
+from catalog.notifications.models import Notification
+from catalog.solutions.models import Solution
 from catalog.taxonomy import level_number
 from seed import history_events, history_showcase, history_targets
 from seed.history_base import (

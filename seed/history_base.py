@@ -8,11 +8,15 @@ from datetime import UTC, date, datetime
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from catalog import service as catalog_service
-from catalog.models import Engagement, Enterprise, ListingStatus, Need, Provider, Solution, User
+from catalog.engagements import service as engagement_service
+from catalog.engagements.models import Engagement
+from catalog.engagements.schemas import EngagementCreate
+from catalog.enterprises.models import Enterprise, Need
+from catalog.providers.models import ListingStatus, Provider
 from catalog.regions import serves
-from catalog.schemas import EngagementCreate
+from catalog.solutions.models import Solution
 from catalog.taxonomy import GENERIC, industry_fits
+from catalog.users.models import User
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ def needs_of(session: Session, firm: Enterprise) -> list[Need]:
 def open_engagement(session: Session, firm: Enterprise, solution: Solution, began: date) -> Engagement:
     """An 意向 engagement, dated the day it began."""
     data = EngagementCreate(enterprise_id=firm.id or 0, solution_id=solution.id or 0)
-    engagement = catalog_service.create_engagement(session=session, data=data, actor="seed")
+    engagement = engagement_service.create_engagement(session=session, data=data, actor="seed")
     return backdate(session, engagement, began)
 
 

@@ -13,10 +13,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
-from catalog import event_meetings
-from catalog import event_service as events
+from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import MarketError
-from catalog.event_models import (
+from catalog.events import meetings as event_meetings
+from catalog.events import service as events
+from catalog.events.models import (
     Event,
     EventCreate,
     EventParticipant,
@@ -29,8 +31,8 @@ from catalog.event_models import (
     SessionSpec,
     Side,
 )
-from catalog.models import Engagement, EngagementStatus, Enterprise, Need, Solution
-from market.event_scheduling import run_schedule
+from catalog.solutions.models import Solution
+from market.events.scheduling import run_schedule
 from seed.history_base import (
     City,
     backdate,

@@ -13,9 +13,11 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from catalog import showcase_service as showcase
-from catalog.models import Engagement, EngagementStatus, Enterprise, Need, Solution
-from catalog.showcase_models import CaseCreate
+from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.enterprises.models import Enterprise, Need
+from catalog.showcase import service as showcase
+from catalog.showcase.models import CaseCreate
+from catalog.solutions.models import Solution
 from catalog.taxonomy import taxonomy
 from seed.history_base import party_actors
 

@@ -17,7 +17,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from catalog.progress_models import TargetRow
+from catalog.progress.models import TargetRow
 from market.progress.measures import Scope, compute
 from seed.history_base import City
 from seed.targets import upsert_targets

@@ -14,20 +14,17 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from catalog import service as catalog_service
-from catalog import users as catalog_users
-from catalog.imports import ImportReport, import_paths
-from catalog.models import (
-    LISTING_TRANSITIONS,
-    ChainLink,
-    Enterprise,
-    ListingStatus,
-    Need,
-    Provider,
-    Solution,
-    User,
-)
-from catalog.schemas import EnterpriseUpdate
+from catalog.chains.models import ChainLink
+from catalog.enterprises import service as enterprise_service
+from catalog.enterprises.models import Enterprise, Need
+from catalog.enterprises.schemas import EnterpriseUpdate
+from catalog.exchange.imports import ImportReport, import_paths
+from catalog.providers import service as provider_service
+from catalog.providers.models import LISTING_TRANSITIONS, ListingStatus, Provider
+from catalog.solutions import service as solution_service
+from catalog.solutions.models import Solution
+from catalog.users import service as catalog_users
+from catalog.users.models import User
 from seed.targets import load_targets
 from seed.users import DEMO_USERS, DemoUser
 
@@ -95,10 +92,10 @@ def _move(session: Session, record: Provider | Solution, target: ListingStatus, 
     for step in steps:
         note = remark if step == target else None
         if isinstance(record, Provider):
-            catalog_service.change_provider_status(session=session, provider=record, status=step,
+            provider_service.change_provider_status(session=session, provider=record, status=step,
                                                    actor=actor, remark=note)
         else:
-            catalog_service.change_solution_status(session=session, solution=record, status=step,
+            solution_service.change_solution_status(session=session, solution=record, status=step,
                                                    actor=actor, remark=note)
     return len(steps)
 
@@ -129,7 +126,7 @@ def apply_excellent(*, session: Session, codes: list[str], actor: str) -> int:
     changed = 0
     for solution in session.exec(select(Solution).where(col(Solution.code).in_(codes))).all():
         if not solution.excellent:
-            catalog_service.set_solution_excellent(session=session, solution=solution, excellent=True, actor=actor)
+            solution_service.set_solution_excellent(session=session, solution=solution, excellent=True, actor=actor)
             changed += 1
     return changed
 
@@ -146,7 +143,7 @@ def apply_privacy(*, session: Session, statuses: dict[str, Any], data_dir: Path,
                   "share_needs_with_chain": enterprise.uscc in sharing}
         diff = {k: v for k, v in wanted.items() if getattr(enterprise, k) != v}
         if diff:
-            catalog_service.update_enterprise(session=session, enterprise=enterprise,
+            enterprise_service.update_enterprise(session=session, enterprise=enterprise,
                                               data=EnterpriseUpdate.model_validate(diff), actor=actor)
             changed += 1
     return changed

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from catalog.progress_models import FinanceProduct, TargetRow
+from catalog.progress.models import FinanceProduct, TargetRow
 
 TARGETS_FILE = Path(__file__).resolve().parent / "data" / "targets.json"
 

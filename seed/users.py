@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from catalog.models import Role
+from catalog.users.models import Role
 
 DEMO_PASSWORD = "demo12345"
 

@@ -26,7 +26,9 @@ from database_copies import POSTGRES_URL, copy_postgres, copy_sqlite, pg_url
 from sqlmodel import Session, select
 
 from catalog.db import get_engine, session_scope
-from catalog.models import Enterprise, Provider, Solution
+from catalog.enterprises.models import Enterprise
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
 from seed.history import load_history
 from seed.load import load_demo
 

@@ -1,6 +1,6 @@
 from sqlmodel import Session, select
 
-from catalog.models import Provider
+from catalog.providers.models import Provider
 
 
 def test_empty_database_has_no_providers(session: Session) -> None:

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from catalog import segment
-from catalog.language import tokens
+from catalog.language import segment, tokens
 from catalog.language.lexical import Fields, LexicalIndex, Listing
+from catalog.language.lexicon import infer_scenarios
 from catalog.language.scenes import MAIN, OTHER, ScenarioModel
+from catalog.language.text import normalize
 from catalog.language.typos import Correction, TypoCorrector
-from catalog.lexicon import infer_scenarios
-from catalog.text import normalize
 
 LIFT = 1.5  # how much more often than chance a correction must meet another word of the text
 
@@ -91,7 +90,7 @@ def best_first(values: np.ndarray, count: int) -> np.ndarray:
 @cache
 def dictionary_words() -> frozenset[str]:
     """The domain dictionary's words (catalog/data/dictionary.txt)."""
-    path = Path(segment.__file__).resolve().parent / "data" / "dictionary.txt"
+    path = Path(segment.__file__).resolve().parents[1] / "data" / "dictionary.txt"
     return frozenset(line.split()[0] for line in path.read_text("utf-8").splitlines() if line.strip())
 
 

@@ -18,9 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from catalog.segment import search_words
-from catalog.synonyms import synonyms
-from catalog.text import normalize
+from catalog.language.segment import search_words
+from catalog.language.synonyms import synonyms
+from catalog.language.text import normalize
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 LATIN = re.compile(r"[a-z0-9][a-z0-9+.\-]*[a-z0-9+]|[a-z]")

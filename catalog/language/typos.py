@@ -20,8 +20,8 @@ from functools import cached_property, lru_cache
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz.distance import Levenshtein
 
+from catalog.language.segment import tokenizer
 from catalog.language.tokens import cjk_runs
-from catalog.segment import tokenizer
 
 COMMON_WORD = 1000  # a word jieba counts this often is meant, not a typo
 RARE_WORD = 5  # a word jieba counts at most this often may hide a near homophone

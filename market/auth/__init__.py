@@ -1,4 +1,4 @@
-"""Authentication: passwords (via catalog.users), login sessions, API tokens, rate limits, CSRF."""
+"""Authentication: passwords (via catalog.users.service), login sessions, API tokens, rate limits, CSRF."""
 
 from market.auth.service import authenticate, change_password, login, logout
 

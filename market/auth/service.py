@@ -7,7 +7,7 @@ from functools import cache
 from sqlmodel import Session, select
 
 from catalog.errors import ValidationFailed
-from catalog.models import User
+from catalog.users.models import User
 from market.auth import ratelimit
 from market.auth.sessions import end_all_sessions, end_session, start_session
 from market.errors import NotAuthenticated
@@ -16,7 +16,9 @@ BAD_CREDENTIALS = "用户名或密码错误"
 
 
 def _users():  # type: ignore[no-untyped-def]
-    from catalog import users as catalog_users  # imported late: written alongside this module
+    from catalog.users import (
+        service as catalog_users,  # imported late: written alongside this module
+    )
 
     return catalog_users
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, delete, select
 
-from catalog.models import User
+from catalog.users.models import User
 from market.auth.tokens import hash_token, new_token
 from market.models import ApiToken, LoginSession
 

@@ -1,1 +1,1 @@
-"""Commands of the `market` CLI, one module per concern."""
+"""Commands of the `market` CLI that belong to no one feature: `market serve`, `market backup` / `restore`."""

@@ -34,18 +34,13 @@ from sqlalchemy import ColumnElement, false, or_, true
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, col, select
 
+from catalog.chains.models import ChainLink
+from catalog.engagements.models import Engagement
+from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import Forbidden, NotFound
-from catalog.models import (
-    ChainLink,
-    Engagement,
-    Enterprise,
-    ListingStatus,
-    Need,
-    Provider,
-    Role,
-    Solution,
-    User,
-)
+from catalog.providers.models import ListingStatus, Provider
+from catalog.solutions.models import Solution
+from catalog.users.models import Role, User
 
 # Actions.
 VIEW = "view"

@@ -1,7 +1,7 @@
 """Who may see and decide 服务商入驻 applications, and read 站内消息.
 
 - an application is seen by its applicant (the account it created) and by every bureau of a
-  region the provider sits in or serves (catalog.provider_applications.serves_bureau); that
+  region the provider sits in or serves (catalog.provider_applications.service.serves_bureau); that
   bureau approves or rejects it while it is 待审核;
 - submitting an application is open to everyone (rate-limited per address);
 - a message is read and marked read only by the user it was sent to.
@@ -9,11 +9,12 @@
 
 from __future__ import annotations
 
-from catalog.application_models import ProviderApplication
 from catalog.errors import Forbidden, NotFound
-from catalog.models import ListingStatus, Provider, Role, User
-from catalog.notification_models import Notification
-from catalog.provider_applications import serves_bureau
+from catalog.notifications.models import Notification
+from catalog.provider_applications.models import ProviderApplication
+from catalog.provider_applications.service import serves_bureau
+from catalog.providers.models import ListingStatus, Provider
+from catalog.users.models import Role, User
 
 
 def _active(user: User | None) -> bool:

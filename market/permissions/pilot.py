@@ -21,12 +21,15 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import col, select
 
+from catalog.engagements.models import Engagement
+from catalog.enterprises.models import Enterprise
 from catalog.errors import Forbidden
-from catalog.event_models import Event, EventParticipant, EventStatus
-from catalog.models import Engagement, Enterprise, ListingStatus, Provider, Role, User
+from catalog.events.models import Event, EventParticipant, EventStatus
+from catalog.providers.models import ListingStatus, Provider
+from catalog.users.models import Role, User
 from market.permissions import _is_bureau, _own_enterprise, _own_provider, in_regions
 
-# Steps of the engagement workflow (market/api/engagements_flow.py).
+# Steps of the engagement workflow (market/engagements/flow_api.py).
 SIGN, START, PROPOSE, CONFIRM, TERMINATE, RATE = "sign", "start", "propose", "confirm", "terminate", "rate"
 STEPS = (SIGN, START, PROPOSE, CONFIRM, TERMINATE, RATE)
 _STEP_DENIED = {

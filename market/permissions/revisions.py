@@ -15,8 +15,10 @@ from sqlalchemy import false
 from sqlmodel import col, select
 
 from catalog.errors import Forbidden, NotFound
-from catalog.models import Provider, Solution, User
-from catalog.revision_models import Revision
+from catalog.providers.models import Provider
+from catalog.revisions.models import Revision
+from catalog.solutions.models import Solution
+from catalog.users.models import User
 from market.permissions import _is_bureau, _own_provider, in_regions, region_filter
 
 

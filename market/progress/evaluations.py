@@ -8,9 +8,12 @@ from collections import defaultdict
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from catalog.event_models import EventParticipant, Meeting, MeetingRequest
-from catalog.models import Engagement, Enterprise, Provider, Solution
-from catalog.progress_models import AcceptanceRecord
+from catalog.engagements.models import Engagement
+from catalog.enterprises.models import Enterprise
+from catalog.events.models import EventParticipant, Meeting, MeetingRequest
+from catalog.progress.models import AcceptanceRecord
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
 from matching.evaluation import EngagementFact, Evaluation, evaluate, excellent_candidates, rank
 
 

@@ -10,9 +10,12 @@ from typing import Any
 from openpyxl.styles import Font, PatternFill
 from sqlmodel import Session, col, select
 
-from catalog.models import Engagement, Enterprise, ListingStatus, Solution
-from catalog.policies import load_policies, policy_for_region
-from catalog.progress_models import FinanceProduct
+from catalog.engagements.models import Engagement
+from catalog.enterprises.models import Enterprise
+from catalog.progress.models import FinanceProduct
+from catalog.providers.models import ListingStatus
+from catalog.solutions.models import Solution
+from catalog.subsidies.policies import load_policies, policy_for_region
 from catalog.taxonomy import taxonomy
 from catalog.xlsx_writer import Book
 from market.progress import dashboard, evaluations

@@ -10,17 +10,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from catalog.engagement_service import reaches_level_two
-from catalog.event_models import Event, EventStatus
-from catalog.models import (
-    ChainLink,
-    Engagement,
-    EngagementStatus,
-    Enterprise,
-    ListingStatus,
-    Provider,
-    Solution,
-)
+from catalog.chains.models import ChainLink
+from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.engagements.service import reaches_level_two
+from catalog.enterprises.models import Enterprise
+from catalog.events.models import Event, EventStatus
+from catalog.providers.models import ListingStatus, Provider
+from catalog.solutions.models import Solution
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from openpyxl.utils import get_column_letter
 
 from catalog import xlsx
 from catalog.errors import ImportRejected, RowError
-from catalog.exchange import unquote
-from catalog.progress_models import TargetRow
+from catalog.exchange.format import unquote
+from catalog.progress.models import TargetRow
 from catalog.xlsx_writer import Book, Sheet
 from market.progress.dashboard import RowProgress, columns, pivot
 from market.progress.measures import MEASURES

@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from catalog.db import get_engine
-from catalog.models import Provider, Solution
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
 
 pytestmark = pytest.mark.browser
 

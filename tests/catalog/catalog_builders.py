@@ -8,9 +8,15 @@ from typing import Any
 from openpyxl import Workbook
 from sqlmodel import Session
 
-from catalog import service
-from catalog.models import Enterprise, ListingStatus, Provider, Solution
-from catalog.schemas import EnterpriseCreate, NeedCreate, ProviderCreate, SolutionCreate
+from catalog.enterprises import service as enterprise_service
+from catalog.enterprises.models import Enterprise
+from catalog.enterprises.schemas import EnterpriseCreate, NeedCreate
+from catalog.providers import service as provider_service
+from catalog.providers.models import ListingStatus, Provider
+from catalog.providers.schemas import ProviderCreate
+from catalog.solutions import service as solution_service
+from catalog.solutions.models import Solution
+from catalog.solutions.schemas import SolutionCreate
 from catalog.validation import make_uscc
 
 _SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -46,21 +52,21 @@ def enterprise_data(seed: str = "e1", **overrides: Any) -> EnterpriseCreate:
 
 
 def make_provider(session: Session, seed: str = "p1", **overrides: Any) -> Provider:
-    return service.create_provider(session=session, data=provider_data(seed, **overrides), actor="tester")
+    return provider_service.create_provider(session=session, data=provider_data(seed, **overrides), actor="tester")
 
 
 def make_solution(session: Session, provider: Provider, code: str = "S-001", **overrides: Any) -> Solution:
-    return service.create_solution(session=session, data=solution_data(int(provider.id or 0), code, **overrides),
+    return solution_service.create_solution(session=session, data=solution_data(int(provider.id or 0), code, **overrides),
                                    actor="tester", status=ListingStatus.PUBLISHED)
 
 
 def make_enterprise(session: Session, seed: str = "e1", **overrides: Any) -> Enterprise:
-    return service.create_enterprise(session=session, data=enterprise_data(seed, **overrides), actor="tester")
+    return enterprise_service.create_enterprise(session=session, data=enterprise_data(seed, **overrides), actor="tester")
 
 
 def make_need(session: Session, enterprise: Enterprise, text: str = "想上MES", **overrides: Any):  # type: ignore[no-untyped-def]
     data = NeedCreate.model_validate({"text": text, "scenario": "生产过程管控"} | overrides)
-    return service.create_need(session=session, enterprise=enterprise, data=data, actor="tester")
+    return enterprise_service.create_need(session=session, enterprise=enterprise, data=data, actor="tester")
 
 
 def write_workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:

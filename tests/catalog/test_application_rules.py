@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from catalog import service
-from catalog.models import ListingStatus, Provider
-from catalog.provider_applications import serves_bureau, similar_providers
-from catalog.schemas import ProviderCreate
+from catalog.provider_applications.service import serves_bureau, similar_providers
+from catalog.providers import service as provider_service
+from catalog.providers.models import ListingStatus, Provider
+from catalog.providers.schemas import ProviderCreate
 from catalog.validation import make_uscc
 
 JIUJIANG = ["江西省九江市"]
@@ -37,7 +37,7 @@ def test_the_bureaus_of_the_regions_it_sits_in_or_serves_review(region: str, ser
 def _stored(session: Session, name: str, status: ListingStatus) -> Provider:
     data = ProviderCreate(name=name, uscc=make_uscc(name), kind="专业服务商", region="江西省九江市濂溪区",
                           industries=["C26"], scenarios=["设备管理运维"], description="测试")
-    return service.create_provider(session=session, data=data, actor="test", status=status)
+    return provider_service.create_provider(session=session, data=data, actor="test", status=status)
 
 
 def test_similar_names_ignore_legal_suffix_and_region_and_hide_unpublished(session: Session) -> None:

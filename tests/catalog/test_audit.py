@@ -5,9 +5,9 @@ import sqlalchemy as sa
 from catalog_builders import make_provider
 from sqlmodel import Session, select
 
-from catalog import audit
+from catalog.audit import service as audit
+from catalog.audit.models import AuditEntry, AuditHead
 from catalog.db import get_engine
-from catalog.models import AuditEntry, AuditHead
 
 
 def _append(session: Session, n: int, actor: str = "tester") -> None:

@@ -9,11 +9,14 @@ import pytest
 from catalog_builders import make_enterprise, make_provider, make_solution
 from sqlmodel import Session, select
 
-from catalog import audit, service
-from catalog import engagement_service as flow
+from catalog.audit import service as audit
+from catalog.audit.models import AuditEntry
+from catalog.engagements import service as engagement_service
+from catalog.engagements import service as flow
+from catalog.engagements.models import Engagement
+from catalog.engagements.schemas import EngagementCreate
+from catalog.enterprises.models import Enterprise
 from catalog.errors import Conflict, InvalidTransition, ValidationFailed
-from catalog.models import AuditEntry, Engagement, Enterprise
-from catalog.schemas import EngagementCreate
 
 XINXIANG = "河南省新乡市长垣市"
 XINGGUO = "江西省赣州市兴国县"
@@ -23,7 +26,7 @@ def _engagement(session: Session, region: str, level: str = "一级", deploy_day
     provider = make_provider(session, "flowp")
     solution = make_solution(session, provider, "FLOW-1", deploy_days=deploy_days)
     firm = make_enterprise(session, "flowe", region=region, level=level)
-    return service.create_engagement(session=session, data=EngagementCreate(
+    return engagement_service.create_engagement(session=session, data=EngagementCreate(
         enterprise_id=firm.id, solution_id=solution.id), actor="tester")
 
 

@@ -8,9 +8,10 @@ import pytest
 from catalog_builders import make_enterprise, make_provider, write_workbook
 from sqlmodel import Session, select
 
-from catalog import event_imports, event_service
 from catalog.errors import ImportRejected
-from catalog.event_models import EventCreate, EventParticipant, EventStatus
+from catalog.events import imports as event_imports
+from catalog.events import service as event_service
+from catalog.events.models import EventCreate, EventParticipant, EventStatus
 
 SESSIONS = [{"name": "上午", "start": "09:00", "slots": 3}, {"name": "下午", "start": "14:00", "slots": 3}]
 HEADER = ["类型", "统一社会信用代码", "单位名称", "代表人数", "参会场次"]

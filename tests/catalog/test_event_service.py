@@ -6,9 +6,12 @@ import pytest
 from catalog_builders import make_enterprise, make_need, make_provider, make_solution
 from sqlmodel import Session, select
 
-from catalog import audit, event_meetings, event_service
+from catalog.audit import service as audit
+from catalog.engagements.models import Engagement
 from catalog.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
-from catalog.event_models import (
+from catalog.events import meetings as event_meetings
+from catalog.events import service as event_service
+from catalog.events.models import (
     Event,
     EventCreate,
     EventParticipant,
@@ -19,7 +22,6 @@ from catalog.event_models import (
     RequestStatus,
     event_slots,
 )
-from catalog.models import Engagement
 
 SESSIONS = [
     {"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 3, "break_after": [2],

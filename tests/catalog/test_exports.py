@@ -6,8 +6,8 @@ from catalog_builders import DEV_DATA, make_provider, make_solution
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from catalog import exports, imports
 from catalog.db import get_engine
+from catalog.exchange import exports, imports
 from market.database import migrate
 
 

@@ -7,9 +7,15 @@ import pytest
 from catalog_builders import DEV_DATA, make_provider, write_workbook
 from sqlmodel import Session, func, select
 
-from catalog import audit, imports
+from catalog.audit import service as audit
+from catalog.audit.models import AuditEntry
+from catalog.chains.models import ChainLink
+from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import ImportRejected
-from catalog.models import AuditEntry, ChainLink, Enterprise, Need, OutboxEntry, Provider, Solution
+from catalog.exchange import imports
+from catalog.outbox import OutboxEntry
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
 from catalog.validation import make_uscc
 
 P_COLS = ["服务商名称", "统一社会信用代码", "服务商类型", "所在地区", "服务区域", "服务行业", "能力场景", "简介",

@@ -14,25 +14,31 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from sqlmodel import Session, func, select
 
-from catalog import imports, limits
-from catalog import schemas as sc
-from catalog.application_models import ProviderApplicationCreate
+from catalog import limits
+from catalog.chains.schemas import ChainLinkCreate, ChainLinkUpdate
+from catalog.engagements.schemas import EngagementCreate, EngagementUpdate
+from catalog.enterprises.models import Need
+from catalog.enterprises.schemas import EnterpriseCreate, EnterpriseUpdate, NeedCreate, NeedUpdate
 from catalog.errors import ImportRejected
-from catalog.event_models import EventCreate, EventUpdate, ParticipantCreate
-from catalog.models import Need
+from catalog.events.models import EventCreate, EventUpdate, ParticipantCreate
+from catalog.exchange import imports
+from catalog.fields import STATE_FIELDS, Input
+from catalog.provider_applications.models import ProviderApplicationCreate
+from catalog.providers.schemas import ProviderCreate, ProviderUpdate
+from catalog.solutions.schemas import SolutionCreate, SolutionUpdate
 from matching.records import NeedRecord, SolutionRecord
 
-INPUTS: list[type[sc.Input]] = [
-    sc.ProviderCreate, sc.ProviderUpdate, sc.SolutionCreate, sc.SolutionUpdate, sc.EnterpriseCreate,
-    sc.EnterpriseUpdate, sc.NeedCreate, sc.NeedUpdate, sc.ChainLinkCreate, sc.ChainLinkUpdate,
-    sc.EngagementCreate, sc.EngagementUpdate, EventCreate, EventUpdate, ParticipantCreate,
+INPUTS: list[type[Input]] = [
+    ProviderCreate, ProviderUpdate, SolutionCreate, SolutionUpdate, EnterpriseCreate,
+    EnterpriseUpdate, NeedCreate, NeedUpdate, ChainLinkCreate, ChainLinkUpdate,
+    EngagementCreate, EngagementUpdate, EventCreate, EventUpdate, ParticipantCreate,
     ProviderApplicationCreate,
 ]
 HUGE_TEXT = "数" * 1_000_000
 HUGE_LIST = ["k"] * 100_000
 
 
-def _kinds(model: type[sc.Input]) -> dict[str, str]:
+def _kinds(model: type[Input]) -> dict[str, str]:
     """Each field's kind from its annotation: text, list, number or other (bool, date, nested)."""
     out = {}
     for name, info in model.model_fields.items():
@@ -48,7 +54,7 @@ def _kinds(model: type[sc.Input]) -> dict[str, str]:
     return out
 
 
-def _errors_on(model: type[sc.Input], field: str, value: Any) -> list[str]:
+def _errors_on(model: type[Input], field: str, value: Any) -> list[str]:
     try:
         model.model_validate({field: value})
     except ValidationError as error:
@@ -57,15 +63,15 @@ def _errors_on(model: type[sc.Input], field: str, value: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("model", INPUTS, ids=lambda m: m.__name__)
-def test_no_state_field_can_be_written(model: type[sc.Input]) -> None:
-    assert not set(model.model_fields) & set(sc.STATE_FIELDS), model.__name__
-    for name in sc.STATE_FIELDS:
+def test_no_state_field_can_be_written(model: type[Input]) -> None:
+    assert not set(model.model_fields) & set(STATE_FIELDS), model.__name__
+    for name in STATE_FIELDS:
         with pytest.raises(ValidationError, match="不能在此设置"):
             model.model_validate({name: "已验收"})
 
 
 @pytest.mark.parametrize("model", INPUTS, ids=lambda m: m.__name__)
-def test_every_field_is_bounded(model: type[sc.Input]) -> None:
+def test_every_field_is_bounded(model: type[Input]) -> None:
     hostile = {"text": HUGE_TEXT, "list": HUGE_LIST, "number": 1e308}
     for field, kind in _kinds(model).items():
         if kind == "other":
@@ -74,7 +80,7 @@ def test_every_field_is_bounded(model: type[sc.Input]) -> None:
 
 
 @pytest.mark.parametrize("model", INPUTS, ids=lambda m: m.__name__)
-def test_a_huge_text_is_refused_before_it_is_cleaned(model: type[sc.Input]) -> None:
+def test_a_huge_text_is_refused_before_it_is_cleaned(model: type[Input]) -> None:
     for field, kind in _kinds(model).items():
         if kind == "text":
             messages = []
@@ -96,7 +102,7 @@ ANY_VALUE = st.one_of(
 @pytest.mark.parametrize("model", INPUTS, ids=lambda m: m.__name__)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_hostile_values_end_as_field_errors_or_bounded_records(model: type[sc.Input], data: st.DataObject) -> None:
+def test_hostile_values_end_as_field_errors_or_bounded_records(model: type[Input], data: st.DataObject) -> None:
     fields = list(model.model_fields)
     body = data.draw(st.dictionaries(st.sampled_from(fields), ANY_VALUE, max_size=len(fields)))
     try:
@@ -141,11 +147,11 @@ def test_an_import_row_beyond_a_bound_names_row_and_column(session: Session, tmp
 @pytest.mark.parametrize("mark", ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202d", "\u202e",
                                   "\u2066", "\u2067", "\u2068", "\u2069", "\ufeff", "\u00ad"])
 def test_invisible_format_characters_are_stripped_from_names(mark: str) -> None:
-    data = sc.EnterpriseCreate.model_validate({
+    data = EnterpriseCreate.model_validate({
         "name": f"九江{mark}鄱湾化学有限公司", "uscc": "91360400MA35G9YJ1L", "region": f"江西省{mark}九江市",
         "industry": "C261", "size": "规上"})
     assert data.name == "九江鄱湾化学有限公司" and data.region == "江西省九江市"
-    need = sc.NeedCreate.model_validate({"text": f"设备{mark}停机", "code": f"N{mark}1"})
+    need = NeedCreate.model_validate({"text": f"设备{mark}停机", "code": f"N{mark}1"})
     assert need.text == "设备停机" and need.code == "N1"
 
 
@@ -155,9 +161,9 @@ def test_every_input_schema_of_the_catalogue_is_checked_here() -> None:
 
     import catalog
 
-    for module in pkgutil.iter_modules(catalog.__path__):
-        importlib.import_module(f"catalog.{module.name}")
-    found, todo = set(), [sc.Input]
+    for module in pkgutil.walk_packages(catalog.__path__, prefix="catalog."):
+        importlib.import_module(module.name)
+    found, todo = set(), [Input]
     while todo:
         for child in todo.pop().__subclasses__():
             todo.append(child)

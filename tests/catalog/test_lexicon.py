@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from catalog.lexicon import infer_scenarios, lexicon
+from catalog.language.lexicon import infer_scenarios, lexicon
 from catalog.taxonomy import taxonomy
 
 
@@ -42,8 +42,8 @@ def test_every_scenario_of_the_lexicon_is_in_the_taxonomy() -> None:
 def test_lexicon_file_is_valid_json_with_positive_weights() -> None:
     from pathlib import Path
 
-    import catalog.lexicon as module
+    import catalog.language.lexicon as module
 
-    path = Path(module.__file__ or "").parent / "data" / "lexicon.json"
+    path = Path(module.__file__ or "").parents[1] / "data" / "lexicon.json"
     raw = json.loads(path.read_text("utf-8"))
     assert all(w > 0 for table in raw["scenarios"].values() for w in table.values())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.policies import load_policies, parse_policies, policy_for_region
+from catalog.subsidies.policies import load_policies, parse_policies, policy_for_region
 
 
 def test_shipped_policies_have_xinxiang_xingguo_and_one_default() -> None:

@@ -12,9 +12,10 @@ from catalog_builders import DEV_DATA
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from catalog import exports, imports
 from catalog.errors import ImportRejected
-from catalog.models import Provider, Solution
+from catalog.exchange import exports, imports
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
 from catalog.validation import make_uscc
 
 

@@ -1,13 +1,10 @@
 import pytest
 from pydantic import ValidationError
 
-from catalog.schemas import (
-    EnterpriseCreate,
-    NeedCreate,
-    ProviderUpdate,
-    SolutionRow,
-    field_errors,
-)
+from catalog.enterprises.schemas import EnterpriseCreate, NeedCreate
+from catalog.fields import field_errors
+from catalog.providers.schemas import ProviderUpdate
+from catalog.solutions.schemas import SolutionRow
 from catalog.validation import make_uscc
 
 SOLUTION = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catalog import segment
+from catalog.language import segment
 
 
 def test_parts_are_the_words_inside_longer_words() -> None:

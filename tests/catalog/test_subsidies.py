@@ -6,8 +6,8 @@ import random
 
 import numpy as np
 
-from catalog.policies import load_policies
-from catalog.subsidies import subsidy_amount, subsidy_amounts
+from catalog.subsidies.amounts import subsidy_amount, subsidy_amounts
+from catalog.subsidies.policies import load_policies
 
 
 def test_amounts_at_once_equal_each_alone() -> None:

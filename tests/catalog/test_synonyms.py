@@ -3,7 +3,7 @@ whole words."""
 
 from __future__ import annotations
 
-from catalog.synonyms import synonyms
+from catalog.language.synonyms import synonyms
 
 
 def test_terms_are_found_longest_first_without_overlaps() -> None:

@@ -1,4 +1,4 @@
-"""catalog.users: password hashing and user creation with role bindings, on real databases."""
+"""catalog.users.service: password hashing and user creation with role bindings, on real databases."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from argon2 import PasswordHasher
 from catalog_builders import make_enterprise, make_provider
 from sqlmodel import Session
 
-from catalog import users
 from catalog.errors import Conflict, NotFound, ValidationFailed
-from catalog.models import Role
+from catalog.users import service as users
+from catalog.users.models import Role
 
 PASSWORD = "correct horse 1"
 

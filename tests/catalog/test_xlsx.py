@@ -10,10 +10,11 @@ import pytest
 from catalog_builders import write_workbook
 from sqlmodel import Session, func, select
 
-from catalog import imports, xlsx
+from catalog import xlsx
 from catalog.errors import ImportRejected
-from catalog.exchange import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS_PER_SHEET, SHEET_BY_KEY
-from catalog.models import Provider
+from catalog.exchange import imports
+from catalog.exchange.format import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS_PER_SHEET, SHEET_BY_KEY
+from catalog.providers.models import Provider
 from catalog.validation import make_uscc
 
 P_COLS = [c.title for c in SHEET_BY_KEY["providers"].columns]

@@ -7,9 +7,9 @@ import random
 from sqlmodel import Session
 from web_builders import JIUJIANG, enterprise, provider
 
-from catalog import event_service
 from catalog.errors import Conflict
-from catalog.event_models import Event, EventCreate, EventStatus, ParticipantCreate
+from catalog.events import service as event_service
+from catalog.events.models import Event, EventCreate, EventStatus, ParticipantCreate
 
 SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 3},
             {"name": "下午", "start": "14:00", "slot_minutes": 20, "slots": 3}]

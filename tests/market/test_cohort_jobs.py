@@ -16,7 +16,9 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from catalog.db import get_engine, session_scope
-from catalog.models import Enterprise, Provider, utcnow
+from catalog.enterprises.models import Enterprise
+from catalog.providers.models import Provider
+from catalog.records import utcnow
 from market import jobs
 from market.app import create_app
 from market.models import Job, JobStatus

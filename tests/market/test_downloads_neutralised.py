@@ -14,11 +14,14 @@ from sqlmodel import Session, select
 from web_builders import JIUJIANG, PASSWORD
 
 from catalog.db import get_engine
-from catalog.event_models import Event, EventParticipant
-from catalog.exchange import FORMULA_PREFIXES
-from catalog.models import Enterprise, Provider, Solution, User
-from catalog.progress_models import TargetRow
-from market.cohort_job import KIND
+from catalog.enterprises.models import Enterprise
+from catalog.events.models import Event, EventParticipant
+from catalog.exchange.format import FORMULA_PREFIXES
+from catalog.progress.models import TargetRow
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
+from catalog.users.models import User
+from market.matching.cohort_job import KIND
 from market.models import Job, JobStatus
 
 EVIL = '=HYPERLINK("http://evil.example/x","点击领取补贴")'

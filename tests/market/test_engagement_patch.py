@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, col, func, select
 
+from catalog.audit.models import AuditEntry
 from catalog.db import get_engine
-from catalog.models import AuditEntry, Engagement, EngagementStatus
+from catalog.engagements.models import Engagement, EngagementStatus
 
 
 def _stored(database_url: str, engagement_id: int) -> Engagement:

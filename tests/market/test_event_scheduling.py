@@ -9,12 +9,13 @@ from event_builders import build_event
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from catalog import event_meetings, event_service
 from catalog.errors import Conflict
-from market import event_scheduling
+from catalog.events import meetings as event_meetings
+from catalog.events import service as event_service
 from market.cli import app
+from market.events import scheduling as event_scheduling
 from market.settings import get_settings
-from matching.schedule import validate_swap
+from matching.schedule.problem import validate_swap
 
 
 @pytest.mark.parametrize("seed", [1, 2])

@@ -14,11 +14,12 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, col, select
 
-from catalog import engagement_service as flow
-from catalog import service as catalog_service
 from catalog.db import get_engine
-from catalog.models import Enterprise, Solution
-from catalog.schemas import EngagementCreate
+from catalog.engagements import service as engagement_service
+from catalog.engagements import service as flow
+from catalog.engagements.schemas import EngagementCreate
+from catalog.enterprises.models import Enterprise
+from catalog.solutions.models import Solution
 from market.app import create_app
 from market.settings import Settings
 from seed.users import DEMO_PASSWORD
@@ -39,7 +40,7 @@ def accepted_and_rated(database_url: str) -> Solution:
         firm = session.exec(select(Enterprise).where(Enterprise.name == "共青城华纶印染有限公司")).one()
         assert solution is not None
         data = EngagementCreate(enterprise_id=firm.id or 0, solution_id=solution.id or 0)
-        engagement = catalog_service.create_engagement(session=session, data=data, actor="test")
+        engagement = engagement_service.create_engagement(session=session, data=data, actor="test")
         flow.sign(session=session, engagement=engagement, amount_wan=40, contract_date=date(2025, 3, 1), actor="test")
         flow.start(session=session, engagement=engagement, actor="test")
         flow.propose_acceptance(session=session, engagement=engagement, acceptance_date=date(2025, 6, 1),

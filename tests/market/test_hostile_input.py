@@ -11,7 +11,9 @@ from sqlmodel import Session, SQLModel, func, select
 from web_builders import JIUJIANG
 
 from catalog.db import get_engine
-from catalog.models import Enterprise, Need, Provider, Solution
+from catalog.enterprises.models import Enterprise, Need
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
 from catalog.validation import make_uscc
 
 
@@ -77,7 +79,7 @@ def test_a_need_far_beyond_its_bound_is_refused(client, world, as_user, database
 
 
 def test_an_import_beyond_the_workers_slots_is_told_to_retry(client, world, as_user, database_url) -> None:
-    from market import import_gate
+    from market.exchange import import_gate
 
     body = b'{"providers": []}'
     held = import_gate._slots

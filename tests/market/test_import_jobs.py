@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from web_builders import JIUJIANG, XINXIANG
 
 from catalog.db import get_engine
-from catalog.models import Provider
+from catalog.providers.models import Provider
 from catalog.validation import make_uscc
 from market import jobs
 

@@ -10,8 +10,10 @@ from sqlmodel import Session, func, select
 from web_builders import JIUJIANG, XINXIANG
 
 from catalog.db import get_engine
-from catalog.event_models import Event, EventParticipant
-from catalog.models import Enterprise, Provider, Solution
+from catalog.enterprises.models import Enterprise
+from catalog.events.models import Event, EventParticipant
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
 
 SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 3}]
 

@@ -11,8 +11,10 @@ from sqlmodel import Session, select
 from web_builders import World, solution
 
 from catalog.db import get_engine
-from catalog.models import Engagement, EngagementStatus, ListingStatus, Provider, Solution
-from market.match_context import catalogue_fingerprint, engagement_stats, match_context
+from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.providers.models import ListingStatus, Provider
+from catalog.solutions.models import Solution
+from market.matching.context import catalogue_fingerprint, engagement_stats, match_context
 
 
 def _names(database_url: str) -> set[str]:

@@ -6,7 +6,7 @@ from sqlmodel import Session
 from web_builders import World, need, serve_only, solution
 
 from catalog.db import get_engine
-from catalog.models import Enterprise
+from catalog.enterprises.models import Enterprise
 
 
 def _update_enterprise(database_url: str, enterprise_id: int, **fields: object) -> None:
@@ -82,7 +82,7 @@ def test_a_provider_cannot_read_another_providers_leads(client, world: World, as
 
 def test_an_enterprise_sharing_an_event_with_the_provider_is_a_lead(
         client, world: World, as_user, database_url: str) -> None:
-    from catalog.event_models import Event, EventParticipant
+    from catalog.events.models import Event, EventParticipant
 
     url = f"/api/providers/{world.ids['provider_a']}/leads"
     assert client.get(url, headers=as_user("provider_a")).json()["leads"] == []

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from web_builders import JIUJIANG, World
 
 from catalog.db import get_engine
-from catalog.models import Enterprise
+from catalog.enterprises.models import Enterprise
 
 URL = "/api/notifications"
 SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 3}]

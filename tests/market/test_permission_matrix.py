@@ -1,4 +1,4 @@
-"""Every API route × every role against the expected table in market/permission_rules.py."""
+"""Every API route × every role against the expected table in market/permissions/api_rules.py."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from web_builders import JIUJIANG, PASSWORD, World, enterprise, link, need, solu
 
 from catalog.db import get_engine
 from market.app import PACKAGE_DIR, route_table
-from market.page_rules import PAGE_RULES
-from market.permission_rules import ROLE_LETTERS, RULES, Case
+from market.permissions.api_rules import ROLE_LETTERS, RULES, Case
+from market.permissions.page_rules import PAGE_RULES
 
 USERS = {"A": None, "B": "jj_bureau", "X": "xx_bureau", "P": "provider_a", "E": "ent_sharing", "C": "chain_leader"}
 DENIED = {401, 403, 404}
@@ -24,9 +24,12 @@ DENIED = {401, 403, 404}
 def all_rules() -> dict[tuple[str, str], list[Case]]:
     """The table, plus ACCESS_RULES declared by router modules beside their routes."""
     rules = dict(RULES)
-    for info in pkgutil.iter_modules([str(PACKAGE_DIR / "api")]):
-        module = importlib.import_module(f"market.api.{info.name}")
-        rules.update(getattr(module, "ACCESS_RULES", {}))
+    for package in pkgutil.iter_modules([str(PACKAGE_DIR)]):
+        if not package.ispkg:
+            continue
+        for info in pkgutil.iter_modules([str(PACKAGE_DIR / package.name)]):
+            module = importlib.import_module(f"market.{package.name}.{info.name}")
+            rules.update(getattr(module, "ACCESS_RULES", {}))
     return rules
 
 
@@ -37,7 +40,7 @@ def api_routes(app: Any) -> set[tuple[str, str]]:
 def test_every_api_route_has_a_rule_and_every_rule_a_route(client) -> None:
     routes, rules = api_routes(client.app), all_rules()
     missing = sorted(routes - set(rules))
-    assert missing == [], f"这些路由没有权限规则（请在 market/permission_rules.py 中补充）：{missing}"
+    assert missing == [], f"这些路由没有权限规则（请在 market/permissions/api_rules.py 中补充）：{missing}"
     stale = sorted(set(rules) - routes)
     assert stale == [], f"这些权限规则对应的路由已不存在：{stale}"
     for key, cases in rules.items():
@@ -77,7 +80,7 @@ class Prober:
     def fresh(self, kind: str) -> int:
         with Session(get_engine(self.database_url), expire_on_commit=False) as session:
             if kind == "need":
-                from catalog.models import Enterprise
+                from catalog.enterprises.models import Enterprise
 
                 owner = session.get(Enterprise, self.world.ids["member_sharing"])
                 record: Any = need(session, owner, "矩阵测试：待删除的需求")
@@ -154,7 +157,7 @@ def page_routes(app: Any) -> set[str]:
 def test_every_page_route_has_a_rule_and_every_rule_a_route(client) -> None:
     routes = page_routes(client.app)
     missing = sorted(routes - set(PAGE_RULES))
-    assert missing == [], f"这些页面没有权限规则（请在 market/page_rules.py 中补充）：{missing}"
+    assert missing == [], f"这些页面没有权限规则（请在 market/permissions/page_rules.py 中补充）：{missing}"
     assert sorted(set(PAGE_RULES) - routes) == [], "这些页面规则对应的路由已不存在"
 
 

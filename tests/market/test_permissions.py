@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from catalog.db import get_engine
-from catalog.models import Solution, User
+from catalog.solutions.models import Solution
+from catalog.users.models import User
 from market import permissions as perm
 
 
@@ -110,8 +111,9 @@ def _user(session: Session, username: str) -> User:
 
 
 def test_event_chain_and_lead_rules_live_here(world, database_url) -> None:
-    from catalog.event_models import Event, EventParticipant
-    from catalog.models import Enterprise, Provider
+    from catalog.enterprises.models import Enterprise
+    from catalog.events.models import Event, EventParticipant
+    from catalog.providers.models import Provider
 
     with Session(get_engine(database_url)) as session:
         jj, xx, prov, ent, leader = (_user(session, n) for n in

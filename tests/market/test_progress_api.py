@@ -16,8 +16,10 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from catalog.db import get_engine
-from catalog.models import Enterprise, Provider, Solution
-from catalog.progress_models import TargetRow
+from catalog.enterprises.models import Enterprise
+from catalog.progress.models import TargetRow
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
 from market.app import create_app
 from market.settings import Settings
 from seed.targets import TARGETS_FILE

@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 from sqlmodel import Session, func, select
 from web_builders import World
 
-from catalog.application_models import ProviderApplication
 from catalog.db import get_engine
-from catalog.models import Provider, User
-from catalog.provider_applications import MAX_PER_ADDRESS
+from catalog.provider_applications.models import ProviderApplication
+from catalog.provider_applications.service import MAX_PER_ADDRESS
+from catalog.providers.models import Provider
+from catalog.users.models import User
 from catalog.validation import make_uscc
 
 URL = "/api/provider-applications"

@@ -1,4 +1,4 @@
-"""A bureau's exports and imports stay inside its regions (market/region_scope.py)."""
+"""A bureau's exports and imports stay inside its regions (market/exchange/region_scope.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 from web_builders import JIUJIANG, XINXIANG
 
 from catalog.db import get_engine
-from catalog.models import Enterprise, Provider
+from catalog.enterprises.models import Enterprise
+from catalog.providers.models import Provider
 from catalog.validation import make_uscc
 
 

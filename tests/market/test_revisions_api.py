@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from catalog.audit.models import AuditEntry
 from catalog.db import get_engine
-from catalog.models import AuditEntry, OutboxEntry, Provider, Solution
-from catalog.revision_models import Revision
+from catalog.outbox import OutboxEntry
+from catalog.providers.models import Provider
+from catalog.revisions.models import Revision
+from catalog.solutions.models import Solution
 from search_index.documents import solution_document
 
 

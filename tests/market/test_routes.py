@@ -34,7 +34,7 @@ def test_no_route_is_hidden_by_an_earlier_one(tmp_path) -> None:
 
 
 def test_busiest_routers_come_first() -> None:
-    routers = discover_routers("market.api", "market.pages")
+    routers = discover_routers()
     import importlib
 
     for position, name in enumerate(BUSIEST):

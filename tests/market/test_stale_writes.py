@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from catalog.db import get_engine
-from catalog.models import Provider
+from catalog.providers.models import Provider
 from market.app import create_app
 from market.deps import SessionDep
 

@@ -8,16 +8,18 @@ from typing import Any
 
 from sqlmodel import Session
 
-from catalog import service
-from catalog.models import ListingStatus, Role, User
-from catalog.schemas import (
-    ChainLinkCreate,
-    EngagementCreate,
-    EnterpriseCreate,
-    NeedCreate,
-    ProviderCreate,
-    SolutionCreate,
-)
+from catalog.chains import service as chain_service
+from catalog.chains.schemas import ChainLinkCreate
+from catalog.engagements import service as engagement_service
+from catalog.engagements.schemas import EngagementCreate
+from catalog.enterprises import service as enterprise_service
+from catalog.enterprises.schemas import EnterpriseCreate, NeedCreate
+from catalog.providers import service as provider_service
+from catalog.providers.models import ListingStatus
+from catalog.providers.schemas import ProviderCreate
+from catalog.solutions import service as solution_service
+from catalog.solutions.schemas import SolutionCreate
+from catalog.users.models import Role, User
 from catalog.validation import make_uscc
 
 PASSWORD = "demo-pass-123"
@@ -29,7 +31,7 @@ def provider(session: Session, name: str, region: str, status: str = ListingStat
     data = ProviderCreate(
         name=name, uscc=make_uscc(name), kind="专业服务商", region=region, industries=["C26"],
         scenarios=["设备管理运维"], description=f"{name}专注设备联网与运维", **extra)
-    return service.create_provider(session=session, data=data, actor="test", status=ListingStatus(status))
+    return provider_service.create_provider(session=session, data=data, actor="test", status=ListingStatus(status))
 
 
 def solution(session: Session, provider_id: int, code: str, name: str, status: str = ListingStatus.PUBLISHED,
@@ -38,23 +40,23 @@ def solution(session: Session, provider_id: int, code: str, name: str, status: s
         "code": code, "name": name, "provider_id": provider_id, "industries": ["C26"],
         "scenarios": ["设备管理运维"], "description": f"{name}：设备联网、点检、预测性维护",
         "deployment": "SaaS", "price_wan": 8.0, "billing": "年订阅", "deploy_days": 30, **extra}
-    return service.create_solution(session=session, data=SolutionCreate(**fields), actor="test",
+    return solution_service.create_solution(session=session, data=SolutionCreate(**fields), actor="test",
                                    status=ListingStatus(status))
 
 
 def enterprise(session: Session, name: str, region: str, **extra: Any):
     data = EnterpriseCreate(name=name, uscc=make_uscc(name), region=region, industry="C261", size="规上", **extra)
-    record = service.create_enterprise(session=session, data=data, actor="test")
+    record = enterprise_service.create_enterprise(session=session, data=data, actor="test")
     return record
 
 
 def need(session: Session, enterprise_record: Any, text: str, **extra: Any):
-    return service.create_need(session=session, enterprise=enterprise_record,
+    return enterprise_service.create_need(session=session, enterprise=enterprise_record,
                                data=NeedCreate(text=text, **extra), actor="test")
 
 
 def link(session: Session, leader_id: int, member_id: int, relation: str = "供应商"):
-    return service.create_chain_link(
+    return chain_service.create_chain_link(
         session=session, data=ChainLinkCreate(leader_id=leader_id, member_id=member_id, relation=relation),
         actor="test")
 
@@ -62,7 +64,7 @@ def link(session: Session, leader_id: int, member_id: int, relation: str = "供�
 @cache
 def password_hash() -> str:
     """PASSWORD hashed once per test run (argon2 is slow on purpose)."""
-    from catalog import users
+    from catalog.users import service as users
 
     return users.hash_password(PASSWORD)
 
@@ -120,7 +122,7 @@ def build_world(session: Session) -> World:
     w.ids["need_xx"] = need(session, other, "质量问题追不到批次").id
     w.ids["link_sharing"] = link(session, leader.id, sharing.id).id
     w.ids["link_private"] = link(session, leader.id, private.id, "客户").id
-    engagement = service.create_engagement(
+    engagement = engagement_service.create_engagement(
         session=session, data=EngagementCreate(enterprise_id=sharing.id, solution_id=w.ids["sol_a"]), actor="test")
     w.ids["engagement"] = engagement.id
     _users(session, w)
@@ -146,7 +148,7 @@ def _users(session: Session, w: World) -> None:
 def serve_only(database_url: str, provider_id: int, regions: list[str]) -> None:
     """Narrow a provider's service regions (committed): it can no longer serve firms elsewhere."""
     from catalog.db import get_engine
-    from catalog.models import Provider
+    from catalog.providers.models import Provider
 
     with Session(get_engine(database_url)) as session:
         record = session.get(Provider, provider_id)

@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 
 from catalog.regions import city as city_of
-from matching.chain import (
+from matching.chains.analysis import (
     analyse_chain,
     build_region,
     centrality,
@@ -20,17 +20,17 @@ from matching.chain import (
     region_overview,
     visible_needs,
 )
-from matching.chain_coverage import (
+from matching.chains.coverage import (
     CoverageProblem,
     coverage_value,
     offering_cost,
     selection_cost,
     solve_coverage,
 )
-from matching.chain_graph import Chain, LinkRecord, graph_json
-from matching.chain_needs import leader_systems, shared_needs
-from matching.chain_proposal import propose_chain
-from matching.chain_rules import connects, expected_level
+from matching.chains.graph import Chain, LinkRecord, graph_json
+from matching.chains.needs import leader_systems, shared_needs
+from matching.chains.proposal import propose_chain
+from matching.chains.rules import connects, expected_level
 from matching.records import EnterpriseRecord, NeedRecord, SolutionRecord, load_enterprises
 
 DEV_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "dev"

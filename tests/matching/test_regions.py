@@ -4,8 +4,8 @@ would meet is a gap of its own kind; asked for explicitly, they come marked."""
 
 from __future__ import annotations
 
-from matching.chain_graph import LinkRecord, build_region
-from matching.chain_proposal import propose_chain
+from matching.chains.graph import LinkRecord, build_region
+from matching.chains.proposal import propose_chain
 from matching.cohort import NO_LOCAL_PROVIDER, NO_OFFERING, match_cohort
 from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
 from matching.scoring import MatchContext, rank

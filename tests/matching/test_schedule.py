@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from matching.schedule import (
+from matching.schedule.greedy import greedy
+from matching.schedule.problem import (
     Participant,
     Placement,
     Problem,
@@ -24,8 +25,7 @@ from matching.schedule import (
     validate_move,
     validate_swap,
 )
-from matching.schedule_greedy import greedy
-from matching.schedule_solver import coverable, cp_sat, lp_bound, solve
+from matching.schedule.solver import coverable, cp_sat, lp_bound, solve
 
 SLOW = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

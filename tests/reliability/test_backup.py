@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from catalog import audit
+from catalog.audit import service as audit
 from catalog.db import get_engine
 from catalog.errors import Conflict, ValidationFailed
 from market import backup

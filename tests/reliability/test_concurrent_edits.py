@@ -11,11 +11,11 @@ import threading
 from sqlmodel import Session
 from web_builders import World
 
-from catalog import service as catalog_service
 from catalog.db import get_engine
 from catalog.errors import Conflict
-from catalog.models import Solution
-from catalog.schemas import SolutionUpdate
+from catalog.solutions import service as solution_service
+from catalog.solutions.models import Solution
+from catalog.solutions.schemas import SolutionUpdate
 
 
 def test_second_editor_on_a_stale_version_gets_409_in_chinese(client, world: World, bearer) -> None:  # type: ignore[no-untyped-def]
@@ -44,11 +44,11 @@ def test_interleaved_transactions_cannot_overwrite_each_other(database_url: str,
         b = two.get(Solution, world.ids["sol_a"])
         assert a is not None and b is not None and a.version == b.version
         two.commit()  # end the read transaction (SQLite would otherwise refuse the write as locked)
-        catalog_service.update_solution(session=one, solution=a, data=SolutionUpdate(description="甲"),
+        solution_service.update_solution(session=one, solution=a, data=SolutionUpdate(description="甲"),
                                         actor="a", expected_version=a.version)
         one.commit()
         try:
-            catalog_service.update_solution(session=two, solution=b, data=SolutionUpdate(description="乙"),
+            solution_service.update_solution(session=two, solution=b, data=SolutionUpdate(description="乙"),
                                             actor="b", expected_version=b.version)
             two.commit()
             raised = False

@@ -16,9 +16,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 from tests_paths import DEV_DATA, MARKET_BIN
 
-from catalog import imports
 from catalog.db import get_engine, session_scope
-from catalog.models import Need, OutboxEntry, Provider, Solution
+from catalog.enterprises.models import Need
+from catalog.exchange import imports
+from catalog.outbox import OutboxEntry
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
 from search_index.client import index_uid
 from search_index.server import LocalMeilisearch
 from search_index.sync import drain, run_worker

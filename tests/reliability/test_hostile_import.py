@@ -20,15 +20,17 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 from tests_paths import DEV_DATA
 
-from catalog import exchange, exports, imports, xlsx
+from catalog import xlsx
 from catalog.db import get_engine
 from catalog.errors import ImportRejected
+from catalog.exchange import exports, imports
+from catalog.exchange import format as exchange
 
 CATALOG = json.loads((DEV_DATA / "catalog.json").read_text("utf-8"))
 PROVIDER = CATALOG["providers"][0]
 STORED_TABLES = ("provider", "solution", "enterprise", "need", "chainlink", "auditentry", "outboxentry")
 FORMULA = '=HYPERLINK("http://evil.example/","点这里领补贴")'
-# The shared-strings bound (catalog.exchange.MAX_SHARED_STRINGS, 500,000 strings) is tested at a
+# The shared-strings bound (catalog.exchange.format.MAX_SHARED_STRINGS, 500,000 strings) is tested at a
 # 25th of its size: parsing up to the bound costs time in proportion to it, the check is the
 # same code, and memory is held to the same budget per kept string (96 MB for 500,000).
 SHARED_STRINGS_BOUND = 20_000
@@ -115,7 +117,7 @@ def _shared_strings(count: int) -> bytes:
 
 def _inline_cell(text: str) -> bytes:
     """A provider sheet whose one row has `text` as its name (inline strings, every column titled)."""
-    from catalog.exchange import SHEET_BY_KEY
+    from catalog.exchange.format import SHEET_BY_KEY
 
     titles = [c.title for c in SHEET_BY_KEY["providers"].columns]
     head = "".join(f'<c t="inlineStr"><is><t>{title}</t></is></c>' for title in titles)

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from web_builders import PASSWORD, World, need, provider, solution
 
 from catalog.db import get_engine
-from catalog.models import Enterprise, Need
+from catalog.enterprises.models import Enterprise, Need
 from market.app import route_table
 
 XSS = "<script>alert(1)</script>"

@@ -9,7 +9,8 @@ import meilisearch
 from sqlmodel import Session
 
 from catalog import outbox
-from catalog.models import ListingStatus, Provider, Solution
+from catalog.providers.models import ListingStatus, Provider
+from catalog.solutions.models import Solution
 from search_index.sync import drain
 
 _USCC_SEQ = iter(range(10**6))

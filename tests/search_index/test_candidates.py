@@ -9,7 +9,8 @@ from search_builders import add_provider, add_solution, sync
 from sqlmodel import Session
 
 from catalog import outbox
-from catalog.models import ListingStatus, Solution
+from catalog.providers.models import ListingStatus
+from catalog.solutions.models import Solution
 from search_index.candidates import CandidateStore, compact
 from search_index.client import index_uid, run, wait_or_raise
 from search_index.documents import content_rev

@@ -13,7 +13,8 @@ import pytest
 from search_builders import add_provider, add_solution, sync
 from sqlmodel import Session
 
-from catalog.models import ListingStatus, Provider, Solution
+from catalog.providers.models import ListingStatus, Provider
+from catalog.solutions.models import Solution
 from search_index.client import index_uid, run, search, wait_or_raise
 from search_index.documents import solution_document
 from search_index.facts import Filter, admits, count_facets, render, sort_key

@@ -8,7 +8,7 @@ import pytest
 from search_builders import add_provider, add_solution, sync
 from sqlmodel import Session
 
-from catalog.models import ListingStatus
+from catalog.providers.models import ListingStatus
 from search_index.query import SearchRequest, search_solutions
 
 pytestmark = pytest.mark.meili

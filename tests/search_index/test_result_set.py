@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from search_builders import add_provider, add_solution, sync
 from sqlmodel import Session
 
-from catalog.models import Enterprise
-from catalog.users import create_user
+from catalog.enterprises.models import Enterprise
+from catalog.users.service import create_user
 from market.app import create_app
 from market.settings import Settings
 from search_index.client import index_uid

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from search_builders import add_provider, add_solution, sync
 from sqlmodel import Session
 
-from catalog.models import ListingStatus
+from catalog.providers.models import ListingStatus
 from market.app import create_app
 from market.settings import Settings
 from search_index.server import LocalMeilisearch

@@ -12,7 +12,8 @@ from search_builders import add_provider, add_solution, sync
 from sqlmodel import Session, select
 
 from catalog import outbox
-from catalog.models import OutboxEntry, Solution
+from catalog.outbox import OutboxEntry
+from catalog.solutions.models import Solution
 from search_index import documents
 from search_index.client import index_uid, wait_or_raise
 from search_index.server import LocalMeilisearch

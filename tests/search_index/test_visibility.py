@@ -12,8 +12,10 @@ from fastapi.testclient import TestClient
 from search_builders import add_provider, add_solution, sync
 from sqlmodel import Session, select
 
-from catalog.models import ListingStatus, Role, Solution, User
-from catalog.users import hash_password
+from catalog.providers.models import ListingStatus
+from catalog.solutions.models import Solution
+from catalog.users.models import Role, User
+from catalog.users.service import hash_password
 from market import permissions
 from market.app import create_app
 from market.auth.sessions import issue_api_token

@@ -8,9 +8,13 @@ import pytest
 from sqlmodel import Session, func, select
 from typer.testing import CliRunner
 
-from catalog import users as catalog_users
+from catalog.audit.models import AuditEntry
 from catalog.db import get_engine
-from catalog.models import AuditEntry, Engagement, Enterprise, Provider, Role, User
+from catalog.engagements.models import Engagement
+from catalog.enterprises.models import Enterprise
+from catalog.providers.models import Provider
+from catalog.users import service as catalog_users
+from catalog.users.models import Role, User
 from market.cli import app
 from market.settings import get_settings
 from seed.users import DEMO_USERS

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from catalog.models import Role
 from catalog.taxonomy import taxonomy
+from catalog.users.models import Role
 from catalog.validation import phone_is_valid, uscc_is_valid
 from seed import build
 from seed.users import DEMO_USERS

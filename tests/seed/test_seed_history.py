@@ -9,11 +9,12 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from catalog import audit
+from catalog.audit import service as audit
 from catalog.db import get_engine, session_scope
-from catalog.event_models import Event, EventStatus, Meeting, Outcome
-from catalog.models import Engagement, EngagementStatus, Enterprise
-from catalog.progress_models import AcceptanceRecord, TargetRow
+from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.enterprises.models import Enterprise
+from catalog.events.models import Event, EventStatus, Meeting, Outcome
+from catalog.progress.models import AcceptanceRecord, TargetRow
 from seed.history import WINDOW_DAYS, load_history
 from seed.history_base import CITIES
 

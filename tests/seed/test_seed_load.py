@@ -10,18 +10,13 @@ import pytest
 from fixtures_demo import demo_enterprise, demo_provider, demo_solution
 from sqlmodel import Session, select
 
-from catalog import users as catalog_users
+from catalog.chains.models import ChainLink
+from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import ImportRejected
-from catalog.models import (
-    ChainLink,
-    Enterprise,
-    ListingStatus,
-    Need,
-    Provider,
-    Role,
-    Solution,
-    User,
-)
+from catalog.providers.models import ListingStatus, Provider
+from catalog.solutions.models import Solution
+from catalog.users import service as catalog_users
+from catalog.users.models import Role, User
 from seed.load import DATA_DIR, is_empty, load_demo, status_path
 from seed.users import DEMO_PASSWORD, DEMO_USERS
 

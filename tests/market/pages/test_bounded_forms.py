@@ -6,7 +6,7 @@ from page_helpers import login, post_form
 from sqlmodel import Session, func, select
 
 from catalog.db import get_engine
-from catalog.models import Need
+from catalog.enterprises.models import Need
 
 
 def test_a_need_beyond_its_bound_is_refused_on_the_page(client, world, database_url) -> None:

@@ -10,7 +10,8 @@ from page_helpers import HTML, flashes, login, post_form
 from sqlmodel import Session, func, select
 
 from catalog.db import get_engine
-from catalog.models import Provider, Solution
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
 
 PROVIDER_COLUMNS = ["服务商名称", "统一社会信用代码", "服务商类型", "所在地区", "服务行业", "能力场景", "简介"]
 
@@ -108,7 +109,7 @@ def test_bulk_provider_publish(page_client, world, database_url):
 
 
 def test_enterprise_management(page_client, world, database_url):
-    from catalog.models import Enterprise
+    from catalog.enterprises.models import Enterprise
 
     with Session(get_engine(database_url)) as session:  # the pilot's engagement may have bumped it
         version = session.get(Enterprise, world.ids["member_sharing"]).version

@@ -15,10 +15,12 @@ from openpyxl import load_workbook
 from page_helpers import login
 from sqlmodel import Session, select
 
-from catalog import users as catalog_users
+from catalog.chains.models import ChainLink
 from catalog.db import get_engine
-from catalog.imports import import_paths
-from catalog.models import ChainLink, Enterprise, Role
+from catalog.enterprises.models import Enterprise
+from catalog.exchange.imports import import_paths
+from catalog.users import service as catalog_users
+from catalog.users.models import Role
 
 DEV_DATA = Path(__file__).resolve().parents[4] / "shared" / "data" / "dev"
 PASSWORD = "demo-pass-123"

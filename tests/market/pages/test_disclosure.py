@@ -9,7 +9,7 @@ from sqlmodel import Session
 from web_builders import XINXIANG, provider, solution
 
 from catalog.db import get_engine
-from catalog.models import ListingStatus
+from catalog.providers.models import ListingStatus
 
 
 def _hidden_listing(database_url: str) -> tuple[int, int, str]:

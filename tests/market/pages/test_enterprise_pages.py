@@ -8,7 +8,7 @@ from page_helpers import HTML, flashes, login, post_form
 from sqlmodel import Session, col, select
 
 from catalog.db import get_engine
-from catalog.models import Enterprise, Need
+from catalog.enterprises.models import Enterprise, Need
 
 
 def _needs(url: str, enterprise_id: int) -> list[Need]:

@@ -12,11 +12,12 @@ from page_helpers import HTML, flashes, login, post_form
 from sqlmodel import Session
 from web_builders import JIUJIANG
 
-from catalog import event_meetings, event_service
 from catalog.db import get_engine
-from catalog.event_models import EventCreate, EventStatus
-from market import event_scheduling
-from matching.schedule import validate_swap
+from catalog.events import meetings as event_meetings
+from catalog.events import service as event_service
+from catalog.events.models import EventCreate, EventStatus
+from market.events import scheduling as event_scheduling
+from matching.schedule.problem import validate_swap
 
 
 def _scheduled_event(database_url: str) -> tuple[int, list[tuple[int, int, int]], list[tuple[int, int]]]:

@@ -10,7 +10,7 @@ from page_helpers import HTML, csrf_of, flashes, login, post_form
 from sqlmodel import Session, func, select
 
 from catalog.db import get_engine
-from catalog.models import Provider
+from catalog.providers.models import Provider
 from catalog.validation import make_uscc
 
 NAME = "浔阳智联工业软件有限公司"

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from web_builders import JIUJIANG, XINXIANG
 
 from catalog.db import get_engine
-from catalog.models import Provider
+from catalog.providers.models import Provider
 
 
 def test_the_provider_profile_page_keeps_the_region(client, world, database_url) -> None:
@@ -21,7 +21,7 @@ def test_the_provider_profile_page_keeps_the_region(client, world, database_url)
 
 
 def test_an_enterprise_confirms_on_the_event_page_a_registration_the_bureau_made(client, world, database_url) -> None:
-    from catalog.event_models import Event, EventParticipant
+    from catalog.events.models import Event, EventParticipant
 
     with Session(get_engine(database_url)) as session:
         event = Event(title="对接会", region=JIUJIANG, status="报名中",

@@ -6,7 +6,8 @@ from page_helpers import HTML, flashes, login, post_form
 from sqlmodel import Session, select
 
 from catalog.db import get_engine
-from catalog.models import Provider, Solution
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
 
 NEW_SOLUTION = {
     "name": "设备点检小程序", "scenarios": ["设备管理运维", "质量管控"], "industries": ["C26"],

@@ -8,7 +8,7 @@ from page_helpers import HTML
 from sqlmodel import Session
 
 from catalog.db import get_engine
-from catalog.models import Provider
+from catalog.providers.models import Provider
 
 
 def _total(html: str) -> int:

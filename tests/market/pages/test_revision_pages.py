@@ -9,8 +9,8 @@ from page_helpers import HTML, flashes, login, post_form
 from sqlmodel import Session, select
 
 from catalog.db import get_engine
-from catalog.models import Solution
-from catalog.revision_models import Revision
+from catalog.revisions.models import Revision
+from catalog.solutions.models import Solution
 
 EDIT = {"name": "设备点检云", "code": "JJ-001", "scenarios": ["设备管理运维"], "industries": ["C26"],
         "description": "设备联网、点检、预测性维护，支持手机扫码", "deployment": "SaaS", "price_wan": "9.5",

@@ -23,8 +23,11 @@ from page_helpers import HTML, csrf_of
 from sqlmodel import Session, col, func, select
 
 from catalog.db import get_engine
-from catalog.event_models import Event, EventStatus
-from catalog.models import Engagement, Need, Solution, User
+from catalog.engagements.models import Engagement
+from catalog.enterprises.models import Need
+from catalog.events.models import Event, EventStatus
+from catalog.solutions.models import Solution
+from catalog.users.models import User
 from market.app import create_app
 from market.settings import Settings
 from seed.users import DEMO_PASSWORD

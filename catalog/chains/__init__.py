@@ -1,0 +1,1 @@
+"""产业链关系 (chain links: leader → member): records, schemas and writes."""

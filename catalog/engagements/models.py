@@ -1,0 +1,41 @@
+"""对接成果 (engagements): enterprise × solution, from intention to acceptance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from catalog.records import Versioned, utcnow
+
+
+class EngagementStatus(StrEnum):
+    INTENT = "意向"
+    SIGNED = "签约"
+    IN_PROGRESS = "实施中"
+    ACCEPTED = "已验收"
+    TERMINATED = "终止"
+
+
+class Engagement(Versioned, SQLModel, table=True):
+    """对接成果: enterprise × solution, from intention to acceptance."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    solution_id: int = Field(foreign_key="solution.id", index=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    status: str = Field(default=EngagementStatus.INTENT, index=True)
+    contract_amount_wan: float | None = None
+    contract_date: date | None = None
+    acceptance_date: date | None = None
+    level_before: str | None = None
+    level_after: str | None = None
+    termination_reason: str | None = None
+    cost_split: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    rating: int | None = None
+    review: str | None = None  # the enterprise's words with its rating
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

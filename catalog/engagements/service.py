@@ -1,0 +1,289 @@
+"""Writes to 对接成果 (engagements): creating one and correcting its figures, and the workflow 意向 → 签约 → 实施中 → 已验收 (proposed by a party, confirmed by
+the bureau, subsidy computed under the city's policy) or 终止. Each step is audited.
+
+Who may call which step is decided by the caller (market/permissions/pilot.py); this module
+checks the order of steps and the figures. Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlmodel import Session, select
+
+from catalog import outbox
+from catalog.audit import service as audit
+from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.engagements.schemas import EngagementCreate, EngagementUpdate
+from catalog.enterprises.models import Enterprise
+from catalog.enterprises.service import get_enterprise
+from catalog.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from catalog.limits import REMARK_CHARS as REVIEW_CHARS
+from catalog.progress.models import AcceptanceRecord
+from catalog.records import utcnow
+from catalog.service_core import (
+    get_record,
+    insert_many,
+    update_record,
+)
+from catalog.solutions.models import Solution
+from catalog.solutions.service import get_solution
+from catalog.subsidies.amounts import Subsidy, policy_level, subsidy
+from catalog.subsidies.policies import Policy, policy_for_region
+from catalog.taxonomy import level_number
+
+S = EngagementStatus
+NEXT: dict[str, frozenset[str]] = {
+    S.INTENT: frozenset({S.SIGNED, S.TERMINATED}),
+    S.SIGNED: frozenset({S.IN_PROGRESS, S.TERMINATED}),
+    S.IN_PROGRESS: frozenset({S.ACCEPTED, S.TERMINATED}),
+    S.ACCEPTED: frozenset(),
+    S.TERMINATED: frozenset(),
+}
+_JIANGXI = re.compile(r"^L([1-9])$")
+COST_PARTS = ("企业", "服务商", "政府")
+
+
+def valid_level(label: str | None) -> str:
+    """A level label on 一级…四级 or the 江西 L1–L9 scale, normalised; else ValidationFailed."""
+    text = (label or "").strip().upper()
+    if _JIANGXI.match(text):
+        return text
+    text = (label or "").strip()
+    if level_number(text) > 0 or text == "未评测":
+        return text
+    raise ValidationFailed(message=f"等级“{label or ''}”无效：请填写一级至四级，或江西 L1–L9")
+
+
+def reaches_level_two(label: str | None) -> bool:
+    """True when a level is 二级 or above (on the L scale: L4 and above, read as 二级)."""
+    text = (label or "").strip().upper()
+    found = _JIANGXI.match(text)
+    if found:
+        return int(found.group(1)) >= 4
+    return level_number((label or "").strip()) >= 2
+
+
+def _check(engagement: Engagement, target: str, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != engagement.version:
+        raise Conflict(message="该对接记录已被他人修改，请刷新后重试")
+    if target not in NEXT.get(engagement.status, frozenset()):
+        raise InvalidTransition(message=f"对接状态不能从“{engagement.status}”变更为“{target}”")
+
+
+def _snapshot(engagement: Engagement) -> dict[str, Any]:
+    return engagement.model_dump(exclude={"created_at", "updated_at"})
+
+
+def _bump(record: Any) -> None:
+    """Next version, unless the mapper counts versions itself (version_id_col)."""
+    if sa_inspect(type(record)).version_id_col is None:
+        record.version += 1
+    record.updated_at = utcnow()
+
+
+def _move(session: Session, engagement: Engagement, target: str, actor: str, **changes: Any) -> Engagement:
+    before = _snapshot(engagement)
+    for name, value in changes.items():
+        setattr(engagement, name, value)
+    engagement.status = target
+    _bump(engagement)
+    session.add(engagement)
+    session.flush()  # a mapper counting versions sets the new one here
+    audit.append(session=session, actor=actor, action="status", record_type="engagement",
+                 record_key=str(engagement.id), before=before, after=_snapshot(engagement))
+    session.flush()
+    return engagement
+
+
+def get(*, session: Session, engagement_id: int) -> Engagement:
+    """The engagement with this id, or NotFound."""
+    found = session.get(Engagement, engagement_id)
+    if found is None:
+        raise NotFound(message="对接记录不存在")
+    return found
+
+
+def sign(*, session: Session, engagement: Engagement, amount_wan: float, contract_date: date, actor: str,
+         expected_version: int | None = None) -> Engagement:
+    """意向 → 签约, with the contract amount (万元) and date."""
+    _check(engagement, S.SIGNED, expected_version)
+    if amount_wan is None or amount_wan <= 0 or amount_wan > 100_000:
+        raise ValidationFailed(message="合同金额须大于 0 万元（且不超过 100000 万元）")
+    return _move(session, engagement, S.SIGNED, actor, contract_amount_wan=round(float(amount_wan), 4),
+                 contract_date=contract_date)
+
+
+def record_signing(*, session: Session, engagement: Engagement, actor: str) -> Engagement:
+    """意向 → 签约 as both sides reported it at a matchmaking meeting; the contract's figures follow
+    through a correction of the engagement (amount, date) before acceptance is proposed."""
+    _check(engagement, S.SIGNED, None)
+    return _move(session, engagement, S.SIGNED, actor)
+
+
+def start(*, session: Session, engagement: Engagement, actor: str, expected_version: int | None = None) -> Engagement:
+    """签约 → 实施中."""
+    _check(engagement, S.IN_PROGRESS, expected_version)
+    return _move(session, engagement, S.IN_PROGRESS, actor)
+
+
+def terminate(*, session: Session, engagement: Engagement, reason: str, actor: str,
+              expected_version: int | None = None) -> Engagement:
+    """Any open step → 终止, with the reason."""
+    _check(engagement, S.TERMINATED, expected_version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(message="请填写终止原因")
+    return _move(session, engagement, S.TERMINATED, actor, termination_reason=reason[:500])
+
+
+def acceptance_of(*, session: Session, engagement_id: int) -> AcceptanceRecord | None:
+    """The acceptance record (proposal, and confirmation when made) of an engagement."""
+    return session.exec(select(AcceptanceRecord).where(AcceptanceRecord.engagement_id == engagement_id)).first()
+
+
+def propose_acceptance(*, session: Session, engagement: Engagement, acceptance_date: date, level_before: str,
+                       level_after: str, actor: str, provider_share_wan: float = 0.0) -> AcceptanceRecord:
+    """A party (enterprise or provider) asks the bureau to accept: date and levels rated on site."""
+    if engagement.status != S.IN_PROGRESS:
+        raise InvalidTransition(message=f"只有“实施中”的对接可以申请验收（当前：{engagement.status}）")
+    before, after = valid_level(level_before), valid_level(level_after)
+    if engagement.contract_date and acceptance_date < engagement.contract_date:
+        raise ValidationFailed(message="验收日期不能早于签约日期")
+    share = float(provider_share_wan or 0.0)
+    if share < 0 or share > float(engagement.contract_amount_wan or 0):
+        raise ValidationFailed(message="服务商让利金额须在 0 与合同金额之间")
+    record = acceptance_of(session=session, engagement_id=engagement.id or 0) or AcceptanceRecord(
+        engagement_id=engagement.id or 0, acceptance_date=acceptance_date, level_before=before,
+        level_after=after, proposed_by=actor)
+    record.acceptance_date, record.level_before, record.level_after = acceptance_date, before, after
+    record.provider_share_wan, record.proposed_by, record.proposed_at = share, actor, utcnow()
+    session.add(record)
+    audit.append(session=session, actor=actor, action="propose_acceptance", record_type="engagement",
+                 record_key=str(engagement.id), before=None,
+                 after={"acceptance_date": acceptance_date, "level_before": before, "level_after": after,
+                        "provider_share_wan": share})
+    session.flush()
+    return record
+
+
+def subsidy_at_acceptance(*, region: str | None, spend_wan: float, level_after: str,
+                          policy: Policy | None = None) -> Subsidy:
+    """The subsidy owed under the enterprise's city policy for a spend and the level reached."""
+    chosen = policy or policy_for_region(region)
+    return subsidy(policy=chosen, spend_wan=spend_wan, level=policy_level(chosen, level_after))
+
+
+def cost_split(amount_wan: float, subsidy_wan: float, provider_share_wan: float) -> dict[str, float]:
+    """企业 / 服务商 / 政府 parts of a contract: the government pays the subsidy, the provider its
+    concession, the enterprise the rest."""
+    government = round(min(subsidy_wan, amount_wan), 4)
+    provider = round(min(provider_share_wan, amount_wan - government), 4)
+    return {"企业": round(amount_wan - government - provider, 4), "服务商": provider, "政府": government}
+
+
+def _on_time(session: Session, engagement: Engagement, accepted: date) -> bool | None:
+    solution = session.get(Solution, engagement.solution_id)
+    if solution is None or engagement.contract_date is None or not solution.deploy_days:
+        return None
+    return (accepted - engagement.contract_date).days <= solution.deploy_days
+
+
+def confirm_acceptance(*, session: Session, engagement: Engagement, actor: str,
+                       expected_version: int | None = None) -> AcceptanceRecord:
+    """The bureau confirms a proposed acceptance: 实施中 → 已验收, subsidy and cost split recorded."""
+    _check(engagement, S.ACCEPTED, expected_version)
+    record = acceptance_of(session=session, engagement_id=engagement.id or 0)
+    if record is None:
+        raise InvalidTransition(message="企业或服务商尚未提交验收申请")
+    enterprise = session.get(Enterprise, engagement.enterprise_id)
+    amount = float(engagement.contract_amount_wan or 0.0)
+    owed = subsidy_at_acceptance(region=enterprise.region if enterprise else None, spend_wan=amount,
+                                 level_after=record.level_after)
+    record.confirmed_by, record.confirmed_at = actor, utcnow()
+    record.policy_key, record.policy_tier = owed.policy_key, owed.tier_zh
+    record.subsidy_wan, record.subsidy_reason = owed.amount_wan, owed.reason_zh
+    record.on_time = _on_time(session, engagement, record.acceptance_date)
+    session.add(record)
+    _move(session, engagement, S.ACCEPTED, actor, acceptance_date=record.acceptance_date,
+          level_before=record.level_before, level_after=record.level_after,
+          cost_split=cost_split(amount, owed.amount_wan, record.provider_share_wan))
+    if enterprise is not None:
+        _raise_enterprise_level(session, enterprise, record.level_after, actor)
+    session.flush()
+    return record
+
+
+def _raise_enterprise_level(session: Session, enterprise: Enterprise, level: str, actor: str) -> None:
+    """An accepted rating on 一级…四级 above the enterprise's recorded level becomes its level."""
+    if level_number(level) <= level_number(enterprise.level):
+        return
+    before = {"level": enterprise.level}
+    enterprise.level = level
+    _bump(enterprise)
+    session.add(enterprise)
+    audit.append(session=session, actor=actor, action="update", record_type="enterprise",
+                 record_key=str(enterprise.id), before=before, after={"level": level})
+    outbox.enqueue(session=session, record_type="enterprise", record_id=enterprise.id or 0)
+
+
+def rate(*, session: Session, engagement: Engagement, rating: int, actor: str, review: str = "") -> Engagement:
+    """The enterprise's rating (1–5), with its words, of an accepted or terminated
+    engagement: once (a product's ratings are its record, not a draft)."""
+    if engagement.status not in (S.ACCEPTED, S.TERMINATED):
+        raise InvalidTransition(message="只能对已验收或已终止的对接进行评价")
+    if engagement.rating is not None:
+        raise Conflict("该对接已经评价过，每项对接只能评价一次", code="already_rated")
+    if not 1 <= int(rating) <= 5:
+        raise ValidationFailed(message="评价须为 1 至 5 分")
+    if len(review) > REVIEW_CHARS:
+        raise ValidationFailed(message=f"评价内容不能超过 {REVIEW_CHARS} 字")
+    before = {"rating": engagement.rating, "review": engagement.review}
+    engagement.rating, engagement.review = int(rating), review.strip() or None
+    _bump(engagement)
+    session.add(engagement)
+    audit.append(session=session, actor=actor, action="update", record_type="engagement",
+                 record_key=str(engagement.id), before=before, after={"rating": engagement.rating,
+                                                                     "review": engagement.review})
+    session.flush()
+    return engagement
+
+
+# --- 对接记录 (create, correct the figures; the workflow above moves it on) ----------------
+
+
+_ENGAGEMENT_FINAL = {EngagementStatus.ACCEPTED.value, EngagementStatus.TERMINATED.value}
+
+
+def get_engagement(*, session: Session, engagement_id: int) -> Engagement:
+    """The engagement with this id, or NotFound."""
+    return get_record(session=session, model=Engagement, record_id=engagement_id, record_type="engagement")
+
+
+def create_engagement(*, session: Session, data: EngagementCreate, actor: str) -> Engagement:
+    """Record an enterprise's intention (意向) to use a solution; its provider follows the solution.
+
+    Every engagement starts as 意向: later states are reached only through the workflow's
+    actions in catalog/engagements/service.py (sign, start, propose/confirm acceptance, terminate).
+    """
+    solution = get_solution(session=session, solution_id=data.solution_id)
+    enterprise = get_enterprise(session=session, enterprise_id=data.enterprise_id)
+    now = utcnow()
+    engagement = Engagement(enterprise_id=data.enterprise_id, solution_id=data.solution_id,
+                            provider_id=solution.provider_id, status=EngagementStatus.INTENT.value,
+                            level_before=enterprise.level, created_at=now, updated_at=now)
+    insert_many(session=session, records=[engagement], record_type="engagement", actor=actor)
+    return engagement
+
+
+def update_engagement(*, session: Session, engagement: Engagement, data: EngagementUpdate, actor: str,
+                      expected_version: int | None = None) -> Engagement:
+    """Correct the figures of an open engagement; an accepted or terminated one stays as it is."""
+    if engagement.status in _ENGAGEMENT_FINAL:
+        raise InvalidTransition(f"对接已是“{engagement.status}”，不能再修改", code="engagement_closed")
+    update_record(session=session, record=engagement, record_type="engagement", data=data, actor=actor,
+                  expected_version=expected_version)
+    return engagement

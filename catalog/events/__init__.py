@@ -1,0 +1,1 @@
+"""供需对接 events: records, writes, reads and the participant-list import."""

@@ -1,0 +1,431 @@
+"""Every write of 供需对接 events: events, participants, requests, meetings, outcomes.
+
+Keyword-only functions that validate, change, flush (never commit) and append to the
+audit chain. The scheduler itself is pure (matching.schedule.problem*) and is driven from
+`market`: this module hands it plain inputs (`schedule_inputs`) and stores its result
+(`store_schedule`), since `catalog` imports nothing from `matching`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from catalog import service_core
+from catalog.audit import service as audit
+from catalog.enterprises import service as enterprise_service
+from catalog.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from catalog.events.models import (
+    EVENT_TRANSITIONS,
+    Event,
+    EventCreate,
+    EventParticipant,
+    EventStatus,
+    EventUpdate,
+    Meeting,
+    MeetingRequest,
+    ParticipantCreate,
+    Preference,
+    RequestStatus,
+    Side,
+    event_slots,
+)
+from catalog.notifications import notices
+from catalog.providers import service as provider_service
+from catalog.records import utcnow
+from catalog.solutions import service as solution_service
+
+LIVE = (RequestStatus.PENDING.value, RequestStatus.ACCEPTED.value)
+_EVENT_FIELDS = tuple(EventCreate.model_fields) + ("status",)
+
+
+def _audit(session: Session, actor: str, action: str, kind: str, key: Any,
+           before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+    audit.append(session=session, actor=actor, action=action, record_type=kind,
+                 record_key=str(key), before=before, after=after)
+
+
+def _snap(record: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: audit.jsonable(getattr(record, name)) for name in fields}
+
+
+# --- events ------------------------------------------------------------------------------
+
+
+def _check_sessions(sessions: list[dict[str, Any]]) -> None:
+    if len(sessions) > 6:
+        raise ValidationFailed("一场活动最多设置 6 个场次")
+    for spec in sessions:
+        hour, minute = (int(x) for x in str(spec.get("start", "09:00")).split(":"))
+        pause = int(spec.get("break_minutes", 0)) * len(set(spec.get("break_after", [])))
+        end = hour * 60 + minute + int(spec.get("slots", 0)) * int(spec.get("slot_minutes", 20)) + pause
+        if end > 24 * 60:
+            raise ValidationFailed(f"场次“{spec.get('name', '')}”超过了当天 24:00，请减少时段数或提前开始")
+
+
+def get_event(*, session: Session, event_id: int) -> Event:
+    """The event with this id, or NotFound."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"未找到编号为 {event_id} 的对接活动")
+    return event
+
+
+def create_event(*, session: Session, data: EventCreate, actor: str) -> Event:
+    """Create an event in 草稿."""
+    fields = data.model_dump()
+    _check_sessions(fields["sessions"])
+    event = Event(**fields, created_by=actor)
+    session.add(event)
+    session.flush()
+    _audit(session, actor, "create", "event", event.id, None, _snap(event, _EVENT_FIELDS))
+    return event
+
+
+def update_event(*, session: Session, event: Event, data: EventUpdate, actor: str,
+                 expected_version: int | None = None) -> Event:
+    """Change an event's details; sessions and tables are frozen once it is scheduled."""
+    if expected_version is not None and expected_version != event.version:
+        raise Conflict(service_core.STALE, code="stale_version")
+    changes = data.model_dump(exclude_unset=True)
+    frozen = {"sessions", "tables"} & changes.keys()
+    if frozen and event.status in (EventStatus.SCHEDULED, EventStatus.CLOSED):
+        raise InvalidTransition("活动已排程，不能再修改场次或桌数")
+    if "sessions" in changes:
+        _check_sessions(changes["sessions"] or [])
+    before, after = {}, {}
+    for name, value in changes.items():
+        if value is not None and getattr(event, name) != value:
+            before[name], after[name] = audit.jsonable(getattr(event, name)), audit.jsonable(value)
+            setattr(event, name, value)
+    if after:
+        event.version += 1
+        event.updated_at = utcnow()
+        _audit(session, actor, "update", "event", event.id, before, after)
+        session.flush()
+    return event
+
+
+def change_event_status(*, session: Session, event: Event, status: EventStatus | str,
+                        actor: str) -> Event:
+    """Move an event along 草稿 → 报名中 → 约见中 → 已排程 → 已结束."""
+    target = EventStatus(status)
+    if target not in EVENT_TRANSITIONS[EventStatus(event.status)]:
+        raise InvalidTransition(f"活动状态不能从“{event.status}”变更为“{target.value}”")
+    if target == EventStatus.REGISTRATION and not event_slots(event.sessions):
+        raise ValidationFailed("请先设置场次与时段，再开放报名")
+    if target == EventStatus.SCHEDULED and not _meetings(session, event.id):
+        raise ValidationFailed("尚无排程结果，请先运行排程")
+    before = {"status": event.status}
+    event.status = target.value
+    event.version += 1
+    event.updated_at = utcnow()
+    if target == EventStatus.SCHEDULED:
+        for meeting in _meetings(session, event.id):
+            meeting.published = True
+    _audit(session, actor, "status", "event", event.id, before, {"status": target.value})
+    session.flush()
+    if target == EventStatus.SCHEDULED:
+        notices.schedule_changed(session=session, event=event, what="已发布",
+                                 request_ids=notices.published_requests(session, event.id))
+    return event
+
+
+def publish_schedule(*, session: Session, event: Event, actor: str) -> Event:
+    """Publish the provisional schedule (every meeting becomes published; status 已排程)."""
+    if event.status == EventStatus.SCHEDULED:  # a second run: publish the new meetings
+        fresh = [m.request_id for m in _meetings(session, event.id) if not m.published]
+        for meeting in _meetings(session, event.id):
+            meeting.published = True
+        _audit(session, actor, "publish", "event", event.id, None, {"published": True})
+        session.flush()
+        notices.schedule_changed(session=session, event=event, request_ids=fresh, what="有新的约见安排")
+        return event
+    return change_event_status(session=session, event=event, status=EventStatus.SCHEDULED,
+                               actor=actor)
+
+
+# --- participants ------------------------------------------------------------------------
+
+_PARTICIPANT_FIELDS = ("event_id", "side", "enterprise_id", "provider_id", "sessions",
+                       "need_ids", "solution_ids", "representatives", "validated", "consented")
+
+
+def get_participant(*, session: Session, participant_id: int) -> EventParticipant:
+    """The participant with this id, or NotFound."""
+    found = session.get(EventParticipant, participant_id)
+    if found is None:
+        raise NotFound(f"未找到编号为 {participant_id} 的参会方")
+    return found
+
+
+def participants(*, session: Session, event_id: int) -> list[EventParticipant]:
+    """An event's participants, in registration order."""
+    query = select(EventParticipant).where(EventParticipant.event_id == event_id)
+    return list(session.exec(query.order_by(col(EventParticipant.id))))
+
+
+def register(*, session: Session, event: Event, data: ParticipantCreate, actor: str,
+             by_bureau: bool = False) -> EventParticipant:
+    """Register an enterprise or a provider (by the bureau: also while requests run).
+
+    A registration by the party itself carries its consent to be seen by the event's other side;
+    one made by the bureau waits for the party's own `consent`."""
+    open_states = {EventStatus.REGISTRATION.value}
+    if by_bureau:
+        open_states |= {EventStatus.DRAFT.value, EventStatus.REQUESTS.value}
+    if event.status not in open_states:
+        raise InvalidTransition(f"活动当前为“{event.status}”，不能报名")
+    if (data.enterprise_id is None) == (data.provider_id is None):
+        raise ValidationFailed("请指定报名的企业或服务商（二者选一）")
+    side = Side.ENTERPRISE if data.enterprise_id is not None else Side.PROVIDER
+    _check_offer(session, data)
+    n_sessions = len(event.sessions)
+    sessions = list(range(n_sessions)) if data.sessions is None else sorted(set(data.sessions))
+    if not sessions or any(not 0 <= s < n_sessions for s in sessions):
+        raise ValidationFailed("请至少选择一个有效的参会场次")
+    if existing_registration(session, event.id or 0, data) is not None:
+        raise Conflict("该单位已报名本活动", code="already_registered")
+    person = EventParticipant(event_id=event.id or 0, side=side.value,
+                              enterprise_id=data.enterprise_id, provider_id=data.provider_id,
+                              sessions=sessions, need_ids=data.need_ids,
+                              solution_ids=data.solution_ids,
+                              representatives=data.representatives, validated=False,
+                              consented=not by_bureau)
+    session.add(person)
+    session.flush()
+    _audit(session, actor, "create", "event_participant", person.id, None,
+           _snap(person, _PARTICIPANT_FIELDS))
+    return person
+
+
+def _check_offer(session: Session, data: ParticipantCreate) -> None:
+    if data.enterprise_id is not None:
+        enterprise_service.get_enterprise(session=session, enterprise_id=data.enterprise_id)
+        for need_id in data.need_ids:
+            need = enterprise_service.get_need(session=session, need_id=need_id)
+            if need.enterprise_id != data.enterprise_id:
+                raise ValidationFailed(f"需求 {need_id} 不属于该企业")
+        if data.solution_ids:
+            raise ValidationFailed("企业报名时不能携带产品，请填写需求")
+        return
+    assert data.provider_id is not None
+    provider_service.get_provider(session=session, provider_id=data.provider_id)
+    for solution_id in data.solution_ids:
+        solution = solution_service.get_solution(session=session, solution_id=solution_id)
+        if solution.provider_id != data.provider_id:
+            raise ValidationFailed(f"产品 {solution_id} 不属于该服务商")
+    if data.need_ids:
+        raise ValidationFailed("服务商报名时不能携带需求，请选择产品")
+
+
+def existing_registration(session: Session, event_id: int, data: ParticipantCreate) -> EventParticipant | None:
+    """The registration of the enterprise or provider of `data` for an event, if any."""
+    query = select(EventParticipant).where(EventParticipant.event_id == event_id)
+    if data.enterprise_id is not None:
+        query = query.where(EventParticipant.enterprise_id == data.enterprise_id)
+    else:
+        query = query.where(EventParticipant.provider_id == data.provider_id)
+    return session.exec(query).first()
+
+
+def validate_participant(*, session: Session, participant: EventParticipant, actor: str,
+                         validated: bool = True) -> EventParticipant:
+    """The bureau confirms (or withdraws its confirmation of) a participant."""
+    if participant.validated != validated:
+        before = {"validated": participant.validated}
+        participant.validated = validated
+        participant.version += 1
+        _audit(session, actor, "update", "event_participant", participant.id, before,
+               {"validated": validated})
+        session.flush()
+    return participant
+
+
+def consent(*, session: Session, participant: EventParticipant, actor: str) -> EventParticipant:
+    """The enterprise or provider confirms a registration the bureau made for it: its needs (or
+    offers) may now reach the event's other side."""
+    if not participant.consented:
+        participant.consented = True
+        participant.version += 1
+        _audit(session, actor, "consent", "event_participant", participant.id, {"consented": False},
+               {"consented": True})
+        session.flush()
+    return participant
+
+
+def cap_of(event: Event, participant: EventParticipant) -> int:
+    """The most meetings a participant may hold: its own cap, else its side's."""
+    if participant.max_meetings is not None:
+        return participant.max_meetings
+    if participant.side == Side.ENTERPRISE:
+        return event.max_meetings_enterprise
+    return event.max_meetings_provider
+
+
+def available_slots(event: Event, participant: EventParticipant) -> set[int]:
+    """The slot ids of the sessions a participant attends."""
+    chosen = set(participant.sessions)
+    return {s.id for s in event_slots(event.sessions) if s.session in chosen}
+
+
+# --- meeting requests --------------------------------------------------------------------
+
+
+def get_request(*, session: Session, request_id: int) -> MeetingRequest:
+    """The meeting request with this id, or NotFound."""
+    found = session.get(MeetingRequest, request_id)
+    if found is None:
+        raise NotFound(f"未找到编号为 {request_id} 的约见申请")
+    return found
+
+
+def requests_of(*, session: Session, event_id: int, status: str | None = None,
+                participant_id: int | None = None) -> list[MeetingRequest]:
+    """An event's requests, optionally of one status and/or involving one participant."""
+    query = select(MeetingRequest).where(MeetingRequest.event_id == event_id)
+    if status is not None:
+        query = query.where(MeetingRequest.status == status)
+    if participant_id is not None:
+        query = query.where((MeetingRequest.from_id == participant_id)
+                            | (MeetingRequest.to_id == participant_id))
+    return list(session.exec(query.order_by(col(MeetingRequest.id))))
+
+
+def send_request(*, session: Session, event: Event, sender: EventParticipant,
+                 receiver: EventParticipant, actor: str, message: str = "",
+                 preference: Preference | str = Preference.WISH, score: float | None = None,
+                 reason: str = "", solution_id: int | None = None,
+                 need_id: int | None = None) -> MeetingRequest:
+    """Ask another participant for a meeting; caps and availability are checked now."""
+    _check_request_window(event)
+    _check_pair(session, event, sender, receiver)
+    if preference not in {p.value for p in Preference}:
+        raise ValidationFailed("约见意愿应为“必须见”或“希望见”")
+    if len(message) > 500:
+        raise ValidationFailed("留言不能超过 500 字")
+    reasons = capacity_reasons(session=session, event=event, sender=sender, receiver=receiver)
+    if reasons:
+        raise Conflict(reasons[0], code="capacity")
+    status = RequestStatus.ACCEPTED if event.auto_accept else RequestStatus.PENDING
+    request = MeetingRequest(event_id=event.id or 0, from_id=sender.id or 0,
+                             to_id=receiver.id or 0,
+                             message=message.strip(), preference=str(preference),
+                             status=status.value, score=score, reason=reason,
+                             solution_id=solution_id, need_id=need_id,
+                             responded_at=utcnow() if event.auto_accept else None)
+    session.add(request)
+    session.flush()
+    _audit(session, actor, "create", "meeting_request", request.id, None,
+           {"from_id": sender.id, "to_id": receiver.id, "preference": request.preference,
+            "status": request.status, "score": score})
+    notices.meeting_requested(session=session, event=event, request=request)
+    return request
+
+
+def _check_request_window(event: Event) -> None:
+    if event.status not in (EventStatus.REGISTRATION, EventStatus.REQUESTS):
+        raise InvalidTransition(f"活动当前为“{event.status}”，不能发起或回复约见")
+    deadline = event.request_deadline
+    if deadline is not None:
+        aware = deadline if deadline.tzinfo else deadline.replace(tzinfo=utcnow().tzinfo)
+        if utcnow() > aware:
+            raise InvalidTransition("约见申请已截止")
+
+
+def _check_pair(session: Session, event: Event, sender: EventParticipant,
+                receiver: EventParticipant) -> None:
+    if sender.event_id != event.id or receiver.event_id != event.id:
+        raise ValidationFailed("双方须为本活动的参会方")
+    if sender.id == receiver.id:
+        raise ValidationFailed("不能约见自己")
+    if sender.side == receiver.side:
+        raise ValidationFailed("企业只能约见服务商，服务商只能约见企业")
+    if not sender.validated:
+        raise Forbidden("您的参会资格尚未经主办方确认")
+    if not receiver.validated:
+        raise ValidationFailed("对方的参会资格尚未经主办方确认")
+    pair = {sender.id, receiver.id}
+    for other in requests_of(session=session, event_id=event.id, participant_id=sender.id):
+        if {other.from_id, other.to_id} == pair and other.status in LIVE:
+            raise Conflict("双方之间已有约见申请", code="duplicate_request")
+
+
+def capacity_reasons(*, session: Session, event: Event, sender: EventParticipant,
+                     receiver: EventParticipant, ignore_request: int | None = None) -> list[str]:
+    """Why a new accepted meeting between the two cannot fit (empty when it can)."""
+    common = available_slots(event, sender) & available_slots(event, receiver)
+    if not common:
+        return ["双方没有共同的参会时段"]
+    reasons = []
+    for person, whose in ((receiver, "对方"), (sender, "您")):
+        accepted = [r for r in requests_of(session=session, event_id=event.id or 0,
+                                           status=RequestStatus.ACCEPTED.value,
+                                           participant_id=person.id) if r.id != ignore_request]
+        cap = cap_of(event, person)
+        if len(accepted) >= cap:
+            reasons.append(f"{whose}的约见数已满（上限 {cap} 场）")
+            continue
+        bound = _bound_to(session, event, person, accepted, common)
+        if bound >= person.representatives * len(common):
+            reasons.append(f"{whose}该时段已满（双方共同的时段均已约满）")
+    return reasons
+
+
+def _bound_to(session: Session, event: Event, person: EventParticipant,
+              accepted: list[MeetingRequest], common: set[int]) -> int:
+    """Accepted meetings of `person` that can only take place within `common`."""
+    mine = available_slots(event, person)
+    count = 0
+    for request in accepted:
+        other_id = request.to_id if request.from_id == person.id else request.from_id
+        other = session.get(EventParticipant, other_id)
+        if other is not None and mine & available_slots(event, other) <= common:
+            count += 1
+    return count
+
+
+def respond_request(*, session: Session, request: MeetingRequest, accept: bool,
+                    actor: str) -> MeetingRequest:
+    """The receiver accepts or declines a pending request (accepting re-checks capacity)."""
+    event = get_event(session=session, event_id=request.event_id)
+    _check_request_window(event)
+    if request.status != RequestStatus.PENDING:
+        raise InvalidTransition(f"该约见申请已是“{request.status}”，不能再回复")
+    if accept:
+        sender = get_participant(session=session, participant_id=request.from_id)
+        receiver = get_participant(session=session, participant_id=request.to_id)
+        reasons = capacity_reasons(session=session, event=event, sender=receiver,
+                                   receiver=sender, ignore_request=request.id)
+        if reasons:
+            raise Conflict(reasons[0], code="capacity")
+    answered = _set_request_status(session, request, RequestStatus.ACCEPTED if accept
+                                   else RequestStatus.DECLINED, actor)
+    notices.meeting_answered(session=session, request=answered)
+    return answered
+
+
+def withdraw_request(*, session: Session, request: MeetingRequest, actor: str) -> MeetingRequest:
+    """The sender withdraws a request that is not scheduled yet."""
+    if request.status not in LIVE:
+        raise InvalidTransition(f"该约见申请已是“{request.status}”，不能撤回")
+    if session.exec(select(Meeting).where(Meeting.request_id == request.id)).first():
+        raise InvalidTransition("该约见已排程，请联系主办方取消")
+    return _set_request_status(session, request, RequestStatus.WITHDRAWN, actor)
+
+
+def _set_request_status(session: Session, request: MeetingRequest, status: RequestStatus,
+                        actor: str) -> MeetingRequest:
+    before = {"status": request.status}
+    request.status = status.value
+    request.responded_at = utcnow()
+    _audit(session, actor, "status", "meeting_request", request.id, before,
+           {"status": status.value})
+    session.flush()
+    return request
+
+
+def _meetings(session: Session, event_id: int | None) -> list[Meeting]:
+    query = select(Meeting).where(Meeting.event_id == event_id)
+    return list(session.exec(query.order_by(col(Meeting.slot), col(Meeting.table_no))))

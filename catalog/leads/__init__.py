@@ -1,0 +1,1 @@
+"""Leads: a provider's answer to an enterprise need its offerings fit."""

@@ -1,0 +1,1 @@
+"""站内消息: the message records, storing and reading them, and the hooks that send them."""

@@ -1,0 +1,85 @@
+"""Writes to 小快轻准产品和解决方案 (solutions). Each function validates, changes, flushes (never commits)
+and leaves audit and outbox entries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from catalog.errors import Conflict
+from catalog.providers.models import ListingStatus
+from catalog.providers.service import get_provider
+from catalog.records import utcnow
+from catalog.service_core import (
+    apply_changes,
+    change_listing_status,
+    flush,
+    get_record,
+    insert_many,
+    key_taken,
+    update_record,
+)
+from catalog.solutions.models import Solution
+from catalog.solutions.schemas import SolutionBase, SolutionCreate, SolutionUpdate
+
+
+def get_solution(*, session: Session, solution_id: int) -> Solution:
+    """The solution with this id, or NotFound."""
+    return get_record(session=session, model=Solution, record_id=solution_id, record_type="solution")
+
+
+def solution_values(data: SolutionBase, *, provider_id: int, status: ListingStatus | str,
+                    actor: str) -> dict[str, Any]:
+    """The column values of a new solution from validated data."""
+    now = utcnow()
+    return data.model_dump(include=set(SolutionBase.model_fields)) | {
+        "provider_id": provider_id, "status": ListingStatus(status).value, "status_changed_by": actor,
+        "status_changed_at": now, "created_at": now, "updated_at": now}
+
+
+def new_solution(data: SolutionCreate, *, status: ListingStatus | str, actor: str) -> Solution:
+    """An unsaved Solution from validated data."""
+    return Solution(**solution_values(data, provider_id=data.provider_id, status=status, actor=actor))
+
+
+def create_solution(*, session: Session, data: SolutionCreate, actor: str,
+                    status: ListingStatus = ListingStatus.PENDING) -> Solution:
+    """Add a solution to a provider's listings."""
+    get_provider(session=session, provider_id=data.provider_id)
+    if key_taken(session=session, model=Solution, column="code", value=data.code):
+        raise Conflict(f"产品编号“{data.code}”已存在", code="duplicate_code")
+    solution = new_solution(data, status=status, actor=actor)
+    insert_many(session=session, records=[solution], record_type="solution", actor=actor)
+    return solution
+
+
+def update_solution(*, session: Session, solution: Solution, data: SolutionUpdate, actor: str,
+                    expected_version: int | None = None) -> Solution:
+    """Change a solution (optimistic: a stale `expected_version` → Conflict)."""
+    if data.provider_id is not None:
+        get_provider(session=session, provider_id=data.provider_id)
+    if data.code and data.code != solution.code and key_taken(
+            session=session, model=Solution, column="code", value=data.code, exclude_id=solution.id):
+        raise Conflict(f"产品编号“{data.code}”已存在", code="duplicate_code")
+    update_record(session=session, record=solution, record_type="solution", data=data, actor=actor,
+                  expected_version=expected_version)
+    return solution
+
+
+def change_solution_status(*, session: Session, solution: Solution, status: ListingStatus | str,
+                           actor: str, remark: str | None = None) -> Solution:
+    """Review, publish, suspend or retire a solution."""
+    change_listing_status(session=session, record=solution, record_type="solution", status=status, actor=actor,
+                          remark=remark)
+    flush(session=session)
+    return solution
+
+
+def set_solution_excellent(*, session: Session, solution: Solution, excellent: bool, actor: str) -> Solution:
+    """Mark (or unmark) a solution as 优秀."""
+    apply_changes(session=session, record=solution, record_type="solution",
+                  changes={"excellent": bool(excellent)}, actor=actor)
+    flush(session=session)
+    return solution

@@ -1,0 +1,233 @@
+"""JSON API: 链式转型 — a chain leader's graph, its analyses and the chain proposal.
+
+Reads the stored links, enterprises, needs (only those the user may see, via
+`market.permissions.visible_needs`), published offerings and engagements, turns them
+into plain records and hands them to `matching.chains.analysis*` (pure).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, select
+
+from catalog.chains.models import ChainLink
+from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.enterprises.models import Enterprise, Need
+from catalog.errors import NotFound
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
+from catalog.users.models import Role, User
+from market import permissions as perm
+from market.deps import CurrentUser, SessionDep
+from market.web.api_common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
+from matching.chains.analysis import analyse_chain, region_overview
+from matching.chains.graph import LinkRecord, Region, build_region, graph_json
+from matching.chains.proposal import ChainProposal, propose_chain
+from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
+
+router = APIRouter(prefix="/api/chains", tags=["链式转型"])
+
+IN_USE = (EngagementStatus.SIGNED, EngagementStatus.IN_PROGRESS, EngagementStatus.ACCEPTED)
+COVER_AT = 0.5  # a matcher total at which an offering counts as covering a need (precision ≈ 0.97 on dev)
+TOP_PER_NEED = 6
+
+
+can_view_chain = perm.can_view_chain  # the rules live in market/permissions.py
+can_see_progress = perm.can_see_progress
+
+
+@dataclass
+class ChainContext:
+    """Everything one chain view needs, as plain records."""
+
+    leader: Enterprise
+    region: Region
+    needs: dict[str, list[NeedRecord]]
+    rows: dict[int, Enterprise]
+
+
+def _record(e: Enterprise) -> EnterpriseRecord:
+    return EnterpriseRecord(id=str(e.id), name=e.name, region=e.region, industry=e.industry,
+                            size=e.size, level=e.level, budget_wan=e.budget_wan)
+
+
+def _link(link: ChainLink) -> LinkRecord:
+    via = str(link.via_id) if link.via_id is not None else None
+    return LinkRecord(str(link.leader_id), str(link.member_id), link.relation, via, link.share)
+
+
+def _need(n: Need) -> NeedRecord:
+    return NeedRecord(id=str(n.id), enterprise_id=str(n.enterprise_id), text=n.text,
+                      scenario=n.scenario or None, priority=n.priority, budget_wan=n.budget_wan)
+
+
+def load_leader(session: Session, user: User, leader_id: int) -> Enterprise:
+    """The leader enterprise, if the user may view its chain (404 hides it otherwise)."""
+    leader = session.get(Enterprise, leader_id)
+    if leader is None or not can_view_chain(user, leader):
+        raise NotFound("chain_not_found", "未找到该产业链，或无权查看")
+    has_links = session.exec(select(ChainLink.id).where(ChainLink.leader_id == leader_id).limit(1)).first()
+    if has_links is None:
+        raise NotFound("chain_not_found", f"{leader.name} 尚未登记产业链成员")
+    return leader
+
+
+def load_context(session: Session, user: User, leader: Enterprise) -> ChainContext:
+    """The leader's chain, the other chains its members sit in, and the needs the user may see."""
+    links = list(session.exec(select(ChainLink).where(ChainLink.leader_id == leader.id)).all())
+    member_ids = {link.member_id for link in links}
+    others = session.exec(select(ChainLink).where(col(ChainLink.member_id).in_(member_ids),
+                                                  ChainLink.leader_id != leader.id)).all()
+    ids = member_ids | {leader.id} | {o.leader_id for o in others}
+    ids |= {link.via_id for link in links if link.via_id is not None}
+    rows = {e.id: e for e in session.exec(select(Enterprise).where(col(Enterprise.id).in_(ids))).all()
+            if e.id is not None}
+    region = build_region(enterprises=[_record(e) for e in rows.values()],
+                          links=[_link(k) for k in (*links, *others)])
+    chain_ids = member_ids | {leader.id}
+    stmt = perm.visible_needs(user, select(Need).where(col(Need.enterprise_id).in_(chain_ids)))
+    needs: dict[str, list[NeedRecord]] = {}
+    for n in session.exec(stmt.order_by(col(Need.enterprise_id), col(Need.position), col(Need.id))).all():
+        needs.setdefault(str(n.enterprise_id), []).append(_need(n))
+    return ChainContext(leader=leader, region=region, needs=needs, rows=rows)
+
+
+def _solution(s: Solution) -> SolutionRecord:
+    return SolutionRecord(
+        id=str(s.id), name=s.name, provider_id=str(s.provider_id), industries=tuple(s.industries),
+        scenarios=tuple(s.scenarios), description=s.description, keywords=tuple(s.keywords),
+        price_wan=s.price_wan, billing=s.billing, deployment=s.deployment, deploy_days=s.deploy_days,
+        size_fit=s.size_fit, target_level=s.target_level, excellent=s.excellent,
+    )
+
+
+def published_catalogue(session: Session) -> tuple[list[SolutionRecord], dict[str, ProviderRecord]]:
+    """The published offerings of published providers, as plain records."""
+    rows = session.exec(perm.visible_solutions(None, select(Solution)).order_by(col(Solution.id))).all()
+    provider_ids = {s.provider_id for s in rows}
+    providers = session.exec(select(Provider).where(col(Provider.id).in_(provider_ids))).all()
+    return [_solution(s) for s in rows], {
+        str(p.id): ProviderRecord(id=str(p.id), name=p.name, region=p.region,
+                                  service_regions=tuple(p.service_regions), capacity=p.capacity)
+        for p in providers
+    }
+
+
+def solutions_in_use(session: Session, enterprise_id: int) -> list[SolutionRecord]:
+    """Offerings an enterprise has signed, runs or has accepted."""
+    stmt = select(Solution).join(Engagement, col(Engagement.solution_id) == col(Solution.id)).where(
+        Engagement.enterprise_id == enterprise_id, col(Engagement.status).in_([s.value for s in IN_USE]))
+    return [_solution(s) for s in session.exec(stmt).all()]
+
+
+def matcher_scores(ctx: ChainContext, solutions: list[SolutionRecord],
+                   providers: dict[str, ProviderRecord]) -> dict[tuple[str, str], float]:
+    """Need × offering scores from the matcher (matching/scoring.py): its top offerings per need."""
+    from matching.scoring import MatchContext, rank
+
+    if not solutions:
+        return {}
+    match = MatchContext(solutions, providers)
+    scores: dict[tuple[str, str], float] = {}
+    for member_id in ctx.region.chains[str(ctx.leader.id)].members:
+        enterprise = ctx.region.enterprises[member_id]
+        for need in ctx.needs.get(member_id, ()):
+            for found in rank(need, enterprise, match, k=TOP_PER_NEED):
+                scores[(need.id, found.solution_id)] = found.total
+    return scores
+
+
+def progress(session: Session, user: User, ctx: ChainContext) -> dict[str, dict[str, int]]:
+    """Per member, its engagements by status — for members whose progress the user may see."""
+    allowed = [i for i, e in ctx.rows.items() if i != ctx.leader.id and can_see_progress(user, e)]
+    rows = session.exec(select(Engagement.enterprise_id, Engagement.status)
+                        .where(col(Engagement.enterprise_id).in_(allowed))).all()
+    counts: dict[str, Counter[str]] = {}
+    for enterprise_id, status in rows:
+        counts.setdefault(str(enterprise_id), Counter())[status] += 1
+    return {k: dict(v) for k, v in counts.items()}
+
+
+class ProposalRequest(BaseModel):
+    """The chain proposal's budget and group-purchase discount."""
+
+    budget_wan: float = Field(gt=0, le=100_000, description="链上改造预算（万元，补贴前）")
+    discount: float = Field(default=0.1, ge=0, le=0.5, description="集采折扣，0.1 表示九折")
+    group_min: int = Field(default=3, ge=2, le=100, description="同一产品达到多少家成员时享受集采价")
+
+
+def make_proposal(session: Session, ctx: ChainContext, request: ProposalRequest,
+                  scorer: Callable[..., dict[tuple[str, str], float]] = matcher_scores) -> ChainProposal:
+    """The proposal for a loaded chain, scored by the matcher over the published offerings."""
+    solutions, providers = published_catalogue(session)
+    scores = scorer(ctx, solutions, providers)
+    chain = ctx.region.chains[str(ctx.leader.id)]
+    return propose_chain(ctx.region, chain, needs=ctx.needs, solutions=solutions, scores=scores,
+                         budget_wan=request.budget_wan, discount=request.discount,
+                         group_min=request.group_min, cover_at=COVER_AT, providers=providers)
+
+
+def visible_leaders(session: Session, user: User) -> list[Enterprise]:
+    """The leaders whose chains the user may view."""
+    stmt = perm.visible_chain_links(user, select(ChainLink.leader_id).distinct())
+    ids = set(session.exec(stmt).all())
+    if user.role != Role.BUREAU:
+        ids &= {user.enterprise_id}
+    leaders = session.exec(select(Enterprise).where(col(Enterprise.id).in_(ids)).order_by(col(Enterprise.id)))
+    return [e for e in leaders.all() if can_view_chain(user, e)]
+
+
+def overview(session: Session, user: User) -> dict[str, Any]:
+    """Every chain the user may view, at a glance (the bureau's region overview)."""
+    perm.require_list_chains(user)
+    ids = [e.id for e in visible_leaders(session, user)]
+    links = session.exec(select(ChainLink).where(col(ChainLink.leader_id).in_(ids))).all()
+    ent_ids = {k.member_id for k in links} | set(ids) | {k.via_id for k in links if k.via_id}
+    rows = session.exec(select(Enterprise).where(col(Enterprise.id).in_(ent_ids))).all()
+    region = build_region(enterprises=[_record(e) for e in rows], links=[_link(k) for k in links])
+    return region_overview(region)
+
+
+@router.get("", responses=LIST_ERRORS, summary="可查看的产业链")
+def list_chains(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    data = overview(session, user)
+    chains = [{**row["glance"], "critical": row["critical"]} for row in data["chains"]]
+    return {"data": chains, "count": len(chains), "shared": data["shared"],
+            "explanation_zh": data["explanation_zh"]}
+
+
+def _needs_count(ctx: ChainContext) -> dict[str, int]:
+    return {k: len(v) for k, v in ctx.needs.items()}
+
+
+@router.get("/{leader_id}", responses=READ_ERRORS, summary="产业链图（节点与连线）")
+def read_chain(session: SessionDep, user: CurrentUser, leader_id: int) -> dict[str, Any]:
+    ctx = load_context(session, user, load_leader(session, user, leader_id))
+    chain = ctx.region.chains[str(leader_id)]
+    data = graph_json(ctx.region, chain, needs_count=_needs_count(ctx))
+    shown = progress(session, user, ctx)
+    for node in data["nodes"]:
+        node["progress"] = shown.get(node["id"])
+    return data
+
+
+@router.get("/{leader_id}/analysis", responses=READ_ERRORS, summary="产业链分析")
+def read_analysis(session: SessionDep, user: CurrentUser, leader_id: int) -> dict[str, Any]:
+    ctx = load_context(session, user, load_leader(session, user, leader_id))
+    chain = ctx.region.chains[str(leader_id)]
+    return analyse_chain(ctx.region, chain, needs=ctx.needs,
+                         solutions_in_use=solutions_in_use(session, leader_id)).as_dict()
+
+
+@router.post("/{leader_id}/proposal", responses=WRITE_ERRORS, summary="生成链式转型方案")
+def create_proposal(session: SessionDep, user: CurrentUser, leader_id: int,
+                    request: ProposalRequest) -> dict[str, Any]:
+    ctx = load_context(session, user, load_leader(session, user, leader_id))
+    return make_proposal(session, ctx, request).as_dict()
+

@@ -1,0 +1,95 @@
+"""JSON API: 产业链关系 (chain links: leader → member)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from sqlmodel import col, select
+
+from catalog.chains import service as chain_service
+from catalog.chains.models import ChainLink
+from catalog.chains.schemas import (
+    ChainLinkCreate,
+    ChainLinkPublic,
+    ChainLinksPublic,
+    ChainLinkUpdate,
+)
+from catalog.enterprises.models import Enterprise
+from catalog.errors import Conflict
+from market import permissions as perm
+from market.deps import CurrentUser, SessionDep
+from market.web.api_common import (
+    LIST_ERRORS,
+    MAX_ID,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Page,
+    PerPage,
+    RecordId,
+    Sort,
+    actor_of,
+    load_visible,
+    order,
+    out,
+    paged,
+)
+
+router = APIRouter(prefix="/api/chain-links", tags=["产业链关系"])
+SORTS = ("id", "leader_id", "member_id", "relation", "share", "created_at", "updated_at")
+
+
+class ChainLinkPatch(ChainLinkUpdate):
+    """Fields to change plus the version the client last read (optimistic concurrency)."""
+
+    version: int
+
+
+@router.get("", response_model=ChainLinksPublic, responses=LIST_ERRORS, summary="产业链关系列表")
+def list_links(
+    session: SessionDep, user: CurrentUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
+    leader_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="链主企业编号")] = None,
+    relation: Annotated[str | None, Query(max_length=10, description="关系：供应商、客户、外协")] = None,
+) -> ChainLinksPublic:
+    statement = perm.visible_chain_links(user, select(ChainLink))
+    if leader_id is not None:
+        statement = statement.where(col(ChainLink.leader_id) == leader_id)
+    if relation:
+        statement = statement.where(col(ChainLink.relation) == relation.strip())
+    rows, count = paged(session, order(statement, ChainLink, sort, SORTS), page=page, per_page=per_page)
+    return ChainLinksPublic(data=[out(ChainLinkPublic, link) for link in rows], count=count)
+
+
+@router.post("", response_model=ChainLinkPublic, status_code=201, responses=WRITE_ERRORS, summary="新建产业链关系")
+def create_link(session: SessionDep, user: CurrentUser, data: ChainLinkCreate) -> ChainLinkPublic:
+    leader = load_visible(session, user, Enterprise, data.leader_id, "链主企业")
+    perm.require(user, perm.MANAGE_CHAIN, leader)
+    existing = select(ChainLink.id).where(ChainLink.leader_id == data.leader_id, ChainLink.member_id == data.member_id)
+    if session.exec(existing).first() is not None:
+        raise Conflict("duplicate_link", "该链主与该成员的关系已存在")
+    link = chain_service.create_chain_link(session=session, data=data, actor=actor_of(user))
+    return out(ChainLinkPublic, link)
+
+
+@router.get("/{link_id}", response_model=ChainLinkPublic, responses=READ_ERRORS, summary="产业链关系详情")
+def read_link(session: SessionDep, user: CurrentUser, link_id: RecordId) -> ChainLinkPublic:
+    return out(ChainLinkPublic, load_visible(session, user, ChainLink, link_id, "产业链关系"))
+
+
+@router.patch("/{link_id}", response_model=ChainLinkPublic, responses=WRITE_ERRORS, summary="修改产业链关系")
+def update_link(session: SessionDep, user: CurrentUser, link_id: RecordId, patch: ChainLinkPatch) -> ChainLinkPublic:
+    link = load_visible(session, user, ChainLink, link_id, "产业链关系")
+    perm.require(user, perm.EDIT, link)
+    data = ChainLinkUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
+    chain_service.update_chain_link(session=session, link=link, data=data, actor=actor_of(user),
+                                      expected_version=patch.version)
+    return out(ChainLinkPublic, link)
+
+
+@router.delete("/{link_id}", status_code=204, response_class=Response, responses=WRITE_ERRORS,
+               summary="删除产业链关系")
+def delete_link(session: SessionDep, user: CurrentUser, link_id: RecordId) -> Response:
+    link = load_visible(session, user, ChainLink, link_id, "产业链关系")
+    perm.require(user, perm.DELETE, link)
+    chain_service.delete_chain_link(session=session, link=link, actor=actor_of(user))
+    return Response(status_code=204)

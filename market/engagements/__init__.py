@@ -1,0 +1,1 @@
+"""Delivery of 对接成果: the JSON API of engagements and their workflow."""

@@ -1,0 +1,89 @@
+"""JSON API: 对接成果 (engagements: enterprise × solution)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlmodel import col, select
+
+from catalog.engagements import service as engagement_service
+from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.engagements.schemas import (
+    EngagementCreate,
+    EngagementPublic,
+    EngagementsPublic,
+    EngagementUpdate,
+)
+from catalog.enterprises.models import Enterprise
+from catalog.solutions.models import Solution
+from market import permissions as perm
+from market.deps import CurrentUser, SessionDep
+from market.web.api_common import (
+    LIST_ERRORS,
+    MAX_ID,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Page,
+    PerPage,
+    RecordId,
+    Sort,
+    actor_of,
+    load_visible,
+    order,
+    out,
+    paged,
+)
+
+router = APIRouter(prefix="/api/engagements", tags=["对接成果"])
+SORTS = ("id", "status", "contract_amount_wan", "contract_date", "acceptance_date", "created_at", "updated_at")
+
+
+class EngagementPatch(EngagementUpdate):
+    """Fields to change plus the version the client last read (optimistic concurrency)."""
+
+    version: int
+
+
+@router.get("", response_model=EngagementsPublic, responses=LIST_ERRORS, summary="对接成果列表")
+def list_engagements(
+    session: SessionDep, user: CurrentUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
+    status: Annotated[EngagementStatus | None, Query(description="对接状态")] = None,
+    enterprise_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="企业编号")] = None,
+    provider_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="服务商编号")] = None,
+) -> EngagementsPublic:
+    statement = perm.visible_engagements(user, select(Engagement))
+    if status:
+        statement = statement.where(col(Engagement.status) == status.value)
+    if enterprise_id is not None:
+        statement = statement.where(col(Engagement.enterprise_id) == enterprise_id)
+    if provider_id is not None:
+        statement = statement.where(col(Engagement.provider_id) == provider_id)
+    rows, count = paged(session, order(statement, Engagement, sort, SORTS), page=page, per_page=per_page)
+    return EngagementsPublic(data=[out(EngagementPublic, g) for g in rows], count=count)
+
+
+@router.post("", response_model=EngagementPublic, status_code=201, responses=WRITE_ERRORS, summary="登记对接成果")
+def create_engagement(session: SessionDep, user: CurrentUser, data: EngagementCreate) -> EngagementPublic:
+    enterprise = load_visible(session, user, Enterprise, data.enterprise_id, "试点企业")
+    perm.require(user, perm.CREATE_ENGAGEMENT, enterprise)
+    load_visible(session, user, Solution, data.solution_id, "产品")
+    engagement = engagement_service.create_engagement(session=session, data=data, actor=actor_of(user))
+    return out(EngagementPublic, engagement)
+
+
+@router.get("/{engagement_id}", response_model=EngagementPublic, responses=READ_ERRORS, summary="对接成果详情")
+def read_engagement(session: SessionDep, user: CurrentUser, engagement_id: RecordId) -> EngagementPublic:
+    return out(EngagementPublic, load_visible(session, user, Engagement, engagement_id, "对接成果"))
+
+
+@router.patch("/{engagement_id}", response_model=EngagementPublic, responses=WRITE_ERRORS, summary="更正对接成果的合同金额、日期与改造前等级（状态只能通过签约、开始实施、申请/确认验收、终止等接口变更）")
+def update_engagement(
+    session: SessionDep, user: CurrentUser, engagement_id: RecordId, patch: EngagementPatch
+) -> EngagementPublic:
+    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果")
+    perm.require(user, perm.EDIT, engagement)
+    data = EngagementUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
+    engagement_service.update_engagement(session=session, engagement=engagement, data=data, actor=actor_of(user),
+                                      expected_version=patch.version)
+    return out(EngagementPublic, engagement)

@@ -1,0 +1,100 @@
+"""JSON API: 试点企业 (enterprises)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import or_
+from sqlmodel import col, select
+
+from catalog.enterprises import service as enterprise_service
+from catalog.enterprises.models import Enterprise
+from catalog.enterprises.schemas import (
+    EnterpriseCreate,
+    EnterprisePublic,
+    EnterprisesPublic,
+    EnterpriseUpdate,
+)
+from catalog.taxonomy import resolve_industry
+from market import permissions as perm
+from market.deps import CurrentUser, OptionalUser, SessionDep
+from market.web.api_common import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Page,
+    PerPage,
+    Q,
+    RecordId,
+    Sort,
+    actor_of,
+    load_visible,
+    name_filter,
+    order,
+    out,
+    paged,
+)
+
+router = APIRouter(prefix="/api/enterprises", tags=["试点企业"])
+SORTS = ("id", "name", "region", "industry", "level", "batch", "budget_wan", "created_at", "updated_at")
+
+
+class EnterprisePatch(EnterpriseUpdate):
+    """Fields to change plus the version the client last read (optimistic concurrency)."""
+
+    version: int
+
+
+@router.get("", response_model=EnterprisesPublic, responses=LIST_ERRORS, summary="试点企业列表")
+def list_enterprises(
+    session: SessionDep, user: OptionalUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
+    q: Q = None,
+    region: Annotated[str | None, Query(max_length=60, description="所在地区（前缀）")] = None,
+    industry: Annotated[str | None, Query(max_length=40, description="细分行业（代码或名称）")] = None,
+    size: Annotated[str | None, Query(max_length=10, description="企业规模")] = None,
+    level: Annotated[str | None, Query(max_length=10, description="数字化水平")] = None,
+    batch: Annotated[int | None, Query(ge=1, le=1000, description="试点批次")] = None,
+) -> EnterprisesPublic:
+    statement = perm.visible_enterprises(user, select(Enterprise))
+    if q:
+        statement = statement.where(name_filter(Enterprise.name, q))
+    if region:
+        statement = statement.where(col(Enterprise.region).startswith(region.strip(), autoescape=True))
+    if industry:
+        codes = resolve_industry(industry) or [industry.strip().upper()]
+        statement = statement.where(or_(*[col(Enterprise.industry).startswith(c, autoescape=True) for c in codes]))
+    if size:
+        statement = statement.where(col(Enterprise.size) == size.strip())
+    if level:
+        statement = statement.where(col(Enterprise.level) == level.strip())
+    if batch is not None:
+        statement = statement.where(col(Enterprise.batch) == batch)
+    rows, count = paged(session, order(statement, Enterprise, sort, SORTS), page=page, per_page=per_page)
+    return EnterprisesPublic(data=[out(EnterprisePublic, e) for e in rows], count=count)
+
+
+@router.post("", response_model=EnterprisePublic, status_code=201, responses=WRITE_ERRORS, summary="新建试点企业")
+def create_enterprise(session: SessionDep, user: CurrentUser, data: EnterpriseCreate) -> EnterprisePublic:
+    perm.require_region(user, data.region)
+    enterprise = enterprise_service.create_enterprise(session=session, data=data, actor=actor_of(user))
+    return out(EnterprisePublic, enterprise)
+
+
+@router.get("/{enterprise_id}", response_model=EnterprisePublic, responses=READ_ERRORS, summary="试点企业详情")
+def read_enterprise(session: SessionDep, user: OptionalUser, enterprise_id: RecordId) -> EnterprisePublic:
+    return out(EnterprisePublic, load_visible(session, user, Enterprise, enterprise_id, "试点企业"))
+
+
+@router.patch("/{enterprise_id}", response_model=EnterprisePublic, responses=WRITE_ERRORS, summary="修改试点企业")
+def update_enterprise(
+    session: SessionDep, user: CurrentUser, enterprise_id: RecordId, patch: EnterprisePatch
+) -> EnterprisePublic:
+    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业")
+    perm.require(user, perm.EDIT, enterprise)
+    changes = patch.model_dump(exclude_unset=True, exclude={"version"})
+    perm.require_fields(user, enterprise, changes)
+    enterprise_service.update_enterprise(session=session, enterprise=enterprise,
+                                      data=EnterpriseUpdate.model_validate(changes), actor=actor_of(user),
+                                      expected_version=patch.version)
+    return out(EnterprisePublic, enterprise)

@@ -1,0 +1,81 @@
+"""Bureau pages for enterprises: the list, a profile, registration edits."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import col, select
+
+from catalog.engagements.models import Engagement
+from catalog.enterprises import service as enterprise_service
+from catalog.enterprises.models import Enterprise, Need
+from catalog.enterprises.schemas import EnterpriseUpdate
+from catalog.errors import Conflict, Forbidden
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
+from catalog.taxonomy import taxonomy
+from market import permissions as perm
+from market.deps import BureauUser, CsrfProtected, SessionDep
+from market.templating import render
+from market.web.forms import FormDep, optional, text, validate
+from market.web.page_common import flash_redirect, industry_choices, paginate, parse_int
+
+router = APIRouter(include_in_schema=False)
+
+@router.get("/bureau/enterprises", response_class=HTMLResponse)
+def enterprises(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
+    """The pilot enterprises in this bureau's regions."""
+    chosen = {k: request.query_params.get(k, "").strip()[:60] for k in ("q", "industry", "level")}
+    statement = perm.visible_enterprises(user, select(Enterprise))
+    if chosen["q"]:
+        statement = statement.where(col(Enterprise.name).contains(chosen["q"], autoescape=True))
+    if chosen["industry"]:
+        statement = statement.where(col(Enterprise.industry).startswith(chosen["industry"]))
+    if chosen["level"]:
+        statement = statement.where(Enterprise.level == chosen["level"])
+    page = paginate(session, statement.order_by(col(Enterprise.id)),
+                    parse_int(request.query_params.get("page"), 1) or 1)
+    context = {"page": page, "chosen": chosen, "industry_choices": industry_choices(),
+               "level_choices": list(taxonomy().levels)}
+    return render(request, "bureau/enterprises.html", context)
+
+
+@router.get("/bureau/enterprises/{enterprise_id}", response_class=HTMLResponse)
+def enterprise_detail(request: Request, session: SessionDep, user: BureauUser, enterprise_id: int) -> HTMLResponse:
+    """One enterprise: registration (editable), privacy choices, needs, engagements."""
+    enterprise = enterprise_service.get_enterprise(session=session, enterprise_id=enterprise_id)
+    perm.require(user, perm.VIEW, enterprise)
+    needs = session.exec(perm.visible_needs(user, select(Need)).where(Need.enterprise_id == enterprise.id)
+                         .order_by(col(Need.position), col(Need.id))).all()
+    engagements = session.exec(perm.visible_engagements(user, select(Engagement, Solution, Provider))
+                               .join(Solution, col(Solution.id) == Engagement.solution_id)
+                               .join(Provider, col(Provider.id) == Engagement.provider_id)
+                               .where(Engagement.enterprise_id == enterprise.id)
+                               .order_by(col(Engagement.created_at).desc(), col(Engagement.id))).all()
+    context = {
+        "enterprise": enterprise, "needs": needs, "engagements": engagements,
+        "can_edit": perm.can(user, perm.EDIT, enterprise),
+        "industry_choices": industry_choices(), "level_choices": list(taxonomy().levels),
+        "srdi_choices": taxonomy().srdi_tiers, "size_choices": ("规上", "规下"),
+    }
+    return render(request, "bureau/enterprise_detail.html", context)
+
+
+@router.post("/bureau/enterprises/{enterprise_id}")
+def enterprise_update(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
+                      form: FormDep, enterprise_id: int) -> Response:
+    """Correct an enterprise's registration: industry, size, tier, level, budget, batch."""
+    enterprise = enterprise_service.get_enterprise(session=session, enterprise_id=enterprise_id)
+    perm.require(user, perm.EDIT, enterprise)
+    back = f"/bureau/enterprises/{enterprise_id}"
+    names = ("industry", "size", "srdi_tier", "level", "budget_wan", "batch")
+    data, errors = validate(EnterpriseUpdate, {n: optional(text(form, n)) for n in names})
+    if data is None:
+        return flash_redirect(request, back, "；".join(errors.values()), "error")
+    try:
+        perm.require_fields(user, enterprise, data.model_dump(exclude_unset=True))
+        enterprise_service.update_enterprise(session=session, enterprise=enterprise, data=data, actor=user.username,
+                                          expected_version=parse_int(text(form, "version")))
+    except (Conflict, Forbidden) as error:
+        return flash_redirect(request, back, error.message, "error")
+    return flash_redirect(request, back, f"已保存“{enterprise.name}”的登记信息")

@@ -1,0 +1,109 @@
+"""JSON API: 需求 (an enterprise's need list). Providers never see needs through this API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from catalog.enterprises import service as enterprise_service
+from catalog.enterprises.models import Enterprise, Need
+from catalog.enterprises.schemas import NeedCreate, NeedPublic, NeedsPublic, NeedUpdate
+from catalog.errors import Forbidden
+from catalog.users.models import Role
+from market import permissions as perm
+from market.deps import CurrentUser, SessionDep
+from market.errors import error_responses
+from market.web.api_common import (
+    LIST_ERRORS,
+    MAX_ID,
+    WRITE_ERRORS,
+    Page,
+    PerPage,
+    RecordId,
+    Sort,
+    actor_of,
+    load_visible,
+    order,
+    out,
+    paged,
+)
+
+router = APIRouter(tags=["需求清单"])
+SORTS = ("id", "position", "priority", "code", "budget_wan", "created_at", "updated_at")
+
+
+class NeedPatch(NeedUpdate):
+    """Fields to change plus the version the client last read (optimistic concurrency)."""
+
+    version: int
+
+
+class NeedOrder(BaseModel):
+    need_ids: list[int] = Field(max_length=1000, description="该企业全部需求的编号，按新的先后顺序")
+
+
+@router.get("/api/needs", response_model=NeedsPublic, responses=LIST_ERRORS, summary="需求列表")
+def list_needs(
+    session: SessionDep, user: CurrentUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
+    enterprise_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="企业编号")] = None,
+    scenario: Annotated[str | None, Query(max_length=40, description="应用场景")] = None,
+    priority: Annotated[str | None, Query(max_length=2, description="优先级：高、中、低")] = None,
+) -> NeedsPublic:
+    if user.role == Role.PROVIDER:
+        raise Forbidden("needs_private", "企业需求不向服务商开放，请通过对接活动或匹配结果了解需求")
+    statement = perm.visible_needs(user, select(Need))
+    if enterprise_id is not None:
+        statement = statement.where(col(Need.enterprise_id) == enterprise_id)
+    if scenario:
+        statement = statement.where(col(Need.scenario) == scenario.strip())
+    if priority:
+        statement = statement.where(col(Need.priority) == priority.strip())
+    rows, count = paged(session, order(statement, Need, sort or "position", SORTS), page=page, per_page=per_page)
+    return NeedsPublic(data=[out(NeedPublic, n) for n in rows], count=count)
+
+
+@router.post("/api/enterprises/{enterprise_id}/needs", response_model=NeedPublic, status_code=201,
+             responses=WRITE_ERRORS, summary="为企业添加需求")
+def create_need(session: SessionDep, user: CurrentUser, enterprise_id: RecordId, data: NeedCreate) -> NeedPublic:
+    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业")
+    perm.require(user, perm.MANAGE_NEEDS, enterprise)
+    need = enterprise_service.create_need(session=session, enterprise=enterprise, data=data, actor=actor_of(user))
+    return out(NeedPublic, need)
+
+
+@router.post("/api/enterprises/{enterprise_id}/needs/order", response_model=NeedsPublic,
+             responses=WRITE_ERRORS, summary="调整需求的先后顺序")
+def reorder_needs(session: SessionDep, user: CurrentUser, enterprise_id: RecordId, body: NeedOrder) -> NeedsPublic:
+    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业")
+    perm.require(user, perm.MANAGE_NEEDS, enterprise)
+    needs = enterprise_service.reorder_needs(session=session, enterprise=enterprise, need_ids=body.need_ids,
+                                          actor=actor_of(user))
+    return NeedsPublic(data=[out(NeedPublic, n) for n in needs], count=len(needs))
+
+
+@router.get("/api/needs/{need_id}", response_model=NeedPublic, responses=error_responses(401, 404, 422, 503),
+            summary="需求详情")
+def read_need(session: SessionDep, user: CurrentUser, need_id: RecordId) -> NeedPublic:
+    return out(NeedPublic, load_visible(session, user, Need, need_id, "需求"))
+
+
+@router.patch("/api/needs/{need_id}", response_model=NeedPublic, responses=WRITE_ERRORS, summary="修改需求")
+def update_need(session: SessionDep, user: CurrentUser, need_id: RecordId, patch: NeedPatch) -> NeedPublic:
+    need = load_visible(session, user, Need, need_id, "需求")
+    perm.require(user, perm.EDIT, need)
+    data = NeedUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
+    enterprise_service.update_need(session=session, need=need, data=data, actor=actor_of(user),
+                                expected_version=patch.version)
+    return out(NeedPublic, need)
+
+
+@router.delete("/api/needs/{need_id}", status_code=204, response_class=Response, responses=WRITE_ERRORS,
+               summary="删除需求")
+def delete_need(session: SessionDep, user: CurrentUser, need_id: RecordId) -> Response:
+    need = load_visible(session, user, Need, need_id, "需求")
+    perm.require(user, perm.DELETE, need)
+    enterprise_service.delete_need(session=session, need=need, actor=actor_of(user))
+    return Response(status_code=204)

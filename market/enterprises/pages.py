@@ -1,0 +1,217 @@
+"""Enterprise pages: profile with privacy choices, the need list (add, edit, reorder,
+delete) and the status of its engagements. A chain leader is an enterprise too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session, col, select
+
+from catalog.engagements.models import Engagement
+from catalog.enterprises import service as enterprise_service
+from catalog.enterprises.models import Enterprise, Need, Priority
+from catalog.enterprises.schemas import EnterpriseUpdate, NeedCreate, NeedUpdate
+from catalog.errors import Conflict, Forbidden, MarketError
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
+from catalog.taxonomy import taxonomy
+from catalog.users.models import User
+from market import permissions as perm
+from market.deps import CsrfProtected, EnterpriseUser, SessionDep
+from market.templating import render
+from market.web.forms import FormDep, checked, optional, text, validate
+from market.web.page_common import flash_redirect, parse_int
+
+router = APIRouter(include_in_schema=False)
+
+NEEDS_URL = "/enterprise/needs"
+_PRIORITY_RANK = {Priority.HIGH.value: 0, Priority.MEDIUM.value: 1, Priority.LOW.value: 2}
+
+
+def my_enterprise(session: Session, user: User) -> Enterprise:
+    """The enterprise this user speaks for (403 when the account is bound to none)."""
+    if user.enterprise_id is None:
+        raise Forbidden("no_enterprise", "该账号未绑定企业，请联系主管部门")
+    enterprise = enterprise_service.get_enterprise(session=session, enterprise_id=user.enterprise_id)
+    perm.require(user, perm.VIEW, enterprise)
+    return enterprise
+
+
+def _needs(session: Session, user: User, enterprise: Enterprise) -> list[Need]:
+    statement = perm.visible_needs(user, select(Need)).where(Need.enterprise_id == enterprise.id)
+    return list(session.exec(statement.order_by(col(Need.position), col(Need.id))).all())
+
+
+@router.get("/enterprise", response_class=HTMLResponse)
+def profile(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
+    """The enterprise's profile, its privacy choices and a summary of its needs."""
+    enterprise = my_enterprise(session, user)
+    context = {
+        "enterprise": enterprise,
+        "needs": _needs(session, user, enterprise),
+        "srdi_choices": taxonomy().srdi_tiers,
+        "size_choices": ("规上", "规下"),
+    }
+    return render(request, "enterprise/profile.html", context)
+
+
+@router.post("/enterprise")
+def profile_submit(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
+                   form: FormDep) -> Response:
+    """Save the parts of the profile the enterprise keeps itself, and its privacy choices."""
+    enterprise = my_enterprise(session, user)
+    perm.require(user, perm.EDIT, enterprise)
+    data, errors = validate(EnterpriseUpdate, {
+        "size": text(form, "size"),
+        "srdi_tier": text(form, "srdi_tier"),
+        "budget_wan": optional(text(form, "budget_wan")),
+        "findable_by_providers": checked(form, "findable_by_providers"),
+        "share_budget": checked(form, "share_budget"),
+        "share_needs_with_chain": checked(form, "share_needs_with_chain"),
+    })
+    if data is None:
+        return flash_redirect(request, "/enterprise", "；".join(errors.values()), "error")
+    try:
+        perm.require_fields(user, enterprise, data.model_dump(exclude_unset=True))
+        enterprise_service.update_enterprise(session=session, enterprise=enterprise, data=data, actor=user.username,
+                                          expected_version=parse_int(text(form, "version")))
+    except (Conflict, Forbidden) as error:
+        return flash_redirect(request, "/enterprise", error.message, "error")
+    return flash_redirect(request, "/enterprise", "企业资料和隐私设置已保存")
+
+
+@router.get(NEEDS_URL, response_class=HTMLResponse)
+def need_list(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
+    """The need list in priority order, with a form to add one."""
+    enterprise = my_enterprise(session, user)
+    perm.require(user, perm.VIEW_NEEDS, enterprise)
+    context = {"enterprise": enterprise, "needs": _needs(session, user, enterprise), "values": {}, "errors": {},
+               **_need_choices()}
+    return render(request, "enterprise/needs.html", context)
+
+
+def _need_choices() -> dict[str, Any]:
+    return {"scenario_choices": taxonomy().scenarios, "priority_choices": [p.value for p in Priority]}
+
+
+def _need_data(form: Any) -> dict[str, Any]:
+    return {
+        "text": text(form, "text"),
+        "scenario": optional(text(form, "scenario")),
+        "priority": text(form, "priority") or Priority.MEDIUM.value,
+        "budget_wan": optional(text(form, "budget_wan")),
+    }
+
+
+@router.post(NEEDS_URL)
+def need_add(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
+             form: FormDep) -> Response:
+    """Add a need at the end of the list."""
+    enterprise = my_enterprise(session, user)
+    perm.require(user, perm.MANAGE_NEEDS, enterprise)
+    raw = _need_data(form)
+    data, errors = validate(NeedCreate, raw)
+    if data is None:
+        context = {"enterprise": enterprise, "needs": _needs(session, user, enterprise), "values": raw,
+                   "errors": errors, **_need_choices()}
+        return render(request, "enterprise/needs.html", context, status_code=422)
+    need = enterprise_service.create_need(session=session, enterprise=enterprise, data=data, actor=user.username)
+    return flash_redirect(request, NEEDS_URL, f"已添加需求 {need.code}")
+
+
+def _need(session: Session, user: User, need_id: int, action: str) -> Need:
+    need = enterprise_service.get_need(session=session, need_id=need_id)
+    perm.require(user, action, need)
+    return need
+
+
+@router.get(NEEDS_URL + "/{need_id}/edit", response_class=HTMLResponse)
+def need_edit_form(request: Request, session: SessionDep, user: EnterpriseUser, need_id: int) -> HTMLResponse:
+    """One need's edit form."""
+    need = _need(session, user, need_id, perm.EDIT)
+    values = {"text": need.text, "scenario": need.scenario, "priority": need.priority,
+              "budget_wan": need.budget_wan, "version": need.version}
+    context = {"need": need, "values": values, "errors": {}, **_need_choices()}
+    return render(request, "enterprise/need_form.html", context)
+
+
+@router.post(NEEDS_URL + "/{need_id}/edit")
+def need_edit_submit(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
+                     form: FormDep, need_id: int) -> Response:
+    """Save one need."""
+    need = _need(session, user, need_id, perm.EDIT)
+    raw = _need_data(form)
+    data, errors = validate(NeedUpdate, raw)
+    if data is None:
+        context = {"need": need, "values": {**raw, "version": text(form, "version")}, "errors": errors,
+                   **_need_choices()}
+        return render(request, "enterprise/need_form.html", context, status_code=422)
+    try:
+        enterprise_service.update_need(session=session, need=need, data=data, actor=user.username,
+                                    expected_version=parse_int(text(form, "version")))
+    except Conflict as error:
+        return flash_redirect(request, f"{NEEDS_URL}/{need.id}/edit", error.message, "error")
+    return flash_redirect(request, NEEDS_URL, f"已保存需求 {need.code}")
+
+
+@router.post(NEEDS_URL + "/{need_id}/delete")
+def need_delete(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
+                need_id: int) -> Response:
+    """Remove a need from the list."""
+    need = _need(session, user, need_id, perm.DELETE)
+    code = need.code
+    enterprise_service.delete_need(session=session, need=need, actor=user.username)
+    return flash_redirect(request, NEEDS_URL, f"已删除需求 {code}")
+
+
+@router.post(NEEDS_URL + "/{need_id}/move")
+def need_move(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
+              form: FormDep, need_id: int) -> Response:
+    """Move a need one place up or down the list."""
+    need = _need(session, user, need_id, perm.EDIT)
+    enterprise = my_enterprise(session, user)
+    perm.require(user, perm.MANAGE_NEEDS, enterprise)
+    order = [n.id for n in _needs(session, user, enterprise) if n.id is not None]
+    at = order.index(need.id) if need.id in order else -1
+    step = -1 if text(form, "direction") == "up" else 1
+    if at < 0 or not 0 <= at + step < len(order):
+        return flash_redirect(request, NEEDS_URL, "已经在最前或最后", "info")
+    order[at], order[at + step] = order[at + step], order[at]
+    enterprise_service.reorder_needs(session=session, enterprise=enterprise, need_ids=order, actor=user.username)
+    return flash_redirect(request, NEEDS_URL, f"已调整需求 {need.code} 的顺序")
+
+
+@router.post(NEEDS_URL + "/sort")
+def need_sort(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected) -> Response:
+    """Order the list by priority (高 → 中 → 低), keeping the order within each priority."""
+    enterprise = my_enterprise(session, user)
+    perm.require(user, perm.MANAGE_NEEDS, enterprise)
+    needs = _needs(session, user, enterprise)
+    ranked = sorted(needs, key=lambda n: _PRIORITY_RANK.get(n.priority, 1))
+    try:
+        enterprise_service.reorder_needs(session=session, enterprise=enterprise,
+                                      need_ids=[n.id for n in ranked if n.id is not None], actor=user.username)
+    except MarketError as error:
+        return flash_redirect(request, NEEDS_URL, error.message, "error")
+    return flash_redirect(request, NEEDS_URL, "已按优先级排序")
+
+
+@router.get("/enterprise/engagements", response_class=HTMLResponse)
+def engagements(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
+    """The enterprise's engagements with providers, from 意向 to 已验收."""
+    enterprise = my_enterprise(session, user)
+    statement = perm.visible_engagements(user, select(Engagement)).where(Engagement.enterprise_id == enterprise.id)
+    rows = list(session.exec(statement.order_by(col(Engagement.updated_at).desc())).all())
+    solutions = _names(session, Solution, {g.solution_id for g in rows})
+    providers = _names(session, Provider, {g.provider_id for g in rows})
+    context = {"enterprise": enterprise, "engagements": rows, "solutions": solutions, "providers": providers}
+    return render(request, "enterprise/engagements.html", context)
+
+
+def _names(session: Session, model: Any, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.exec(select(model.id, model.name).where(col(model.id).in_(ids))).all()
+    return {int(i): str(n) for i, n in rows}

@@ -1,0 +1,100 @@
+"""The permission-matrix cells of the events routes (market/events/api.py, exports_api.py).
+
+tests/market/test_permission_matrix.py merges every `ACCESS_RULES` of the modules of market's packages; the
+events routes need an event the test pilot does not have, so each probe's `setup` makes a
+fresh one in 九江 (约见中, 已排程 rows included): the enterprise ent_sharing and the provider
+provider_a take part, the enterprise asked the provider for a meeting, and it is placed.
+Roles: see market/permissions/api_rules.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from catalog.events.models import (
+    Event,
+    EventParticipant,
+    EventStatus,
+    Meeting,
+    MeetingRequest,
+    RequestStatus,
+)
+from market.permissions.api_rules import LOGGED_IN, Case, rule
+
+REGION = "江西省九江市"
+SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 4}]
+
+
+def _event_setup(status: str) -> Callable[[Any, dict[str, int]], dict[str, Any]]:
+    def setup(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+        event = Event(title="矩阵测试对接活动", region=REGION, sessions=SESSIONS, tables=4, status=status)
+        session.add(event)
+        session.flush()
+        ent = EventParticipant(event_id=int(event.id or 0), side="enterprise", enterprise_id=ids["member_sharing"],
+                               sessions=[0], validated=True)
+        pro = EventParticipant(event_id=int(event.id or 0), side="provider", provider_id=ids["provider_a"],
+                               sessions=[0], validated=True)
+        session.add_all([ent, pro])
+        session.flush()
+        request = MeetingRequest(event_id=int(event.id or 0), from_id=int(ent.id or 0), to_id=int(pro.id or 0), status=RequestStatus.PENDING)
+        session.add(request)
+        session.flush()
+        meeting = Meeting(event_id=int(event.id or 0), request_id=int(request.id or 0), slot=1, table_no=1, published=True)
+        session.add(meeting)
+        session.flush()
+        return {"event_id": event.id, "p_enterprise": ent.id, "p_provider": pro.id, "participant_id": pro.id,
+                "request_id": request.id, "meeting_id": meeting.id}
+    return setup
+
+
+OPEN = _event_setup(EventStatus.REQUESTS)
+DRAFT = _event_setup(EventStatus.DRAFT)
+BUREAU = "B"  # the bureau of the event's region; a bureau elsewhere (X) is refused
+PARTIES = "PE"  # the two registered participants (the chain leader C is not registered)
+
+
+def _one(allow: str, **kw: Any) -> list[Case]:
+    return rule(allow, setup=OPEN, **kw)
+
+
+ACCESS_RULES: dict[tuple[str, str], list[Case]] = {
+    ("POST", "/api/events"): rule(BUREAU, body={"title": "矩阵测试活动", "region": REGION}),
+    ("GET", "/api/events"): rule(LOGGED_IN),
+    ("GET", "/api/events/{event_id}"): [*_one(LOGGED_IN), *rule(BUREAU, setup=DRAFT)],
+    ("PATCH", "/api/events/{event_id}"): _one(BUREAU, body={"place": "九江市会展中心"}),
+    ("POST", "/api/events/{event_id}/status"): _one(BUREAU, body={"status": "约见中"}),
+    ("POST", "/api/events/{event_id}/participants"): _one("BE", body={"enterprise_id": "@member_sharing"}),
+    ("GET", "/api/events/{event_id}/participants"): _one(LOGGED_IN),
+    ("POST", "/api/events/{event_id}/participants/{participant_id}/validate"): _one(BUREAU, body={}),
+    ("POST", "/api/events/{event_id}/participants/{participant_id}/consent"): _one("P"),
+    ("POST", "/api/events/{event_id}/participants/import"): _one(BUREAU, upload=True),
+    ("POST", "/api/events/{event_id}/requests"): [
+        *_one(PARTIES, body={"to_id": "@p_provider"}),
+        *_one("B" + PARTIES, body={"from_id": "@p_enterprise", "to_id": "@p_provider"}),
+    ],
+    ("GET", "/api/events/{event_id}/requests"): _one("B" + PARTIES),
+    ("POST", "/api/events/{event_id}/requests/{request_id}/respond"): _one("BP", body={"accept": True}),
+    ("POST", "/api/events/{event_id}/schedule"): _one(BUREAU, body={"time_limit_s": 1}),
+    ("GET", "/api/events/{event_id}/meetings"): _one("B" + PARTIES),
+    ("GET", "/api/events/{event_id}/meetings/options"): _one(BUREAU, query={"request_id": "@request_id"}),
+    ("POST", "/api/events/{event_id}/meetings/check"): _one(
+        BUREAU, body={"request_id": "@request_id", "slot": 2, "table": 2}),
+    ("POST", "/api/events/{event_id}/meetings/move"): _one(
+        BUREAU, body={"request_id": "@request_id", "slot": 2, "table": 2}),
+    ("POST", "/api/events/{event_id}/meetings/swap"): _one(
+        BUREAU, body={"first_id": "@meeting_id", "second_id": "@meeting_id"}),
+    ("POST", "/api/events/{event_id}/meetings/{meeting_id}/unschedule"): _one(BUREAU, body={}),
+    ("POST", "/api/events/{event_id}/publish"): _one(BUREAU),
+    ("POST", "/api/events/{event_id}/meetings/{meeting_id}/outcome"): _one(
+        "B" + PARTIES, body={"outcome": "有意向", "side": "enterprise"}),
+    ("GET", "/api/events/{event_id}/agenda"): [
+        *_one(PARTIES), *_one("B" + PARTIES, query={"participant_id": "@p_provider"})],
+    ("GET", "/api/events/{event_id}/agenda.ics"): [
+        *_one(PARTIES), *_one("B" + PARTIES, query={"participant_id": "@p_provider"})],
+    ("GET", "/api/events/{event_id}/reminders"): _one(BUREAU),
+    ("GET", "/api/events/{event_id}/schedule.xlsx"): _one(BUREAU),
+    ("GET", "/api/events/{event_id}/report"): _one(BUREAU),
+    ("GET", "/api/events/{event_id}/proposals"): [
+        *_one(PARTIES), *_one("B" + PARTIES, query={"participant_id": "@p_provider"})],
+}

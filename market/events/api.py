@@ -1,0 +1,397 @@
+"""JSON API: 供需对接 events — create, register, request, schedule, edit the grid, outcomes.
+
+Who may do what (rules local to events; see `event_rules`, to be merged into permissions):
+the bureau of the event's region manages it; an enterprise or a provider registers itself,
+sends and answers requests as its own participant, sees its own meetings and records its own
+side's outcome; only the bureau sees both sides' outcomes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, select
+
+from catalog.enterprises.models import Enterprise
+from catalog.errors import Forbidden, NotFound, ValidationFailed
+from catalog.events import meetings as event_meetings
+from catalog.events import service as event_service
+from catalog.events.models import (
+    Event,
+    EventCreate,
+    EventParticipant,
+    EventUpdate,
+    ParticipantCreate,
+    Side,
+    event_slots,
+)
+from catalog.providers.models import Provider
+from catalog.users.models import User
+from market import permissions as perm
+from market.deps import BureauUser, CurrentUser, SessionDep
+from market.events import scheduling as event_scheduling
+from market.web.api_common import READ_ERRORS, WRITE_ERRORS, actor_of
+
+router = APIRouter(prefix="/api/events", tags=["供需对接活动"])
+
+
+# The access rules live in market/permissions.py; re-exported here for the events pages.
+manages_event = perm.manages_event
+own_participant = perm.own_participant
+
+
+def _event(session: Session, user: User, event_id: int, *, manage: bool = False) -> Event:
+    event = session.get(Event, event_id)
+    if event is None or not perm.can_view_event(user, event):
+        raise NotFound(message=f"未找到编号为 {event_id} 的对接活动")
+    if manage and not manages_event(user, event):
+        raise Forbidden("forbidden", "只有活动所在地区的主管部门可以管理该活动")
+    return event
+
+
+def _mine(session: Session, user: User, event: Event) -> EventParticipant:
+    for person in event_service.participants(session=session, event_id=event.id or 0):
+        if own_participant(user, person):
+            return person
+    raise Forbidden("not_registered", "您尚未报名该活动")
+
+
+def _event_json(event: Event) -> dict[str, Any]:
+    data = event.model_dump(mode="json")
+    data["slots"] = [{"id": s.id, "session": s.session, "session_name": s.session_name,
+                      "label": s.label} for s in event_slots(event.sessions)]
+    return data
+
+
+# --- events ------------------------------------------------------------------------------
+
+
+@router.post("", status_code=201, responses=WRITE_ERRORS, summary="新建对接活动")
+def create_event(session: SessionDep, user: BureauUser, data: EventCreate) -> dict[str, Any]:
+    perm.require_event_region(user, data.region)
+    event = event_service.create_event(session=session, data=data, actor=actor_of(user))
+    return _event_json(event)
+
+
+@router.get("", responses=READ_ERRORS, summary="对接活动列表")
+def list_events(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    rows = session.exec(select(Event).order_by(col(Event.id).desc())).all()
+    visible = [e for e in rows if perm.can_view_event(user, e)]
+    return {"data": [_event_json(e) for e in visible], "count": len(visible)}
+
+
+@router.get("/{event_id}", responses=READ_ERRORS, summary="对接活动详情")
+def read_event(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
+    return _event_json(_event(session, user, event_id))
+
+
+@router.patch("/{event_id}", responses=WRITE_ERRORS, summary="修改对接活动")
+def update_event(session: SessionDep, user: CurrentUser, event_id: int,
+                 data: EventUpdate) -> dict[str, Any]:
+    event = _event(session, user, event_id, manage=True)
+    if data.region is not None and data.region != event.region:
+        perm.require_event_region(user, data.region)
+    event_service.update_event(session=session, event=event, data=data, actor=actor_of(user))
+    return _event_json(event)
+
+
+class StatusBody(BaseModel):
+    status: Literal["草稿", "报名中", "约见中", "已排程", "已结束"]
+
+
+@router.post("/{event_id}/status", responses=WRITE_ERRORS, summary="变更活动状态")
+def change_status(session: SessionDep, user: CurrentUser, event_id: int,
+                  body: StatusBody) -> dict[str, Any]:
+    event = _event(session, user, event_id, manage=True)
+    event_service.change_event_status(session=session, event=event, status=body.status,
+                                      actor=actor_of(user))
+    return _event_json(event)
+
+
+# --- participants ------------------------------------------------------------------------
+
+
+@router.post("/{event_id}/participants", status_code=201, responses=WRITE_ERRORS,
+             summary="报名参会")
+def register(session: SessionDep, user: CurrentUser, event_id: int,
+             data: ParticipantCreate) -> dict[str, Any]:
+    event = _event(session, user, event_id)
+    bureau = manages_event(user, event)
+    probe = EventParticipant(event_id=event_id, side="", enterprise_id=data.enterprise_id,
+                             provider_id=data.provider_id)
+    if not bureau and not own_participant(user, probe):
+        raise Forbidden("forbidden", "只能为本单位报名")
+    if bureau:
+        _require_enrol(session, user, data)
+    person = event_service.register(session=session, event=event, data=data,
+                                    actor=actor_of(user), by_bureau=bureau)
+    return _participant_json(session, person)
+
+
+def _require_enrol(session: Session, user: User, data: ParticipantCreate) -> None:
+    """A bureau registers only enterprises of its own regions (and providers of its regions or in the pool)."""
+    party: Enterprise | Provider | None = None
+    if data.enterprise_id is not None:
+        party = session.get(Enterprise, data.enterprise_id)
+    elif data.provider_id is not None:
+        party = session.get(Provider, data.provider_id)
+    if party is not None and not perm.can_enrol(user, party):
+        raise Forbidden("region_forbidden", "只能为本辖区内的企业或服务商报名（其他地区的单位请自行报名）")
+
+
+@router.post("/{event_id}/participants/{participant_id}/consent", responses=WRITE_ERRORS,
+             summary="确认主办方代为报名（同意对方看到本单位的需求或产品）")
+def consent(session: SessionDep, user: CurrentUser, event_id: int, participant_id: int) -> dict[str, Any]:
+    _event(session, user, event_id)
+    person = _participant(session, event_id, participant_id)
+    if not own_participant(user, person):
+        raise Forbidden("forbidden", "只能确认本单位的报名")
+    event_service.consent(session=session, participant=person, actor=actor_of(user))
+    return _participant_json(session, person)
+
+
+def _participant_json(session: Session, person: EventParticipant) -> dict[str, Any]:
+    data = person.model_dump(mode="json")
+    data["name"] = event_meetings.participant_name(session, person)
+    return data
+
+
+@router.get("/{event_id}/participants", responses=READ_ERRORS, summary="参会方列表")
+def list_participants(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
+    event = _event(session, user, event_id)
+    rows = event_service.participants(session=session, event_id=event_id)
+    if not manages_event(user, event):  # others see validated participants, without needs
+        rows = [p for p in rows if p.validated or own_participant(user, p)]
+    data = [_participant_json(session, p) for p in rows]
+    if not manages_event(user, event):
+        for item, person in zip(data, rows, strict=True):
+            if not own_participant(user, person):
+                item.pop("need_ids", None)
+    return {"data": data, "count": len(data)}
+
+
+class ValidateBody(BaseModel):
+    validated: bool = True
+
+
+@router.post("/{event_id}/participants/{participant_id}/validate", responses=WRITE_ERRORS,
+             summary="审核参会方")
+def validate(session: SessionDep, user: CurrentUser, event_id: int, participant_id: int,
+             body: ValidateBody) -> dict[str, Any]:
+    _event(session, user, event_id, manage=True)
+    person = _participant(session, event_id, participant_id)
+    event_service.validate_participant(session=session, participant=person, actor=actor_of(user),
+                                       validated=body.validated)
+    return _participant_json(session, person)
+
+
+def _participant(session: Session, event_id: int, participant_id: int) -> EventParticipant:
+    person = session.get(EventParticipant, participant_id)
+    if person is None or person.event_id != event_id:
+        raise NotFound(message=f"未找到编号为 {participant_id} 的参会方")
+    return person
+
+
+# --- requests ----------------------------------------------------------------------------
+
+
+class RequestBody(BaseModel):
+    to_id: int = Field(description="对方参会方编号")
+    from_id: int | None = Field(default=None, description="发起方（仅主管部门代为发起时填写）")
+    message: str = Field(default="", max_length=500)
+    preference: Literal["必须见", "希望见"] = "希望见"
+    score: float | None = Field(default=None, ge=0, le=1)
+    reason: str = Field(default="", max_length=500)
+    solution_id: int | None = None
+    need_id: int | None = None
+
+
+@router.post("/{event_id}/requests", status_code=201, responses=WRITE_ERRORS, summary="发起约见")
+def send_request(session: SessionDep, user: CurrentUser, event_id: int,
+                 body: RequestBody) -> dict[str, Any]:
+    event = _event(session, user, event_id)
+    if body.from_id is not None and manages_event(user, event):
+        sender = _participant(session, event_id, body.from_id)
+    else:
+        sender = _mine(session, user, event)
+    receiver = _participant(session, event_id, body.to_id)
+    request = event_service.send_request(
+        session=session, event=event, sender=sender, receiver=receiver, actor=actor_of(user),
+        message=body.message, preference=body.preference, score=body.score, reason=body.reason,
+        solution_id=body.solution_id, need_id=body.need_id)
+    return request.model_dump(mode="json")
+
+
+@router.get("/{event_id}/requests", responses=READ_ERRORS, summary="约见申请列表")
+def list_requests(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
+    event = _event(session, user, event_id)
+    mine = None if manages_event(user, event) else _mine(session, user, event).id
+    rows = event_service.requests_of(session=session, event_id=event_id, participant_id=mine)
+    return {"data": [r.model_dump(mode="json") for r in rows], "count": len(rows)}
+
+
+class RespondBody(BaseModel):
+    accept: bool
+
+
+@router.post("/{event_id}/requests/{request_id}/respond", responses=WRITE_ERRORS,
+             summary="接受或拒绝约见")
+def respond(session: SessionDep, user: CurrentUser, event_id: int, request_id: int,
+            body: RespondBody) -> dict[str, Any]:
+    event = _event(session, user, event_id)
+    request = event_service.get_request(session=session, request_id=request_id)
+    if request.event_id != event_id:
+        raise NotFound(message=f"未找到编号为 {request_id} 的约见申请")
+    if not manages_event(user, event) and _mine(session, user, event).id != request.to_id:
+        raise Forbidden("forbidden", "只有被约见方可以回复该申请")
+    event_service.respond_request(session=session, request=request, accept=body.accept,
+                                  actor=actor_of(user))
+    return request.model_dump(mode="json")
+
+
+# --- schedule ----------------------------------------------------------------------------
+
+
+class ScheduleBody(BaseModel):
+    time_limit_s: float = Field(default=10.0, gt=0, le=60)
+
+
+@router.post("/{event_id}/schedule", responses=WRITE_ERRORS, summary="运行排程")
+def run_schedule(session: SessionDep, user: CurrentUser, event_id: int,
+                 body: ScheduleBody) -> dict[str, Any]:
+    event = _event(session, user, event_id, manage=True)
+    schedule = event_scheduling.run_schedule(session=session, event=event, actor=actor_of(user),
+                                             time_limit_s=body.time_limit_s)
+    st = schedule.stats
+    return {"meetings": len(schedule.placements), "weight": schedule.weight,
+            "bound": st.get("bound"), "gap": st.get("gap"), "method": schedule.method,
+            "without_meetings": [p.id for p in schedule.without_meetings()]}
+
+
+@router.get("/{event_id}/meetings", responses=READ_ERRORS, summary="约见日程")
+def list_meetings(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
+    event = _event(session, user, event_id)
+    rows = event_meetings.meetings(session=session, event_id=event_id)
+    if manages_event(user, event):
+        return {"data": [m.model_dump(mode="json") for m in rows], "count": len(rows)}
+    me = _mine(session, user, event)
+    side = "enterprise" if me.side == Side.ENTERPRISE else "provider"
+    data = []
+    for m in rows:
+        request = event_service.get_request(session=session, request_id=m.request_id)
+        if m.published and me.id in (request.from_id, request.to_id):
+            data.append({"id": m.id, "request_id": m.request_id, "slot": m.slot,
+                         "table_no": m.table_no, f"{side}_outcome": getattr(m, f"{side}_outcome"),
+                         f"{side}_comment": getattr(m, f"{side}_comment")})
+    return {"data": data, "count": len(data)}
+
+
+class PlaceBody(BaseModel):
+    request_id: int
+    slot: int
+    table: int
+
+
+@router.post("/{event_id}/meetings/check", responses=WRITE_ERRORS, summary="检查调整是否冲突")
+def check_move(session: SessionDep, user: CurrentUser, event_id: int,
+               body: PlaceBody) -> dict[str, Any]:
+    event = _event(session, user, event_id, manage=True)
+    conflicts = event_scheduling.check_move(session=session, event=event,
+                                            request_id=body.request_id, slot=body.slot,
+                                            table=body.table)
+    return {"ok": not conflicts, "conflicts": conflicts}
+
+
+@router.get("/{event_id}/meetings/options", responses=WRITE_ERRORS, summary="某场约见可放入的格子及冲突")
+def move_options(session: SessionDep, user: CurrentUser, event_id: int,
+                 request_id: Annotated[int, Query(description="约见申请编号")]) -> dict[str, Any]:
+    """Every table × slot cell, with whether the meeting may go there (a move to an empty
+    cell, a swap with the meeting in it) and the conflicts if not: the grid shows them before
+    the bureau makes the edit."""
+    event = _event(session, user, event_id, manage=True)
+    cells = event_scheduling.move_options(session=session, event=event, request_id=request_id)
+    return {"request_id": request_id, "cells": cells}
+
+
+@router.post("/{event_id}/meetings/move", responses=WRITE_ERRORS, summary="移动或排入约见")
+def move(session: SessionDep, user: CurrentUser, event_id: int, body: PlaceBody) -> dict[str, Any]:
+    event = _event(session, user, event_id, manage=True)
+    request = event_service.get_request(session=session, request_id=body.request_id)
+    meeting = event_scheduling.move_meeting(session=session, event=event, request=request,
+                                            slot=body.slot, table=body.table, actor=actor_of(user))
+    return meeting.model_dump(mode="json")
+
+
+class SwapBody(BaseModel):
+    first_id: int = Field(description="约见（日程条目）编号")
+    second_id: int = Field(description="另一场约见的编号")
+
+
+@router.post("/{event_id}/meetings/swap", responses=WRITE_ERRORS, summary="交换两场约见的时段与桌号")
+def swap(session: SessionDep, user: CurrentUser, event_id: int, body: SwapBody) -> dict[str, Any]:
+    event = _event(session, user, event_id, manage=True)
+    first, second = _meeting(session, event_id, body.first_id), _meeting(session, event_id, body.second_id)
+    event_scheduling.swap_meetings(session=session, event=event, first=first, second=second,
+                                   actor=actor_of(user))
+    return {"ok": True}
+
+
+class UnscheduleBody(BaseModel):
+    cancel: bool = False
+
+
+@router.post("/{event_id}/meetings/{meeting_id}/unschedule", responses=WRITE_ERRORS,
+             summary="移出日程或取消约见")
+def unschedule(session: SessionDep, user: CurrentUser, event_id: int, meeting_id: int,
+               body: UnscheduleBody) -> dict[str, Any]:
+    _event(session, user, event_id, manage=True)
+    meeting = _meeting(session, event_id, meeting_id)
+    event_meetings.unschedule_meeting(session=session, meeting=meeting, actor=actor_of(user),
+                                      cancel=body.cancel)
+    return {"ok": True}
+
+
+def _meeting(session: Session, event_id: int, meeting_id: int):  # type: ignore[no-untyped-def]
+    meeting = event_meetings.get_meeting(session=session, meeting_id=meeting_id)
+    if meeting.event_id != event_id:
+        raise NotFound(message=f"未找到编号为 {meeting_id} 的约见")
+    return meeting
+
+
+@router.post("/{event_id}/publish", responses=WRITE_ERRORS, summary="发布日程")
+def publish(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
+    event = _event(session, user, event_id, manage=True)
+    event_service.publish_schedule(session=session, event=event, actor=actor_of(user))
+    return _event_json(event)
+
+
+class OutcomeBody(BaseModel):
+    outcome: Literal["未到场", "无合作意向", "有意向", "已签约"]
+    comment: str = Field(default="", max_length=500)
+    side: Literal["enterprise", "provider"] | None = Field(
+        default=None, description="登记方（仅主管部门代为登记时填写）")
+
+
+@router.post("/{event_id}/meetings/{meeting_id}/outcome", responses=WRITE_ERRORS,
+             summary="登记对接成果")
+def record_outcome(session: SessionDep, user: CurrentUser, event_id: int, meeting_id: int,
+                   body: OutcomeBody) -> dict[str, Any]:
+    event = _event(session, user, event_id)
+    meeting = _meeting(session, event_id, meeting_id)
+    side: str
+    if manages_event(user, event):
+        if body.side is None:
+            raise ValidationFailed("missing_side", "请指定代为登记的一方（企业或服务商）")
+        side = body.side
+    else:
+        me = _mine(session, user, event)
+        request = event_service.get_request(session=session, request_id=meeting.request_id)
+        if me.id not in (request.from_id, request.to_id):
+            raise Forbidden("forbidden", "只能登记本单位参加的约见")
+        side = me.side
+    event_meetings.record_outcome(session=session, meeting=meeting, side=side,
+                                  outcome=body.outcome, comment=body.comment,
+                                  actor=actor_of(user))
+    return {"ok": True, "engagement_id": meeting.engagement_id}

@@ -1,0 +1,346 @@
+"""Pages: 供需对接 events — the list, and one event's page for the bureau (participants,
+requests, the schedule grid with checked moves, publishing, reminders, report) and for a
+participant (registering, proposals, requests, its agenda and outcomes)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session, col, select
+from starlette.datastructures import UploadFile
+
+from catalog.enterprises.models import Need
+from catalog.errors import ImportRejected, MarketError, NotFound, RowError
+from catalog.events import imports as event_imports
+from catalog.events import meetings as event_meetings
+from catalog.events import queries as event_views
+from catalog.events import service as event_service
+from catalog.events.models import (
+    Event,
+    EventCreate,
+    EventParticipant,
+    Meeting,
+    ParticipantCreate,
+    SessionSpec,
+    event_slots,
+)
+from catalog.providers.models import ListingStatus
+from catalog.solutions.models import Solution
+from catalog.users.models import Role, User
+from market import permissions as perm
+from market.deps import CsrfProtected, CurrentUser, SessionDep
+from market.events import scheduling as event_scheduling
+from market.events.api import _event
+from market.exchange.import_gate import import_slot
+from market.permissions import manages_event, own_participant
+from market.templating import render
+from market.web.forms import FormDep, text
+from market.web.page_common import flash_redirect, parse_int
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/events", response_class=HTMLResponse)
+def events_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """The events a user may see, the ones it manages first, the latest day first; the bureau
+    also gets the form for a new one."""
+    rows = session.exec(select(Event).order_by(col(Event.day).desc().nulls_last(), col(Event.id).desc())).all()
+    shown = sorted((e for e in rows if perm.can_view_event(user, e)), key=lambda e: not manages_event(user, e))
+    return render(request, "events/list.html", {"events": shown,
+                                                 "bureau": user.role == Role.BUREAU})
+
+
+@router.post("/events")
+def event_create(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                 form: FormDep) -> Response:
+    """Create an event from the simple form: one morning and one afternoon session."""
+    try:
+        sessions = [SessionSpec(name=name, start=text(form, f"{key}_start") or default,
+                                slot_minutes=int(text(form, "slot_minutes") or 20),
+                                slots=int(text(form, f"{key}_slots")))
+                    for key, name, default in (("am", "上午", "09:00"), ("pm", "下午", "14:00"))
+                    if int(text(form, f"{key}_slots") or 0) > 0]
+        data = EventCreate(title=text(form, "title"), region=(user.regions or [""])[0],
+                           place=text(form, "place"), tables=int(text(form, "tables") or 10),
+                           day=date.fromisoformat(text(form, "day")) if text(form, "day") else None,
+                           sessions=sessions)
+        if user.role != Role.BUREAU:
+            raise MarketError("forbidden", "仅限主管部门创建对接活动", 403)
+        event = event_service.create_event(session=session, data=data, actor=user.username)
+    except (ValueError, MarketError) as error:
+        message = error.message if isinstance(error, MarketError) else "请检查活动名称、日期、桌数与时段数"
+        return flash_redirect(request, "/events", message, "error")
+    return flash_redirect(request, f"/events/{event.id}", f"已创建活动：{event.title}")
+
+
+def _me(session: Session, user: User, event: Event) -> EventParticipant | None:
+    for person in event_service.participants(session=session, event_id=event.id or 0):
+        if own_participant(user, person):
+            return person
+    return None
+
+
+def _names(session: Session, people: list[EventParticipant]) -> dict[int, str]:
+    return event_meetings.participant_names(session, people)
+
+
+def _bureau_context(session: Session, event: Event) -> dict[str, Any]:
+    people = event_service.participants(session=session, event_id=event.id or 0)
+    requests = event_service.requests_of(session=session, event_id=event.id or 0)
+    meetings = event_meetings.meetings(session=session, event_id=event.id or 0)
+    grid = {(m.table_no, m.slot): m for m in meetings}
+    placed = {m.request_id for m in meetings}
+    return {"people": people, "requests": requests, "grid": grid, "meetings": meetings,
+            "requests_by_id": {r.id: r for r in requests},
+            "unplaced": [r for r in requests if r.status == "已接受" and r.id not in placed],
+            "reminders": event_views.reminders(session=session, event=event),
+            "report": event_views.report(session=session, event=event)}
+
+
+def _offers(session: Session, user: User) -> list[tuple[int, str]]:
+    """What the user may bring to the event: its enterprise's needs, or its provider's
+    published solutions, as (id, label)."""
+    if user.role == Role.PROVIDER and user.provider_id is not None:
+        rows = session.exec(select(Solution).where(Solution.provider_id == user.provider_id,
+                                                   Solution.status == ListingStatus.PUBLISHED)
+                            .order_by(col(Solution.id))).all()
+        return [(s.id or 0, s.name) for s in rows]
+    if user.enterprise_id is not None:
+        needs = session.exec(select(Need).where(Need.enterprise_id == user.enterprise_id)
+                             .order_by(col(Need.priority), col(Need.id))).all()
+        return [(n.id or 0, n.text[:40]) for n in needs]
+    return []
+
+
+def _participant_context(session: Session, user: User, event: Event) -> dict[str, Any]:
+    me = _me(session, user, event)
+    if me is None:
+        return {"me": None, "offers": _offers(session, user)}
+    from market.events import (
+        proposals as event_proposals,  # the matcher loads only when a participant looks
+    )
+
+    proposals = event_proposals.proposals(session=session, event=event, participant=me)
+    requests = event_service.requests_of(session=session, event_id=event.id or 0,
+                                         participant_id=me.id)
+    agenda = event_views.agenda(session=session, event=event, participant=me)
+    meetings = {m.id: m for m in event_meetings.meetings(session=session, event_id=event.id or 0)}
+    return {"me": me, "proposals": proposals, "my_requests": requests, "agenda": agenda,
+            "my_meetings": meetings}
+
+
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+def event_page(request: Request, session: SessionDep, user: CurrentUser, event_id: int) -> Response:
+    """One event: the bureau's console, or a participant's view."""
+    event = _event(session, user, event_id)
+    manage = manages_event(user, event)
+    context: dict[str, Any] = {"event": event, "manage": manage,
+                               "slots": event_slots(event.sessions)}
+    if manage:
+        context.update(_bureau_context(session, event))
+    else:
+        context.update(_participant_context(session, user, event))
+    people = event_service.participants(session=session, event_id=event_id)
+    context["names"] = _names(session, people)
+    return render(request, "events/detail.html", context)
+
+
+def _act(request: Request, event_id: int, done: str, action: Any) -> Response:
+    """Run one change; flash its Chinese error instead of failing the page."""
+    url = f"/events/{event_id}"
+    try:
+        message = action() or done
+    except MarketError as error:
+        return flash_redirect(request, url, error.message, "error")
+    return flash_redirect(request, url, message)
+
+
+@router.post("/events/{event_id}/status")
+def status_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                  form: FormDep, event_id: int) -> Response:
+    event = _event(session, user, event_id, manage=True)
+    status = text(form, "status")
+    return _act(request, event_id, f"活动已进入“{status}”", lambda: event_service.change_event_status(
+        session=session, event=event, status=status, actor=user.username) and None)
+
+
+@router.post("/events/{event_id}/register")
+def register_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                    form: FormDep, event_id: int) -> Response:
+    event = _event(session, user, event_id)
+    provider = user.role == Role.PROVIDER
+    offered = [n for n in (parse_int(v) for v in form.getlist("offer") if isinstance(v, str)) if n]
+    chosen = [n for n in (parse_int(v) for v in form.getlist("sessions") if isinstance(v, str)) if n is not None]
+    data = ParticipantCreate(
+        enterprise_id=user.enterprise_id if user.role in (Role.ENTERPRISE, Role.CHAIN_LEADER) else None,
+        provider_id=user.provider_id if provider else None,
+        sessions=chosen if "sessions_shown" in form else None,
+        solution_ids=offered if provider else [], need_ids=[] if provider else offered,
+        representatives=parse_int(text(form, "representatives")) or 1)
+    return _act(request, event_id, "已报名，等待主办方确认", lambda: event_service.register(
+        session=session, event=event, data=data, actor=user.username) and None)
+
+
+@router.post("/events/{event_id}/participants/import")
+def roster_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                  form: FormDep, event_id: int) -> Response:
+    """The bureau's participant list (.xlsx): all registered, or the row errors flashed."""
+    event = _event(session, user, event_id, manage=True)
+    upload = form.get("file")
+    url = f"/events/{event_id}"
+    if not isinstance(upload, UploadFile) or not (upload.filename or "").lower().endswith(".xlsx"):
+        return flash_redirect(request, url, "请选择参会名单工作簿（.xlsx）", "error")
+    try:
+        with import_slot():
+            report = event_imports.import_participants(session=session, event=event, data=upload.file.read(),
+                                                       file=upload.filename or "", actor=user.username)
+    except ImportRejected as error:
+        shown = "；".join(_row_error(e) for e in error.errors[:8])
+        more = f"；另有 {len(error.errors) - 8} 处" if len(error.errors) > 8 else ""
+        return flash_redirect(request, url, f"{error.message}：{shown}{more}", "error")
+    except MarketError as error:
+        return flash_redirect(request, url, error.message, "error")
+    return flash_redirect(request, url, report.summary_zh())
+
+
+def _row_error(error: RowError) -> str:
+    where = f"第 {error.row} 行" if error.row else (error.sheet or error.file)
+    column = f"“{error.column}”" if error.column else ""
+    value = f"（{error.value}）" if error.value not in (None, "") else ""
+    return f"{where}{column}{value}{error.message}"
+
+
+@router.post("/events/{event_id}/consent")
+def consent_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                   event_id: int) -> Response:
+    """The enterprise or provider confirms the registration the bureau made for it."""
+    event = _event(session, user, event_id)
+    me = _me(session, user, event)
+    if me is None:
+        return flash_redirect(request, f"/events/{event_id}", "您尚未报名该活动", "error")
+    return _act(request, event_id, "已确认参会", lambda: event_service.consent(
+        session=session, participant=me, actor=user.username) and None)
+
+
+@router.post("/events/{event_id}/participants/{participant_id}/validate")
+def validate_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                    event_id: int, participant_id: int) -> Response:
+    _event(session, user, event_id, manage=True)
+    person = event_service.get_participant(session=session, participant_id=participant_id)
+    return _act(request, event_id, "已确认参会资格", lambda: event_service.validate_participant(
+        session=session, participant=person, actor=user.username) and None)
+
+
+@router.post("/events/{event_id}/requests")
+def request_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                   form: FormDep, event_id: int) -> Response:
+    event = _event(session, user, event_id)
+    me = _me(session, user, event)
+    if me is None:
+        return flash_redirect(request, f"/events/{event_id}", "请先报名该活动", "error")
+    receiver = event_service.get_participant(session=session, participant_id=parse_int(text(form, "to_id")) or 0)
+    score = float(text(form, "score")) if text(form, "score") else None
+    return _act(request, event_id, "约见申请已发出", lambda: event_service.send_request(
+        session=session, event=event, sender=me, receiver=receiver, actor=user.username,
+        message=text(form, "message"), preference=text(form, "preference") or "希望见",
+        score=score, reason=text(form, "reason"),
+        solution_id=parse_int(text(form, "solution_id"))) and None)
+
+
+@router.post("/events/{event_id}/requests/{request_id}/respond")
+def respond_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                   form: FormDep, event_id: int, request_id: int) -> Response:
+    event = _event(session, user, event_id)
+    me = _me(session, user, event)
+    ask = event_service.get_request(session=session, request_id=request_id)
+    if me is None or ask.to_id != me.id:
+        return flash_redirect(request, f"/events/{event_id}", "只有被约见方可以回复该申请", "error")
+    accept = text(form, "accept") == "1"
+    return _act(request, event_id, "已接受约见" if accept else "已拒绝约见",
+                lambda: event_service.respond_request(session=session, request=ask, accept=accept,
+                                                      actor=user.username) and None)
+
+
+@router.post("/events/{event_id}/schedule")
+def schedule_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                    event_id: int) -> Response:
+    event = _event(session, user, event_id, manage=True)
+
+    def run() -> str:
+        done = event_scheduling.run_schedule(session=session, event=event, actor=user.username,
+                                             time_limit_s=10)
+        zero = len(done.without_meetings())
+        return f"排程完成：共 {len(done.placements)} 场约见" + (f"，{zero} 个参会方暂无约见" if zero else "")
+
+    return _act(request, event_id, "", run)
+
+
+@router.post("/events/{event_id}/move")
+def move_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                form: FormDep, event_id: int) -> Response:
+    event = _event(session, user, event_id, manage=True)
+    ask = event_service.get_request(session=session, request_id=parse_int(text(form, "request_id")) or 0)
+    slot, table = parse_int(text(form, "slot")) or 0, parse_int(text(form, "table")) or 0
+    return _act(request, event_id, "已调整约见", lambda: event_scheduling.move_meeting(
+        session=session, event=event, request=ask, slot=slot, table=table, actor=user.username) and None)
+
+
+def _meeting_of_request(session: Session, event_id: int, request_id: int) -> Meeting:
+    meeting = session.exec(select(Meeting).where(Meeting.event_id == event_id,
+                                                 Meeting.request_id == request_id)).first()
+    if meeting is None:
+        raise NotFound(message=f"约见 #{request_id} 不在日程中")
+    return meeting
+
+
+@router.post("/events/{event_id}/swap")
+def swap_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                form: FormDep, event_id: int) -> Response:
+    event = _event(session, user, event_id, manage=True)
+
+    def swap() -> None:
+        first = _meeting_of_request(session, event_id, parse_int(text(form, "first")) or 0)
+        second = _meeting_of_request(session, event_id, parse_int(text(form, "second")) or 0)
+        event_scheduling.swap_meetings(session=session, event=event, first=first, second=second,
+                                       actor=user.username)
+
+    return _act(request, event_id, "已交换两场约见", swap)
+
+
+@router.post("/events/{event_id}/unschedule")
+def unschedule_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                      form: FormDep, event_id: int) -> Response:
+    _event(session, user, event_id, manage=True)
+    cancel = text(form, "cancel") == "1"
+
+    def unschedule() -> None:
+        meeting = _meeting_of_request(session, event_id, parse_int(text(form, "request_id")) or 0)
+        event_meetings.unschedule_meeting(session=session, meeting=meeting, actor=user.username,
+                                          cancel=cancel)
+
+    return _act(request, event_id, "已取消该约见，时段已释放" if cancel else "已移出日程", unschedule)
+
+
+@router.post("/events/{event_id}/publish")
+def publish_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                   event_id: int) -> Response:
+    event = _event(session, user, event_id, manage=True)
+    return _act(request, event_id, "日程已发布", lambda: event_service.publish_schedule(
+        session=session, event=event, actor=user.username) and None)
+
+
+@router.post("/events/{event_id}/meetings/{meeting_id}/outcome")
+def outcome_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                   form: FormDep, event_id: int, meeting_id: int) -> Response:
+    event = _event(session, user, event_id)
+    me = _me(session, user, event)
+    meeting = event_meetings.get_meeting(session=session, meeting_id=meeting_id)
+    ask = event_service.get_request(session=session, request_id=meeting.request_id)
+    if me is None or me.id not in (ask.from_id, ask.to_id):
+        return flash_redirect(request, f"/events/{event_id}", "只能登记本单位参加的约见", "error")
+    return _act(request, event_id, "对接成果已登记", lambda: event_meetings.record_outcome(
+        session=session, meeting=meeting, side=me.side, outcome=text(form, "outcome"),
+        comment=text(form, "comment"), actor=user.username) and None)

@@ -1,0 +1,120 @@
+"""Proposed counterparts at an event, from the match scores (matching.scoring), with reasons.
+
+For an enterprise: the providers at the event, each scored by its best solution against the
+enterprise's needs; for a provider: the enterprises, scored the same way. A need's text is
+shown to the other side only when the enterprise brought that need to the event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from catalog.enterprises.models import Enterprise, Need
+from catalog.events import service as event_service
+from catalog.events.meetings import participant_name
+from catalog.events.models import Event, EventParticipant, RequestStatus, Side
+from catalog.providers.models import ListingStatus, Provider
+from catalog.solutions.models import Solution
+from market.matching.context import enterprise_record, need_record, provider_record, solution_record
+from matching.components import serves_enterprise
+from matching.context import MatchContext
+from matching.scoring import ScoredMatch, score
+
+
+@dataclass(frozen=True)
+class Proposal:
+    participant_id: int
+    name: str
+    score: float | None
+    reason: str
+    solution_id: int | None
+    need_id: int | None
+    requested: bool
+
+
+def _solutions(session: Session, person: EventParticipant) -> list[Solution]:
+    query = select(Solution).where(Solution.provider_id == person.provider_id,
+                                   Solution.status == ListingStatus.PUBLISHED.value)
+    rows = list(session.exec(query.order_by(col(Solution.id))))
+    chosen = set(person.solution_ids)
+    return [s for s in rows if s.id in chosen] if chosen else rows
+
+
+def _needs(session: Session, person: EventParticipant) -> list[Need]:
+    query = select(Need).where(Need.enterprise_id == person.enterprise_id)
+    rows = list(session.exec(query.order_by(col(Need.position), col(Need.id))))
+    chosen = set(person.need_ids)
+    return [n for n in rows if n.id in chosen] if chosen else rows
+
+
+def _best(session: Session, firm: EventParticipant, seller: EventParticipant,
+          ctx: MatchContext) -> tuple[ScoredMatch | None, Need | None, Solution | None]:
+    enterprise = session.get(Enterprise, firm.enterprise_id)
+    provider = session.get(Provider, seller.provider_id)
+    if enterprise is None or provider is None:
+        return None, None, None
+    best: tuple[ScoredMatch | None, Need | None, Solution | None] = (None, None, None)
+    record = provider_record(provider, {})
+    if not serves_enterprise(record, enterprise_record(enterprise)):  # it cannot serve them: no meeting
+        return best
+    for need in _needs(session, firm):
+        for solution in _solutions(session, seller):
+            match = score(need_record(need, with_budget=enterprise.share_budget),
+                          enterprise_record(enterprise, with_budget=enterprise.share_budget),
+                          solution_record(solution), record, ctx)
+            if best[0] is None or match.total > best[0].total:
+                best = (match, need, solution)
+    return best
+
+
+def _no_match(session: Session, firm: EventParticipant, seller: EventParticipant) -> str:
+    enterprise = session.get(Enterprise, firm.enterprise_id)
+    provider = session.get(Provider, seller.provider_id)
+    if enterprise is not None and provider is not None and not serves_enterprise(
+            provider_record(provider, {}), enterprise_record(enterprise)):
+        return "服务商的服务区域不含该企业所在地区"
+    return "暂无可比较的需求或产品"
+
+
+def _reason(match: ScoredMatch, need: Need, solution: Solution, show_need: bool) -> str:
+    parts = sorted(match.components, key=lambda c: -c.value * c.weight)[:2]
+    why = "；".join(c.reason_zh for c in parts if c.reason_zh)
+    head = f"需求“{need.text[:24]}”" if show_need else "企业需求"
+    return f"{head} ↔ {solution.name}：{why}"
+
+
+def proposals(*, session: Session, event: Event, participant: EventParticipant,
+              limit: int = 10) -> list[Proposal]:
+    """The best counterparts for a participant, highest match score first."""
+    others = [p for p in event_service.participants(session=session, event_id=event.id or 0)
+              if p.validated and p.side != participant.side]
+    sellers = others if participant.side == Side.ENTERPRISE else [participant]
+    solutions = [s for seller in sellers for s in _solutions(session, seller)]
+    providers = {str(p.id): provider_record(p, {}) for p in session.exec(
+        select(Provider).where(col(Provider.id).in_([s.provider_id for s in solutions])))}
+    ctx = MatchContext([solution_record(s) for s in solutions], providers)
+    asked = _asked(session, event, participant)
+    out = []
+    for other in others:
+        firm, seller = (participant, other) if participant.side == Side.ENTERPRISE else (other, participant)
+        match, need, solution = _best(session, firm, seller, ctx)
+        if match is None or need is None or solution is None:
+            out.append(Proposal(other.id or 0, participant_name(session, other), None,
+                                _no_match(session, firm, seller), None, None, other.id in asked))
+            continue
+        show = participant.side == Side.ENTERPRISE or (firm.consented and need.id in firm.need_ids)
+        out.append(Proposal(other.id or 0, participant_name(session, other), round(match.total, 4),
+                            _reason(match, need, solution, show), solution.id, need.id,
+                            other.id in asked))
+    out.sort(key=lambda p: (p.score is None, -(p.score or 0), p.participant_id))
+    return out[:limit]
+
+
+def _asked(session: Session, event: Event, participant: EventParticipant) -> set[int]:
+    live = (RequestStatus.PENDING.value, RequestStatus.ACCEPTED.value)
+    return {r.to_id if r.from_id == participant.id else r.from_id
+            for r in event_service.requests_of(session=session, event_id=event.id or 0,
+                                               participant_id=participant.id)
+            if r.status in live}

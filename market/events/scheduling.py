@@ -1,0 +1,113 @@
+"""Glue between event records (catalog/events/) and the pure scheduler (matching/schedule/).
+
+`catalog` may not import `matching`, so running the scheduler and checking grid edits
+happen here; the writes stay in catalog.events.meetings.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from catalog.errors import Conflict
+from catalog.events import meetings as event_meetings
+from catalog.events.models import Event, Meeting, MeetingRequest
+from matching.schedule.problem import (
+    Participant,
+    Placement,
+    Problem,
+    Request,
+    Schedule,
+    Slot,
+    cell_options,
+    meeting_weight,
+    validate_move,
+    validate_swap,
+)
+from matching.schedule.solver import solve
+
+
+def problem_of(inputs: event_meetings.ScheduleInputs) -> Problem:
+    """The scheduler's view of an event."""
+    slots = tuple(Slot(s.id, s.session, s.label) for s in inputs.slots)
+    people = tuple(
+        Participant(p.id, p.side, p.representatives, p.slots, p.cap, p.name)
+        for p in inputs.participants
+    )
+    requests = tuple(
+        Request(r.id, r.a, r.b, meeting_weight(must_meet=r.must_meet, match_score=r.score))
+        for r in inputs.requests
+    )
+    known = {r.id for r in requests}
+    fixed = tuple(Placement(rid, slot, table, True) for rid, slot, table in inputs.fixed
+                  if rid in known)
+    return Problem(slots, inputs.tables, people, requests, fixed)
+
+
+def run_schedule(*, session: Session, event: Event, actor: str,
+                 time_limit_s: float = 10.0, exact: bool = True) -> Schedule:
+    """Schedule the accepted requests (published meetings stay) and store the result;
+    `exact=False` keeps the greedy start (no CP-SAT: quick and the same on every run)."""
+    problem = problem_of(event_meetings.schedule_inputs(session=session, event=event))
+    schedule = solve(problem, time_limit_s=time_limit_s, workers=2, use_cp_sat=exact)
+    placements = [(p.request_id, p.slot_id, p.table) for p in schedule.placements.values()]
+    event_meetings.store_schedule(session=session, event=event, placements=placements,
+                                  actor=actor)
+    return schedule
+
+
+def current_schedule(*, session: Session, event: Event,
+                     places: list[event_meetings.MeetingPlace] | None = None) -> Schedule:
+    """The stored meetings of an event as a scheduler `Schedule` (for checking edits);
+    `places` when the caller has already read them."""
+    problem = problem_of(event_meetings.schedule_inputs(session=session, event=event))
+    if places is None:
+        places = event_meetings.meeting_places(session=session, event_id=event.id or 0)
+    placements = {
+        m.request_id: Placement(m.request_id, m.slot, m.table_no, m.published)
+        for m in places if m.request_id in problem.by_request
+    }
+    return Schedule(problem, placements, "stored")
+
+
+def check_move(*, session: Session, event: Event, request_id: int, slot: int,
+               table: int) -> list[str]:
+    """Conflicts (in Chinese) of putting a request's meeting at (slot, table)."""
+    return validate_move(current_schedule(session=session, event=event), request_id, slot, table)
+
+
+def move_meeting(*, session: Session, event: Event, request: MeetingRequest, slot: int,
+                 table: int, actor: str) -> Meeting:
+    """Move (or place) a meeting after checking it; Conflict lists every reason."""
+    reasons = check_move(session=session, event=event, request_id=request.id or 0,
+                         slot=slot, table=table)
+    if reasons:
+        raise Conflict("；".join(reasons), code="schedule_conflict", details=reasons)
+    return event_meetings.place_meeting(session=session, event=event, request=request,
+                                        slot=slot, table=table, actor=actor)
+
+
+def swap_meetings(*, session: Session, event: Event, first: Meeting, second: Meeting,
+                  actor: str) -> None:
+    """Swap two meetings after checking it; Conflict lists every reason."""
+    reasons = validate_swap(current_schedule(session=session, event=event), first.request_id,
+                            second.request_id)
+    if reasons:
+        raise Conflict("；".join(reasons), code="schedule_conflict", details=reasons)
+    event_meetings.swap_meetings(session=session, first=first, second=second, actor=actor)
+
+
+def move_options(*, session: Session, event: Event, request_id: int) -> list[dict[str, object]]:
+    """For the editing grid: every (slot, table) cell for a meeting (by request id), with
+    what dropping it there does (move or swap, with which meeting) and every conflict, so the
+    conflicts are on screen before an edit is made."""
+    places = event_meetings.meeting_places(session=session, event_id=event.id or 0)
+    schedule = current_schedule(session=session, event=event, places=places)
+    if request_id not in schedule.problem.by_request:
+        raise Conflict("只有已接受的约见可以排入日程", code="not_schedulable")
+    meeting_of = {m.request_id: m.id for m in places}
+    return [
+        {"slot": option.slot_id, "table": option.table, "action": option.action,
+         "ok": not option.conflicts, "conflicts": list(option.conflicts),
+         "occupant_meeting_id": meeting_of.get(option.occupant) if option.occupant else None}
+        for option in cell_options(schedule, request_id)
+    ]

@@ -1,0 +1,1 @@
+"""Delivery of imports and exports in the exchange format: API, pages, commands, background import jobs."""

@@ -1,0 +1,1 @@
+"""Delivery of leads: a provider's ranked leads and the pages to answer them."""

@@ -1,0 +1,1 @@
+"""Pages common to providers and solutions: the bureau's review queue and management, the listing forms."""

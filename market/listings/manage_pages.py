@@ -1,0 +1,174 @@
+"""Bureau management: providers, solutions and enterprises in its regions, with bulk status
+changes (能进能出) and the 优秀 flag."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session, col, select
+
+from catalog.errors import MarketError
+from catalog.notifications import notices
+from catalog.providers import service as provider_service
+from catalog.providers.models import ListingStatus, Provider
+from catalog.solutions import service as solution_service
+from catalog.solutions.models import Solution
+from catalog.users.models import User
+from market import permissions as perm
+from market.deps import BureauUser, CsrfProtected, SessionDep
+from market.templating import render
+from market.web.forms import FormDep, text, values
+from market.web.page_common import flash_redirect, paginate, parse_int, safe_next
+
+router = APIRouter(include_in_schema=False)
+
+STATUS_ACTIONS = {
+    "publish": ("入库", ListingStatus.PUBLISHED),
+    "suspend": ("暂停", ListingStatus.SUSPENDED),
+    "retire": ("退出", ListingStatus.RETIRED),
+}
+EXCELLENT_ACTIONS = {"excellent_on": ("设为优秀", True), "excellent_off": ("取消优秀", False)}
+MAX_BULK = 200
+
+
+def _regional_provider_ids(user: User) -> Any:
+    return select(Provider.id).where(perm.region_filter(user, Provider.region))
+
+
+def _list_filters(request: Request) -> dict[str, str]:
+    return {k: request.query_params.get(k, "").strip()[:60] for k in ("q", "status", "excellent")}
+
+
+@router.get("/bureau/solutions", response_class=HTMLResponse)
+def solutions(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
+    """Every solution of the providers in this bureau's regions, filterable, with bulk actions."""
+    chosen = _list_filters(request)
+    statement = select(Solution).where(col(Solution.provider_id).in_(_regional_provider_ids(user)))
+    if chosen["q"]:
+        statement = statement.where(col(Solution.name).contains(chosen["q"], autoescape=True))
+    if chosen["status"]:
+        statement = statement.where(Solution.status == chosen["status"])
+    if chosen["excellent"]:
+        statement = statement.where(col(Solution.excellent).is_(True))
+    page = paginate(session, statement.order_by(col(Solution.id)), parse_int(request.query_params.get("page"), 1) or 1)
+    names = dict(session.exec(select(Provider.id, Provider.name).where(
+        col(Provider.id).in_({s.provider_id for s in page.items} or {-1}))).all())
+    context = {
+        "page": page, "chosen": chosen, "provider_names": names,
+        "statuses": [s.value for s in ListingStatus],
+        "actions": {k: v[0] for k, v in {**STATUS_ACTIONS, **EXCELLENT_ACTIONS}.items()},
+    }
+    return render(request, "bureau/solutions.html", context)
+
+
+@router.get("/bureau/providers", response_class=HTMLResponse)
+def providers(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
+    """Every provider in this bureau's regions, filterable, with bulk actions."""
+    chosen = _list_filters(request)
+    statement = select(Provider).where(perm.region_filter(user, Provider.region))
+    if chosen["q"]:
+        statement = statement.where(col(Provider.name).contains(chosen["q"], autoescape=True))
+    if chosen["status"]:
+        statement = statement.where(Provider.status == chosen["status"])
+    page = paginate(session, statement.order_by(col(Provider.id)), parse_int(request.query_params.get("page"), 1) or 1)
+    context = {
+        "page": page, "chosen": chosen,
+        "statuses": [s.value for s in ListingStatus],
+        "actions": {k: v[0] for k, v in STATUS_ACTIONS.items()},
+    }
+    return render(request, "bureau/providers.html", context)
+
+
+def _bulk(session: Session, user: User, ids: list[int], load: Callable[[int], Any],
+          apply: Callable[[Any], object], action: str) -> tuple[int, list[str]]:
+    """Apply `apply` to each record the user may change; (how many changed, why others did not)."""
+    done, problems = 0, []
+    for record_id in ids[:MAX_BULK]:
+        hidden = f"编号 {record_id} 不存在或不在本部门管辖范围内"  # by id only: existence is not revealed
+        try:
+            record = load(record_id)
+        except MarketError:
+            problems.append(hidden)
+            continue
+        if not perm.can(user, perm.VIEW, record):
+            problems.append(hidden)
+            continue
+        if not perm.can(user, action, record):
+            problems.append(f"“{record.name}”不在本部门管辖范围内")
+            continue
+        try:  # the service checks (e.g. the transition) before it changes anything
+            apply(record)
+            done += 1
+        except MarketError as error:
+            problems.append(f"“{record.name}”：{error.message}")
+    return done, problems
+
+
+def _set_status(session: Session, record: Provider | Solution, status: ListingStatus, actor: str,
+                remark: str | None) -> None:
+    """Change one listing's status; one that leaves 待审核 tells its provider the review outcome."""
+    before = record.status
+    if isinstance(record, Solution):
+        solution_service.change_solution_status(session=session, solution=record, status=status, actor=actor,
+                                               remark=remark)
+    else:
+        provider_service.change_provider_status(session=session, provider=record, status=status, actor=actor,
+                                               remark=remark)
+    notices.status_reviewed(session=session, record=record, before=before, remark=remark)
+
+
+def _bulk_message(done: int, problems: list[str], verb: str) -> tuple[str, str]:
+    if not problems:
+        return f"已{verb} {done} 项", "success"
+    shown = "；".join(problems[:5]) + ("……" if len(problems) > 5 else "")
+    return f"已{verb} {done} 项，{len(problems)} 项未变更：{shown}", "warning" if done else "error"
+
+
+def _selected_ids(form: Any) -> list[int]:
+    return [int(v) for v in values(form, "ids") if v.isdigit()]
+
+
+@router.post("/bureau/solutions/bulk")
+def solutions_bulk(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
+                   form: FormDep) -> Response:
+    """Publish, suspend, retire or flag 优秀 many solutions at once."""
+    back = safe_next(text(form, "next"), "/bureau/solutions")
+    ids, action, remark = _selected_ids(form), text(form, "action"), text(form, "remark")[:500] or None
+    if not ids or action not in STATUS_ACTIONS and action not in EXCELLENT_ACTIONS:
+        return flash_redirect(request, back, "请先勾选记录并选择操作", "error")
+
+    def load(i: int) -> Solution:
+        return solution_service.get_solution(session=session, solution_id=i)
+
+    if action in EXCELLENT_ACTIONS:
+        verb, flag = EXCELLENT_ACTIONS[action]
+        done, problems = _bulk(session, user, ids, load, lambda s: solution_service.set_solution_excellent(
+            session=session, solution=s, excellent=flag, actor=user.username), perm.SET_EXCELLENT)
+    else:
+        verb, status = STATUS_ACTIONS[action]
+        done, problems = _bulk(session, user, ids, load, lambda s: _set_status(
+            session, s, status, user.username, remark), perm.CHANGE_STATUS)
+    message, kind = _bulk_message(done, problems, verb)
+    return flash_redirect(request, back, message, kind)
+
+
+@router.post("/bureau/providers/bulk")
+def providers_bulk(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
+                   form: FormDep) -> Response:
+    """Publish, suspend or retire many providers at once."""
+    back = safe_next(text(form, "next"), "/bureau/providers")
+    ids, action, remark = _selected_ids(form), text(form, "action"), text(form, "remark")[:500] or None
+    if not ids or action not in STATUS_ACTIONS:
+        return flash_redirect(request, back, "请先勾选记录并选择操作", "error")
+    verb, status = STATUS_ACTIONS[action]
+
+    def load(i: int) -> Provider:
+        return provider_service.get_provider(session=session, provider_id=i)
+
+    done, problems = _bulk(session, user, ids, load, lambda p: _set_status(
+        session, p, status, user.username, remark), perm.CHANGE_STATUS)
+    message, kind = _bulk_message(done, problems, verb)
+    return flash_redirect(request, back, message, kind)

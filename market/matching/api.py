@@ -1,0 +1,123 @@
+"""JSON API: matches and bundles for an enterprise, leads for a provider.
+
+The matcher never sees a session: rows become its plain records, and the catalogue its
+cached MatchContext, in market.matching.context.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from sqlmodel import Session, col, select
+
+from catalog.enterprises.models import Enterprise, Need
+from catalog.errors import Forbidden
+from catalog.leads import service as lead_service
+from catalog.leads.models import LeadMark
+from catalog.providers.models import Provider
+from catalog.users.models import User
+from market import permissions as perm
+from market.deps import CurrentUser, SessionDep
+from market.leads import ranking as leads
+from market.matching.context import enterprise_record, match_context, need_record
+from market.web.api_common import READ_ERRORS, WRITE_ERRORS, actor_of, load_visible
+from matching.bundle import propose_bundle
+from matching.scoring import MatchContext, ScoredMatch, rank
+
+router = APIRouter(tags=["供需匹配"])
+TopK = Annotated[int, Query(ge=1, le=20, description="每条需求返回的推荐数")]
+
+
+def _match_json(match: ScoredMatch, ctx: MatchContext) -> dict[str, Any]:
+    data = match.as_dict()
+    solution = ctx.solutions[ctx.position[match.solution_id]]
+    data["solution_id"] = int(solution.id)
+    data["solution_name"] = solution.name
+    data["provider_id"] = int(solution.provider_id)
+    data["provider_name"] = ctx.provider(solution.provider_id).name
+    data["outside_region"] = any(c.name == "region" and c.value == 0 for c in match.components)
+    data.pop("need_id", None)
+    return data
+
+
+def _needs_of(session: Session, enterprise: Enterprise) -> list[Need]:
+    return list(session.exec(select(Need).where(col(Need.enterprise_id) == enterprise.id)
+                             .order_by(col(Need.position), col(Need.id))).all())
+
+
+def _visible_enterprise(session: Session, user: User, enterprise_id: int) -> Enterprise:
+    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业")
+    perm.require(user, perm.VIEW_NEEDS, enterprise)
+    return enterprise
+
+
+@router.get("/api/enterprises/{enterprise_id}/matches", responses=READ_ERRORS,
+            summary="企业各条需求的推荐产品（含评分解释）")
+def enterprise_matches(
+    session: SessionDep, user: CurrentUser, enterprise_id: int, k: TopK = 5,
+    outside: Annotated[bool, Query(description="也推荐服务区域不含本企业所在地区的服务商的产品（outside_region 标出）")] = False,
+) -> dict[str, Any]:
+    enterprise = _visible_enterprise(session, user, enterprise_id)
+    ctx = match_context(session)
+    ent = enterprise_record(enterprise)
+    needs = []
+    for row in _needs_of(session, enterprise):
+        matches = rank(need_record(row), ent, ctx, k=k, outside=outside)
+        needs.append({"need_id": row.id, "code": row.code, "text": row.text,
+                      "scenario": row.scenario, "priority": row.priority,
+                      "matches": [_match_json(m, ctx) for m in matches]})
+    return {"enterprise_id": enterprise.id, "policy": ctx.policy(ent).name_zh, "needs": needs}
+
+
+@router.get("/api/enterprises/{enterprise_id}/bundle", responses=READ_ERRORS,
+            summary="企业的推荐组合（总价、补贴、净支出）")
+def enterprise_bundle(session: SessionDep, user: CurrentUser, enterprise_id: int) -> dict[str, Any]:
+    enterprise = _visible_enterprise(session, user, enterprise_id)
+    ctx = match_context(session)
+    needs = _needs_of(session, enterprise)
+    bundle = propose_bundle(enterprise=enterprise_record(enterprise),
+                            needs=[need_record(n) for n in needs], ctx=ctx)
+    data = bundle.as_dict()
+    data["enterprise_id"] = enterprise.id
+    for item in data["items"]:
+        item["solution_id"] = int(item["solution_id"])
+        item["provider_id"] = int(item["provider_id"])
+        item["covers"] = [int(n) for n in item["covers"]]
+    data["covered"] = {int(n): int(s) for n, s in data["covered"].items()}
+    data["uncovered"] = {int(n): (_match_json(m, ctx) if m is not None else None)
+                         for n, m in bundle.uncovered.items()}
+    return data
+
+
+def _require_provider_view(user: User, provider: Provider) -> None:
+    if not perm.can_view_leads(user, provider):
+        raise Forbidden("leads_forbidden", "只有服务商本身或所在地区的主管部门可以查看商机")
+
+
+@router.get("/api/providers/{provider_id}/leads", responses=READ_ERRORS,
+            summary="服务商的商机：与其产品匹配的企业需求（仅限同意被发现或同场对接的企业），含服务商的跟进")
+def provider_leads(session: SessionDep, user: CurrentUser, provider_id: int,
+                   limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+    provider = load_visible(session, user, Provider, provider_id, "服务商")
+    _require_provider_view(user, provider)
+    found = leads.provider_leads(session, provider_id, limit)
+    return {"provider_id": provider_id, "count": len(found), "leads": found}
+
+
+@router.post("/api/providers/{provider_id}/leads/{need_id}", responses=WRITE_ERRORS,
+             summary="服务商跟进商机：标记已联系或不相关（留痕）")
+def answer_lead(session: SessionDep, user: CurrentUser, provider_id: int, need_id: int,
+                mark: LeadMark) -> dict[str, Any]:
+    provider = load_visible(session, user, Provider, provider_id, "服务商")
+    need = leads.lead_of(session, user, provider, need_id)
+    response = lead_service.answer(session=session, provider=provider, need=need, mark=mark, actor=actor_of(user))
+    session.commit()
+    return {"provider_id": provider_id, "need_id": need_id, "answer": response.answer, "note": response.note}
+
+
+@router.get("/api/leads/contacts", responses=READ_ERRORS, summary="商机跟进记录：哪家服务商联系了哪家企业（本辖区）")
+def lead_contacts(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    perm.require_lead_contacts(user)
+    rows = lead_service.contacts(session=session, enterprises=perm.region_filter(user, Enterprise.region))
+    return {"count": len(rows), "contacts": rows}

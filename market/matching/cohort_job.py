@@ -1,0 +1,144 @@
+"""The cohort-matching job: every enterprise of a bureau's scope (regions, optionally a batch
+and an industry) matched at once, allocated within provider capacities, with a gap report.
+
+The job reads the database in one short session, closes it, then computes with the pure
+matcher (matching.cohort) while reporting progress. The result is self-contained JSON
+(names included), so the page and the export show what was computed even when the
+catalogue changes afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_
+from sqlmodel import Session, col, select
+
+from catalog.db import session_scope
+from catalog.enterprises.models import Enterprise, Need
+from catalog.errors import ValidationFailed
+from catalog.taxonomy import resolve_industry, taxonomy
+from market.jobs import Progress
+from market.matching.context import enterprise_record, match_context, need_record
+from matching.cohort import CohortResult, match_cohort
+from matching.context import MatchContext
+from matching.scoring import ScoredMatch
+
+KIND = "cohort_match"
+ALTERNATIVES = 5
+
+
+def industry_codes(industry: str | None) -> list[str]:
+    """The GB/T 4754 codes an industry (code, name or alias) stands for; [] for none given."""
+    if not industry or not industry.strip():
+        return []
+    codes = resolve_industry(industry)
+    if not codes:
+        raise ValidationFailed("unknown_industry", f"未识别的行业：“{industry}”，请填写国民经济行业代码或名称")
+    return codes
+
+
+def scope_filter(params: dict[str, Any]) -> ColumnElement[bool]:
+    """The enterprises a job covers: in its regions, of its batch and industry if given."""
+    regions = [r for r in params.get("regions") or [] if r]
+    if not regions:
+        return false()
+    condition = or_(*[col(Enterprise.region).startswith(r, autoescape=True) for r in regions])
+    if params.get("batch") is not None:
+        condition = condition & (col(Enterprise.batch) == int(params["batch"]))
+    codes = params.get("industry_codes") or []
+    if codes:
+        condition = condition & or_(*[col(Enterprise.industry).startswith(c, autoescape=True) for c in codes])
+    return condition
+
+
+def count_in_scope(session: Session, params: dict[str, Any]) -> int:
+    """How many enterprises a job with these parameters would match."""
+    from sqlalchemy import func
+
+    return int(session.exec(select(func.count()).select_from(Enterprise).where(scope_filter(params))).one())
+
+
+def _load(session: Session, params: dict[str, Any]) -> tuple[list[Enterprise], list[Need], MatchContext]:
+    enterprises = list(session.exec(select(Enterprise).where(scope_filter(params))
+                                    .order_by(col(Enterprise.id))).all())
+    in_scope = select(Enterprise.id).where(scope_filter(params))
+    needs = list(session.exec(select(Need).where(col(Need.enterprise_id).in_(in_scope))
+                              .order_by(col(Need.enterprise_id), col(Need.position), col(Need.id))).all())
+    return enterprises, needs, match_context(session)
+
+
+def run_cohort_job(*, database_url: str, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Match the cohort the parameters describe; the result as JSON for the job row."""
+    with session_scope(database_url) as session:
+        enterprises, needs, ctx = _load(session, params)
+        records = [enterprise_record(e) for e in enterprises]
+        need_records = [need_record(n) for n in needs]
+    progress(0, len(need_records))
+    result = match_cohort(enterprises=records, needs=need_records, ctx=ctx,
+                          k=int(params.get("k") or ALTERNATIVES), progress=progress)
+    return cohort_json(result, enterprises=enterprises, needs=needs, ctx=ctx)
+
+
+def _option(solution_id: str, provider_id: str, score: float, ctx: MatchContext) -> dict[str, Any]:
+    solution = ctx.solutions[ctx.position[solution_id]]
+    return {"solution_id": int(solution_id), "solution_name": solution.name,
+            "provider_id": int(provider_id), "provider_name": ctx.provider(provider_id).name,
+            "score": round(score, 4)}
+
+
+def _alternative(match: ScoredMatch, ctx: MatchContext) -> dict[str, Any]:
+    data = _option(match.solution_id, match.provider_id, match.total, ctx)
+    data.update(price_wan=match.price_wan, subsidy_wan=match.subsidy_wan, net_wan=match.net_wan)
+    return data
+
+
+def _need_json(need: Need, result: CohortResult, ctx: MatchContext) -> dict[str, Any]:
+    option = result.allocation.assigned.get(str(need.id))
+    return {
+        "need_id": need.id, "code": need.code, "text": need.text, "scenario": need.scenario,
+        "priority": need.priority,
+        "recommended": _option(option.solution_id, option.provider_id, option.score, ctx) if option else None,
+        "alternatives": [_alternative(m, ctx) for m in result.shortlists.get(str(need.id), [])],
+    }
+
+
+def _enterprises_json(enterprises: list[Enterprise], needs: list[Need], result: CohortResult,
+                      ctx: MatchContext) -> list[dict[str, Any]]:
+    by_enterprise: dict[int, list[dict[str, Any]]] = {}
+    for need in needs:
+        by_enterprise.setdefault(need.enterprise_id, []).append(_need_json(need, result, ctx))
+    names = taxonomy().industries
+    rows = []
+    for e in enterprises:
+        items = by_enterprise.get(e.id or 0, [])
+        providers = sorted({i["recommended"]["provider_name"] for i in items if i["recommended"]})
+        rows.append({"enterprise_id": e.id, "name": e.name, "region": e.region, "industry": e.industry,
+                     "industry_name": names.get(e.industry, e.industry), "batch": e.batch,
+                     "providers": providers, "needs": items})
+    return rows
+
+
+def _providers_json(result: CohortResult, ctx: MatchContext) -> list[dict[str, Any]]:
+    rows = [{"provider_id": int(pid), "name": ctx.provider(pid).name, "enterprises": len(ents),
+             "capacity": ctx.providers[pid].capacity if pid in ctx.providers else None}
+            for pid, ents in result.allocation.provider_enterprises.items() if ents]
+    return sorted(rows, key=lambda r: (-r["enterprises"], r["name"]))
+
+
+def cohort_json(result: CohortResult, *, enterprises: list[Enterprise], needs: list[Need],
+                ctx: MatchContext) -> dict[str, Any]:
+    """The stored result: summary, provider loads, per-enterprise recommendations, gaps."""
+    assigned = sum(1 for o in result.allocation.assigned.values() if o is not None)
+    gaps: list[dict[str, Any]] = [{"scenario": g.scenario, "industry": g.industry, "count": len(g.need_ids),
+             "need_ids": [int(n) for n in g.need_ids], "best_score": round(g.best_score, 4),
+             "examples": g.examples, "reason": g.reason_zh} for g in result.gaps]
+    summary = {
+        "enterprises": len(enterprises), "needs": len(needs), "assigned": assigned,
+        "unassigned": len(needs) - assigned, "gap_needs": sum(len(g.need_ids) for g in result.gaps),
+        "providers": sum(1 for ents in result.allocation.provider_enterprises.values() if ents),
+        "total_score": round(result.allocation.total, 4), "gap_threshold": ctx.config.gap_threshold,
+        "catalogue_solutions": len(ctx.solutions),
+    }
+    return {"summary": summary, "providers": _providers_json(result, ctx),
+            "enterprises": _enterprises_json(enterprises, needs, result, ctx), "gaps": gaps}

@@ -1,0 +1,230 @@
+"""The expected allow/deny table: every API route × every role, against the test pilot.
+
+tests/market/test_permission_matrix.py walks the app's routes and fails when an /api route
+has no entry here (or in an `ACCESS_RULES` dict of the module that defines the route, so
+other routers can declare theirs beside their code), then checks every cell with a real
+request. Roles (letters in `allow`):
+
+    A  anonymous
+    B  bureau of 江西省九江市 (jj_bureau)
+    X  bureau of another region, 河南省新乡市 (xx_bureau)
+    P  provider user of 九江云联设备科技 (provider_a, published, in 九江)
+    E  enterprise user of 九江化工配套 (ent_sharing: a chain member that shares its needs)
+    C  chain leader user of 九江石化链主集团 (chain_leader)
+
+A cell is "allowed" when the answer is neither 401, 403 nor 404 (a 409/422 from a probe's
+deliberately conflicting body means the permission check was passed); "denied" when it is
+one of those three. A 5xx fails the test either way, except 503 from a search route when the
+test app runs without Meilisearch (a stand-in for "allowed": nothing was refused). Named targets ("@sol_a" …) are the
+records of tests/market/web_builders.py: sol_a is published, sol_a_pending is pending,
+provider_pending is a pending provider, need_sharing belongs to the member that shares its
+needs with the chain, need_private to the one that does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog.validation import make_uscc
+
+ROLE_LETTERS = "ABXPEC"
+EVERYONE = ROLE_LETTERS
+LOGGED_IN = "BXPEC"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One probe of a route: who may pass, on which record, with which request."""
+
+    allow: str
+    target: str | None = None  # named record for the route's path parameter
+    body: dict[str, Any] | None = None  # JSON body; "@name" → id, "$self" → the role's username
+    query: dict[str, Any] = field(default_factory=dict)
+    fresh: str | None = None  # a new record per request: need / solution / link / token
+    upload: bool = False  # send a (rejected) workbook as multipart
+    # setup(session, ids) → {path parameter: value}: makes the records a probe needs (committed
+    # by the caller), for routers whose records the test pilot does not have (events …)
+    setup: Callable[[Any, dict[str, int]], dict[str, Any]] | None = None
+    # pages only: a 404 still means "passed the permission check" (the page shows a record
+    # that the test pilot does not have, e.g. a finished cohort job)
+    missing_ok: bool = False
+
+
+def rule(allow: str, **kw: Any) -> list[Case]:
+    return [Case(allow=allow, **kw)]
+
+
+def _opted_in_need(session: Any, ids: dict[str, int]) -> int:
+    """need_private, its enterprise agreeing to be found by providers (so it is a lead)."""
+    from catalog.enterprises.models import Enterprise
+
+    firm = session.get(Enterprise, ids["member_private"])
+    firm.findable_by_providers = True
+    session.add(firm)
+    return ids["need_private"]
+
+
+def application_case(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+    """The 入驻 application of provider_pending (in 九江), made once with its applicant account."""
+    from sqlmodel import select
+
+    from catalog.provider_applications.models import ProviderApplication
+    from catalog.users.models import Role, User
+
+    found = session.exec(select(ProviderApplication).where(
+        ProviderApplication.provider_id == ids["provider_pending"])).first()
+    if found is None:
+        user = User(username="applicant_pp", password_hash="-", role=Role.PROVIDER.value,
+                    provider_id=ids["provider_pending"])
+        session.add(user)
+        session.flush()
+        found = ProviderApplication(provider_id=ids["provider_pending"], user_id=user.id or 0)
+        session.add(found)
+        session.flush()
+    return {"application_id": found.id}
+
+
+def _message_to_jj_bureau(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+    """A message to jj_bureau (only it may read or mark it)."""
+    from catalog.notifications import service as notifications
+
+    [message] = notifications.notify(session=session, user_ids=[ids["user_jj_bureau"]], kind="to_review",
+                                     title="矩阵测试消息")
+    return {"notification_id": message.id}
+
+
+# An application whose USCC is provider_a's: refused with 409 after the (public) door is passed.
+TAKEN_USCC_APPLICATION = {
+    "name": "矩阵测试入驻有限公司", "uscc": make_uscc("九江云联设备科技有限公司"), "kind": "专业服务商", "region": "江西省九江市濂溪区",
+    "industries": ["C26"], "scenarios": ["质量管控"], "description": "测试", "username": "matrix_applicant",
+    "password": "applicant-pass-1"}
+
+V1 = {"version": 1}  # an empty edit: a no-op, or 409 when stale — never a change
+
+RULES: dict[tuple[str, str], list[Case]] = {
+    # --- description and login
+    ("GET", "/api/openapi.json"): rule(EVERYONE),
+    ("GET", "/api/docs"): rule(EVERYONE),
+    ("POST", "/api/auth/token"): rule(EVERYONE, body={"username": "$self", "password": "$password"}),
+    ("DELETE", "/api/auth/token"): rule(LOGGED_IN, fresh="token"),
+    ("GET", "/api/auth/me"): rule(LOGGED_IN),
+    ("POST", "/api/auth/password"): rule(LOGGED_IN, body={"old_password": "wrong-old-pass",
+                                                          "new_password": "another-pass-1"}),
+    # --- providers: the public sees published ones; a bureau manages its regions
+    ("GET", "/api/providers"): rule(EVERYONE),
+    ("POST", "/api/providers"): rule("B", body={
+        "name": "矩阵测试服务商有限公司", "uscc": "91LLN5DJUYM07C8PYM", "kind": "专业服务商",
+        "region": "江西省九江市濂溪区", "industries": ["C26"], "scenarios": ["质量管控"], "description": "测试"}),
+    ("GET", "/api/providers/{provider_id}"): [
+        Case(allow=EVERYONE, target="provider_a"),
+        Case(allow="B", target="provider_pending"),
+    ],
+    ("PATCH", "/api/providers/{provider_id}"): [
+        Case(allow="BP", target="provider_a", body=V1),
+        Case(allow="X", target="provider_b", body=V1),
+    ],
+    ("POST", "/api/providers/{provider_id}/status"): rule("B", target="provider_a", body={"status": "已入库"}),
+    # --- solutions: a provider edits its own; statuses and 优秀 are the bureau's
+    ("GET", "/api/solutions"): rule(EVERYONE),
+    ("POST", "/api/solutions"): rule("BP", body={
+        "code": "JJ-001", "name": "重复编号", "provider_id": "@provider_a", "industries": ["C26"],
+        "scenarios": ["设备管理运维"], "description": "测试", "deployment": "SaaS", "price_wan": 1,
+        "billing": "年订阅", "deploy_days": 5}),
+    ("GET", "/api/solutions/{solution_id}"): [
+        Case(allow=EVERYONE, target="sol_a"),
+        Case(allow="BP", target="sol_a_pending"),
+        Case(allow="B", target="sol_pp"),
+    ],
+    ("PATCH", "/api/solutions/{solution_id}"): [
+        Case(allow="BP", target="sol_a", body=V1),
+        Case(allow="X", target="sol_b", body=V1),
+    ],
+    ("POST", "/api/solutions/{solution_id}/status"): rule("B", target="sol_a", body={"status": "已入库"}),
+    ("POST", "/api/solutions/{solution_id}/excellent"): rule("B", target="sol_a", body={"excellent": False}),
+    ("POST", "/api/solutions/{solution_id}/withdraw"): rule("P", fresh="solution", body={}),
+    # --- enterprises: their own profile; the bureau of their region; the chain leader reads members
+    ("GET", "/api/enterprises"): rule(EVERYONE),
+    ("POST", "/api/enterprises"): rule("B", body={
+        "name": "矩阵测试企业有限公司", "uscc": "91WMBL4MG2A09E27UU", "region": "江西省九江市濂溪区",
+        "industry": "C261", "size": "规下"}),
+    ("GET", "/api/enterprises/{enterprise_id}"): [
+        Case(allow="BEC", target="member_sharing"),
+        Case(allow="BC", target="member_private"),
+        Case(allow="X", target="ent_xx"),
+    ],
+    ("PATCH", "/api/enterprises/{enterprise_id}"): rule("BE", target="member_sharing", body=V1),
+    # --- needs: never providers; the chain leader only where the member shares them
+    ("GET", "/api/needs"): rule("BXEC"),
+    ("POST", "/api/enterprises/{enterprise_id}/needs"): rule("BE", target="member_sharing",
+                                                            body={"text": "矩阵测试：库存对不上账"}),
+    ("POST", "/api/enterprises/{enterprise_id}/needs/order"): rule("BE", target="member_sharing",
+                                                                  body={"need_ids": []}),
+    ("GET", "/api/needs/{need_id}"): [
+        Case(allow="BEC", target="need_sharing"),
+        Case(allow="B", target="need_private"),
+        Case(allow="X", target="need_xx"),
+    ],
+    ("PATCH", "/api/needs/{need_id}"): rule("BE", target="need_sharing", body=V1),
+    ("DELETE", "/api/needs/{need_id}"): rule("BE", fresh="need"),
+    # --- chain links: the bureau of the leader's region keeps them; the leader reads its own
+    ("GET", "/api/chain-links"): rule(LOGGED_IN),
+    ("POST", "/api/chain-links"): rule("B", body={"leader_id": "@leader", "member_id": "@member_sharing",
+                                                  "relation": "供应商"}),
+    ("GET", "/api/chain-links/{link_id}"): rule("BC", target="link_sharing"),
+    ("PATCH", "/api/chain-links/{link_id}"): rule("B", target="link_sharing", body=V1),
+    ("DELETE", "/api/chain-links/{link_id}"): rule("B", fresh="link"),
+    # --- engagements: the two parties and the bureau
+    ("GET", "/api/engagements"): rule(LOGGED_IN),
+    ("POST", "/api/engagements"): rule("BE", body={"enterprise_id": "@member_sharing", "solution_id": "@sol_a"}),
+    ("GET", "/api/engagements/{engagement_id}"): rule("BPE", target="engagement"),
+    ("PATCH", "/api/engagements/{engagement_id}"): rule("BPE", target="engagement", body=V1),
+    # --- import / export: bureaus
+    ("POST", "/api/imports"): rule("BX", upload=True),
+    ("GET", "/api/exports"): rule("BX", query={"format": "json"}),
+    # --- users: bureaus manage; everyone reads themselves
+    ("GET", "/api/users"): rule("BX"),
+    ("POST", "/api/users"): [
+        Case(allow="B", body={"username": "$unique", "password": "initial-pass-1", "role": "provider",
+                              "provider_id": "@provider_a"}),
+    ],
+    ("GET", "/api/users/{user_id}"): [
+        Case(allow="BP", target="user_provider_a"),
+        Case(allow="X", target="user_provider_b"),
+    ],
+    ("PATCH", "/api/users/{user_id}"): rule("B", target="user_provider_a", body={}),
+    # --- matching (matching/): needs are read under the same rule as the need list
+    ("GET", "/api/enterprises/{enterprise_id}/matches"): [
+        Case(allow="BEC", target="member_sharing"),
+        Case(allow="B", target="member_private"),
+    ],
+    ("GET", "/api/enterprises/{enterprise_id}/bundle"): rule("BEC", target="member_sharing"),
+    ("GET", "/api/providers/{provider_id}/leads"): [
+        Case(allow="BP", target="provider_a"),
+        Case(allow="X", target="provider_b"),
+    ],
+    # a lead is answered by its provider only, and only for a need of a firm that opted in
+    ("POST", "/api/providers/{provider_id}/leads/{need_id}"): rule(
+        "P", setup=lambda session, ids: {"provider_id": ids["provider_a"], "need_id": _opted_in_need(session, ids)},
+        body={"answer": "已联系", "note": "电话沟通"}),
+    ("GET", "/api/leads/contacts"): rule("BX"),
+    # --- chains (matching/chains/analysis.py): the leader and the bureau of its region
+    ("GET", "/api/chains"): rule("BXC"),  # as the /chains page: bureaus and chain leaders
+    ("GET", "/api/chains/{leader_id}"): rule("BC", target="leader"),
+    ("GET", "/api/chains/{leader_id}/analysis"): rule("BC", target="leader"),
+    ("POST", "/api/chains/{leader_id}/proposal"): rule("BC", target="leader", body={"budget_wan": 50}),
+    # --- 服务商入驻: anyone applies; the applicant and the bureau of a served region read; that bureau decides
+    ("POST", "/api/provider-applications"): rule(EVERYONE, body=TAKEN_USCC_APPLICATION),
+    ("GET", "/api/provider-applications"): rule(LOGGED_IN),
+    ("GET", "/api/provider-applications/{application_id}"): [Case(allow="B", setup=application_case)],
+    ("POST", "/api/provider-applications/{application_id}/decision"): [
+        Case(allow="B", setup=application_case, body={"approve": False, "reason": ""})],
+    # --- 站内消息: every user reads and marks only its own
+    ("GET", "/api/notifications"): rule(LOGGED_IN),
+    ("POST", "/api/notifications/read-all"): rule(LOGGED_IN),
+    ("POST", "/api/notifications/{notification_id}/read"): [Case(allow="B", setup=_message_to_jj_bureau)],
+    # --- search (search_index): public listings only
+    ("GET", "/api/search"): rule(EVERYONE, query={"q": "设备"}),
+    ("GET", "/api/search/suggest"): rule(EVERYONE, query={"q": "设备"}),
+}

@@ -1,0 +1,84 @@
+"""The expected allow/deny table of the PAGE routes (GET), checked like the API's.
+
+tests/market/test_permission_matrix.py fails when a GET page route has no entry here, then
+requests every page as every role (letters as in market/permissions/api_rules.py) with a bearer
+token and `Accept: text/html`. Allowed: 200, or a redirect elsewhere than /login (a role's
+home, the leader's own chain). Denied: 401 (the Chinese "请先登录" page), 403, 404, or a
+redirect to /login. Form posts (POST page routes) are not probed: each one checks CSRF and
+then calls the same permission functions as its GET page and API route, which are probed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from catalog.progress.models import TargetRow
+from market.events.access import OPEN
+from market.permissions.api_rules import EVERYONE, LOGGED_IN, Case, application_case, rule
+
+BUREAUS = "BX"
+ENTERPRISES = "EC"  # an enterprise user and a chain leader (an enterprise too)
+
+
+def _target_row(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+    row = TargetRow(region="江西省九江市", indicator="矩阵测试：完成改造的企业数", target=10)
+    session.add(row)
+    session.flush()
+    return {"row_id": row.id}
+
+
+def _review(kind: str, name: str) -> Any:
+    return lambda session, ids: {"kind": kind, "record_id": ids[name]}
+
+
+PAGE_RULES: dict[str, list[Case]] = {
+    # public
+    "/": rule(EVERYONE), "/login": rule(EVERYONE), "/search": rule(EVERYONE),
+    "/solutions": rule(EVERYONE), "/solutions/{solution_id}": rule(EVERYONE, target="sol_a"),
+    "/providers": rule(EVERYONE), "/providers/{provider_id}": rule(EVERYONE, target="provider_a"),
+    "/password": rule(LOGGED_IN),
+    # 服务商入驻 (anyone applies) and 站内消息 (every logged-in user reads its own)
+    "/join": rule(EVERYONE), "/messages": rule(LOGGED_IN),
+    "/bureau/applications/{application_id}": [Case(allow="B", setup=application_case)],
+    # bureau
+    "/bureau": rule(BUREAUS), "/bureau/review": rule(BUREAUS), "/bureau/leads": rule(BUREAUS),
+    "/bureau/review/{kind}/{record_id}": [Case(allow="B", setup=_review("provider", "provider_pending"))],
+    "/bureau/providers": rule(BUREAUS), "/bureau/solutions": rule(BUREAUS),
+    "/bureau/enterprises": rule(BUREAUS),
+    "/bureau/enterprises/{enterprise_id}": rule("B", target="member_sharing"),
+    "/bureau/import": rule(BUREAUS), "/bureau/export": rule(BUREAUS), "/bureau/export/download": rule(BUREAUS),
+    "/bureau/cohort": rule(BUREAUS), "/bureau/cohort.xlsx": rule(BUREAUS, missing_ok=True),
+    # progress and working lists: bureaus; the engagement views also the two parties
+    "/progress": rule(BUREAUS), "/progress/evaluations": rule(BUREAUS),
+    "/progress/rows/{row_id}": [Case(allow="B", setup=_target_row)],
+    "/progress/engagements": rule(LOGGED_IN),
+    "/progress/engagements/{engagement_id}": rule("BPE", target="engagement"),
+    "/lists": rule(BUREAUS), "/lists/{name}": [Case(allow=BUREAUS, setup=lambda session, ids: {"name": "tasks"})],
+    # chains: the bureau of the leader's region and the leader
+    "/chains": rule("BXC"),
+    "/chains/{leader_id}": rule("BC", target="leader"),
+    "/chains/{leader_id}/proposal": rule("BC", target="leader"),
+    "/chains/{leader_id}/proposal/print": rule("BC", target="leader"),
+    "/chains/{leader_id}/proposal.xlsx": rule("BC", target="leader"),
+    # events: every logged-in user sees the list; an open event in 九江
+    "/events": rule(LOGGED_IN), "/events/{event_id}": [Case(allow=LOGGED_IN, setup=OPEN)],
+    # enterprise
+    "/enterprise": rule(ENTERPRISES), "/enterprise/needs": rule(ENTERPRISES),
+    "/enterprise/needs/{need_id}/edit": rule("E", target="need_sharing"),
+    "/enterprise/matches": rule(ENTERPRISES), "/enterprise/bundle": rule(ENTERPRISES),
+    "/enterprise/engagements": rule(ENTERPRISES),
+    # provider
+    "/provider": rule("P"), "/provider/profile": rule("P"), "/provider/solutions": rule("P"), "/provider/leads": rule("P"),
+    "/provider/solutions/{solution_id}/cases": rule("P", target="sol_a"),
+    "/provider/solutions/new": rule("P"), "/provider/solutions/{solution_id}/edit": rule("P", target="sol_a"),
+}
+
+
+def _pending_revision(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+    from market.revisions.api import PENDING_PROBE
+
+    return dict(PENDING_PROBE(session, ids))
+
+
+# revisions (a provider's pending edit of a published listing): reviewed by the bureau of its region
+PAGE_RULES["/bureau/revisions/{revision_id}"] = [Case(allow="B", setup=_pending_revision)]

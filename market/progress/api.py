@@ -1,0 +1,169 @@
+"""JSON and file API of the pilot's progress: the dashboard, drill-downs, the target table
+(import and export), provider and solution evaluations, the working lists, finance products."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response, UploadFile
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from catalog.errors import NotFound
+from catalog.progress.models import FinanceProduct, TargetRow
+from catalog.users.models import User
+from market import permissions as perm
+from market.deps import CurrentUser, SessionDep
+from market.exchange.import_gate import import_slot
+from market.permissions.api_rules import Case, rule
+from market.progress import dashboard, evaluations, lists, workbooks
+from market.progress.measures import Item, compute, describe
+from market.web.api_common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, RecordId
+from seed.targets import upsert_targets
+
+router = APIRouter(prefix="/api/progress", tags=["试点进展"])
+Region = Annotated[str | None, Query(max_length=60, description="城市（默认为本账号管辖的第一个地区）")]
+
+
+def chosen_city(user: User, region: str | None) -> str:
+    """The city asked for (default: the bureau's first region), once the user may see it."""
+    chosen = (region or "").strip() or next(iter(perm.bureau_regions(user)), "")
+    perm.require_progress(user, chosen)
+    return chosen
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    return {"record_type": item.record_type, "record_id": item.record_id, "name": item.name,
+            "date": item.when.isoformat() if item.when else None, "detail": item.detail, "url": item.url}
+
+
+def row_json(item: dashboard.RowProgress) -> dict[str, Any]:
+    r = item.row
+    return {"id": r.id, "segment": r.segment, "year": r.year, "position": r.position, "indicator": r.indicator,
+            "unit": r.unit, "target": r.target, "measure": describe(r.measure), "actual": item.actual,
+            "percent": item.percent, "count": None if item.result is None else len(item.result.items)}
+
+
+@router.get("/dashboard", responses=LIST_ERRORS, summary="目标总表完成情况")
+def read_dashboard(session: SessionDep, user: CurrentUser, region: Region = None) -> dict[str, Any]:
+    city = chosen_city(user, region)
+    rows = dashboard.progress(session=session, region=city)
+    share = dashboard.level_two_share(session=session, region=city)
+    return {"region": city, "rows": [row_json(r) for r in rows],
+            "level_two_share": {"value": share.value, "reached": len(share.items), "total": share.denominator,
+                                "bar": dashboard.LEVEL_TWO_BAR}}
+
+
+def _row(session: Session, user: User, row_id: int) -> TargetRow:
+    row = dashboard.find_row(session=session, row_id=row_id)
+    if row is None or not perm.can_view_progress(user, row.region):
+        raise NotFound(message=f"未找到编号为 {row_id} 的目标行")
+    return row
+
+
+@router.get("/targets/{row_id}/records", responses=READ_ERRORS, summary="目标行背后的记录（下钻）")
+def drill_down(session: SessionDep, user: CurrentUser, row_id: RecordId) -> dict[str, Any]:
+    row = _row(session, user, row_id)
+    item = dashboard.RowProgress(row, compute(session, row.measure, dashboard.scope_of(row)))
+    records = [] if item.result is None else item.result.items
+    trend = [] if item.result is None else dashboard.monthly(item.result)
+    return {**row_json(item), "records": [item_json(i) for i in records],
+            "monthly": [{"month": m, "count": c, "cumulative": t} for m, c, t in trend]}
+
+
+@router.get("/targets.xlsx", response_class=Response, summary="导出目标总表（含完成值）",
+            responses={200: {"content": {workbooks.XLSX: {}}, "description": "工作簿"}, **LIST_ERRORS})
+def export_targets(session: SessionDep, user: CurrentUser, region: Region = None) -> Response:
+    city = chosen_city(user, region)
+    rows = dashboard.progress(session=session, region=city)
+    title = rows[0].row.table_name if rows and rows[0].row.table_name else f"{city}目标总表"
+    content = workbooks.export_targets(rows, title=title)
+    return Response(content, media_type=workbooks.XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="targets.xlsx"'})
+
+
+@router.post("/targets/import", responses=WRITE_ERRORS, summary="导入目标总表（xlsx，明细格式）")
+async def import_targets(session: SessionDep, user: CurrentUser, file: UploadFile,
+                         region: Region = None) -> dict[str, Any]:
+    city = chosen_city(user, region)
+    content = await file.read()
+    with import_slot():
+        rows = workbooks.parse_targets(content, region=city, table_name=f"{city}目标总表")
+    created = upsert_targets(session=session, rows=rows)
+    return {"region": city, "rows": len(rows), "created": created}
+
+
+@router.get("/evaluations", responses=LIST_ERRORS, summary="服务商 / 产品考核评价排名")
+def read_evaluations(session: SessionDep, user: CurrentUser, region: Region = None,
+                     kind: Annotated[str, Query(pattern="^(provider|solution)$", description="provider 或 solution")]
+                     = "provider") -> dict[str, Any]:
+    city = chosen_city(user, region)
+    pairs: list[Any] = (evaluations.provider_evaluations(session=session, region=city) if kind == "provider"
+                        else evaluations.solution_evaluations(session=session, region=city))
+    return {"region": city, "kind": kind, "data": [
+        {"id": subject.id, "name": subject.name, "score": e.score, "proposal": e.proposal,
+         "reasons": list(e.reasons_zh), "enterprises_served": e.enterprises_served, "acceptances": e.acceptances,
+         "terminations": e.terminations, "complaints": e.complaints,
+         "components": [{"key": c.key, "label": c.label_zh, "value": round(c.value, 3),
+                         "points": round(c.points, 1), "max": c.max_points} for c in e.components]}
+        for subject, e in pairs]}
+
+
+def _work_list(session: Session, user: User, name: str, region: str | None) -> tuple[str, lists.WorkList]:
+    if name not in lists.LISTS:
+        raise NotFound(message=f"没有名为“{name}”的清单")
+    city = chosen_city(user, region)
+    return city, lists.LISTS[name](session, city)
+
+
+@router.get("/lists/{name}", responses=READ_ERRORS, summary="工作清单（任务、企业、服务商、优秀产品、政策、金融）")
+def read_list(session: SessionDep, user: CurrentUser, name: str, region: Region = None) -> dict[str, Any]:
+    city, work = _work_list(session, user, name, region)
+    return {"region": city, "key": work.key, "title": work.title, "headers": work.headers, "rows": work.rows}
+
+
+@router.get("/lists/{name}/xlsx", response_class=Response, summary="导出工作清单（xlsx）",
+            responses={200: {"content": {workbooks.XLSX: {}}, "description": "工作簿"}, **READ_ERRORS})
+def export_list(session: SessionDep, user: CurrentUser, name: str, region: Region = None) -> Response:
+    city, work = _work_list(session, user, name, region)
+    return Response(lists.to_xlsx(work, city), media_type=workbooks.XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{work.key}.xlsx"'})
+
+
+class FinanceIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100, description="产品名称")
+    lender: str = Field(min_length=1, max_length=100, description="金融机构")
+    rate_pct: float | None = Field(default=None, ge=0, le=36, description="年利率（%）")
+    cap_wan: float | None = Field(default=None, ge=0, le=1_000_000, description="额度上限（万元）")
+    term_months: int | None = Field(default=None, ge=1, le=600, description="期限（月）")
+    note: str = Field(default="", max_length=500)
+
+
+@router.post("/finance", status_code=201, responses=WRITE_ERRORS, summary="新增金融产品（数转贷等）")
+def add_finance(session: SessionDep, user: CurrentUser, data: FinanceIn, region: Region = None) -> dict[str, Any]:
+    city = chosen_city(user, region)
+    product = FinanceProduct(region=city, **data.model_dump())
+    session.add(product)
+    session.flush()
+    return product.model_dump(mode="json")
+
+
+def _fresh_row(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+    row = TargetRow(region="江西省九江市", indicator=f"矩阵测试{uuid.uuid4().hex[:6]}", target=10,
+                    measure="transformed")
+    session.add(row)
+    session.flush()
+    return {"row_id": row.id}
+
+
+ACCESS_RULES: dict[tuple[str, str], list[Case]] = {
+    ("GET", "/api/progress/dashboard"): [Case(allow="BX"), Case(allow="B", query={"region": "江西省九江市"})],
+    ("GET", "/api/progress/targets/{row_id}/records"): rule("B", setup=_fresh_row),
+    ("GET", "/api/progress/targets.xlsx"): rule("BX"),
+    ("POST", "/api/progress/targets/import"): rule("BX", upload=True),
+    ("GET", "/api/progress/evaluations"): rule("BX"),
+    ("GET", "/api/progress/lists/{name}"): rule("BX", setup=lambda s, ids: {"name": "tasks"}),
+    ("GET", "/api/progress/lists/{name}/xlsx"): rule("BX", setup=lambda s, ids: {"name": "policies"}),
+    ("POST", "/api/progress/finance"): rule("BX", body={"name": "矩阵测试贷", "lender": "测试银行"}),
+}

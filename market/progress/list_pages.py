@@ -1,0 +1,53 @@
+"""Pages: the working lists (任务清单, 试点企业清单, 服务商清单, 优秀产品清单, 政策清单, 金融清单),
+each with its xlsx export; the bureau maintains the finance list here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from catalog.errors import NotFound
+from catalog.progress.models import FinanceProduct
+from market.deps import CsrfProtected, CurrentUser, SessionDep
+from market.progress import lists
+from market.progress.api import FinanceIn, chosen_city
+from market.progress.fields import to_float, to_int
+from market.templating import render
+from market.web.forms import FormDep, text
+from market.web.page_common import flash_redirect
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/lists", response_class=HTMLResponse)
+def lists_index(request: Request, user: CurrentUser, region: str | None = None) -> Response:
+    """The six working lists of the city."""
+    city = chosen_city(user, region)
+    return render(request, "progress/lists.html", {"city": city, "titles": lists.TITLES})
+
+
+@router.get("/lists/{name}", response_class=HTMLResponse)
+def list_page(request: Request, session: SessionDep, user: CurrentUser, name: str,
+              region: str | None = None) -> Response:
+    """One working list as a table, with its export link."""
+    if name not in lists.LISTS:
+        raise NotFound(message="没有这份清单")
+    city = chosen_city(user, region)
+    work = lists.LISTS[name](session, city)
+    return render(request, "progress/list.html", {"city": city, "work": work, "titles": lists.TITLES})
+
+
+@router.post("/lists/finance")
+def add_finance(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                form: FormDep, region: str | None = None) -> Response:
+    """Add a 数转贷-type product to the finance list."""
+    city = chosen_city(user, region)
+    try:
+        data = FinanceIn(name=text(form, "name"), lender=text(form, "lender"),
+                         rate_pct=to_float(text(form, "rate_pct")), cap_wan=to_float(text(form, "cap_wan")),
+                         term_months=to_int(text(form, "term_months")), note=text(form, "note"))
+    except ValidationError:
+        return flash_redirect(request, "/lists/finance", "请填写产品名称、金融机构，利率 0–36%，额度与期限为正数", "error")
+    session.add(FinanceProduct(region=city, **data.model_dump()))
+    return flash_redirect(request, "/lists/finance", f"已添加金融产品：{data.name}")

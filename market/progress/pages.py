@@ -1,0 +1,208 @@
+"""Pages: the pilot's progress — the dashboard against the target table (charts, drill-down,
+export, import), provider and solution evaluations, and the engagement workflow."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+from sqlmodel import Session, col, select
+
+from catalog.engagements import service as engagement_service
+from catalog.engagements import service as flow
+from catalog.engagements.models import Engagement
+from catalog.engagements.schemas import EngagementCreate
+from catalog.enterprises.models import Enterprise
+from catalog.errors import MarketError, NotFound
+from catalog.providers.models import Provider
+from catalog.showcase import service as showcase
+from catalog.solutions.models import Solution
+from catalog.users.models import User
+from market import permissions as perm
+from market.deps import CsrfProtected, CurrentUser, SessionDep
+from market.exchange.import_gate import import_slot
+from market.progress import charts, dashboard, evaluations, workbooks
+from market.progress.api import chosen_city
+from market.progress.fields import to_float, to_int
+from market.progress.measures import MEASURES, compute
+from market.templating import render
+from market.web.api_common import actor_of
+from market.web.forms import FormDep, text
+from market.web.page_common import flash_redirect
+from seed.targets import upsert_targets
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/progress", response_class=HTMLResponse)
+def dashboard_page(request: Request, session: SessionDep, user: CurrentUser, region: str | None = None) -> Response:
+    """目标总表完成情况: each row's target and computed figure, by segment and year."""
+    city = chosen_city(user, region)
+    rows = dashboard.progress(session=session, region=city)
+    share = dashboard.level_two_share(session=session, region=city)
+    bars = {item.row.id: Markup(charts.bar_vs_target(item.actual or 0.0, item.row.target, unit=item.row.unit))
+            for item in rows if item.actual is not None}
+    trend_points, trend_target = dashboard.city_trend(session=session, region=city, rows=rows)
+    trend = Markup(charts.trend(trend_points, target=trend_target)) if rows else ""
+    context = {"city": city, "cities": perm.bureau_regions(user), "columns": dashboard.columns(rows),
+               "table": dashboard.pivot(rows), "bars": bars, "share": share, "bar": dashboard.LEVEL_TWO_BAR,
+               "trend": trend, "trend_target": trend_target, "title_of": workbooks.column_title,
+               "table_name": rows[0].row.table_name if rows else ""}
+    return render(request, "progress/dashboard.html", context)
+
+
+@router.get("/progress/rows/{row_id}", response_class=HTMLResponse)
+def row_page(request: Request, session: SessionDep, user: CurrentUser, row_id: int) -> Response:
+    """The records behind one figure, and its trend by month."""
+    row = dashboard.find_row(session=session, row_id=row_id)
+    if row is None or not perm.can_view_progress(user, row.region):
+        raise NotFound(message="未找到该目标行")
+    result = compute(session, row.measure, dashboard.scope_of(row))
+    trend = Markup(charts.trend(dashboard.monthly(result), target=row.target)) if result else ""
+    measure = MEASURES.get(row.measure or "")
+    return render(request, "progress/row.html", {"row": row, "result": result, "trend": trend,
+                                                 "measure": measure, "title_of": workbooks.column_title})
+
+
+@router.post("/progress/targets/import")
+async def import_page(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                      file: UploadFile, region: str | None = None) -> Response:
+    """Import the target table from an xlsx (明细 layout)."""
+    city = chosen_city(user, region)
+    try:
+        content = await file.read()
+        with import_slot():
+            rows = workbooks.parse_targets(content, region=city, table_name=f"{city}目标总表")
+        created = upsert_targets(session=session, rows=rows)
+    except MarketError as error:
+        return flash_redirect(request, "/progress", error.message, "error")
+    return flash_redirect(request, "/progress", f"已导入目标 {len(rows)} 行（新增 {created} 行）")
+
+
+@router.get("/progress/evaluations", response_class=HTMLResponse)
+def evaluations_page(request: Request, session: SessionDep, user: CurrentUser, region: str | None = None) -> Response:
+    """考核评价: provider ranking with components, the warn / retire proposals, solution results."""
+    city = chosen_city(user, region)
+    providers = evaluations.provider_evaluations(session=session, region=city)
+    flagged = [(p, e) for p, e in providers if e.proposal in ("建议预警", "建议退出")]
+    context = {"city": city, "providers": providers, "flagged": flagged,
+               "solutions": evaluations.solution_evaluations(session=session, region=city)}
+    return render(request, "progress/evaluations.html", context)
+
+
+@router.get("/progress/engagements", response_class=HTMLResponse)
+def engagements_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """The engagements the user may see, with their step and subsidy."""
+    rows = session.exec(perm.visible_engagements(user, select(Engagement)).order_by(col(Engagement.id).desc())
+                        .limit(300)).all()
+    choices: list[tuple[int, str]] = []
+    if user.enterprise_id is not None:
+        published = session.exec(perm.visible_solutions(None, select(Solution, Provider).join(
+            Provider, col(Provider.id) == Solution.provider_id)).order_by(col(Solution.code))).all()
+        choices = [(s.id or 0, f"{s.name}（{p.name}）") for s, p in published]
+    return render(request, "progress/engagements.html", {"rows": rows, "choices": choices, **_names(session, rows)})
+
+
+@router.post("/progress/engagements")
+def engagement_create(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                      form: FormDep) -> Response:
+    """An enterprise records its intention (意向) to use a published solution."""
+    enterprise = session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
+    solution = session.get(Solution, to_int(text(form, "solution_id")) or 0)
+    if enterprise is None or not perm.can(user, perm.CREATE_ENGAGEMENT, enterprise):
+        return flash_redirect(request, "/progress/engagements", "只有试点企业可以登记对接意向", "error")
+    if solution is None or not perm.can(None, perm.VIEW, solution):
+        return flash_redirect(request, "/progress/engagements", "请选择已入库的产品和解决方案", "error")
+    engagement = engagement_service.create_engagement(
+        session=session, data=EngagementCreate(enterprise_id=enterprise.id or 0, solution_id=solution.id or 0),
+        actor=actor_of(user))
+    return flash_redirect(request, f"/progress/engagements/{engagement.id}", f"已登记对接意向：{solution.name}")
+
+
+def _names(session: Session, rows: Any) -> dict[str, dict[int, str]]:
+    def names(model: Any, ids: set[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        return {r.id: r.name for r in session.exec(select(model).where(col(model.id).in_(ids))).all()}
+
+    return {"enterprises": names(Enterprise, {g.enterprise_id for g in rows}),
+            "solutions": names(Solution, {g.solution_id for g in rows}),
+            "providers": names(Provider, {g.provider_id for g in rows})}
+
+
+def _visible(session: Session, user: User, engagement_id: int) -> Engagement:
+    engagement = session.get(Engagement, engagement_id)
+    if engagement is None or not perm.can(user, perm.VIEW, engagement):
+        raise NotFound(message="对接记录不存在或无权查看")
+    return engagement
+
+
+@router.get("/progress/engagements/{engagement_id}", response_class=HTMLResponse)
+def engagement_page(request: Request, session: SessionDep, user: CurrentUser, engagement_id: int) -> Response:
+    """One engagement: its steps, the forms of the steps this user may take, the subsidy."""
+    g = _visible(session, user, engagement_id)
+    enterprise = session.get(Enterprise, g.enterprise_id)
+    steps = {s: perm.can_step(user, s, g, enterprise) for s in perm.STEPS}
+    record = flow.acceptance_of(session=session, engagement_id=g.id or 0)
+    preview = None
+    if record is not None and record.confirmed_at is None:
+        preview = flow.subsidy_at_acceptance(region=enterprise.region if enterprise else None,
+                                             spend_wan=g.contract_amount_wan or 0, level_after=record.level_after)
+    context = {"g": g, "enterprise": enterprise, "steps": steps, "record": record, "preview": preview,
+               "today": date.today().isoformat(), **_names(session, [g]),
+               "messages": showcase.messages_of(session=session, engagement_id=g.id or 0),
+               "may_write": perm.can_message(user, g, enterprise)}
+    return render(request, "progress/engagement.html", context)
+
+
+def _day(form: Any, name: str) -> date:
+    try:
+        return date.fromisoformat(text(form, name))
+    except ValueError as error:
+        raise MarketError("validation_failed", "请填写有效的日期（年-月-日）", 422) from error
+
+
+def _take(session: Session, user: User, g: Engagement, step: str, form: Any) -> str:
+    perm.require_step(user, step, g, session.get(Enterprise, g.enterprise_id))
+    actor = actor_of(user)
+    if step == perm.SIGN:
+        amount = to_float(text(form, "amount_wan"))
+        flow.sign(session=session, engagement=g, amount_wan=amount or 0, contract_date=_day(form, "contract_date"),
+                  actor=actor)
+        return "已登记签约"
+    if step == perm.START:
+        flow.start(session=session, engagement=g, actor=actor)
+        return "已开始实施"
+    if step == perm.PROPOSE:
+        flow.propose_acceptance(session=session, engagement=g, acceptance_date=_day(form, "acceptance_date"),
+                                level_before=text(form, "level_before"), level_after=text(form, "level_after"),
+                                provider_share_wan=to_float(text(form, "provider_share_wan")) or 0.0, actor=actor)
+        return "已提交验收申请，等待主管部门确认"
+    if step == perm.CONFIRM:
+        record = flow.confirm_acceptance(session=session, engagement=g, actor=actor)
+        return f"已确认验收。{record.subsidy_reason}"
+    if step == perm.TERMINATE:
+        flow.terminate(session=session, engagement=g, reason=text(form, "reason"), actor=actor)
+        return "已终止该对接"
+    flow.rate(session=session, engagement=g, rating=int(text(form, "rating") or 0), actor=actor,
+              review=text(form, "review"))
+    return "感谢评价"
+
+
+@router.post("/progress/engagements/{engagement_id}/{step}")
+def engagement_step(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                    form: FormDep, engagement_id: int, step: str) -> Response:
+    """Take one workflow step from the engagement page."""
+    g = _visible(session, user, engagement_id)
+    url = f"/progress/engagements/{engagement_id}"
+    if step not in perm.STEPS:
+        raise NotFound(message="没有这一步骤")
+    try:
+        message = _take(session, user, g, step, form)
+    except MarketError as error:
+        session.rollback()
+        return flash_redirect(request, url, error.message, "error")
+    return flash_redirect(request, url, message)

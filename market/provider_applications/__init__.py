@@ -1,0 +1,1 @@
+"""Delivery of 服务商入驻: JSON API and pages."""

@@ -1,0 +1,127 @@
+"""JSON API: 服务商 (providers)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import Field
+from sqlmodel import col, select
+
+from catalog.notifications import notices
+from catalog.providers import service as provider_service
+from catalog.providers.models import ListingStatus, Provider
+from catalog.providers.schemas import (
+    ProviderCreate,
+    ProviderPublic,
+    ProvidersPublic,
+    ProviderUpdate,
+)
+from catalog.revisions import service as revisions
+from catalog.users.models import User
+from market import permissions as perm
+from market.deps import CurrentUser, OptionalUser, SessionDep
+from market.web.api_common import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Page,
+    PerPage,
+    Q,
+    RecordId,
+    Sort,
+    StatusChange,
+    actor_of,
+    industry_filter,
+    json_list_contains,
+    load_visible,
+    name_filter,
+    order,
+    out,
+    paged,
+)
+
+router = APIRouter(prefix="/api/providers", tags=["服务商"])
+SORTS = ("id", "name", "region", "status", "capacity", "created_at", "updated_at")
+
+
+class ProviderPatch(ProviderUpdate):
+    """Fields to change plus the version the client last read (optimistic concurrency)."""
+
+    version: int
+
+
+@router.get("", response_model=ProvidersPublic, responses=LIST_ERRORS, summary="服务商列表")
+def list_providers(
+    session: SessionDep, user: OptionalUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
+    q: Q = None,
+    status: Annotated[ListingStatus | None, Query(description="状态")] = None,
+    region: Annotated[str | None, Query(max_length=60, description="所在地区（前缀）")] = None,
+    scenario: Annotated[str | None, Query(max_length=40, description="能力场景")] = None,
+    industry: Annotated[str | None, Query(max_length=40, description="服务行业（代码或名称）")] = None,
+    kind: Annotated[str | None, Query(max_length=20, description="服务商类型")] = None,
+) -> ProvidersPublic:
+    statement = perm.visible_providers(user, select(Provider))
+    if q:
+        statement = statement.where(name_filter(Provider.name, q))
+    if status:
+        statement = statement.where(col(Provider.status) == status.value)
+    if region:
+        statement = statement.where(col(Provider.region).startswith(region.strip(), autoescape=True))
+    if scenario:
+        statement = statement.where(json_list_contains(Provider.scenarios, scenario.strip()))
+    if industry:
+        statement = statement.where(industry_filter(Provider.industries, industry))
+    if kind:
+        statement = statement.where(col(Provider.kind) == kind.strip())
+    rows, count = paged(session, order(statement, Provider, sort, SORTS), page=page, per_page=per_page)
+    return ProvidersPublic(data=[out(ProviderPublic, p) for p in rows], count=count)
+
+
+@router.post("", response_model=ProviderPublic, status_code=201, responses=WRITE_ERRORS, summary="新建服务商")
+def create_provider(session: SessionDep, user: CurrentUser, data: ProviderCreate) -> ProviderPublic:
+    perm.require_region(user, data.region)
+    provider = provider_service.create_provider(session=session, data=data, actor=actor_of(user))
+    return out(ProviderPublic, provider)
+
+
+def _load(session: SessionDep, user: User | None, provider_id: RecordId) -> Provider:
+    return load_visible(session, user, Provider, provider_id, "服务商")
+
+
+@router.get("/{provider_id}", response_model=ProviderPublic, responses=READ_ERRORS, summary="服务商详情")
+def read_provider(session: SessionDep, user: OptionalUser, provider_id: RecordId) -> ProviderPublic:
+    return out(ProviderPublic, _load(session, user, provider_id))
+
+
+class ProviderEdited(ProviderPublic):
+    """The provider as published after an edit, and what the edit did."""
+
+    applied: list[str] = Field(default_factory=list, description="已直接生效的字段（如联系人、联系电话）")
+    pending_revision_id: int | None = Field(default=None, description="待主管部门审核的修改编号（公开内容审核通过后才替换）")
+
+
+@router.patch("/{provider_id}", response_model=ProviderEdited, responses=WRITE_ERRORS,
+              summary="修改服务商（服务商修改已入库资料时生成待审核的修改，公开内容不变）")
+def update_provider(session: SessionDep, user: CurrentUser, provider_id: RecordId, patch: ProviderPatch) -> ProviderEdited:
+    provider = _load(session, user, provider_id)
+    perm.require(user, perm.EDIT, provider)
+    changes = patch.model_dump(exclude_unset=True, exclude={"version"})
+    perm.require_fields(user, provider, changes)
+    outcome = revisions.edit_listing(session=session, record=provider, data=ProviderUpdate.model_validate(changes),
+                                     actor=actor_of(user), expected_version=patch.version,
+                                     reviewed=perm.edits_need_review(user, provider))
+    return out(ProviderEdited, provider, applied=outcome.applied,
+               pending_revision_id=outcome.revision.id if outcome.revision else None)
+
+
+@router.post("/{provider_id}/status", response_model=ProviderPublic, responses=WRITE_ERRORS,
+             summary="变更服务商状态（审核、入库、暂停、退出）")
+def change_status(session: SessionDep, user: CurrentUser, provider_id: RecordId, body: StatusChange) -> ProviderPublic:
+    provider = _load(session, user, provider_id)
+    perm.require(user, perm.CHANGE_STATUS, provider)
+    before = provider.status
+    provider_service.change_provider_status(session=session, provider=provider, status=body.status,
+                                           actor=actor_of(user), remark=body.remark)
+    notices.status_reviewed(session=session, record=provider, before=before, remark=body.remark)
+    return out(ProviderPublic, provider)

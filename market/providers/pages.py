@@ -1,0 +1,210 @@
+"""Provider pages: dashboard, profile, solutions (list, add, edit, withdraw).
+
+A new listing waits in 待审核 until a bureau approves it; an edit of a published one becomes
+a pending revision while the published version stays public (catalog/revisions/service.py);
+the bureau's remarks and reasons for rejecting a revision show here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session, col, select
+
+from catalog.engagements.models import Engagement
+from catalog.errors import Conflict, Forbidden, MarketError
+from catalog.notifications import notices
+from catalog.providers import service as provider_service
+from catalog.providers.models import ListingStatus, Provider
+from catalog.providers.schemas import ProviderUpdate
+from catalog.revisions import service as revisions
+from catalog.revisions.models import Revision
+from catalog.solutions import service as solution_service
+from catalog.solutions.models import Solution
+from catalog.solutions.schemas import SolutionCreate, SolutionUpdate
+from catalog.users.models import User
+from market import permissions as perm
+from market.deps import CsrfProtected, ProviderUser, SessionDep
+from market.listings import forms as lf
+from market.templating import render
+from market.web.forms import FormDep, text, validate
+from market.web.page_common import flash_redirect, parse_int
+
+router = APIRouter(include_in_schema=False)
+
+
+def my_provider(session: Session, user: User) -> Provider:
+    """The provider this user speaks for (403 when the account is bound to none)."""
+    if user.provider_id is None:
+        raise Forbidden("no_provider", "该账号未绑定服务商，请联系主管部门")
+    provider = provider_service.get_provider(session=session, provider_id=int(user.provider_id or 0))
+    perm.require(user, perm.VIEW, provider)
+    return provider
+
+
+def _my_solutions(session: Session, user: User, provider: Provider) -> list[Solution]:
+    statement = perm.visible_solutions(user, select(Solution)).where(Solution.provider_id == provider.id)
+    return list(session.exec(statement.order_by(col(Solution.id))).all())
+
+
+@router.get("/provider", response_class=HTMLResponse)
+def dashboard(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
+    """The provider's dashboard: its review state, its listings by status, remarks to act on."""
+    provider = my_provider(session, user)
+    solutions = _my_solutions(session, user, provider)
+    engagements = session.exec(
+        perm.visible_engagements(user, select(Engagement)).order_by(col(Engagement.updated_at).desc()).limit(10)
+    ).all()
+    context = {
+        "provider": provider,
+        "by_status": Counter(s.status for s in solutions),
+        "statuses": [s.value for s in ListingStatus],
+        "to_fix": [s for s in solutions if s.status == ListingStatus.PENDING and s.review_remark],
+        "pending": [s for s in solutions if s.status == ListingStatus.PENDING and not s.review_remark],
+        "engagements": engagements,
+        "solution_names": {s.id: s.name for s in solutions},
+        "profile_revision": _open_revision(session, provider),
+        "solution_revisions": _open_revisions(session, solutions),
+    }
+    return render(request, "provider/dashboard.html", context)
+
+
+def _open_revision(session: Session, record: Provider | Solution) -> Revision | None:
+    return revisions.open_revisions(session=session, record_type=revisions.record_type_of(record),
+                                    record_ids=[int(record.id or 0)]).get(int(record.id or 0))
+
+
+def _open_revisions(session: Session, solutions: list[Solution]) -> dict[int, Revision]:
+    return revisions.open_revisions(session=session, record_type="solution",
+                                    record_ids=[int(s.id or 0) for s in solutions])
+
+
+@router.get("/provider/profile", response_class=HTMLResponse)
+def profile_form(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
+    """The provider's profile form."""
+    provider = my_provider(session, user)
+    perm.require(user, perm.EDIT, provider)
+    revision = _open_revision(session, provider)
+    values = lf.form_values(provider, lf.PROVIDER_TEXT, revision)
+    return _profile_page(request, provider, values, {}, revision)
+
+
+def _profile_page(request: Request, provider: Provider, values: dict[str, Any], errors: dict[str, str],
+                  revision: Revision | None, status_code: int = 200) -> HTMLResponse:
+    context = {"provider": provider, "values": values, "errors": errors, "revision": revision,
+               **lf.form_choices()}
+    return render(request, "provider/profile.html", context, status_code=status_code)
+
+
+@router.post("/provider/profile")
+def profile_submit(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected,
+                   form: FormDep) -> Response:
+    """Save the profile: published, the changes wait for review (contact details apply at once)."""
+    provider = my_provider(session, user)
+    perm.require(user, perm.EDIT, provider)
+    data, errors = validate(ProviderUpdate, lf.provider_data(form))
+    if data is None:
+        values = lf.raw_values(form, lf.PROVIDER_TEXT)
+        return _profile_page(request, provider, values, errors, _open_revision(session, provider), 422)
+    try:
+        perm.require_fields(user, provider, data.model_dump(exclude_unset=True))
+        outcome = revisions.edit_listing(session=session, record=provider, data=data, actor=user.username,
+                                         expected_version=parse_int(text(form, "version")),
+                                         reviewed=perm.edits_need_review(user, provider))
+    except (Conflict, Forbidden) as error:
+        return flash_redirect(request, "/provider/profile", error.message, "error")
+    return flash_redirect(request, "/provider", *lf.saved_message(provider, outcome))
+
+
+@router.get("/provider/solutions", response_class=HTMLResponse)
+def solution_list(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
+    """All of the provider's listings with their review state and remarks."""
+    provider = my_provider(session, user)
+    solutions = _my_solutions(session, user, provider)
+    context = {"provider": provider, "solutions": solutions, "revisions": _open_revisions(session, solutions)}
+    return render(request, "provider/solutions.html", context)
+
+
+@router.get("/provider/solutions/new", response_class=HTMLResponse)
+def new_solution_form(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
+    """An empty solution form."""
+    provider = my_provider(session, user)
+    perm.require(user, perm.CREATE_SOLUTION, provider)
+    return _solution_page(request, None, lf.form_values(None, lf.SOLUTION_TEXT), {})
+
+
+def _solution_page(request: Request, solution: Solution | None, values: dict[str, Any],
+                   errors: dict[str, str], status_code: int = 200, revision: Revision | None = None) -> HTMLResponse:
+    context = {"solution": solution, "values": values, "errors": errors, "revision": revision,
+               **lf.form_choices()}
+    return render(request, "provider/solution_form.html", context, status_code=status_code)
+
+
+@router.post("/provider/solutions/new")
+def new_solution_submit(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected,
+                        form: FormDep) -> Response:
+    """Add a listing; it waits in 待审核 until a bureau approves it."""
+    provider = my_provider(session, user)
+    perm.require(user, perm.CREATE_SOLUTION, provider)
+    raw = lf.solution_data(form)
+    raw["code"] = raw["code"] or lf.next_solution_code(session, provider)
+    data, errors = validate(SolutionCreate, {**raw, "provider_id": provider.id})
+    if data is None:
+        return _solution_page(request, None, lf.raw_values(form, lf.SOLUTION_TEXT), errors, 422)
+    try:
+        solution = solution_service.create_solution(session=session, data=data, actor=user.username)
+    except MarketError as error:
+        return _solution_page(request, None, lf.raw_values(form, lf.SOLUTION_TEXT), {"code": error.message}, 422)
+    notices.listing_submitted(session=session, record=solution)
+    return flash_redirect(request, "/provider/solutions", f"已提交“{solution.name}”，等待主管部门审核")
+
+
+def _own_solution(session: Session, user: User, solution_id: int, action: str) -> Solution:
+    solution = solution_service.get_solution(session=session, solution_id=solution_id)
+    perm.require(user, action, solution)
+    return solution
+
+
+@router.get("/provider/solutions/{solution_id}/edit", response_class=HTMLResponse)
+def edit_solution_form(request: Request, session: SessionDep, user: ProviderUser, solution_id: int) -> HTMLResponse:
+    """A solution's edit form (only the provider's own listings)."""
+    solution = _own_solution(session, user, solution_id, perm.EDIT)
+    revision = _open_revision(session, solution)
+    return _solution_page(request, solution, lf.form_values(solution, lf.SOLUTION_TEXT, revision), {},
+                          revision=revision)
+
+
+@router.post("/provider/solutions/{solution_id}/edit")
+def edit_solution_submit(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected,
+                         form: FormDep, solution_id: int) -> Response:
+    """Save a listing: published, the changes wait for review while the published version stays."""
+    solution = _own_solution(session, user, solution_id, perm.EDIT)
+    raw = lf.solution_data(form)
+    raw["code"] = raw["code"] or solution.code
+    data, errors = validate(SolutionUpdate, raw)
+    if data is None:
+        return _solution_page(request, solution, lf.raw_values(form, lf.SOLUTION_TEXT), errors, 422,
+                              _open_revision(session, solution))
+    back = f"/provider/solutions/{solution.id}/edit"
+    try:
+        perm.require_fields(user, solution, data.model_dump(exclude_unset=True))
+        outcome = revisions.edit_listing(session=session, record=solution, data=data, actor=user.username,
+                                         expected_version=parse_int(text(form, "version")),
+                                         reviewed=perm.edits_need_review(user, solution))
+    except (Conflict, Forbidden) as error:
+        return flash_redirect(request, back, error.message, "error")
+    return flash_redirect(request, "/provider/solutions", *lf.saved_message(solution, outcome))
+
+
+@router.post("/provider/solutions/{solution_id}/withdraw")
+def withdraw_solution(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected,
+                      solution_id: int) -> Response:
+    """Withdraw a listing from the pool for good (退出)."""
+    solution = _own_solution(session, user, solution_id, perm.WITHDRAW)
+    solution_service.change_solution_status(session=session, solution=solution, status=ListingStatus.RETIRED,
+                                           actor=user.username, remark="服务商主动撤回")
+    return flash_redirect(request, "/provider/solutions", f"已撤回“{solution.name}”")
+

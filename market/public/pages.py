@@ -1,0 +1,185 @@
+"""Public pages: the home page with the pool in numbers, provider and solution browse and
+detail pages. Only listings the public may see (已入库) appear."""
+
+from __future__ import annotations
+
+from collections import Counter
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from meilisearch.errors import MeilisearchError
+from requests.exceptions import RequestException
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from catalog.enterprises.models import Enterprise
+from catalog.errors import NotFound
+from catalog.providers.models import Provider
+from catalog.showcase import service as showcase
+from catalog.solutions.models import Solution
+from catalog.taxonomy import taxonomy
+from market import permissions as perm
+from market.deps import OptionalUser, SessionDep
+from market.public import browse
+from market.public.visibility import public_providers, public_solutions
+from market.search.api import SearchUnavailable, get_search_client
+from market.templating import render
+from market.web.page_common import industry_choices, paginate, parse_int
+from search_index.query import ranked_providers
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep) -> HTMLResponse:
+    """The home page: the pool in numbers and the scenarios it covers."""
+    scenario_lists = session.exec(public_solutions().with_only_columns(col(Solution.scenarios))).all()
+    per_scenario = Counter(s for scenarios in scenario_lists for s in (scenarios or []))
+    featured = session.exec(
+        public_solutions().where(col(Solution.excellent).is_(True)).order_by(col(Solution.id)).limit(6)
+    ).all()
+    numbers = {
+        "providers": _count(session, public_providers()),
+        "solutions": len(scenario_lists),
+        "enterprises": session.exec(select(func.count()).select_from(Enterprise)).one(),
+        "scenarios": sum(1 for s in taxonomy().scenarios if per_scenario[s]),
+        "scenarios_total": len(taxonomy().scenarios),
+    }
+    context = {
+        "numbers": numbers,
+        "scenarios": [(s, per_scenario[s]) for s in taxonomy().scenarios],
+        "featured": featured,
+        "providers": _provider_names(session, {s.provider_id for s in featured}),
+    }
+    return render(request, "public/home.html", context)
+
+
+@router.get("/solutions", response_class=HTMLResponse)
+def solution_list(request: Request, session: SessionDep) -> HTMLResponse:
+    """Browse published solutions with filters and paging; a text query goes to the search."""
+    chosen = browse.SolutionFilters.from_request(request)
+    if chosen.q:
+        return RedirectResponse(_as_search(request), status_code=303)  # type: ignore[return-value]
+    statement = browse.filter_solutions(session, public_solutions(), public_providers(), chosen)
+    page = paginate(session, statement, parse_int(request.query_params.get("page"), 1) or 1)
+    context = {
+        "page": page,
+        "chosen": chosen,
+        "providers": _provider_names(session, {s.provider_id for s in page.items}),
+        "regions": browse.region_choices(session, public_providers()),
+        **_choices(),
+    }
+    return render(request, "public/solutions.html", context)
+
+
+@router.get("/solutions/{solution_id}", response_class=HTMLResponse)
+def solution_detail(request: Request, session: SessionDep, user: OptionalUser, solution_id: int) -> HTMLResponse:
+    """One published solution with its provider, its cases and ratings, and 申请对接 for an enterprise."""
+    solution = session.exec(public_solutions().where(Solution.id == solution_id)).first()
+    if solution is None:
+        raise NotFound("solution_not_found", "未找到该产品或方案，可能尚未入库或已下架")
+    provider = session.get(Provider, solution.provider_id)
+    siblings = session.exec(
+        public_solutions()
+        .where(Solution.provider_id == solution.provider_id, Solution.id != solution.id)
+        .order_by(col(Solution.id))
+        .limit(6)
+    ).all()
+    asking = perm.can_request_contact(user)
+    context = {"solution": solution, "provider": provider, "siblings": siblings,
+               "cases": showcase.cases_of(session=session, solution_id=solution_id),
+               "reviews": showcase.reviews_of(session=session, solution_id=solution_id),
+               "may_ask": asking, "signed_in": user is not None,
+               "asked": showcase.open_engagement(session=session, enterprise_id=int(user.enterprise_id or 0),
+                                                 solution_id=solution_id) if asking and user else None}
+    return render(request, "public/solution_detail.html", context)
+
+
+@router.get("/providers", response_class=HTMLResponse)
+def provider_list(request: Request, session: SessionDep) -> HTMLResponse:
+    """Browse published providers with filters and paging."""
+    chosen = browse.ProviderFilters.from_request(request)
+    ranked = _providers_for(request, chosen.q) if chosen.q else None
+    statement = browse.filter_providers(session, public_providers(), chosen, ranked)
+    page = paginate(session, statement, parse_int(request.query_params.get("page"), 1) or 1)
+    counts = _solution_counts(session, [p.id for p in page.items if p.id is not None])
+    context = {
+        "page": page,
+        "chosen": chosen,
+        "counts": counts,
+        "regions": browse.region_choices(session, public_providers()),
+        "kinds": ["综合服务商", "专业服务商"],
+        "by_relevance": ranked is not None,
+        **_choices(),
+    }
+    return render(request, "public/providers.html", context)
+
+
+def _providers_for(request: Request, q: str) -> list[int] | None:
+    """Providers by their best listing for `q` (None when the search is unavailable: the
+    list then matches names only, and says so)."""
+    try:
+        client = get_search_client(request)
+        return ranked_providers(client=client, prefix=request.app.state.settings.meili_index_prefix, q=q)
+    except (SearchUnavailable, MeilisearchError, RequestException, OSError):
+        return None
+
+
+@router.get("/providers/{provider_id}", response_class=HTMLResponse)
+def provider_detail(request: Request, session: SessionDep, provider_id: int) -> HTMLResponse:
+    """One published provider with its published solutions."""
+    provider = session.exec(public_providers().where(Provider.id == provider_id)).first()
+    if provider is None:
+        raise NotFound("provider_not_found", "未找到该服务商，可能尚未入库或已退出")
+    solutions = session.exec(
+        public_solutions().where(Solution.provider_id == provider.id).order_by(col(Solution.id))
+    ).all()
+    lead = session.get(Provider, provider.lead_provider_id) if provider.lead_provider_id else None
+    context = {"provider": provider, "solutions": solutions, "lead": lead}
+    return render(request, "public/provider_detail.html", context)
+
+
+# The browse filters that the search knows by another name.
+_SEARCH_FACETS = {"scenario": "scenarios", "industry": "industries", "deployment": "deployment",
+                  "billing": "billing", "size_fit": "size_fit", "target_level": "target_level"}
+
+
+def _as_search(request: Request) -> str:
+    """The search URL for a browse query with text: the same engine as the header's box."""
+    params = [("q", request.query_params.get("q", "").strip()[:200])]
+    params += [(_SEARCH_FACETS[k], v) for k, v in request.query_params.multi_items()
+               if k in _SEARCH_FACETS and v.strip()]
+    return "/search?" + urlencode(params)
+
+
+def _count(session: Session, statement: object) -> int:
+    return int(session.exec(select(func.count()).select_from(statement.subquery())).one())  # type: ignore[attr-defined]
+
+
+def _provider_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.exec(select(Provider.id, Provider.name).where(col(Provider.id).in_(ids))).all()
+    return {int(pid): name for pid, name in rows if pid is not None}
+
+
+def _solution_counts(session: Session, provider_ids: list[int]) -> dict[int, int]:
+    if not provider_ids:
+        return {}
+    statement = (
+        public_solutions(select(col(Solution.provider_id), func.count()))
+        .where(col(Solution.provider_id).in_(provider_ids))
+        .group_by(col(Solution.provider_id))
+    )
+    return {int(pid): int(n) for pid, n in session.exec(statement).all()}
+
+
+def _choices() -> dict[str, object]:
+    tax = taxonomy()
+    return {
+        "scenario_choices": tax.scenarios,
+        "industry_choices": industry_choices(),
+        "deployment_choices": tax.deployment,
+        "sort_choices": browse.SOLUTION_SORTS,
+    }

@@ -1,0 +1,121 @@
+"""JSON API: 修改待审核 (revisions) — a provider's pending edits of its published profile or
+listings, and the bureau's approval or rejection of them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from sqlmodel import Session, col, select
+
+from catalog.revisions import service as revisions
+from catalog.revisions.models import (
+    FieldDiff,
+    Revision,
+    RevisionDecision,
+    RevisionPublic,
+    RevisionsPublic,
+    RevisionStatus,
+)
+from catalog.users.models import User
+from market import permissions as perm
+from market.deps import CurrentUser, SessionDep
+from market.permissions.api_rules import LOGGED_IN, Case, rule
+from market.web.api_common import (
+    LIST_ERRORS,
+    MAX_ID,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Page,
+    PerPage,
+    RecordId,
+    actor_of,
+    out,
+    paged,
+)
+from market.web.labels import label
+
+router = APIRouter(prefix="/api/revisions", tags=["修改审核"])
+
+
+def public(session: Session, revision: Revision) -> RevisionPublic:
+    """A revision with its listing's name and the field-by-field diff against the published version."""
+    record = revisions.target(session=session, revision=revision)
+    diff = [FieldDiff(field=name, label=label(revision.record_type, name), before=before, after=after)
+            for name, before, after in revisions.diff(record=record, revision=revision)]
+    return out(RevisionPublic, revision, record_name=record.name, diff=diff)
+
+
+def _load(session: Session, user: User, revision_id: int) -> Revision:
+    revision = revisions.get_revision(session=session, revision_id=revision_id)
+    perm.require_view_revision(user, revision, session)
+    return revision
+
+
+@router.get("", response_model=RevisionsPublic, responses=LIST_ERRORS, summary="修改列表（服务商本机构的、主管部门辖区的）")
+def list_revisions(
+    session: SessionDep, user: CurrentUser, page: Page = 1, per_page: PerPage = 20,
+    status: Annotated[RevisionStatus | None, Query(description="状态")] = None,
+    record_type: Annotated[Literal["provider", "solution"] | None, Query(description="记录类别")] = None,
+    record_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="服务商或产品的编号")] = None,
+) -> RevisionsPublic:
+    statement = perm.visible_revisions(user, select(Revision))
+    if status:
+        statement = statement.where(col(Revision.status) == status.value)
+    if record_type:
+        statement = statement.where(col(Revision.record_type) == record_type)
+    if record_id is not None:
+        statement = statement.where(col(Revision.record_id) == record_id)
+    rows, count = paged(session, statement.order_by(col(Revision.updated_at).desc(), col(Revision.id).desc()),
+                        page=page, per_page=per_page)
+    return RevisionsPublic(data=[public(session, r) for r in rows], count=count)
+
+
+@router.get("/{revision_id}", response_model=RevisionPublic, responses=READ_ERRORS, summary="修改详情（逐项对比）")
+def read_revision(session: SessionDep, user: CurrentUser, revision_id: RecordId) -> RevisionPublic:
+    return public(session, _load(session, user, revision_id))
+
+
+@router.post("/{revision_id}/approve", response_model=RevisionPublic, responses=WRITE_ERRORS,
+             summary="通过修改（替换公开内容）")
+def approve(session: SessionDep, user: CurrentUser, revision_id: RecordId, body: RevisionDecision) -> RevisionPublic:
+    revision = _load(session, user, revision_id)
+    perm.require_review_revision(user, revision, session)
+    revisions.approve_revision(session=session, revision=revision, actor=actor_of(user), remark=body.remark)
+    return public(session, revision)
+
+
+@router.post("/{revision_id}/reject", response_model=RevisionPublic, responses=WRITE_ERRORS,
+             summary="驳回修改（须填写理由；公开内容不变）")
+def reject(session: SessionDep, user: CurrentUser, revision_id: RecordId, body: RevisionDecision) -> RevisionPublic:
+    revision = _load(session, user, revision_id)
+    perm.require_review_revision(user, revision, session)
+    revisions.reject_revision(session=session, revision=revision, actor=actor_of(user), remark=body.remark)
+    return public(session, revision)
+
+
+def _probe_revision(record: str, provider: str, status: RevisionStatus) -> Any:
+    """A setup of the permission matrix: a revision of the test pilot's `record`, in `status`."""
+
+    def setup(session: Session, ids: dict[str, int]) -> dict[str, Any]:
+        revision = Revision(record_type="solution", record_id=ids[record], provider_id=ids[provider],
+                            changes={"keywords": ["矩阵测试"]}, status=status.value, author="provider:probe")
+        session.add(revision)
+        session.flush()
+        return {"revision_id": revision.id}
+
+    return setup
+
+
+PENDING_PROBE = _probe_revision("sol_a", "provider_a", RevisionStatus.PENDING)
+# Probes change nothing: approving a decided revision and rejecting without a reason fail after the access check.
+ACCESS_RULES: dict[tuple[str, str], list[Case]] = {
+    ("GET", "/api/revisions"): rule(LOGGED_IN),
+    ("GET", "/api/revisions/{revision_id}"): [
+        Case(allow="BP", setup=PENDING_PROBE),
+        Case(allow="X", setup=_probe_revision("sol_b", "provider_b", RevisionStatus.PENDING)),
+    ],
+    ("POST", "/api/revisions/{revision_id}/approve"): rule(
+        "B", setup=_probe_revision("sol_a", "provider_a", RevisionStatus.APPROVED), body={}),
+    ("POST", "/api/revisions/{revision_id}/reject"): rule("B", setup=PENDING_PROBE, body={"remark": " "}),
+}

@@ -1,0 +1,100 @@
+"""The bureau's review of revisions: a provider's edit of a published listing, shown field by
+field (published → proposed), approved (it replaces the published version) or rejected with
+a reason (the published version stays; the provider sees the reason)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session, col, select
+
+from catalog.errors import MarketError
+from catalog.providers.models import ListingStatus, Provider
+from catalog.revisions import service as revisions
+from catalog.revisions.models import Revision, RevisionStatus
+from catalog.solutions.models import Solution
+from catalog.users.models import User
+from market import permissions as perm
+from market.deps import BureauUser, CsrfProtected, SessionDep
+from market.templating import render
+from market.web.forms import FormDep, text
+from market.web.labels import label, show
+from market.web.page_common import flash_redirect
+
+router = APIRouter(include_in_schema=False)
+
+QUEUE_URL = "/bureau/review"
+KINDS = {"provider": "服务商资料", "solution": "产品和方案"}
+
+
+@dataclass
+class QueueLine:
+    revision: Revision
+    kind: str
+    name: str
+    provider_name: str
+
+
+def pending_lines(session: Session, user: User) -> list[QueueLine]:
+    """The revisions waiting for this bureau, oldest first, named by their listing."""
+    statement = perm.visible_revisions(user, select(Revision)).where(
+        Revision.status == RevisionStatus.PENDING.value).order_by(col(Revision.updated_at))
+    lines = []
+    for revision in session.exec(statement).all():
+        if not perm.can_review_revision(user, revision, session):
+            continue
+        record = revisions.target(session=session, revision=revision)
+        if record.status == ListingStatus.RETIRED:  # withdrawn meanwhile: nothing left to publish
+            continue
+        provider = session.get(Provider, revision.provider_id)
+        lines.append(QueueLine(revision, KINDS[revision.record_type], record.name,
+                               provider.name if provider else ""))
+    return lines
+
+
+def _diff_rows(record: Provider | Solution, revision: Revision) -> list[dict[str, str]]:
+    return [{"label": label(revision.record_type, name), "before": show(name, before), "after": show(name, after)}
+            for name, before, after in revisions.diff(record=record, revision=revision)]
+
+
+@router.get("/bureau/revisions/{revision_id}", response_class=HTMLResponse)
+def revision_page(request: Request, session: SessionDep, user: BureauUser, revision_id: int) -> HTMLResponse:
+    """One revision: the field-by-field diff against the published version and the decision form."""
+    revision = revisions.get_revision(session=session, revision_id=revision_id)
+    perm.require_review_revision(user, revision, session)
+    record = revisions.target(session=session, revision=revision)
+    context: dict[str, Any] = {
+        "revision": revision,
+        "record": record,
+        "kind_label": KINDS[revision.record_type],
+        "provider": session.get(Provider, revision.provider_id),
+        "diff": _diff_rows(record, revision),
+        "public_url": f"/{'solutions' if revision.record_type == 'solution' else 'providers'}/{record.id}",
+    }
+    return render(request, "bureau/revision_item.html", context)
+
+
+@router.post("/bureau/revisions/{revision_id}")
+def revision_decide(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
+                    form: FormDep, revision_id: int) -> Response:
+    """Approve (the proposed values go live) or reject with a reason (the published version stays)."""
+    revision = revisions.get_revision(session=session, revision_id=revision_id)
+    perm.require_review_revision(user, revision, session)
+    decision, remark = text(form, "decision"), text(form, "remark")[:500]
+    back = f"/bureau/revisions/{revision_id}"
+    if decision not in ("approve", "reject"):
+        return flash_redirect(request, back, "请选择审核结论", "error")
+    if decision == "reject" and not remark:
+        return flash_redirect(request, back, "驳回修改需要填写理由（服务商可以看到）", "error")
+    name = revisions.target(session=session, revision=revision).name
+    try:
+        if decision == "approve":
+            record = revisions.approve_revision(session=session, revision=revision, actor=user.username, remark=remark)
+            return flash_redirect(request, QUEUE_URL, f"已通过修改：{record.name}（公开内容已更新）")
+        revisions.reject_revision(session=session, revision=revision, actor=user.username, remark=remark)
+    except MarketError as error:
+        return flash_redirect(request, back, error.message, "error")
+    return flash_redirect(request, QUEUE_URL, f"已驳回修改：{name}（公开内容不变）")

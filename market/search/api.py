@@ -1,0 +1,189 @@
+"""GET /api/search and GET /api/search/suggest: the catalogue search over Meilisearch.
+
+The client lives on `app.state.search` (set by the app from MEILI_URL, or by `market serve`
+after starting the local server). The routes are coroutines: a search waits for Meilisearch
+without blocking the event loop, and is not handed to a worker thread and back (on the
+busiest route of the app that hand-over cost more than the query understanding).
+Anonymous requests never open a database session; the public sees only 已入库 listings, a
+bureau also those of providers in its regions, a provider also its own (see `audience`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import meilisearch
+import orjson
+from fastapi import APIRouter, Depends, Query, Request, Response
+from meilisearch.errors import MeilisearchError
+from pydantic import BaseModel, Field
+from requests.exceptions import RequestException
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from catalog.db import get_engine
+from catalog.enterprises.models import Enterprise
+from catalog.errors import MarketError
+from catalog.users.models import Role
+from market.errors import error_responses
+from search_index.client import make_client
+from search_index.query import (
+    SearchRequest,
+    SearchResult,
+    SuggestRequest,
+    search_solutions_async,
+    suggest_async,
+)
+from search_index.settings import SOLUTION_FACETS, SORTS
+
+router = APIRouter(prefix="/api/search", tags=["搜索"])
+
+SEARCH_DOWN = "搜索服务暂时不可用，请稍后重试"
+
+
+class SearchUnavailable(MarketError):
+    status = 503
+    default_code = "search_unavailable"
+
+
+def get_search_client(request: Request) -> meilisearch.Client:
+    """The app's Meilisearch client; 503 when search is not configured."""
+    client = getattr(request.app.state, "search", None)
+    if client is None:
+        settings = request.app.state.settings
+        if not settings.meili_url:
+            raise SearchUnavailable(message=SEARCH_DOWN)
+        client = make_client(settings.meili_url, settings.meili_master_key or None)
+        request.app.state.search = client
+    return client  # type: ignore[no-any-return]
+
+
+def _signed(request: Request) -> bool:
+    """Whether the request carries something that may identify a user (a cookie, a token)."""
+    return bool(request.cookies) or "authorization" in request.headers
+
+
+def audience(request: Request) -> dict[str, Any]:
+    """What the searcher may see besides 已入库 listings, as `SearchRequest` fields.
+
+    The rules are those of `market.permissions.visible_solutions`, in the index's terms
+    (tests/search_index/test_visibility.py checks them against it): a bureau also sees
+    every listing of the providers in its regions, a provider its own listings. Anonymous
+    requests never open a database session.
+    """
+    if not _signed(request):
+        return {}
+    from market.deps import resolve_user
+
+    with Session(get_engine(request.app.state.database_url), expire_on_commit=False) as session:
+        try:
+            user = resolve_user(request, session)
+        except MarketError:
+            return {}
+    if user is None or not user.active:
+        return {}
+    if user.role == Role.BUREAU:
+        return {"regions": tuple(r for r in user.regions if r)}
+    if user.role == Role.PROVIDER and user.provider_id is not None:
+        return {"own_provider_id": user.provider_id}
+    if user.role in (Role.ENTERPRISE, Role.CHAIN_LEADER) and user.enterprise_id is not None:
+        own = session.get(Enterprise, user.enterprise_id)
+        if own is not None:  # an enterprise sees what can serve it, fitting offerings first
+            return {"region": own.region, "industry": own.industry}
+    return {}
+
+
+async def search_client(request: Request) -> meilisearch.Client:
+    """`get_search_client` as a dependency that runs on the event loop (a plain function
+    dependency would be run in a worker thread)."""
+    return get_search_client(request)
+
+
+async def audience_of(request: Request) -> dict[str, Any]:
+    """`audience`, from a coroutine: a signed-in searcher's account is read in a worker thread."""
+    return await run_in_threadpool(audience, request) if _signed(request) else {}
+
+
+SearchClient = Annotated[meilisearch.Client, Depends(search_client)]
+
+
+class SearchHits(BaseModel):
+    """A page of results: hits with highlighted fragments (HTML with <mark>), facet counts."""
+
+    q: str
+    hits: list[dict[str, Any]]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    facets: dict[str, dict[str, int]]
+    took_ms: float = Field(description="服务端耗时（毫秒）")
+    understood: dict[str, Any] = Field(description="查询理解：纠错、识别的概念与场景")
+
+
+def _understood(result: SearchResult) -> dict[str, Any]:
+    plan = result.plan
+    if plan is None:
+        return {}
+    return {
+        "text": plan.text,
+        "corrections": [list(c) for c in plan.corrections],
+        "concepts": [g.canonical for g in plan.groups],
+        "scenarios": [s for s, share in plan.scenarios if share >= 0.15],
+        "preferences": [label for wanted, label in ((plan.frugal, "价格实惠优先"), (plan.small, "适合小微企业优先"))
+                        if wanted],
+        "relaxed": result.relaxed,
+    }
+
+
+def _filters(request: Request) -> dict[str, list[str]]:
+    params = request.query_params
+    return {facet: [v for v in params.getlist(facet) if v] for facet in SOLUTION_FACETS if params.getlist(facet)}
+
+
+@router.get("", response_model=SearchHits, responses=error_responses(422, 503),
+            summary="搜索产品和解决方案")
+async def search(
+    request: Request,
+    client: SearchClient,
+    q: Annotated[str, Query(max_length=200, description="查询，简繁体、全半角、口语均可")] = "",
+    sort: Annotated[str | None, Query(description="排序：" + "、".join(SORTS))] = None,
+    page: Annotated[int, Query(ge=1, le=200, description="页码")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=50, description="每页条数")] = 10,
+    industry: Annotated[str | None, Query(max_length=20, description="搜索者所在行业代码，用于优先推荐适配方案")] = None,
+    location: Annotated[str | None, Query(max_length=60, description="企业所在地区（如 江西省九江市），只返回服务商服务范围覆盖该地区的方案")] = None,
+    facets: Annotated[bool, Query(description="是否返回各筛选项的计数（分面统计）")] = False,
+) -> Response:
+    """Facet filters are query parameters named after the facet (`scenarios=质量管控`, repeatable);
+    `facets=true` adds the counts per facet value (left out by default: they cost more than
+    the search itself)."""
+    context = {**await audience_of(request), **({"industry": industry} if industry else {}),
+               **({"region": location} if location else {})}
+    wanted = SearchRequest(q=q, filters=_filters(request), sort=sort if sort in SORTS else None,
+                           page=page, per_page=per_page, facets=facets, **context)
+    try:
+        result = await search_solutions_async(client=client, prefix=request.app.state.settings.meili_index_prefix,
+                                  request=wanted)
+    except (MeilisearchError, RequestException, OSError) as exc:
+        raise SearchUnavailable(message=SEARCH_DOWN) from exc
+    # Built as plain JSON: the hits are ours, validating them again per request only costs time.
+    return Response(orjson.dumps({
+        "q": q, "hits": result.hits, "total": result.total, "page": result.page, "per_page": result.per_page,
+        "pages": result.pages, "facets": result.facets, "took_ms": round(result.took_ms, 2),
+        "understood": _understood(result),
+    }), media_type="application/json")
+
+
+@router.get("/suggest", responses=error_responses(503), summary="输入联想")
+async def suggestions(
+    request: Request,
+    client: SearchClient,
+    q: Annotated[str, Query(max_length=100, description="已输入的文字")] = "",
+) -> dict[str, list[dict[str, Any]]]:
+    """Solution names and scenarios for what has been typed so far."""
+    try:
+        items = await suggest_async(client=client, prefix=request.app.state.settings.meili_index_prefix,
+                                    request=SuggestRequest(q=q, **await audience_of(request)))
+    except (MeilisearchError, RequestException, OSError) as exc:
+        raise SearchUnavailable(message=SEARCH_DOWN) from exc
+    return {"suggestions": items}

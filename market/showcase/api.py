@@ -1,0 +1,127 @@
+"""JSON API of the product page: cases, ratings, 申请对接, and an engagement's messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from sqlmodel import Session
+
+from catalog.engagements.models import Engagement
+from catalog.enterprises.models import Enterprise
+from catalog.errors import NotFound
+from catalog.showcase import service as showcase
+from catalog.showcase.models import (
+    CaseCreate,
+    ContactRequest,
+    EngagementMessage,
+    MessageIn,
+    SolutionCase,
+)
+from catalog.solutions.models import Solution
+from catalog.users.models import User
+from market import permissions as perm
+from market.deps import CurrentUser, OptionalUser, SessionDep
+from market.permissions.api_rules import EVERYONE, Case, rule
+from market.web.api_common import READ_ERRORS, WRITE_ERRORS, actor_of, load_visible
+
+router = APIRouter(tags=["产品展示与申请对接"])
+
+
+def case_json(case: SolutionCase) -> dict[str, Any]:
+    return {"id": case.id, "client_industry": case.client_industry, "problem": case.problem, "result": case.result,
+            "engagement_id": case.engagement_id, "created_at": case.created_at.isoformat(timespec="minutes")}
+
+
+def message_json(message: EngagementMessage) -> dict[str, Any]:
+    return {"id": message.id, "side": message.side, "author": message.author, "text": message.text,
+            "created_at": message.created_at.isoformat(timespec="minutes")}
+
+
+def editable_solution(session: Session, user: User, solution_id: int) -> Solution:
+    """A solution the user may see and keep up (its provider, or the bureau of its region)."""
+    solution = load_visible(session, user, Solution, solution_id, "产品和方案")
+    perm.require(user, perm.EDIT, solution)
+    return solution
+
+
+def engagement_for_message(session: Session, user: User, engagement_id: int) -> Engagement:
+    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果")
+    perm.require_message(user, engagement, session.get(Enterprise, engagement.enterprise_id))
+    return engagement
+
+
+@router.get("/api/solutions/{solution_id}/cases", responses=READ_ERRORS, summary="产品的应用案例")
+def list_cases(session: SessionDep, user: OptionalUser, solution_id: int) -> dict[str, Any]:
+    load_visible(session, user, Solution, solution_id, "产品和方案")
+    return {"cases": [case_json(c) for c in showcase.cases_of(session=session, solution_id=solution_id)]}
+
+
+@router.post("/api/solutions/{solution_id}/cases", status_code=201, responses=WRITE_ERRORS, summary="添加应用案例")
+def add_case(session: SessionDep, user: CurrentUser, solution_id: int, data: CaseCreate) -> dict[str, Any]:
+    solution = editable_solution(session, user, solution_id)
+    case = showcase.add_case(session=session, solution=solution, data=data, actor=actor_of(user))
+    return case_json(case)
+
+
+@router.delete("/api/solutions/{solution_id}/cases/{case_id}", status_code=204, responses=WRITE_ERRORS,
+               summary="删除应用案例")
+def remove_case(session: SessionDep, user: CurrentUser, solution_id: int, case_id: int) -> None:
+    editable_solution(session, user, solution_id)
+    case = session.get(SolutionCase, case_id)
+    if case is None or case.solution_id != solution_id:
+        raise NotFound(message=f"该产品没有编号为 {case_id} 的案例")
+    showcase.remove_case(session=session, case=case, actor=actor_of(user))
+
+
+@router.get("/api/solutions/{solution_id}/reviews", responses=READ_ERRORS, summary="产品的用户评价（来自已结束的对接）")
+def reviews(session: SessionDep, user: OptionalUser, solution_id: int) -> dict[str, Any]:
+    load_visible(session, user, Solution, solution_id, "产品和方案")
+    return showcase.reviews_of(session=session, solution_id=solution_id)
+
+
+@router.post("/api/solutions/{solution_id}/contact", status_code=201, responses=WRITE_ERRORS,
+             summary="申请对接：生成“意向”对接并留言给服务商")
+def request_contact(session: SessionDep, user: CurrentUser, solution_id: int, data: ContactRequest) -> dict[str, Any]:
+    perm.require_request_contact(user)
+    solution = load_visible(session, user, Solution, solution_id, "产品和方案")
+    enterprise = load_visible(session, user, Enterprise, int(user.enterprise_id or 0), "试点企业")
+    engagement = showcase.request_contact(session=session, enterprise=enterprise, solution=solution,
+                                          message=data.message, actor=actor_of(user))
+    return {"engagement_id": engagement.id, "status": engagement.status}
+
+
+@router.get("/api/engagements/{engagement_id}/messages", responses=READ_ERRORS, summary="对接留言")
+def list_messages(session: SessionDep, user: CurrentUser, engagement_id: int) -> dict[str, Any]:
+    engagement = engagement_for_message(session, user, engagement_id)
+    return {"messages": [message_json(m) for m in showcase.messages_of(session=session,
+                                                                      engagement_id=engagement.id or 0)]}
+
+
+@router.post("/api/engagements/{engagement_id}/messages", status_code=201, responses=WRITE_ERRORS,
+             summary="在对接中留言（双方与主管部门）")
+def post_message(session: SessionDep, user: CurrentUser, engagement_id: int, data: MessageIn) -> dict[str, Any]:
+    engagement = engagement_for_message(session, user, engagement_id)
+    message = showcase.post_message(session=session, engagement=engagement, text=data.text,
+                                    side=perm.message_side(user), actor=actor_of(user))
+    return message_json(message)
+
+
+def _fresh_case(session: Session, ids: dict[str, int]) -> dict[str, Any]:
+    case = SolutionCase(solution_id=ids["sol_a"], client_industry="化工", problem="矩阵测试", result="矩阵测试",
+                        actor="matrix")
+    session.add(case)
+    session.flush()
+    return {"solution_id": ids["sol_a"], "case_id": case.id}
+
+
+CASE = {"client_industry": "化学原料和化学制品制造业", "problem": "设备突发停机多", "result": "停机减少三成"}
+ACCESS_RULES: dict[tuple[str, str], list[Case]] = {
+    ("GET", "/api/solutions/{solution_id}/cases"): rule(EVERYONE, target="sol_a"),
+    ("POST", "/api/solutions/{solution_id}/cases"): rule("BP", target="sol_a", body=CASE),
+    ("DELETE", "/api/solutions/{solution_id}/cases/{case_id}"): rule("BP", setup=_fresh_case),
+    ("GET", "/api/solutions/{solution_id}/reviews"): rule(EVERYONE, target="sol_a"),
+    ("POST", "/api/solutions/{solution_id}/contact"): rule("EC", target="sol_a", body={"message": "想了解设备点检"}),
+    ("GET", "/api/engagements/{engagement_id}/messages"): rule("BPE", target="engagement"),
+    ("POST", "/api/engagements/{engagement_id}/messages"): rule("BPE", target="engagement", body={"text": "您好"}),
+}

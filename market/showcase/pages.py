@@ -1,0 +1,108 @@
+"""Product page actions: 申请对接 from a product page, messages on an engagement between
+enterprise, provider and bureau (shown on its page, /progress/engagements/{id}), and the
+provider's cases of a product (/provider/solutions/{id}/cases)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from catalog.engagements.models import Engagement
+from catalog.enterprises.models import Enterprise
+from catalog.errors import MarketError, NotFound
+from catalog.showcase import service as showcase
+from catalog.showcase.models import CaseCreate, ContactRequest, MessageIn, SolutionCase
+from catalog.solutions.models import Solution
+from catalog.users.models import User
+from market import permissions as perm
+from market.deps import CsrfProtected, CurrentUser, ProviderUser, SessionDep
+from market.templating import render
+from market.web.api_common import load_visible
+from market.web.forms import FormDep, text
+from market.web.page_common import flash_redirect, parse_int
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.post("/solutions/{solution_id}/contact")
+def contact(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected, solution_id: int,
+            form: FormDep) -> Response:
+    """申请对接: an engagement in 意向 with the enterprise's message; then its page."""
+    back = f"/solutions/{solution_id}"
+    try:
+        perm.require_request_contact(user)
+        data = ContactRequest(message=text(form, "message"))
+        solution = load_visible(session, user, Solution, solution_id, "产品和方案")
+        enterprise = load_visible(session, user, Enterprise, int(user.enterprise_id or 0), "试点企业")
+        engagement = showcase.request_contact(session=session, enterprise=enterprise, solution=solution,
+                                              message=data.message, actor=user.username)
+    except ValidationError:
+        return flash_redirect(request, back, "请填写想了解的内容（不超过 500 字）", "error")
+    except MarketError as error:
+        return flash_redirect(request, back, error.message, "error")
+    return flash_redirect(request, f"/progress/engagements/{engagement.id}", "已申请对接，服务商会在这里回复您")
+
+
+def _engagement(session: Session, user: User, engagement_id: int) -> tuple[Engagement, Enterprise | None]:
+    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果")
+    return engagement, session.get(Enterprise, engagement.enterprise_id)
+
+
+@router.post("/engagements/{engagement_id}/messages")
+def engagement_message(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                       engagement_id: int, form: FormDep) -> Response:
+    back = f"/progress/engagements/{engagement_id}"
+    engagement, enterprise = _engagement(session, user, engagement_id)
+    try:
+        perm.require_message(user, engagement, enterprise)
+        data = MessageIn(text=text(form, "text"))
+    except ValidationError:
+        return flash_redirect(request, back, "留言不能为空，且不超过 500 字", "error")
+    except MarketError as error:
+        return flash_redirect(request, back, error.message, "error")
+    showcase.post_message(session=session, engagement=engagement, text=data.text, side=perm.message_side(user),
+                          actor=user.username)
+    return flash_redirect(request, back, "留言已发送")
+
+
+def _my_solution(session: Session, user: User, solution_id: int) -> Solution:
+    solution = load_visible(session, user, Solution, solution_id, "产品和方案")
+    perm.require(user, perm.EDIT, solution)
+    return solution
+
+
+@router.get("/provider/solutions/{solution_id}/cases", response_class=HTMLResponse)
+def case_list(request: Request, session: SessionDep, user: ProviderUser, solution_id: int) -> HTMLResponse:
+    """The provider's cases of one product, with a form to add one."""
+    solution = _my_solution(session, user, solution_id)
+    return render(request, "provider/cases.html", {
+        "solution": solution, "cases": showcase.cases_of(session=session, solution_id=solution_id)})
+
+
+@router.post("/provider/solutions/{solution_id}/cases")
+def case_add(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected, solution_id: int,
+             form: FormDep) -> Response:
+    back = f"/provider/solutions/{solution_id}/cases"
+    solution = _my_solution(session, user, solution_id)
+    try:
+        data = CaseCreate(client_industry=text(form, "client_industry"), problem=text(form, "problem"),
+                          result=text(form, "result"), engagement_id=parse_int(text(form, "engagement_id")))
+        showcase.add_case(session=session, solution=solution, data=data, actor=user.username)
+    except ValidationError:
+        return flash_redirect(request, back, "请填写客户行业（不超过 60 字）、问题和成效（各不超过 500 字）", "error")
+    except MarketError as error:
+        return flash_redirect(request, back, error.message, "error")
+    return flash_redirect(request, back, "案例已添加，将显示在产品页")
+
+
+@router.post("/provider/solutions/{solution_id}/cases/{case_id}/delete")
+def case_delete(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected, solution_id: int,
+                case_id: int) -> Response:
+    _my_solution(session, user, solution_id)
+    case = session.get(SolutionCase, case_id)
+    if case is None or case.solution_id != solution_id:
+        raise NotFound(message=f"该产品没有编号为 {case_id} 的案例")
+    showcase.remove_case(session=session, case=case, actor=user.username)
+    return flash_redirect(request, f"/provider/solutions/{solution_id}/cases", "案例已删除")

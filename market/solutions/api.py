@@ -1,0 +1,175 @@
+"""JSON API: 小快轻准产品和解决方案 (solutions)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, select
+
+from catalog.notifications import notices
+from catalog.providers.models import ListingStatus, Provider
+from catalog.revisions import service as revisions
+from catalog.solutions import service as solution_service
+from catalog.solutions.models import Solution
+from catalog.solutions.schemas import (
+    SolutionCreate,
+    SolutionPublic,
+    SolutionsPublic,
+    SolutionUpdate,
+)
+from catalog.users.models import Role, User
+from market import permissions as perm
+from market.deps import CurrentUser, OptionalUser, SessionDep
+from market.web.api_common import (
+    LIST_ERRORS,
+    MAX_ID,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ExcellentFlag,
+    Page,
+    PerPage,
+    Q,
+    RecordId,
+    Sort,
+    StatusChange,
+    actor_of,
+    industry_filter,
+    json_list_contains,
+    load_visible,
+    name_filter,
+    order,
+    out,
+    paged,
+)
+
+router = APIRouter(prefix="/api/solutions", tags=["产品和解决方案"])
+SORTS = ("id", "name", "code", "price_wan", "deploy_days", "status", "created_at", "updated_at")
+
+
+class SolutionPatch(SolutionUpdate):
+    """Fields to change plus the version the client last read (optimistic concurrency)."""
+
+    version: int
+
+
+class Withdrawal(BaseModel):
+    remark: str | None = Field(default=None, max_length=500, description="撤回原因")
+
+
+def public(session: Session, solutions: list[Solution]) -> list[SolutionPublic]:
+    """SolutionPublic with the provider's name filled in (one query for the page)."""
+    ids = {s.provider_id for s in solutions}
+    names = dict(session.exec(select(Provider.id, Provider.name).where(col(Provider.id).in_(ids))).all()) if ids else {}
+    return [out(SolutionPublic, s, provider_name=names.get(s.provider_id)) for s in solutions]
+
+
+@router.get("", response_model=SolutionsPublic, responses=LIST_ERRORS, summary="产品和解决方案列表")
+def list_solutions(
+    session: SessionDep, user: OptionalUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
+    q: Q = None,
+    status: Annotated[ListingStatus | None, Query(description="状态")] = None,
+    provider_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="服务商编号")] = None,
+    region: Annotated[str | None, Query(max_length=60, description="服务商所在地区（前缀）")] = None,
+    scenario: Annotated[str | None, Query(max_length=40, description="应用场景")] = None,
+    industry: Annotated[str | None, Query(max_length=40, description="适用行业（代码或名称）")] = None,
+    deployment: Annotated[str | None, Query(max_length=20, description="部署方式")] = None,
+    excellent: Annotated[bool | None, Query(description="只看优秀")] = None,
+    max_price: Annotated[float | None, Query(ge=0, le=1e9, description="价格上限（万元）")] = None,
+) -> SolutionsPublic:
+    statement = perm.visible_solutions(user, select(Solution))
+    if q:
+        statement = statement.where(name_filter(Solution.name, q))
+    if status:
+        statement = statement.where(col(Solution.status) == status.value)
+    if provider_id is not None:
+        statement = statement.where(col(Solution.provider_id) == provider_id)
+    if region:
+        in_region = select(Provider.id).where(col(Provider.region).startswith(region.strip(), autoescape=True))
+        statement = statement.where(col(Solution.provider_id).in_(in_region))
+    if scenario:
+        statement = statement.where(json_list_contains(Solution.scenarios, scenario.strip()))
+    if industry:
+        statement = statement.where(industry_filter(Solution.industries, industry))
+    if deployment:
+        statement = statement.where(col(Solution.deployment) == deployment.strip())
+    if excellent is not None:
+        statement = statement.where(col(Solution.excellent) == excellent)
+    if max_price is not None:
+        statement = statement.where(col(Solution.price_wan) <= max_price)
+    rows, count = paged(session, order(statement, Solution, sort, SORTS), page=page, per_page=per_page)
+    return SolutionsPublic(data=public(session, rows), count=count)
+
+
+@router.post("", response_model=SolutionPublic, status_code=201, responses=WRITE_ERRORS, summary="新建产品")
+def create_solution(session: SessionDep, user: CurrentUser, data: SolutionCreate) -> SolutionPublic:
+    provider = load_visible(session, user, Provider, data.provider_id, "服务商")
+    perm.require(user, perm.CREATE_SOLUTION, provider)
+    solution = solution_service.create_solution(session=session, data=data, actor=actor_of(user))
+    if user.role == Role.PROVIDER:
+        notices.listing_submitted(session=session, record=solution)
+    return public(session, [solution])[0]
+
+
+def _load(session: Session, user: User | None, solution_id: RecordId) -> Solution:
+    return load_visible(session, user, Solution, solution_id, "产品")
+
+
+@router.get("/{solution_id}", response_model=SolutionPublic, responses=READ_ERRORS, summary="产品详情")
+def read_solution(session: SessionDep, user: OptionalUser, solution_id: RecordId) -> SolutionPublic:
+    return public(session, [_load(session, user, solution_id)])[0]
+
+
+class SolutionEdited(SolutionPublic):
+    """The solution as published after an edit, and what the edit did."""
+
+    applied: list[str] = Field(default_factory=list, description="已直接生效的字段")
+    pending_revision_id: int | None = Field(default=None, description="待主管部门审核的修改编号（公开内容审核通过后才替换）")
+
+
+@router.patch("/{solution_id}", response_model=SolutionEdited, responses=WRITE_ERRORS,
+              summary="修改产品（服务商修改已入库产品时生成待审核的修改，公开内容不变）")
+def update_solution(session: SessionDep, user: CurrentUser, solution_id: RecordId, patch: SolutionPatch) -> SolutionEdited:
+    solution = _load(session, user, solution_id)
+    perm.require(user, perm.EDIT, solution)
+    changes = patch.model_dump(exclude_unset=True, exclude={"version"})
+    perm.require_fields(user, solution, changes)
+    outcome = revisions.edit_listing(session=session, record=solution, data=SolutionUpdate.model_validate(changes),
+                                     actor=actor_of(user), expected_version=patch.version,
+                                     reviewed=perm.edits_need_review(user, solution))
+    shown = public(session, [solution])[0]
+    return out(SolutionEdited, solution, provider_name=shown.provider_name, applied=outcome.applied,
+               pending_revision_id=outcome.revision.id if outcome.revision else None)
+
+
+@router.post("/{solution_id}/status", response_model=SolutionPublic, responses=WRITE_ERRORS,
+             summary="变更产品状态（审核、入库、暂停、退出）")
+def change_status(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: StatusChange) -> SolutionPublic:
+    solution = _load(session, user, solution_id)
+    perm.require(user, perm.CHANGE_STATUS, solution)
+    before = solution.status
+    solution_service.change_solution_status(session=session, solution=solution, status=body.status,
+                                           actor=actor_of(user), remark=body.remark)
+    notices.status_reviewed(session=session, record=solution, before=before, remark=body.remark)
+    return public(session, [solution])[0]
+
+
+@router.post("/{solution_id}/excellent", response_model=SolutionPublic, responses=WRITE_ERRORS,
+             summary="设置或取消“优秀”")
+def set_excellent(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: ExcellentFlag) -> SolutionPublic:
+    solution = _load(session, user, solution_id)
+    perm.require(user, perm.SET_EXCELLENT, solution)
+    solution_service.set_solution_excellent(session=session, solution=solution, excellent=body.excellent,
+                                           actor=actor_of(user))
+    return public(session, [solution])[0]
+
+
+@router.post("/{solution_id}/withdraw", response_model=SolutionPublic, responses=WRITE_ERRORS,
+             summary="服务商撤回本机构的产品（状态变为退出）")
+def withdraw(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: Withdrawal) -> SolutionPublic:
+    solution = _load(session, user, solution_id)
+    perm.require(user, perm.WITHDRAW, solution)
+    solution_service.change_solution_status(session=session, solution=solution, status=ListingStatus.RETIRED,
+                                           actor=actor_of(user), remark=body.remark or "服务商撤回")
+    return public(session, [solution])[0]

@@ -1,0 +1,1 @@
+"""Delivery of users: JSON API and the `market users` / `market seed` commands."""
