@@ -19,7 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from market import heap, tcp_nodelay
 from market.admission import Admission
 from market.database import migrate
-from market.errors import PayloadTooLarge, install_error_handlers
+from market.error_handlers import install_error_handlers, unexpected_response
+from market.errors import PayloadTooLarge
 from market.exchange import import_gate
 from market.request_ids import RequestIds
 from market.settings import Settings, get_settings
@@ -216,7 +217,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True, set
     for router in discover_routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
-    app.add_middleware(RequestIds)  # innermost: a bug's 500 still gets the security headers
+    app.add_middleware(RequestIds, answer_bug=unexpected_response)  # innermost: a bug's 500 still gets the security headers
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb * 1024 * 1024,
                        max_plain_bytes=settings.max_body_kb * 1024)
     app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)

@@ -1,7 +1,7 @@
 """Request ids, and the last word on a bug: no exception leaves the app.
 
 Every HTTP request gets an id: on the response (X-Request-ID), on `request.state.request_id`
-and in `current_request_id()` while it runs. An exception that no handler of market/errors.py answered is a bug: it
+and in `current_request_id()` while it runs. An exception that no handler of market/error_handlers.py answered is a bug: it
 is logged once with its traceback and the request id, and answered with the Chinese 500 page
 (or the API's JSON error) that shows the same id, so a user can quote it and the log line can
 be found. It is not re-raised: a server that sees an exception after the response started
@@ -16,9 +16,11 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from contextvars import ContextVar
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("market.errors")
@@ -38,11 +40,17 @@ def _request_id(scope: Scope) -> str:
     return given if _INCOMING.match(given) else uuid.uuid4().hex[:16]
 
 
-class RequestIds:
-    """ASGI middleware: an id per request; an unanswered exception becomes a logged 500."""
+BugAnswer = Callable[[Request, str], Response]
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class RequestIds:
+    """ASGI middleware: an id per request; an unanswered exception becomes a logged 500,
+    answered by `answer_bug(request, request_id)` (market.error_handlers.unexpected_response:
+    passed in by the app, so this module stays below the error pages)."""
+
+    def __init__(self, app: ASGIApp, answer_bug: BugAnswer) -> None:
         self.app = app
+        self.answer_bug = answer_bug
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -68,9 +76,7 @@ class RequestIds:
             if started:  # the status line is gone: end the body so the connection stays sane
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
                 return
-            from market.errors import unexpected_response
-
-            response = unexpected_response(Request(scope, receive), request_id)
+            response = self.answer_bug(Request(scope, receive), request_id)
             await response(scope, receive, send_with_id)
         finally:
             _current.reset(token)

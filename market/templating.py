@@ -17,6 +17,7 @@ from sqlmodel import Session
 from catalog.db import get_engine
 from catalog.users.models import Role, User
 from market.auth import csrf
+from market.auth.current import resolve_user
 from market.auth.tokens import secret_key
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -80,8 +81,6 @@ def flash(request: Request, response: Response, message: str, kind: str = "succe
 def _current_user(request: Request) -> User | None:
     if hasattr(request.state, "user"):
         return request.state.user  # type: ignore[no-any-return]
-    from market.deps import resolve_user
-
     with Session(get_engine(request.app.state.database_url), expire_on_commit=False) as session:
         try:
             return resolve_user(request, session)
@@ -150,7 +149,7 @@ def render_error_page(request: Request, *, status: int, code: str, message: str)
         full = _context(request, context, user)
         response = templates.TemplateResponse(request, "error.html", full, status_code=status)
     except TemplateNotFound:
-        return HTMLResponse(_minimal_error(status, str(context["title"]), message), status_code=status)
+        return HTMLResponse(minimal_error_page(status, str(context["title"]), message), status_code=status)
     return _finish(request, response, bool(full["flashes"]))
 
 
@@ -165,7 +164,7 @@ def _readable(request: Request, instance: Any, model: Any) -> Any:
         return None
 
 
-def _minimal_error(status: int, title: str, message: str) -> str:
+def minimal_error_page(status: int, title: str, message: str) -> str:
     """A bare Chinese error page that needs neither templates nor the database."""
     return (
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"

@@ -11,8 +11,8 @@ from catalog.errors import MarketError
 from catalog.users.models import Role, User
 from catalog.users.service import MIN_PASSWORD_LENGTH
 from market import auth
+from market.auth.current import SESSION_COOKIE
 from market.deps import (
-    SESSION_COOKIE,
     CsrfProtected,
     CurrentUser,
     OptionalUser,

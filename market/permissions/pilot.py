@@ -27,7 +27,7 @@ from catalog.errors import Forbidden
 from catalog.events.models import Event, EventParticipant, EventStatus
 from catalog.providers.models import ListingStatus, Provider
 from catalog.users.models import Role, User
-from market.permissions import _is_bureau, _own_enterprise, _own_provider, in_regions
+from market.permissions.rules import _is_bureau, _own_enterprise, _own_provider, in_regions
 
 # Steps of the engagement workflow (market/engagements/flow_api.py).
 SIGN, START, PROPOSE, CONFIRM, TERMINATE, RATE = "sign", "start", "propose", "confirm", "terminate", "rate"

@@ -19,7 +19,7 @@ from catalog.providers.models import Provider
 from catalog.revisions.models import Revision
 from catalog.solutions.models import Solution
 from catalog.users.models import User
-from market.permissions import _is_bureau, _own_provider, in_regions, region_filter
+from market.permissions.rules import _is_bureau, _own_provider, in_regions, region_filter
 
 
 def edits_need_review(user: User | None, record: Provider | Solution) -> bool:

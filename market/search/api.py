@@ -73,7 +73,7 @@ def audience(request: Request) -> dict[str, Any]:
     """
     if not _signed(request):
         return {}
-    from market.deps import resolve_user
+    from market.auth.current import resolve_user
 
     with Session(get_engine(request.app.state.database_url), expire_on_commit=False) as session:
         try:

@@ -10,7 +10,7 @@ from web_builders import PASSWORD
 from catalog.db import get_engine
 from market import auth
 from market.auth import csrf
-from market.deps import SESSION_COOKIE
+from market.auth.current import SESSION_COOKIE
 from market.models import LoginAttempt, LoginSession
 
 

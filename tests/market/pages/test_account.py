@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from page_helpers import HTML, csrf_of, flashes, login, post_form
 
-from market.deps import SESSION_COOKIE
+from market.auth.current import SESSION_COOKIE
 
 
 def test_login_lands_on_the_role_home_page(page_client, world):
