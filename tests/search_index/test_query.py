@@ -3,13 +3,22 @@ and only 已入库 listings for the public."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 import meilisearch
 import pytest
+from database_copies import POSTGRES_URL, copy_postgres, copy_sqlite
 from search_builders import add_provider, add_solution, sync
 from sqlmodel import Session
 
+from catalog.db import get_engine
 from catalog.providers.models import ListingStatus
+from search_index.client import make_client
 from search_index.query import SearchRequest, search_solutions
+from search_index.server import LocalMeilisearch
+from search_index.sync import ensure_indexes
 
 pytestmark = pytest.mark.meili
 
@@ -19,53 +28,78 @@ def _codes(client: meilisearch.Client, prefix: str, q: str, **kw: object) -> lis
     return [h["code"] for h in search_solutions(client=client, prefix=prefix, request=request).hits]
 
 
-@pytest.fixture
-def catalogue(session: Session, database_url: str, meili: meilisearch.Client, prefix: str) -> dict[str, str]:
-    """A small catalogue across scenarios; returns name → code."""
-    provider = add_provider(session)
-    items = {
-        "印染": {"name": "印染车间管理系统", "description": "面向棉纺织印染企业的染缸排产与缸号追溯",
-                   "scenarios": ["生产计划排程"], "keywords": ["染缸排产"]},
-        "仓储": {"name": "云仓储管理系统", "description": "库位管理、扫码出入库、库存盘点，适合小微工厂",
-                   "scenarios": ["仓储物流"], "keywords": ["库位", "盘点"]},
-        "设备": {"name": "设备点检保养系统", "description": "点检计划、保养提醒与维修工单，手机扫码执行",
-                   "scenarios": ["设备管理运维"], "keywords": ["点检", "保养"]},
-        "工单": {"name": "不良品闭环系统", "description": "记录待处理的不良品，评审后跟踪整改",
-                   "scenarios": ["质量管控"], "keywords": ["评审"]},
-        "财务": {"name": "小微企业记账软件", "description": "凭证、报表、发票一体的在线记账",
-                   "scenarios": ["财务管理"], "keywords": ["记账"]},
-        "执行": {"name": "离散制造执行系统", "description": "工单下达、报工和在制品跟踪", "scenarios": ["生产过程管控"],
-                   "keywords": ["报工"]},
-    }
-    codes = {key: add_solution(session, provider, **fields).code for key, fields in items.items()}  # type: ignore[arg-type]
-    session.commit()
+@dataclass
+class Catalogue:
+    """A small catalogue across scenarios, indexed under `prefix`; `codes` maps a key to a code."""
+
+    codes: dict[str, str]
+    meili: meilisearch.Client
+    prefix: str
+
+
+@pytest.fixture(scope="module", params=["sqlite"] + (["postgres"] if POSTGRES_URL else []))
+def catalogue(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+              meili_server: LocalMeilisearch) -> Iterator[Catalogue]:
+    """Built and indexed once per module and backend: the tests that take it only search it
+    (they write neither to its database nor to its indexes)."""
+    if request.param == "sqlite":
+        copies = copy_sqlite(request.getfixturevalue("sqlite_template"), tmp_path_factory.mktemp("query") / "market.db")
+    else:
+        copies = copy_postgres(request.getfixturevalue("postgres_template"), "szt_t_")
+    database_url = next(copies)
+    meili_server.start()
+    meili = make_client(meili_server.url, meili_server.key)
+    prefix = f"t{uuid.uuid4().hex[:10]}"
+    ensure_indexes(meili, prefix)
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        provider = add_provider(session)
+        items = {
+            "印染": {"name": "印染车间管理系统", "description": "面向棉纺织印染企业的染缸排产与缸号追溯",
+                       "scenarios": ["生产计划排程"], "keywords": ["染缸排产"]},
+            "仓储": {"name": "云仓储管理系统", "description": "库位管理、扫码出入库、库存盘点，适合小微工厂",
+                       "scenarios": ["仓储物流"], "keywords": ["库位", "盘点"]},
+            "设备": {"name": "设备点检保养系统", "description": "点检计划、保养提醒与维修工单，手机扫码执行",
+                       "scenarios": ["设备管理运维"], "keywords": ["点检", "保养"]},
+            "工单": {"name": "不良品闭环系统", "description": "记录待处理的不良品，评审后跟踪整改",
+                       "scenarios": ["质量管控"], "keywords": ["评审"]},
+            "财务": {"name": "小微企业记账软件", "description": "凭证、报表、发票一体的在线记账",
+                       "scenarios": ["财务管理"], "keywords": ["记账"]},
+            "执行": {"name": "离散制造执行系统", "description": "工单下达、报工和在制品跟踪", "scenarios": ["生产过程管控"],
+                       "keywords": ["报工"]},
+        }
+        codes = {key: add_solution(session, provider, **fields).code for key, fields in items.items()}  # type: ignore[arg-type]
+        session.commit()
     sync(database_url, meili, prefix)
-    return codes
+    yield Catalogue(codes, meili, prefix)
+    for index in meili.get_indexes({"limit": 1000})["results"]:
+        if index.uid.startswith(prefix):
+            meili.delete_index(index.uid)
+    next(copies, None)  # the copy's cleanup
 
 
-def test_traditional_and_full_width_queries_fold(catalogue: dict[str, str], meili: meilisearch.Client, prefix: str) -> None:
-    assert _codes(meili, prefix, "倉儲管理 庫存盤點")[0] == catalogue["仓储"]
-    assert _codes(meili, prefix, "ＭＥＳ　報工")[0] == catalogue["执行"]
+def test_traditional_and_full_width_queries_fold(catalogue: Catalogue) -> None:
+    assert _codes(catalogue.meili, catalogue.prefix, "倉儲管理 庫存盤點")[0] == catalogue.codes["仓储"]
+    assert _codes(catalogue.meili, catalogue.prefix, "ＭＥＳ　報工")[0] == catalogue.codes["执行"]
 
 
-def test_part_of_a_compound_finds_it(catalogue: dict[str, str], meili: meilisearch.Client, prefix: str) -> None:
-    assert catalogue["印染"] in _codes(meili, prefix, "纺织")[:2]
-    assert catalogue["工单"] in _codes(meili, prefix, "处理")[:2]
+def test_part_of_a_compound_finds_it(catalogue: Catalogue) -> None:
+    assert catalogue.codes["印染"] in _codes(catalogue.meili, catalogue.prefix, "纺织")[:2]
+    assert catalogue.codes["工单"] in _codes(catalogue.meili, catalogue.prefix, "处理")[:2]
 
 
-def test_synonyms_reach_other_spellings(catalogue: dict[str, str], meili: meilisearch.Client, prefix: str) -> None:
-    assert _codes(meili, prefix, "WMS")[0] == catalogue["仓储"]
-    assert _codes(meili, prefix, "MES")[0] == catalogue["执行"]
-    assert _codes(meili, prefix, "EAM 设备台账")[0] == catalogue["设备"]
+def test_synonyms_reach_other_spellings(catalogue: Catalogue) -> None:
+    assert _codes(catalogue.meili, catalogue.prefix, "WMS")[0] == catalogue.codes["仓储"]
+    assert _codes(catalogue.meili, catalogue.prefix, "MES")[0] == catalogue.codes["执行"]
+    assert _codes(catalogue.meili, catalogue.prefix, "EAM 设备台账")[0] == catalogue.codes["设备"]
 
 
-def test_pain_point_reaches_its_scenario(catalogue: dict[str, str], meili: meilisearch.Client, prefix: str) -> None:
-    assert _codes(meili, prefix, "車間設備老是突然停機，不知道哪台要保養")[0] == catalogue["设备"]
-    assert _codes(meili, prefix, "仓库找料要半天，账上有货实际没有")[0] == catalogue["仓储"]
+def test_pain_point_reaches_its_scenario(catalogue: Catalogue) -> None:
+    assert _codes(catalogue.meili, catalogue.prefix, "車間設備老是突然停機，不知道哪台要保養")[0] == catalogue.codes["设备"]
+    assert _codes(catalogue.meili, catalogue.prefix, "仓库找料要半天，账上有货实际没有")[0] == catalogue.codes["仓储"]
 
 
-def test_typo_is_corrected(catalogue: dict[str, str], meili: meilisearch.Client, prefix: str) -> None:
-    assert _codes(meili, prefix, "仓储管里 盘点")[0] == catalogue["仓储"]
+def test_typo_is_corrected(catalogue: Catalogue) -> None:
+    assert _codes(catalogue.meili, catalogue.prefix, "仓储管里 盘点")[0] == catalogue.codes["仓储"]
 
 
 def test_public_sees_only_published(
