@@ -82,16 +82,40 @@ def live_server(demo_database_url: str, tmp_path: Path) -> Iterator[str]:  # noq
         yield url
 
 
-@pytest.fixture
-def searchable_server(demo_database_url: str, tmp_path: Path) -> Iterator[str]:  # noqa: F811
-    """The real app over the demo data with a real Meilisearch, its index built first."""
+@contextmanager
+def searching(database_url: str, directory: Path) -> Iterator[str]:
+    """The base URL of the real app over `database_url` with a real Meilisearch, its index built first."""
     binary = PROJECT_ROOT / "vendor" / "meilisearch" / "meilisearch"
-    with LocalMeilisearch(binary=binary, data_dir=tmp_path / "meili", key=secrets.token_urlsafe(24)) as meili:
-        reindex(database_url=demo_database_url, client=make_client(meili.url, meili.key), prefix="szt")
-        with serving(Settings(database_url=demo_database_url, var_dir=tmp_path / "var",
+    with LocalMeilisearch(binary=binary, data_dir=directory / "meili", key=secrets.token_urlsafe(24)) as meili:
+        reindex(database_url=database_url, client=make_client(meili.url, meili.key), prefix="szt")
+        with serving(Settings(database_url=database_url, var_dir=directory / "var",
                               secret_key="browser-test-secret", meili_url=meili.url,
                               meili_master_key=meili.key, meili_index_prefix="szt")) as url:
             yield url
+
+
+@pytest.fixture
+def searchable_server(demo_database_url: str, tmp_path: Path) -> Iterator[str]:  # noqa: F811
+    """The real app over the demo data with a real Meilisearch, its index built first."""
+    with searching(demo_database_url, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def read_only_searchable_server(request: pytest.FixtureRequest,
+                                tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Like searchable_server, but one per module, for tests that only search and browse
+    without signing in (nothing they do writes); a test that signs in or changes anything
+    takes searchable_server."""
+    directory = tmp_path_factory.mktemp("search_site")
+    if BROWSER_BACKEND == "sqlite":
+        copies = copy_sqlite(request.getfixturevalue("demo_sqlite_template"), directory / "demo.db")
+    else:
+        copies = copy_postgres(request.getfixturevalue("demo_postgres_template"), "szt_d_")
+    database_url = next(copies)
+    with searching(database_url, directory) as url:
+        yield url
+    next(copies, None)  # the copy's cleanup
 
 
 def _page(browser: Browser, viewport: dict[str, int], mobile: bool) -> Iterator[Page]:
@@ -116,9 +140,9 @@ def phone(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture
-def shoot(demo_database_url: str):  # type: ignore[no-untyped-def]  # noqa: F811
+def shoot():  # type: ignore[no-untyped-def]
     """shoot(page, "name") saves a full-page screenshot to test-output/screenshots/."""
-    suffix = "" if demo_database_url.startswith("sqlite") else "-postgres"
+    suffix = "" if BROWSER_BACKEND == "sqlite" else "-postgres"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(tab: Page, name: str) -> None:

@@ -1,5 +1,6 @@
 """The search as a visitor reaches it: the header's box on any page → results → sort →
-a facet; 繁體 and typos understood; the same box for a signed-in enterprise."""
+a facet; 繁體 and typos understood; the same box for a signed-in enterprise. The visitors'
+searches share one site per module (they only read); the signed-in one has its own."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ def _total(page: Page) -> int:
     return int(page.locator("#result-total").inner_text())
 
 
-def test_header_search_sort_and_facet_describe_one_result_set(page: Page, searchable_server: str, shoot) -> None:
-    page.goto(searchable_server + "/")
+def test_header_search_sort_and_facet_describe_one_result_set(page: Page, read_only_searchable_server: str, shoot) -> None:
+    page.goto(read_only_searchable_server + "/")
     page.click("nav >> text=服务商")  # any page: the header's box is on every one
     _search_from_header(page, "車間設備老是停機")  # 繁體, as a visitor may type it
     expect(page).to_have_url(re.compile(r"/search\?q="))
@@ -40,8 +41,8 @@ def test_header_search_sort_and_facet_describe_one_result_set(page: Page, search
     shoot(page, "search-facet")
 
 
-def test_a_typo_is_corrected_and_can_be_searched_as_typed(page: Page, searchable_server: str) -> None:
-    page.goto(searchable_server + "/")
+def test_a_typo_is_corrected_and_can_be_searched_as_typed(page: Page, read_only_searchable_server: str) -> None:
+    page.goto(read_only_searchable_server + "/")
     _search_from_header(page, "质量追述")
     expect(page.locator(".did-you-mean")).to_contain_text("已按“追溯”搜索")
     page.click("text=仍搜索“追述”")
@@ -55,8 +56,8 @@ def test_a_signed_in_enterprise_has_the_same_search_box(page: Page, searchable_s
     expect(page.locator("#search-results .card").first).to_be_visible()
 
 
-def test_the_provider_list_is_searched_by_what_providers_offer(page: Page, searchable_server: str) -> None:
-    page.goto(searchable_server + "/")
+def test_the_provider_list_is_searched_by_what_providers_offer(page: Page, read_only_searchable_server: str) -> None:
+    page.goto(read_only_searchable_server + "/")
     page.click("nav >> text=服务商")
     page.fill("#f-q", "仓库找料全靠人记")  # no provider is named so: their products answer it
     page.click("form[aria-label=筛选服务商] button[type=submit]")
