@@ -16,7 +16,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from market import heap, tcp_nodelay
+from market import heap
 from market.admission import Admission
 from market.database import migrate
 from market.error_handlers import install_error_handlers, unexpected_response
@@ -199,7 +199,6 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True, set
     `settle_heap` exempts what is loaded at startup from garbage collection (`market.heap`),
     for a served worker."""
     settings = settings or get_settings()
-    tcp_nodelay.install()  # else kept-alive responses wait ~40 ms under `--workers 2` (see the module)
     app = FastAPI(
         title="数转通 API",
         description="中小企业数字化转型试点的服务资源池与供需匹配平台。错误统一返回 {code, message, details}。",
