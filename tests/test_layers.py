@@ -146,3 +146,12 @@ def test_the_schema_module_imports_every_table() -> None:
     listed = set(_edges(ROOT / "market" / "schema.py", _modules()))
     defining = {name for name, path in _modules().items() if "table=True" in path.read_text("utf-8")}
     assert defining - listed == set()
+
+
+def test_the_architecture_doc_names_every_package() -> None:
+    """docs/architecture.md's package map names every package of catalog/, matching/ and market/."""
+    doc = (ROOT / "docs" / "architecture.md").read_text("utf-8")
+    packages = {path.parent.relative_to(ROOT) for top in ("catalog", "matching", "market")
+                for path in (ROOT / top).glob("*/__init__.py")}
+    unnamed = sorted(str(p) for p in packages if f"{p.name}/" not in doc)
+    assert unnamed == []
