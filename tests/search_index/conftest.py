@@ -1,6 +1,10 @@
 """A real Meilisearch server for the search tests: one per test session (temporary data
 dir, free loopback port, generated key); each test gets its own index prefix.
 
+A module whose tests only read what one fixture wrote can share it: `module_database_url`,
+`module_meili` and `module_prefix` are the database (per backend), client and prefix of one
+test module.
+
 (The lead may move `meili_server` / `meili` to tests/conftest.py if other suites need them.)
 """
 
@@ -12,6 +16,7 @@ from collections.abc import Iterator
 
 import meilisearch
 import pytest
+from database_copies import POSTGRES_URL, copy_postgres, copy_sqlite
 
 from market.settings import PROJECT_ROOT
 from search_index.client import make_client
@@ -46,3 +51,31 @@ def prefix(meili: meilisearch.Client) -> Iterator[str]:
     for index in meili.get_indexes({"limit": 1000})["results"]:
         if index.uid.startswith(name):
             meili.delete_index(index.uid)
+
+
+@pytest.fixture(scope="module", params=["sqlite"] + (["postgres"] if POSTGRES_URL else []))
+def module_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Like `database_url`, but one fresh, migrated database per test module and backend."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("module_db") / "market.db"
+        yield from copy_sqlite(request.getfixturevalue("sqlite_template"), path)
+    else:
+        yield from copy_postgres(request.getfixturevalue("postgres_template"), "szt_t_")
+
+
+@pytest.fixture(scope="module")
+def module_meili(meili_server: LocalMeilisearch) -> meilisearch.Client:
+    """A client of the session's server for module-scoped fixtures."""
+    meili_server.start()
+    return make_client(meili_server.url, meili_server.key)
+
+
+@pytest.fixture(scope="module")
+def module_prefix(module_database_url: str, module_meili: meilisearch.Client) -> Iterator[str]:
+    """A fresh index prefix per test module and backend (the database's documents only)."""
+    name = f"t{uuid.uuid4().hex[:10]}"
+    ensure_indexes(module_meili, name)
+    yield name
+    for index in module_meili.get_indexes({"limit": 1000})["results"]:
+        if index.uid.startswith(name):
+            module_meili.delete_index(index.uid)

@@ -3,22 +3,16 @@ and only 已入库 listings for the public."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import meilisearch
 import pytest
-from database_copies import POSTGRES_URL, copy_postgres, copy_sqlite
 from search_builders import add_provider, add_solution, sync
 from sqlmodel import Session
 
 from catalog.db import get_engine
 from catalog.providers.models import ListingStatus
-from search_index.client import make_client
 from search_index.query import SearchRequest, search_solutions
-from search_index.server import LocalMeilisearch
-from search_index.sync import ensure_indexes
 
 pytestmark = pytest.mark.meili
 
@@ -37,20 +31,11 @@ class Catalogue:
     prefix: str
 
 
-@pytest.fixture(scope="module", params=["sqlite"] + (["postgres"] if POSTGRES_URL else []))
-def catalogue(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-              meili_server: LocalMeilisearch) -> Iterator[Catalogue]:
+@pytest.fixture(scope="module")
+def catalogue(module_database_url: str, module_meili: meilisearch.Client, module_prefix: str) -> Catalogue:
     """Built and indexed once per module and backend: the tests that take it only search it
     (they write neither to its database nor to its indexes)."""
-    if request.param == "sqlite":
-        copies = copy_sqlite(request.getfixturevalue("sqlite_template"), tmp_path_factory.mktemp("query") / "market.db")
-    else:
-        copies = copy_postgres(request.getfixturevalue("postgres_template"), "szt_t_")
-    database_url = next(copies)
-    meili_server.start()
-    meili = make_client(meili_server.url, meili_server.key)
-    prefix = f"t{uuid.uuid4().hex[:10]}"
-    ensure_indexes(meili, prefix)
+    database_url, meili, prefix = module_database_url, module_meili, module_prefix
     with Session(get_engine(database_url), expire_on_commit=False) as session:
         provider = add_provider(session)
         items = {
@@ -70,11 +55,7 @@ def catalogue(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         codes = {key: add_solution(session, provider, **fields).code for key, fields in items.items()}  # type: ignore[arg-type]
         session.commit()
     sync(database_url, meili, prefix)
-    yield Catalogue(codes, meili, prefix)
-    for index in meili.get_indexes({"limit": 1000})["results"]:
-        if index.uid.startswith(prefix):
-            meili.delete_index(index.uid)
-    next(copies, None)  # the copy's cleanup
+    return Catalogue(codes, meili, prefix)
 
 
 def test_traditional_and_full_width_queries_fold(catalogue: Catalogue) -> None:

@@ -1,11 +1,13 @@
 """One result set through the API: sort keeps it, facets count it, typos and 繁體 are
 understood, a query with meaning never comes back empty, and the searcher's region decides
-which providers can answer."""
+which providers can answer. The tests that only search share the API of their module; those
+that sign in have their own."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import meilisearch
@@ -14,6 +16,7 @@ from fastapi.testclient import TestClient
 from search_builders import add_provider, add_solution, sync
 from sqlmodel import Session
 
+from catalog.db import get_engine
 from catalog.enterprises.models import Enterprise
 from catalog.users.service import create_user
 from market.app import create_app
@@ -25,9 +28,9 @@ from search_index.textual import snapshots
 pytestmark = pytest.mark.meili
 
 
-@pytest.fixture
-def api(session: Session, database_url: str, meili_server: LocalMeilisearch, meili: meilisearch.Client,
-        prefix: str, tmp_path: Path) -> Iterator[TestClient]:
+@contextmanager
+def catalogue_api(session: Session, database_url: str, meili_server: LocalMeilisearch, meili: meilisearch.Client,
+                  prefix: str, directory: Path) -> Iterator[TestClient]:
     """The API over a small catalogue: two providers, one serving only 新疆."""
     local = add_provider(session, service_regions=["江西省"])
     far = add_provider(session, region="新疆维吾尔自治区昌吉回族自治州", service_regions=["新疆维吾尔自治区"])
@@ -47,7 +50,7 @@ def api(session: Session, database_url: str, meili_server: LocalMeilisearch, mei
                 enterprise_id=plant.id)
     session.commit()
     sync(database_url, meili, prefix)
-    settings = Settings(database_url=database_url, var_dir=tmp_path / "var", secret_key="t" * 32,
+    settings = Settings(database_url=database_url, var_dir=directory / "var", secret_key="t" * 32,
                         meili_url=meili_server.url, meili_master_key=meili_server.key, meili_index_prefix=prefix)
     with TestClient(create_app(settings, migrate_db=False)) as client:
         # The API's first search learns the catalogue's text in the background and answers
@@ -57,6 +60,24 @@ def api(session: Session, database_url: str, meili_server: LocalMeilisearch, mei
         uid = index_uid(prefix, "solutions")
         while snapshots.peek(uid) is None:  # pytest-timeout bounds the wait
             time.sleep(0.02)
+        yield client
+
+
+@pytest.fixture(scope="module")
+def api(module_database_url: str, meili_server: LocalMeilisearch, module_meili: meilisearch.Client,
+        module_prefix: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One per module and backend, for the tests that search without signing in: they only read."""
+    with Session(get_engine(module_database_url), expire_on_commit=False) as session, \
+            catalogue_api(session, module_database_url, meili_server, module_meili, module_prefix,
+                          tmp_path_factory.mktemp("api")) as client:
+        yield client
+
+
+@pytest.fixture
+def signed_in_api(session: Session, database_url: str, meili_server: LocalMeilisearch, meili: meilisearch.Client,
+                  prefix: str, tmp_path: Path) -> Iterator[TestClient]:
+    """Its own per test, for the tests that sign in (a sign-in writes)."""
+    with catalogue_api(session, database_url, meili_server, meili, prefix, tmp_path) as client:
         yield client
 
 
@@ -126,23 +147,23 @@ def test_a_short_result_set_is_followed_by_its_scenarios_other_listings(api: Tes
     assert sum(body["facets"]["billing"].values()) == body["total"] == len(names)
 
 
-def test_a_signed_in_enterprise_searches_and_gets_suggestions_for_its_region(api: TestClient) -> None:
-    token = api.post("/api/auth/token", json={"username": "plant", "password": "plant-password-1"})
+def test_a_signed_in_enterprise_searches_and_gets_suggestions_for_its_region(signed_in_api: TestClient) -> None:
+    token = signed_in_api.post("/api/auth/token", json={"username": "plant", "password": "plant-password-1"})
     headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-    found = api.get("/api/search", params={"q": "质量追溯", "per_page": 50}, headers=headers)
+    found = signed_in_api.get("/api/search", params={"q": "质量追溯", "per_page": 50}, headers=headers)
     assert found.status_code == 200
     assert "质量追溯云" not in {h["name"] for h in found.json()["hits"]}  # its provider serves 新疆 only
-    suggested = api.get("/api/search/suggest", params={"q": "质量"}, headers=headers)
+    suggested = signed_in_api.get("/api/search/suggest", params={"q": "质量"}, headers=headers)
     assert suggested.status_code == 200
     texts = [s["text"] for s in suggested.json()["suggestions"]]
     assert texts and "质量追溯云" not in texts
 
 
 
-def test_a_signed_in_enterprise_may_ask_for_providers_from_elsewhere_and_sees_them_marked(api: TestClient) -> None:
-    token = api.post("/api/auth/token", json={"username": "plant", "password": "plant-password-1"})
+def test_a_signed_in_enterprise_may_ask_for_providers_from_elsewhere_and_sees_them_marked(signed_in_api: TestClient) -> None:
+    token = signed_in_api.post("/api/auth/token", json={"username": "plant", "password": "plant-password-1"})
     headers = {"Authorization": f"Bearer {token.json()['access_token']}", "Accept": "text/html"}
-    local = api.get("/search", params={"q": "质量追溯"}, headers=headers).text
+    local = signed_in_api.get("/search", params={"q": "质量追溯"}, headers=headers).text
     assert "</mark>云" not in local and "也看外地服务商的方案" in local  # 质量追溯云 (highlighted) serves 新疆
-    wider = api.get("/search", params={"q": "质量追溯", "outside": "1"}, headers=headers).text
+    wider = signed_in_api.get("/search", params={"q": "质量追溯", "outside": "1"}, headers=headers).text
     assert "</mark>云" in wider and wider.count("外地服务商</span>") == 1 and "只看服务本地区的" in wider
