@@ -16,7 +16,6 @@ from catalog.progress.models import AcceptanceRecord
 from catalog.users.models import User
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
-from market.permissions.api_rules import Case, rule
 from market.web.api_common import READ_ERRORS, WRITE_ERRORS, RecordId, actor_of, load_visible
 
 router = APIRouter(prefix="/api/engagements", tags=["对接成果"])
@@ -123,17 +122,3 @@ def rate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: 
 def read_flow(session: SessionDep, user: CurrentUser, engagement_id: RecordId) -> dict[str, Any]:
     engagement = load_visible(session, user, Engagement, engagement_id, "对接成果")
     return engagement_json(session, engagement)
-
-
-# Probes leave the test pilot's engagement (意向) as it was: each body fails after the access check.
-ACCESS_RULES: dict[tuple[str, str], list[Case]] = {
-    ("POST", "/api/engagements/{engagement_id}/sign"): rule(
-        "BPE", target="engagement", body={"amount_wan": -1, "contract_date": "2025-03-01"}),
-    ("POST", "/api/engagements/{engagement_id}/start"): rule("BPE", target="engagement", body={}),
-    ("POST", "/api/engagements/{engagement_id}/acceptance"): rule("BPE", target="engagement", body={
-        "acceptance_date": "2025-06-01", "level_before": "一级", "level_after": "二级"}),
-    ("POST", "/api/engagements/{engagement_id}/acceptance/confirm"): rule("B", target="engagement", body={}),
-    ("POST", "/api/engagements/{engagement_id}/terminate"): rule("BPE", target="engagement", body={"reason": " "}),
-    ("POST", "/api/engagements/{engagement_id}/rating"): rule("E", target="engagement", body={"rating": 5}),
-    ("GET", "/api/engagements/{engagement_id}/flow"): rule("BPE", target="engagement"),
-}

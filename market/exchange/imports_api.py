@@ -15,7 +15,6 @@ from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
 from market.exchange import region_scope
 from market.exchange.import_job import start_import_job
-from market.permissions.api_rules import Case, rule
 from market.web.api_common import actor_of
 
 router = APIRouter(prefix="/api/imports", tags=["导入导出"])
@@ -69,9 +68,3 @@ def upload_as_job(request: Request, response: Response, session: SessionDep, use
     background.add_task(jobs.kick, request.app.state.database_url)  # runs after the commit
     response.headers["Location"] = f"/api/jobs/{job.id}"
     return {"job_id": job.id, "status": job.status, "url": f"/api/jobs/{job.id}"}
-
-
-# Cells of tests/market/test_permission_matrix.py (roles: see market/permissions/api_rules.py).
-ACCESS_RULES: dict[tuple[str, str], list[Case]] = {
-    ("POST", "/api/imports/jobs"): rule("BX", upload=True),
-}

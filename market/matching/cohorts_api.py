@@ -22,7 +22,6 @@ from market.deps import BureauUser, CurrentUser, SessionDep
 from market.errors import error_responses
 from market.matching.cohort_job import KIND, count_in_scope, industry_codes
 from market.models import Job, JobStatus
-from market.permissions.api_rules import Case, rule
 from market.web.api_common import READ_ERRORS, RecordId, actor_of
 
 router = APIRouter(tags=["供需匹配"])
@@ -98,22 +97,3 @@ def read_job(session: SessionDep, user: CurrentUser, job_id: RecordId,
              include_result: Annotated[bool, Query(description="完成后是否附带完整结果")] = True
              ) -> dict[str, Any]:
     return job_json(load_job(session, user, job_id), include_result=include_result)
-
-
-def _job_of_jj_bureau(session: Session, ids: dict[str, int]) -> dict[str, int]:
-    job = jobs.enqueue(session=session, kind="matrix_probe", params={"regions": ["江西省九江市"]},
-                       created_by="bureau:jj_bureau")
-    job.status = JobStatus.DONE
-    session.add(job)
-    session.flush()
-    return {"job_id": int(job.id or 0)}
-
-
-# Cells of tests/market/test_permission_matrix.py (roles: see market/permissions/api_rules.py).
-ACCESS_RULES: dict[tuple[str, str], list[Case]] = {
-    ("POST", "/api/cohorts/match"): [
-        *rule("B", body={"region": "江西省九江市"}),
-        *rule("BX", body={}),
-    ],
-    ("GET", "/api/jobs/{job_id}"): rule("B", setup=_job_of_jj_bureau),
-}

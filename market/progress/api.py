@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, UploadFile
@@ -16,7 +15,6 @@ from catalog.users.models import User
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.exchange.import_gate import import_slot
-from market.permissions.api_rules import Case, rule
 from market.progress import dashboard, evaluations, lists, workbooks
 from market.progress.measures import Item, compute, describe
 from market.web.api_common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, RecordId
@@ -147,23 +145,3 @@ def add_finance(session: SessionDep, user: CurrentUser, data: FinanceIn, region:
     session.add(product)
     session.flush()
     return product.model_dump(mode="json")
-
-
-def _fresh_row(session: Any, ids: dict[str, int]) -> dict[str, Any]:
-    row = TargetRow(region="江西省九江市", indicator=f"矩阵测试{uuid.uuid4().hex[:6]}", target=10,
-                    measure="transformed")
-    session.add(row)
-    session.flush()
-    return {"row_id": row.id}
-
-
-ACCESS_RULES: dict[tuple[str, str], list[Case]] = {
-    ("GET", "/api/progress/dashboard"): [Case(allow="BX"), Case(allow="B", query={"region": "江西省九江市"})],
-    ("GET", "/api/progress/targets/{row_id}/records"): rule("B", setup=_fresh_row),
-    ("GET", "/api/progress/targets.xlsx"): rule("BX"),
-    ("POST", "/api/progress/targets/import"): rule("BX", upload=True),
-    ("GET", "/api/progress/evaluations"): rule("BX"),
-    ("GET", "/api/progress/lists/{name}"): rule("BX", setup=lambda s, ids: {"name": "tasks"}),
-    ("GET", "/api/progress/lists/{name}/xlsx"): rule("BX", setup=lambda s, ids: {"name": "policies"}),
-    ("POST", "/api/progress/finance"): rule("BX", body={"name": "矩阵测试贷", "lender": "测试银行"}),
-}

@@ -3,7 +3,7 @@ listings, and the bureau's approval or rejection of them."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from sqlmodel import Session, col, select
@@ -20,7 +20,6 @@ from catalog.revisions.models import (
 from catalog.users.models import User
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
-from market.permissions.api_rules import LOGGED_IN, Case, rule
 from market.web.api_common import (
     LIST_ERRORS,
     MAX_ID,
@@ -92,30 +91,3 @@ def reject(session: SessionDep, user: CurrentUser, revision_id: RecordId, body: 
     perm.require_review_revision(user, revision, session)
     revisions.reject_revision(session=session, revision=revision, actor=actor_of(user), remark=body.remark)
     return public(session, revision)
-
-
-def _probe_revision(record: str, provider: str, status: RevisionStatus) -> Any:
-    """A setup of the permission matrix: a revision of the test pilot's `record`, in `status`."""
-
-    def setup(session: Session, ids: dict[str, int]) -> dict[str, Any]:
-        revision = Revision(record_type="solution", record_id=ids[record], provider_id=ids[provider],
-                            changes={"keywords": ["矩阵测试"]}, status=status.value, author="provider:probe")
-        session.add(revision)
-        session.flush()
-        return {"revision_id": revision.id}
-
-    return setup
-
-
-PENDING_PROBE = _probe_revision("sol_a", "provider_a", RevisionStatus.PENDING)
-# Probes change nothing: approving a decided revision and rejecting without a reason fail after the access check.
-ACCESS_RULES: dict[tuple[str, str], list[Case]] = {
-    ("GET", "/api/revisions"): rule(LOGGED_IN),
-    ("GET", "/api/revisions/{revision_id}"): [
-        Case(allow="BP", setup=PENDING_PROBE),
-        Case(allow="X", setup=_probe_revision("sol_b", "provider_b", RevisionStatus.PENDING)),
-    ],
-    ("POST", "/api/revisions/{revision_id}/approve"): rule(
-        "B", setup=_probe_revision("sol_a", "provider_a", RevisionStatus.APPROVED), body={}),
-    ("POST", "/api/revisions/{revision_id}/reject"): rule("B", setup=PENDING_PROBE, body={"remark": " "}),
-}

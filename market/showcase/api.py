@@ -22,7 +22,6 @@ from catalog.solutions.models import Solution
 from catalog.users.models import User
 from market import permissions as perm
 from market.deps import CurrentUser, OptionalUser, SessionDep
-from market.permissions.api_rules import EVERYONE, Case, rule
 from market.web.api_common import READ_ERRORS, WRITE_ERRORS, actor_of, load_visible
 
 router = APIRouter(tags=["产品展示与申请对接"])
@@ -105,23 +104,3 @@ def post_message(session: SessionDep, user: CurrentUser, engagement_id: int, dat
     message = showcase.post_message(session=session, engagement=engagement, text=data.text,
                                     side=perm.message_side(user), actor=actor_of(user))
     return message_json(message)
-
-
-def _fresh_case(session: Session, ids: dict[str, int]) -> dict[str, Any]:
-    case = SolutionCase(solution_id=ids["sol_a"], client_industry="化工", problem="矩阵测试", result="矩阵测试",
-                        actor="matrix")
-    session.add(case)
-    session.flush()
-    return {"solution_id": ids["sol_a"], "case_id": case.id}
-
-
-CASE = {"client_industry": "化学原料和化学制品制造业", "problem": "设备突发停机多", "result": "停机减少三成"}
-ACCESS_RULES: dict[tuple[str, str], list[Case]] = {
-    ("GET", "/api/solutions/{solution_id}/cases"): rule(EVERYONE, target="sol_a"),
-    ("POST", "/api/solutions/{solution_id}/cases"): rule("BP", target="sol_a", body=CASE),
-    ("DELETE", "/api/solutions/{solution_id}/cases/{case_id}"): rule("BP", setup=_fresh_case),
-    ("GET", "/api/solutions/{solution_id}/reviews"): rule(EVERYONE, target="sol_a"),
-    ("POST", "/api/solutions/{solution_id}/contact"): rule("EC", target="sol_a", body={"message": "想了解设备点检"}),
-    ("GET", "/api/engagements/{engagement_id}/messages"): rule("BPE", target="engagement"),
-    ("POST", "/api/engagements/{engagement_id}/messages"): rule("BPE", target="engagement", body={"text": "您好"}),
-}

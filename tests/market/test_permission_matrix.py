@@ -1,36 +1,28 @@
-"""Every API route × every role against the expected table in market/permissions/api_rules.py."""
+"""Every API and page route × every role against the expected tables of access_expected*.py."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 import uuid
 from typing import Any
 
 import pytest
+from access_expected import ROLE_LETTERS, RULES, Case
+from access_expected_events import EVENT_RULES
+from access_expected_pages import PAGE_RULES
 from sqlmodel import Session
 from web_builders import JIUJIANG, PASSWORD, World, enterprise, link, need, solution, token
 
 from catalog.db import get_engine
-from market.app import PACKAGE_DIR, route_table
-from market.permissions.api_rules import ROLE_LETTERS, RULES, Case
-from market.permissions.page_rules import PAGE_RULES
+from market.app import route_table
 
 USERS = {"A": None, "B": "jj_bureau", "X": "xx_bureau", "P": "provider_a", "E": "ent_sharing", "C": "chain_leader"}
 DENIED = {401, 403, 404}
 
 
 def all_rules() -> dict[tuple[str, str], list[Case]]:
-    """The table, plus ACCESS_RULES declared by router modules beside their routes."""
-    rules = dict(RULES)
-    for package in pkgutil.iter_modules([str(PACKAGE_DIR)]):
-        if not package.ispkg:
-            continue
-        for info in pkgutil.iter_modules([str(PACKAGE_DIR / package.name)]):
-            module = importlib.import_module(f"market.{package.name}.{info.name}")
-            rules.update(getattr(module, "ACCESS_RULES", {}))
-    return rules
+    """The expected table: the routes of access_expected.py and the events routes."""
+    return RULES | EVENT_RULES
 
 
 def api_routes(app: Any) -> set[tuple[str, str]]:
@@ -40,7 +32,7 @@ def api_routes(app: Any) -> set[tuple[str, str]]:
 def test_every_api_route_has_a_rule_and_every_rule_a_route(client) -> None:
     routes, rules = api_routes(client.app), all_rules()
     missing = sorted(routes - set(rules))
-    assert missing == [], f"这些路由没有权限规则（请在 market/permissions/api_rules.py 中补充）：{missing}"
+    assert missing == [], f"这些路由没有权限规则（请在 tests/market/access_expected.py 中补充）：{missing}"
     stale = sorted(set(rules) - routes)
     assert stale == [], f"这些权限规则对应的路由已不存在：{stale}"
     for key, cases in rules.items():
@@ -157,7 +149,7 @@ def page_routes(app: Any) -> set[str]:
 def test_every_page_route_has_a_rule_and_every_rule_a_route(client) -> None:
     routes = page_routes(client.app)
     missing = sorted(routes - set(PAGE_RULES))
-    assert missing == [], f"这些页面没有权限规则（请在 market/permissions/page_rules.py 中补充）：{missing}"
+    assert missing == [], f"这些页面没有权限规则（请在 tests/market/access_expected_pages.py 中补充）：{missing}"
     assert sorted(set(PAGE_RULES) - routes) == [], "这些页面规则对应的路由已不存在"
 
 

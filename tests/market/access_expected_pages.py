@@ -1,7 +1,7 @@
 """The expected allow/deny table of the PAGE routes (GET), checked like the API's.
 
-tests/market/test_permission_matrix.py fails when a GET page route has no entry here, then
-requests every page as every role (letters as in market/permissions/api_rules.py) with a bearer
+test_permission_matrix.py fails when a GET page route has no entry here, then
+requests every page as every role (letters as in access_expected.py) with a bearer
 token and `Accept: text/html`. Allowed: 200, or a redirect elsewhere than /login (a role's
 home, the leader's own chain). Denied: 401 (the Chinese "请先登录" page), 403, 404, or a
 redirect to /login. Form posts (POST page routes) are not probed: each one checks CSRF and
@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from access_expected import EVERYONE, LOGGED_IN, Case, application_case, rule
+from access_expected_events import OPEN
+
 from catalog.progress.models import TargetRow
-from market.events.access import OPEN
-from market.permissions.api_rules import EVERYONE, LOGGED_IN, Case, application_case, rule
 
 BUREAUS = "BX"
 ENTERPRISES = "EC"  # an enterprise user and a chain leader (an enterprise too)
@@ -75,7 +76,7 @@ PAGE_RULES: dict[str, list[Case]] = {
 
 
 def _pending_revision(session: Any, ids: dict[str, int]) -> dict[str, Any]:
-    from market.revisions.api import PENDING_PROBE
+    from access_expected import PENDING_PROBE
 
     return dict(PENDING_PROBE(session, ids))
 

@@ -1,16 +1,18 @@
 """The permission-matrix cells of the events routes (market/events/api.py, exports_api.py).
 
-tests/market/test_permission_matrix.py merges every `ACCESS_RULES` of the modules of market's packages; the
+test_permission_matrix.py merges these into the table of access_expected.py; the
 events routes need an event the test pilot does not have, so each probe's `setup` makes a
 fresh one in 九江 (约见中, 已排程 rows included): the enterprise ent_sharing and the provider
 provider_a take part, the enterprise asked the provider for a meeting, and it is placed.
-Roles: see market/permissions/api_rules.py.
+Roles: see access_expected.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from access_expected import LOGGED_IN, Case, rule
 
 from catalog.events.models import (
     Event,
@@ -20,7 +22,6 @@ from catalog.events.models import (
     MeetingRequest,
     RequestStatus,
 )
-from market.permissions.api_rules import LOGGED_IN, Case, rule
 
 REGION = "江西省九江市"
 SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 4}]
@@ -58,7 +59,7 @@ def _one(allow: str, **kw: Any) -> list[Case]:
     return rule(allow, setup=OPEN, **kw)
 
 
-ACCESS_RULES: dict[tuple[str, str], list[Case]] = {
+EVENT_RULES: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/events"): rule(BUREAU, body={"title": "矩阵测试活动", "region": REGION}),
     ("GET", "/api/events"): rule(LOGGED_IN),
     ("GET", "/api/events/{event_id}"): [*_one(LOGGED_IN), *rule(BUREAU, setup=DRAFT)],

@@ -1,9 +1,10 @@
 """The expected allow/deny table: every API route × every role, against the test pilot.
 
-tests/market/test_permission_matrix.py walks the app's routes and fails when an /api route
-has no entry here (or in an `ACCESS_RULES` dict of the module that defines the route, so
-other routers can declare theirs beside their code), then checks every cell with a real
-request. Roles (letters in `allow`):
+test_permission_matrix.py reads the permission each route declares (market/permissions/
+declared.py) from the app, fails when an /api route declares none or has no entry here (the
+events routes' entries are access_expected_events.py), checks that the roles a route
+declares are exactly the roles some cell allows, then checks every cell with a real request.
+Roles (letters in `allow`):
 
     A  anonymous
     B  bureau of 江西省九江市 (jj_bureau)
@@ -23,11 +24,19 @@ needs with the chain, need_private to the one that does not.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlmodel import Session
+
+from catalog.progress.models import TargetRow
+from catalog.revisions.models import Revision, RevisionStatus
+from catalog.showcase.models import SolutionCase
 from catalog.validation import make_uscc
+from market import jobs
+from market.models import JobStatus
 
 ROLE_LETTERS = "ABXPEC"
 EVERYONE = ROLE_LETTERS
@@ -227,4 +236,116 @@ RULES: dict[tuple[str, str], list[Case]] = {
     # --- search (search_index): public listings only
     ("GET", "/api/search"): rule(EVERYONE, query={"q": "设备"}),
     ("GET", "/api/search/suggest"): rule(EVERYONE, query={"q": "设备"}),
+}
+
+
+# --- the routers whose cells need records of their own
+
+# --- market/engagements/flow_api.py
+# Probes leave the test pilot's engagement (意向) as it was: each body fails after the access check.
+RULES |= {
+    ("POST", "/api/engagements/{engagement_id}/sign"): rule(
+        "BPE", target="engagement", body={"amount_wan": -1, "contract_date": "2025-03-01"}),
+    ("POST", "/api/engagements/{engagement_id}/start"): rule("BPE", target="engagement", body={}),
+    ("POST", "/api/engagements/{engagement_id}/acceptance"): rule("BPE", target="engagement", body={
+        "acceptance_date": "2025-06-01", "level_before": "一级", "level_after": "二级"}),
+    ("POST", "/api/engagements/{engagement_id}/acceptance/confirm"): rule("B", target="engagement", body={}),
+    ("POST", "/api/engagements/{engagement_id}/terminate"): rule("BPE", target="engagement", body={"reason": " "}),
+    ("POST", "/api/engagements/{engagement_id}/rating"): rule("E", target="engagement", body={"rating": 5}),
+    ("GET", "/api/engagements/{engagement_id}/flow"): rule("BPE", target="engagement"),
+}
+
+
+# --- market/exchange/imports_api.py
+RULES |= {
+    ("POST", "/api/imports/jobs"): rule("BX", upload=True),
+}
+
+
+# --- market/matching/cohorts_api.py
+def _job_of_jj_bureau(session: Session, ids: dict[str, int]) -> dict[str, int]:
+    job = jobs.enqueue(session=session, kind="matrix_probe", params={"regions": ["江西省九江市"]},
+                       created_by="bureau:jj_bureau")
+    job.status = JobStatus.DONE
+    session.add(job)
+    session.flush()
+    return {"job_id": int(job.id or 0)}
+
+
+RULES |= {
+    ("POST", "/api/cohorts/match"): [
+        *rule("B", body={"region": "江西省九江市"}),
+        *rule("BX", body={}),
+    ],
+    ("GET", "/api/jobs/{job_id}"): rule("B", setup=_job_of_jj_bureau),
+}
+
+
+# --- market/progress/api.py
+def _fresh_row(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+    row = TargetRow(region="江西省九江市", indicator=f"矩阵测试{uuid.uuid4().hex[:6]}", target=10,
+                    measure="transformed")
+    session.add(row)
+    session.flush()
+    return {"row_id": row.id}
+
+
+RULES |= {
+    ("GET", "/api/progress/dashboard"): [Case(allow="BX"), Case(allow="B", query={"region": "江西省九江市"})],
+    ("GET", "/api/progress/targets/{row_id}/records"): rule("B", setup=_fresh_row),
+    ("GET", "/api/progress/targets.xlsx"): rule("BX"),
+    ("POST", "/api/progress/targets/import"): rule("BX", upload=True),
+    ("GET", "/api/progress/evaluations"): rule("BX"),
+    ("GET", "/api/progress/lists/{name}"): rule("BX", setup=lambda s, ids: {"name": "tasks"}),
+    ("GET", "/api/progress/lists/{name}/xlsx"): rule("BX", setup=lambda s, ids: {"name": "policies"}),
+    ("POST", "/api/progress/finance"): rule("BX", body={"name": "矩阵测试贷", "lender": "测试银行"}),
+}
+
+
+# --- market/revisions/api.py
+def _probe_revision(record: str, provider: str, status: RevisionStatus) -> Any:
+    """A setup of the permission matrix: a revision of the test pilot's `record`, in `status`."""
+
+    def setup(session: Session, ids: dict[str, int]) -> dict[str, Any]:
+        revision = Revision(record_type="solution", record_id=ids[record], provider_id=ids[provider],
+                            changes={"keywords": ["矩阵测试"]}, status=status.value, author="provider:probe")
+        session.add(revision)
+        session.flush()
+        return {"revision_id": revision.id}
+
+    return setup
+
+
+PENDING_PROBE = _probe_revision("sol_a", "provider_a", RevisionStatus.PENDING)
+# Probes change nothing: approving a decided revision and rejecting without a reason fail after the access check.
+RULES |= {
+    ("GET", "/api/revisions"): rule(LOGGED_IN),
+    ("GET", "/api/revisions/{revision_id}"): [
+        Case(allow="BP", setup=PENDING_PROBE),
+        Case(allow="X", setup=_probe_revision("sol_b", "provider_b", RevisionStatus.PENDING)),
+    ],
+    ("POST", "/api/revisions/{revision_id}/approve"): rule(
+        "B", setup=_probe_revision("sol_a", "provider_a", RevisionStatus.APPROVED), body={}),
+    ("POST", "/api/revisions/{revision_id}/reject"): rule("B", setup=PENDING_PROBE, body={"remark": " "}),
+}
+
+
+# --- market/showcase/api.py
+def _fresh_case(session: Session, ids: dict[str, int]) -> dict[str, Any]:
+    case = SolutionCase(solution_id=ids["sol_a"], client_industry="化工", problem="矩阵测试", result="矩阵测试",
+                        actor="matrix")
+    session.add(case)
+    session.flush()
+    return {"solution_id": ids["sol_a"], "case_id": case.id}
+
+
+CASE = {"client_industry": "化学原料和化学制品制造业", "problem": "设备突发停机多", "result": "停机减少三成"}
+RULES |= {
+    ("GET", "/api/solutions/{solution_id}/cases"): rule(EVERYONE, target="sol_a"),
+    ("POST", "/api/solutions/{solution_id}/cases"): rule("BP", target="sol_a", body=CASE),
+    ("DELETE", "/api/solutions/{solution_id}/cases/{case_id}"): rule("BP", setup=_fresh_case),
+    ("GET", "/api/solutions/{solution_id}/reviews"): rule(EVERYONE, target="sol_a"),
+    ("POST", "/api/solutions/{solution_id}/contact"): rule("EC", target="sol_a", body={"message": "想了解设备点检"}),
+    ("GET", "/api/engagements/{engagement_id}/messages"): rule("BPE", target="engagement"),
+    ("POST", "/api/engagements/{engagement_id}/messages"): rule("BPE", target="engagement", body={"text": "您好"}),
 }
