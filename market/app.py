@@ -203,7 +203,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True, set
         title="数转通 API",
         description="中小企业数字化转型试点的服务资源池与供需匹配平台。错误统一返回 {code, message, details}。",
         version="1.0",
-        openapi_url="/api/openapi.json",
+        openapi_url=None,  # served by market/web/docs_pages.py, which declares its permission
         docs_url=None,
         redoc_url=None,
         lifespan=_lifespan(migrate_db, settle_heap),

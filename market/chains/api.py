@@ -25,6 +25,7 @@ from catalog.solutions.models import Solution
 from catalog.users.models import Role, User
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
+from market.permissions.declared import BUREAU, CHAIN_LEADER, requires
 from market.web.api_common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from matching.chains.analysis import analyse_chain, region_overview
 from matching.chains.graph import LinkRecord, Region, build_region, graph_json
@@ -194,7 +195,7 @@ def overview(session: Session, user: User) -> dict[str, Any]:
     return region_overview(region)
 
 
-@router.get("", responses=LIST_ERRORS, summary="可查看的产业链")
+@router.get("", responses=LIST_ERRORS, summary="可查看的产业链", dependencies=requires(BUREAU | CHAIN_LEADER))
 def list_chains(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     data = overview(session, user)
     chains = [{**row["glance"], "critical": row["critical"]} for row in data["chains"]]
@@ -206,7 +207,8 @@ def _needs_count(ctx: ChainContext) -> dict[str, int]:
     return {k: len(v) for k, v in ctx.needs.items()}
 
 
-@router.get("/{leader_id}", responses=READ_ERRORS, summary="产业链图（节点与连线）")
+@router.get("/{leader_id}", responses=READ_ERRORS, summary="产业链图（节点与连线）",
+            dependencies=requires(BUREAU | CHAIN_LEADER))
 def read_chain(session: SessionDep, user: CurrentUser, leader_id: int) -> dict[str, Any]:
     ctx = load_context(session, user, load_leader(session, user, leader_id))
     chain = ctx.region.chains[str(leader_id)]
@@ -217,7 +219,8 @@ def read_chain(session: SessionDep, user: CurrentUser, leader_id: int) -> dict[s
     return data
 
 
-@router.get("/{leader_id}/analysis", responses=READ_ERRORS, summary="产业链分析")
+@router.get("/{leader_id}/analysis", responses=READ_ERRORS, summary="产业链分析",
+            dependencies=requires(BUREAU | CHAIN_LEADER))
 def read_analysis(session: SessionDep, user: CurrentUser, leader_id: int) -> dict[str, Any]:
     ctx = load_context(session, user, load_leader(session, user, leader_id))
     chain = ctx.region.chains[str(leader_id)]
@@ -225,7 +228,8 @@ def read_analysis(session: SessionDep, user: CurrentUser, leader_id: int) -> dic
                          solutions_in_use=solutions_in_use(session, leader_id)).as_dict()
 
 
-@router.post("/{leader_id}/proposal", responses=WRITE_ERRORS, summary="生成链式转型方案")
+@router.post("/{leader_id}/proposal", responses=WRITE_ERRORS, summary="生成链式转型方案",
+             dependencies=requires(BUREAU | CHAIN_LEADER))
 def create_proposal(session: SessionDep, user: CurrentUser, leader_id: int,
                     request: ProposalRequest) -> dict[str, Any]:
     ctx = load_context(session, user, load_leader(session, user, leader_id))

@@ -16,6 +16,7 @@ from catalog.progress.models import AcceptanceRecord
 from catalog.users.models import User
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
+from market.permissions.declared import BUREAU, ENTERPRISE, PROVIDER, requires
 from market.web.api_common import READ_ERRORS, WRITE_ERRORS, RecordId, actor_of, load_visible
 
 router = APIRouter(prefix="/api/engagements", tags=["对接成果"])
@@ -71,7 +72,8 @@ def engagement_json(session: Session, engagement: Engagement) -> dict[str, Any]:
     return {**data, "acceptance": acceptance_json(record)}
 
 
-@router.post("/{engagement_id}/sign", responses=WRITE_ERRORS, summary="签约（合同金额、签约日期）")
+@router.post("/{engagement_id}/sign", responses=WRITE_ERRORS, summary="签约（合同金额、签约日期）",
+             dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
 def sign(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: SignIn) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, perm.SIGN)
     flow.sign(session=session, engagement=engagement, amount_wan=data.amount_wan, contract_date=data.contract_date,
@@ -79,14 +81,16 @@ def sign(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: 
     return engagement_json(session, engagement)
 
 
-@router.post("/{engagement_id}/start", responses=WRITE_ERRORS, summary="开始实施")
+@router.post("/{engagement_id}/start", responses=WRITE_ERRORS, summary="开始实施",
+             dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
 def start(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: Step) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, perm.START)
     flow.start(session=session, engagement=engagement, actor=actor_of(user), expected_version=data.version)
     return engagement_json(session, engagement)
 
 
-@router.post("/{engagement_id}/acceptance", responses=WRITE_ERRORS, summary="申请验收（企业或服务商）")
+@router.post("/{engagement_id}/acceptance", responses=WRITE_ERRORS, summary="申请验收（企业或服务商）",
+             dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
 def propose(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: ProposeIn) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, perm.PROPOSE)
     flow.propose_acceptance(session=session, engagement=engagement, acceptance_date=data.acceptance_date,
@@ -95,7 +99,8 @@ def propose(session: SessionDep, user: CurrentUser, engagement_id: RecordId, dat
     return engagement_json(session, engagement)
 
 
-@router.post("/{engagement_id}/acceptance/confirm", responses=WRITE_ERRORS, summary="确认验收（主管部门），计算补贴")
+@router.post("/{engagement_id}/acceptance/confirm", responses=WRITE_ERRORS, summary="确认验收（主管部门），计算补贴",
+             dependencies=requires(BUREAU))
 def confirm(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: Step) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, perm.CONFIRM)
     flow.confirm_acceptance(session=session, engagement=engagement, actor=actor_of(user),
@@ -103,7 +108,8 @@ def confirm(session: SessionDep, user: CurrentUser, engagement_id: RecordId, dat
     return engagement_json(session, engagement)
 
 
-@router.post("/{engagement_id}/terminate", responses=WRITE_ERRORS, summary="终止对接（填写原因）")
+@router.post("/{engagement_id}/terminate", responses=WRITE_ERRORS, summary="终止对接（填写原因）",
+             dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
 def terminate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: TerminateIn) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, perm.TERMINATE)
     flow.terminate(session=session, engagement=engagement, reason=data.reason, actor=actor_of(user),
@@ -111,14 +117,16 @@ def terminate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, d
     return engagement_json(session, engagement)
 
 
-@router.post("/{engagement_id}/rating", responses=WRITE_ERRORS, summary="企业评价（1–5 分）")
+@router.post("/{engagement_id}/rating", responses=WRITE_ERRORS, summary="企业评价（1–5 分）",
+             dependencies=requires(ENTERPRISE))
 def rate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: RatingIn) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, perm.RATE)
     flow.rate(session=session, engagement=engagement, rating=data.rating, actor=actor_of(user), review=data.review)
     return engagement_json(session, engagement)
 
 
-@router.get("/{engagement_id}/flow", responses=READ_ERRORS, summary="对接进展、验收与补贴")
+@router.get("/{engagement_id}/flow", responses=READ_ERRORS, summary="对接进展、验收与补贴",
+            dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
 def read_flow(session: SessionDep, user: CurrentUser, engagement_id: RecordId) -> dict[str, Any]:
     engagement = load_visible(session, user, Engagement, engagement_id, "对接成果")
     return engagement_json(session, engagement)

@@ -19,6 +19,7 @@ from catalog.enterprises.schemas import (
 from catalog.taxonomy import resolve_industry
 from market import permissions as perm
 from market.deps import CurrentUser, OptionalUser, SessionDep
+from market.permissions.declared import BUREAU, ENTERPRISE, ENTERPRISES, PUBLIC, requires
 from market.web.api_common import (
     LIST_ERRORS,
     READ_ERRORS,
@@ -46,7 +47,8 @@ class EnterprisePatch(EnterpriseUpdate):
     version: int
 
 
-@router.get("", response_model=EnterprisesPublic, responses=LIST_ERRORS, summary="试点企业列表")
+@router.get("", response_model=EnterprisesPublic, responses=LIST_ERRORS, summary="试点企业列表",
+            dependencies=requires(PUBLIC))
 def list_enterprises(
     session: SessionDep, user: OptionalUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
     q: Q = None,
@@ -74,19 +76,22 @@ def list_enterprises(
     return EnterprisesPublic(data=[out(EnterprisePublic, e) for e in rows], count=count)
 
 
-@router.post("", response_model=EnterprisePublic, status_code=201, responses=WRITE_ERRORS, summary="新建试点企业")
+@router.post("", response_model=EnterprisePublic, status_code=201, responses=WRITE_ERRORS, summary="新建试点企业",
+             dependencies=requires(BUREAU))
 def create_enterprise(session: SessionDep, user: CurrentUser, data: EnterpriseCreate) -> EnterprisePublic:
     perm.require_region(user, data.region)
     enterprise = enterprise_service.create_enterprise(session=session, data=data, actor=actor_of(user))
     return out(EnterprisePublic, enterprise)
 
 
-@router.get("/{enterprise_id}", response_model=EnterprisePublic, responses=READ_ERRORS, summary="试点企业详情")
+@router.get("/{enterprise_id}", response_model=EnterprisePublic, responses=READ_ERRORS, summary="试点企业详情",
+            dependencies=requires(BUREAU | ENTERPRISES))
 def read_enterprise(session: SessionDep, user: OptionalUser, enterprise_id: RecordId) -> EnterprisePublic:
     return out(EnterprisePublic, load_visible(session, user, Enterprise, enterprise_id, "试点企业"))
 
 
-@router.patch("/{enterprise_id}", response_model=EnterprisePublic, responses=WRITE_ERRORS, summary="修改试点企业")
+@router.patch("/{enterprise_id}", response_model=EnterprisePublic, responses=WRITE_ERRORS, summary="修改试点企业",
+              dependencies=requires(BUREAU | ENTERPRISE))
 def update_enterprise(
     session: SessionDep, user: CurrentUser, enterprise_id: RecordId, patch: EnterprisePatch
 ) -> EnterprisePublic:

@@ -36,6 +36,7 @@ from market.events import scheduling as event_scheduling
 from market.events.api import _event
 from market.exchange.import_gate import import_slot
 from market.permissions import manages_event, own_participant
+from market.permissions.declared import LOGGED_IN, requires
 from market.templating import render
 from market.web.forms import FormDep, text
 from market.web.page_common import flash_redirect, parse_int
@@ -43,7 +44,7 @@ from market.web.page_common import flash_redirect, parse_int
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/events", response_class=HTMLResponse)
+@router.get("/events", response_class=HTMLResponse, dependencies=requires(LOGGED_IN))
 def events_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """The events a user may see, the ones it manages first, the latest day first; the bureau
     also gets the form for a new one."""
@@ -53,7 +54,7 @@ def events_page(request: Request, session: SessionDep, user: CurrentUser) -> Res
                                                  "bureau": user.role == Role.BUREAU})
 
 
-@router.post("/events")
+@router.post("/events", dependencies=requires(LOGGED_IN))
 def event_create(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                  form: FormDep) -> Response:
     """Create an event from the simple form: one morning and one afternoon session."""
@@ -132,7 +133,7 @@ def _participant_context(session: Session, user: User, event: Event) -> dict[str
             "my_meetings": meetings}
 
 
-@router.get("/events/{event_id}", response_class=HTMLResponse)
+@router.get("/events/{event_id}", response_class=HTMLResponse, dependencies=requires(LOGGED_IN))
 def event_page(request: Request, session: SessionDep, user: CurrentUser, event_id: int) -> Response:
     """One event: the bureau's console, or a participant's view."""
     event = _event(session, user, event_id)
@@ -158,7 +159,7 @@ def _act(request: Request, event_id: int, done: str, action: Any) -> Response:
     return flash_redirect(request, url, message)
 
 
-@router.post("/events/{event_id}/status")
+@router.post("/events/{event_id}/status", dependencies=requires(LOGGED_IN))
 def status_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                   form: FormDep, event_id: int) -> Response:
     event = _event(session, user, event_id, manage=True)
@@ -167,7 +168,7 @@ def status_submit(request: Request, session: SessionDep, user: CurrentUser, _csr
         session=session, event=event, status=status, actor=user.username) and None)
 
 
-@router.post("/events/{event_id}/register")
+@router.post("/events/{event_id}/register", dependencies=requires(LOGGED_IN))
 def register_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     form: FormDep, event_id: int) -> Response:
     event = _event(session, user, event_id)
@@ -184,7 +185,7 @@ def register_submit(request: Request, session: SessionDep, user: CurrentUser, _c
         session=session, event=event, data=data, actor=user.username) and None)
 
 
-@router.post("/events/{event_id}/participants/import")
+@router.post("/events/{event_id}/participants/import", dependencies=requires(LOGGED_IN))
 def roster_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                   form: FormDep, event_id: int) -> Response:
     """The bureau's participant list (.xlsx): all registered, or the row errors flashed."""
@@ -213,7 +214,7 @@ def _row_error(error: RowError) -> str:
     return f"{where}{column}{value}{error.message}"
 
 
-@router.post("/events/{event_id}/consent")
+@router.post("/events/{event_id}/consent", dependencies=requires(LOGGED_IN))
 def consent_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    event_id: int) -> Response:
     """The enterprise or provider confirms the registration the bureau made for it."""
@@ -225,7 +226,7 @@ def consent_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
         session=session, participant=me, actor=user.username) and None)
 
 
-@router.post("/events/{event_id}/participants/{participant_id}/validate")
+@router.post("/events/{event_id}/participants/{participant_id}/validate", dependencies=requires(LOGGED_IN))
 def validate_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     event_id: int, participant_id: int) -> Response:
     _event(session, user, event_id, manage=True)
@@ -234,7 +235,7 @@ def validate_submit(request: Request, session: SessionDep, user: CurrentUser, _c
         session=session, participant=person, actor=user.username) and None)
 
 
-@router.post("/events/{event_id}/requests")
+@router.post("/events/{event_id}/requests", dependencies=requires(LOGGED_IN))
 def request_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    form: FormDep, event_id: int) -> Response:
     event = _event(session, user, event_id)
@@ -250,7 +251,7 @@ def request_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
         solution_id=parse_int(text(form, "solution_id"))) and None)
 
 
-@router.post("/events/{event_id}/requests/{request_id}/respond")
+@router.post("/events/{event_id}/requests/{request_id}/respond", dependencies=requires(LOGGED_IN))
 def respond_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    form: FormDep, event_id: int, request_id: int) -> Response:
     event = _event(session, user, event_id)
@@ -264,7 +265,7 @@ def respond_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
                                                       actor=user.username) and None)
 
 
-@router.post("/events/{event_id}/schedule")
+@router.post("/events/{event_id}/schedule", dependencies=requires(LOGGED_IN))
 def schedule_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     event_id: int) -> Response:
     event = _event(session, user, event_id, manage=True)
@@ -278,7 +279,7 @@ def schedule_submit(request: Request, session: SessionDep, user: CurrentUser, _c
     return _act(request, event_id, "", run)
 
 
-@router.post("/events/{event_id}/move")
+@router.post("/events/{event_id}/move", dependencies=requires(LOGGED_IN))
 def move_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                 form: FormDep, event_id: int) -> Response:
     event = _event(session, user, event_id, manage=True)
@@ -296,7 +297,7 @@ def _meeting_of_request(session: Session, event_id: int, request_id: int) -> Mee
     return meeting
 
 
-@router.post("/events/{event_id}/swap")
+@router.post("/events/{event_id}/swap", dependencies=requires(LOGGED_IN))
 def swap_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                 form: FormDep, event_id: int) -> Response:
     event = _event(session, user, event_id, manage=True)
@@ -310,7 +311,7 @@ def swap_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf:
     return _act(request, event_id, "已交换两场约见", swap)
 
 
-@router.post("/events/{event_id}/unschedule")
+@router.post("/events/{event_id}/unschedule", dependencies=requires(LOGGED_IN))
 def unschedule_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                       form: FormDep, event_id: int) -> Response:
     _event(session, user, event_id, manage=True)
@@ -324,7 +325,7 @@ def unschedule_submit(request: Request, session: SessionDep, user: CurrentUser, 
     return _act(request, event_id, "已取消该约见，时段已释放" if cancel else "已移出日程", unschedule)
 
 
-@router.post("/events/{event_id}/publish")
+@router.post("/events/{event_id}/publish", dependencies=requires(LOGGED_IN))
 def publish_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    event_id: int) -> Response:
     event = _event(session, user, event_id, manage=True)
@@ -332,7 +333,7 @@ def publish_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
         session=session, event=event, actor=user.username) and None)
 
 
-@router.post("/events/{event_id}/meetings/{meeting_id}/outcome")
+@router.post("/events/{event_id}/meetings/{meeting_id}/outcome", dependencies=requires(LOGGED_IN))
 def outcome_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    form: FormDep, event_id: int, meeting_id: int) -> Response:
     event = _event(session, user, event_id)

@@ -12,6 +12,7 @@ from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
 from market.exchange import region_scope
+from market.permissions.declared import BUREAU, requires
 
 router = APIRouter(prefix="/api/exports", tags=["导入导出"])
 MEDIA = {
@@ -24,6 +25,7 @@ MEDIA = {
     "", response_class=Response, summary="导出本辖区的资源池（xlsx 或 json）",
     responses={200: {"content": {MEDIA["xlsx"]: {}, MEDIA["json"]: {}}, "description": "导出文件"},
                **error_responses(401, 403, 422, 503)},
+    dependencies=requires(BUREAU),
 )
 def download(session: SessionDep, user: CurrentUser,
              format: Annotated[Literal["xlsx", "json"], Query(description="文件格式")] = "xlsx") -> Response:

@@ -14,6 +14,7 @@ from catalog.errors import ImportRejected, MarketError
 from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.exchange import region_scope
+from market.permissions.declared import BUREAU, requires
 from market.templating import render
 from market.web.forms import FormDep
 from market.web.page_common import flash_redirect
@@ -25,14 +26,14 @@ EXPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadshe
                 "json": "application/json"}
 
 
-@router.get(IMPORT_URL, response_class=HTMLResponse)
+@router.get(IMPORT_URL, response_class=HTMLResponse, dependencies=requires(BUREAU))
 def import_form(request: Request, user: BureauUser) -> HTMLResponse:
     """The upload form."""
     perm.require(user, perm.IMPORT)
     return render(request, "bureau/import.html", {"errors": [], "filename": ""})
 
 
-@router.post(IMPORT_URL)
+@router.post(IMPORT_URL, dependencies=requires(BUREAU))
 def import_submit(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                   form: FormDep) -> Response:
     """Import a workbook or JSON file: all rows valid and stored, or every row error shown."""
@@ -58,14 +59,14 @@ def import_submit(request: Request, session: SessionDep, user: BureauUser, _csrf
     return flash_redirect(request, IMPORT_URL, message[:400])
 
 
-@router.get("/bureau/export", response_class=HTMLResponse)
+@router.get("/bureau/export", response_class=HTMLResponse, dependencies=requires(BUREAU))
 def export_page(request: Request, user: BureauUser) -> HTMLResponse:
     """The export page: the pool of the bureau's regions in the exchange format."""
     perm.require(user, perm.EXPORT)
     return render(request, "bureau/export.html", {})
 
 
-@router.get("/bureau/export/download")
+@router.get("/bureau/export/download", dependencies=requires(BUREAU))
 def export_download(session: SessionDep, user: BureauUser, format: str = "xlsx") -> Response:
     """Download the pool of the bureau's regions as a workbook or JSON, in the exchange format."""
     perm.require(user, perm.EXPORT)

@@ -14,6 +14,7 @@ from catalog.leads.models import LeadAnswer, LeadMark
 from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, ProviderUser, SessionDep
 from market.leads import ranking as leads
+from market.permissions.declared import BUREAU, PROVIDER, requires
 from market.providers.pages import my_provider
 from market.templating import render
 from market.web.forms import FormDep, text
@@ -22,7 +23,7 @@ from market.web.page_common import flash_redirect
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/provider/leads", response_class=HTMLResponse)
+@router.get("/provider/leads", response_class=HTMLResponse, dependencies=requires(PROVIDER))
 def lead_list(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
     """The provider's leads, unanswered first, best fit first."""
     provider = my_provider(session, user)
@@ -32,7 +33,7 @@ def lead_list(request: Request, session: SessionDep, user: ProviderUser) -> HTML
                                                    "answers": [a.value for a in LeadAnswer]})
 
 
-@router.post("/provider/leads/{need_id}")
+@router.post("/provider/leads/{need_id}", dependencies=requires(PROVIDER))
 def lead_answer(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected, need_id: int,
                 form: FormDep) -> Response:
     """Mark one lead contacted or not relevant."""
@@ -50,7 +51,7 @@ def lead_answer(request: Request, session: SessionDep, user: ProviderUser, _csrf
     return flash_redirect(request, "/provider/leads", f"已标记为“{mark.answer}”")
 
 
-@router.get("/bureau/leads", response_class=HTMLResponse)
+@router.get("/bureau/leads", response_class=HTMLResponse, dependencies=requires(BUREAU))
 def lead_contacts(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """Who answered whose lead in the bureau's regions, newest first."""
     perm.require_lead_contacts(user)

@@ -19,6 +19,7 @@ from catalog.solutions.models import Solution
 from catalog.users.models import User
 from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, SessionDep
+from market.permissions.declared import BUREAU, requires
 from market.templating import render
 from market.web.forms import FormDep, text, values
 from market.web.page_common import flash_redirect, paginate, parse_int, safe_next
@@ -42,7 +43,7 @@ def _list_filters(request: Request) -> dict[str, str]:
     return {k: request.query_params.get(k, "").strip()[:60] for k in ("q", "status", "excellent")}
 
 
-@router.get("/bureau/solutions", response_class=HTMLResponse)
+@router.get("/bureau/solutions", response_class=HTMLResponse, dependencies=requires(BUREAU))
 def solutions(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """Every solution of the providers in this bureau's regions, filterable, with bulk actions."""
     chosen = _list_filters(request)
@@ -64,7 +65,7 @@ def solutions(request: Request, session: SessionDep, user: BureauUser) -> HTMLRe
     return render(request, "bureau/solutions.html", context)
 
 
-@router.get("/bureau/providers", response_class=HTMLResponse)
+@router.get("/bureau/providers", response_class=HTMLResponse, dependencies=requires(BUREAU))
 def providers(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """Every provider in this bureau's regions, filterable, with bulk actions."""
     chosen = _list_filters(request)
@@ -131,7 +132,7 @@ def _selected_ids(form: Any) -> list[int]:
     return [int(v) for v in values(form, "ids") if v.isdigit()]
 
 
-@router.post("/bureau/solutions/bulk")
+@router.post("/bureau/solutions/bulk", dependencies=requires(BUREAU))
 def solutions_bulk(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                    form: FormDep) -> Response:
     """Publish, suspend, retire or flag 优秀 many solutions at once."""
@@ -155,7 +156,7 @@ def solutions_bulk(request: Request, session: SessionDep, user: BureauUser, _csr
     return flash_redirect(request, back, message, kind)
 
 
-@router.post("/bureau/providers/bulk")
+@router.post("/bureau/providers/bulk", dependencies=requires(BUREAU))
 def providers_bulk(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                    form: FormDep) -> Response:
     """Publish, suspend or retire many providers at once."""

@@ -21,6 +21,7 @@ from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.leads import ranking as leads
 from market.matching.context import enterprise_record, match_context, need_record
+from market.permissions.declared import BUREAU, ENTERPRISES, PROVIDER, requires
 from market.web.api_common import READ_ERRORS, WRITE_ERRORS, actor_of, load_visible
 from matching.bundle import propose_bundle
 from matching.scoring import MatchContext, ScoredMatch, rank
@@ -53,7 +54,7 @@ def _visible_enterprise(session: Session, user: User, enterprise_id: int) -> Ent
 
 
 @router.get("/api/enterprises/{enterprise_id}/matches", responses=READ_ERRORS,
-            summary="企业各条需求的推荐产品（含评分解释）")
+            summary="企业各条需求的推荐产品（含评分解释）", dependencies=requires(BUREAU | ENTERPRISES))
 def enterprise_matches(
     session: SessionDep, user: CurrentUser, enterprise_id: int, k: TopK = 5,
     outside: Annotated[bool, Query(description="也推荐服务区域不含本企业所在地区的服务商的产品（outside_region 标出）")] = False,
@@ -71,7 +72,7 @@ def enterprise_matches(
 
 
 @router.get("/api/enterprises/{enterprise_id}/bundle", responses=READ_ERRORS,
-            summary="企业的推荐组合（总价、补贴、净支出）")
+            summary="企业的推荐组合（总价、补贴、净支出）", dependencies=requires(BUREAU | ENTERPRISES))
 def enterprise_bundle(session: SessionDep, user: CurrentUser, enterprise_id: int) -> dict[str, Any]:
     enterprise = _visible_enterprise(session, user, enterprise_id)
     ctx = match_context(session)
@@ -96,7 +97,7 @@ def _require_provider_view(user: User, provider: Provider) -> None:
 
 
 @router.get("/api/providers/{provider_id}/leads", responses=READ_ERRORS,
-            summary="服务商的商机：与其产品匹配的企业需求（仅限同意被发现或同场对接的企业），含服务商的跟进")
+            summary="服务商的商机：与其产品匹配的企业需求（仅限同意被发现或同场对接的企业），含服务商的跟进", dependencies=requires(BUREAU | PROVIDER))
 def provider_leads(session: SessionDep, user: CurrentUser, provider_id: int,
                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
     provider = load_visible(session, user, Provider, provider_id, "服务商")
@@ -106,7 +107,7 @@ def provider_leads(session: SessionDep, user: CurrentUser, provider_id: int,
 
 
 @router.post("/api/providers/{provider_id}/leads/{need_id}", responses=WRITE_ERRORS,
-             summary="服务商跟进商机：标记已联系或不相关（留痕）")
+             summary="服务商跟进商机：标记已联系或不相关（留痕）", dependencies=requires(PROVIDER))
 def answer_lead(session: SessionDep, user: CurrentUser, provider_id: int, need_id: int,
                 mark: LeadMark) -> dict[str, Any]:
     provider = load_visible(session, user, Provider, provider_id, "服务商")
@@ -116,7 +117,8 @@ def answer_lead(session: SessionDep, user: CurrentUser, provider_id: int, need_i
     return {"provider_id": provider_id, "need_id": need_id, "answer": response.answer, "note": response.note}
 
 
-@router.get("/api/leads/contacts", responses=READ_ERRORS, summary="商机跟进记录：哪家服务商联系了哪家企业（本辖区）")
+@router.get("/api/leads/contacts", responses=READ_ERRORS, summary="商机跟进记录：哪家服务商联系了哪家企业（本辖区）",
+            dependencies=requires(BUREAU))
 def lead_contacts(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     perm.require_lead_contacts(user)
     rows = lead_service.contacts(session=session, enterprises=perm.region_filter(user, Enterprise.region))

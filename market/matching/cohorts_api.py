@@ -22,6 +22,7 @@ from market.deps import BureauUser, CurrentUser, SessionDep
 from market.errors import error_responses
 from market.matching.cohort_job import KIND, count_in_scope, industry_codes
 from market.models import Job, JobStatus
+from market.permissions.declared import BUREAU, requires
 from market.web.api_common import READ_ERRORS, RecordId, actor_of
 
 router = APIRouter(tags=["供需匹配"])
@@ -83,7 +84,7 @@ def job_json(job: Job, *, include_result: bool = True) -> dict[str, Any]:
 
 @router.post("/api/cohorts/match", status_code=202,
              responses=error_responses(401, 403, 422, 503),
-             summary="发起批量匹配（后台任务）：辖区内企业的推荐、按容量分配与缺口报告")
+             summary="发起批量匹配（后台任务）：辖区内企业的推荐、按容量分配与缺口报告", dependencies=requires(BUREAU))
 def start_cohort_match(request: Request, response: Response, session: SessionDep, user: BureauUser,
                        body: CohortMatchRequest, background: BackgroundTasks) -> dict[str, Any]:
     job = start_cohort_job(session=session, user=user, body=body)
@@ -92,7 +93,8 @@ def start_cohort_match(request: Request, response: Response, session: SessionDep
     return {"job_id": job.id, "status": job.status, "url": f"/api/jobs/{job.id}"}
 
 
-@router.get("/api/jobs/{job_id}", responses=READ_ERRORS, summary="后台任务的状态、进度与结果")
+@router.get("/api/jobs/{job_id}", responses=READ_ERRORS, summary="后台任务的状态、进度与结果",
+            dependencies=requires(BUREAU))
 def read_job(session: SessionDep, user: CurrentUser, job_id: RecordId,
              include_result: Annotated[bool, Query(description="完成后是否附带完整结果")] = True
              ) -> dict[str, Any]:

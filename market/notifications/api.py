@@ -13,6 +13,7 @@ from catalog.notifications.models import KIND_LABELS, Notification
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
+from market.permissions.declared import BUREAU, LOGGED_IN, requires
 from market.web.api_common import Page, RecordId, actor_of
 
 router = APIRouter(prefix="/api/notifications", tags=["站内消息"])
@@ -47,7 +48,7 @@ def notification_out(message: Notification) -> NotificationOut:
 
 
 @router.get("", response_model=NotificationsOut, responses=error_responses(401, 422, 503),
-            summary="我的消息（最新在前）与未读数")
+            summary="我的消息（最新在前）与未读数", dependencies=requires(LOGGED_IN))
 def list_notifications(session: SessionDep, user: CurrentUser, page: Page = 1,
                        unread: Annotated[bool, Query(description="只看未读")] = False) -> NotificationsOut:
     rows, total = nt.inbox(session=session, user_id=user.id or 0, unread_only=unread, page=page)
@@ -56,14 +57,15 @@ def list_notifications(session: SessionDep, user: CurrentUser, page: Page = 1,
 
 
 @router.post("/{notification_id}/read", response_model=NotificationOut, responses=error_responses(401, 404, 503),
-             summary="标记一条消息为已读")
+             summary="标记一条消息为已读", dependencies=requires(BUREAU))
 def mark_read(session: SessionDep, user: CurrentUser, notification_id: RecordId) -> NotificationOut:
     message = nt.get_notification(session=session, notification_id=notification_id)
     perm.require_read_notification(user, message)
     return notification_out(nt.mark_read(session=session, message=message, actor=actor_of(user)))
 
 
-@router.post("/read-all", response_model=Marked, responses=error_responses(401, 503), summary="全部标记为已读")
+@router.post("/read-all", response_model=Marked, responses=error_responses(401, 503), summary="全部标记为已读",
+             dependencies=requires(LOGGED_IN))
 def mark_all_read(session: SessionDep, user: CurrentUser) -> Marked:
     marked = nt.mark_all_read(session=session, user_id=user.id or 0, actor=actor_of(user))
     return Marked(marked=marked, unread=0)

@@ -10,6 +10,7 @@ from catalog.notifications import service as nt
 from catalog.notifications.models import KIND_LABELS
 from market import permissions as perm
 from market.deps import CsrfProtected, CurrentUser, SessionDep
+from market.permissions.declared import LOGGED_IN, requires
 from market.templating import render
 from market.web.api_common import actor_of
 from market.web.page_common import Page, flash_redirect, parse_int, redirect, safe_next
@@ -19,7 +20,7 @@ router = APIRouter(include_in_schema=False)
 INBOX = "/messages"
 
 
-@router.get(INBOX, response_class=HTMLResponse)
+@router.get(INBOX, response_class=HTMLResponse, dependencies=requires(LOGGED_IN))
 def inbox(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     """The user's messages, newest first; unread ones stand out until opened."""
     page = max(1, parse_int(request.query_params.get("page"), 1) or 1)
@@ -30,7 +31,7 @@ def inbox(request: Request, session: SessionDep, user: CurrentUser) -> HTMLRespo
     return render(request, "messages/list.html", context)
 
 
-@router.post(INBOX + "/{notification_id}/open")
+@router.post(INBOX + "/{notification_id}/open", dependencies=requires(LOGGED_IN))
 def open_message(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                  notification_id: int) -> Response:
     """Mark one message read and go to the page it is about."""
@@ -40,7 +41,7 @@ def open_message(request: Request, session: SessionDep, user: CurrentUser, _csrf
     return redirect(safe_next(message.link, INBOX))
 
 
-@router.post(INBOX + "/read-all")
+@router.post(INBOX + "/read-all", dependencies=requires(LOGGED_IN))
 def read_all(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected) -> Response:
     """Mark every unread message read."""
     count = nt.mark_all_read(session=session, user_id=user.id or 0, actor=actor_of(user))

@@ -15,6 +15,7 @@ from catalog.users.models import User
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.exchange.import_gate import import_slot
+from market.permissions.declared import BUREAU, requires
 from market.progress import dashboard, evaluations, lists, workbooks
 from market.progress.measures import Item, compute, describe
 from market.web.api_common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, RecordId
@@ -43,7 +44,7 @@ def row_json(item: dashboard.RowProgress) -> dict[str, Any]:
             "percent": item.percent, "count": None if item.result is None else len(item.result.items)}
 
 
-@router.get("/dashboard", responses=LIST_ERRORS, summary="目标总表完成情况")
+@router.get("/dashboard", responses=LIST_ERRORS, summary="目标总表完成情况", dependencies=requires(BUREAU))
 def read_dashboard(session: SessionDep, user: CurrentUser, region: Region = None) -> dict[str, Any]:
     city = chosen_city(user, region)
     rows = dashboard.progress(session=session, region=city)
@@ -60,7 +61,8 @@ def _row(session: Session, user: User, row_id: int) -> TargetRow:
     return row
 
 
-@router.get("/targets/{row_id}/records", responses=READ_ERRORS, summary="目标行背后的记录（下钻）")
+@router.get("/targets/{row_id}/records", responses=READ_ERRORS, summary="目标行背后的记录（下钻）",
+            dependencies=requires(BUREAU))
 def drill_down(session: SessionDep, user: CurrentUser, row_id: RecordId) -> dict[str, Any]:
     row = _row(session, user, row_id)
     item = dashboard.RowProgress(row, compute(session, row.measure, dashboard.scope_of(row)))
@@ -71,7 +73,8 @@ def drill_down(session: SessionDep, user: CurrentUser, row_id: RecordId) -> dict
 
 
 @router.get("/targets.xlsx", response_class=Response, summary="导出目标总表（含完成值）",
-            responses={200: {"content": {workbooks.XLSX: {}}, "description": "工作簿"}, **LIST_ERRORS})
+            responses={200: {"content": {workbooks.XLSX: {}}, "description": "工作簿"}, **LIST_ERRORS},
+                dependencies=requires(BUREAU))
 def export_targets(session: SessionDep, user: CurrentUser, region: Region = None) -> Response:
     city = chosen_city(user, region)
     rows = dashboard.progress(session=session, region=city)
@@ -81,7 +84,8 @@ def export_targets(session: SessionDep, user: CurrentUser, region: Region = None
                     headers={"Content-Disposition": 'attachment; filename="targets.xlsx"'})
 
 
-@router.post("/targets/import", responses=WRITE_ERRORS, summary="导入目标总表（xlsx，明细格式）")
+@router.post("/targets/import", responses=WRITE_ERRORS, summary="导入目标总表（xlsx，明细格式）",
+             dependencies=requires(BUREAU))
 async def import_targets(session: SessionDep, user: CurrentUser, file: UploadFile,
                          region: Region = None) -> dict[str, Any]:
     city = chosen_city(user, region)
@@ -92,7 +96,7 @@ async def import_targets(session: SessionDep, user: CurrentUser, file: UploadFil
     return {"region": city, "rows": len(rows), "created": created}
 
 
-@router.get("/evaluations", responses=LIST_ERRORS, summary="服务商 / 产品考核评价排名")
+@router.get("/evaluations", responses=LIST_ERRORS, summary="服务商 / 产品考核评价排名", dependencies=requires(BUREAU))
 def read_evaluations(session: SessionDep, user: CurrentUser, region: Region = None,
                      kind: Annotated[str, Query(pattern="^(provider|solution)$", description="provider 或 solution")]
                      = "provider") -> dict[str, Any]:
@@ -115,14 +119,16 @@ def _work_list(session: Session, user: User, name: str, region: str | None) -> t
     return city, lists.LISTS[name](session, city)
 
 
-@router.get("/lists/{name}", responses=READ_ERRORS, summary="工作清单（任务、企业、服务商、优秀产品、政策、金融）")
+@router.get("/lists/{name}", responses=READ_ERRORS, summary="工作清单（任务、企业、服务商、优秀产品、政策、金融）",
+            dependencies=requires(BUREAU))
 def read_list(session: SessionDep, user: CurrentUser, name: str, region: Region = None) -> dict[str, Any]:
     city, work = _work_list(session, user, name, region)
     return {"region": city, "key": work.key, "title": work.title, "headers": work.headers, "rows": work.rows}
 
 
 @router.get("/lists/{name}/xlsx", response_class=Response, summary="导出工作清单（xlsx）",
-            responses={200: {"content": {workbooks.XLSX: {}}, "description": "工作簿"}, **READ_ERRORS})
+            responses={200: {"content": {workbooks.XLSX: {}}, "description": "工作簿"}, **READ_ERRORS},
+                dependencies=requires(BUREAU))
 def export_list(session: SessionDep, user: CurrentUser, name: str, region: Region = None) -> Response:
     city, work = _work_list(session, user, name, region)
     return Response(lists.to_xlsx(work, city), media_type=workbooks.XLSX,
@@ -138,7 +144,8 @@ class FinanceIn(BaseModel):
     note: str = Field(default="", max_length=500)
 
 
-@router.post("/finance", status_code=201, responses=WRITE_ERRORS, summary="新增金融产品（数转贷等）")
+@router.post("/finance", status_code=201, responses=WRITE_ERRORS, summary="新增金融产品（数转贷等）",
+             dependencies=requires(BUREAU))
 def add_finance(session: SessionDep, user: CurrentUser, data: FinanceIn, region: Region = None) -> dict[str, Any]:
     city = chosen_city(user, region)
     product = FinanceProduct(region=city, **data.model_dump())

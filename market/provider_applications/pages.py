@@ -21,6 +21,7 @@ from market import permissions as perm
 from market.auth.api import client_address
 from market.deps import BureauUser, CsrfProtected, OptionalUser, SessionDep
 from market.listings import forms as lf
+from market.permissions.declared import BUREAU, PUBLIC, requires
 from market.templating import render
 from market.web.api_common import actor_of
 from market.web.forms import FormDep, checked, text, validate, values
@@ -63,13 +64,13 @@ def _typed(form: FormData) -> dict[str, Any]:
     return out
 
 
-@router.get(JOIN_URL, response_class=HTMLResponse)
+@router.get(JOIN_URL, response_class=HTMLResponse, dependencies=requires(PUBLIC))
 def join_form(request: Request, user: OptionalUser) -> HTMLResponse:
     """The empty application form (open to everyone)."""
     return _page(request, {"industries": [], "scenarios": []}, {})
 
 
-@router.post(JOIN_URL)
+@router.post(JOIN_URL, dependencies=requires(PUBLIC))
 def join_submit(request: Request, session: SessionDep, _csrf: CsrfProtected, form: FormDep) -> Response:
     """Apply: the provider in 待审核 and its account; then the applicant logs in to follow it."""
     data, errors = validate(ProviderApplicationCreate, _form_data(form))
@@ -104,7 +105,8 @@ def _load(session: Session, user: User, application_id: int) -> tuple[Any, Any]:
     return application, provider
 
 
-@router.get("/bureau/applications/{application_id}", response_class=HTMLResponse)
+@router.get("/bureau/applications/{application_id}", response_class=HTMLResponse,
+            dependencies=requires(BUREAU))
 def application_page(request: Request, session: SessionDep, user: BureauUser, application_id: int) -> HTMLResponse:
     """One application: the applicant's profile, similar providers it confirmed, the decision form."""
     application, provider = _load(session, user, application_id)
@@ -116,7 +118,7 @@ def application_page(request: Request, session: SessionDep, user: BureauUser, ap
     return render(request, "bureau/application.html", context)
 
 
-@router.post("/bureau/applications/{application_id}")
+@router.post("/bureau/applications/{application_id}", dependencies=requires(BUREAU))
 def application_decide(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                        form: FormDep, application_id: int) -> Response:
     """Approve, or reject with a reason."""

@@ -21,6 +21,7 @@ from catalog.solutions.models import Solution
 from catalog.taxonomy import taxonomy
 from market import permissions as perm
 from market.deps import OptionalUser, SessionDep
+from market.permissions.declared import PUBLIC, requires
 from market.public import browse
 from market.public.visibility import public_providers, public_solutions
 from market.search.api import SearchUnavailable, get_search_client
@@ -31,7 +32,7 @@ from search_index.query import ranked_providers
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=requires(PUBLIC))
 def home(request: Request, session: SessionDep) -> HTMLResponse:
     """The home page: the pool in numbers and the scenarios it covers."""
     scenario_lists = session.exec(public_solutions().with_only_columns(col(Solution.scenarios))).all()
@@ -55,7 +56,7 @@ def home(request: Request, session: SessionDep) -> HTMLResponse:
     return render(request, "public/home.html", context)
 
 
-@router.get("/solutions", response_class=HTMLResponse)
+@router.get("/solutions", response_class=HTMLResponse, dependencies=requires(PUBLIC))
 def solution_list(request: Request, session: SessionDep) -> HTMLResponse:
     """Browse published solutions with filters and paging; a text query goes to the search."""
     chosen = browse.SolutionFilters.from_request(request)
@@ -73,7 +74,7 @@ def solution_list(request: Request, session: SessionDep) -> HTMLResponse:
     return render(request, "public/solutions.html", context)
 
 
-@router.get("/solutions/{solution_id}", response_class=HTMLResponse)
+@router.get("/solutions/{solution_id}", response_class=HTMLResponse, dependencies=requires(PUBLIC))
 def solution_detail(request: Request, session: SessionDep, user: OptionalUser, solution_id: int) -> HTMLResponse:
     """One published solution with its provider, its cases and ratings, and 申请对接 for an enterprise."""
     solution = session.exec(public_solutions().where(Solution.id == solution_id)).first()
@@ -96,7 +97,7 @@ def solution_detail(request: Request, session: SessionDep, user: OptionalUser, s
     return render(request, "public/solution_detail.html", context)
 
 
-@router.get("/providers", response_class=HTMLResponse)
+@router.get("/providers", response_class=HTMLResponse, dependencies=requires(PUBLIC))
 def provider_list(request: Request, session: SessionDep) -> HTMLResponse:
     """Browse published providers with filters and paging."""
     chosen = browse.ProviderFilters.from_request(request)
@@ -126,7 +127,7 @@ def _providers_for(request: Request, q: str) -> list[int] | None:
         return None
 
 
-@router.get("/providers/{provider_id}", response_class=HTMLResponse)
+@router.get("/providers/{provider_id}", response_class=HTMLResponse, dependencies=requires(PUBLIC))
 def provider_detail(request: Request, session: SessionDep, provider_id: int) -> HTMLResponse:
     """One published provider with its published solutions."""
     provider = session.exec(public_providers().where(Provider.id == provider_id)).first()

@@ -20,6 +20,7 @@ from catalog.revisions.models import (
 from catalog.users.models import User
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
+from market.permissions.declared import BUREAU, LOGGED_IN, PROVIDER, requires
 from market.web.api_common import (
     LIST_ERRORS,
     MAX_ID,
@@ -51,7 +52,8 @@ def _load(session: Session, user: User, revision_id: int) -> Revision:
     return revision
 
 
-@router.get("", response_model=RevisionsPublic, responses=LIST_ERRORS, summary="修改列表（服务商本机构的、主管部门辖区的）")
+@router.get("", response_model=RevisionsPublic, responses=LIST_ERRORS, summary="修改列表（服务商本机构的、主管部门辖区的）",
+            dependencies=requires(LOGGED_IN))
 def list_revisions(
     session: SessionDep, user: CurrentUser, page: Page = 1, per_page: PerPage = 20,
     status: Annotated[RevisionStatus | None, Query(description="状态")] = None,
@@ -70,13 +72,14 @@ def list_revisions(
     return RevisionsPublic(data=[public(session, r) for r in rows], count=count)
 
 
-@router.get("/{revision_id}", response_model=RevisionPublic, responses=READ_ERRORS, summary="修改详情（逐项对比）")
+@router.get("/{revision_id}", response_model=RevisionPublic, responses=READ_ERRORS, summary="修改详情（逐项对比）",
+            dependencies=requires(BUREAU | PROVIDER))
 def read_revision(session: SessionDep, user: CurrentUser, revision_id: RecordId) -> RevisionPublic:
     return public(session, _load(session, user, revision_id))
 
 
 @router.post("/{revision_id}/approve", response_model=RevisionPublic, responses=WRITE_ERRORS,
-             summary="通过修改（替换公开内容）")
+             summary="通过修改（替换公开内容）", dependencies=requires(BUREAU))
 def approve(session: SessionDep, user: CurrentUser, revision_id: RecordId, body: RevisionDecision) -> RevisionPublic:
     revision = _load(session, user, revision_id)
     perm.require_review_revision(user, revision, session)
@@ -85,7 +88,7 @@ def approve(session: SessionDep, user: CurrentUser, revision_id: RecordId, body:
 
 
 @router.post("/{revision_id}/reject", response_model=RevisionPublic, responses=WRITE_ERRORS,
-             summary="驳回修改（须填写理由；公开内容不变）")
+             summary="驳回修改（须填写理由；公开内容不变）", dependencies=requires(BUREAU))
 def reject(session: SessionDep, user: CurrentUser, revision_id: RecordId, body: RevisionDecision) -> RevisionPublic:
     revision = _load(session, user, revision_id)
     perm.require_review_revision(user, revision, session)

@@ -26,6 +26,7 @@ from catalog.enterprises.models import Enterprise
 from catalog.errors import MarketError
 from catalog.users.models import Role
 from market.errors import error_responses
+from market.permissions.declared import PUBLIC, requires
 from search_index.client import make_client
 from search_index.query import (
     SearchRequest,
@@ -142,7 +143,7 @@ def _filters(request: Request) -> dict[str, list[str]]:
 
 
 @router.get("", response_model=SearchHits, responses=error_responses(422, 503),
-            summary="搜索产品和解决方案")
+            summary="搜索产品和解决方案", dependencies=requires(PUBLIC))
 async def search(
     request: Request,
     client: SearchClient,
@@ -174,7 +175,7 @@ async def search(
     }), media_type="application/json")
 
 
-@router.get("/suggest", responses=error_responses(503), summary="输入联想")
+@router.get("/suggest", responses=error_responses(503), summary="输入联想", dependencies=requires(PUBLIC))
 async def suggestions(
     request: Request,
     client: SearchClient,

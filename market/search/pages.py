@@ -13,6 +13,7 @@ from requests.exceptions import RequestException
 
 from catalog.regions import province, serves
 from catalog.taxonomy import taxonomy
+from market.permissions.declared import PUBLIC, requires
 from market.search.api import SearchUnavailable, _filters, audience, get_search_client
 from market.templating import render
 from search_index.query import SearchRequest, SearchResult, search_solutions
@@ -62,7 +63,7 @@ def _industry_label(names: dict[str, str], code: str) -> str:
     return code if name == "*" else name
 
 
-@router.get("/search", response_class=HTMLResponse)
+@router.get("/search", response_class=HTMLResponse, dependencies=requires(PUBLIC))
 def search_page(request: Request, q: str = "", sort: str = "", page: int = 1, typed: int = 0,
                 outside: int = 0) -> HTMLResponse:
     """搜索页. A signed-in enterprise sees only offerings whose provider serves its region,

@@ -22,6 +22,7 @@ from catalog.solutions.schemas import (
 from catalog.users.models import Role, User
 from market import permissions as perm
 from market.deps import CurrentUser, OptionalUser, SessionDep
+from market.permissions.declared import BUREAU, PROVIDER, PUBLIC, requires
 from market.web.api_common import (
     LIST_ERRORS,
     MAX_ID,
@@ -65,7 +66,8 @@ def public(session: Session, solutions: list[Solution]) -> list[SolutionPublic]:
     return [out(SolutionPublic, s, provider_name=names.get(s.provider_id)) for s in solutions]
 
 
-@router.get("", response_model=SolutionsPublic, responses=LIST_ERRORS, summary="产品和解决方案列表")
+@router.get("", response_model=SolutionsPublic, responses=LIST_ERRORS, summary="产品和解决方案列表",
+            dependencies=requires(PUBLIC))
 def list_solutions(
     session: SessionDep, user: OptionalUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
     q: Q = None,
@@ -102,7 +104,8 @@ def list_solutions(
     return SolutionsPublic(data=public(session, rows), count=count)
 
 
-@router.post("", response_model=SolutionPublic, status_code=201, responses=WRITE_ERRORS, summary="新建产品")
+@router.post("", response_model=SolutionPublic, status_code=201, responses=WRITE_ERRORS, summary="新建产品",
+             dependencies=requires(BUREAU | PROVIDER))
 def create_solution(session: SessionDep, user: CurrentUser, data: SolutionCreate) -> SolutionPublic:
     provider = load_visible(session, user, Provider, data.provider_id, "服务商")
     perm.require(user, perm.CREATE_SOLUTION, provider)
@@ -116,7 +119,8 @@ def _load(session: Session, user: User | None, solution_id: RecordId) -> Solutio
     return load_visible(session, user, Solution, solution_id, "产品")
 
 
-@router.get("/{solution_id}", response_model=SolutionPublic, responses=READ_ERRORS, summary="产品详情")
+@router.get("/{solution_id}", response_model=SolutionPublic, responses=READ_ERRORS, summary="产品详情",
+            dependencies=requires(PUBLIC))
 def read_solution(session: SessionDep, user: OptionalUser, solution_id: RecordId) -> SolutionPublic:
     return public(session, [_load(session, user, solution_id)])[0]
 
@@ -129,7 +133,7 @@ class SolutionEdited(SolutionPublic):
 
 
 @router.patch("/{solution_id}", response_model=SolutionEdited, responses=WRITE_ERRORS,
-              summary="修改产品（服务商修改已入库产品时生成待审核的修改，公开内容不变）")
+              summary="修改产品（服务商修改已入库产品时生成待审核的修改，公开内容不变）", dependencies=requires(BUREAU | PROVIDER))
 def update_solution(session: SessionDep, user: CurrentUser, solution_id: RecordId, patch: SolutionPatch) -> SolutionEdited:
     solution = _load(session, user, solution_id)
     perm.require(user, perm.EDIT, solution)
@@ -144,7 +148,7 @@ def update_solution(session: SessionDep, user: CurrentUser, solution_id: RecordI
 
 
 @router.post("/{solution_id}/status", response_model=SolutionPublic, responses=WRITE_ERRORS,
-             summary="变更产品状态（审核、入库、暂停、退出）")
+             summary="变更产品状态（审核、入库、暂停、退出）", dependencies=requires(BUREAU))
 def change_status(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: StatusChange) -> SolutionPublic:
     solution = _load(session, user, solution_id)
     perm.require(user, perm.CHANGE_STATUS, solution)
@@ -156,7 +160,7 @@ def change_status(session: SessionDep, user: CurrentUser, solution_id: RecordId,
 
 
 @router.post("/{solution_id}/excellent", response_model=SolutionPublic, responses=WRITE_ERRORS,
-             summary="设置或取消“优秀”")
+             summary="设置或取消“优秀”", dependencies=requires(BUREAU))
 def set_excellent(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: ExcellentFlag) -> SolutionPublic:
     solution = _load(session, user, solution_id)
     perm.require(user, perm.SET_EXCELLENT, solution)
@@ -166,7 +170,7 @@ def set_excellent(session: SessionDep, user: CurrentUser, solution_id: RecordId,
 
 
 @router.post("/{solution_id}/withdraw", response_model=SolutionPublic, responses=WRITE_ERRORS,
-             summary="服务商撤回本机构的产品（状态变为退出）")
+             summary="服务商撤回本机构的产品（状态变为退出）", dependencies=requires(PROVIDER))
 def withdraw(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: Withdrawal) -> SolutionPublic:
     solution = _load(session, user, solution_id)
     perm.require(user, perm.WITHDRAW, solution)

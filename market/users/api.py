@@ -15,6 +15,7 @@ from catalog.providers.models import Provider
 from catalog.users.models import Role, User
 from market import permissions as perm
 from market.deps import BureauUser, CurrentUser, SessionDep
+from market.permissions.declared import BUREAU, PROVIDER, requires
 from market.web.api_common import (
     LIST_ERRORS,
     READ_ERRORS,
@@ -85,7 +86,8 @@ def _check_scope(session: Session, actor: User, *, role: str, regions: list[str]
             raise Forbidden("out_of_region", "只能为本辖区内的企业创建账号")
 
 
-@router.get("", response_model=UsersOut, responses=LIST_ERRORS, summary="用户列表（主管部门）")
+@router.get("", response_model=UsersOut, responses=LIST_ERRORS, summary="用户列表（主管部门）",
+            dependencies=requires(BUREAU))
 def list_users(
     session: SessionDep, user: BureauUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
     role: Annotated[RoleName | None, Query(description="角色")] = None,
@@ -97,7 +99,8 @@ def list_users(
     return UsersOut(data=[UserOut.model_validate(u) for u in rows], count=count)
 
 
-@router.post("", response_model=UserOut, status_code=201, responses=WRITE_ERRORS, summary="新建用户（主管部门）")
+@router.post("", response_model=UserOut, status_code=201, responses=WRITE_ERRORS, summary="新建用户（主管部门）",
+             dependencies=requires(BUREAU))
 def create_user(session: SessionDep, user: BureauUser, data: UserIn) -> UserOut:
     from catalog.users import service as catalog_users
 
@@ -110,12 +113,14 @@ def create_user(session: SessionDep, user: BureauUser, data: UserIn) -> UserOut:
     return UserOut.model_validate(created)
 
 
-@router.get("/{user_id}", response_model=UserOut, responses=READ_ERRORS, summary="用户详情")
+@router.get("/{user_id}", response_model=UserOut, responses=READ_ERRORS, summary="用户详情",
+            dependencies=requires(BUREAU | PROVIDER))
 def read_user(session: SessionDep, user: CurrentUser, user_id: RecordId) -> UserOut:
     return UserOut.model_validate(load_visible(session, user, User, user_id, "用户"))
 
 
-@router.patch("/{user_id}", response_model=UserOut, responses=WRITE_ERRORS, summary="修改用户（主管部门）")
+@router.patch("/{user_id}", response_model=UserOut, responses=WRITE_ERRORS, summary="修改用户（主管部门）",
+              dependencies=requires(BUREAU))
 def update_user(session: SessionDep, user: BureauUser, user_id: RecordId, patch: UserPatch) -> UserOut:
     target = load_visible(session, user, User, user_id, "用户")
     perm.require(user, perm.EDIT, target)

@@ -1,6 +1,8 @@
-"""/api/docs: the API reference as a plain page drawn from the OpenAPI description.
+"""/api/docs: the API reference as a plain page drawn from the OpenAPI description, and that
+description, /api/openapi.json.
 
-Served by us (no CDN, no script), so it works offline and under the CSP.
+Served by us (no CDN, no script), so it works offline and under the CSP; like every route,
+both declare who may read them (everyone).
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from html import escape
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from market.permissions.declared import PUBLIC, requires
 
 router = APIRouter(tags=["文档"])
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -54,6 +58,12 @@ def render_reference(spec: dict[str, Any]) -> str:
     )
 
 
-@router.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/api/docs", response_class=HTMLResponse, include_in_schema=False, dependencies=requires(PUBLIC))
 def api_docs(request: Request) -> HTMLResponse:
     return HTMLResponse(render_reference(request.app.openapi()))
+
+
+@router.get("/api/openapi.json", include_in_schema=False, dependencies=requires(PUBLIC))
+def openapi_description(request: Request) -> JSONResponse:
+    """The OpenAPI description (the app is made with `openapi_url=None`, so this is the one)."""
+    return JSONResponse(request.app.openapi())

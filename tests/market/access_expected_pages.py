@@ -5,7 +5,8 @@ requests every page as every role (letters as in access_expected.py) with a bear
 token and `Accept: text/html`. Allowed: 200, or a redirect elsewhere than /login (a role's
 home, the leader's own chain). Denied: 401 (the Chinese "请先登录" page), 403, 404, or a
 redirect to /login. Form posts (POST page routes) are not probed: each one checks CSRF and
-then calls the same permission functions as its GET page and API route, which are probed.
+then calls the same permission functions as its GET page and API route, which are probed;
+the roles they declare are FORM_POSTS.
 """
 
 from __future__ import annotations
@@ -83,3 +84,56 @@ def _pending_revision(session: Any, ids: dict[str, int]) -> dict[str, Any]:
 
 # revisions (a provider's pending edit of a published listing): reviewed by the bureau of its region
 PAGE_RULES["/bureau/revisions/{revision_id}"] = [Case(allow="B", setup=_pending_revision)]
+
+
+# The form posts (POST page routes): not probed (see above), so only the roles each declares
+# are checked: those of its GET page when it posts back to one, else those its handler admits.
+FORM_POSTS: dict[str, str] = {
+    "/login": EVERYONE,
+    "/logout": EVERYONE,
+    "/password": LOGGED_IN,
+    "/bureau/enterprises/{enterprise_id}": BUREAUS,
+    "/enterprise": ENTERPRISES,
+    "/enterprise/needs": ENTERPRISES,
+    "/enterprise/needs/{need_id}/edit": "E",
+    "/enterprise/needs/{need_id}/delete": ENTERPRISES,
+    "/enterprise/needs/{need_id}/move": ENTERPRISES,
+    "/enterprise/needs/sort": ENTERPRISES,
+    "/events": LOGGED_IN,
+    "/events/{event_id}/status": LOGGED_IN,
+    "/events/{event_id}/register": LOGGED_IN,
+    "/events/{event_id}/participants/import": LOGGED_IN,
+    "/events/{event_id}/consent": LOGGED_IN,
+    "/events/{event_id}/participants/{participant_id}/validate": LOGGED_IN,
+    "/events/{event_id}/requests": LOGGED_IN,
+    "/events/{event_id}/requests/{request_id}/respond": LOGGED_IN,
+    "/events/{event_id}/schedule": LOGGED_IN,
+    "/events/{event_id}/move": LOGGED_IN,
+    "/events/{event_id}/swap": LOGGED_IN,
+    "/events/{event_id}/unschedule": LOGGED_IN,
+    "/events/{event_id}/publish": LOGGED_IN,
+    "/events/{event_id}/meetings/{meeting_id}/outcome": LOGGED_IN,
+    "/bureau/import": BUREAUS,
+    "/provider/leads/{need_id}": "P",
+    "/bureau/solutions/bulk": BUREAUS,
+    "/bureau/providers/bulk": BUREAUS,
+    "/bureau/review/{kind}/{record_id}": BUREAUS,
+    "/bureau/cohort": BUREAUS,
+    "/messages/{notification_id}/open": LOGGED_IN,
+    "/messages/read-all": LOGGED_IN,
+    "/lists/finance": LOGGED_IN,
+    "/progress/targets/import": LOGGED_IN,
+    "/progress/engagements": LOGGED_IN,
+    "/progress/engagements/{engagement_id}/{step}": LOGGED_IN,
+    "/join": EVERYONE,
+    "/bureau/applications/{application_id}": BUREAUS,
+    "/provider/profile": "P",
+    "/provider/solutions/new": "P",
+    "/provider/solutions/{solution_id}/edit": "P",
+    "/provider/solutions/{solution_id}/withdraw": "P",
+    "/bureau/revisions/{revision_id}": BUREAUS,
+    "/solutions/{solution_id}/contact": LOGGED_IN,
+    "/engagements/{engagement_id}/messages": LOGGED_IN,
+    "/provider/solutions/{solution_id}/cases": "P",
+    "/provider/solutions/{solution_id}/cases/{case_id}/delete": "P",
+}

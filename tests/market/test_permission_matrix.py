@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from access_expected import ROLE_LETTERS, RULES, Case
 from access_expected_events import EVENT_RULES
-from access_expected_pages import PAGE_RULES
+from access_expected_pages import FORM_POSTS, PAGE_RULES
 from sqlmodel import Session
 from web_builders import JIUJIANG, PASSWORD, World, enterprise, link, need, solution, token
 
 from catalog.db import get_engine
 from market.app import route_table
+from market.permissions.declared import LOGGED_IN, Permission, declared
 
 USERS = {"A": None, "B": "jj_bureau", "X": "xx_bureau", "P": "provider_a", "E": "ent_sharing", "C": "chain_leader"}
 DENIED = {401, 403, 404}
@@ -23,6 +24,33 @@ DENIED = {401, 403, 404}
 def all_rules() -> dict[tuple[str, str], list[Case]]:
     """The expected table: the routes of access_expected.py and the events routes."""
     return RULES | EVENT_RULES
+
+
+ROLE_OF = {"A": Permission.ANONYMOUS, "B": Permission.BUREAU, "X": Permission.BUREAU, "P": Permission.PROVIDER,
+           "E": Permission.ENTERPRISE, "C": Permission.CHAIN_LEADER}
+# the roles a handler's user dependency lets in (market/deps.py); none: everyone
+ADMITTED = {"get_current_user": LOGGED_IN, "require_bureau": Permission.BUREAU,
+            "require_provider": Permission.PROVIDER,
+            "require_enterprise_or_chain_leader": Permission.ENTERPRISE | Permission.CHAIN_LEADER,
+            "require_chain_leader": Permission.CHAIN_LEADER}
+
+
+def roles(letters: str) -> Permission:
+    """The roles of a set of role letters (B and X are both bureaus)."""
+    found = Permission(0)
+    for letter in letters:
+        found |= ROLE_OF[letter]
+    return found
+
+
+def allowed_roles(cases: list[Case]) -> Permission:
+    """The roles that some probe of a route lets through."""
+    return roles("".join(case.allow for case in cases))
+
+
+def declarations(app: Any) -> dict[tuple[str, str], Permission | None]:
+    """(method, path) → the permission the route declares, read from the app's routes."""
+    return {(method, path): declared(route) for method, path, route in route_table(app)}
 
 
 def api_routes(app: Any) -> set[tuple[str, str]]:
@@ -37,6 +65,38 @@ def test_every_api_route_has_a_rule_and_every_rule_a_route(client) -> None:
     assert stale == [], f"这些权限规则对应的路由已不存在：{stale}"
     for key, cases in rules.items():
         assert cases and all(set(c.allow) <= set(ROLE_LETTERS) for c in cases), key
+
+
+def test_every_route_declares_its_permission(client) -> None:
+    """Every route, API and page, names its permission on its decorator (requires(...))."""
+    undeclared = sorted(f"{m} {p}" for (m, p), permission in declarations(client.app).items() if permission is None)
+    assert undeclared == [], f"这些路由没有声明权限（请在路由上加 dependencies=requires(...)）：{undeclared}"
+
+
+def test_api_routes_declare_the_roles_their_probes_let_through(client) -> None:
+    declared_here, rules = declarations(client.app), all_rules()
+    wrong = [f"{m} {p}: 声明 {declared_here[(m, p)]}，期望 {allowed_roles(cases)}"
+             for (m, p), cases in sorted(rules.items())
+             if (m, p) in declared_here and declared_here[(m, p)] != allowed_roles(cases)]
+    assert wrong == [], "\n".join(wrong)
+
+
+def _user_dependencies(dependant: Any) -> set[str]:
+    names: set[str] = set()
+    for sub in dependant.dependencies:
+        names |= {getattr(sub.call, "__name__", "")} | _user_dependencies(sub)
+    return names
+
+
+def test_declared_roles_are_within_what_the_handler_admits(client) -> None:
+    """A declaration never promises more than the handler's user dependency lets in."""
+    wrong = []
+    for method, path, route in route_table(client.app):
+        permission, names = declared(route), _user_dependencies(route.dependant)
+        admitted = next((ADMITTED[n] for n in ADMITTED if n in names), ~Permission(0))
+        if permission is not None and permission & ~admitted:
+            wrong.append(f"{method} {path}: 声明 {permission}，处理函数只接受 {admitted}")
+    assert wrong == [], "\n".join(wrong)
 
 
 class Prober:
@@ -141,9 +201,9 @@ def test_providers_never_see_needs(client, world, database_url, letter) -> None:
         assert client.get(f"/api/needs/{world.ids[name]}", headers=headers).status_code == 404
 
 
-def page_routes(app: Any) -> set[str]:
-    return {path for method, path, _ in route_table(app)
-            if method == "GET" and not path.startswith(("/api", "/static"))}
+def page_routes(app: Any, method: str = "GET") -> set[str]:
+    return {path for m, path, _ in route_table(app)
+            if m == method and not path.startswith(("/api", "/static"))}
 
 
 def test_every_page_route_has_a_rule_and_every_rule_a_route(client) -> None:
@@ -151,6 +211,18 @@ def test_every_page_route_has_a_rule_and_every_rule_a_route(client) -> None:
     missing = sorted(routes - set(PAGE_RULES))
     assert missing == [], f"这些页面没有权限规则（请在 tests/market/access_expected_pages.py 中补充）：{missing}"
     assert sorted(set(PAGE_RULES) - routes) == [], "这些页面规则对应的路由已不存在"
+    posts = page_routes(client.app, "POST")
+    assert sorted(posts - set(FORM_POSTS)) == [], "这些表单提交没有权限规则（FORM_POSTS）"
+    assert sorted(set(FORM_POSTS) - posts) == [], "这些表单规则对应的路由已不存在"
+
+
+def test_page_routes_declare_the_roles_their_rules_expect(client) -> None:
+    declared_here = declarations(client.app)
+    expected = {("GET", p): allowed_roles(cases) for p, cases in PAGE_RULES.items()}
+    expected |= {("POST", p): roles(letters) for p, letters in FORM_POSTS.items()}
+    wrong = [f"{m} {p}: 声明 {declared_here[(m, p)]}，期望 {want}" for (m, p), want in sorted(expected.items())
+             if (m, p) in declared_here and declared_here[(m, p)] != want]
+    assert wrong == [], "\n".join(wrong)
 
 
 def _page_allowed(response: Any, case: Case) -> bool:
