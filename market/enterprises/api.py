@@ -16,6 +16,7 @@ from catalog.enterprises.schemas import (
     EnterprisesPublic,
     EnterpriseUpdate,
 )
+from catalog.filters import name_filter
 from catalog.taxonomy import resolve_industry
 from market import permissions as perm
 from market.deps import CurrentUser, OptionalUser, SessionDep
@@ -31,7 +32,6 @@ from market.web.api_common import (
     Sort,
     actor_of,
     load_visible,
-    name_filter,
     order,
     out,
     paged,

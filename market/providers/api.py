@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import Field
-from sqlmodel import col, select
+from sqlmodel import select
 
 from catalog.notifications import notices
+from catalog.providers import queries as provider_queries
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
+from catalog.providers.queries import ProviderFilter
 from catalog.providers.schemas import (
     ProviderCreate,
     ProviderPublic,
@@ -33,17 +35,11 @@ from market.web.api_common import (
     Sort,
     StatusChange,
     actor_of,
-    industry_filter,
-    json_list_contains,
     load_visible,
-    name_filter,
-    order,
     out,
-    paged,
 )
 
 router = APIRouter(prefix="/api/providers", tags=["服务商"])
-SORTS = ("id", "name", "region", "status", "capacity", "created_at", "updated_at")
 
 
 class ProviderPatch(ProviderUpdate):
@@ -58,26 +54,16 @@ def list_providers(
     session: SessionDep, user: OptionalUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
     q: Q = None,
     status: Annotated[ListingStatus | None, Query(description="状态")] = None,
-    region: Annotated[str | None, Query(max_length=60, description="所在地区（前缀）")] = None,
+    region: Annotated[str | None, Query(max_length=60, description="地区：服务商位于该地区或服务该地区")] = None,
     scenario: Annotated[str | None, Query(max_length=40, description="能力场景")] = None,
     industry: Annotated[str | None, Query(max_length=40, description="服务行业（代码或名称）")] = None,
     kind: Annotated[str | None, Query(max_length=20, description="服务商类型")] = None,
 ) -> ProvidersPublic:
-    statement = perm.visible_providers(user, select(Provider))
-    if q:
-        statement = statement.where(name_filter(Provider.name, q))
-    if status:
-        statement = statement.where(col(Provider.status) == status.value)
-    if region:
-        statement = statement.where(col(Provider.region).startswith(region.strip(), autoescape=True))
-    if scenario:
-        statement = statement.where(json_list_contains(Provider.scenarios, scenario.strip()))
-    if industry:
-        statement = statement.where(industry_filter(Provider.industries, industry))
-    if kind:
-        statement = statement.where(col(Provider.kind) == kind.strip())
-    rows, count = paged(session, order(statement, Provider, sort, SORTS), page=page, per_page=per_page)
-    return ProvidersPublic(data=[out(ProviderPublic, p) for p in rows], count=count)
+    chosen = ProviderFilter(q=q or "", status=status.value if status else None, region=region or "",
+                            scenario=scenario or "", industry=industry or "", kind=kind or "", sort=sort or "")
+    found = provider_queries.list_providers(session=session, within=perm.visible_providers(user, select(Provider)),
+                                            chosen=chosen, page=page, per_page=per_page)
+    return ProvidersPublic(data=[out(ProviderPublic, p) for p in found.rows], count=found.total)
 
 
 @router.post("", response_model=ProviderPublic, status_code=201, responses=WRITE_ERRORS, summary="新建服务商",

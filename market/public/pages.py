@@ -15,8 +15,10 @@ from sqlmodel import Session, col, select
 
 from catalog.enterprises.models import Enterprise
 from catalog.errors import NotFound
+from catalog.providers import queries as provider_queries
 from catalog.providers.models import Provider
 from catalog.showcase import service as showcase
+from catalog.solutions import queries as solution_queries
 from catalog.solutions.models import Solution
 from catalog.taxonomy import taxonomy
 from market import permissions as perm
@@ -26,7 +28,7 @@ from market.public import browse
 from market.public.visibility import public_providers, public_solutions
 from market.search.api import SearchUnavailable, get_search_client
 from market.templating import render
-from market.web.page_common import industry_choices, paginate, parse_int
+from market.web.page_common import PER_PAGE, Page, industry_choices, parse_int
 from search_index.query import ranked_providers
 
 router = APIRouter(include_in_schema=False)
@@ -62,8 +64,10 @@ def solution_list(request: Request, session: SessionDep) -> HTMLResponse:
     chosen = browse.SolutionFilters.from_request(request)
     if chosen.q:
         return RedirectResponse(_as_search(request), status_code=303)  # type: ignore[return-value]
-    statement = browse.filter_solutions(session, public_solutions(), public_providers(), chosen)
-    page = paginate(session, statement, parse_int(request.query_params.get("page"), 1) or 1)
+    found = solution_queries.list_solutions(session=session, within=public_solutions(), chosen=chosen.to_filter(),
+                                            page=parse_int(request.query_params.get("page"), 1) or 1,
+                                            per_page=PER_PAGE, clamp=True)
+    page = Page(items=found.rows, total=found.total, page=found.page, per_page=found.per_page)
     context = {
         "page": page,
         "chosen": chosen,
@@ -102,8 +106,10 @@ def provider_list(request: Request, session: SessionDep) -> HTMLResponse:
     """Browse published providers with filters and paging."""
     chosen = browse.ProviderFilters.from_request(request)
     ranked = _providers_for(request, chosen.q) if chosen.q else None
-    statement = browse.filter_providers(session, public_providers(), chosen, ranked)
-    page = paginate(session, statement, parse_int(request.query_params.get("page"), 1) or 1)
+    found = provider_queries.list_providers(session=session, within=public_providers(), chosen=chosen.to_filter(),
+                                            ranked=ranked, page=parse_int(request.query_params.get("page"), 1) or 1,
+                                            per_page=PER_PAGE, clamp=True)
+    page = Page(items=found.rows, total=found.total, page=found.page, per_page=found.per_page)
     counts = _solution_counts(session, [p.id for p in page.items if p.id is not None])
     context = {
         "page": page,

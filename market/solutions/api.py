@@ -11,8 +11,10 @@ from sqlmodel import Session, col, select
 from catalog.notifications import notices
 from catalog.providers.models import ListingStatus, Provider
 from catalog.revisions import service as revisions
+from catalog.solutions import queries as solution_queries
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
+from catalog.solutions.queries import SolutionFilter
 from catalog.solutions.schemas import (
     SolutionCreate,
     SolutionPublic,
@@ -36,17 +38,11 @@ from market.web.api_common import (
     Sort,
     StatusChange,
     actor_of,
-    industry_filter,
-    json_list_contains,
     load_visible,
-    name_filter,
-    order,
     out,
-    paged,
 )
 
 router = APIRouter(prefix="/api/solutions", tags=["产品和解决方案"])
-SORTS = ("id", "name", "code", "price_wan", "deploy_days", "status", "created_at", "updated_at")
 
 
 class SolutionPatch(SolutionUpdate):
@@ -73,35 +69,21 @@ def list_solutions(
     q: Q = None,
     status: Annotated[ListingStatus | None, Query(description="状态")] = None,
     provider_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="服务商编号")] = None,
-    region: Annotated[str | None, Query(max_length=60, description="服务商所在地区（前缀）")] = None,
+    region: Annotated[str | None, Query(max_length=60, description="地区：服务商位于该地区或服务该地区")] = None,
     scenario: Annotated[str | None, Query(max_length=40, description="应用场景")] = None,
     industry: Annotated[str | None, Query(max_length=40, description="适用行业（代码或名称）")] = None,
     deployment: Annotated[str | None, Query(max_length=20, description="部署方式")] = None,
     excellent: Annotated[bool | None, Query(description="只看优秀")] = None,
+    min_price: Annotated[float | None, Query(ge=0, le=1e9, description="价格下限（万元）")] = None,
     max_price: Annotated[float | None, Query(ge=0, le=1e9, description="价格上限（万元）")] = None,
 ) -> SolutionsPublic:
-    statement = perm.visible_solutions(user, select(Solution))
-    if q:
-        statement = statement.where(name_filter(Solution.name, q))
-    if status:
-        statement = statement.where(col(Solution.status) == status.value)
-    if provider_id is not None:
-        statement = statement.where(col(Solution.provider_id) == provider_id)
-    if region:
-        in_region = select(Provider.id).where(col(Provider.region).startswith(region.strip(), autoescape=True))
-        statement = statement.where(col(Solution.provider_id).in_(in_region))
-    if scenario:
-        statement = statement.where(json_list_contains(Solution.scenarios, scenario.strip()))
-    if industry:
-        statement = statement.where(industry_filter(Solution.industries, industry))
-    if deployment:
-        statement = statement.where(col(Solution.deployment) == deployment.strip())
-    if excellent is not None:
-        statement = statement.where(col(Solution.excellent) == excellent)
-    if max_price is not None:
-        statement = statement.where(col(Solution.price_wan) <= max_price)
-    rows, count = paged(session, order(statement, Solution, sort, SORTS), page=page, per_page=per_page)
-    return SolutionsPublic(data=public(session, rows), count=count)
+    chosen = SolutionFilter(
+        q=q or "", status=status.value if status else None, provider_id=provider_id, region=region or "",
+        scenario=scenario or "", industry=industry or "", deployment=deployment or "", excellent=excellent,
+        price_min=min_price, price_max=max_price, sort=sort or "")
+    found = solution_queries.list_solutions(session=session, within=perm.visible_solutions(user, select(Solution)),
+                                            chosen=chosen, page=page, per_page=per_page)
+    return SolutionsPublic(data=public(session, found.rows), count=found.total)
 
 
 @router.post("", response_model=SolutionPublic, status_code=201, responses=WRITE_ERRORS, summary="新建产品",

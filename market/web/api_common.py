@@ -1,18 +1,16 @@
-"""Shared pieces of the JSON API: paging, sorting, list filters, actor names, error listings."""
+"""Shared pieces of the JSON API: paging, sorting, actor names, error listings (the list
+filters are catalog.filters)."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
 from catalog.errors import NotFound, ValidationFailed
-from catalog.language.text import clean_value
-from catalog.taxonomy import resolve_industry
 from catalog.users.models import User
 from market import permissions as perm
 from market.errors import error_responses
@@ -63,28 +61,6 @@ def order(statement: Any, model: type[SQLModel], sort: str | None, allowed: tupl
     column = col(getattr(model, name))
     statement = statement.order_by(column.desc() if key.startswith("-") else column.asc())
     return statement.order_by(col(model.id).asc())  # type: ignore[attr-defined]
-
-
-def json_list_contains(column: Any, value: str, *, prefix: bool = False) -> ColumnElement[bool]:
-    """A JSON list column holds `value` (or a value starting with it), on SQLite and PostgreSQL."""
-    from sqlalchemy import String, cast
-
-    text = cast(column, String)
-    forms = {json.dumps(value), json.dumps(value, ensure_ascii=False)}
-    if prefix:
-        forms = {f[:-1] for f in forms}  # drop the closing quote: "C26 matches "C261"
-    return or_(*[text.contains(f, autoescape=True) for f in sorted(forms)])
-
-
-def industry_filter(column: Any, industry: str) -> ColumnElement[bool]:
-    """Industry given as code, name or alias; a division code also matches its classes."""
-    codes = resolve_industry(industry) or [industry.strip().upper()]
-    return or_(*[json_list_contains(column, code, prefix=True) for code in codes])
-
-
-def name_filter(column: Any, q: str) -> ColumnElement[bool]:
-    """The name contains `q` (cleaned: 繁→简, full-width → half-width)."""
-    return col(column).contains(clean_value(q), autoescape=True)
 
 
 M = TypeVar("M")

@@ -6,7 +6,7 @@ import io
 import json
 
 from openpyxl import Workbook, load_workbook
-from web_builders import JIUJIANG
+from web_builders import JIUJIANG, serve_only
 
 
 def test_public_list_shows_published_only_with_paging_and_sort(client, world) -> None:
@@ -21,11 +21,15 @@ def test_public_list_shows_published_only_with_paging_and_sort(client, world) ->
     assert names == sorted(names, reverse=True)
 
 
-def test_filters(client, world, as_user) -> None:
+def test_filters(client, world, as_user, database_url) -> None:
     bureau = as_user("jj_bureau")
     pending = client.get("/api/solutions", params={"status": "待审核"}, headers=bureau).json()
     assert {s["code"] for s in pending["data"]} == {"JJ-002", "JJ-101"}
-    by_scenario = client.get("/api/solutions", params={"scenario": "设备管理运维", "region": "河南省"}).json()
+    in_henan = {"scenario": "设备管理运维", "region": "河南省"}
+    # a region holds the providers located there and those serving it (none listed: nationwide)
+    assert [s["code"] for s in client.get("/api/solutions", params=in_henan).json()["data"]] == ["JJ-001", "XX-001"]
+    serve_only(database_url, world.ids["provider_a"], [JIUJIANG])
+    by_scenario = client.get("/api/solutions", params=in_henan).json()
     assert [s["code"] for s in by_scenario["data"]] == ["XX-001"]
     by_industry = client.get("/api/providers", params={"industry": "C26"}).json()
     assert by_industry["count"] == 2

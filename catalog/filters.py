@@ -1,0 +1,62 @@
+"""SQL pieces every list filter is built from: JSON-list membership, industries, names, paging.
+
+Multi-valued fields are JSON lists, so "has scenario X" is a text match on the stored JSON
+(both escaped and plain forms), which reads the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, cast, func, or_
+from sqlmodel import Session, col, select
+
+from catalog.language.text import clean_value
+from catalog.regions import located_or_served
+from catalog.taxonomy import division, resolve_industry
+
+
+def json_list_contains(column: Any, value: str, *, prefix: bool = False) -> ColumnElement[bool]:
+    """A JSON list column holds `value` (or a value starting with it), on SQLite and PostgreSQL."""
+    text = cast(column, String)
+    forms = {json.dumps(value), json.dumps(value, ensure_ascii=False)}
+    if prefix:
+        forms = {f[:-1] for f in forms}  # drop the closing quote: "C26 matches "C261"
+    return or_(*[text.contains(f, autoescape=True) for f in sorted(forms)])
+
+
+def industry_filter(column: Any, industry: str) -> ColumnElement[bool]:
+    """Listings for an industry given as code, name or alias: a code matches itself and the
+    codes below it (C26 → C261 …), and a group also matches listings for its whole division
+    (C261 → C26), which cover it."""
+    codes = resolve_industry(industry) or [industry.strip().upper()]
+    terms = [json_list_contains(column, code, prefix=True) for code in codes]
+    terms += [json_list_contains(column, division(code)) for code in codes if division(code) != code]
+    return or_(*terms)
+
+
+def name_filter(column: Any, q: str) -> ColumnElement[bool]:
+    """The name contains `q` (cleaned: 繁→简, full-width → half-width)."""
+    return col(column).contains(clean_value(q), autoescape=True)
+
+
+def ids_in_region(rows: Iterable[tuple[Any, Any, Any]], region: str) -> list[int]:
+    """Of (id, located, service_regions) rows, the ids located in `region` or serving it
+    (catalog.regions.located_or_served, the one rule)."""
+    return [int(i) for i, located, served in rows if i is not None
+            and located_or_served(located, served or [], region)]
+
+
+def page_of(session: Session, statement: Any, *, page: int, per_page: int,
+            clamp: bool = False) -> tuple[list[Any], int, int]:
+    """One page of a statement's rows, the total count and the page number served. With
+    `clamp`, a page past the end serves the last page (a browse page); without, it is empty
+    (an API client pages until it gets nothing)."""
+    total = int(session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one())
+    if clamp:
+        page = min(max(1, page), max(1, math.ceil(total / per_page)))
+    rows = session.exec(statement.offset((page - 1) * per_page).limit(per_page)).all()
+    return list(rows), total, page

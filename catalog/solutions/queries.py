@@ -1,0 +1,115 @@
+"""The list of solutions: one filter, one query, under the API and the browse page alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from catalog.errors import ValidationFailed
+from catalog.filters import ids_in_region, industry_filter, json_list_contains, name_filter, page_of
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
+
+# Sorts by a field (a leading '-' for descending; the id breaks ties) …
+SORT_FIELDS = ("id", "name", "code", "price_wan", "deploy_days", "status", "created_at", "updated_at")
+# … and the named sorts a visitor picks; "" (none given) is the recommended order.
+NAMED_SORTS = {
+    "": "推荐（优秀优先）",
+    "price": "价格从低到高",
+    "-price": "价格从高到低",
+    "days": "实施周期从短到长",
+    "new": "最新发布",
+}
+
+
+@dataclass(frozen=True)
+class SolutionFilter:
+    """What a list of solutions is narrowed by (every field optional).
+
+    `region` holds a listing whose provider is located in the region or serves it
+    (catalog.regions.located_or_served); `industry` is a code, name or alias (see
+    catalog.filters.industry_filter); prices are in 万元, both bounds inclusive.
+    """
+
+    q: str = ""
+    status: str | None = None
+    provider_id: int | None = None
+    region: str = ""
+    scenario: str = ""
+    industry: str = ""
+    deployment: str = ""
+    excellent: bool | None = None
+    price_min: float | None = None
+    price_max: float | None = None
+    sort: str = ""
+
+
+@dataclass(frozen=True)
+class SolutionRows:
+    rows: list[Solution]
+    total: int
+    page: int
+    per_page: int
+
+
+def is_sort(sort: str) -> bool:
+    """Is `sort` one `list_solutions` knows?"""
+    return sort.strip() in NAMED_SORTS or sort.strip().removeprefix("-") in SORT_FIELDS
+
+
+def list_solutions(*, session: Session, within: SelectOfScalar[Solution], chosen: SolutionFilter,
+                   page: int = 1, per_page: int = 20, clamp: bool = False) -> SolutionRows:
+    """One page of the solutions in `within` (what the viewer may see) that match `chosen`,
+    in its order, and how many match in all (see `page_of` for `clamp`)."""
+    statement = _ordered(narrowed(session, within, chosen), chosen.sort)
+    rows, total, served = page_of(session, statement, page=page, per_page=per_page, clamp=clamp)
+    return SolutionRows(rows=rows, total=total, page=served, per_page=per_page)
+
+
+def narrowed(session: Session, statement: SelectOfScalar[Solution], chosen: SolutionFilter) -> SelectOfScalar[Solution]:
+    """`statement` narrowed by `chosen` (unordered)."""
+    if chosen.q.strip():
+        statement = statement.where(name_filter(Solution.name, chosen.q))
+    if chosen.status:
+        statement = statement.where(col(Solution.status) == chosen.status)
+    if chosen.provider_id is not None:
+        statement = statement.where(col(Solution.provider_id) == chosen.provider_id)
+    if chosen.scenario.strip():
+        statement = statement.where(json_list_contains(Solution.scenarios, chosen.scenario.strip()))
+    if chosen.industry.strip():
+        statement = statement.where(industry_filter(Solution.industries, chosen.industry))
+    if chosen.deployment.strip():
+        statement = statement.where(col(Solution.deployment) == chosen.deployment.strip())
+    if chosen.excellent is not None:
+        statement = statement.where(col(Solution.excellent) == chosen.excellent)
+    if chosen.price_min is not None:
+        statement = statement.where(col(Solution.price_wan) >= chosen.price_min)
+    if chosen.price_max is not None:
+        statement = statement.where(col(Solution.price_wan) <= chosen.price_max)
+    if chosen.region.strip():
+        providers = session.exec(select(Provider.id, Provider.region, Provider.service_regions)).all()
+        ids = ids_in_region(providers, chosen.region.strip())
+        statement = statement.where(col(Solution.provider_id).in_(ids or [-1]))
+    return statement
+
+
+def _ordered(statement: SelectOfScalar[Solution], sort: str) -> SelectOfScalar[Solution]:
+    key = sort.strip()
+    named: dict[str, tuple[Any, ...]] = {
+        "": (col(Solution.excellent).desc(), col(Solution.id)),
+        "price": (col(Solution.price_wan), col(Solution.id)),
+        "-price": (col(Solution.price_wan).desc(), col(Solution.id)),
+        "days": (col(Solution.deploy_days), col(Solution.id)),
+        "new": (col(Solution.status_changed_at).desc(), col(Solution.id).desc()),
+    }
+    if key in named:
+        return statement.order_by(*named[key])
+    name = key.removeprefix("-")
+    if name not in SORT_FIELDS:
+        choices = "、".join([*SORT_FIELDS, *(k for k in NAMED_SORTS if k)])
+        raise ValidationFailed("bad_sort", f"不支持按“{name}”排序，可选：{choices}")
+    column = col(getattr(Solution, name))
+    return statement.order_by(column.desc() if key.startswith("-") else column.asc(), col(Solution.id).asc())
