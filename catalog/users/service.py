@@ -163,3 +163,9 @@ def set_password(*, session: Session, user: User, password: str) -> User:
     session.add(user)
     session.flush()
     return user
+
+
+def actor_of(user: User) -> str:
+    """How a user is named in the audit log and as the author of a record, whichever door
+    (API, page, CLI) the change came through: `role:username`."""
+    return f"{user.role}:{user.username}"

@@ -17,6 +17,7 @@ from catalog.chains.schemas import (
 )
 from catalog.enterprises.models import Enterprise
 from catalog.errors import Conflict
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, CHAIN_LEADER, LOGGED_IN, requires
@@ -29,7 +30,6 @@ from market.web.api_common import (
     PerPage,
     RecordId,
     Sort,
-    actor_of,
     load_visible,
     order,
     out,

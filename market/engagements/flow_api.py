@@ -14,10 +14,11 @@ from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise
 from catalog.progress.models import AcceptanceRecord
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, ENTERPRISE, PROVIDER, requires
-from market.web.api_common import READ_ERRORS, WRITE_ERRORS, RecordId, actor_of, load_visible
+from market.web.api_common import READ_ERRORS, WRITE_ERRORS, RecordId, load_visible
 
 router = APIRouter(prefix="/api/engagements", tags=["对接成果"])
 

@@ -18,6 +18,7 @@ from catalog.enterprises.schemas import (
 )
 from catalog.filters import name_filter
 from catalog.taxonomy import resolve_industry
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, ENTERPRISE, ENTERPRISES, PUBLIC, requires
@@ -30,7 +31,6 @@ from market.web.api_common import (
     Q,
     RecordId,
     Sort,
-    actor_of,
     load_visible,
     order,
     out,

@@ -14,6 +14,7 @@ from catalog.errors import Conflict, Forbidden
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
 from catalog.taxonomy import taxonomy
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.permissions.declared import BUREAU, requires
@@ -75,7 +76,7 @@ def enterprise_update(request: Request, session: SessionDep, user: BureauUser, _
         return flash_redirect(request, back, "；".join(errors.values()), "error")
     try:
         perm.require_fields(user, enterprise, data.model_dump(exclude_unset=True))
-        enterprise_service.update_enterprise(session=session, enterprise=enterprise, data=data, actor=user.username,
+        enterprise_service.update_enterprise(session=session, enterprise=enterprise, data=data, actor=actor_of(user),
                                           expected_version=parse_int(text(form, "version")))
     except (Conflict, Forbidden) as error:
         return flash_redirect(request, back, error.message, "error")

@@ -13,6 +13,7 @@ from catalog.enterprises.models import Enterprise, Need
 from catalog.enterprises.schemas import NeedCreate, NeedPublic, NeedsPublic, NeedUpdate
 from catalog.errors import Forbidden
 from catalog.users.models import Role
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
@@ -25,7 +26,6 @@ from market.web.api_common import (
     PerPage,
     RecordId,
     Sort,
-    actor_of,
     load_visible,
     order,
     out,

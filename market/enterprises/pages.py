@@ -18,6 +18,7 @@ from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
 from catalog.taxonomy import taxonomy
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CsrfProtected, EnterpriseUser, SessionDep
 from market.permissions.declared import ENTERPRISE, ENTERPRISES, requires
@@ -76,7 +77,7 @@ def profile_submit(request: Request, session: SessionDep, user: EnterpriseUser, 
         return flash_redirect(request, "/enterprise", "；".join(errors.values()), "error")
     try:
         perm.require_fields(user, enterprise, data.model_dump(exclude_unset=True))
-        enterprise_service.update_enterprise(session=session, enterprise=enterprise, data=data, actor=user.username,
+        enterprise_service.update_enterprise(session=session, enterprise=enterprise, data=data, actor=actor_of(user),
                                           expected_version=parse_int(text(form, "version")))
     except (Conflict, Forbidden) as error:
         return flash_redirect(request, "/enterprise", error.message, "error")
@@ -118,7 +119,7 @@ def need_add(request: Request, session: SessionDep, user: EnterpriseUser, _csrf:
         context = {"enterprise": enterprise, "needs": _needs(session, user, enterprise), "values": raw,
                    "errors": errors, **_need_choices()}
         return render(request, "enterprise/needs.html", context, status_code=422)
-    need = enterprise_service.create_need(session=session, enterprise=enterprise, data=data, actor=user.username)
+    need = enterprise_service.create_need(session=session, enterprise=enterprise, data=data, actor=actor_of(user))
     return flash_redirect(request, NEEDS_URL, f"已添加需求 {need.code}")
 
 
@@ -150,7 +151,7 @@ def need_edit_submit(request: Request, session: SessionDep, user: EnterpriseUser
                    **_need_choices()}
         return render(request, "enterprise/need_form.html", context, status_code=422)
     try:
-        enterprise_service.update_need(session=session, need=need, data=data, actor=user.username,
+        enterprise_service.update_need(session=session, need=need, data=data, actor=actor_of(user),
                                     expected_version=parse_int(text(form, "version")))
     except Conflict as error:
         return flash_redirect(request, f"{NEEDS_URL}/{need.id}/edit", error.message, "error")
@@ -163,7 +164,7 @@ def need_delete(request: Request, session: SessionDep, user: EnterpriseUser, _cs
     """Remove a need from the list."""
     need = _need(session, user, need_id, perm.DELETE)
     code = need.code
-    enterprise_service.delete_need(session=session, need=need, actor=user.username)
+    enterprise_service.delete_need(session=session, need=need, actor=actor_of(user))
     return flash_redirect(request, NEEDS_URL, f"已删除需求 {code}")
 
 
@@ -180,7 +181,7 @@ def need_move(request: Request, session: SessionDep, user: EnterpriseUser, _csrf
     if at < 0 or not 0 <= at + step < len(order):
         return flash_redirect(request, NEEDS_URL, "已经在最前或最后", "info")
     order[at], order[at + step] = order[at + step], order[at]
-    enterprise_service.reorder_needs(session=session, enterprise=enterprise, need_ids=order, actor=user.username)
+    enterprise_service.reorder_needs(session=session, enterprise=enterprise, need_ids=order, actor=actor_of(user))
     return flash_redirect(request, NEEDS_URL, f"已调整需求 {need.code} 的顺序")
 
 
@@ -193,7 +194,7 @@ def need_sort(request: Request, session: SessionDep, user: EnterpriseUser, _csrf
     ranked = sorted(needs, key=lambda n: _PRIORITY_RANK.get(n.priority, 1))
     try:
         enterprise_service.reorder_needs(session=session, enterprise=enterprise,
-                                      need_ids=[n.id for n in ranked if n.id is not None], actor=user.username)
+                                      need_ids=[n.id for n in ranked if n.id is not None], actor=actor_of(user))
     except MarketError as error:
         return flash_redirect(request, NEEDS_URL, error.message, "error")
     return flash_redirect(request, NEEDS_URL, "已按优先级排序")

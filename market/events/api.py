@@ -29,11 +29,12 @@ from catalog.events.models import (
 )
 from catalog.providers.models import Provider
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import BureauUser, CurrentUser, SessionDep
 from market.events import scheduling as event_scheduling
 from market.permissions.declared import BUREAU, ENTERPRISE, LOGGED_IN, PROVIDER, requires
-from market.web.api_common import READ_ERRORS, WRITE_ERRORS, actor_of
+from market.web.api_common import READ_ERRORS, WRITE_ERRORS
 
 router = APIRouter(prefix="/api/events", tags=["供需对接活动"])
 

@@ -30,6 +30,7 @@ from catalog.events.models import (
 from catalog.providers.models import ListingStatus
 from catalog.solutions.models import Solution
 from catalog.users.models import Role, User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CsrfProtected, CurrentUser, SessionDep
 from market.events import scheduling as event_scheduling
@@ -70,7 +71,7 @@ def event_create(request: Request, session: SessionDep, user: CurrentUser, _csrf
                            sessions=sessions)
         if user.role != Role.BUREAU:
             raise MarketError("forbidden", "仅限主管部门创建对接活动", 403)
-        event = event_service.create_event(session=session, data=data, actor=user.username)
+        event = event_service.create_event(session=session, data=data, actor=actor_of(user))
     except (ValueError, MarketError) as error:
         message = error.message if isinstance(error, MarketError) else "请检查活动名称、日期、桌数与时段数"
         return flash_redirect(request, "/events", message, "error")
@@ -165,7 +166,7 @@ def status_submit(request: Request, session: SessionDep, user: CurrentUser, _csr
     event = _event(session, user, event_id, manage=True)
     status = text(form, "status")
     return _act(request, event_id, f"活动已进入“{status}”", lambda: event_service.change_event_status(
-        session=session, event=event, status=status, actor=user.username) and None)
+        session=session, event=event, status=status, actor=actor_of(user)) and None)
 
 
 @router.post("/events/{event_id}/register", dependencies=requires(LOGGED_IN))
@@ -182,7 +183,7 @@ def register_submit(request: Request, session: SessionDep, user: CurrentUser, _c
         solution_ids=offered if provider else [], need_ids=[] if provider else offered,
         representatives=parse_int(text(form, "representatives")) or 1)
     return _act(request, event_id, "已报名，等待主办方确认", lambda: event_service.register(
-        session=session, event=event, data=data, actor=user.username) and None)
+        session=session, event=event, data=data, actor=actor_of(user)) and None)
 
 
 @router.post("/events/{event_id}/participants/import", dependencies=requires(LOGGED_IN))
@@ -197,7 +198,7 @@ def roster_submit(request: Request, session: SessionDep, user: CurrentUser, _csr
     try:
         with import_slot():
             report = event_imports.import_participants(session=session, event=event, data=upload.file.read(),
-                                                       file=upload.filename or "", actor=user.username)
+                                                       file=upload.filename or "", actor=actor_of(user))
     except ImportRejected as error:
         shown = "；".join(_row_error(e) for e in error.errors[:8])
         more = f"；另有 {len(error.errors) - 8} 处" if len(error.errors) > 8 else ""
@@ -223,7 +224,7 @@ def consent_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
     if me is None:
         return flash_redirect(request, f"/events/{event_id}", "您尚未报名该活动", "error")
     return _act(request, event_id, "已确认参会", lambda: event_service.consent(
-        session=session, participant=me, actor=user.username) and None)
+        session=session, participant=me, actor=actor_of(user)) and None)
 
 
 @router.post("/events/{event_id}/participants/{participant_id}/validate", dependencies=requires(LOGGED_IN))
@@ -232,7 +233,7 @@ def validate_submit(request: Request, session: SessionDep, user: CurrentUser, _c
     _event(session, user, event_id, manage=True)
     person = event_service.get_participant(session=session, participant_id=participant_id)
     return _act(request, event_id, "已确认参会资格", lambda: event_service.validate_participant(
-        session=session, participant=person, actor=user.username) and None)
+        session=session, participant=person, actor=actor_of(user)) and None)
 
 
 @router.post("/events/{event_id}/requests", dependencies=requires(LOGGED_IN))
@@ -245,7 +246,7 @@ def request_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
     receiver = event_service.get_participant(session=session, participant_id=parse_int(text(form, "to_id")) or 0)
     score = float(text(form, "score")) if text(form, "score") else None
     return _act(request, event_id, "约见申请已发出", lambda: event_service.send_request(
-        session=session, event=event, sender=me, receiver=receiver, actor=user.username,
+        session=session, event=event, sender=me, receiver=receiver, actor=actor_of(user),
         message=text(form, "message"), preference=text(form, "preference") or "希望见",
         score=score, reason=text(form, "reason"),
         solution_id=parse_int(text(form, "solution_id"))) and None)
@@ -262,7 +263,7 @@ def respond_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
     accept = text(form, "accept") == "1"
     return _act(request, event_id, "已接受约见" if accept else "已拒绝约见",
                 lambda: event_service.respond_request(session=session, request=ask, accept=accept,
-                                                      actor=user.username) and None)
+                                                      actor=actor_of(user)) and None)
 
 
 @router.post("/events/{event_id}/schedule", dependencies=requires(LOGGED_IN))
@@ -271,7 +272,7 @@ def schedule_submit(request: Request, session: SessionDep, user: CurrentUser, _c
     event = _event(session, user, event_id, manage=True)
 
     def run() -> str:
-        done = event_scheduling.run_schedule(session=session, event=event, actor=user.username,
+        done = event_scheduling.run_schedule(session=session, event=event, actor=actor_of(user),
                                              time_limit_s=10)
         zero = len(done.without_meetings())
         return f"排程完成：共 {len(done.placements)} 场约见" + (f"，{zero} 个参会方暂无约见" if zero else "")
@@ -286,7 +287,7 @@ def move_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf:
     ask = event_service.get_request(session=session, request_id=parse_int(text(form, "request_id")) or 0)
     slot, table = parse_int(text(form, "slot")) or 0, parse_int(text(form, "table")) or 0
     return _act(request, event_id, "已调整约见", lambda: event_scheduling.move_meeting(
-        session=session, event=event, request=ask, slot=slot, table=table, actor=user.username) and None)
+        session=session, event=event, request=ask, slot=slot, table=table, actor=actor_of(user)) and None)
 
 
 def _meeting_of_request(session: Session, event_id: int, request_id: int) -> Meeting:
@@ -306,7 +307,7 @@ def swap_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf:
         first = _meeting_of_request(session, event_id, parse_int(text(form, "first")) or 0)
         second = _meeting_of_request(session, event_id, parse_int(text(form, "second")) or 0)
         event_scheduling.swap_meetings(session=session, event=event, first=first, second=second,
-                                       actor=user.username)
+                                       actor=actor_of(user))
 
     return _act(request, event_id, "已交换两场约见", swap)
 
@@ -319,7 +320,7 @@ def unschedule_submit(request: Request, session: SessionDep, user: CurrentUser, 
 
     def unschedule() -> None:
         meeting = _meeting_of_request(session, event_id, parse_int(text(form, "request_id")) or 0)
-        event_meetings.unschedule_meeting(session=session, meeting=meeting, actor=user.username,
+        event_meetings.unschedule_meeting(session=session, meeting=meeting, actor=actor_of(user),
                                           cancel=cancel)
 
     return _act(request, event_id, "已取消该约见，时段已释放" if cancel else "已移出日程", unschedule)
@@ -330,7 +331,7 @@ def publish_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
                    event_id: int) -> Response:
     event = _event(session, user, event_id, manage=True)
     return _act(request, event_id, "日程已发布", lambda: event_service.publish_schedule(
-        session=session, event=event, actor=user.username) and None)
+        session=session, event=event, actor=actor_of(user)) and None)
 
 
 @router.post("/events/{event_id}/meetings/{meeting_id}/outcome", dependencies=requires(LOGGED_IN))
@@ -344,4 +345,4 @@ def outcome_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
         return flash_redirect(request, f"/events/{event_id}", "只能登记本单位参加的约见", "error")
     return _act(request, event_id, "对接成果已登记", lambda: event_meetings.record_outcome(
         session=session, meeting=meeting, side=me.side, outcome=text(form, "outcome"),
-        comment=text(form, "comment"), actor=user.username) and None)
+        comment=text(form, "comment"), actor=actor_of(user)) and None)

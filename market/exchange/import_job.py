@@ -18,11 +18,11 @@ from catalog.db import session_scope
 from catalog.errors import ImportRejected
 from catalog.exchange import imports as catalog_imports
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import jobs
 from market import permissions as perm
 from market.exchange.import_gate import import_slot
 from market.models import Job
-from market.web.api_common import actor_of
 
 KIND = "catalog_import"
 MAX_ERRORS_KEPT = 500  # row errors kept in the job's result (the count says how many there were)

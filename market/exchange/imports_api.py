@@ -9,6 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Request, Response, UploadFile
 from pydantic import BaseModel
 
 from catalog.errors import ValidationFailed
+from catalog.users.service import actor_of
 from market import jobs
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
@@ -16,7 +17,6 @@ from market.errors import error_responses
 from market.exchange import region_scope
 from market.exchange.import_job import start_import_job
 from market.permissions.declared import BUREAU, requires
-from market.web.api_common import actor_of
 
 router = APIRouter(prefix="/api/imports", tags=["导入导出"])
 ALLOWED = (".xlsx", ".json")

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from catalog.errors import ImportRejected, MarketError
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.exchange import region_scope
@@ -45,7 +46,7 @@ def import_submit(request: Request, session: SessionDep, user: BureauUser, _csrf
     content = upload.file.read()
     try:
         report = region_scope.import_for(session=session, user=user, filename=filename, content=content,
-                                         actor=user.username)
+                                         actor=actor_of(user))
     except ImportRejected as rejected:
         session.rollback()
         context = {"errors": rejected.errors, "message": rejected.message, "filename": filename}

@@ -11,6 +11,7 @@ from catalog.enterprises.models import Enterprise
 from catalog.errors import MarketError
 from catalog.leads import service as lead_service
 from catalog.leads.models import LeadAnswer, LeadMark
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, ProviderUser, SessionDep
 from market.leads import ranking as leads
@@ -44,7 +45,7 @@ def lead_answer(request: Request, session: SessionDep, user: ProviderUser, _csrf
         return flash_redirect(request, "/provider/leads", "请选择“已联系”或“不相关”，备注不超过 500 字", "error")
     try:
         need = leads.lead_of(session, user, provider, need_id)
-        lead_service.answer(session=session, provider=provider, need=need, mark=mark, actor=user.username)
+        lead_service.answer(session=session, provider=provider, need=need, mark=mark, actor=actor_of(user))
     except MarketError as error:
         return flash_redirect(request, "/provider/leads", error.message, "error")
     session.commit()

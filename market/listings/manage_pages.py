@@ -17,6 +17,7 @@ from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.permissions.declared import BUREAU, requires
@@ -147,11 +148,11 @@ def solutions_bulk(request: Request, session: SessionDep, user: BureauUser, _csr
     if action in EXCELLENT_ACTIONS:
         verb, flag = EXCELLENT_ACTIONS[action]
         done, problems = _bulk(session, user, ids, load, lambda s: solution_service.set_solution_excellent(
-            session=session, solution=s, excellent=flag, actor=user.username), perm.SET_EXCELLENT)
+            session=session, solution=s, excellent=flag, actor=actor_of(user)), perm.SET_EXCELLENT)
     else:
         verb, status = STATUS_ACTIONS[action]
         done, problems = _bulk(session, user, ids, load, lambda s: _set_status(
-            session, s, status, user.username, remark), perm.CHANGE_STATUS)
+            session, s, status, actor_of(user), remark), perm.CHANGE_STATUS)
     message, kind = _bulk_message(done, problems, verb)
     return flash_redirect(request, back, message, kind)
 
@@ -170,6 +171,6 @@ def providers_bulk(request: Request, session: SessionDep, user: BureauUser, _csr
         return provider_service.get_provider(session=session, provider_id=i)
 
     done, problems = _bulk(session, user, ids, load, lambda p: _set_status(
-        session, p, status, user.username, remark), perm.CHANGE_STATUS)
+        session, p, status, actor_of(user), remark), perm.CHANGE_STATUS)
     message, kind = _bulk_message(done, problems, verb)
     return flash_redirect(request, back, message, kind)

@@ -18,6 +18,7 @@ from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.listings.changes import pending_changes
@@ -113,7 +114,7 @@ def review_decide(request: Request, session: SessionDep, user: BureauUser, _csrf
     if record.status != ListingStatus.PENDING:
         return flash_redirect(request, QUEUE_URL, f"“{record.name}”已不在待审核状态（当前：{record.status}）", "warning")
     try:
-        _apply(session, record, decision, remark, user.username)
+        _apply(session, record, decision, remark, actor_of(user))
         notices.review_decided(session=session, record=record, decision=decision, remark=remark or None)
     except MarketError as error:
         return flash_redirect(request, back, error.message, "error")

@@ -17,12 +17,13 @@ from catalog.leads import service as lead_service
 from catalog.leads.models import LeadMark
 from catalog.providers.models import Provider
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.leads import ranking as leads
 from market.matching.context import enterprise_record, match_context, need_record
 from market.permissions.declared import BUREAU, ENTERPRISES, PROVIDER, requires
-from market.web.api_common import READ_ERRORS, WRITE_ERRORS, actor_of, load_visible
+from market.web.api_common import READ_ERRORS, WRITE_ERRORS, load_visible
 from matching.bundle import propose_bundle
 from matching.scoring import MatchContext, ScoredMatch, rank
 

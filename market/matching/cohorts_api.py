@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from catalog.errors import NotFound, ValidationFailed
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import jobs
 from market import permissions as perm
 from market.deps import BureauUser, CurrentUser, SessionDep
@@ -23,7 +24,7 @@ from market.errors import error_responses
 from market.matching.cohort_job import KIND, count_in_scope, industry_codes
 from market.models import Job, JobStatus
 from market.permissions.declared import BUREAU, requires
-from market.web.api_common import READ_ERRORS, RecordId, actor_of
+from market.web.api_common import READ_ERRORS, RecordId
 
 router = APIRouter(tags=["供需匹配"])
 

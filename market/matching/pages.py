@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import MarketError, NotFound
+from catalog.users.service import actor_of
 from catalog.xlsx_writer import Book
 from market import jobs
 from market.deps import BureauUser, CsrfProtected, EnterpriseUser, SessionDep
@@ -25,7 +26,6 @@ from market.matching.context import enterprise_record, match_context, need_recor
 from market.models import Job, JobStatus
 from market.permissions.declared import BUREAU, ENTERPRISES, requires
 from market.templating import render
-from market.web.api_common import actor_of
 from market.web.forms import FormDep, text
 from market.web.page_common import Page, flash_redirect, redirect
 from matching.bundle import propose_bundle

@@ -10,11 +10,12 @@ from pydantic import BaseModel
 
 from catalog.notifications import service as nt
 from catalog.notifications.models import KIND_LABELS, Notification
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
 from market.permissions.declared import BUREAU, LOGGED_IN, requires
-from market.web.api_common import Page, RecordId, actor_of
+from market.web.api_common import Page, RecordId
 
 router = APIRouter(prefix="/api/notifications", tags=["站内消息"])
 

@@ -8,11 +8,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from catalog.notifications import service as nt
 from catalog.notifications.models import KIND_LABELS
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CsrfProtected, CurrentUser, SessionDep
 from market.permissions.declared import LOGGED_IN, requires
 from market.templating import render
-from market.web.api_common import actor_of
 from market.web.page_common import Page, flash_redirect, parse_int, redirect, safe_next
 
 router = APIRouter(include_in_schema=False)

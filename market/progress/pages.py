@@ -21,6 +21,7 @@ from catalog.providers.models import Provider
 from catalog.showcase import service as showcase
 from catalog.solutions.models import Solution
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CsrfProtected, CurrentUser, SessionDep
 from market.exchange.import_gate import import_slot
@@ -30,7 +31,6 @@ from market.progress.api import chosen_city
 from market.progress.fields import to_float, to_int
 from market.progress.measures import MEASURES, compute
 from market.templating import render
-from market.web.api_common import actor_of
 from market.web.forms import FormDep, text
 from market.web.page_common import flash_redirect
 from seed.targets import upsert_targets

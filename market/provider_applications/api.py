@@ -16,12 +16,13 @@ from catalog.provider_applications.models import (
 )
 from catalog.providers.models import Provider
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.auth.api import client_address
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
 from market.permissions.declared import BUREAU, LOGGED_IN, PUBLIC, requires
-from market.web.api_common import READ_ERRORS, RecordId, actor_of
+from market.web.api_common import READ_ERRORS, RecordId
 
 router = APIRouter(prefix="/api/provider-applications", tags=["服务商入驻"])
 

@@ -17,13 +17,13 @@ from catalog.errors import MarketError
 from catalog.provider_applications import service as applications
 from catalog.provider_applications.models import ProviderApplicationCreate
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.auth.api import client_address
 from market.deps import BureauUser, CsrfProtected, OptionalUser, SessionDep
 from market.listings import forms as lf
 from market.permissions.declared import BUREAU, PUBLIC, requires
 from market.templating import render
-from market.web.api_common import actor_of
 from market.web.forms import FormDep, checked, text, validate, values
 from market.web.labels import PROVIDER_LABELS, show
 from market.web.page_common import flash_redirect, split_lines

@@ -21,6 +21,7 @@ from catalog.providers.schemas import (
 )
 from catalog.revisions import service as revisions
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, PROVIDER, PUBLIC, requires
@@ -34,7 +35,6 @@ from market.web.api_common import (
     RecordId,
     Sort,
     StatusChange,
-    actor_of,
     load_visible,
     out,
 )

@@ -26,6 +26,7 @@ from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
 from catalog.solutions.schemas import SolutionCreate, SolutionUpdate
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CsrfProtected, ProviderUser, SessionDep
 from market.listings import forms as lf
@@ -112,7 +113,7 @@ def profile_submit(request: Request, session: SessionDep, user: ProviderUser, _c
         return _profile_page(request, provider, values, errors, _open_revision(session, provider), 422)
     try:
         perm.require_fields(user, provider, data.model_dump(exclude_unset=True))
-        outcome = revisions.edit_listing(session=session, record=provider, data=data, actor=user.username,
+        outcome = revisions.edit_listing(session=session, record=provider, data=data, actor=actor_of(user),
                                          expected_version=parse_int(text(form, "version")),
                                          reviewed=perm.edits_need_review(user, provider))
     except (Conflict, Forbidden) as error:
@@ -156,7 +157,7 @@ def new_solution_submit(request: Request, session: SessionDep, user: ProviderUse
     if data is None:
         return _solution_page(request, None, lf.raw_values(form, lf.SOLUTION_TEXT), errors, 422)
     try:
-        solution = solution_service.create_solution(session=session, data=data, actor=user.username)
+        solution = solution_service.create_solution(session=session, data=data, actor=actor_of(user))
     except MarketError as error:
         return _solution_page(request, None, lf.raw_values(form, lf.SOLUTION_TEXT), {"code": error.message}, 422)
     notices.listing_submitted(session=session, record=solution)
@@ -193,7 +194,7 @@ def edit_solution_submit(request: Request, session: SessionDep, user: ProviderUs
     back = f"/provider/solutions/{solution.id}/edit"
     try:
         perm.require_fields(user, solution, data.model_dump(exclude_unset=True))
-        outcome = revisions.edit_listing(session=session, record=solution, data=data, actor=user.username,
+        outcome = revisions.edit_listing(session=session, record=solution, data=data, actor=actor_of(user),
                                          expected_version=parse_int(text(form, "version")),
                                          reviewed=perm.edits_need_review(user, solution))
     except (Conflict, Forbidden) as error:
@@ -207,6 +208,6 @@ def withdraw_solution(request: Request, session: SessionDep, user: ProviderUser,
     """Withdraw a listing from the pool for good (退出)."""
     solution = _own_solution(session, user, solution_id, perm.WITHDRAW)
     solution_service.change_solution_status(session=session, solution=solution, status=ListingStatus.RETIRED,
-                                           actor=user.username, remark="服务商主动撤回")
+                                           actor=actor_of(user), remark="服务商主动撤回")
     return flash_redirect(request, "/provider/solutions", f"已撤回“{solution.name}”")
 

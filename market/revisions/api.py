@@ -18,6 +18,7 @@ from catalog.revisions.models import (
     RevisionStatus,
 )
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, LOGGED_IN, PROVIDER, requires
@@ -29,7 +30,6 @@ from market.web.api_common import (
     Page,
     PerPage,
     RecordId,
-    actor_of,
     out,
     paged,
 )

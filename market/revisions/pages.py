@@ -17,6 +17,7 @@ from catalog.revisions import service as revisions
 from catalog.revisions.models import Revision, RevisionStatus
 from catalog.solutions.models import Solution
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.permissions.declared import BUREAU, requires
@@ -93,9 +94,9 @@ def revision_decide(request: Request, session: SessionDep, user: BureauUser, _cs
     name = revisions.target(session=session, revision=revision).name
     try:
         if decision == "approve":
-            record = revisions.approve_revision(session=session, revision=revision, actor=user.username, remark=remark)
+            record = revisions.approve_revision(session=session, revision=revision, actor=actor_of(user), remark=remark)
             return flash_redirect(request, QUEUE_URL, f"已通过修改：{record.name}（公开内容已更新）")
-        revisions.reject_revision(session=session, revision=revision, actor=user.username, remark=remark)
+        revisions.reject_revision(session=session, revision=revision, actor=actor_of(user), remark=remark)
     except MarketError as error:
         return flash_redirect(request, back, error.message, "error")
     return flash_redirect(request, QUEUE_URL, f"已驳回修改：{name}（公开内容不变）")

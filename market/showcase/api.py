@@ -20,10 +20,11 @@ from catalog.showcase.models import (
 )
 from catalog.solutions.models import Solution
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, ENTERPRISE, ENTERPRISES, PROVIDER, PUBLIC, requires
-from market.web.api_common import READ_ERRORS, WRITE_ERRORS, actor_of, load_visible
+from market.web.api_common import READ_ERRORS, WRITE_ERRORS, load_visible
 
 router = APIRouter(tags=["产品展示与申请对接"])
 

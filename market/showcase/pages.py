@@ -16,6 +16,7 @@ from catalog.showcase import service as showcase
 from catalog.showcase.models import CaseCreate, ContactRequest, MessageIn, SolutionCase
 from catalog.solutions.models import Solution
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CsrfProtected, CurrentUser, ProviderUser, SessionDep
 from market.permissions.declared import LOGGED_IN, PROVIDER, requires
@@ -38,7 +39,7 @@ def contact(request: Request, session: SessionDep, user: CurrentUser, _csrf: Csr
         solution = load_visible(session, user, Solution, solution_id, "产品和方案")
         enterprise = load_visible(session, user, Enterprise, int(user.enterprise_id or 0), "试点企业")
         engagement = showcase.request_contact(session=session, enterprise=enterprise, solution=solution,
-                                              message=data.message, actor=user.username)
+                                              message=data.message, actor=actor_of(user))
     except ValidationError:
         return flash_redirect(request, back, "请填写想了解的内容（不超过 500 字）", "error")
     except MarketError as error:
@@ -64,7 +65,7 @@ def engagement_message(request: Request, session: SessionDep, user: CurrentUser,
     except MarketError as error:
         return flash_redirect(request, back, error.message, "error")
     showcase.post_message(session=session, engagement=engagement, text=data.text, side=perm.message_side(user),
-                          actor=user.username)
+                          actor=actor_of(user))
     return flash_redirect(request, back, "留言已发送")
 
 
@@ -91,7 +92,7 @@ def case_add(request: Request, session: SessionDep, user: ProviderUser, _csrf: C
     try:
         data = CaseCreate(client_industry=text(form, "client_industry"), problem=text(form, "problem"),
                           result=text(form, "result"), engagement_id=parse_int(text(form, "engagement_id")))
-        showcase.add_case(session=session, solution=solution, data=data, actor=user.username)
+        showcase.add_case(session=session, solution=solution, data=data, actor=actor_of(user))
     except ValidationError:
         return flash_redirect(request, back, "请填写客户行业（不超过 60 字）、问题和成效（各不超过 500 字）", "error")
     except MarketError as error:
@@ -106,5 +107,5 @@ def case_delete(request: Request, session: SessionDep, user: ProviderUser, _csrf
     case = session.get(SolutionCase, case_id)
     if case is None or case.solution_id != solution_id:
         raise NotFound(message=f"该产品没有编号为 {case_id} 的案例")
-    showcase.remove_case(session=session, case=case, actor=user.username)
+    showcase.remove_case(session=session, case=case, actor=actor_of(user))
     return flash_redirect(request, f"/provider/solutions/{solution_id}/cases", "案例已删除")

@@ -22,6 +22,7 @@ from catalog.solutions.schemas import (
     SolutionUpdate,
 )
 from catalog.users.models import Role, User
+from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, PROVIDER, PUBLIC, requires
@@ -37,7 +38,6 @@ from market.web.api_common import (
     RecordId,
     Sort,
     StatusChange,
-    actor_of,
     load_visible,
     out,
 )

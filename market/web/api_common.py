@@ -40,11 +40,6 @@ class ExcellentFlag(BaseModel):
     excellent: bool
 
 
-def actor_of(user: User) -> str:
-    """How a user is named in the audit log."""
-    return f"{user.role}:{user.username}"
-
-
 def paged(session: Session, statement: Any, *, page: int, per_page: int) -> tuple[list[Any], int]:
     """One page of a statement's rows and the total count."""
     total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
