@@ -50,7 +50,8 @@ def start_server(url: str, var_dir: Path, port: int, workers: int) -> subprocess
     env = {**os.environ, "MARKET_DATABASE_URL": url, "MARKET_VAR_DIR": str(var_dir), "MEILI_URL": "",
            "MARKET_SECRET_KEY": "bench-secret"}
     command = [sys.executable, "-m", "uvicorn", "market.commands.serve:app_factory", "--factory",
-               "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+               "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning",
+               "--http", "market.tcp_nodelay:NoDelayHTTPProtocol"]  # as `market serve` passes it
     process = subprocess.Popen(command, env=env, cwd=ROOT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

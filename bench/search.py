@@ -135,7 +135,8 @@ def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[byte
     """The app as `market serve` runs it (its app factory), on `port`."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "market.commands.serve:app_factory", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
+         "--http", "market.tcp_nodelay:NoDelayHTTPProtocol"],  # as `market serve` passes it
         env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
