@@ -2,8 +2,7 @@
 against `market serve` (PostgreSQL, 2 workers, its own Meilisearch) answers every request
 without a server error or a dropped connection. The figures come from the 5-minute bench;
 nothing here is about speed: three seconds of 16 clients send a few hundred requests of every
-kind, which is what the checks below need. The database is a copy of the demo data's template
-(the one bench/api.py's prepare_database would load again) that other tests of the worker share."""
+kind, which is what the checks below need."""
 
 from __future__ import annotations
 
@@ -11,12 +10,11 @@ import asyncio
 import importlib.util
 import json
 import sys
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from database_copies import POSTGRES_URL, copy_postgres
+from database_copies import POSTGRES_URL
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
@@ -31,18 +29,13 @@ def _load_bench():  # type: ignore[no-untyped-def]
     return module
 
 
-@pytest.fixture
-def demo_postgres_url(demo_postgres_template: str) -> Iterator[str]:
-    """A fresh PostgreSQL database holding the demo data, dropped after the test."""
-    yield from copy_postgres(demo_postgres_template, "szt_load_")
-
-
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs the PostgreSQL test cluster (make test starts it)")
-def test_a_short_mixed_load_gets_no_server_error(tmp_path: Path, demo_postgres_url: str) -> None:
+def test_a_short_mixed_load_gets_no_server_error(tmp_path: Path) -> None:
     load = _load_bench()
-    url = demo_postgres_url
+    url = load.create_database(POSTGRES_URL)
     server = None
     try:
+        load.prepare_database(url)
         port = load.free_port()
         server = load.start_serve(url, tmp_path, port, workers=2)
         base = f"http://127.0.0.1:{port}"
@@ -54,6 +47,7 @@ def test_a_short_mixed_load_gets_no_server_error(tmp_path: Path, demo_postgres_u
     finally:
         if server is not None:
             load.stop(server)
+        load.drop_database(POSTGRES_URL, url)
     server_errors = {name: {c: n for c, n in codes.items() if c >= 500} for name, codes in stats.statuses.items()}
     assert all(not errors for errors in server_errors.values()), (server_errors, stats.samples)
     assert dict(stats.transport_errors) == {}, stats.samples
