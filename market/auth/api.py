@@ -40,7 +40,7 @@ def client_address(request: Request) -> str:
 
 
 @router.post("/token", response_model=TokenOut, status_code=201, responses=error_responses(401, 422, 429, 503),
-             summary="用用户名和密码换取访问令牌", dependencies=requires(PUBLIC))
+             summary="用用户名和密码换取访问令牌", openapi_extra=requires(PUBLIC))
 def create_token(request: Request, session: SessionDep, body: Credentials) -> TokenOut:
     user = auth.authenticate(session=session, username=body.username, password=body.password,
                              address=client_address(request))
@@ -49,7 +49,7 @@ def create_token(request: Request, session: SessionDep, body: Credentials) -> To
 
 
 @router.delete("/token", status_code=204, response_class=Response, responses=error_responses(401, 503),
-               summary="注销当前访问令牌", dependencies=requires(LOGGED_IN))
+               summary="注销当前访问令牌", openapi_extra=requires(LOGGED_IN))
 def delete_token(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -59,13 +59,13 @@ def delete_token(request: Request, session: SessionDep, user: CurrentUser) -> Re
 
 
 @router.get("/me", response_model=UserOut, responses=error_responses(401, 503), summary="当前用户",
-            dependencies=requires(LOGGED_IN))
+            openapi_extra=requires(LOGGED_IN))
 def me(user: CurrentUser) -> UserOut:
     return UserOut.model_validate(user)
 
 
 @router.post("/password", status_code=204, response_class=Response, responses=error_responses(401, 403, 422, 503),
-             summary="修改密码（其他登录会话与令牌随之失效）", dependencies=requires(LOGGED_IN))
+             summary="修改密码（其他登录会话与令牌随之失效）", openapi_extra=requires(LOGGED_IN))
 def change_password(request: Request, session: SessionDep, user: CurrentUser, body: PasswordChange) -> Response:
     login_session = getattr(request.state, "login_session", None)
     auth.change_password(session=session, user=user, old_password=body.old_password,

@@ -39,7 +39,7 @@ def home_of(user: User) -> str:
     return HOME_BY_ROLE.get(user.role, "/")  # type: ignore[call-overload]
 
 
-@router.get("/login", response_class=HTMLResponse, dependencies=requires(PUBLIC))
+@router.get("/login", response_class=HTMLResponse, openapi_extra=requires(PUBLIC))
 def login_form(request: Request, user: OptionalUser, next: str = "") -> Response:
     """The login form (a logged-in user goes straight to its home page)."""
     if user is not None:
@@ -47,7 +47,7 @@ def login_form(request: Request, user: OptionalUser, next: str = "") -> Response
     return render(request, "account/login.html", {"next": safe_next(next, "")})
 
 
-@router.post("/login", dependencies=requires(PUBLIC))
+@router.post("/login", openapi_extra=requires(PUBLIC))
 def login_submit(
     request: Request,
     session: SessionDep,
@@ -77,7 +77,7 @@ def login_submit(
     return response
 
 
-@router.post("/logout", dependencies=requires(PUBLIC))
+@router.post("/logout", openapi_extra=requires(PUBLIC))
 def logout_submit(request: Request, session: SessionDep, _csrf: CsrfProtected) -> RedirectResponse:
     """End the login session and forget the cookie."""
     token = request.cookies.get(SESSION_COOKIE)
@@ -89,13 +89,13 @@ def logout_submit(request: Request, session: SessionDep, _csrf: CsrfProtected) -
     return response
 
 
-@router.get("/password", response_class=HTMLResponse, dependencies=requires(LOGGED_IN))
+@router.get("/password", response_class=HTMLResponse, openapi_extra=requires(LOGGED_IN))
 def password_form(request: Request, user: CurrentUser) -> HTMLResponse:
     """The password change form."""
     return render(request, "account/password.html", {"min_length": MIN_PASSWORD})
 
 
-@router.post("/password", dependencies=requires(LOGGED_IN))
+@router.post("/password", openapi_extra=requires(LOGGED_IN))
 def password_submit(
     request: Request,
     session: SessionDep,

@@ -195,7 +195,7 @@ def overview(session: Session, user: User) -> dict[str, Any]:
     return region_overview(region)
 
 
-@router.get("", responses=LIST_ERRORS, summary="可查看的产业链", dependencies=requires(BUREAU | CHAIN_LEADER))
+@router.get("", responses=LIST_ERRORS, summary="可查看的产业链", openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def list_chains(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     data = overview(session, user)
     chains = [{**row["glance"], "critical": row["critical"]} for row in data["chains"]]
@@ -208,7 +208,7 @@ def _needs_count(ctx: ChainContext) -> dict[str, int]:
 
 
 @router.get("/{leader_id}", responses=READ_ERRORS, summary="产业链图（节点与连线）",
-            dependencies=requires(BUREAU | CHAIN_LEADER))
+            openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def read_chain(session: SessionDep, user: CurrentUser, leader_id: int) -> dict[str, Any]:
     ctx = load_context(session, user, load_leader(session, user, leader_id))
     chain = ctx.region.chains[str(leader_id)]
@@ -220,7 +220,7 @@ def read_chain(session: SessionDep, user: CurrentUser, leader_id: int) -> dict[s
 
 
 @router.get("/{leader_id}/analysis", responses=READ_ERRORS, summary="产业链分析",
-            dependencies=requires(BUREAU | CHAIN_LEADER))
+            openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def read_analysis(session: SessionDep, user: CurrentUser, leader_id: int) -> dict[str, Any]:
     ctx = load_context(session, user, load_leader(session, user, leader_id))
     chain = ctx.region.chains[str(leader_id)]
@@ -229,7 +229,7 @@ def read_analysis(session: SessionDep, user: CurrentUser, leader_id: int) -> dic
 
 
 @router.post("/{leader_id}/proposal", responses=WRITE_ERRORS, summary="生成链式转型方案",
-             dependencies=requires(BUREAU | CHAIN_LEADER))
+             openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def create_proposal(session: SessionDep, user: CurrentUser, leader_id: int,
                     request: ProposalRequest) -> dict[str, Any]:
     ctx = load_context(session, user, load_leader(session, user, leader_id))

@@ -47,7 +47,7 @@ class ChainLinkPatch(ChainLinkUpdate):
 
 
 @router.get("", response_model=ChainLinksPublic, responses=LIST_ERRORS, summary="产业链关系列表",
-            dependencies=requires(LOGGED_IN))
+            openapi_extra=requires(LOGGED_IN))
 def list_links(
     session: SessionDep, user: CurrentUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
     leader_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="链主企业编号")] = None,
@@ -63,7 +63,7 @@ def list_links(
 
 
 @router.post("", response_model=ChainLinkPublic, status_code=201, responses=WRITE_ERRORS, summary="新建产业链关系",
-             dependencies=requires(BUREAU))
+             openapi_extra=requires(BUREAU))
 def create_link(session: SessionDep, user: CurrentUser, data: ChainLinkCreate) -> ChainLinkPublic:
     leader = load_visible(session, user, Enterprise, data.leader_id, "链主企业")
     perm.require(user, perm.MANAGE_CHAIN, leader)
@@ -75,13 +75,13 @@ def create_link(session: SessionDep, user: CurrentUser, data: ChainLinkCreate) -
 
 
 @router.get("/{link_id}", response_model=ChainLinkPublic, responses=READ_ERRORS, summary="产业链关系详情",
-            dependencies=requires(BUREAU | CHAIN_LEADER))
+            openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def read_link(session: SessionDep, user: CurrentUser, link_id: RecordId) -> ChainLinkPublic:
     return out(ChainLinkPublic, load_visible(session, user, ChainLink, link_id, "产业链关系"))
 
 
 @router.patch("/{link_id}", response_model=ChainLinkPublic, responses=WRITE_ERRORS, summary="修改产业链关系",
-              dependencies=requires(BUREAU))
+              openapi_extra=requires(BUREAU))
 def update_link(session: SessionDep, user: CurrentUser, link_id: RecordId, patch: ChainLinkPatch) -> ChainLinkPublic:
     link = load_visible(session, user, ChainLink, link_id, "产业链关系")
     perm.require(user, perm.EDIT, link)
@@ -92,7 +92,7 @@ def update_link(session: SessionDep, user: CurrentUser, link_id: RecordId, patch
 
 
 @router.delete("/{link_id}", status_code=204, response_class=Response, responses=WRITE_ERRORS,
-               summary="删除产业链关系", dependencies=requires(BUREAU))
+               summary="删除产业链关系", openapi_extra=requires(BUREAU))
 def delete_link(session: SessionDep, user: CurrentUser, link_id: RecordId) -> Response:
     link = load_visible(session, user, ChainLink, link_id, "产业链关系")
     perm.require(user, perm.DELETE, link)

@@ -34,7 +34,7 @@ Discount = Annotated[float, Query(ge=0, le=0.5, description="集采折扣")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@router.get("/chains", response_class=HTMLResponse, dependencies=requires(BUREAU | CHAIN_LEADER))
+@router.get("/chains", response_class=HTMLResponse, openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def chains_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """The chains the user may view; a leader with one chain goes straight to it."""
     data = overview(session, user)  # checks perm.require_list_chains, as the API does
@@ -57,7 +57,7 @@ def _members(ctx: ChainContext, shown: dict[str, dict[str, int]]) -> list[dict[s
     return rows
 
 
-@router.get("/chains/{leader_id}", response_class=HTMLResponse, dependencies=requires(BUREAU | CHAIN_LEADER))
+@router.get("/chains/{leader_id}", response_class=HTMLResponse, openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def chain_page(request: Request, session: SessionDep, user: CurrentUser, leader_id: int) -> HTMLResponse:
     """One chain: the graph, at a glance, critical members, shared needs, systems, progress."""
     ctx = load_context(session, user, load_leader(session, user, leader_id))
@@ -87,7 +87,7 @@ def _proposal_context(ctx: ChainContext, proposal: ChainProposal, budget_wan: fl
 
 
 @router.get("/chains/{leader_id}/proposal", response_class=HTMLResponse,
-            dependencies=requires(BUREAU | CHAIN_LEADER))
+            openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def proposal_page(request: Request, session: SessionDep, user: CurrentUser, leader_id: int,
                   budget_wan: Budget = 100.0, discount: Discount = 0.1) -> HTMLResponse:
     """The chain proposal for a budget and a group-purchase discount, with the roll-out plan."""
@@ -96,7 +96,7 @@ def proposal_page(request: Request, session: SessionDep, user: CurrentUser, lead
 
 
 @router.get("/chains/{leader_id}/proposal/print", response_class=HTMLResponse,
-            dependencies=requires(BUREAU | CHAIN_LEADER))
+            openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def proposal_print(request: Request, session: SessionDep, user: CurrentUser, leader_id: int,
                    budget_wan: Budget = 100.0, discount: Discount = 0.1) -> HTMLResponse:
     """The proposal and the 链式典型案例 summary as a printable page."""
@@ -104,7 +104,7 @@ def proposal_print(request: Request, session: SessionDep, user: CurrentUser, lea
     return render(request, "chains/print.html", _proposal_context(ctx, proposal, budget_wan, discount))
 
 
-@router.get("/chains/{leader_id}/proposal.xlsx", dependencies=requires(BUREAU | CHAIN_LEADER))
+@router.get("/chains/{leader_id}/proposal.xlsx", openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def proposal_xlsx(session: SessionDep, user: CurrentUser, leader_id: int,
                   budget_wan: Budget = 100.0, discount: Discount = 0.1) -> Response:
     """The proposal as a workbook: summary (典型案例), roll-out plan, group purchases."""

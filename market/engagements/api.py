@@ -47,7 +47,7 @@ class EngagementPatch(EngagementUpdate):
 
 
 @router.get("", response_model=EngagementsPublic, responses=LIST_ERRORS, summary="对接成果列表",
-            dependencies=requires(LOGGED_IN))
+            openapi_extra=requires(LOGGED_IN))
 def list_engagements(
     session: SessionDep, user: CurrentUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
     status: Annotated[EngagementStatus | None, Query(description="对接状态")] = None,
@@ -66,7 +66,7 @@ def list_engagements(
 
 
 @router.post("", response_model=EngagementPublic, status_code=201, responses=WRITE_ERRORS, summary="登记对接成果",
-             dependencies=requires(BUREAU | ENTERPRISE))
+             openapi_extra=requires(BUREAU | ENTERPRISE))
 def create_engagement(session: SessionDep, user: CurrentUser, data: EngagementCreate) -> EngagementPublic:
     enterprise = load_visible(session, user, Enterprise, data.enterprise_id, "试点企业")
     perm.require(user, perm.CREATE_ENGAGEMENT, enterprise)
@@ -76,13 +76,13 @@ def create_engagement(session: SessionDep, user: CurrentUser, data: EngagementCr
 
 
 @router.get("/{engagement_id}", response_model=EngagementPublic, responses=READ_ERRORS, summary="对接成果详情",
-            dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def read_engagement(session: SessionDep, user: CurrentUser, engagement_id: RecordId) -> EngagementPublic:
     return out(EngagementPublic, load_visible(session, user, Engagement, engagement_id, "对接成果"))
 
 
 @router.patch("/{engagement_id}", response_model=EngagementPublic, responses=WRITE_ERRORS, summary="更正对接成果的合同金额、日期与改造前等级（状态只能通过签约、开始实施、申请/确认验收、终止等接口变更）",
-              dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+              openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def update_engagement(
     session: SessionDep, user: CurrentUser, engagement_id: RecordId, patch: EngagementPatch
 ) -> EngagementPublic:

@@ -74,7 +74,7 @@ def engagement_json(session: Session, engagement: Engagement) -> dict[str, Any]:
 
 
 @router.post("/{engagement_id}/sign", responses=WRITE_ERRORS, summary="签约（合同金额、签约日期）",
-             dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def sign(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: SignIn) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, perm.SIGN)
     flow.sign(session=session, engagement=engagement, amount_wan=data.amount_wan, contract_date=data.contract_date,
@@ -83,7 +83,7 @@ def sign(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: 
 
 
 @router.post("/{engagement_id}/start", responses=WRITE_ERRORS, summary="开始实施",
-             dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def start(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: Step) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, perm.START)
     flow.start(session=session, engagement=engagement, actor=actor_of(user), expected_version=data.version)
@@ -91,7 +91,7 @@ def start(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data:
 
 
 @router.post("/{engagement_id}/acceptance", responses=WRITE_ERRORS, summary="申请验收（企业或服务商）",
-             dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def propose(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: ProposeIn) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, perm.PROPOSE)
     flow.propose_acceptance(session=session, engagement=engagement, acceptance_date=data.acceptance_date,
@@ -101,7 +101,7 @@ def propose(session: SessionDep, user: CurrentUser, engagement_id: RecordId, dat
 
 
 @router.post("/{engagement_id}/acceptance/confirm", responses=WRITE_ERRORS, summary="确认验收（主管部门），计算补贴",
-             dependencies=requires(BUREAU))
+             openapi_extra=requires(BUREAU))
 def confirm(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: Step) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, perm.CONFIRM)
     flow.confirm_acceptance(session=session, engagement=engagement, actor=actor_of(user),
@@ -110,7 +110,7 @@ def confirm(session: SessionDep, user: CurrentUser, engagement_id: RecordId, dat
 
 
 @router.post("/{engagement_id}/terminate", responses=WRITE_ERRORS, summary="终止对接（填写原因）",
-             dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def terminate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: TerminateIn) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, perm.TERMINATE)
     flow.terminate(session=session, engagement=engagement, reason=data.reason, actor=actor_of(user),
@@ -119,7 +119,7 @@ def terminate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, d
 
 
 @router.post("/{engagement_id}/rating", responses=WRITE_ERRORS, summary="企业评价（1–5 分）",
-             dependencies=requires(ENTERPRISE))
+             openapi_extra=requires(ENTERPRISE))
 def rate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: RatingIn) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, perm.RATE)
     flow.rate(session=session, engagement=engagement, rating=data.rating, actor=actor_of(user), review=data.review)
@@ -127,7 +127,7 @@ def rate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: 
 
 
 @router.get("/{engagement_id}/flow", responses=READ_ERRORS, summary="对接进展、验收与补贴",
-            dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def read_flow(session: SessionDep, user: CurrentUser, engagement_id: RecordId) -> dict[str, Any]:
     engagement = load_visible(session, user, Engagement, engagement_id, "对接成果")
     return engagement_json(session, engagement)

@@ -48,7 +48,7 @@ class EnterprisePatch(EnterpriseUpdate):
 
 
 @router.get("", response_model=EnterprisesPublic, responses=LIST_ERRORS, summary="试点企业列表",
-            dependencies=requires(PUBLIC))
+            openapi_extra=requires(PUBLIC))
 def list_enterprises(
     session: SessionDep, user: OptionalUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
     q: Q = None,
@@ -77,7 +77,7 @@ def list_enterprises(
 
 
 @router.post("", response_model=EnterprisePublic, status_code=201, responses=WRITE_ERRORS, summary="新建试点企业",
-             dependencies=requires(BUREAU))
+             openapi_extra=requires(BUREAU))
 def create_enterprise(session: SessionDep, user: CurrentUser, data: EnterpriseCreate) -> EnterprisePublic:
     perm.require_region(user, data.region)
     enterprise = enterprise_service.create_enterprise(session=session, data=data, actor=actor_of(user))
@@ -85,13 +85,13 @@ def create_enterprise(session: SessionDep, user: CurrentUser, data: EnterpriseCr
 
 
 @router.get("/{enterprise_id}", response_model=EnterprisePublic, responses=READ_ERRORS, summary="试点企业详情",
-            dependencies=requires(BUREAU | ENTERPRISES))
+            openapi_extra=requires(BUREAU | ENTERPRISES))
 def read_enterprise(session: SessionDep, user: OptionalUser, enterprise_id: RecordId) -> EnterprisePublic:
     return out(EnterprisePublic, load_visible(session, user, Enterprise, enterprise_id, "试点企业"))
 
 
 @router.patch("/{enterprise_id}", response_model=EnterprisePublic, responses=WRITE_ERRORS, summary="修改试点企业",
-              dependencies=requires(BUREAU | ENTERPRISE))
+              openapi_extra=requires(BUREAU | ENTERPRISE))
 def update_enterprise(
     session: SessionDep, user: CurrentUser, enterprise_id: RecordId, patch: EnterprisePatch
 ) -> EnterprisePublic:

@@ -24,7 +24,7 @@ from market.web.page_common import flash_redirect, industry_choices, paginate, p
 
 router = APIRouter(include_in_schema=False)
 
-@router.get("/bureau/enterprises", response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get("/bureau/enterprises", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def enterprises(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """The pilot enterprises in this bureau's regions."""
     chosen = {k: request.query_params.get(k, "").strip()[:60] for k in ("q", "industry", "level")}
@@ -42,7 +42,7 @@ def enterprises(request: Request, session: SessionDep, user: BureauUser) -> HTML
     return render(request, "bureau/enterprises.html", context)
 
 
-@router.get("/bureau/enterprises/{enterprise_id}", response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get("/bureau/enterprises/{enterprise_id}", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def enterprise_detail(request: Request, session: SessionDep, user: BureauUser, enterprise_id: int) -> HTMLResponse:
     """One enterprise: registration (editable), privacy choices, needs, engagements."""
     enterprise = enterprise_service.get_enterprise(session=session, enterprise_id=enterprise_id)
@@ -63,7 +63,7 @@ def enterprise_detail(request: Request, session: SessionDep, user: BureauUser, e
     return render(request, "bureau/enterprise_detail.html", context)
 
 
-@router.post("/bureau/enterprises/{enterprise_id}", dependencies=requires(BUREAU))
+@router.post("/bureau/enterprises/{enterprise_id}", openapi_extra=requires(BUREAU))
 def enterprise_update(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                       form: FormDep, enterprise_id: int) -> Response:
     """Correct an enterprise's registration: industry, size, tier, level, budget, batch."""

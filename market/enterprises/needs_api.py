@@ -47,7 +47,7 @@ class NeedOrder(BaseModel):
 
 
 @router.get("/api/needs", response_model=NeedsPublic, responses=LIST_ERRORS, summary="需求列表",
-            dependencies=requires(BUREAU | ENTERPRISES))
+            openapi_extra=requires(BUREAU | ENTERPRISES))
 def list_needs(
     session: SessionDep, user: CurrentUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
     enterprise_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="企业编号")] = None,
@@ -68,7 +68,7 @@ def list_needs(
 
 
 @router.post("/api/enterprises/{enterprise_id}/needs", response_model=NeedPublic, status_code=201,
-             responses=WRITE_ERRORS, summary="为企业添加需求", dependencies=requires(BUREAU | ENTERPRISE))
+             responses=WRITE_ERRORS, summary="为企业添加需求", openapi_extra=requires(BUREAU | ENTERPRISE))
 def create_need(session: SessionDep, user: CurrentUser, enterprise_id: RecordId, data: NeedCreate) -> NeedPublic:
     enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业")
     perm.require(user, perm.MANAGE_NEEDS, enterprise)
@@ -77,7 +77,7 @@ def create_need(session: SessionDep, user: CurrentUser, enterprise_id: RecordId,
 
 
 @router.post("/api/enterprises/{enterprise_id}/needs/order", response_model=NeedsPublic,
-             responses=WRITE_ERRORS, summary="调整需求的先后顺序", dependencies=requires(BUREAU | ENTERPRISE))
+             responses=WRITE_ERRORS, summary="调整需求的先后顺序", openapi_extra=requires(BUREAU | ENTERPRISE))
 def reorder_needs(session: SessionDep, user: CurrentUser, enterprise_id: RecordId, body: NeedOrder) -> NeedsPublic:
     enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业")
     perm.require(user, perm.MANAGE_NEEDS, enterprise)
@@ -87,13 +87,13 @@ def reorder_needs(session: SessionDep, user: CurrentUser, enterprise_id: RecordI
 
 
 @router.get("/api/needs/{need_id}", response_model=NeedPublic, responses=error_responses(401, 404, 422, 503),
-            summary="需求详情", dependencies=requires(BUREAU | ENTERPRISES))
+            summary="需求详情", openapi_extra=requires(BUREAU | ENTERPRISES))
 def read_need(session: SessionDep, user: CurrentUser, need_id: RecordId) -> NeedPublic:
     return out(NeedPublic, load_visible(session, user, Need, need_id, "需求"))
 
 
 @router.patch("/api/needs/{need_id}", response_model=NeedPublic, responses=WRITE_ERRORS, summary="修改需求",
-              dependencies=requires(BUREAU | ENTERPRISE))
+              openapi_extra=requires(BUREAU | ENTERPRISE))
 def update_need(session: SessionDep, user: CurrentUser, need_id: RecordId, patch: NeedPatch) -> NeedPublic:
     need = load_visible(session, user, Need, need_id, "需求")
     perm.require(user, perm.EDIT, need)
@@ -104,7 +104,7 @@ def update_need(session: SessionDep, user: CurrentUser, need_id: RecordId, patch
 
 
 @router.delete("/api/needs/{need_id}", status_code=204, response_class=Response, responses=WRITE_ERRORS,
-               summary="删除需求", dependencies=requires(BUREAU | ENTERPRISE))
+               summary="删除需求", openapi_extra=requires(BUREAU | ENTERPRISE))
 def delete_need(session: SessionDep, user: CurrentUser, need_id: RecordId) -> Response:
     need = load_visible(session, user, Need, need_id, "需求")
     perm.require(user, perm.DELETE, need)

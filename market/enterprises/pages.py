@@ -46,7 +46,7 @@ def _needs(session: Session, user: User, enterprise: Enterprise) -> list[Need]:
     return list(session.exec(statement.order_by(col(Need.position), col(Need.id))).all())
 
 
-@router.get("/enterprise", response_class=HTMLResponse, dependencies=requires(ENTERPRISES))
+@router.get("/enterprise", response_class=HTMLResponse, openapi_extra=requires(ENTERPRISES))
 def profile(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
     """The enterprise's profile, its privacy choices and a summary of its needs."""
     enterprise = my_enterprise(session, user)
@@ -59,7 +59,7 @@ def profile(request: Request, session: SessionDep, user: EnterpriseUser) -> HTML
     return render(request, "enterprise/profile.html", context)
 
 
-@router.post("/enterprise", dependencies=requires(ENTERPRISES))
+@router.post("/enterprise", openapi_extra=requires(ENTERPRISES))
 def profile_submit(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
                    form: FormDep) -> Response:
     """Save the parts of the profile the enterprise keeps itself, and its privacy choices."""
@@ -84,7 +84,7 @@ def profile_submit(request: Request, session: SessionDep, user: EnterpriseUser, 
     return flash_redirect(request, "/enterprise", "企业资料和隐私设置已保存")
 
 
-@router.get(NEEDS_URL, response_class=HTMLResponse, dependencies=requires(ENTERPRISES))
+@router.get(NEEDS_URL, response_class=HTMLResponse, openapi_extra=requires(ENTERPRISES))
 def need_list(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
     """The need list in priority order, with a form to add one."""
     enterprise = my_enterprise(session, user)
@@ -107,7 +107,7 @@ def _need_data(form: Any) -> dict[str, Any]:
     }
 
 
-@router.post(NEEDS_URL, dependencies=requires(ENTERPRISES))
+@router.post(NEEDS_URL, openapi_extra=requires(ENTERPRISES))
 def need_add(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
              form: FormDep) -> Response:
     """Add a need at the end of the list."""
@@ -129,7 +129,7 @@ def _need(session: Session, user: User, need_id: int, action: str) -> Need:
     return need
 
 
-@router.get(NEEDS_URL + "/{need_id}/edit", response_class=HTMLResponse, dependencies=requires(ENTERPRISE))
+@router.get(NEEDS_URL + "/{need_id}/edit", response_class=HTMLResponse, openapi_extra=requires(ENTERPRISE))
 def need_edit_form(request: Request, session: SessionDep, user: EnterpriseUser, need_id: int) -> HTMLResponse:
     """One need's edit form."""
     need = _need(session, user, need_id, perm.EDIT)
@@ -139,7 +139,7 @@ def need_edit_form(request: Request, session: SessionDep, user: EnterpriseUser, 
     return render(request, "enterprise/need_form.html", context)
 
 
-@router.post(NEEDS_URL + "/{need_id}/edit", dependencies=requires(ENTERPRISE))
+@router.post(NEEDS_URL + "/{need_id}/edit", openapi_extra=requires(ENTERPRISE))
 def need_edit_submit(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
                      form: FormDep, need_id: int) -> Response:
     """Save one need."""
@@ -158,7 +158,7 @@ def need_edit_submit(request: Request, session: SessionDep, user: EnterpriseUser
     return flash_redirect(request, NEEDS_URL, f"已保存需求 {need.code}")
 
 
-@router.post(NEEDS_URL + "/{need_id}/delete", dependencies=requires(ENTERPRISES))
+@router.post(NEEDS_URL + "/{need_id}/delete", openapi_extra=requires(ENTERPRISES))
 def need_delete(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
                 need_id: int) -> Response:
     """Remove a need from the list."""
@@ -168,7 +168,7 @@ def need_delete(request: Request, session: SessionDep, user: EnterpriseUser, _cs
     return flash_redirect(request, NEEDS_URL, f"已删除需求 {code}")
 
 
-@router.post(NEEDS_URL + "/{need_id}/move", dependencies=requires(ENTERPRISES))
+@router.post(NEEDS_URL + "/{need_id}/move", openapi_extra=requires(ENTERPRISES))
 def need_move(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
               form: FormDep, need_id: int) -> Response:
     """Move a need one place up or down the list."""
@@ -185,7 +185,7 @@ def need_move(request: Request, session: SessionDep, user: EnterpriseUser, _csrf
     return flash_redirect(request, NEEDS_URL, f"已调整需求 {need.code} 的顺序")
 
 
-@router.post(NEEDS_URL + "/sort", dependencies=requires(ENTERPRISES))
+@router.post(NEEDS_URL + "/sort", openapi_extra=requires(ENTERPRISES))
 def need_sort(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected) -> Response:
     """Order the list by priority (高 → 中 → 低), keeping the order within each priority."""
     enterprise = my_enterprise(session, user)
@@ -200,7 +200,7 @@ def need_sort(request: Request, session: SessionDep, user: EnterpriseUser, _csrf
     return flash_redirect(request, NEEDS_URL, "已按优先级排序")
 
 
-@router.get("/enterprise/engagements", response_class=HTMLResponse, dependencies=requires(ENTERPRISES))
+@router.get("/enterprise/engagements", response_class=HTMLResponse, openapi_extra=requires(ENTERPRISES))
 def engagements(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
     """The enterprise's engagements with providers, from 意向 to 已验收."""
     enterprise = my_enterprise(session, user)

@@ -70,26 +70,26 @@ def _event_json(event: Event) -> dict[str, Any]:
 # --- events ------------------------------------------------------------------------------
 
 
-@router.post("", status_code=201, responses=WRITE_ERRORS, summary="新建对接活动", dependencies=requires(BUREAU))
+@router.post("", status_code=201, responses=WRITE_ERRORS, summary="新建对接活动", openapi_extra=requires(BUREAU))
 def create_event(session: SessionDep, user: BureauUser, data: EventCreate) -> dict[str, Any]:
     perm.require_event_region(user, data.region)
     event = event_service.create_event(session=session, data=data, actor=actor_of(user))
     return _event_json(event)
 
 
-@router.get("", responses=READ_ERRORS, summary="对接活动列表", dependencies=requires(LOGGED_IN))
+@router.get("", responses=READ_ERRORS, summary="对接活动列表", openapi_extra=requires(LOGGED_IN))
 def list_events(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     rows = session.exec(select(Event).order_by(col(Event.id).desc())).all()
     visible = [e for e in rows if perm.can_view_event(user, e)]
     return {"data": [_event_json(e) for e in visible], "count": len(visible)}
 
 
-@router.get("/{event_id}", responses=READ_ERRORS, summary="对接活动详情", dependencies=requires(LOGGED_IN))
+@router.get("/{event_id}", responses=READ_ERRORS, summary="对接活动详情", openapi_extra=requires(LOGGED_IN))
 def read_event(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     return _event_json(_event(session, user, event_id))
 
 
-@router.patch("/{event_id}", responses=WRITE_ERRORS, summary="修改对接活动", dependencies=requires(BUREAU))
+@router.patch("/{event_id}", responses=WRITE_ERRORS, summary="修改对接活动", openapi_extra=requires(BUREAU))
 def update_event(session: SessionDep, user: CurrentUser, event_id: int,
                  data: EventUpdate) -> dict[str, Any]:
     event = _event(session, user, event_id, manage=True)
@@ -103,7 +103,7 @@ class StatusBody(BaseModel):
     status: Literal["草稿", "报名中", "约见中", "已排程", "已结束"]
 
 
-@router.post("/{event_id}/status", responses=WRITE_ERRORS, summary="变更活动状态", dependencies=requires(BUREAU))
+@router.post("/{event_id}/status", responses=WRITE_ERRORS, summary="变更活动状态", openapi_extra=requires(BUREAU))
 def change_status(session: SessionDep, user: CurrentUser, event_id: int,
                   body: StatusBody) -> dict[str, Any]:
     event = _event(session, user, event_id, manage=True)
@@ -116,7 +116,7 @@ def change_status(session: SessionDep, user: CurrentUser, event_id: int,
 
 
 @router.post("/{event_id}/participants", status_code=201, responses=WRITE_ERRORS,
-             summary="报名参会", dependencies=requires(BUREAU | ENTERPRISE))
+             summary="报名参会", openapi_extra=requires(BUREAU | ENTERPRISE))
 def register(session: SessionDep, user: CurrentUser, event_id: int,
              data: ParticipantCreate) -> dict[str, Any]:
     event = _event(session, user, event_id)
@@ -144,7 +144,7 @@ def _require_enrol(session: Session, user: User, data: ParticipantCreate) -> Non
 
 
 @router.post("/{event_id}/participants/{participant_id}/consent", responses=WRITE_ERRORS,
-             summary="确认主办方代为报名（同意对方看到本单位的需求或产品）", dependencies=requires(PROVIDER))
+             summary="确认主办方代为报名（同意对方看到本单位的需求或产品）", openapi_extra=requires(PROVIDER))
 def consent(session: SessionDep, user: CurrentUser, event_id: int, participant_id: int) -> dict[str, Any]:
     _event(session, user, event_id)
     person = _participant(session, event_id, participant_id)
@@ -161,7 +161,7 @@ def _participant_json(session: Session, person: EventParticipant) -> dict[str, A
 
 
 @router.get("/{event_id}/participants", responses=READ_ERRORS, summary="参会方列表",
-            dependencies=requires(LOGGED_IN))
+            openapi_extra=requires(LOGGED_IN))
 def list_participants(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     event = _event(session, user, event_id)
     rows = event_service.participants(session=session, event_id=event_id)
@@ -180,7 +180,7 @@ class ValidateBody(BaseModel):
 
 
 @router.post("/{event_id}/participants/{participant_id}/validate", responses=WRITE_ERRORS,
-             summary="审核参会方", dependencies=requires(BUREAU))
+             summary="审核参会方", openapi_extra=requires(BUREAU))
 def validate(session: SessionDep, user: CurrentUser, event_id: int, participant_id: int,
              body: ValidateBody) -> dict[str, Any]:
     _event(session, user, event_id, manage=True)
@@ -212,7 +212,7 @@ class RequestBody(BaseModel):
 
 
 @router.post("/{event_id}/requests", status_code=201, responses=WRITE_ERRORS, summary="发起约见",
-             dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def send_request(session: SessionDep, user: CurrentUser, event_id: int,
                  body: RequestBody) -> dict[str, Any]:
     event = _event(session, user, event_id)
@@ -229,7 +229,7 @@ def send_request(session: SessionDep, user: CurrentUser, event_id: int,
 
 
 @router.get("/{event_id}/requests", responses=READ_ERRORS, summary="约见申请列表",
-            dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def list_requests(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     event = _event(session, user, event_id)
     mine = None if manages_event(user, event) else _mine(session, user, event).id
@@ -242,7 +242,7 @@ class RespondBody(BaseModel):
 
 
 @router.post("/{event_id}/requests/{request_id}/respond", responses=WRITE_ERRORS,
-             summary="接受或拒绝约见", dependencies=requires(BUREAU | PROVIDER))
+             summary="接受或拒绝约见", openapi_extra=requires(BUREAU | PROVIDER))
 def respond(session: SessionDep, user: CurrentUser, event_id: int, request_id: int,
             body: RespondBody) -> dict[str, Any]:
     event = _event(session, user, event_id)
@@ -263,7 +263,7 @@ class ScheduleBody(BaseModel):
     time_limit_s: float = Field(default=10.0, gt=0, le=60)
 
 
-@router.post("/{event_id}/schedule", responses=WRITE_ERRORS, summary="运行排程", dependencies=requires(BUREAU))
+@router.post("/{event_id}/schedule", responses=WRITE_ERRORS, summary="运行排程", openapi_extra=requires(BUREAU))
 def run_schedule(session: SessionDep, user: CurrentUser, event_id: int,
                  body: ScheduleBody) -> dict[str, Any]:
     event = _event(session, user, event_id, manage=True)
@@ -276,7 +276,7 @@ def run_schedule(session: SessionDep, user: CurrentUser, event_id: int,
 
 
 @router.get("/{event_id}/meetings", responses=READ_ERRORS, summary="约见日程",
-            dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def list_meetings(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     event = _event(session, user, event_id)
     rows = event_meetings.meetings(session=session, event_id=event_id)
@@ -301,7 +301,7 @@ class PlaceBody(BaseModel):
 
 
 @router.post("/{event_id}/meetings/check", responses=WRITE_ERRORS, summary="检查调整是否冲突",
-             dependencies=requires(BUREAU))
+             openapi_extra=requires(BUREAU))
 def check_move(session: SessionDep, user: CurrentUser, event_id: int,
                body: PlaceBody) -> dict[str, Any]:
     event = _event(session, user, event_id, manage=True)
@@ -312,7 +312,7 @@ def check_move(session: SessionDep, user: CurrentUser, event_id: int,
 
 
 @router.get("/{event_id}/meetings/options", responses=WRITE_ERRORS, summary="某场约见可放入的格子及冲突",
-            dependencies=requires(BUREAU))
+            openapi_extra=requires(BUREAU))
 def move_options(session: SessionDep, user: CurrentUser, event_id: int,
                  request_id: Annotated[int, Query(description="约见申请编号")]) -> dict[str, Any]:
     """Every table × slot cell, with whether the meeting may go there (a move to an empty
@@ -324,7 +324,7 @@ def move_options(session: SessionDep, user: CurrentUser, event_id: int,
 
 
 @router.post("/{event_id}/meetings/move", responses=WRITE_ERRORS, summary="移动或排入约见",
-             dependencies=requires(BUREAU))
+             openapi_extra=requires(BUREAU))
 def move(session: SessionDep, user: CurrentUser, event_id: int, body: PlaceBody) -> dict[str, Any]:
     event = _event(session, user, event_id, manage=True)
     request = event_service.get_request(session=session, request_id=body.request_id)
@@ -339,7 +339,7 @@ class SwapBody(BaseModel):
 
 
 @router.post("/{event_id}/meetings/swap", responses=WRITE_ERRORS, summary="交换两场约见的时段与桌号",
-             dependencies=requires(BUREAU))
+             openapi_extra=requires(BUREAU))
 def swap(session: SessionDep, user: CurrentUser, event_id: int, body: SwapBody) -> dict[str, Any]:
     event = _event(session, user, event_id, manage=True)
     first, second = _meeting(session, event_id, body.first_id), _meeting(session, event_id, body.second_id)
@@ -353,7 +353,7 @@ class UnscheduleBody(BaseModel):
 
 
 @router.post("/{event_id}/meetings/{meeting_id}/unschedule", responses=WRITE_ERRORS,
-             summary="移出日程或取消约见", dependencies=requires(BUREAU))
+             summary="移出日程或取消约见", openapi_extra=requires(BUREAU))
 def unschedule(session: SessionDep, user: CurrentUser, event_id: int, meeting_id: int,
                body: UnscheduleBody) -> dict[str, Any]:
     _event(session, user, event_id, manage=True)
@@ -370,7 +370,7 @@ def _meeting(session: Session, event_id: int, meeting_id: int):  # type: ignore[
     return meeting
 
 
-@router.post("/{event_id}/publish", responses=WRITE_ERRORS, summary="发布日程", dependencies=requires(BUREAU))
+@router.post("/{event_id}/publish", responses=WRITE_ERRORS, summary="发布日程", openapi_extra=requires(BUREAU))
 def publish(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     event = _event(session, user, event_id, manage=True)
     event_service.publish_schedule(session=session, event=event, actor=actor_of(user))
@@ -385,7 +385,7 @@ class OutcomeBody(BaseModel):
 
 
 @router.post("/{event_id}/meetings/{meeting_id}/outcome", responses=WRITE_ERRORS,
-             summary="登记对接成果", dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+             summary="登记对接成果", openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def record_outcome(session: SessionDep, user: CurrentUser, event_id: int, meeting_id: int,
                    body: OutcomeBody) -> dict[str, Any]:
     event = _event(session, user, event_id)

@@ -32,7 +32,7 @@ def _whose(session: Any, user: Any, event: Any, participant_id: int | None) -> E
 
 
 @router.get("/{event_id}/agenda", responses=READ_ERRORS, summary="参会方日程",
-            dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def agenda(session: SessionDep, user: CurrentUser, event_id: int,
            participant_id: int | None = Query(default=None, description="参会方（主管部门查看他方时填写）"),
            ) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def agenda(session: SessionDep, user: CurrentUser, event_id: int,
 
 @router.get("/{event_id}/agenda.ics", response_class=Response, summary="日程日历文件（.ics）",
             responses={200: {"content": {"text/calendar": {}}, "description": "日历文件"},
-                       **READ_ERRORS}, dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+                       **READ_ERRORS}, openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def agenda_ics(session: SessionDep, user: CurrentUser, event_id: int,
                participant_id: int | None = None) -> Response:
     event = _event(session, user, event_id)
@@ -66,7 +66,7 @@ def _bureau_event(session: Any, user: Any, event_id: int) -> Any:
 
 
 @router.get("/{event_id}/reminders", responses=READ_ERRORS, summary="尚无约见的参会方与提醒文本",
-            dependencies=requires(BUREAU))
+            openapi_extra=requires(BUREAU))
 def reminders(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     event = _bureau_event(session, user, event_id)
     rows = event_views.reminders(session=session, event=event)
@@ -75,7 +75,7 @@ def reminders(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str
 
 @router.get("/{event_id}/schedule.xlsx", response_class=Response, summary="全部约见（按桌号与时段）与桌牌",
             responses={200: {"content": {XLSX: {}}, "description": "日程工作簿"}, **READ_ERRORS},
-                dependencies=requires(BUREAU))
+                openapi_extra=requires(BUREAU))
 def schedule_xlsx(session: SessionDep, user: CurrentUser, event_id: int) -> Response:
     event = _bureau_event(session, user, event_id)
     data = event_views.schedule_workbook(session=session, event=event)
@@ -83,14 +83,14 @@ def schedule_xlsx(session: SessionDep, user: CurrentUser, event_id: int) -> Resp
         "Content-Disposition": f'attachment; filename="event-{event_id}-schedule.xlsx"'})
 
 
-@router.get("/{event_id}/report", responses=READ_ERRORS, summary="活动成果报告", dependencies=requires(BUREAU))
+@router.get("/{event_id}/report", responses=READ_ERRORS, summary="活动成果报告", openapi_extra=requires(BUREAU))
 def report(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     event = _bureau_event(session, user, event_id)
     return event_views.report(session=session, event=event)
 
 
 @router.get("/{event_id}/proposals", responses=READ_ERRORS, summary="推荐的对接方（按匹配分）",
-            dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def proposals(session: SessionDep, user: CurrentUser, event_id: int,
               participant_id: int | None = Query(default=None, description="参会方（主管部门查看他方时填写）"),
               limit: int = Query(default=10, ge=1, le=100)) -> dict[str, Any]:
@@ -106,7 +106,7 @@ def proposals(session: SessionDep, user: CurrentUser, event_id: int,
 
 @router.post("/{event_id}/participants/import", status_code=201,
              responses=error_responses(401, 403, 404, 409, 413, 422, 503),
-             summary="导入参会方名单（xlsx）", dependencies=requires(BUREAU))
+             summary="导入参会方名单（xlsx）", openapi_extra=requires(BUREAU))
 def import_participants(session: SessionDep, user: CurrentUser, event_id: int,
                         file: UploadFile) -> dict[str, Any]:
     """Columns 统一社会信用代码 (or 单位名称), 类型, 代表人数, 参会场次, 是否确认. All rows

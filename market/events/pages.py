@@ -45,7 +45,7 @@ from market.web.page_common import flash_redirect, parse_int
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/events", response_class=HTMLResponse, dependencies=requires(LOGGED_IN))
+@router.get("/events", response_class=HTMLResponse, openapi_extra=requires(LOGGED_IN))
 def events_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """The events a user may see, the ones it manages first, the latest day first; the bureau
     also gets the form for a new one."""
@@ -55,7 +55,7 @@ def events_page(request: Request, session: SessionDep, user: CurrentUser) -> Res
                                                  "bureau": user.role == Role.BUREAU})
 
 
-@router.post("/events", dependencies=requires(LOGGED_IN))
+@router.post("/events", openapi_extra=requires(LOGGED_IN))
 def event_create(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                  form: FormDep) -> Response:
     """Create an event from the simple form: one morning and one afternoon session."""
@@ -134,7 +134,7 @@ def _participant_context(session: Session, user: User, event: Event) -> dict[str
             "my_meetings": meetings}
 
 
-@router.get("/events/{event_id}", response_class=HTMLResponse, dependencies=requires(LOGGED_IN))
+@router.get("/events/{event_id}", response_class=HTMLResponse, openapi_extra=requires(LOGGED_IN))
 def event_page(request: Request, session: SessionDep, user: CurrentUser, event_id: int) -> Response:
     """One event: the bureau's console, or a participant's view."""
     event = _event(session, user, event_id)
@@ -160,7 +160,7 @@ def _act(request: Request, event_id: int, done: str, action: Any) -> Response:
     return flash_redirect(request, url, message)
 
 
-@router.post("/events/{event_id}/status", dependencies=requires(LOGGED_IN))
+@router.post("/events/{event_id}/status", openapi_extra=requires(LOGGED_IN))
 def status_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                   form: FormDep, event_id: int) -> Response:
     event = _event(session, user, event_id, manage=True)
@@ -169,7 +169,7 @@ def status_submit(request: Request, session: SessionDep, user: CurrentUser, _csr
         session=session, event=event, status=status, actor=actor_of(user)) and None)
 
 
-@router.post("/events/{event_id}/register", dependencies=requires(LOGGED_IN))
+@router.post("/events/{event_id}/register", openapi_extra=requires(LOGGED_IN))
 def register_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     form: FormDep, event_id: int) -> Response:
     event = _event(session, user, event_id)
@@ -186,7 +186,7 @@ def register_submit(request: Request, session: SessionDep, user: CurrentUser, _c
         session=session, event=event, data=data, actor=actor_of(user)) and None)
 
 
-@router.post("/events/{event_id}/participants/import", dependencies=requires(LOGGED_IN))
+@router.post("/events/{event_id}/participants/import", openapi_extra=requires(LOGGED_IN))
 def roster_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                   form: FormDep, event_id: int) -> Response:
     """The bureau's participant list (.xlsx): all registered, or the row errors flashed."""
@@ -215,7 +215,7 @@ def _row_error(error: RowError) -> str:
     return f"{where}{column}{value}{error.message}"
 
 
-@router.post("/events/{event_id}/consent", dependencies=requires(LOGGED_IN))
+@router.post("/events/{event_id}/consent", openapi_extra=requires(LOGGED_IN))
 def consent_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    event_id: int) -> Response:
     """The enterprise or provider confirms the registration the bureau made for it."""
@@ -227,7 +227,7 @@ def consent_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
         session=session, participant=me, actor=actor_of(user)) and None)
 
 
-@router.post("/events/{event_id}/participants/{participant_id}/validate", dependencies=requires(LOGGED_IN))
+@router.post("/events/{event_id}/participants/{participant_id}/validate", openapi_extra=requires(LOGGED_IN))
 def validate_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     event_id: int, participant_id: int) -> Response:
     _event(session, user, event_id, manage=True)
@@ -236,7 +236,7 @@ def validate_submit(request: Request, session: SessionDep, user: CurrentUser, _c
         session=session, participant=person, actor=actor_of(user)) and None)
 
 
-@router.post("/events/{event_id}/requests", dependencies=requires(LOGGED_IN))
+@router.post("/events/{event_id}/requests", openapi_extra=requires(LOGGED_IN))
 def request_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    form: FormDep, event_id: int) -> Response:
     event = _event(session, user, event_id)
@@ -252,7 +252,7 @@ def request_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
         solution_id=parse_int(text(form, "solution_id"))) and None)
 
 
-@router.post("/events/{event_id}/requests/{request_id}/respond", dependencies=requires(LOGGED_IN))
+@router.post("/events/{event_id}/requests/{request_id}/respond", openapi_extra=requires(LOGGED_IN))
 def respond_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    form: FormDep, event_id: int, request_id: int) -> Response:
     event = _event(session, user, event_id)
@@ -266,7 +266,7 @@ def respond_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
                                                       actor=actor_of(user)) and None)
 
 
-@router.post("/events/{event_id}/schedule", dependencies=requires(LOGGED_IN))
+@router.post("/events/{event_id}/schedule", openapi_extra=requires(LOGGED_IN))
 def schedule_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     event_id: int) -> Response:
     event = _event(session, user, event_id, manage=True)
@@ -280,7 +280,7 @@ def schedule_submit(request: Request, session: SessionDep, user: CurrentUser, _c
     return _act(request, event_id, "", run)
 
 
-@router.post("/events/{event_id}/move", dependencies=requires(LOGGED_IN))
+@router.post("/events/{event_id}/move", openapi_extra=requires(LOGGED_IN))
 def move_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                 form: FormDep, event_id: int) -> Response:
     event = _event(session, user, event_id, manage=True)
@@ -298,7 +298,7 @@ def _meeting_of_request(session: Session, event_id: int, request_id: int) -> Mee
     return meeting
 
 
-@router.post("/events/{event_id}/swap", dependencies=requires(LOGGED_IN))
+@router.post("/events/{event_id}/swap", openapi_extra=requires(LOGGED_IN))
 def swap_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                 form: FormDep, event_id: int) -> Response:
     event = _event(session, user, event_id, manage=True)
@@ -312,7 +312,7 @@ def swap_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf:
     return _act(request, event_id, "已交换两场约见", swap)
 
 
-@router.post("/events/{event_id}/unschedule", dependencies=requires(LOGGED_IN))
+@router.post("/events/{event_id}/unschedule", openapi_extra=requires(LOGGED_IN))
 def unschedule_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                       form: FormDep, event_id: int) -> Response:
     _event(session, user, event_id, manage=True)
@@ -326,7 +326,7 @@ def unschedule_submit(request: Request, session: SessionDep, user: CurrentUser, 
     return _act(request, event_id, "已取消该约见，时段已释放" if cancel else "已移出日程", unschedule)
 
 
-@router.post("/events/{event_id}/publish", dependencies=requires(LOGGED_IN))
+@router.post("/events/{event_id}/publish", openapi_extra=requires(LOGGED_IN))
 def publish_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    event_id: int) -> Response:
     event = _event(session, user, event_id, manage=True)
@@ -334,7 +334,7 @@ def publish_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
         session=session, event=event, actor=actor_of(user)) and None)
 
 
-@router.post("/events/{event_id}/meetings/{meeting_id}/outcome", dependencies=requires(LOGGED_IN))
+@router.post("/events/{event_id}/meetings/{meeting_id}/outcome", openapi_extra=requires(LOGGED_IN))
 def outcome_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    form: FormDep, event_id: int, meeting_id: int) -> Response:
     event = _event(session, user, event_id)

@@ -25,7 +25,7 @@ MEDIA = {
     "", response_class=Response, summary="导出本辖区的资源池（xlsx 或 json）",
     responses={200: {"content": {MEDIA["xlsx"]: {}, MEDIA["json"]: {}}, "description": "导出文件"},
                **error_responses(401, 403, 422, 503)},
-    dependencies=requires(BUREAU),
+    openapi_extra=requires(BUREAU),
 )
 def download(session: SessionDep, user: CurrentUser,
              format: Annotated[Literal["xlsx", "json"], Query(description="文件格式")] = "xlsx") -> Response:

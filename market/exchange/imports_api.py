@@ -40,7 +40,7 @@ class ImportOut(BaseModel):
 
 
 @router.post("", response_model=ImportOut, responses=error_responses(401, 403, 413, 422, 503),
-             summary="导入工作簿或 JSON（全部行有效才保存；否则返回每一处行错误）", dependencies=requires(BUREAU))
+             summary="导入工作簿或 JSON（全部行有效才保存；否则返回每一处行错误）", openapi_extra=requires(BUREAU))
 def upload(session: SessionDep, user: CurrentUser, file: UploadFile) -> ImportOut:
     perm.require(user, perm.IMPORT)
     name = Path(file.filename or "upload").name
@@ -57,7 +57,7 @@ def upload(session: SessionDep, user: CurrentUser, file: UploadFile) -> ImportOu
 
 
 @router.post("/jobs", status_code=202, responses=error_responses(401, 403, 413, 422, 503),
-             summary="导入工作簿或 JSON（后台任务）：立即返回任务编号，GET /api/jobs/{id} 查看进度与结果", dependencies=requires(BUREAU))
+             summary="导入工作簿或 JSON（后台任务）：立即返回任务编号，GET /api/jobs/{id} 查看进度与结果", openapi_extra=requires(BUREAU))
 def upload_as_job(request: Request, response: Response, session: SessionDep, user: CurrentUser, file: UploadFile,
                   background: BackgroundTasks) -> dict[str, Any]:
     perm.require(user, perm.IMPORT)

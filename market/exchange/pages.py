@@ -27,14 +27,14 @@ EXPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadshe
                 "json": "application/json"}
 
 
-@router.get(IMPORT_URL, response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get(IMPORT_URL, response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def import_form(request: Request, user: BureauUser) -> HTMLResponse:
     """The upload form."""
     perm.require(user, perm.IMPORT)
     return render(request, "bureau/import.html", {"errors": [], "filename": ""})
 
 
-@router.post(IMPORT_URL, dependencies=requires(BUREAU))
+@router.post(IMPORT_URL, openapi_extra=requires(BUREAU))
 def import_submit(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                   form: FormDep) -> Response:
     """Import a workbook or JSON file: all rows valid and stored, or every row error shown."""
@@ -60,14 +60,14 @@ def import_submit(request: Request, session: SessionDep, user: BureauUser, _csrf
     return flash_redirect(request, IMPORT_URL, message[:400])
 
 
-@router.get("/bureau/export", response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get("/bureau/export", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def export_page(request: Request, user: BureauUser) -> HTMLResponse:
     """The export page: the pool of the bureau's regions in the exchange format."""
     perm.require(user, perm.EXPORT)
     return render(request, "bureau/export.html", {})
 
 
-@router.get("/bureau/export/download", dependencies=requires(BUREAU))
+@router.get("/bureau/export/download", openapi_extra=requires(BUREAU))
 def export_download(session: SessionDep, user: BureauUser, format: str = "xlsx") -> Response:
     """Download the pool of the bureau's regions as a workbook or JSON, in the exchange format."""
     perm.require(user, perm.EXPORT)

@@ -24,7 +24,7 @@ from market.web.page_common import flash_redirect
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/provider/leads", response_class=HTMLResponse, dependencies=requires(PROVIDER))
+@router.get("/provider/leads", response_class=HTMLResponse, openapi_extra=requires(PROVIDER))
 def lead_list(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
     """The provider's leads, unanswered first, best fit first."""
     provider = my_provider(session, user)
@@ -34,7 +34,7 @@ def lead_list(request: Request, session: SessionDep, user: ProviderUser) -> HTML
                                                    "answers": [a.value for a in LeadAnswer]})
 
 
-@router.post("/provider/leads/{need_id}", dependencies=requires(PROVIDER))
+@router.post("/provider/leads/{need_id}", openapi_extra=requires(PROVIDER))
 def lead_answer(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected, need_id: int,
                 form: FormDep) -> Response:
     """Mark one lead contacted or not relevant."""
@@ -52,7 +52,7 @@ def lead_answer(request: Request, session: SessionDep, user: ProviderUser, _csrf
     return flash_redirect(request, "/provider/leads", f"已标记为“{mark.answer}”")
 
 
-@router.get("/bureau/leads", response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get("/bureau/leads", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def lead_contacts(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """Who answered whose lead in the bureau's regions, newest first."""
     perm.require_lead_contacts(user)

@@ -44,7 +44,7 @@ def _list_filters(request: Request) -> dict[str, str]:
     return {k: request.query_params.get(k, "").strip()[:60] for k in ("q", "status", "excellent")}
 
 
-@router.get("/bureau/solutions", response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get("/bureau/solutions", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def solutions(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """Every solution of the providers in this bureau's regions, filterable, with bulk actions."""
     chosen = _list_filters(request)
@@ -66,7 +66,7 @@ def solutions(request: Request, session: SessionDep, user: BureauUser) -> HTMLRe
     return render(request, "bureau/solutions.html", context)
 
 
-@router.get("/bureau/providers", response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get("/bureau/providers", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def providers(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """Every provider in this bureau's regions, filterable, with bulk actions."""
     chosen = _list_filters(request)
@@ -133,7 +133,7 @@ def _selected_ids(form: Any) -> list[int]:
     return [int(v) for v in values(form, "ids") if v.isdigit()]
 
 
-@router.post("/bureau/solutions/bulk", dependencies=requires(BUREAU))
+@router.post("/bureau/solutions/bulk", openapi_extra=requires(BUREAU))
 def solutions_bulk(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                    form: FormDep) -> Response:
     """Publish, suspend, retire or flag 优秀 many solutions at once."""
@@ -157,7 +157,7 @@ def solutions_bulk(request: Request, session: SessionDep, user: BureauUser, _csr
     return flash_redirect(request, back, message, kind)
 
 
-@router.post("/bureau/providers/bulk", dependencies=requires(BUREAU))
+@router.post("/bureau/providers/bulk", openapi_extra=requires(BUREAU))
 def providers_bulk(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                    form: FormDep) -> Response:
     """Publish, suspend or retire many providers at once."""

@@ -37,7 +37,7 @@ KINDS = {"provider": "服务商", "solution": "产品和方案"}
 DECISIONS = {"approve": "通过", "return": "退回修改", "refuse": "不予入库"}
 
 
-@router.get("/bureau", response_class=RedirectResponse, dependencies=requires(BUREAU))
+@router.get("/bureau", response_class=RedirectResponse, openapi_extra=requires(BUREAU))
 def bureau_home(user: BureauUser) -> RedirectResponse:
     """The bureau's landing page is its review queue."""
     return redirect(QUEUE_URL)
@@ -49,7 +49,7 @@ def _pending(session: Session, user: User, model: Any, visible: Any) -> list[Any
     return [r for r in rows if perm.can(user, perm.CHANGE_STATUS, r)]
 
 
-@router.get(QUEUE_URL, response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get(QUEUE_URL, response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def queue(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """Listings waiting for this bureau: fresh submissions first, then those sent back."""
     applications = application_lines(session, user)  # 服务商入驻: shown apart, decided on their own page
@@ -78,7 +78,7 @@ def _record(session: Session, kind: str, record_id: int) -> Provider | Solution:
     raise NotFound("not_found", "页面不存在")
 
 
-@router.get(QUEUE_URL + "/{kind}/{record_id}", response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get(QUEUE_URL + "/{kind}/{record_id}", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def review_page(request: Request, session: SessionDep, user: BureauUser, kind: str, record_id: int) -> HTMLResponse:
     """One listing under review: what changed, the whole record, the decision form."""
     record = _record(session, kind, record_id)
@@ -99,7 +99,7 @@ def review_page(request: Request, session: SessionDep, user: BureauUser, kind: s
     return render(request, "bureau/review_item.html", context)
 
 
-@router.post(QUEUE_URL + "/{kind}/{record_id}", dependencies=requires(BUREAU))
+@router.post(QUEUE_URL + "/{kind}/{record_id}", openapi_extra=requires(BUREAU))
 def review_decide(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                   form: FormDep, kind: str, record_id: int) -> Response:
     """Approve (已入库), send back for changes (stays 待审核 with the remark), or refuse (退出)."""

@@ -55,7 +55,7 @@ def _visible_enterprise(session: Session, user: User, enterprise_id: int) -> Ent
 
 
 @router.get("/api/enterprises/{enterprise_id}/matches", responses=READ_ERRORS,
-            summary="企业各条需求的推荐产品（含评分解释）", dependencies=requires(BUREAU | ENTERPRISES))
+            summary="企业各条需求的推荐产品（含评分解释）", openapi_extra=requires(BUREAU | ENTERPRISES))
 def enterprise_matches(
     session: SessionDep, user: CurrentUser, enterprise_id: int, k: TopK = 5,
     outside: Annotated[bool, Query(description="也推荐服务区域不含本企业所在地区的服务商的产品（outside_region 标出）")] = False,
@@ -73,7 +73,7 @@ def enterprise_matches(
 
 
 @router.get("/api/enterprises/{enterprise_id}/bundle", responses=READ_ERRORS,
-            summary="企业的推荐组合（总价、补贴、净支出）", dependencies=requires(BUREAU | ENTERPRISES))
+            summary="企业的推荐组合（总价、补贴、净支出）", openapi_extra=requires(BUREAU | ENTERPRISES))
 def enterprise_bundle(session: SessionDep, user: CurrentUser, enterprise_id: int) -> dict[str, Any]:
     enterprise = _visible_enterprise(session, user, enterprise_id)
     ctx = match_context(session)
@@ -98,7 +98,7 @@ def _require_provider_view(user: User, provider: Provider) -> None:
 
 
 @router.get("/api/providers/{provider_id}/leads", responses=READ_ERRORS,
-            summary="服务商的商机：与其产品匹配的企业需求（仅限同意被发现或同场对接的企业），含服务商的跟进", dependencies=requires(BUREAU | PROVIDER))
+            summary="服务商的商机：与其产品匹配的企业需求（仅限同意被发现或同场对接的企业），含服务商的跟进", openapi_extra=requires(BUREAU | PROVIDER))
 def provider_leads(session: SessionDep, user: CurrentUser, provider_id: int,
                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
     provider = load_visible(session, user, Provider, provider_id, "服务商")
@@ -108,7 +108,7 @@ def provider_leads(session: SessionDep, user: CurrentUser, provider_id: int,
 
 
 @router.post("/api/providers/{provider_id}/leads/{need_id}", responses=WRITE_ERRORS,
-             summary="服务商跟进商机：标记已联系或不相关（留痕）", dependencies=requires(PROVIDER))
+             summary="服务商跟进商机：标记已联系或不相关（留痕）", openapi_extra=requires(PROVIDER))
 def answer_lead(session: SessionDep, user: CurrentUser, provider_id: int, need_id: int,
                 mark: LeadMark) -> dict[str, Any]:
     provider = load_visible(session, user, Provider, provider_id, "服务商")
@@ -119,7 +119,7 @@ def answer_lead(session: SessionDep, user: CurrentUser, provider_id: int, need_i
 
 
 @router.get("/api/leads/contacts", responses=READ_ERRORS, summary="商机跟进记录：哪家服务商联系了哪家企业（本辖区）",
-            dependencies=requires(BUREAU))
+            openapi_extra=requires(BUREAU))
 def lead_contacts(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     perm.require_lead_contacts(user)
     rows = lead_service.contacts(session=session, enterprises=perm.region_filter(user, Enterprise.region))

@@ -85,7 +85,7 @@ def job_json(job: Job, *, include_result: bool = True) -> dict[str, Any]:
 
 @router.post("/api/cohorts/match", status_code=202,
              responses=error_responses(401, 403, 422, 503),
-             summary="发起批量匹配（后台任务）：辖区内企业的推荐、按容量分配与缺口报告", dependencies=requires(BUREAU))
+             summary="发起批量匹配（后台任务）：辖区内企业的推荐、按容量分配与缺口报告", openapi_extra=requires(BUREAU))
 def start_cohort_match(request: Request, response: Response, session: SessionDep, user: BureauUser,
                        body: CohortMatchRequest, background: BackgroundTasks) -> dict[str, Any]:
     job = start_cohort_job(session=session, user=user, body=body)
@@ -95,7 +95,7 @@ def start_cohort_match(request: Request, response: Response, session: SessionDep
 
 
 @router.get("/api/jobs/{job_id}", responses=READ_ERRORS, summary="后台任务的状态、进度与结果",
-            dependencies=requires(BUREAU))
+            openapi_extra=requires(BUREAU))
 def read_job(session: SessionDep, user: CurrentUser, job_id: RecordId,
              include_result: Annotated[bool, Query(description="完成后是否附带完整结果")] = True
              ) -> dict[str, Any]:

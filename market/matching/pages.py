@@ -44,7 +44,7 @@ def _solution(ctx: MatchContext, solution_id: str) -> Any:
     return ctx.solutions[ctx.position[solution_id]]
 
 
-@router.get("/enterprise/matches", response_class=HTMLResponse, dependencies=requires(ENTERPRISES))
+@router.get("/enterprise/matches", response_class=HTMLResponse, openapi_extra=requires(ENTERPRISES))
 def matches_page(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
     """The shortlist for each need, every score explained."""
     enterprise = my_enterprise(session, user)
@@ -58,7 +58,7 @@ def matches_page(request: Request, session: SessionDep, user: EnterpriseUser) ->
     })
 
 
-@router.get("/enterprise/bundle", response_class=HTMLResponse, dependencies=requires(ENTERPRISES))
+@router.get("/enterprise/bundle", response_class=HTMLResponse, openapi_extra=requires(ENTERPRISES))
 def bundle_page(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
     """The proposed bundle within budget: total price, subsidy under the city's policy, net cost."""
     enterprise = my_enterprise(session, user)
@@ -99,7 +99,7 @@ def _cohort_job(session: Session, user: Any, request: Request) -> Job | None:
     return job
 
 
-@router.get("/bureau/cohort", response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get("/bureau/cohort", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def cohort_page(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """Start a cohort match; follow a job's progress; show its allocation and gap report."""
     job = _cohort_job(session, user, request)
@@ -117,7 +117,7 @@ def cohort_page(request: Request, session: SessionDep, user: BureauUser) -> HTML
     return render(request, "matching/cohort.html", context)
 
 
-@router.post("/bureau/cohort", dependencies=requires(BUREAU))
+@router.post("/bureau/cohort", openapi_extra=requires(BUREAU))
 def cohort_start(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                  form: FormDep, background: BackgroundTasks) -> Response:
     """Start a cohort match from the form; the job runs after this request's commit."""
@@ -149,7 +149,7 @@ def _need_rows(result: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
-@router.get("/bureau/cohort.xlsx", dependencies=requires(BUREAU))
+@router.get("/bureau/cohort.xlsx", openapi_extra=requires(BUREAU))
 def cohort_export(request: Request, session: SessionDep, user: BureauUser) -> Response:
     """A finished job's allocation, provider loads and gap report as a workbook."""
     job = _cohort_job(session, user, request)

@@ -49,7 +49,7 @@ def notification_out(message: Notification) -> NotificationOut:
 
 
 @router.get("", response_model=NotificationsOut, responses=error_responses(401, 422, 503),
-            summary="我的消息（最新在前）与未读数", dependencies=requires(LOGGED_IN))
+            summary="我的消息（最新在前）与未读数", openapi_extra=requires(LOGGED_IN))
 def list_notifications(session: SessionDep, user: CurrentUser, page: Page = 1,
                        unread: Annotated[bool, Query(description="只看未读")] = False) -> NotificationsOut:
     rows, total = nt.inbox(session=session, user_id=user.id or 0, unread_only=unread, page=page)
@@ -58,7 +58,7 @@ def list_notifications(session: SessionDep, user: CurrentUser, page: Page = 1,
 
 
 @router.post("/{notification_id}/read", response_model=NotificationOut, responses=error_responses(401, 404, 503),
-             summary="标记一条消息为已读", dependencies=requires(BUREAU))
+             summary="标记一条消息为已读", openapi_extra=requires(BUREAU))
 def mark_read(session: SessionDep, user: CurrentUser, notification_id: RecordId) -> NotificationOut:
     message = nt.get_notification(session=session, notification_id=notification_id)
     perm.require_read_notification(user, message)
@@ -66,7 +66,7 @@ def mark_read(session: SessionDep, user: CurrentUser, notification_id: RecordId)
 
 
 @router.post("/read-all", response_model=Marked, responses=error_responses(401, 503), summary="全部标记为已读",
-             dependencies=requires(LOGGED_IN))
+             openapi_extra=requires(LOGGED_IN))
 def mark_all_read(session: SessionDep, user: CurrentUser) -> Marked:
     marked = nt.mark_all_read(session=session, user_id=user.id or 0, actor=actor_of(user))
     return Marked(marked=marked, unread=0)

@@ -20,7 +20,7 @@ router = APIRouter(include_in_schema=False)
 INBOX = "/messages"
 
 
-@router.get(INBOX, response_class=HTMLResponse, dependencies=requires(LOGGED_IN))
+@router.get(INBOX, response_class=HTMLResponse, openapi_extra=requires(LOGGED_IN))
 def inbox(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     """The user's messages, newest first; unread ones stand out until opened."""
     page = max(1, parse_int(request.query_params.get("page"), 1) or 1)
@@ -31,7 +31,7 @@ def inbox(request: Request, session: SessionDep, user: CurrentUser) -> HTMLRespo
     return render(request, "messages/list.html", context)
 
 
-@router.post(INBOX + "/{notification_id}/open", dependencies=requires(LOGGED_IN))
+@router.post(INBOX + "/{notification_id}/open", openapi_extra=requires(LOGGED_IN))
 def open_message(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                  notification_id: int) -> Response:
     """Mark one message read and go to the page it is about."""
@@ -41,7 +41,7 @@ def open_message(request: Request, session: SessionDep, user: CurrentUser, _csrf
     return redirect(safe_next(message.link, INBOX))
 
 
-@router.post(INBOX + "/read-all", dependencies=requires(LOGGED_IN))
+@router.post(INBOX + "/read-all", openapi_extra=requires(LOGGED_IN))
 def read_all(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected) -> Response:
     """Mark every unread message read."""
     count = nt.mark_all_read(session=session, user_id=user.id or 0, actor=actor_of(user))

@@ -44,7 +44,7 @@ def row_json(item: dashboard.RowProgress) -> dict[str, Any]:
             "percent": item.percent, "count": None if item.result is None else len(item.result.items)}
 
 
-@router.get("/dashboard", responses=LIST_ERRORS, summary="目标总表完成情况", dependencies=requires(BUREAU))
+@router.get("/dashboard", responses=LIST_ERRORS, summary="目标总表完成情况", openapi_extra=requires(BUREAU))
 def read_dashboard(session: SessionDep, user: CurrentUser, region: Region = None) -> dict[str, Any]:
     city = chosen_city(user, region)
     rows = dashboard.progress(session=session, region=city)
@@ -62,7 +62,7 @@ def _row(session: Session, user: User, row_id: int) -> TargetRow:
 
 
 @router.get("/targets/{row_id}/records", responses=READ_ERRORS, summary="目标行背后的记录（下钻）",
-            dependencies=requires(BUREAU))
+            openapi_extra=requires(BUREAU))
 def drill_down(session: SessionDep, user: CurrentUser, row_id: RecordId) -> dict[str, Any]:
     row = _row(session, user, row_id)
     item = dashboard.RowProgress(row, compute(session, row.measure, dashboard.scope_of(row)))
@@ -74,7 +74,7 @@ def drill_down(session: SessionDep, user: CurrentUser, row_id: RecordId) -> dict
 
 @router.get("/targets.xlsx", response_class=Response, summary="导出目标总表（含完成值）",
             responses={200: {"content": {workbooks.XLSX: {}}, "description": "工作簿"}, **LIST_ERRORS},
-                dependencies=requires(BUREAU))
+                openapi_extra=requires(BUREAU))
 def export_targets(session: SessionDep, user: CurrentUser, region: Region = None) -> Response:
     city = chosen_city(user, region)
     rows = dashboard.progress(session=session, region=city)
@@ -85,7 +85,7 @@ def export_targets(session: SessionDep, user: CurrentUser, region: Region = None
 
 
 @router.post("/targets/import", responses=WRITE_ERRORS, summary="导入目标总表（xlsx，明细格式）",
-             dependencies=requires(BUREAU))
+             openapi_extra=requires(BUREAU))
 async def import_targets(session: SessionDep, user: CurrentUser, file: UploadFile,
                          region: Region = None) -> dict[str, Any]:
     city = chosen_city(user, region)
@@ -96,7 +96,7 @@ async def import_targets(session: SessionDep, user: CurrentUser, file: UploadFil
     return {"region": city, "rows": len(rows), "created": created}
 
 
-@router.get("/evaluations", responses=LIST_ERRORS, summary="服务商 / 产品考核评价排名", dependencies=requires(BUREAU))
+@router.get("/evaluations", responses=LIST_ERRORS, summary="服务商 / 产品考核评价排名", openapi_extra=requires(BUREAU))
 def read_evaluations(session: SessionDep, user: CurrentUser, region: Region = None,
                      kind: Annotated[str, Query(pattern="^(provider|solution)$", description="provider 或 solution")]
                      = "provider") -> dict[str, Any]:
@@ -120,7 +120,7 @@ def _work_list(session: Session, user: User, name: str, region: str | None) -> t
 
 
 @router.get("/lists/{name}", responses=READ_ERRORS, summary="工作清单（任务、企业、服务商、优秀产品、政策、金融）",
-            dependencies=requires(BUREAU))
+            openapi_extra=requires(BUREAU))
 def read_list(session: SessionDep, user: CurrentUser, name: str, region: Region = None) -> dict[str, Any]:
     city, work = _work_list(session, user, name, region)
     return {"region": city, "key": work.key, "title": work.title, "headers": work.headers, "rows": work.rows}
@@ -128,7 +128,7 @@ def read_list(session: SessionDep, user: CurrentUser, name: str, region: Region 
 
 @router.get("/lists/{name}/xlsx", response_class=Response, summary="导出工作清单（xlsx）",
             responses={200: {"content": {workbooks.XLSX: {}}, "description": "工作簿"}, **READ_ERRORS},
-                dependencies=requires(BUREAU))
+                openapi_extra=requires(BUREAU))
 def export_list(session: SessionDep, user: CurrentUser, name: str, region: Region = None) -> Response:
     city, work = _work_list(session, user, name, region)
     return Response(lists.to_xlsx(work, city), media_type=workbooks.XLSX,
@@ -145,7 +145,7 @@ class FinanceIn(BaseModel):
 
 
 @router.post("/finance", status_code=201, responses=WRITE_ERRORS, summary="新增金融产品（数转贷等）",
-             dependencies=requires(BUREAU))
+             openapi_extra=requires(BUREAU))
 def add_finance(session: SessionDep, user: CurrentUser, data: FinanceIn, region: Region = None) -> dict[str, Any]:
     city = chosen_city(user, region)
     product = FinanceProduct(region=city, **data.model_dump())

@@ -21,14 +21,14 @@ from market.web.page_common import flash_redirect
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/lists", response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get("/lists", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def lists_index(request: Request, user: CurrentUser, region: str | None = None) -> Response:
     """The six working lists of the city."""
     city = chosen_city(user, region)
     return render(request, "progress/lists.html", {"city": city, "titles": lists.TITLES})
 
 
-@router.get("/lists/{name}", response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get("/lists/{name}", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def list_page(request: Request, session: SessionDep, user: CurrentUser, name: str,
               region: str | None = None) -> Response:
     """One working list as a table, with its export link."""
@@ -39,7 +39,7 @@ def list_page(request: Request, session: SessionDep, user: CurrentUser, name: st
     return render(request, "progress/list.html", {"city": city, "work": work, "titles": lists.TITLES})
 
 
-@router.post("/lists/finance", dependencies=requires(LOGGED_IN))
+@router.post("/lists/finance", openapi_extra=requires(LOGGED_IN))
 def add_finance(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                 form: FormDep, region: str | None = None) -> Response:
     """Add a 数转贷-type product to the finance list."""

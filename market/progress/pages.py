@@ -38,7 +38,7 @@ from seed.targets import upsert_targets
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/progress", response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get("/progress", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def dashboard_page(request: Request, session: SessionDep, user: CurrentUser, region: str | None = None) -> Response:
     """目标总表完成情况: each row's target and computed figure, by segment and year."""
     city = chosen_city(user, region)
@@ -55,7 +55,7 @@ def dashboard_page(request: Request, session: SessionDep, user: CurrentUser, reg
     return render(request, "progress/dashboard.html", context)
 
 
-@router.get("/progress/rows/{row_id}", response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get("/progress/rows/{row_id}", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def row_page(request: Request, session: SessionDep, user: CurrentUser, row_id: int) -> Response:
     """The records behind one figure, and its trend by month."""
     row = dashboard.find_row(session=session, row_id=row_id)
@@ -68,7 +68,7 @@ def row_page(request: Request, session: SessionDep, user: CurrentUser, row_id: i
                                                  "measure": measure, "title_of": workbooks.column_title})
 
 
-@router.post("/progress/targets/import", dependencies=requires(LOGGED_IN))
+@router.post("/progress/targets/import", openapi_extra=requires(LOGGED_IN))
 async def import_page(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                       file: UploadFile, region: str | None = None) -> Response:
     """Import the target table from an xlsx (明细 layout)."""
@@ -83,7 +83,7 @@ async def import_page(request: Request, session: SessionDep, user: CurrentUser, 
     return flash_redirect(request, "/progress", f"已导入目标 {len(rows)} 行（新增 {created} 行）")
 
 
-@router.get("/progress/evaluations", response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get("/progress/evaluations", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def evaluations_page(request: Request, session: SessionDep, user: CurrentUser, region: str | None = None) -> Response:
     """考核评价: provider ranking with components, the warn / retire proposals, solution results."""
     city = chosen_city(user, region)
@@ -94,7 +94,7 @@ def evaluations_page(request: Request, session: SessionDep, user: CurrentUser, r
     return render(request, "progress/evaluations.html", context)
 
 
-@router.get("/progress/engagements", response_class=HTMLResponse, dependencies=requires(LOGGED_IN))
+@router.get("/progress/engagements", response_class=HTMLResponse, openapi_extra=requires(LOGGED_IN))
 def engagements_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """The engagements the user may see, with their step and subsidy."""
     rows = session.exec(perm.visible_engagements(user, select(Engagement)).order_by(col(Engagement.id).desc())
@@ -107,7 +107,7 @@ def engagements_page(request: Request, session: SessionDep, user: CurrentUser) -
     return render(request, "progress/engagements.html", {"rows": rows, "choices": choices, **_names(session, rows)})
 
 
-@router.post("/progress/engagements", dependencies=requires(LOGGED_IN))
+@router.post("/progress/engagements", openapi_extra=requires(LOGGED_IN))
 def engagement_create(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                       form: FormDep) -> Response:
     """An enterprise records its intention (意向) to use a published solution."""
@@ -142,7 +142,7 @@ def _visible(session: Session, user: User, engagement_id: int) -> Engagement:
 
 
 @router.get("/progress/engagements/{engagement_id}", response_class=HTMLResponse,
-            dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def engagement_page(request: Request, session: SessionDep, user: CurrentUser, engagement_id: int) -> Response:
     """One engagement: its steps, the forms of the steps this user may take, the subsidy."""
     g = _visible(session, user, engagement_id)
@@ -194,7 +194,7 @@ def _take(session: Session, user: User, g: Engagement, step: str, form: Any) -> 
     return "感谢评价"
 
 
-@router.post("/progress/engagements/{engagement_id}/{step}", dependencies=requires(LOGGED_IN))
+@router.post("/progress/engagements/{engagement_id}/{step}", openapi_extra=requires(LOGGED_IN))
 def engagement_step(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     form: FormDep, engagement_id: int, step: str) -> Response:
     """Take one workflow step from the engagement page."""

@@ -67,7 +67,7 @@ def _load(session: Session, user: User | None, application_id: int) -> tuple[Pro
 
 @router.post("", response_model=ApplicationOut, status_code=201,
              responses=error_responses(409, 422, 429, 503), summary="提交服务商入驻申请（无需登录）",
-                 dependencies=requires(PUBLIC))
+                 openapi_extra=requires(PUBLIC))
 def submit(request: Request, session: SessionDep, data: ProviderApplicationCreate) -> ApplicationOut:
     """Creates the provider in 待审核 and its account; a similar existing name needs confirm_similar_name."""
     application = applications.submit(session=session, data=data, address=client_address(request))
@@ -75,7 +75,7 @@ def submit(request: Request, session: SessionDep, data: ProviderApplicationCreat
 
 
 @router.get("", response_model=ApplicationsOut, responses=error_responses(401, 503),
-            summary="入驻申请：主管部门的待审列表，或服务商自己的申请", dependencies=requires(LOGGED_IN))
+            summary="入驻申请：主管部门的待审列表，或服务商自己的申请", openapi_extra=requires(LOGGED_IN))
 def list_applications(session: SessionDep, user: CurrentUser) -> ApplicationsOut:
     rows = applications.applications(session=session, pending_only=False)
     data = [application_out(a, p) for a, p in rows if perm.can_view_application(user, a, p)]
@@ -83,14 +83,14 @@ def list_applications(session: SessionDep, user: CurrentUser) -> ApplicationsOut
 
 
 @router.get("/{application_id}", response_model=ApplicationOut, responses=READ_ERRORS, summary="入驻申请详情",
-            dependencies=requires(BUREAU))
+            openapi_extra=requires(BUREAU))
 def read_application(session: SessionDep, user: CurrentUser, application_id: RecordId) -> ApplicationOut:
     return application_out(*_load(session, user, application_id))
 
 
 @router.post("/{application_id}/decision", response_model=ApplicationOut,
              responses=error_responses(401, 403, 404, 409, 422, 503), summary="审核入驻申请（通过，或填写理由不予通过）",
-                 dependencies=requires(BUREAU))
+                 openapi_extra=requires(BUREAU))
 def decide(session: SessionDep, user: CurrentUser, application_id: RecordId, body: ApplicationDecision) -> ApplicationOut:
     application, provider = _load(session, user, application_id)
     perm.require_decide_application(user, application, provider)

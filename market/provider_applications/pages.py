@@ -64,13 +64,13 @@ def _typed(form: FormData) -> dict[str, Any]:
     return out
 
 
-@router.get(JOIN_URL, response_class=HTMLResponse, dependencies=requires(PUBLIC))
+@router.get(JOIN_URL, response_class=HTMLResponse, openapi_extra=requires(PUBLIC))
 def join_form(request: Request, user: OptionalUser) -> HTMLResponse:
     """The empty application form (open to everyone)."""
     return _page(request, {"industries": [], "scenarios": []}, {})
 
 
-@router.post(JOIN_URL, dependencies=requires(PUBLIC))
+@router.post(JOIN_URL, openapi_extra=requires(PUBLIC))
 def join_submit(request: Request, session: SessionDep, _csrf: CsrfProtected, form: FormDep) -> Response:
     """Apply: the provider in 待审核 and its account; then the applicant logs in to follow it."""
     data, errors = validate(ProviderApplicationCreate, _form_data(form))
@@ -106,7 +106,7 @@ def _load(session: Session, user: User, application_id: int) -> tuple[Any, Any]:
 
 
 @router.get("/bureau/applications/{application_id}", response_class=HTMLResponse,
-            dependencies=requires(BUREAU))
+            openapi_extra=requires(BUREAU))
 def application_page(request: Request, session: SessionDep, user: BureauUser, application_id: int) -> HTMLResponse:
     """One application: the applicant's profile, similar providers it confirmed, the decision form."""
     application, provider = _load(session, user, application_id)
@@ -118,7 +118,7 @@ def application_page(request: Request, session: SessionDep, user: BureauUser, ap
     return render(request, "bureau/application.html", context)
 
 
-@router.post("/bureau/applications/{application_id}", dependencies=requires(BUREAU))
+@router.post("/bureau/applications/{application_id}", openapi_extra=requires(BUREAU))
 def application_decide(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                        form: FormDep, application_id: int) -> Response:
     """Approve, or reject with a reason."""

@@ -49,7 +49,7 @@ class ProviderPatch(ProviderUpdate):
 
 
 @router.get("", response_model=ProvidersPublic, responses=LIST_ERRORS, summary="服务商列表",
-            dependencies=requires(PUBLIC))
+            openapi_extra=requires(PUBLIC))
 def list_providers(
     session: SessionDep, user: OptionalUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
     q: Q = None,
@@ -67,7 +67,7 @@ def list_providers(
 
 
 @router.post("", response_model=ProviderPublic, status_code=201, responses=WRITE_ERRORS, summary="新建服务商",
-             dependencies=requires(BUREAU))
+             openapi_extra=requires(BUREAU))
 def create_provider(session: SessionDep, user: CurrentUser, data: ProviderCreate) -> ProviderPublic:
     perm.require_region(user, data.region)
     provider = provider_service.create_provider(session=session, data=data, actor=actor_of(user))
@@ -79,7 +79,7 @@ def _load(session: SessionDep, user: User | None, provider_id: RecordId) -> Prov
 
 
 @router.get("/{provider_id}", response_model=ProviderPublic, responses=READ_ERRORS, summary="服务商详情",
-            dependencies=requires(PUBLIC))
+            openapi_extra=requires(PUBLIC))
 def read_provider(session: SessionDep, user: OptionalUser, provider_id: RecordId) -> ProviderPublic:
     return out(ProviderPublic, _load(session, user, provider_id))
 
@@ -92,7 +92,7 @@ class ProviderEdited(ProviderPublic):
 
 
 @router.patch("/{provider_id}", response_model=ProviderEdited, responses=WRITE_ERRORS,
-              summary="修改服务商（服务商修改已入库资料时生成待审核的修改，公开内容不变）", dependencies=requires(BUREAU | PROVIDER))
+              summary="修改服务商（服务商修改已入库资料时生成待审核的修改，公开内容不变）", openapi_extra=requires(BUREAU | PROVIDER))
 def update_provider(session: SessionDep, user: CurrentUser, provider_id: RecordId, patch: ProviderPatch) -> ProviderEdited:
     provider = _load(session, user, provider_id)
     perm.require(user, perm.EDIT, provider)
@@ -106,7 +106,7 @@ def update_provider(session: SessionDep, user: CurrentUser, provider_id: RecordI
 
 
 @router.post("/{provider_id}/status", response_model=ProviderPublic, responses=WRITE_ERRORS,
-             summary="变更服务商状态（审核、入库、暂停、退出）", dependencies=requires(BUREAU))
+             summary="变更服务商状态（审核、入库、暂停、退出）", openapi_extra=requires(BUREAU))
 def change_status(session: SessionDep, user: CurrentUser, provider_id: RecordId, body: StatusChange) -> ProviderPublic:
     provider = _load(session, user, provider_id)
     perm.require(user, perm.CHANGE_STATUS, provider)

@@ -52,7 +52,7 @@ def _my_solutions(session: Session, user: User, provider: Provider) -> list[Solu
     return list(session.exec(statement.order_by(col(Solution.id))).all())
 
 
-@router.get("/provider", response_class=HTMLResponse, dependencies=requires(PROVIDER))
+@router.get("/provider", response_class=HTMLResponse, openapi_extra=requires(PROVIDER))
 def dashboard(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
     """The provider's dashboard: its review state, its listings by status, remarks to act on."""
     provider = my_provider(session, user)
@@ -84,7 +84,7 @@ def _open_revisions(session: Session, solutions: list[Solution]) -> dict[int, Re
                                     record_ids=[int(s.id or 0) for s in solutions])
 
 
-@router.get("/provider/profile", response_class=HTMLResponse, dependencies=requires(PROVIDER))
+@router.get("/provider/profile", response_class=HTMLResponse, openapi_extra=requires(PROVIDER))
 def profile_form(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
     """The provider's profile form."""
     provider = my_provider(session, user)
@@ -101,7 +101,7 @@ def _profile_page(request: Request, provider: Provider, values: dict[str, Any], 
     return render(request, "provider/profile.html", context, status_code=status_code)
 
 
-@router.post("/provider/profile", dependencies=requires(PROVIDER))
+@router.post("/provider/profile", openapi_extra=requires(PROVIDER))
 def profile_submit(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected,
                    form: FormDep) -> Response:
     """Save the profile: published, the changes wait for review (contact details apply at once)."""
@@ -121,7 +121,7 @@ def profile_submit(request: Request, session: SessionDep, user: ProviderUser, _c
     return flash_redirect(request, "/provider", *lf.saved_message(provider, outcome))
 
 
-@router.get("/provider/solutions", response_class=HTMLResponse, dependencies=requires(PROVIDER))
+@router.get("/provider/solutions", response_class=HTMLResponse, openapi_extra=requires(PROVIDER))
 def solution_list(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
     """All of the provider's listings with their review state and remarks."""
     provider = my_provider(session, user)
@@ -130,7 +130,7 @@ def solution_list(request: Request, session: SessionDep, user: ProviderUser) -> 
     return render(request, "provider/solutions.html", context)
 
 
-@router.get("/provider/solutions/new", response_class=HTMLResponse, dependencies=requires(PROVIDER))
+@router.get("/provider/solutions/new", response_class=HTMLResponse, openapi_extra=requires(PROVIDER))
 def new_solution_form(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
     """An empty solution form."""
     provider = my_provider(session, user)
@@ -145,7 +145,7 @@ def _solution_page(request: Request, solution: Solution | None, values: dict[str
     return render(request, "provider/solution_form.html", context, status_code=status_code)
 
 
-@router.post("/provider/solutions/new", dependencies=requires(PROVIDER))
+@router.post("/provider/solutions/new", openapi_extra=requires(PROVIDER))
 def new_solution_submit(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected,
                         form: FormDep) -> Response:
     """Add a listing; it waits in 待审核 until a bureau approves it."""
@@ -171,7 +171,7 @@ def _own_solution(session: Session, user: User, solution_id: int, action: str) -
 
 
 @router.get("/provider/solutions/{solution_id}/edit", response_class=HTMLResponse,
-            dependencies=requires(PROVIDER))
+            openapi_extra=requires(PROVIDER))
 def edit_solution_form(request: Request, session: SessionDep, user: ProviderUser, solution_id: int) -> HTMLResponse:
     """A solution's edit form (only the provider's own listings)."""
     solution = _own_solution(session, user, solution_id, perm.EDIT)
@@ -180,7 +180,7 @@ def edit_solution_form(request: Request, session: SessionDep, user: ProviderUser
                           revision=revision)
 
 
-@router.post("/provider/solutions/{solution_id}/edit", dependencies=requires(PROVIDER))
+@router.post("/provider/solutions/{solution_id}/edit", openapi_extra=requires(PROVIDER))
 def edit_solution_submit(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected,
                          form: FormDep, solution_id: int) -> Response:
     """Save a listing: published, the changes wait for review while the published version stays."""
@@ -202,7 +202,7 @@ def edit_solution_submit(request: Request, session: SessionDep, user: ProviderUs
     return flash_redirect(request, "/provider/solutions", *lf.saved_message(solution, outcome))
 
 
-@router.post("/provider/solutions/{solution_id}/withdraw", dependencies=requires(PROVIDER))
+@router.post("/provider/solutions/{solution_id}/withdraw", openapi_extra=requires(PROVIDER))
 def withdraw_solution(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected,
                       solution_id: int) -> Response:
     """Withdraw a listing from the pool for good (退出)."""

@@ -34,7 +34,7 @@ from search_index.query import ranked_providers
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/", response_class=HTMLResponse, dependencies=requires(PUBLIC))
+@router.get("/", response_class=HTMLResponse, openapi_extra=requires(PUBLIC))
 def home(request: Request, session: SessionDep) -> HTMLResponse:
     """The home page: the pool in numbers and the scenarios it covers."""
     scenario_lists = session.exec(public_solutions().with_only_columns(col(Solution.scenarios))).all()
@@ -58,7 +58,7 @@ def home(request: Request, session: SessionDep) -> HTMLResponse:
     return render(request, "public/home.html", context)
 
 
-@router.get("/solutions", response_class=HTMLResponse, dependencies=requires(PUBLIC))
+@router.get("/solutions", response_class=HTMLResponse, openapi_extra=requires(PUBLIC))
 def solution_list(request: Request, session: SessionDep) -> HTMLResponse:
     """Browse published solutions with filters and paging; a text query goes to the search."""
     chosen = browse.SolutionFilters.from_request(request)
@@ -78,7 +78,7 @@ def solution_list(request: Request, session: SessionDep) -> HTMLResponse:
     return render(request, "public/solutions.html", context)
 
 
-@router.get("/solutions/{solution_id}", response_class=HTMLResponse, dependencies=requires(PUBLIC))
+@router.get("/solutions/{solution_id}", response_class=HTMLResponse, openapi_extra=requires(PUBLIC))
 def solution_detail(request: Request, session: SessionDep, user: OptionalUser, solution_id: int) -> HTMLResponse:
     """One published solution with its provider, its cases and ratings, and 申请对接 for an enterprise."""
     solution = session.exec(public_solutions().where(Solution.id == solution_id)).first()
@@ -101,7 +101,7 @@ def solution_detail(request: Request, session: SessionDep, user: OptionalUser, s
     return render(request, "public/solution_detail.html", context)
 
 
-@router.get("/providers", response_class=HTMLResponse, dependencies=requires(PUBLIC))
+@router.get("/providers", response_class=HTMLResponse, openapi_extra=requires(PUBLIC))
 def provider_list(request: Request, session: SessionDep) -> HTMLResponse:
     """Browse published providers with filters and paging."""
     chosen = browse.ProviderFilters.from_request(request)
@@ -133,7 +133,7 @@ def _providers_for(request: Request, q: str) -> list[int] | None:
         return None
 
 
-@router.get("/providers/{provider_id}", response_class=HTMLResponse, dependencies=requires(PUBLIC))
+@router.get("/providers/{provider_id}", response_class=HTMLResponse, openapi_extra=requires(PUBLIC))
 def provider_detail(request: Request, session: SessionDep, provider_id: int) -> HTMLResponse:
     """One published provider with its published solutions."""
     provider = session.exec(public_providers().where(Provider.id == provider_id)).first()

@@ -53,7 +53,7 @@ def _load(session: Session, user: User, revision_id: int) -> Revision:
 
 
 @router.get("", response_model=RevisionsPublic, responses=LIST_ERRORS, summary="修改列表（服务商本机构的、主管部门辖区的）",
-            dependencies=requires(LOGGED_IN))
+            openapi_extra=requires(LOGGED_IN))
 def list_revisions(
     session: SessionDep, user: CurrentUser, page: Page = 1, per_page: PerPage = 20,
     status: Annotated[RevisionStatus | None, Query(description="状态")] = None,
@@ -73,13 +73,13 @@ def list_revisions(
 
 
 @router.get("/{revision_id}", response_model=RevisionPublic, responses=READ_ERRORS, summary="修改详情（逐项对比）",
-            dependencies=requires(BUREAU | PROVIDER))
+            openapi_extra=requires(BUREAU | PROVIDER))
 def read_revision(session: SessionDep, user: CurrentUser, revision_id: RecordId) -> RevisionPublic:
     return public(session, _load(session, user, revision_id))
 
 
 @router.post("/{revision_id}/approve", response_model=RevisionPublic, responses=WRITE_ERRORS,
-             summary="通过修改（替换公开内容）", dependencies=requires(BUREAU))
+             summary="通过修改（替换公开内容）", openapi_extra=requires(BUREAU))
 def approve(session: SessionDep, user: CurrentUser, revision_id: RecordId, body: RevisionDecision) -> RevisionPublic:
     revision = _load(session, user, revision_id)
     perm.require_review_revision(user, revision, session)
@@ -88,7 +88,7 @@ def approve(session: SessionDep, user: CurrentUser, revision_id: RecordId, body:
 
 
 @router.post("/{revision_id}/reject", response_model=RevisionPublic, responses=WRITE_ERRORS,
-             summary="驳回修改（须填写理由；公开内容不变）", dependencies=requires(BUREAU))
+             summary="驳回修改（须填写理由；公开内容不变）", openapi_extra=requires(BUREAU))
 def reject(session: SessionDep, user: CurrentUser, revision_id: RecordId, body: RevisionDecision) -> RevisionPublic:
     revision = _load(session, user, revision_id)
     perm.require_review_revision(user, revision, session)

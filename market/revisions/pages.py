@@ -62,7 +62,7 @@ def _diff_rows(record: Provider | Solution, revision: Revision) -> list[dict[str
             for name, before, after in revisions.diff(record=record, revision=revision)]
 
 
-@router.get("/bureau/revisions/{revision_id}", response_class=HTMLResponse, dependencies=requires(BUREAU))
+@router.get("/bureau/revisions/{revision_id}", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def revision_page(request: Request, session: SessionDep, user: BureauUser, revision_id: int) -> HTMLResponse:
     """One revision: the field-by-field diff against the published version and the decision form."""
     revision = revisions.get_revision(session=session, revision_id=revision_id)
@@ -79,7 +79,7 @@ def revision_page(request: Request, session: SessionDep, user: BureauUser, revis
     return render(request, "bureau/revision_item.html", context)
 
 
-@router.post("/bureau/revisions/{revision_id}", dependencies=requires(BUREAU))
+@router.post("/bureau/revisions/{revision_id}", openapi_extra=requires(BUREAU))
 def revision_decide(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                     form: FormDep, revision_id: int) -> Response:
     """Approve (the proposed values go live) or reject with a reason (the published version stays)."""

@@ -143,7 +143,7 @@ def _filters(request: Request) -> dict[str, list[str]]:
 
 
 @router.get("", response_model=SearchHits, responses=error_responses(422, 503),
-            summary="搜索产品和解决方案", dependencies=requires(PUBLIC))
+            summary="搜索产品和解决方案", openapi_extra=requires(PUBLIC))
 async def search(
     request: Request,
     client: SearchClient,
@@ -175,7 +175,7 @@ async def search(
     }), media_type="application/json")
 
 
-@router.get("/suggest", responses=error_responses(503), summary="输入联想", dependencies=requires(PUBLIC))
+@router.get("/suggest", responses=error_responses(503), summary="输入联想", openapi_extra=requires(PUBLIC))
 async def suggestions(
     request: Request,
     client: SearchClient,

@@ -63,7 +63,7 @@ def _industry_label(names: dict[str, str], code: str) -> str:
     return code if name == "*" else name
 
 
-@router.get("/search", response_class=HTMLResponse, dependencies=requires(PUBLIC))
+@router.get("/search", response_class=HTMLResponse, openapi_extra=requires(PUBLIC))
 def search_page(request: Request, q: str = "", sort: str = "", page: int = 1, typed: int = 0,
                 outside: int = 0) -> HTMLResponse:
     """搜索页. A signed-in enterprise sees only offerings whose provider serves its region,

@@ -53,14 +53,14 @@ def engagement_for_message(session: Session, user: User, engagement_id: int) -> 
 
 
 @router.get("/api/solutions/{solution_id}/cases", responses=READ_ERRORS, summary="产品的应用案例",
-            dependencies=requires(PUBLIC))
+            openapi_extra=requires(PUBLIC))
 def list_cases(session: SessionDep, user: OptionalUser, solution_id: int) -> dict[str, Any]:
     load_visible(session, user, Solution, solution_id, "产品和方案")
     return {"cases": [case_json(c) for c in showcase.cases_of(session=session, solution_id=solution_id)]}
 
 
 @router.post("/api/solutions/{solution_id}/cases", status_code=201, responses=WRITE_ERRORS, summary="添加应用案例",
-             dependencies=requires(BUREAU | PROVIDER))
+             openapi_extra=requires(BUREAU | PROVIDER))
 def add_case(session: SessionDep, user: CurrentUser, solution_id: int, data: CaseCreate) -> dict[str, Any]:
     solution = editable_solution(session, user, solution_id)
     case = showcase.add_case(session=session, solution=solution, data=data, actor=actor_of(user))
@@ -68,7 +68,7 @@ def add_case(session: SessionDep, user: CurrentUser, solution_id: int, data: Cas
 
 
 @router.delete("/api/solutions/{solution_id}/cases/{case_id}", status_code=204, responses=WRITE_ERRORS,
-               summary="删除应用案例", dependencies=requires(BUREAU | PROVIDER))
+               summary="删除应用案例", openapi_extra=requires(BUREAU | PROVIDER))
 def remove_case(session: SessionDep, user: CurrentUser, solution_id: int, case_id: int) -> None:
     editable_solution(session, user, solution_id)
     case = session.get(SolutionCase, case_id)
@@ -78,14 +78,14 @@ def remove_case(session: SessionDep, user: CurrentUser, solution_id: int, case_i
 
 
 @router.get("/api/solutions/{solution_id}/reviews", responses=READ_ERRORS, summary="产品的用户评价（来自已结束的对接）",
-            dependencies=requires(PUBLIC))
+            openapi_extra=requires(PUBLIC))
 def reviews(session: SessionDep, user: OptionalUser, solution_id: int) -> dict[str, Any]:
     load_visible(session, user, Solution, solution_id, "产品和方案")
     return showcase.reviews_of(session=session, solution_id=solution_id)
 
 
 @router.post("/api/solutions/{solution_id}/contact", status_code=201, responses=WRITE_ERRORS,
-             summary="申请对接：生成“意向”对接并留言给服务商", dependencies=requires(ENTERPRISES))
+             summary="申请对接：生成“意向”对接并留言给服务商", openapi_extra=requires(ENTERPRISES))
 def request_contact(session: SessionDep, user: CurrentUser, solution_id: int, data: ContactRequest) -> dict[str, Any]:
     perm.require_request_contact(user)
     solution = load_visible(session, user, Solution, solution_id, "产品和方案")
@@ -96,7 +96,7 @@ def request_contact(session: SessionDep, user: CurrentUser, solution_id: int, da
 
 
 @router.get("/api/engagements/{engagement_id}/messages", responses=READ_ERRORS, summary="对接留言",
-            dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def list_messages(session: SessionDep, user: CurrentUser, engagement_id: int) -> dict[str, Any]:
     engagement = engagement_for_message(session, user, engagement_id)
     return {"messages": [message_json(m) for m in showcase.messages_of(session=session,
@@ -104,7 +104,7 @@ def list_messages(session: SessionDep, user: CurrentUser, engagement_id: int) ->
 
 
 @router.post("/api/engagements/{engagement_id}/messages", status_code=201, responses=WRITE_ERRORS,
-             summary="在对接中留言（双方与主管部门）", dependencies=requires(BUREAU | PROVIDER | ENTERPRISE))
+             summary="在对接中留言（双方与主管部门）", openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def post_message(session: SessionDep, user: CurrentUser, engagement_id: int, data: MessageIn) -> dict[str, Any]:
     engagement = engagement_for_message(session, user, engagement_id)
     message = showcase.post_message(session=session, engagement=engagement, text=data.text,

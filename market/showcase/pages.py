@@ -28,7 +28,7 @@ from market.web.page_common import flash_redirect, parse_int
 router = APIRouter(include_in_schema=False)
 
 
-@router.post("/solutions/{solution_id}/contact", dependencies=requires(LOGGED_IN))
+@router.post("/solutions/{solution_id}/contact", openapi_extra=requires(LOGGED_IN))
 def contact(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected, solution_id: int,
             form: FormDep) -> Response:
     """申请对接: an engagement in 意向 with the enterprise's message; then its page."""
@@ -52,7 +52,7 @@ def _engagement(session: Session, user: User, engagement_id: int) -> tuple[Engag
     return engagement, session.get(Enterprise, engagement.enterprise_id)
 
 
-@router.post("/engagements/{engagement_id}/messages", dependencies=requires(LOGGED_IN))
+@router.post("/engagements/{engagement_id}/messages", openapi_extra=requires(LOGGED_IN))
 def engagement_message(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                        engagement_id: int, form: FormDep) -> Response:
     back = f"/progress/engagements/{engagement_id}"
@@ -76,7 +76,7 @@ def _my_solution(session: Session, user: User, solution_id: int) -> Solution:
 
 
 @router.get("/provider/solutions/{solution_id}/cases", response_class=HTMLResponse,
-            dependencies=requires(PROVIDER))
+            openapi_extra=requires(PROVIDER))
 def case_list(request: Request, session: SessionDep, user: ProviderUser, solution_id: int) -> HTMLResponse:
     """The provider's cases of one product, with a form to add one."""
     solution = _my_solution(session, user, solution_id)
@@ -84,7 +84,7 @@ def case_list(request: Request, session: SessionDep, user: ProviderUser, solutio
         "solution": solution, "cases": showcase.cases_of(session=session, solution_id=solution_id)})
 
 
-@router.post("/provider/solutions/{solution_id}/cases", dependencies=requires(PROVIDER))
+@router.post("/provider/solutions/{solution_id}/cases", openapi_extra=requires(PROVIDER))
 def case_add(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected, solution_id: int,
              form: FormDep) -> Response:
     back = f"/provider/solutions/{solution_id}/cases"
@@ -100,7 +100,7 @@ def case_add(request: Request, session: SessionDep, user: ProviderUser, _csrf: C
     return flash_redirect(request, back, "案例已添加，将显示在产品页")
 
 
-@router.post("/provider/solutions/{solution_id}/cases/{case_id}/delete", dependencies=requires(PROVIDER))
+@router.post("/provider/solutions/{solution_id}/cases/{case_id}/delete", openapi_extra=requires(PROVIDER))
 def case_delete(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected, solution_id: int,
                 case_id: int) -> Response:
     _my_solution(session, user, solution_id)

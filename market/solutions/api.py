@@ -63,7 +63,7 @@ def public(session: Session, solutions: list[Solution]) -> list[SolutionPublic]:
 
 
 @router.get("", response_model=SolutionsPublic, responses=LIST_ERRORS, summary="产品和解决方案列表",
-            dependencies=requires(PUBLIC))
+            openapi_extra=requires(PUBLIC))
 def list_solutions(
     session: SessionDep, user: OptionalUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
     q: Q = None,
@@ -87,7 +87,7 @@ def list_solutions(
 
 
 @router.post("", response_model=SolutionPublic, status_code=201, responses=WRITE_ERRORS, summary="新建产品",
-             dependencies=requires(BUREAU | PROVIDER))
+             openapi_extra=requires(BUREAU | PROVIDER))
 def create_solution(session: SessionDep, user: CurrentUser, data: SolutionCreate) -> SolutionPublic:
     provider = load_visible(session, user, Provider, data.provider_id, "服务商")
     perm.require(user, perm.CREATE_SOLUTION, provider)
@@ -102,7 +102,7 @@ def _load(session: Session, user: User | None, solution_id: RecordId) -> Solutio
 
 
 @router.get("/{solution_id}", response_model=SolutionPublic, responses=READ_ERRORS, summary="产品详情",
-            dependencies=requires(PUBLIC))
+            openapi_extra=requires(PUBLIC))
 def read_solution(session: SessionDep, user: OptionalUser, solution_id: RecordId) -> SolutionPublic:
     return public(session, [_load(session, user, solution_id)])[0]
 
@@ -115,7 +115,7 @@ class SolutionEdited(SolutionPublic):
 
 
 @router.patch("/{solution_id}", response_model=SolutionEdited, responses=WRITE_ERRORS,
-              summary="修改产品（服务商修改已入库产品时生成待审核的修改，公开内容不变）", dependencies=requires(BUREAU | PROVIDER))
+              summary="修改产品（服务商修改已入库产品时生成待审核的修改，公开内容不变）", openapi_extra=requires(BUREAU | PROVIDER))
 def update_solution(session: SessionDep, user: CurrentUser, solution_id: RecordId, patch: SolutionPatch) -> SolutionEdited:
     solution = _load(session, user, solution_id)
     perm.require(user, perm.EDIT, solution)
@@ -130,7 +130,7 @@ def update_solution(session: SessionDep, user: CurrentUser, solution_id: RecordI
 
 
 @router.post("/{solution_id}/status", response_model=SolutionPublic, responses=WRITE_ERRORS,
-             summary="变更产品状态（审核、入库、暂停、退出）", dependencies=requires(BUREAU))
+             summary="变更产品状态（审核、入库、暂停、退出）", openapi_extra=requires(BUREAU))
 def change_status(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: StatusChange) -> SolutionPublic:
     solution = _load(session, user, solution_id)
     perm.require(user, perm.CHANGE_STATUS, solution)
@@ -142,7 +142,7 @@ def change_status(session: SessionDep, user: CurrentUser, solution_id: RecordId,
 
 
 @router.post("/{solution_id}/excellent", response_model=SolutionPublic, responses=WRITE_ERRORS,
-             summary="设置或取消“优秀”", dependencies=requires(BUREAU))
+             summary="设置或取消“优秀”", openapi_extra=requires(BUREAU))
 def set_excellent(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: ExcellentFlag) -> SolutionPublic:
     solution = _load(session, user, solution_id)
     perm.require(user, perm.SET_EXCELLENT, solution)
@@ -152,7 +152,7 @@ def set_excellent(session: SessionDep, user: CurrentUser, solution_id: RecordId,
 
 
 @router.post("/{solution_id}/withdraw", response_model=SolutionPublic, responses=WRITE_ERRORS,
-             summary="服务商撤回本机构的产品（状态变为退出）", dependencies=requires(PROVIDER))
+             summary="服务商撤回本机构的产品（状态变为退出）", openapi_extra=requires(PROVIDER))
 def withdraw(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: Withdrawal) -> SolutionPublic:
     solution = _load(session, user, solution_id)
     perm.require(user, perm.WITHDRAW, solution)

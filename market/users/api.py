@@ -87,7 +87,7 @@ def _check_scope(session: Session, actor: User, *, role: str, regions: list[str]
 
 
 @router.get("", response_model=UsersOut, responses=LIST_ERRORS, summary="用户列表（主管部门）",
-            dependencies=requires(BUREAU))
+            openapi_extra=requires(BUREAU))
 def list_users(
     session: SessionDep, user: BureauUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
     role: Annotated[RoleName | None, Query(description="角色")] = None,
@@ -100,7 +100,7 @@ def list_users(
 
 
 @router.post("", response_model=UserOut, status_code=201, responses=WRITE_ERRORS, summary="新建用户（主管部门）",
-             dependencies=requires(BUREAU))
+             openapi_extra=requires(BUREAU))
 def create_user(session: SessionDep, user: BureauUser, data: UserIn) -> UserOut:
     from catalog.users import service as catalog_users
 
@@ -114,13 +114,13 @@ def create_user(session: SessionDep, user: BureauUser, data: UserIn) -> UserOut:
 
 
 @router.get("/{user_id}", response_model=UserOut, responses=READ_ERRORS, summary="用户详情",
-            dependencies=requires(BUREAU | PROVIDER))
+            openapi_extra=requires(BUREAU | PROVIDER))
 def read_user(session: SessionDep, user: CurrentUser, user_id: RecordId) -> UserOut:
     return UserOut.model_validate(load_visible(session, user, User, user_id, "用户"))
 
 
 @router.patch("/{user_id}", response_model=UserOut, responses=WRITE_ERRORS, summary="修改用户（主管部门）",
-              dependencies=requires(BUREAU))
+              openapi_extra=requires(BUREAU))
 def update_user(session: SessionDep, user: BureauUser, user_id: RecordId, patch: UserPatch) -> UserOut:
     target = load_visible(session, user, User, user_id, "用户")
     perm.require(user, perm.EDIT, target)

@@ -58,12 +58,12 @@ def render_reference(spec: dict[str, Any]) -> str:
     )
 
 
-@router.get("/api/docs", response_class=HTMLResponse, include_in_schema=False, dependencies=requires(PUBLIC))
+@router.get("/api/docs", response_class=HTMLResponse, include_in_schema=False, openapi_extra=requires(PUBLIC))
 def api_docs(request: Request) -> HTMLResponse:
     return HTMLResponse(render_reference(request.app.openapi()))
 
 
-@router.get("/api/openapi.json", include_in_schema=False, dependencies=requires(PUBLIC))
+@router.get("/api/openapi.json", include_in_schema=False, openapi_extra=requires(PUBLIC))
 def openapi_description(request: Request) -> JSONResponse:
     """The OpenAPI description (the app is made with `openapi_url=None`, so this is the one)."""
     return JSONResponse(request.app.openapi())
