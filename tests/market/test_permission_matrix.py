@@ -70,7 +70,7 @@ def test_every_api_route_has_a_rule_and_every_rule_a_route(client) -> None:
 def test_every_route_declares_its_permission(client) -> None:
     """Every route, API and page, names its permission on its decorator (requires(...))."""
     undeclared = sorted(f"{m} {p}" for (m, p), permission in declarations(client.app).items() if permission is None)
-    assert undeclared == [], f"这些路由没有声明权限（请在路由上加 dependencies=requires(...)）：{undeclared}"
+    assert undeclared == [], f"这些路由没有声明权限（请在路由上加 openapi_extra=requires(...)）：{undeclared}"
 
 
 def test_api_routes_declare_the_roles_their_probes_let_through(client) -> None:
