@@ -5,7 +5,7 @@ catalog/providers/queries.py, the same the API runs."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Self
 
 from fastapi import Request
 from sqlmodel import Session, col
@@ -20,7 +20,20 @@ SOLUTION_SORTS = NAMED_SORTS  # the sorts the page offers
 
 
 @dataclass
-class SolutionFilters:
+class _Chosen:
+    """What a visitor chose in a browse page's filter form, read from the query string."""
+
+    @classmethod
+    def from_request(cls, request: Request) -> Self:
+        return cls(**{f.name: request.query_params.get(f.name, "").strip()[:60] for f in fields(cls)})
+
+    def active(self) -> bool:
+        """Whether any filter (not the order) was chosen."""
+        return any(getattr(self, f.name) for f in fields(self) if f.name != "sort")
+
+
+@dataclass
+class SolutionFilters(_Chosen):
     """What a visitor chose on the solution browse page (all optional)."""
 
     q: str = ""
@@ -31,14 +44,6 @@ class SolutionFilters:
     price_min: str = ""
     price_max: str = ""
     sort: str = ""
-
-    @classmethod
-    def from_request(cls, request: Request) -> SolutionFilters:
-        values = {f.name: request.query_params.get(f.name, "").strip()[:60] for f in fields(cls)}
-        return cls(**values)
-
-    def active(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self) if f.name != "sort")
 
     def to_filter(self) -> SolutionFilter:
         """The filter of the list (a price that is not a number, or an unknown sort, is left out)."""
@@ -55,7 +60,7 @@ def _number(raw: str) -> float | None:
 
 
 @dataclass
-class ProviderFilters:
+class ProviderFilters(_Chosen):
     """What a visitor chose on the provider browse page (all optional)."""
 
     q: str = ""
@@ -63,14 +68,6 @@ class ProviderFilters:
     industry: str = ""
     region: str = ""
     kind: str = ""
-
-    @classmethod
-    def from_request(cls, request: Request) -> ProviderFilters:
-        values = {f.name: request.query_params.get(f.name, "").strip()[:60] for f in fields(cls)}
-        return cls(**values)
-
-    def active(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self))
 
     def to_filter(self) -> ProviderFilter:
         return ProviderFilter(q=self.q, region=self.region, scenario=self.scenario, industry=self.industry,
