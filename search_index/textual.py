@@ -9,9 +9,10 @@ the index itself.
 A snapshot follows the index: at most every `PROBE_S` a search asks the engine which
 documents were written after the latest it has seen (each carries `indexed_at`) and how
 many there are. Changed and new documents are fetched and scored on the fly beside the
-held ones (`Changes`), deleted ones are left out, and the snapshot is relearned in the
-background; so an edit counts as soon as it is indexed, while a search between probes
-asks the engine nothing.
+held ones (`Changes`), deleted ones are left out, and their words are never taken for
+typos; so an edit counts as soon as it is indexed, while a search between probes asks
+the engine nothing. Relearning a large catalogue costs seconds of CPU that requests wait
+on, so it waits until the changes are many or have been folded in a while (`relearn_due`).
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from cachetools import LRUCache
 
 from catalog.language.lexical import Listing
 from catalog.language.query import CatalogueText, Understanding
+from catalog.language.text import normalize
 from search_index import candidates
 from search_index.client import Steps
 from search_index.facts import Facts
@@ -38,6 +40,10 @@ PAGE = 1000  # documents fetched per request when learning an index
 MAX_AGE_S = 600.0  # a snapshot older than this is relearned in the background (a safety net)
 PROBE_S = 0.25  # how often a search asks the engine what changed (an edit shows within this)
 MAX_CHANGES = 500  # more changed documents than this: relearn, rather than score them on the fly
+SMALL = 2000  # a catalogue this small relearns on any change (it takes milliseconds)
+RELEARN_SHARE = 0.005  # a larger one relearns once this share of it has changed ...
+SETTLE_S = 60.0  # ... or its oldest folded change is this old (statistics and vocabulary catch up)
+Probed = Literal["unchanged", "folded", "lags"]
 # Carries out steps blocking (in a background thread), returning their result.
 Relearn = Callable[[Steps[Any]], Any]
 FIELDS = list(dict.fromkeys([*candidates.FIELDS, "region_prefixes", "served", "public", "listed_at", "indexed_at"]))
@@ -53,11 +59,28 @@ def listing_of(doc: dict[str, Any]) -> Listing:
 class Changes:
     """What the index holds besides the snapshot, as the last probe found it: documents
     written since (new or edited, complete), and the held listings they replace or that
-    were deleted. `version` tells answers computed before a change from those after."""
+    were deleted. `version` tells answers computed before a change from those after;
+    `since` is when the first change was folded in (monotonic seconds)."""
 
     docs: tuple[dict[str, Any], ...] = ()
     gone: frozenset[Any] = frozenset()
     version: int = 0
+    since: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.docs) + len(self.gone - {d["id"] for d in self.docs})
+
+
+class _Known:
+    """The text of the folded documents, asked whether it holds a word (`in`)."""
+
+    def __init__(self, docs: Iterable[dict[str, Any]]) -> None:
+        self._text = "\n".join(normalize(" ".join([listing_of(d).name, *listing_of(d).keywords,
+                                                     listing_of(d).description])) for d in docs)
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and bool(word) and word in self._text
 
 
 @dataclass
@@ -77,7 +100,7 @@ class Snapshot:
     changes: Changes = field(default_factory=Changes)
     probed: float = 0.0  # monotonic time of the last probe
     position: dict[Any, int] = field(default_factory=dict)
-    understood: LRUCache[tuple[str, bool], Understanding] = field(default_factory=lambda: LRUCache(maxsize=4096))
+    understood: LRUCache[tuple[str, bool, int], Understanding] = field(default_factory=lambda: LRUCache(maxsize=4096))
     answers: LRUCache[tuple[Any, ...], Any] = field(default_factory=lambda: LRUCache(maxsize=4096))  # by the search
     fits: dict[str, Any] = field(default_factory=dict)  # industry → each listing's fit to it (by the search)
 
@@ -95,11 +118,26 @@ class Snapshot:
         return pos is not None and self.revs[pos] == rev
 
     def understand(self, q: str, *, correct: bool = True) -> Understanding:
-        """What `q` asks for (remembered: a query is often asked again)."""
-        found = self.understood.get((q, correct))
+        """What `q` asks for (remembered: a query is often asked again). A word of a
+        document written since the snapshot was learnt is not a typo."""
+        key = (q, correct, self.changes.version)
+        found = self.understood.get(key)
         if found is None:
-            found = self.understood[(q, correct)] = self.text.understand(q, correct=correct)
+            known = _Known(self.changes.docs) if self.changes.docs else ()
+            found = self.understood[key] = self.text.understand(q, correct=correct, known=known)
         return found
+
+    def relearn_due(self, now: float) -> bool:
+        """Should the snapshot be relearned: it is old, or (for a large catalogue) its
+        folded changes are many or have waited SETTLE_S, or (a small one) it has any."""
+        if now - self.made > MAX_AGE_S:
+            return True
+        count = self.changes.count
+        if not count:
+            return False
+        if len(self.ids) <= SMALL:
+            return True
+        return count > RELEARN_SHARE * len(self.ids) or now - self.changes.since > SETTLE_S
 
     def due(self) -> bool:
         """Whether a search should probe the engine for changes now (and claim the probe)."""
@@ -154,10 +192,10 @@ def _all_ids(uid: str) -> Steps[set[Any]]:
             return ids
 
 
-def probe(uid: str, snap: Snapshot) -> Steps[bool]:
+def probe(uid: str, snap: Snapshot) -> Steps[Probed]:
     """Fold what the index holds besides `snap` into `snap.changes` (documents written
-    since it was learnt, documents deleted); whether anything changed. More changes than
-    MAX_CHANGES are not folded in: the caller relearns."""
+    since it was learnt, documents deleted): "folded" when something changed, "unchanged"
+    when not. More changes than MAX_CHANGES are not folded in ("lags"): the caller relearns."""
     results = (yield "multi-search", {"queries": [
         {"indexUid": uid, "q": "", "filter": f"indexed_at > {snap.watermark!r}", "limit": MAX_CHANGES + 1,
          "attributesToRetrieve": ["id", "rev", "indexed_at"]},
@@ -165,7 +203,7 @@ def probe(uid: str, snap: Snapshot) -> Steps[bool]:
     ]})["results"]
     hits, count = results[0]["hits"], sum(results[1].get("facetDistribution", {}).get("public", {}).values())
     if len(hits) > MAX_CHANGES:
-        return True
+        return "lags"
     before = snap.changes
     docs = {d["id"]: d for d in before.docs}
     wanted = [h["id"] for h in hits if not snap.holds(h["id"], h.get("rev"))
@@ -181,9 +219,10 @@ def probe(uid: str, snap: Snapshot) -> Steps[bool]:
         docs = {i: d for i, d in docs.items() if i in present}
     snap.watermark = _newest(hits, snap.watermark)
     if not wanted and gone == before.gone and len(docs) == len(before.docs):
-        return False
-    snap.changes = Changes(docs=tuple(docs.values()), gone=frozenset(gone), version=before.version + 1)
-    return True
+        return "unchanged"
+    snap.changes = Changes(docs=tuple(docs.values()), gone=frozenset(gone), version=before.version + 1,
+                           since=before.since or time.monotonic())
+    return "folded"
 
 
 class Snapshots:
@@ -209,11 +248,11 @@ class Snapshots:
         return found
 
     def follow(self, uid: str, snap: Snapshot, relearn: Relearn) -> Steps[None]:
-        """Bring `snap` up to the index when a probe is due (see `probe`); a snapshot that
-        lags the index, or is old, is relearned in the background."""
+        """Bring `snap` up to the index when a probe is due (see `probe`); one that lags the
+        index too far to fold, or whose relearning is due, is relearned in the background."""
         if not snap.learnt or not snap.due():
             return
-        if (yield from probe(uid, snap)) or time.monotonic() - snap.made > MAX_AGE_S:
+        if (yield from probe(uid, snap)) == "lags" or snap.relearn_due(time.monotonic()):
             self.stale(uid, relearn)
 
     def probe_soon(self) -> None:

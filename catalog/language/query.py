@@ -8,7 +8,7 @@ how well does each listing answer it (`relevance`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -106,11 +106,14 @@ class CatalogueText:
         self.corrector = TypoCorrector(usage)
         self.scenes = ScenarioModel(self.index)
 
-    def understand(self, text: str, *, correct: bool = True) -> Understanding:
-        """Fold, correct suspect words by sound (unless not to), and weight the terms of `text`."""
+    def understand(self, text: str, *, correct: bool = True, known: Container[str] = ()) -> Understanding:
+        """Fold, correct suspect words by sound (unless not to), and weight the terms of
+        `text`. A word in `known` (text the catalogue holds besides what was learnt) is
+        never corrected."""
         norm = normalize(text)
         cut = segment.words(norm)
-        fixes = [f for f in self.corrector.correct(norm, cut) if self._fits(f, cut)] if correct else []
+        fixes = [f for f in self.corrector.correct(norm, cut)
+                 if f.typed not in known and self._fits(f, cut)] if correct else []
         fixed = norm
         for fix in fixes:
             if not fix.near:
