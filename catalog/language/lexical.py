@@ -175,6 +175,24 @@ class LexicalIndex:
     def knows(self, term: str) -> bool:
         return self._slot(term) is not None
 
+    def row(self, term: str) -> int | None:
+        """The term's row in `per_term` sums (None for a term no listing has)."""
+        return self._slot(term)
+
+    def per_term(self, values: np.ndarray) -> np.ndarray:
+        """For each term (by `row`), the sum over the listings that have it of their
+        `values` (one row of width W per listing): shape (terms, W), at learn time."""
+        width = values.shape[1]
+        out = np.zeros((len(self._terms), width), dtype=np.float64)
+        if not self._docs.size:
+            return out
+        rows = np.repeat(np.arange(len(self._terms)), self._df)
+        for col in range(width):
+            picked = values[:, col]
+            hit = np.flatnonzero(picked[self._docs])  # listings carry few of the columns
+            out[:, col] = np.bincount(rows[hit], weights=picked[self._docs[hit]], minlength=len(self._terms))
+        return out
+
     def scores(self, query: Mapping[str, float]) -> np.ndarray:
         """BM25F score of every listing for weighted query terms (term → weight)."""
         out = np.zeros(self.size, dtype=np.float64)

@@ -35,25 +35,23 @@ class ScenarioModel:
         whole = labels.sum()
         self.base = labels.sum(axis=0) / whole if whole else np.zeros(len(names))
         self._index = index
-        self._cache: dict[str, np.ndarray] = {}
-
-    def of_term(self, term: str) -> np.ndarray:
-        """Smoothed P(scenario | term), as a vector over `scenarios`."""
-        found = self._cache.get(term)
-        if found is None:
-            postings = self._index.postings(term)
-            counts = self.labels[postings[0]].sum(axis=0) if postings is not None else 0.0
-            total = float(np.sum(counts))
-            found = (counts + SMOOTHING * self.base) / (total + SMOOTHING)
-            self._cache[term] = found
-        return found
+        # Every term's lift of P(scenario | term), smoothed, over the base rate, learnt at
+        # once (a need or query then only looks its terms up)
+        counts = index.per_term(labels)
+        smoothed = (counts + SMOOTHING * self.base) / (counts.sum(axis=1, keepdims=True) + SMOOTHING)
+        self._lift = np.maximum(smoothed - self.base, 0.0).astype(np.float32)
 
     def infer(self, query: Mapping[str, float]) -> np.ndarray:
         """A distribution over scenarios for weighted query terms (zeros when nothing tells)."""
-        lift = np.zeros(len(self.scenarios))
+        rows, weights = [], []
         for term, weight in query.items():
-            if self._index.knows(term):
-                lift += weight * self._index.idf(term) * np.maximum(self.of_term(term) - self.base, 0.0)
+            row = self._index.row(term)
+            if row is not None:
+                rows.append(row)
+                weights.append(weight * self._index.idf(term))
+        if not rows:
+            return np.zeros(len(self.scenarios))
+        lift = np.asarray(weights) @ self._lift[rows].astype(np.float64)
         whole = lift.sum()
         return lift / whole if whole else lift
 
