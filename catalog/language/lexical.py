@@ -132,7 +132,8 @@ class LexicalIndex:
         impacts = self._impacts(counts, lengths[docs].T if self.size else np.zeros((3, 0)))
         order = np.argsort(ids, kind="stable")
         ids, self._docs, self._impacts_sorted = ids[order], docs[order], impacts[order]
-        terms, starts = np.unique(ids, return_index=True)
+        starts = np.flatnonzero(np.diff(ids, prepend=-1)) if ids.size else np.zeros(0, np.int64)  # ids are sorted
+        terms = ids[starts]
         self._starts, self._ends = starts, np.append(starts[1:], len(ids))
         self._row: dict[int, int] = dict(zip(terms.tolist(), range(len(terms)), strict=True))
         self._terms = terms
@@ -179,19 +180,19 @@ class LexicalIndex:
         """The term's row in `per_term` sums (None for a term no listing has)."""
         return self._slot(term)
 
-    def per_term(self, values: np.ndarray) -> np.ndarray:
-        """For each term (by `row`), the sum over the listings that have it of their
-        `values` (one row of width W per listing): shape (terms, W), at learn time."""
-        width = values.shape[1]
-        out = np.zeros((len(self._terms), width), dtype=np.float64)
-        if not self._docs.size:
-            return out
-        rows = np.repeat(np.arange(len(self._terms)), self._df)
-        for col in range(width):
-            picked = values[:, col]
-            hit = np.flatnonzero(picked[self._docs])  # listings carry few of the columns
-            out[:, col] = np.bincount(rows[hit], weights=picked[self._docs[hit]], minlength=len(self._terms))
-        return out
+    def per_term(self, columns: np.ndarray, values: np.ndarray, width: int) -> np.ndarray:
+        """For each term (by `row`), the sum over the listings that have it of their sparse
+        rows: listing i holds `values[i, j]` in column `columns[i, j]` (-1: none). Shape
+        (terms, width); one pass over the postings per entry a listing may hold."""
+        out = np.zeros(len(self._terms) * width, dtype=np.float64)
+        if self._docs.size:
+            rows = np.repeat(np.arange(len(self._terms)), self._df)
+            for entry in range(columns.shape[1]):
+                column = columns[self._docs, entry]
+                held = column >= 0
+                out += np.bincount(rows[held] * width + column[held], weights=values[self._docs[held], entry],
+                                   minlength=out.size)
+        return out.reshape(len(self._terms), width)
 
     def scores(self, query: Mapping[str, float]) -> np.ndarray:
         """BM25F score of every listing for weighted query terms (term → weight)."""

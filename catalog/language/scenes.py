@@ -28,16 +28,21 @@ class ScenarioModel:
         self.scenarios = names
         self._column = {s: i for i, s in enumerate(names)}
         labels = np.zeros((index.size, len(names)))
+        most = max((len(listing.scenarios) for listing in index.listings), default=0)
+        columns = np.full((index.size, most), -1, dtype=np.int64)
         for pos, listing in enumerate(index.listings):
             for rank, scenario in enumerate(listing.scenarios):
                 labels[pos, self._column[scenario]] = MAIN if rank == 0 else OTHER
+            for entry, scenario in enumerate(dict.fromkeys(listing.scenarios)):
+                columns[pos, entry] = self._column[scenario]
         self.labels = labels
         whole = labels.sum()
         self.base = labels.sum(axis=0) / whole if whole else np.zeros(len(names))
         self._index = index
         # Every term's lift of P(scenario | term), smoothed, over the base rate, learnt at
         # once (a need or query then only looks its terms up)
-        counts = index.per_term(labels)
+        held = np.where(columns >= 0, labels[np.arange(index.size)[:, None], columns], 0.0)
+        counts = index.per_term(columns, held, len(names))
         smoothed = (counts + SMOOTHING * self.base) / (counts.sum(axis=1, keepdims=True) + SMOOTHING)
         self._lift = np.maximum(smoothed - self.base, 0.0).astype(np.float32)
 
