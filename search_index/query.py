@@ -478,26 +478,27 @@ class SuggestRequest:
 
 
 async def suggest_async(*, client: meilisearch.Client, prefix: str, request: SuggestRequest) -> list[dict[str, Any]]:
-    """As-you-type suggestions: solution names (prefix search) and matching scenarios."""
+    """As-you-type suggestions: the names the search would answer first, and its scenarios."""
     return await run_async(client, suggestions(prefix, request, relearn=relearner(client)))
 
 
 def suggestions(prefix: str, request: SuggestRequest, *, relearn: Relearn) -> Steps[list[dict[str, Any]]]:
-    """The suggestions of `suggest_async`, as steps (see `search_index.client.run`)."""
+    """The suggestions of `suggest_async`, as steps (see `search_index.client.run`): the
+    first listings of the search's own result set for what has been typed (a word typed
+    halfway still matches by its characters), those with text support only, and the
+    scenarios the text speaks of. The engine's prefix search is not used (it is disabled:
+    keeping its prefix tables costs every write seconds on a large index)."""
     text = request.q.strip()
     if not text:
         return []
     uid = index_uid(prefix, "solutions")
-    snap = yield from textual.snapshots.get(uid, relearn)
-    understood = snap.understand(text)
-    plan = plan_of(understood, snap.text.index, snap.text.relevance(understood).scenarios)
     flt = build_filter({}, public_only=request.public_only, regions=request.regions,
                        own_provider_id=request.own_provider_id, region=request.region)
-    result = yield f"indexes/{uid}/search", {
-        "q": plan.text, "filter": render(flt), "limit": request.limit, "attributesToRetrieve": LOCATOR,
-        "matchingStrategy": "last",
-    }
-    found = yield from candidate_store.store.resolve(uid, result["hits"])
-    out = [{"kind": "solution", "text": c.doc["name"], "code": c.doc["code"], "id": c.doc["id"]} for c in found]
-    out += [{"kind": "scenario", "text": s} for s, share in plan.scenarios[:3] if share >= 0.15]
+    search = SearchRequest(q=text, per_page=request.limit, public_only=request.public_only, regions=request.regions,
+                           own_provider_id=request.own_provider_id, region=request.region, facets=False)
+    answer = yield from _text_search(uid, search, flt, relearn, wait=False)
+    ids = [i for i in answer.ids if i in answer.scores][:request.limit]
+    docs = yield from _documents(uid, textual.snapshots.peek(uid) or textual.EMPTY, answer, ids)
+    out = [{"kind": "solution", "text": d["name"], "code": d["code"], "id": d["id"]} for d in docs]
+    out += [{"kind": "scenario", "text": s} for s, share in answer.plan.scenarios[:3] if share >= 0.15]
     return out[:request.limit + 3]

@@ -45,6 +45,9 @@ _SOLUTIONS: dict[str, Any] = {
     "pagination": {"maxTotalHits": 2000},
     "facetSearch": False,  # nothing searches within facet values; skipping it saves indexing time
     "proximityPrecision": "byAttribute",
+    # Text queries are answered from the learnt catalogue (search_index.textual), suggestions
+    # too; the engine's prefix tables would cost every write seconds on a large index
+    "prefixSearch": "disabled",
     "localizedAttributes": [{"attributePatterns": ["*"], "locales": ["cmn"]}],
 }
 

@@ -60,6 +60,10 @@ def test_search_returns_highlighted_hits_facets_and_paging(
     suggestions = api.get("/api/search/suggest", params={"q": "仓储"}).json()["suggestions"]
     assert any(s["kind"] == "solution" and "仓储管理系统" in s["text"] for s in suggestions)
     assert any(s == {"kind": "scenario", "text": "仓储物流"} for s in suggestions)
+    halfway = api.get("/api/search/suggest", params={"q": "仓储管"}).json()["suggestions"]  # 管理 typed halfway
+    assert any(s["kind"] == "solution" and "仓储管理系统" in s["text"] for s in halfway)
+    first = api.get("/api/search", params={"q": "仓储管", "per_page": 3}).json()["hits"]
+    assert [s["id"] for s in halfway if s["kind"] == "solution"][:3] == [h["id"] for h in first]
 
 
 def test_search_unavailable_is_a_chinese_503(database_url: str, tmp_path: Path) -> None:
