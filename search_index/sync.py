@@ -105,7 +105,9 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _put(client: meilisearch.Client, uid: str, docs: list[dict[str, Any]]) -> None:
+    """Send documents and wait for the engine; this process's search has them meanwhile."""
     tasks = [client.index(uid).add_documents(chunk, primary_key="id") for chunk in _chunks(docs, BATCH_SIZE)]
+    textual.snapshots.fold(uid, docs)
     for task in tasks:
         wait_or_raise(client, task)
 
@@ -141,7 +143,9 @@ def _apply(session: Session, client: meilisearch.Client, prefix: str,
     for kind, ids in deletes.items():
         if ids:
             uid = index_uid(prefix, kind)
-            wait_or_raise(client, client.http.post(f"indexes/{uid}/documents/delete-batch", sorted(ids)))  # type: ignore[arg-type]
+            task = client.http.post(f"indexes/{uid}/documents/delete-batch", sorted(ids))  # type: ignore[arg-type]
+            textual.snapshots.fold(uid, (), deleted=ids)
+            wait_or_raise(client, task)
     textual.snapshots.probe_soon()  # this process's next search sees the change
 
 

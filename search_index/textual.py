@@ -10,7 +10,7 @@ A snapshot follows the index: at most every `PROBE_S` a search asks the engine w
 documents were written after the latest it has seen (each carries `indexed_at`) and how
 many there are. Changed and new documents are fetched and scored on the fly beside the
 held ones (`Changes`), deleted ones are left out, and their words are never taken for
-typos; so an edit counts as soon as it is indexed, while a search between probes asks
+typos; what this process writes to the index is folded in as it is written (`fold`); so an edit counts as soon as it is indexed, while a search between probes asks
 the engine nothing. Relearning a large catalogue costs seconds of CPU that requests wait
 on, so it waits until the changes are many or have been folded in a while (`relearn_due`).
 """
@@ -18,6 +18,7 @@ on, so it waits until the changes are many or have been folded in a while (`rele
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import threading
 import time
@@ -66,6 +67,9 @@ class Changes:
     gone: frozenset[Any] = frozenset()
     version: int = 0
     since: float = 0.0
+    # New documents this process folded in as it wrote them, not yet seen in the index
+    # (they are not counted when the probe compares the index's size with the snapshot's)
+    pending: frozenset[Any] = frozenset()
 
     @property
     def count(self) -> int:
@@ -126,6 +130,24 @@ class Snapshot:
             known = _Known(self.changes.docs) if self.changes.docs else ()
             found = self.understood[key] = self.text.understand(q, correct=correct, known=known)
         return found
+
+    def fold(self, docs: Iterable[dict[str, Any]], deleted: Iterable[Any] = ()) -> None:
+        """Take documents being written to the index (complete, as `probe` fetches them)
+        and deletions into `changes` at once: the engine's task may take seconds on a large
+        index, and a later probe finds the same revs there and leaves them."""
+        before = self.changes
+        held = {d["id"]: d for d in before.docs}
+        # as the engine will give them back (JSON: an enum is its value)
+        written = {d["id"]: candidates.compact(json.loads(json.dumps({k: d[k] for k in FIELDS if k in d})))
+                   for d in docs}
+        held.update(written)
+        deleted = set(deleted)
+        for doc_id in deleted:
+            held.pop(doc_id, None)
+        gone = set(before.gone) | {i for i in held if i in self.position} | (deleted & self.position.keys())
+        pending = (set(before.pending) | {i for i in written if i not in self.position}) - deleted
+        self.changes = Changes(docs=tuple(held.values()), gone=frozenset(gone), version=before.version + 1,
+                               since=before.since or time.monotonic(), pending=frozenset(pending))
 
     def relearn_due(self, now: float) -> bool:
         """Should the snapshot be relearned: it is old, or (for a large catalogue) its
@@ -211,17 +233,18 @@ def probe(uid: str, snap: Snapshot) -> Steps[Probed]:
     if wanted:
         answer = yield f"indexes/{uid}/documents/fetch", {"ids": wanted, "fields": FIELDS, "limit": len(wanted)}
         docs.update({d["id"]: candidates.compact(d) for d in answer["results"]})
+    pending = set(before.pending) - {h["id"] for h in hits}
     gone = set(before.gone) | {i for i in docs if i in snap.position}
-    alive = (len(snap.ids) - len(gone)) + len(docs)
+    alive = (len(snap.ids) - len(gone)) + len(docs) - len(pending)
     if count < alive:  # some were deleted: which ones
         present = yield from _all_ids(uid)
         gone |= {i for i in snap.ids if i not in present}
-        docs = {i: d for i, d in docs.items() if i in present}
+        docs = {i: d for i, d in docs.items() if i in present or i in pending}
     snap.watermark = _newest(hits, snap.watermark)
-    if not wanted and gone == before.gone and len(docs) == len(before.docs):
+    if not wanted and gone == before.gone and len(docs) == len(before.docs) and pending == before.pending:
         return "unchanged"
     snap.changes = Changes(docs=tuple(docs.values()), gone=frozenset(gone), version=before.version + 1,
-                           since=before.since or time.monotonic())
+                           since=before.since or time.monotonic(), pending=frozenset(pending))
     return "folded"
 
 
@@ -254,6 +277,12 @@ class Snapshots:
             return
         if (yield from probe(uid, snap)) == "lags" or snap.relearn_due(time.monotonic()):
             self.stale(uid, relearn)
+
+    def fold(self, uid: str, docs: Iterable[dict[str, Any]], deleted: Iterable[Any] = ()) -> None:
+        """What this process is writing to index `uid`, into its snapshot (see `Snapshot.fold`)."""
+        snap = self._by_uid.get(uid)
+        if snap is not None and snap.learnt:
+            snap.fold(docs, deleted)
 
     def probe_soon(self) -> None:
         """Have the next search of every snapshot probe the index (after this process wrote to it)."""
