@@ -102,7 +102,8 @@ def register_all(session: Session, event: Event, city: City, firms: list[Enterpr
                                                by_bureau=True)
     if validate:
         for person in people.values():
-            events.validate_participant(session=session, participant=person, actor=city.bureau)
+            events.validate_participant(session=session, event=event, participant_id=person.id or 0,
+                                        actor=city.bureau)
             events.consent(session=session, participant=person, actor="seed")
     return people
 
@@ -195,7 +196,8 @@ def open_event(session: Session, rng: random.Random, city: City, today: date, he
     firms, offers = attendees(session, rng, city, 5)
     people = register_all(session, event, city, firms, offers, validate=False)
     for person in list(people.values())[:-2]:
-        events.validate_participant(session=session, participant=person, actor=city.bureau)
+        events.validate_participant(session=session, event=event, participant_id=person.id or 0,
+                                    actor=city.bureau)
     for person in list(people.values())[:-3]:
         events.consent(session=session, participant=person, actor="seed")
     held.events += 1

@@ -82,7 +82,8 @@ def import_participants(*, session: Session, event: Event, data: bytes, file: st
         person = event_service.register(session=session, event=event, data=row.data, actor=actor,
                                         by_bureau=True)
         if row.validated:
-            event_service.validate_participant(session=session, participant=person, actor=actor)
+            event_service.validate_participant(session=session, event=event, participant_id=person.id or 0,
+                                                   actor=actor)
         added.append(person)
     return RosterReport(added)
 

@@ -160,6 +160,15 @@ def get_participant(*, session: Session, participant_id: int) -> EventParticipan
     return found
 
 
+def participant_of(*, session: Session, event: Event, participant_id: int) -> EventParticipant:
+    """The participant with this id registered for `event`; one of another event is not found
+    here, so whoever runs an event reaches only its own participants."""
+    found = session.get(EventParticipant, participant_id)
+    if found is None or found.event_id != event.id:
+        raise NotFound(f"未找到编号为 {participant_id} 的参会方")
+    return found
+
+
 def participants(*, session: Session, event_id: int) -> list[EventParticipant]:
     """An event's participants, in registration order."""
     query = select(EventParticipant).where(EventParticipant.event_id == event_id)
@@ -230,9 +239,11 @@ def existing_registration(session: Session, event_id: int, data: ParticipantCrea
     return session.exec(query).first()
 
 
-def validate_participant(*, session: Session, participant: EventParticipant, actor: str,
+def validate_participant(*, session: Session, event: Event, participant_id: int, actor: str,
                          validated: bool = True) -> EventParticipant:
-    """The bureau confirms (or withdraws its confirmation of) a participant."""
+    """The bureau confirms (or withdraws its confirmation of) a participant of `event`
+    (NotFound for a participant of another event)."""
+    participant = participant_of(session=session, event=event, participant_id=participant_id)
     if participant.validated != validated:
         before = {"validated": participant.validated}
         participant.validated = validated

@@ -146,8 +146,8 @@ def _require_enrol(session: Session, user: User, data: ParticipantCreate) -> Non
 @router.post("/{event_id}/participants/{participant_id}/consent", responses=WRITE_ERRORS,
              summary="确认主办方代为报名（同意对方看到本单位的需求或产品）", openapi_extra=requires(PROVIDER))
 def consent(session: SessionDep, user: CurrentUser, event_id: int, participant_id: int) -> dict[str, Any]:
-    _event(session, user, event_id)
-    person = _participant(session, event_id, participant_id)
+    event = _event(session, user, event_id)
+    person = event_service.participant_of(session=session, event=event, participant_id=participant_id)
     if not own_participant(user, person):
         raise Forbidden("forbidden", "只能确认本单位的报名")
     event_service.consent(session=session, participant=person, actor=actor_of(user))
@@ -183,18 +183,10 @@ class ValidateBody(BaseModel):
              summary="审核参会方", openapi_extra=requires(BUREAU))
 def validate(session: SessionDep, user: CurrentUser, event_id: int, participant_id: int,
              body: ValidateBody) -> dict[str, Any]:
-    _event(session, user, event_id, manage=True)
-    person = _participant(session, event_id, participant_id)
-    event_service.validate_participant(session=session, participant=person, actor=actor_of(user),
-                                       validated=body.validated)
+    event = _event(session, user, event_id, manage=True)
+    person = event_service.validate_participant(session=session, event=event, participant_id=participant_id,
+                                                actor=actor_of(user), validated=body.validated)
     return _participant_json(session, person)
-
-
-def _participant(session: Session, event_id: int, participant_id: int) -> EventParticipant:
-    person = session.get(EventParticipant, participant_id)
-    if person is None or person.event_id != event_id:
-        raise NotFound(message=f"未找到编号为 {participant_id} 的参会方")
-    return person
 
 
 # --- requests ----------------------------------------------------------------------------
@@ -217,10 +209,10 @@ def send_request(session: SessionDep, user: CurrentUser, event_id: int,
                  body: RequestBody) -> dict[str, Any]:
     event = _event(session, user, event_id)
     if body.from_id is not None and manages_event(user, event):
-        sender = _participant(session, event_id, body.from_id)
+        sender = event_service.participant_of(session=session, event=event, participant_id=body.from_id)
     else:
         sender = _mine(session, user, event)
-    receiver = _participant(session, event_id, body.to_id)
+    receiver = event_service.participant_of(session=session, event=event, participant_id=body.to_id)
     request = event_service.send_request(
         session=session, event=event, sender=sender, receiver=receiver, actor=actor_of(user),
         message=body.message, preference=body.preference, score=body.score, reason=body.reason,

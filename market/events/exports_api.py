@@ -11,11 +11,12 @@ from fastapi import APIRouter, Query, Response, UploadFile
 from catalog.errors import Forbidden, ValidationFailed
 from catalog.events import imports as event_imports
 from catalog.events import queries as event_views
+from catalog.events import service as event_service
 from catalog.events.models import EventParticipant
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
-from market.events.api import _event, _mine, _participant, _participant_json
+from market.events.api import _event, _mine, _participant_json
 from market.exchange.import_gate import import_slot
 from market.permissions import manages_event
 from market.permissions.declared import BUREAU, ENTERPRISE, PROVIDER, requires
@@ -27,7 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _whose(session: Any, user: Any, event: Any, participant_id: int | None) -> EventParticipant:
     if participant_id is not None and manages_event(user, event):
-        return _participant(session, event.id, participant_id)
+        return event_service.participant_of(session=session, event=event, participant_id=participant_id)
     return _mine(session, user, event)
 
 

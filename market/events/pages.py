@@ -230,10 +230,9 @@ def consent_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
 @router.post("/events/{event_id}/participants/{participant_id}/validate", openapi_extra=requires(LOGGED_IN))
 def validate_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     event_id: int, participant_id: int) -> Response:
-    _event(session, user, event_id, manage=True)
-    person = event_service.get_participant(session=session, participant_id=participant_id)
+    event = _event(session, user, event_id, manage=True)
     return _act(request, event_id, "已确认参会资格", lambda: event_service.validate_participant(
-        session=session, participant=person, actor=actor_of(user)) and None)
+        session=session, event=event, participant_id=participant_id, actor=actor_of(user)) and None)
 
 
 @router.post("/events/{event_id}/requests", openapi_extra=requires(LOGGED_IN))

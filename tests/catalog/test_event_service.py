@@ -47,7 +47,8 @@ def join(session: Session, event: Event, *, enterprise=None, provider=None, solu
         provider_id=provider.id if provider else None,
         solution_ids=[s.id for s in solutions], sessions=sessions, representatives=reps)
     person = event_service.register(session=session, event=event, data=data, actor="报名")
-    return event_service.validate_participant(session=session, participant=person, actor="局")
+    return event_service.validate_participant(session=session, event=event, participant_id=person.id or 0,
+                                              actor="局")
 
 
 def test_slots_follow_sessions_with_breaks() -> None:

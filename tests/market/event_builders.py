@@ -32,8 +32,8 @@ def build_event(session: Session, *, seed: int = 1, firms: int = 8, sellers: int
         people.append(ParticipantCreate(enterprise_id=record.id,
                                         sessions=rng.choice([[0], [1], None, None])))
     joined = [event_service.validate_participant(
-        session=session, actor="局",
-        participant=event_service.register(session=session, event=event, data=p, actor="报名"))
+        session=session, event=event, actor="局",
+        participant_id=event_service.register(session=session, event=event, data=p, actor="报名").id or 0)
         for p in people]
     for firm in joined[sellers:]:
         for seller in rng.sample(joined[:sellers], 2):
