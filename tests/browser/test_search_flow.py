@@ -65,3 +65,14 @@ def test_the_provider_list_is_searched_by_what_providers_offer(page: Page, read_
     assert _total(page) > 0
     page.locator("#provider-results .card a").first.click()
     expect(page).to_have_url(re.compile(r"/providers/\d+"))
+
+
+def test_suggestions_as_you_type_open_a_product(page: Page, read_only_searchable_server: str) -> None:
+    page.goto(read_only_searchable_server + "/")
+    page.locator("#header-q").press_sequentially("仓储管", delay=50)  # 管理 typed halfway
+    first = page.locator(".header-search .suggestions li a").first
+    expect(first).to_be_visible()
+    name = first.inner_text()
+    first.click()
+    expect(page).to_have_url(re.compile(r"/solutions/\d+"))
+    expect(page.locator("h1")).to_contain_text(name)
