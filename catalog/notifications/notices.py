@@ -1,7 +1,7 @@
 """The hooks that tell people what happened, each one small call to `notifications.notify`:
 review outcomes, listings and applications waiting for review, a provider's answer to a lead,
-meeting requests and replies, and schedule changes at events. Called by the services (and by
-the review step) in the transaction of the change."""
+meeting requests and replies, and schedule changes at events. Called by the services in the
+transaction of the change."""
 
 from __future__ import annotations
 
@@ -41,14 +41,6 @@ def review_decided(*, session: Session, record: Provider | Solution, decision: s
     nt.notify(session=session, user_ids=nt.users_of_provider(session=session, provider_id=_owner(record)),
               kind=NoticeKind.REVIEW_OUTCOME, title=f"{name}{outcome}", body=body, link=link,
               record_type=record_type, record_key=str(record.id))
-
-
-def status_reviewed(*, session: Session, record: Provider | Solution, before: str, remark: str | None) -> None:
-    """After a status change by a bureau: a listing that left 待审核 was reviewed."""
-    if before != "待审核" or record.status == "待审核":
-        return
-    decision = "approve" if record.status == "已入库" else "refuse"
-    review_decided(session=session, record=record, decision=decision, remark=remark)
 
 
 def reviewing_bureaus(*, session: Session, provider: Provider) -> list[int]:

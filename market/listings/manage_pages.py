@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from catalog.errors import MarketError
-from catalog.notifications import notices
+from catalog.providers import review
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions import service as solution_service
@@ -109,19 +109,6 @@ def _bulk(session: Session, user: User, ids: list[int], load: Callable[[int], An
     return done, problems
 
 
-def _set_status(session: Session, record: Provider | Solution, status: ListingStatus, actor: str,
-                remark: str | None) -> None:
-    """Change one listing's status; one that leaves 待审核 tells its provider the review outcome."""
-    before = record.status
-    if isinstance(record, Solution):
-        solution_service.change_solution_status(session=session, solution=record, status=status, actor=actor,
-                                               remark=remark)
-    else:
-        provider_service.change_provider_status(session=session, provider=record, status=status, actor=actor,
-                                               remark=remark)
-    notices.status_reviewed(session=session, record=record, before=before, remark=remark)
-
-
 def _bulk_message(done: int, problems: list[str], verb: str) -> tuple[str, str]:
     if not problems:
         return f"已{verb} {done} 项", "success"
@@ -138,7 +125,7 @@ def solutions_bulk(request: Request, session: SessionDep, user: BureauUser, _csr
                    form: FormDep) -> Response:
     """Publish, suspend, retire or flag 优秀 many solutions at once."""
     back = safe_next(text(form, "next"), "/bureau/solutions")
-    ids, action, remark = _selected_ids(form), text(form, "action"), text(form, "remark")[:500] or None
+    ids, action, remark = _selected_ids(form), text(form, "action"), text(form, "remark") or None
     if not ids or action not in STATUS_ACTIONS and action not in EXCELLENT_ACTIONS:
         return flash_redirect(request, back, "请先勾选记录并选择操作", "error")
 
@@ -151,8 +138,8 @@ def solutions_bulk(request: Request, session: SessionDep, user: BureauUser, _csr
             session=session, solution=s, excellent=flag, actor=actor_of(user)), perm.SET_EXCELLENT)
     else:
         verb, status = STATUS_ACTIONS[action]
-        done, problems = _bulk(session, user, ids, load, lambda s: _set_status(
-            session, s, status, actor_of(user), remark), perm.CHANGE_STATUS)
+        done, problems = _bulk(session, user, ids, load, lambda s: review.change_listing_status(
+            session=session, record=s, status=status, remark=remark, actor=actor_of(user)), perm.CHANGE_STATUS)
     message, kind = _bulk_message(done, problems, verb)
     return flash_redirect(request, back, message, kind)
 
@@ -162,7 +149,7 @@ def providers_bulk(request: Request, session: SessionDep, user: BureauUser, _csr
                    form: FormDep) -> Response:
     """Publish, suspend or retire many providers at once."""
     back = safe_next(text(form, "next"), "/bureau/providers")
-    ids, action, remark = _selected_ids(form), text(form, "action"), text(form, "remark")[:500] or None
+    ids, action, remark = _selected_ids(form), text(form, "action"), text(form, "remark") or None
     if not ids or action not in STATUS_ACTIONS:
         return flash_redirect(request, back, "请先勾选记录并选择操作", "error")
     verb, status = STATUS_ACTIONS[action]
@@ -170,7 +157,7 @@ def providers_bulk(request: Request, session: SessionDep, user: BureauUser, _csr
     def load(i: int) -> Provider:
         return provider_service.get_provider(session=session, provider_id=i)
 
-    done, problems = _bulk(session, user, ids, load, lambda p: _set_status(
-        session, p, status, actor_of(user), remark), perm.CHANGE_STATUS)
+    done, problems = _bulk(session, user, ids, load, lambda p: review.change_listing_status(
+        session=session, record=p, status=status, remark=remark, actor=actor_of(user)), perm.CHANGE_STATUS)
     message, kind = _bulk_message(done, problems, verb)
     return flash_redirect(request, back, message, kind)

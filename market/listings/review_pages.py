@@ -10,9 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from catalog import service_core
-from catalog.errors import MarketError, NotFound
-from catalog.notifications import notices
+from catalog.errors import InvalidTransition, MarketError, NotFound
+from catalog.providers import review
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions import service as solution_service
@@ -34,7 +33,7 @@ router = APIRouter(include_in_schema=False)
 
 QUEUE_URL = "/bureau/review"
 KINDS = {"provider": "服务商", "solution": "产品和方案"}
-DECISIONS = {"approve": "通过", "return": "退回修改", "refuse": "不予入库"}
+DECISIONS = review.DECISIONS
 
 
 @router.get("/bureau", response_class=RedirectResponse, openapi_extra=requires(BUREAU))
@@ -105,33 +104,13 @@ def review_decide(request: Request, session: SessionDep, user: BureauUser, _csrf
     """Approve (已入库), send back for changes (stays 待审核 with the remark), or refuse (退出)."""
     record = _record(session, kind, record_id)
     perm.require(user, perm.CHANGE_STATUS, record)
-    decision, remark = text(form, "decision"), text(form, "remark")[:500]
+    decision, remark = text(form, "decision"), text(form, "remark")
     back = f"{QUEUE_URL}/{kind}/{record_id}"
-    if decision not in DECISIONS:
-        return flash_redirect(request, back, "请选择审核结论", "error")
-    if decision != "approve" and not remark:
-        return flash_redirect(request, back, f"“{DECISIONS[decision]}”需要填写审核意见", "error")
-    if record.status != ListingStatus.PENDING:
-        return flash_redirect(request, QUEUE_URL, f"“{record.name}”已不在待审核状态（当前：{record.status}）", "warning")
     try:
-        _apply(session, record, decision, remark, actor_of(user))
-        notices.review_decided(session=session, record=record, decision=decision, remark=remark or None)
+        review.review_listing(session=session, record=record, decision=decision, remark=remark, actor=actor_of(user))
+    except InvalidTransition as error:  # decided meanwhile (another tab, a colleague): back to the queue
+        return flash_redirect(request, QUEUE_URL, error.message, "warning")
     except MarketError as error:
         return flash_redirect(request, back, error.message, "error")
     return flash_redirect(request, QUEUE_URL, f"已{DECISIONS[decision]}：{record.name}")
 
-
-def _apply(session: Session, record: Provider | Solution, decision: str, remark: str, actor: str) -> None:
-    if decision == "return":
-        record_type = "solution" if isinstance(record, Solution) else "provider"
-        service_core.apply_changes(session=session, record=record, record_type=record_type,
-                                      changes={"review_remark": remark}, actor=actor)
-        session.flush()
-        return
-    status = ListingStatus.PUBLISHED if decision == "approve" else ListingStatus.RETIRED
-    if isinstance(record, Solution):
-        solution_service.change_solution_status(session=session, solution=record, status=status,
-                                               actor=actor, remark=remark or None)
-    else:
-        provider_service.change_provider_status(session=session, provider=record, status=status,
-                                               actor=actor, remark=remark or None)

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 from sqlmodel import select
 
-from catalog.notifications import notices
 from catalog.providers import queries as provider_queries
+from catalog.providers import review
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.providers.queries import ProviderFilter
@@ -110,8 +110,6 @@ def update_provider(session: SessionDep, user: CurrentUser, provider_id: RecordI
 def change_status(session: SessionDep, user: CurrentUser, provider_id: RecordId, body: StatusChange) -> ProviderPublic:
     provider = _load(session, user, provider_id)
     perm.require(user, perm.CHANGE_STATUS, provider)
-    before = provider.status
-    provider_service.change_provider_status(session=session, provider=provider, status=body.status,
-                                           actor=actor_of(user), remark=body.remark)
-    notices.status_reviewed(session=session, record=provider, before=before, remark=body.remark)
+    review.change_listing_status(session=session, record=provider, status=body.status, remark=body.remark,
+                                 actor=actor_of(user))
     return out(ProviderPublic, provider)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from catalog.notifications import notices
+from catalog.providers import review
 from catalog.providers.models import ListingStatus, Provider
 from catalog.revisions import service as revisions
 from catalog.solutions import queries as solution_queries
@@ -134,10 +135,8 @@ def update_solution(session: SessionDep, user: CurrentUser, solution_id: RecordI
 def change_status(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: StatusChange) -> SolutionPublic:
     solution = _load(session, user, solution_id)
     perm.require(user, perm.CHANGE_STATUS, solution)
-    before = solution.status
-    solution_service.change_solution_status(session=session, solution=solution, status=body.status,
-                                           actor=actor_of(user), remark=body.remark)
-    notices.status_reviewed(session=session, record=solution, before=before, remark=body.remark)
+    review.change_listing_status(session=session, record=solution, status=body.status, remark=body.remark,
+                                 actor=actor_of(user))
     return public(session, [solution])[0]
 
 

@@ -30,9 +30,11 @@ WRITE_ERRORS = error_responses(401, 403, 404, 409, 422, 503)
 
 
 class StatusChange(BaseModel):
-    """A status change with the reviewer's remark."""
+    """A status change with the reviewer's remark; of a listing in 待审核 it is the review
+    (catalog/providers/review.py)."""
 
-    status: Literal["待审核", "已入库", "暂停", "退出"] = Field(description="新状态")
+    status: Literal["待审核", "已入库", "暂停", "退出"] = Field(
+        description="新状态。对待审核的记录：已入库＝审核通过，退出＝不予入库，待审核＝退回修改（后两者须填写审核意见）")
     remark: str | None = Field(default=None, max_length=500, description="审核意见")
 
 
