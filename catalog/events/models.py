@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 from pydantic import Field as PydanticField
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -188,15 +188,32 @@ def event_slots(sessions: list[dict[str, Any]]) -> list[SlotTime]:
 # --- input schemas ---------------------------------------------------------------------
 
 
+# Where a session given without a start begins: a morning at 09:00, an afternoon at 14:00,
+# any other at 09:00.
+SESSION_STARTS = {"上午": "09:00", "下午": "14:00"}
+DEFAULT_START = "09:00"
+
+
 class SessionSpec(BaseModel):
-    """One session of an event: its slots of equal length, with breaks after some of them."""
+    """One session of an event: its slots of equal length, with breaks after some of them.
+    A field left out or blank takes its default (the start: by the session's name)."""
 
     name: str = PydanticField(default="", max_length=20)
-    start: str = PydanticField(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    start: str = PydanticField(default=DEFAULT_START, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     slot_minutes: int = PydanticField(default=20, ge=10, le=60)
     slots: int = PydanticField(default=6, ge=1, le=24)
     break_after: list[int] = PydanticField(default_factory=list, max_length=24)
     break_minutes: int = PydanticField(default=0, ge=0, le=120)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_for_blanks(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        given = {k: v for k, v in data.items() if v is not None and v != ""}
+        if "start" not in given:
+            given["start"] = SESSION_STARTS.get(str(given.get("name", "")).strip(), DEFAULT_START)
+        return given
 
 
 class EventCreate(Input):

@@ -1,4 +1,5 @@
-"""Reads of 供需对接 events: agendas (rows and .ics), reminders, the grid workbook, the report."""
+"""Reads of 供需对接 events: what a user may bring, the requests left off the grid, agendas
+(rows and .ics), reminders, the grid workbook, the report."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from catalog.enterprises.models import Enterprise
+from catalog.enterprises.models import Enterprise, Need
 from catalog.events.meetings import meetings, participant_name
 from catalog.events.models import (
     Event,
@@ -21,8 +22,33 @@ from catalog.events.models import (
     SlotTime,
     event_slots,
 )
-from catalog.events.service import participants, requests_of
+from catalog.events.service import participants, party_of, requests_of
+from catalog.providers.models import ListingStatus
+from catalog.solutions.models import Solution
+from catalog.users.models import User
 from catalog.xlsx_writer import Book
+
+
+def offers(*, session: Session, user: User) -> list[tuple[int, str]]:
+    """What a user may bring to an event, as (id, text): its provider's published solutions,
+    or its enterprise's needs by priority."""
+    enterprise_id, provider_id = party_of(user)
+    if provider_id is not None:
+        rows = session.exec(select(Solution).where(Solution.provider_id == provider_id,
+                                                   Solution.status == ListingStatus.PUBLISHED)
+                            .order_by(col(Solution.id))).all()
+        return [(s.id or 0, s.name) for s in rows]
+    if enterprise_id is not None:
+        needs = session.exec(select(Need).where(Need.enterprise_id == enterprise_id)
+                             .order_by(col(Need.priority), col(Need.id))).all()
+        return [(n.id or 0, n.text) for n in needs]
+    return []
+
+
+def unplaced(*, requests: list[MeetingRequest], placed: list[Meeting]) -> list[MeetingRequest]:
+    """The accepted requests the schedule has no meeting for (what the bureau may still place)."""
+    on_grid = {m.request_id for m in placed}
+    return [r for r in requests if r.status == RequestStatus.ACCEPTED and r.id not in on_grid]
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from catalog.notifications import notices
 from catalog.providers import service as provider_service
 from catalog.records import utcnow
 from catalog.solutions import service as solution_service
+from catalog.users.models import Role, User
 
 LIVE = (RequestStatus.PENDING.value, RequestStatus.ACCEPTED.value)
 _EVENT_FIELDS = tuple(EventCreate.model_fields) + ("status",)
@@ -173,6 +174,16 @@ def participants(*, session: Session, event_id: int) -> list[EventParticipant]:
     """An event's participants, in registration order."""
     query = select(EventParticipant).where(EventParticipant.event_id == event_id)
     return list(session.exec(query.order_by(col(EventParticipant.id))))
+
+
+def party_of(user: User) -> tuple[int | None, int | None]:
+    """The (enterprise id, provider id) a user registers and acts for at an event: a provider
+    user's provider, an enterprise (or chain leader) user's enterprise; (None, None) else."""
+    if user.role == Role.PROVIDER:
+        return None, user.provider_id
+    if user.role in (Role.ENTERPRISE, Role.CHAIN_LEADER):
+        return user.enterprise_id, None
+    return None, None
 
 
 def register(*, session: Session, event: Event, data: ParticipantCreate, actor: str,

@@ -4,7 +4,6 @@ participant (registering, proposals, requests, its agenda and outcomes)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -12,32 +11,29 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 from starlette.datastructures import UploadFile
 
-from catalog.enterprises.models import Need
 from catalog.errors import ImportRejected, MarketError, NotFound, RowError
 from catalog.events import imports as event_imports
 from catalog.events import meetings as event_meetings
 from catalog.events import queries as event_views
 from catalog.events import service as event_service
 from catalog.events.models import (
+    SESSION_STARTS,
     Event,
     EventCreate,
     EventParticipant,
     Meeting,
     ParticipantCreate,
-    SessionSpec,
     event_slots,
 )
-from catalog.providers.models import ListingStatus
-from catalog.solutions.models import Solution
 from catalog.users.models import Role, User
 from catalog.users.service import actor_of
 from market import permissions as perm
-from market.deps import CsrfProtected, CurrentUser, SessionDep
+from market.deps import BureauUser, CsrfProtected, CurrentUser, SessionDep
 from market.events import scheduling as event_scheduling
 from market.events.api import _event
 from market.exchange.import_gate import import_slot
 from market.permissions import manages_event, own_participant
-from market.permissions.declared import LOGGED_IN, requires
+from market.permissions.declared import BUREAU, LOGGED_IN, requires
 from market.templating import render
 from market.web.forms import FormDep, text
 from market.web.page_common import flash_redirect, parse_int
@@ -52,30 +48,35 @@ def events_page(request: Request, session: SessionDep, user: CurrentUser) -> Res
     rows = session.exec(select(Event).order_by(col(Event.day).desc().nulls_last(), col(Event.id).desc())).all()
     shown = sorted((e for e in rows if perm.can_view_event(user, e)), key=lambda e: not manages_event(user, e))
     return render(request, "events/list.html", {"events": shown,
-                                                 "bureau": user.role == Role.BUREAU})
+                                                 "bureau": user.role == Role.BUREAU,
+                                                 "regions": perm.bureau_regions(user),
+                                                 "starts": SESSION_STARTS})
 
 
-@router.post("/events", openapi_extra=requires(LOGGED_IN))
-def event_create(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+@router.post("/events", openapi_extra=requires(BUREAU))
+def event_create(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                  form: FormDep) -> Response:
-    """Create an event from the simple form: one morning and one afternoon session."""
+    """Create an event from the simple form: a morning and an afternoon session (blank fields
+    take the schema's defaults)."""
     try:
-        sessions = [SessionSpec(name=name, start=text(form, f"{key}_start") or default,
-                                slot_minutes=int(text(form, "slot_minutes") or 20),
-                                slots=int(text(form, f"{key}_slots")))
-                    for key, name, default in (("am", "上午", "09:00"), ("pm", "下午", "14:00"))
-                    if int(text(form, f"{key}_slots") or 0) > 0]
-        data = EventCreate(title=text(form, "title"), region=(user.regions or [""])[0],
-                           place=text(form, "place"), tables=int(text(form, "tables") or 10),
-                           day=date.fromisoformat(text(form, "day")) if text(form, "day") else None,
-                           sessions=sessions)
-        if user.role != Role.BUREAU:
-            raise MarketError("forbidden", "仅限主管部门创建对接活动", 403)
+        data = EventCreate.model_validate(_given(
+            title=text(form, "title"), region=text(form, "region"), place=text(form, "place"),
+            tables=text(form, "tables"), day=text(form, "day"),
+            sessions=[_given(name=name, start=text(form, f"{key}_start"), slots=slots,
+                             slot_minutes=text(form, "slot_minutes"))
+                      for key, name in (("am", "上午"), ("pm", "下午"))
+                      if (slots := parse_int(text(form, f"{key}_slots")) or 0) > 0]))
+        perm.require_event_region(user, data.region)
         event = event_service.create_event(session=session, data=data, actor=actor_of(user))
     except (ValueError, MarketError) as error:
         message = error.message if isinstance(error, MarketError) else "请检查活动名称、日期、桌数与时段数"
         return flash_redirect(request, "/events", message, "error")
     return flash_redirect(request, f"/events/{event.id}", f"已创建活动：{event.title}")
+
+
+def _given(**fields: Any) -> dict[str, Any]:
+    """The fields a form filled in (a blank one takes the schema's default)."""
+    return {name: value for name, value in fields.items() if value not in (None, "")}
 
 
 def _me(session: Session, user: User, event: Event) -> EventParticipant | None:
@@ -94,33 +95,18 @@ def _bureau_context(session: Session, event: Event) -> dict[str, Any]:
     requests = event_service.requests_of(session=session, event_id=event.id or 0)
     meetings = event_meetings.meetings(session=session, event_id=event.id or 0)
     grid = {(m.table_no, m.slot): m for m in meetings}
-    placed = {m.request_id for m in meetings}
     return {"people": people, "requests": requests, "grid": grid, "meetings": meetings,
             "requests_by_id": {r.id: r for r in requests},
-            "unplaced": [r for r in requests if r.status == "已接受" and r.id not in placed],
+            "unplaced": event_views.unplaced(requests=requests, placed=meetings),
             "reminders": event_views.reminders(session=session, event=event),
             "report": event_views.report(session=session, event=event)}
-
-
-def _offers(session: Session, user: User) -> list[tuple[int, str]]:
-    """What the user may bring to the event: its enterprise's needs, or its provider's
-    published solutions, as (id, label)."""
-    if user.role == Role.PROVIDER and user.provider_id is not None:
-        rows = session.exec(select(Solution).where(Solution.provider_id == user.provider_id,
-                                                   Solution.status == ListingStatus.PUBLISHED)
-                            .order_by(col(Solution.id))).all()
-        return [(s.id or 0, s.name) for s in rows]
-    if user.enterprise_id is not None:
-        needs = session.exec(select(Need).where(Need.enterprise_id == user.enterprise_id)
-                             .order_by(col(Need.priority), col(Need.id))).all()
-        return [(n.id or 0, n.text[:40]) for n in needs]
-    return []
 
 
 def _participant_context(session: Session, user: User, event: Event) -> dict[str, Any]:
     me = _me(session, user, event)
     if me is None:
-        return {"me": None, "offers": _offers(session, user)}
+        offers = event_views.offers(session=session, user=user)
+        return {"me": None, "offers": [(key, label[:40]) for key, label in offers]}
     from market.events import (
         proposals as event_proposals,  # the matcher loads only when a participant looks
     )
@@ -173,12 +159,12 @@ def status_submit(request: Request, session: SessionDep, user: CurrentUser, _csr
 def register_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     form: FormDep, event_id: int) -> Response:
     event = _event(session, user, event_id)
-    provider = user.role == Role.PROVIDER
+    enterprise_id, provider_id = event_service.party_of(user)
+    provider = provider_id is not None
     offered = [n for n in (parse_int(v) for v in form.getlist("offer") if isinstance(v, str)) if n]
     chosen = [n for n in (parse_int(v) for v in form.getlist("sessions") if isinstance(v, str)) if n is not None]
     data = ParticipantCreate(
-        enterprise_id=user.enterprise_id if user.role in (Role.ENTERPRISE, Role.CHAIN_LEADER) else None,
-        provider_id=user.provider_id if provider else None,
+        enterprise_id=enterprise_id, provider_id=provider_id,
         sessions=chosen if "sessions_shown" in form else None,
         solution_ids=offered if provider else [], need_ids=[] if provider else offered,
         representatives=parse_int(text(form, "representatives")) or 1)

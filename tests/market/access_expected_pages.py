@@ -99,7 +99,7 @@ FORM_POSTS: dict[str, str] = {
     "/enterprise/needs/{need_id}/delete": ENTERPRISES,
     "/enterprise/needs/{need_id}/move": ENTERPRISES,
     "/enterprise/needs/sort": ENTERPRISES,
-    "/events": LOGGED_IN,
+    "/events": BUREAUS,
     "/events/{event_id}/status": LOGGED_IN,
     "/events/{event_id}/register": LOGGED_IN,
     "/events/{event_id}/participants/import": LOGGED_IN,

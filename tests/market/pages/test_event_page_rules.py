@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from page_helpers import flashes, login, post_form
-from sqlmodel import Session
+from sqlmodel import Session, select
 from web_builders import JIUJIANG, XINXIANG, World
 
 from catalog.db import get_engine
@@ -67,3 +67,39 @@ def test_the_api_refuses_the_same_cross_event_validation(
                            headers=as_user("xx_bureau"))
     assert response.status_code == 404
     assert not _validated(database_url, person)
+
+
+def _created(database_url: str, title: str) -> list[Event]:
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        return list(session.exec(select(Event).where(Event.title == title)))
+
+
+def test_the_form_and_the_api_give_a_new_event_the_same_defaults(
+        client: Any, world: World, as_user: Any, database_url: str) -> None:
+    body = {"title": "接口建的对接会", "region": JIUJIANG,
+            "sessions": [{"name": "上午", "slots": 2}, {"name": "下午", "slots": 1}]}
+    made = client.post("/api/events", json=body, headers=as_user("jj_bureau"))
+    assert made.status_code == 201, made.text
+    login(client, "jj_bureau")
+    form = {"title": "表单建的对接会", "region": JIUJIANG, "am_slots": "2", "pm_slots": "1",
+            "tables": "", "slot_minutes": ""}
+    assert post_form(client, "/events", form).status_code == 303
+    [by_api], [by_form] = _created(database_url, "接口建的对接会"), _created(database_url, "表单建的对接会")
+    assert by_form.tables == by_api.tables == 10
+    assert by_form.sessions == by_api.sessions
+    assert [(s["start"], s["slot_minutes"]) for s in by_form.sessions] == [("09:00", 20), ("14:00", 20)]
+    labels = [s["label"] for s in made.json()["slots"]]
+    assert labels == ["09:00–09:20", "09:20–09:40", "14:00–14:20"]
+
+
+def test_only_a_bureau_creates_an_event_by_form_and_only_in_its_regions(
+        client: Any, world: World, database_url: str) -> None:
+    login(client, "ent_sharing")
+    refused = post_form(client, "/events", {"title": "企业建的对接会", "region": JIUJIANG, "am_slots": "2"})
+    assert refused.status_code == 403
+    assert _created(database_url, "企业建的对接会") == []
+    client.cookies.clear()
+    login(client, "jj_bureau")
+    post_form(client, "/events", {"title": "跨区对接会", "region": XINXIANG, "am_slots": "2"})
+    assert "本辖区" in flashes(client, "/events")
+    assert _created(database_url, "跨区对接会") == []
