@@ -5,19 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import or_
-from sqlmodel import col, select
+from sqlmodel import select
 
+from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise
+from catalog.enterprises.queries import EnterpriseFilter
 from catalog.enterprises.schemas import (
     EnterpriseCreate,
     EnterprisePublic,
     EnterprisesPublic,
     EnterpriseUpdate,
 )
-from catalog.filters import name_filter
-from catalog.taxonomy import resolve_industry
 from catalog.users.service import actor_of
 from market import permissions as perm
 from market.deps import CurrentUser, OptionalUser, SessionDep
@@ -32,13 +31,10 @@ from market.web.api_common import (
     RecordId,
     Sort,
     load_visible,
-    order,
     out,
-    paged,
 )
 
 router = APIRouter(prefix="/api/enterprises", tags=["试点企业"])
-SORTS = ("id", "name", "region", "industry", "level", "batch", "budget_wan", "created_at", "updated_at")
 
 
 class EnterprisePatch(EnterpriseUpdate):
@@ -58,22 +54,11 @@ def list_enterprises(
     level: Annotated[str | None, Query(max_length=10, description="数字化水平")] = None,
     batch: Annotated[int | None, Query(ge=1, le=1000, description="试点批次")] = None,
 ) -> EnterprisesPublic:
-    statement = perm.visible_enterprises(user, select(Enterprise))
-    if q:
-        statement = statement.where(name_filter(Enterprise.name, q))
-    if region:
-        statement = statement.where(col(Enterprise.region).startswith(region.strip(), autoescape=True))
-    if industry:
-        codes = resolve_industry(industry) or [industry.strip().upper()]
-        statement = statement.where(or_(*[col(Enterprise.industry).startswith(c, autoescape=True) for c in codes]))
-    if size:
-        statement = statement.where(col(Enterprise.size) == size.strip())
-    if level:
-        statement = statement.where(col(Enterprise.level) == level.strip())
-    if batch is not None:
-        statement = statement.where(col(Enterprise.batch) == batch)
-    rows, count = paged(session, order(statement, Enterprise, sort, SORTS), page=page, per_page=per_page)
-    return EnterprisesPublic(data=[out(EnterprisePublic, e) for e in rows], count=count)
+    chosen = EnterpriseFilter(q=q or "", region=region or "", industry=industry or "", size=size or "",
+                              level=level or "", batch=batch, sort=sort or "")
+    found = enterprise_queries.list_enterprises(session=session, within=perm.visible_enterprises(user, select(Enterprise)),
+                                                chosen=chosen, page=page, per_page=per_page)
+    return EnterprisesPublic(data=[out(EnterprisePublic, e) for e in found.rows], count=found.total)
 
 
 @router.post("", response_model=EnterprisePublic, status_code=201, responses=WRITE_ERRORS, summary="新建试点企业",

@@ -7,8 +7,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 
 from catalog.engagements.models import Engagement
+from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need
+from catalog.enterprises.queries import EnterpriseFilter
 from catalog.enterprises.schemas import EnterpriseUpdate
 from catalog.errors import Conflict, Forbidden
 from catalog.providers.models import Provider
@@ -20,23 +22,21 @@ from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.permissions.declared import BUREAU, requires
 from market.templating import render
 from market.web.forms import FormDep, optional, text, validate
-from market.web.page_common import flash_redirect, industry_choices, paginate, parse_int
+from market.web.page_common import PER_PAGE, Page, flash_redirect, industry_choices, parse_int
 
 router = APIRouter(include_in_schema=False)
+FILTER_KEYS = ("q", "region", "industry", "size", "level")
+
 
 @router.get("/bureau/enterprises", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def enterprises(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """The pilot enterprises in this bureau's regions."""
-    chosen = {k: request.query_params.get(k, "").strip()[:60] for k in ("q", "industry", "level")}
-    statement = perm.visible_enterprises(user, select(Enterprise))
-    if chosen["q"]:
-        statement = statement.where(col(Enterprise.name).contains(chosen["q"], autoescape=True))
-    if chosen["industry"]:
-        statement = statement.where(col(Enterprise.industry).startswith(chosen["industry"]))
-    if chosen["level"]:
-        statement = statement.where(Enterprise.level == chosen["level"])
-    page = paginate(session, statement.order_by(col(Enterprise.id)),
-                    parse_int(request.query_params.get("page"), 1) or 1)
+    chosen = {k: request.query_params.get(k, "").strip()[:60] for k in FILTER_KEYS}
+    found = enterprise_queries.list_enterprises(
+        session=session, within=perm.visible_enterprises(user, select(Enterprise)),
+        chosen=EnterpriseFilter(**chosen, batch=parse_int(request.query_params.get("batch"))),
+        page=parse_int(request.query_params.get("page"), 1) or 1, per_page=PER_PAGE, clamp=True)
+    page = Page(items=found.rows, total=found.total, page=found.page, per_page=found.per_page)
     context = {"page": page, "chosen": chosen, "industry_choices": industry_choices(),
                "level_choices": list(taxonomy().levels)}
     return render(request, "bureau/enterprises.html", context)
