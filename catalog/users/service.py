@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, select
 
+from catalog.audit import service as audit
 from catalog.enterprises.models import Enterprise
 from catalog.errors import Conflict, NotFound, ValidationFailed
 from catalog.language.text import clean_value
@@ -91,7 +92,8 @@ def _clean_username(username: str) -> str:
     return name
 
 
-def _clean_regions(regions: list[str] | None) -> list[str]:
+def clean_regions(regions: list[str] | None) -> list[str]:
+    """A bureau's regions as stored: trimmed, blanks and repeats dropped, in the given order."""
     return list(dict.fromkeys(r for r in (clean_value(x) for x in regions or []) if r))
 
 
@@ -142,7 +144,7 @@ def create_user(
         raise ValidationFailed("bad_role", f"未知角色“{role}”，可选：{choices}") from None
     name = _clean_username(username)
     validate_password(password)
-    cleaned_regions = _clean_regions(regions)
+    cleaned_regions = clean_regions(regions)
     _check_binding(session, role, cleaned_regions, provider_id, enterprise_id)
     if get_user_by_username(session=session, username=name) is not None:
         raise Conflict("duplicate_username", f"用户名“{name}”已被使用")
@@ -152,6 +154,35 @@ def create_user(
         provider_id=provider_id, enterprise_id=enterprise_id,
     )
     session.add(user)
+    session.flush()
+    return user
+
+
+def update_user(*, session: Session, user: User, by: User, display_name: str | None = None,
+                regions: list[str] | None = None, active: bool | None = None) -> User:
+    """Change an account's display name, regions (a bureau account's only, cleaned as on create)
+    or whether it may log in; nobody disables their own account. Audited; flushes."""
+    changes: dict[str, object] = {}
+    if active is False and by.id == user.id:
+        raise ValidationFailed("self_disable", "不能停用自己的账号")
+    if regions is not None:
+        if user.role != Role.BUREAU:
+            raise ValidationFailed("regions_for_bureau", "只有主管部门账号有管辖地区")
+        changes["regions"] = clean_regions(regions)
+        if not changes["regions"]:
+            raise ValidationFailed("binding_missing", "主管部门账号必须指定管辖地区")
+    if display_name is not None:
+        changes["display_name"] = clean_value(display_name)
+    if active is not None:
+        changes["active"] = bool(active)
+    before = {k: audit.jsonable(getattr(user, k)) for k, v in changes.items() if getattr(user, k) != v}
+    if not before:
+        return user
+    for name in before:
+        setattr(user, name, changes[name])
+    session.add(user)
+    audit.append(session=session, actor=actor_of(by), action="update", record_type="user", record_key=str(user.id),
+                 before=before, after={k: audit.jsonable(changes[k]) for k in before})
     session.flush()
     return user
 

@@ -41,6 +41,7 @@ from catalog.errors import Forbidden, NotFound
 from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions.models import Solution
 from catalog.users.models import Role, User
+from catalog.users.service import clean_regions
 
 # Actions.
 VIEW = "view"
@@ -202,6 +203,22 @@ def _can_user(user: User | None, action: str, target: User) -> bool:
     if action == VIEW:
         return (user is not None and user.id == target.id) or _user_in_regions(user, target)
     return action in (EDIT, MANAGE_USERS) and _user_in_regions(user, target)
+
+
+def require_grant(session: Session, user: User | None, *, role: str, regions: list[str],
+                  provider_id: int | None = None, enterprise_id: int | None = None) -> None:
+    """A bureau hands out access only within its own regions: a bureau account's regions (as
+    they will be stored), a provider's or an enterprise's account of a record in them; Forbidden otherwise."""
+    if role == Role.BUREAU and not all(in_regions(user, r) for r in clean_regions(regions)):
+        raise Forbidden("out_of_region", "只能为本辖区内的地区创建主管部门账号")
+    if provider_id is not None:
+        provider = session.get(Provider, provider_id)
+        if provider is None or not in_regions(user, provider.region):
+            raise Forbidden("out_of_region", "只能为本辖区内的服务商创建账号")
+    if enterprise_id is not None:
+        enterprise = session.get(Enterprise, enterprise_id)
+        if enterprise is None or not in_regions(user, enterprise.region):
+            raise Forbidden("out_of_region", "只能为本辖区内的企业创建账号")
 
 
 _BY_TYPE: dict[type, Any] = {

@@ -7,11 +7,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from catalog.enterprises.models import Enterprise
-from catalog.errors import Forbidden, ValidationFailed
-from catalog.providers.models import Provider
+from catalog.users import service as user_service
 from catalog.users.models import Role, User
 from market import permissions as perm
 from market.deps import BureauUser, CurrentUser, SessionDep
@@ -56,8 +54,8 @@ class UsersOut(BaseModel):
 
 
 class UserIn(BaseModel):
-    username: str = Field(min_length=3, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$", description="登录名")
-    password: str = Field(min_length=8, max_length=128, description="初始密码，至少 8 位")
+    username: str = Field(description="登录名：3–64 个字符，英文字母、数字和 _ . @ -")
+    password: str = Field(description="初始密码，至少 8 位")
     role: RoleName
     display_name: str = Field(default="", max_length=60)
     regions: list[Annotated[str, Field(min_length=2, max_length=60)]] = Field(default_factory=list, max_length=20)
@@ -69,21 +67,6 @@ class UserPatch(BaseModel):
     display_name: str | None = Field(default=None, max_length=60)
     regions: list[Annotated[str, Field(min_length=2, max_length=60)]] | None = Field(default=None, max_length=20)
     active: bool | None = None
-
-
-def _check_scope(session: Session, actor: User, *, role: str, regions: list[str], provider_id: int | None,
-                 enterprise_id: int | None) -> None:
-    """A bureau only hands out access within its own regions."""
-    if role == Role.BUREAU and not all(perm.in_regions(actor, r) for r in regions):
-        raise Forbidden("out_of_region", "只能为本辖区内的地区创建主管部门账号")
-    if provider_id is not None:
-        provider = session.get(Provider, provider_id)
-        if provider is None or not perm.in_regions(actor, provider.region):
-            raise Forbidden("out_of_region", "只能为本辖区内的服务商创建账号")
-    if enterprise_id is not None:
-        enterprise = session.get(Enterprise, enterprise_id)
-        if enterprise is None or not perm.in_regions(actor, enterprise.region):
-            raise Forbidden("out_of_region", "只能为本辖区内的企业创建账号")
 
 
 @router.get("", response_model=UsersOut, responses=LIST_ERRORS, summary="用户列表（主管部门）",
@@ -102,11 +85,9 @@ def list_users(
 @router.post("", response_model=UserOut, status_code=201, responses=WRITE_ERRORS, summary="新建用户（主管部门）",
              openapi_extra=requires(BUREAU))
 def create_user(session: SessionDep, user: BureauUser, data: UserIn) -> UserOut:
-    from catalog.users import service as catalog_users
-
-    _check_scope(session, user, role=data.role, regions=data.regions, provider_id=data.provider_id,
-                 enterprise_id=data.enterprise_id)
-    created = catalog_users.create_user(
+    perm.require_grant(session, user, role=data.role, regions=data.regions, provider_id=data.provider_id,
+                       enterprise_id=data.enterprise_id)
+    created = user_service.create_user(
         session=session, username=data.username, password=data.password, role=Role(data.role),
         display_name=data.display_name, regions=data.regions or None, provider_id=data.provider_id,
         enterprise_id=data.enterprise_id)
@@ -124,17 +105,8 @@ def read_user(session: SessionDep, user: CurrentUser, user_id: RecordId) -> User
 def update_user(session: SessionDep, user: BureauUser, user_id: RecordId, patch: UserPatch) -> UserOut:
     target = load_visible(session, user, User, user_id, "用户")
     perm.require(user, perm.EDIT, target)
-    if target.id == user.id and patch.active is False:
-        raise ValidationFailed("self_disable", "不能停用自己的账号")
     if patch.regions is not None:
-        if target.role != Role.BUREAU:
-            raise ValidationFailed("regions_for_bureau", "只有主管部门账号有管辖地区")
-        _check_scope(session, user, role=target.role, regions=patch.regions, provider_id=None, enterprise_id=None)
-        target.regions = list(patch.regions)
-    if patch.display_name is not None:
-        target.display_name = patch.display_name
-    if patch.active is not None:
-        target.active = patch.active
-    session.add(target)
-    session.flush()
+        perm.require_grant(session, user, role=target.role, regions=patch.regions)
+    user_service.update_user(session=session, user=target, by=user, display_name=patch.display_name,
+                             regions=patch.regions, active=patch.active)
     return UserOut.model_validate(target)

@@ -1,0 +1,57 @@
+"""Accounts over the API follow catalog/users/service.py, as the CLI and /join do: one username
+rule, and an edit that cleans a bureau account's regions, refuses to disable oneself or to give
+regions to another role, and leaves an audit entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+from web_builders import JIUJIANG, World
+
+from catalog.audit.models import AuditEntry
+from catalog.db import get_engine
+
+PASSWORD = "initial-pass-1"
+
+
+def _create(client: TestClient, headers: dict[str, str], **body: Any) -> Any:
+    return client.post("/api/users", headers=headers, json={"password": PASSWORD, **body})
+
+
+def test_the_api_takes_the_usernames_the_service_takes(client: TestClient, world: World, as_user: Any) -> None:
+    bureau = as_user("jj_bureau")
+    for username in ("li.ming@jj-gxj", "x" * 64):
+        created = _create(client, bureau, username=username, role="bureau", regions=[JIUJIANG])
+        assert created.status_code == 201, created.text
+        assert created.json()["username"] == username
+    for username in ("ab", "x" * 65, "王明"):
+        refused = _create(client, bureau, username=username, role="bureau", regions=[JIUJIANG])
+        assert refused.status_code == 422 and refused.json()["code"] == "bad_username", refused.text
+
+
+def test_an_edit_is_cleaned_checked_and_audited(client: TestClient, world: World, as_user: Any,
+                                                 database_url: str) -> None:
+    bureau = as_user("jj_bureau")
+    created = _create(client, bureau, username="jj_colleague", role="bureau", regions=[JIUJIANG])
+    uid = created.json()["id"]
+    edited = client.patch(f"/api/users/{uid}", headers=bureau,
+                          json={"regions": [f" {JIUJIANG}濂溪区 ", f"{JIUJIANG}濂溪区", f"{JIUJIANG}湖口县"],
+                                "display_name": " 李明 "})
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["regions"] == [f"{JIUJIANG}濂溪区", f"{JIUJIANG}湖口县"]
+    assert edited.json()["display_name"] == "李明"
+    wide = client.patch(f"/api/users/{uid}", headers=bureau, json={"regions": ["江西省"]})
+    assert wide.status_code == 403 and wide.json()["code"] == "out_of_region"
+    provider_user = client.patch(f"/api/users/{world.ids['user_provider_a']}", headers=bureau,
+                                 json={"regions": [JIUJIANG]})
+    assert provider_user.status_code == 422 and provider_user.json()["code"] == "regions_for_bureau"
+    me = client.get("/api/auth/me", headers=bureau).json()
+    myself = client.patch(f"/api/users/{me['id']}", headers=bureau, json={"active": False})
+    assert myself.status_code == 422 and myself.json()["code"] == "self_disable"
+    with Session(get_engine(database_url)) as session:
+        entries = session.exec(select(AuditEntry).where(AuditEntry.record_type == "user")
+                               .order_by(col(AuditEntry.id))).all()
+    assert [(e.actor, e.action, e.record_key) for e in entries] == [("bureau:jj_bureau", "update", str(uid))]
+    assert entries[0].after == {"regions": [f"{JIUJIANG}濂溪区", f"{JIUJIANG}湖口县"], "display_name": "李明"}
