@@ -17,6 +17,7 @@ from catalog.fields import (
     Industries,
     Input,
     Name,
+    OptCode,
     Price,
     RecordPublic,
     RecordRef,
@@ -47,6 +48,7 @@ class SolutionBase(SQLModel):
 
 
 class SolutionCreate(SolutionBase, Input):
+    code: OptCode = None  # type: ignore[assignment]  # empty → the service numbers it (P<provider>-<n>)
     provider_id: RecordRef
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from catalog.errors import Conflict
 from catalog.providers.models import ListingStatus
@@ -44,12 +44,24 @@ def new_solution(data: SolutionCreate, *, status: ListingStatus | str, actor: st
     return Solution(**solution_values(data, provider_id=data.provider_id, status=status, actor=actor))
 
 
+def next_solution_code(session: Session, provider_id: int) -> str:
+    """A free product code for a provider's new listing: P<provider id>-<n>."""
+    prefix = f"P{provider_id}-"
+    taken = set(session.exec(select(Solution.code).where(col(Solution.code).startswith(prefix))).all())
+    n = len(taken) + 1
+    while f"{prefix}{n:03d}" in taken:
+        n += 1
+    return f"{prefix}{n:03d}"
+
+
 def create_solution(*, session: Session, data: SolutionCreate, actor: str,
                     status: ListingStatus = ListingStatus.PENDING) -> Solution:
-    """Add a solution to a provider's listings."""
+    """Add a solution to a provider's listings (with no code given, the next free P<provider>-<n>)."""
     get_provider(session=session, provider_id=data.provider_id)
-    if key_taken(session=session, model=Solution, column="code", value=data.code):
-        raise Conflict(f"产品编号“{data.code}”已存在", code="duplicate_code")
+    code = data.code or next_solution_code(session, data.provider_id)
+    if key_taken(session=session, model=Solution, column="code", value=code):
+        raise Conflict(f"产品编号“{code}”已存在", code="duplicate_code")
+    data = data.model_copy(update={"code": code})
     solution = new_solution(data, status=status, actor=actor)
     insert_many(session=session, records=[solution], record_type="solution", actor=actor)
     return solution
@@ -75,6 +87,16 @@ def change_solution_status(*, session: Session, solution: Solution, status: List
                           remark=remark)
     flush(session=session)
     return solution
+
+
+WITHDRAWN_REMARK = "服务商主动撤回"
+
+
+def withdraw_solution(*, session: Session, solution: Solution, actor: str, remark: str | None = None) -> Solution:
+    """A provider takes its listing out of the pool for good (退出); the remark says why, by
+    default that the provider withdrew it."""
+    return change_solution_status(session=session, solution=solution, status=ListingStatus.RETIRED, actor=actor,
+                                  remark=(remark or "").strip() or WITHDRAWN_REMARK)
 
 
 def set_solution_excellent(*, session: Session, solution: Solution, excellent: bool, actor: str) -> Solution:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from catalog.providers.models import ListingStatus, Provider
@@ -83,16 +82,6 @@ def raw_values(form: FormData, names: tuple[str, ...]) -> dict[str, Any]:
     out["industries"] = values(form, "industries")
     out["version"] = text(form, "version")
     return out
-
-
-def next_solution_code(session: Session, provider: Provider) -> str:
-    """A free product code for a provider's new listing: P<provider id>-<n>."""
-    prefix = f"P{provider.id}-"
-    taken = set(session.exec(select(Solution.code).where(col(Solution.code).startswith(prefix))).all())
-    n = len(taken) + 1
-    while f"{prefix}{n:03d}" in taken:
-        n += 1
-    return f"{prefix}{n:03d}"
 
 
 def saved_message(record: Solution | Provider, outcome: EditOutcome) -> tuple[str, str]:

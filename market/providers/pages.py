@@ -151,9 +151,7 @@ def new_solution_submit(request: Request, session: SessionDep, user: ProviderUse
     """Add a listing; it waits in 待审核 until a bureau approves it."""
     provider = my_provider(session, user)
     perm.require(user, perm.CREATE_SOLUTION, provider)
-    raw = lf.solution_data(form)
-    raw["code"] = raw["code"] or lf.next_solution_code(session, provider)
-    data, errors = validate(SolutionCreate, {**raw, "provider_id": provider.id})
+    data, errors = validate(SolutionCreate, {**lf.solution_data(form), "provider_id": provider.id})
     if data is None:
         return _solution_page(request, None, lf.raw_values(form, lf.SOLUTION_TEXT), errors, 422)
     try:
@@ -207,7 +205,6 @@ def withdraw_solution(request: Request, session: SessionDep, user: ProviderUser,
                       solution_id: int) -> Response:
     """Withdraw a listing from the pool for good (退出)."""
     solution = _own_solution(session, user, solution_id, perm.WITHDRAW)
-    solution_service.change_solution_status(session=session, solution=solution, status=ListingStatus.RETIRED,
-                                           actor=actor_of(user), remark="服务商主动撤回")
+    solution_service.withdraw_solution(session=session, solution=solution, actor=actor_of(user))
     return flash_redirect(request, "/provider/solutions", f"已撤回“{solution.name}”")
 

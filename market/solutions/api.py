@@ -53,7 +53,7 @@ class SolutionPatch(SolutionUpdate):
 
 
 class Withdrawal(BaseModel):
-    remark: str | None = Field(default=None, max_length=500, description="撤回原因")
+    remark: str | None = Field(default=None, max_length=500, description="撤回原因（留空时记为“服务商主动撤回”）")
 
 
 def public(session: Session, solutions: list[Solution]) -> list[SolutionPublic]:
@@ -155,6 +155,5 @@ def set_excellent(session: SessionDep, user: CurrentUser, solution_id: RecordId,
 def withdraw(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: Withdrawal) -> SolutionPublic:
     solution = _load(session, user, solution_id)
     perm.require(user, perm.WITHDRAW, solution)
-    solution_service.change_solution_status(session=session, solution=solution, status=ListingStatus.RETIRED,
-                                           actor=actor_of(user), remark=body.remark or "服务商撤回")
+    solution_service.withdraw_solution(session=session, solution=solution, actor=actor_of(user), remark=body.remark)
     return public(session, [solution])[0]
