@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator
-from sqlmodel import SQLModel
+from pydantic import AfterValidator
+from sqlmodel import Field, SQLModel
 
 from catalog.enterprises.models import EnterpriseSize, Priority
 from catalog.fields import (
@@ -31,7 +31,8 @@ from catalog.fields import (
 Size = Annotated[str, choice(tuple(EnterpriseSize), "企业规模"), AfterValidator(nonblank)]
 
 
-PriorityValue = Annotated[str, choice(tuple(Priority), "优先级"), BeforeValidator(lambda x: x or "中")]
+# Blank is None: a new need then gets the default priority, an edit leaves it (catalog/enterprises/service.py).
+OptPriority = Annotated[str | None, choice(tuple(Priority), "优先级")]
 
 
 class EnterpriseBase(SQLModel):
@@ -82,7 +83,7 @@ class NeedBase(SQLModel):
     code: OptCode = None  # empty → the service numbers it (N1, N2 …)
     scenario: OptScenario = None
     text: NeedText
-    priority: PriorityValue = "中"
+    priority: OptPriority = Field(default=None, description="优先级：高、中、低；新建时留空为“中”")
     budget_wan: Money = None
 
 
@@ -99,11 +100,12 @@ class NeedUpdate(Input):
     code: Code | None = None
     scenario: OptScenario = None
     text: NeedText | None = None
-    priority: PriorityValue | None = None
+    priority: OptPriority = Field(default=None, description="优先级：高、中、低；留空不变")
     budget_wan: Money = None
 
 
 class NeedPublic(NeedBase, RecordPublic):
+    priority: str  # type: ignore[assignment]
     enterprise_id: RecordRef
     position: int = 0
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from catalog.audit import service as audit
-from catalog.enterprises.models import Enterprise, Need
+from catalog.enterprises.models import Enterprise, Need, Priority
 from catalog.enterprises.schemas import (
     EnterpriseBase,
     EnterpriseCreate,
@@ -33,6 +33,8 @@ from catalog.service_core import (
     snapshot,
     update_record,
 )
+
+DEFAULT_PRIORITY = Priority.MEDIUM.value  # a new need given no priority
 
 # --- 试点企业 -----------------------------------------------------------------------------
 
@@ -92,7 +94,8 @@ def need_values(data: NeedBase, *, enterprise_id: int, position: int) -> dict[st
     """The column values of a new need from validated data (its code must be set)."""
     now = utcnow()
     return data.model_dump(include=set(NeedBase.model_fields)) | {
-        "enterprise_id": enterprise_id, "position": position, "created_at": now, "updated_at": now}
+        "priority": data.priority or DEFAULT_PRIORITY, "enterprise_id": enterprise_id, "position": position,
+        "created_at": now, "updated_at": now}
 
 
 def new_need(data: NeedBase, *, enterprise_id: int, position: int) -> Need:
@@ -115,7 +118,9 @@ def create_need(*, session: Session, enterprise: Enterprise, data: NeedCreate, a
 
 def update_need(*, session: Session, need: Need, data: NeedUpdate, actor: str,
                 expected_version: int | None = None) -> Need:
-    """Change one line of a need list."""
+    """Change one line of a need list (a blank priority leaves it as it is)."""
+    if "priority" in data.model_fields_set and not data.priority:
+        data = NeedUpdate.model_validate(data.model_dump(exclude_unset=True, exclude={"priority"}))
     if data.code and data.code != need.code and data.code in _need_codes(session, need.enterprise_id):
         raise Conflict(f"需求编号“{data.code}”在该企业中已存在", code="duplicate_code")
     update_record(session=session, record=need, record_type="need", data=data, actor=actor,

@@ -102,7 +102,7 @@ def _need_data(form: Any) -> dict[str, Any]:
     return {
         "text": text(form, "text"),
         "scenario": optional(text(form, "scenario")),
-        "priority": text(form, "priority") or Priority.MEDIUM.value,
+        "priority": optional(text(form, "priority")),
         "budget_wan": optional(text(form, "budget_wan")),
     }
 

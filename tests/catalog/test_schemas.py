@@ -33,7 +33,7 @@ def test_defaults_for_optional_enumerations() -> None:
     row = SolutionRow.model_validate(SOLUTION | {"size_fit": None, "target_level": ""})
     assert row.size_fit == "均可" and row.target_level is None
     need = NeedCreate.model_validate({"text": "想上考勤", "scenario": "", "priority": None})
-    assert need.priority == "中" and need.scenario is None and need.code is None
+    assert need.priority is None and need.scenario is None and need.code is None  # the service defaults it
 
 
 def test_errors_are_chinese_and_name_each_field() -> None:
