@@ -11,11 +11,15 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from catalog.errors import MarketError
+from catalog.providers import queries as provider_queries
 from catalog.providers import review
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
+from catalog.providers.queries import ProviderFilter
+from catalog.solutions import queries as solution_queries
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
+from catalog.solutions.queries import SolutionFilter
 from catalog.users.models import User
 from catalog.users.service import actor_of
 from market import permissions as perm
@@ -23,7 +27,7 @@ from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.permissions.declared import BUREAU, requires
 from market.templating import render
 from market.web.forms import FormDep, text, values
-from market.web.page_common import flash_redirect, paginate, parse_int, safe_next
+from market.web.page_common import PER_PAGE, Page, flash_redirect, parse_int, safe_next
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,26 +40,23 @@ EXCELLENT_ACTIONS = {"excellent_on": ("设为优秀", True), "excellent_off": ("
 MAX_BULK = 200
 
 
-def _regional_provider_ids(user: User) -> Any:
-    return select(Provider.id).where(perm.region_filter(user, Provider.region))
-
-
 def _list_filters(request: Request) -> dict[str, str]:
     return {k: request.query_params.get(k, "").strip()[:60] for k in ("q", "status", "excellent")}
+
+
+def _page_number(request: Request) -> int:
+    return parse_int(request.query_params.get("page"), 1) or 1
 
 
 @router.get("/bureau/solutions", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def solutions(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """Every solution of the providers in this bureau's regions, filterable, with bulk actions."""
     chosen = _list_filters(request)
-    statement = select(Solution).where(col(Solution.provider_id).in_(_regional_provider_ids(user)))
-    if chosen["q"]:
-        statement = statement.where(col(Solution.name).contains(chosen["q"], autoescape=True))
-    if chosen["status"]:
-        statement = statement.where(Solution.status == chosen["status"])
-    if chosen["excellent"]:
-        statement = statement.where(col(Solution.excellent).is_(True))
-    page = paginate(session, statement.order_by(col(Solution.id)), parse_int(request.query_params.get("page"), 1) or 1)
+    found = solution_queries.list_solutions(
+        session=session, within=perm.managed_solutions(user, select(Solution)), page=_page_number(request),
+        per_page=PER_PAGE, clamp=True, chosen=SolutionFilter(q=chosen["q"], status=chosen["status"] or None,
+                                                             excellent=True if chosen["excellent"] else None, sort="id"))
+    page = Page(items=found.rows, total=found.total, page=found.page, per_page=found.per_page)
     names = dict(session.exec(select(Provider.id, Provider.name).where(
         col(Provider.id).in_({s.provider_id for s in page.items} or {-1}))).all())
     context = {
@@ -70,12 +71,10 @@ def solutions(request: Request, session: SessionDep, user: BureauUser) -> HTMLRe
 def providers(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """Every provider in this bureau's regions, filterable, with bulk actions."""
     chosen = _list_filters(request)
-    statement = select(Provider).where(perm.region_filter(user, Provider.region))
-    if chosen["q"]:
-        statement = statement.where(col(Provider.name).contains(chosen["q"], autoescape=True))
-    if chosen["status"]:
-        statement = statement.where(Provider.status == chosen["status"])
-    page = paginate(session, statement.order_by(col(Provider.id)), parse_int(request.query_params.get("page"), 1) or 1)
+    found = provider_queries.list_providers(
+        session=session, within=perm.managed_providers(user, select(Provider)), page=_page_number(request),
+        per_page=PER_PAGE, clamp=True, chosen=ProviderFilter(q=chosen["q"], status=chosen["status"] or None, sort="id"))
+    page = Page(items=found.rows, total=found.total, page=found.page, per_page=found.per_page)
     context = {
         "page": page, "chosen": chosen,
         "statuses": [s.value for s in ListingStatus],

@@ -333,6 +333,20 @@ def visible_solutions(user: User | None, statement: Any) -> Any:
     return statement.where(condition)
 
 
+def managed_providers(user: User | None, statement: Any) -> Any:
+    """Add to a `select(Provider…)` the filter of what `user` manages (CHANGE_STATUS): a
+    bureau the providers located in its regions, everyone else none."""
+    if not _is_bureau(user) or not user.active:  # type: ignore[union-attr]
+        return statement.where(false())
+    return statement.where(region_filter(user, Provider.region))
+
+
+def managed_solutions(user: User | None, statement: Any) -> Any:
+    """Add to a `select(Solution…)` the filter of what `user` manages (CHANGE_STATUS, SET_EXCELLENT):
+    a bureau the solutions of the providers located in its regions, everyone else none."""
+    return statement.where(col(Solution.provider_id).in_(managed_providers(user, select(Provider.id))))
+
+
 def _member_ids(user: User) -> Any:
     return select(ChainLink.member_id).where(ChainLink.leader_id == user.enterprise_id)
 
