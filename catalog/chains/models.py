@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -19,6 +20,11 @@ class Relation(StrEnum):
 
 class ChainLink(Versioned, SQLModel, table=True):
     """产业链关系: leader → member (via a tier-1 member for tier 2+)."""
+
+    audit_type: ClassVar[str] = "chain_link"
+    label: ClassVar[str] = "产业链关系"
+    audited_fields: ClassVar[tuple[str, ...]] = ("leader_id", "member_id", "via_id", "relation", "share")
+    not_null: ClassVar[frozenset[str]] = frozenset({"relation"})
 
     __table_args__ = (UniqueConstraint("leader_id", "member_id"),)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
@@ -21,6 +22,14 @@ class EngagementStatus(StrEnum):
 
 class Engagement(Versioned, SQLModel, table=True):
     """对接成果: enterprise × solution, from intention to acceptance."""
+
+    audit_type: ClassVar[str] = "engagement"
+    label: ClassVar[str] = "对接记录"
+    audited_fields: ClassVar[tuple[str, ...]] = (
+        "enterprise_id", "solution_id", "provider_id", "status", "contract_amount_wan", "contract_date",
+        "acceptance_date", "level_before", "level_after", "termination_reason", "cost_split", "rating",
+        "review")
+    not_null: ClassVar[frozenset[str]] = frozenset({"provider_id", "status", "cost_split"})
 
     id: int | None = Field(default=None, primary_key=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)

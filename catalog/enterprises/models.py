@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -24,6 +25,14 @@ class Priority(StrEnum):
 
 class Enterprise(Versioned, SQLModel, table=True):
     """试点企业."""
+
+    audit_type: ClassVar[str] = "enterprise"
+    label: ClassVar[str] = "企业"
+    audited_fields: ClassVar[tuple[str, ...]] = (
+        "name", "uscc", "region", "industry", "size", "srdi_tier", "level", "budget_wan", "batch",
+        "findable_by_providers", "share_budget", "share_needs_with_chain")
+    not_null: ClassVar[frozenset[str]] = frozenset({
+        "name", "uscc", "region", "industry", "size", "srdi_tier", "level"})
 
     id: int | None = Field(default=None, primary_key=True)
     uscc: str = Field(index=True, unique=True, max_length=18)
@@ -48,6 +57,12 @@ class Enterprise(Versioned, SQLModel, table=True):
 
 class Need(Versioned, SQLModel, table=True):
     """需求: one line of an enterprise's need list."""
+
+    audit_type: ClassVar[str] = "need"
+    label: ClassVar[str] = "需求"
+    audited_fields: ClassVar[tuple[str, ...]] = (
+        "code", "scenario", "text", "priority", "budget_wan", "enterprise_id", "position")
+    not_null: ClassVar[frozenset[str]] = frozenset({"code", "text", "priority"})
 
     __table_args__ = (UniqueConstraint("enterprise_id", "code"),)
 

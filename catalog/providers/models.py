@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlmodel import Field, SQLModel
 
@@ -37,6 +38,17 @@ class ProviderKind(StrEnum):
 
 class Provider(Versioned, SQLModel, table=True):
     """服务商."""
+
+    # What its audit entries are filed under and keep (catalog.records.Audited); the audited
+    # fields follow the schema (tests/catalog/test_writes.py).
+    audit_type: ClassVar[str] = "provider"
+    label: ClassVar[str] = "服务商"
+    audited_fields: ClassVar[tuple[str, ...]] = (
+        "name", "uscc", "kind", "region", "service_regions", "industries", "scenarios", "description",
+        "certifications", "capacity", "contact_name", "contact_phone", "status", "lead_provider_id")
+    not_null: ClassVar[frozenset[str]] = frozenset({
+        "name", "uscc", "kind", "region", "service_regions", "industries", "scenarios", "description",
+        "certifications", "capacity", "status"})
 
     id: int | None = Field(default=None, primary_key=True)
     uscc: str = Field(index=True, unique=True, max_length=18)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlmodel import Field, SQLModel
 
@@ -19,6 +20,15 @@ class SizeFit(StrEnum):
 
 class Solution(Versioned, SQLModel, table=True):
     """小快轻准产品和解决方案."""
+
+    audit_type: ClassVar[str] = "solution"
+    label: ClassVar[str] = "产品"
+    audited_fields: ClassVar[tuple[str, ...]] = (
+        "code", "name", "industries", "scenarios", "description", "deployment", "price_wan", "billing",
+        "deploy_days", "size_fit", "target_level", "keywords", "provider_id", "status", "excellent")
+    not_null: ClassVar[frozenset[str]] = frozenset({
+        "code", "name", "industries", "scenarios", "description", "deployment", "price_wan", "billing",
+        "deploy_days", "size_fit", "keywords", "provider_id", "status"})
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(index=True, unique=True)
