@@ -28,7 +28,7 @@ def json_list() -> Any:
 class Versioned:
     """Optimistic concurrency in the database: every ORM UPDATE of the table says
     `WHERE id = :id AND version = :loaded` and bumps `version`; a stale write matches no row
-    (SQLAlchemy raises StaleDataError, which catalog.service_core.flush turns into Conflict)."""
+    (SQLAlchemy raises StaleDataError, which catalog.writes.flush turns into Conflict)."""
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805

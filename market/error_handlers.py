@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalog.errors import Conflict, MarketError
-from catalog.service_core import STALE
+from catalog.writes import STALE
 from market.errors import ServiceUnavailable, wants_html
 from market.request_ids import current_request_id
 from market.templating import minimal_error_page, render_error_page

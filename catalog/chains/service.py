@@ -11,7 +11,7 @@ from catalog.chains.schemas import ChainLinkCreate, ChainLinkUpdate
 from catalog.enterprises.service import get_enterprise
 from catalog.errors import Conflict, ValidationFailed
 from catalog.records import utcnow
-from catalog.service_core import (
+from catalog.writes import (
     flush,
     get_record,
     insert_many,

@@ -24,16 +24,16 @@ from catalog.errors import Conflict, InvalidTransition, NotFound, ValidationFail
 from catalog.limits import REMARK_CHARS as REVIEW_CHARS
 from catalog.progress.models import AcceptanceRecord
 from catalog.records import utcnow
-from catalog.service_core import (
-    get_record,
-    insert_many,
-    update_record,
-)
 from catalog.solutions.models import Solution
 from catalog.solutions.service import get_solution
 from catalog.subsidies.amounts import Subsidy, policy_level, subsidy
 from catalog.subsidies.policies import Policy, policy_for_region
 from catalog.taxonomy import level_number
+from catalog.writes import (
+    get_record,
+    insert_many,
+    update_record,
+)
 
 S = EngagementStatus
 NEXT: dict[str, frozenset[str]] = {

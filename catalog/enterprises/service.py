@@ -22,7 +22,7 @@ from catalog.errors import Conflict, ValidationFailed
 from catalog.language.text import company_key
 from catalog.leads.models import LeadResponse
 from catalog.records import utcnow
-from catalog.service_core import (
+from catalog.writes import (
     conflict_on_stale,
     flush,
     get_record,

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from catalog import service_core
+from catalog import writes
 from catalog.audit import service as audit
 from catalog.enterprises import service as enterprise_service
 from catalog.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -88,7 +88,7 @@ def update_event(*, session: Session, event: Event, data: EventUpdate, actor: st
                  expected_version: int | None = None) -> Event:
     """Change an event's details; sessions and tables are frozen once it is scheduled."""
     if expected_version is not None and expected_version != event.version:
-        raise Conflict(service_core.STALE, code="stale_version")
+        raise Conflict(writes.STALE, code="stale_version")
     changes = data.model_dump(exclude_unset=True)
     frozen = {"sessions", "tables"} & changes.keys()
     if frozen and event.status in (EventStatus.SCHEDULED, EventStatus.CLOSED):

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from catalog import service_core
+from catalog import writes
 from catalog.chains.models import ChainLink
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need
@@ -78,10 +78,10 @@ def load_stored(session: Session, rows: dict[str, list[Row]]) -> Stored:
     for r in rows["links"]:
         enterprise_keys += [k for k in (r.data.leader_uscc, r.data.member_uscc, r.data.via_uscc) if k]
     stored = Stored(
-        providers=service_core.find_by_keys(session=session, model=Provider, column="uscc", keys=provider_keys),
-        solutions=service_core.find_by_keys(session=session, model=Solution, column="code",
+        providers=writes.find_by_keys(session=session, model=Provider, column="uscc", keys=provider_keys),
+        solutions=writes.find_by_keys(session=session, model=Solution, column="code",
                                        keys=[r.data.code for r in rows["solutions"]]),
-        enterprises=service_core.find_by_keys(session=session, model=Enterprise, column="uscc", keys=enterprise_keys),
+        enterprises=writes.find_by_keys(session=session, model=Enterprise, column="uscc", keys=enterprise_keys),
     )
     ids = sorted(int(e.id or 0) for e in stored.enterprises.values())
     for start in range(0, len(ids), 500):
@@ -112,7 +112,7 @@ class Writer:
         ids = {k: int(record.id) for k, record in existing.items()}
         new_keys: list[Any] = []
         new_values: list[dict[str, Any]] = []
-        with service_core.conflict_on_stale():
+        with writes.conflict_on_stale():
             for row in rows:
                 record = existing.get(key(row))
                 if record is None:
@@ -120,8 +120,8 @@ class Writer:
                     new_values.append(values(row))
                 else:
                     self._update_one(list_key, record_type, record, changes(row))
-        service_core.flush(session=self.session)
-        created = service_core.insert_rows(session=self.session, model=model, record_type=record_type,
+        writes.flush(session=self.session)
+        created = writes.insert_rows(session=self.session, model=model, record_type=record_type,
                                       rows=new_values, actor=self.actor)
         ids.update(zip(new_keys, created, strict=True))
         self.report.counts[list_key]["created"] += len(created)
@@ -135,7 +135,7 @@ class Writer:
     def _update_one(self, list_key: str, record_type: str, record: Any, changes: dict[str, Any]) -> None:
         old_name = getattr(record, "name", None)
         counts = self.report.counts[list_key]
-        if service_core.apply_changes(session=self.session, record=record, record_type=record_type, changes=changes,
+        if writes.apply_changes(session=self.session, record=record, record_type=record_type, changes=changes,
                                  actor=self.actor):
             counts["updated"] += 1
             if record_type == "provider" and record.name != old_name:
@@ -179,7 +179,7 @@ def write(writer: Writer, rows: dict[str, list[Row]]) -> None:
                                 lambda r: enterprise_service.enterprise_values(r.data))
     _write_needs(writer, rows["needs"], enterprises)
     _write_links(writer, rows["links"], enterprises)
-    service_core.flush(session=writer.session)
+    writes.flush(session=writer.session)
 
 
 def _write_needs(writer: Writer, rows: list[Row], enterprises: dict[str, int]) -> None:

@@ -16,9 +16,9 @@ from catalog.errors import InvalidTransition, ValidationFailed
 from catalog.notifications import notices
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
-from catalog.service_core import apply_changes, flush
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
+from catalog.writes import apply_changes, flush
 
 Listing = Provider | Solution
 DECISIONS = {"approve": "通过", "return": "退回修改", "refuse": "不予入库"}

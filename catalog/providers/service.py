@@ -14,7 +14,8 @@ from catalog.language.text import company_key
 from catalog.providers.models import ListingStatus, Provider
 from catalog.providers.schemas import ProviderBase, ProviderCreate, ProviderUpdate
 from catalog.records import utcnow
-from catalog.service_core import (
+from catalog.solutions.models import Solution
+from catalog.writes import (
     change_listing_status,
     flush,
     get_record,
@@ -23,7 +24,6 @@ from catalog.service_core import (
     probable_duplicate,
     update_record,
 )
-from catalog.solutions.models import Solution
 
 # --- 服务商 ------------------------------------------------------------------------------
 

@@ -23,10 +23,10 @@ from catalog.providers.models import ListingStatus, Provider
 from catalog.providers.schemas import ProviderUpdate
 from catalog.records import utcnow
 from catalog.revisions.models import Revision, RevisionStatus
-from catalog.service_core import _NOT_NULL, STALE, apply_changes, flush, key_taken
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
 from catalog.solutions.schemas import SolutionUpdate
+from catalog.writes import _NOT_NULL, STALE, apply_changes, flush, key_taken
 
 Listing = Provider | Solution
 # Fields that do not change what is offered: a provider's edit of them takes effect at once.

@@ -12,7 +12,9 @@ from catalog.errors import Conflict
 from catalog.providers.models import ListingStatus
 from catalog.providers.service import get_provider
 from catalog.records import utcnow
-from catalog.service_core import (
+from catalog.solutions.models import Solution
+from catalog.solutions.schemas import SolutionBase, SolutionCreate, SolutionUpdate
+from catalog.writes import (
     apply_changes,
     change_listing_status,
     flush,
@@ -21,8 +23,6 @@ from catalog.service_core import (
     key_taken,
     update_record,
 )
-from catalog.solutions.models import Solution
-from catalog.solutions.schemas import SolutionBase, SolutionCreate, SolutionUpdate
 
 
 def get_solution(*, session: Session, solution_id: int) -> Solution:
