@@ -3,14 +3,16 @@ models.py (catalog/providers/models.py, catalog/events/models.py …).
 
 Multi-valued fields (industries, scenarios, keywords …) are JSON lists (`json_list`) so the
 same code runs on SQLite and PostgreSQL. Every record that users edit carries a `version`
-for optimistic concurrency (`Versioned`).
+for optimistic concurrency (`Versioned`); a table whose writes are audited through
+catalog/writes.py says on its class what the audit log calls it (`Audited`).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
+from pydantic.fields import FieldInfo
 from sqlalchemy import JSON, Column
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field
@@ -35,3 +37,17 @@ class Versioned:
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
+
+
+class Audited(Protocol):
+    """A table whose writes are audited (catalog/writes.py), declaring on its class what a
+    change's audit entry is filed under and keeps."""
+
+    audit_type: ClassVar[str]  # the entries' record_type ("provider", "need" …), as stored and in the outbox
+    label: ClassVar[str]  # its name in messages: 服务商, 需求 …
+    audited_fields: ClassVar[tuple[str, ...]]  # what a snapshot (a creation, a deletion) keeps
+    not_null: ClassVar[frozenset[str]]  # fields an update leaves as they are when given None
+    __pydantic_fields__: ClassVar[dict[str, FieldInfo]]  # what SQLModel's `model_fields` returns
+    id: int | None
+    version: int
+    updated_at: datetime

@@ -6,24 +6,17 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from catalog import writes
 from catalog.chains.models import ChainLink
 from catalog.chains.schemas import ChainLinkCreate, ChainLinkUpdate
 from catalog.enterprises.service import get_enterprise
 from catalog.errors import Conflict, ValidationFailed
 from catalog.records import utcnow
-from catalog.writes import (
-    flush,
-    get_record,
-    insert_many,
-    record_change,
-    snapshot,
-    update_record,
-)
 
 
 def get_chain_link(*, session: Session, link_id: int) -> ChainLink:
     """The chain link with this id, or NotFound."""
-    return get_record(session=session, model=ChainLink, record_id=link_id, record_type="chain_link")
+    return writes.get_or_404(session=session, model=ChainLink, record_id=link_id)
 
 
 def _check_link(session: Session, leader_id: int, member_id: int, via_id: int | None) -> None:
@@ -42,7 +35,7 @@ def create_chain_link(*, session: Session, data: ChainLinkCreate, actor: str) ->
         raise Conflict("该链主与该成员的关系已存在", code="duplicate_link")
     now = utcnow()
     link = ChainLink(**data.model_dump(), created_at=now, updated_at=now)
-    insert_many(session=session, records=[link], record_type="chain_link", actor=actor)
+    writes.create(session=session, records=[link], actor=actor)
     return link
 
 
@@ -51,14 +44,14 @@ def update_chain_link(*, session: Session, link: ChainLink, data: ChainLinkUpdat
     """Change a link's relation, share or upstream member."""
     if data.via_id is not None:
         _check_link(session, link.leader_id, link.member_id, data.via_id)
-    update_record(session=session, record=link, record_type="chain_link", data=data, actor=actor,
+    writes.update(session=session, record=link, changes=data.model_dump(exclude_unset=True), actor=actor,
                   expected_version=expected_version)
     return link
 
 
 def delete_chain_link(*, session: Session, link: ChainLink, actor: str) -> None:
     """Remove a member from a chain."""
-    record_change(session=session, record=link, record_type="chain_link", actor=actor, action="delete",
-                  before=snapshot(link, "chain_link"), after=None)
+    writes.audited_change(session=session, record=link, actor=actor, action="delete",
+                          before=writes.snapshot(link), after=None)
     session.delete(link)
-    flush(session=session)
+    writes.flush(session=session)

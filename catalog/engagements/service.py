@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, select
 
-from catalog import outbox
-from catalog.audit import service as audit
+from catalog import writes
 from catalog.engagements.models import Engagement, EngagementStatus
 from catalog.engagements.schemas import EngagementCreate, EngagementUpdate
 from catalog.enterprises.models import Enterprise
@@ -29,11 +28,6 @@ from catalog.solutions.service import get_solution
 from catalog.subsidies.amounts import Subsidy, policy_level, subsidy
 from catalog.subsidies.policies import Policy, policy_for_region
 from catalog.taxonomy import level_number
-from catalog.writes import (
-    get_record,
-    insert_many,
-    update_record,
-)
 
 S = EngagementStatus
 NEXT: dict[str, frozenset[str]] = {
@@ -93,8 +87,8 @@ def _move(session: Session, engagement: Engagement, target: str, actor: str, **c
     _bump(engagement)
     session.add(engagement)
     session.flush()  # a mapper counting versions sets the new one here
-    audit.append(session=session, actor=actor, action="status", record_type="engagement",
-                 record_key=str(engagement.id), before=before, after=_snapshot(engagement))
+    writes.audited_change(session=session, record=engagement, actor=actor, action="status", before=before,
+                          after=_snapshot(engagement))
     session.flush()
     return engagement
 
@@ -162,10 +156,9 @@ def propose_acceptance(*, session: Session, engagement: Engagement, acceptance_d
     record.acceptance_date, record.level_before, record.level_after = acceptance_date, before, after
     record.provider_share_wan, record.proposed_by, record.proposed_at = share, actor, utcnow()
     session.add(record)
-    audit.append(session=session, actor=actor, action="propose_acceptance", record_type="engagement",
-                 record_key=str(engagement.id), before=None,
-                 after={"acceptance_date": acceptance_date, "level_before": before, "level_after": after,
-                        "provider_share_wan": share})
+    writes.audited_change(session=session, record=engagement, actor=actor, action="propose_acceptance",
+                          before=None, after={"acceptance_date": acceptance_date, "level_before": before,
+                                              "level_after": after, "provider_share_wan": share})
     session.flush()
     return record
 
@@ -225,9 +218,8 @@ def _raise_enterprise_level(session: Session, enterprise: Enterprise, level: str
     enterprise.level = level
     _bump(enterprise)
     session.add(enterprise)
-    audit.append(session=session, actor=actor, action="update", record_type="enterprise",
-                 record_key=str(enterprise.id), before=before, after={"level": level})
-    outbox.enqueue(session=session, record_type="enterprise", record_id=enterprise.id or 0)
+    writes.audited_change(session=session, record=enterprise, actor=actor, action="update", before=before,
+                          after={"level": level})
 
 
 def rate(*, session: Session, engagement: Engagement, rating: int, actor: str, review: str = "") -> Engagement:
@@ -245,9 +237,8 @@ def rate(*, session: Session, engagement: Engagement, rating: int, actor: str, r
     engagement.rating, engagement.review = int(rating), review.strip() or None
     _bump(engagement)
     session.add(engagement)
-    audit.append(session=session, actor=actor, action="update", record_type="engagement",
-                 record_key=str(engagement.id), before=before, after={"rating": engagement.rating,
-                                                                     "review": engagement.review})
+    writes.audited_change(session=session, record=engagement, actor=actor, action="update", before=before,
+                          after={"rating": engagement.rating, "review": engagement.review})
     session.flush()
     return engagement
 
@@ -260,7 +251,7 @@ _ENGAGEMENT_FINAL = {EngagementStatus.ACCEPTED.value, EngagementStatus.TERMINATE
 
 def get_engagement(*, session: Session, engagement_id: int) -> Engagement:
     """The engagement with this id, or NotFound."""
-    return get_record(session=session, model=Engagement, record_id=engagement_id, record_type="engagement")
+    return writes.get_or_404(session=session, model=Engagement, record_id=engagement_id)
 
 
 def create_engagement(*, session: Session, data: EngagementCreate, actor: str) -> Engagement:
@@ -275,7 +266,7 @@ def create_engagement(*, session: Session, data: EngagementCreate, actor: str) -
     engagement = Engagement(enterprise_id=data.enterprise_id, solution_id=data.solution_id,
                             provider_id=solution.provider_id, status=EngagementStatus.INTENT.value,
                             level_before=enterprise.level, created_at=now, updated_at=now)
-    insert_many(session=session, records=[engagement], record_type="engagement", actor=actor)
+    writes.create(session=session, records=[engagement], actor=actor)
     return engagement
 
 
@@ -284,6 +275,6 @@ def update_engagement(*, session: Session, engagement: Engagement, data: Engagem
     """Correct the figures of an open engagement; an accepted or terminated one stays as it is."""
     if engagement.status in _ENGAGEMENT_FINAL:
         raise InvalidTransition(f"对接已是“{engagement.status}”，不能再修改", code="engagement_closed")
-    update_record(session=session, record=engagement, record_type="engagement", data=data, actor=actor,
+    writes.update(session=session, record=engagement, changes=data.model_dump(exclude_unset=True), actor=actor,
                   expected_version=expected_version)
     return engagement

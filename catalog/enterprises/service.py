@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
+from catalog import writes
 from catalog.audit import service as audit
 from catalog.enterprises.models import Enterprise, Need, Priority
 from catalog.enterprises.schemas import (
@@ -22,17 +23,6 @@ from catalog.errors import Conflict, ValidationFailed
 from catalog.language.text import company_key
 from catalog.leads.models import LeadResponse
 from catalog.records import utcnow
-from catalog.writes import (
-    conflict_on_stale,
-    flush,
-    get_record,
-    insert_many,
-    key_taken,
-    probable_duplicate,
-    record_change,
-    snapshot,
-    update_record,
-)
 
 DEFAULT_PRIORITY = Priority.MEDIUM.value  # a new need given no priority
 
@@ -41,7 +31,7 @@ DEFAULT_PRIORITY = Priority.MEDIUM.value  # a new need given no priority
 
 def get_enterprise(*, session: Session, enterprise_id: int) -> Enterprise:
     """The enterprise with this id, or NotFound."""
-    return get_record(session=session, model=Enterprise, record_id=enterprise_id, record_type="enterprise")
+    return writes.get_or_404(session=session, model=Enterprise, record_id=enterprise_id)
 
 
 def enterprise_values(data: EnterpriseBase) -> dict[str, Any]:
@@ -56,24 +46,39 @@ def new_enterprise(data: EnterpriseCreate) -> Enterprise:
     return Enterprise(**enterprise_values(data))
 
 
+def _require_uscc_free(session: Session, uscc: str, exclude_id: int | None = None) -> None:
+    """Conflict when another enterprise already has this USCC."""
+    query = select(Enterprise.id).where(Enterprise.uscc == uscc)
+    if exclude_id is not None:
+        query = query.where(Enterprise.id != exclude_id)
+    if session.exec(query.limit(1)).first() is not None:
+        raise Conflict(f"统一社会信用代码为 {uscc} 的企业已存在", code="duplicate_uscc")
+
+
+def _probable_duplicate(session: Session, enterprise: Enterprise) -> int | None:
+    """The id of an existing enterprise with the same name key but another USCC."""
+    if not enterprise.name_key:
+        return None
+    query = select(Enterprise.id).where(Enterprise.name_key == enterprise.name_key,
+                                        Enterprise.uscc != enterprise.uscc)
+    return session.exec(query.order_by(col(Enterprise.id)).limit(1)).first()
+
+
 def create_enterprise(*, session: Session, data: EnterpriseCreate, actor: str) -> Enterprise:
     """Add a pilot enterprise; a near-identical name with another USCC is flagged."""
-    if key_taken(session=session, model=Enterprise, column="uscc", value=data.uscc):
-        raise Conflict(f"统一社会信用代码为 {data.uscc} 的企业已存在", code="duplicate_uscc")
+    _require_uscc_free(session, data.uscc)
     enterprise = new_enterprise(data)
-    enterprise.probable_duplicate_of = probable_duplicate(
-        session=session, model=Enterprise, name_key=enterprise.name_key, uscc=enterprise.uscc)
-    insert_many(session=session, records=[enterprise], record_type="enterprise", actor=actor)
+    enterprise.probable_duplicate_of = _probable_duplicate(session, enterprise)
+    writes.create(session=session, records=[enterprise], actor=actor)
     return enterprise
 
 
 def update_enterprise(*, session: Session, enterprise: Enterprise, data: EnterpriseUpdate, actor: str,
                       expected_version: int | None = None) -> Enterprise:
     """Change an enterprise's profile or privacy choices."""
-    if data.uscc and data.uscc != enterprise.uscc and key_taken(
-            session=session, model=Enterprise, column="uscc", value=data.uscc, exclude_id=enterprise.id):
-        raise Conflict(f"统一社会信用代码为 {data.uscc} 的企业已存在", code="duplicate_uscc")
-    update_record(session=session, record=enterprise, record_type="enterprise", data=data, actor=actor,
+    if data.uscc and data.uscc != enterprise.uscc:
+        _require_uscc_free(session, data.uscc, exclude_id=enterprise.id)
+    writes.update(session=session, record=enterprise, changes=data.model_dump(exclude_unset=True), actor=actor,
                   expected_version=expected_version)
     return enterprise
 
@@ -83,7 +88,7 @@ def update_enterprise(*, session: Session, enterprise: Enterprise, data: Enterpr
 
 def get_need(*, session: Session, need_id: int) -> Need:
     """The need with this id, or NotFound."""
-    return get_record(session=session, model=Need, record_id=need_id, record_type="need")
+    return writes.get_or_404(session=session, model=Need, record_id=need_id)
 
 
 def _need_codes(session: Session, enterprise_id: int) -> set[str]:
@@ -112,7 +117,7 @@ def create_need(*, session: Session, enterprise: Enterprise, data: NeedCreate, a
     last = session.exec(select(func.max(Need.position)).where(Need.enterprise_id == enterprise.id)).one()
     need = new_need(data.model_copy(update={"code": code}), enterprise_id=int(enterprise.id or 0),
                     position=(last if last is not None else -1) + 1)
-    insert_many(session=session, records=[need], record_type="need", actor=actor)
+    writes.create(session=session, records=[need], actor=actor)
     return need
 
 
@@ -123,7 +128,7 @@ def update_need(*, session: Session, need: Need, data: NeedUpdate, actor: str,
         data = NeedUpdate.model_validate(data.model_dump(exclude_unset=True, exclude={"priority"}))
     if data.code and data.code != need.code and data.code in _need_codes(session, need.enterprise_id):
         raise Conflict(f"需求编号“{data.code}”在该企业中已存在", code="duplicate_code")
-    update_record(session=session, record=need, record_type="need", data=data, actor=actor,
+    writes.update(session=session, record=need, changes=data.model_dump(exclude_unset=True), actor=actor,
                   expected_version=expected_version)
     return need
 
@@ -131,12 +136,12 @@ def update_need(*, session: Session, need: Need, data: NeedUpdate, actor: str,
 def delete_need(*, session: Session, need: Need, actor: str) -> None:
     """Remove a line from a need list (and the providers' answers to it as a lead: the audit
     log keeps them)."""
-    record_change(session=session, record=need, record_type="need", actor=actor, action="delete",
-                  before=snapshot(need, "need"), after=None)
+    writes.audited_change(session=session, record=need, actor=actor, action="delete",
+                          before=writes.snapshot(need), after=None)
     for answer in session.exec(select(LeadResponse).where(LeadResponse.need_id == need.id)):
         session.delete(answer)
     session.delete(need)
-    flush(session=session)
+    writes.flush(session=session)
 
 
 def reorder_needs(*, session: Session, enterprise: Enterprise, need_ids: list[int], actor: str) -> list[Need]:
@@ -148,10 +153,10 @@ def reorder_needs(*, session: Session, enterprise: Enterprise, need_ids: list[in
     for position, need_id in enumerate(need_ids):
         if needs[need_id].position != position:
             needs[need_id].position, needs[need_id].updated_at = position, utcnow()
-    with conflict_on_stale():
-        audit.append(session=session, actor=actor, action="reorder", record_type="enterprise",
+    with writes.conflict_on_stale():  # the order is audited, not indexed: no outbox entry
+        audit.append(session=session, actor=actor, action="reorder", record_type=Enterprise.audit_type,
                      record_key=str(enterprise.id), before={"need_order": before}, after={"need_order": need_ids})
-    flush(session=session)
+    writes.flush(session=session)
     return [needs[i] for i in need_ids]
 
 

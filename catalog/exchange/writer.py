@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from catalog import writes
 from catalog.chains.models import ChainLink
@@ -20,11 +20,12 @@ from catalog.errors import RowError
 from catalog.exchange.format import LIST_LABELS, SHEETS, Sheet
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
-from catalog.records import utcnow
+from catalog.records import Audited, utcnow
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
 
 Progress = Callable[[int, int], None]
+M = TypeVar("M", bound=SQLModel)
 
 
 @dataclass
@@ -71,6 +72,17 @@ class Stored:
     needs: dict[tuple[int, str], Need] = field(default_factory=dict)
 
 
+def _by_key(session: Session, model: type[M], column: str, keys: list[str], chunk: int = 500) -> dict[str, M]:
+    """Existing records whose `column` is in `keys`, by key (one query per `chunk` keys)."""
+    found: dict[str, M] = {}
+    unique = sorted(set(keys))
+    for start in range(0, len(unique), chunk):
+        part = unique[start:start + chunk]
+        for record in session.exec(select(model).where(col(getattr(model, column)).in_(part))).all():
+            found[getattr(record, column)] = record
+    return found
+
+
 def load_stored(session: Session, rows: dict[str, list[Row]]) -> Stored:
     """The stored records these rows name, fetched by key in a few queries."""
     provider_keys = [r.data.uscc for r in rows["providers"]] + [r.data.provider_uscc for r in rows["solutions"]]
@@ -78,10 +90,9 @@ def load_stored(session: Session, rows: dict[str, list[Row]]) -> Stored:
     for r in rows["links"]:
         enterprise_keys += [k for k in (r.data.leader_uscc, r.data.member_uscc, r.data.via_uscc) if k]
     stored = Stored(
-        providers=writes.find_by_keys(session=session, model=Provider, column="uscc", keys=provider_keys),
-        solutions=writes.find_by_keys(session=session, model=Solution, column="code",
-                                       keys=[r.data.code for r in rows["solutions"]]),
-        enterprises=writes.find_by_keys(session=session, model=Enterprise, column="uscc", keys=enterprise_keys),
+        providers=_by_key(session, Provider, "uscc", provider_keys),
+        solutions=_by_key(session, Solution, "code", [r.data.code for r in rows["solutions"]]),
+        enterprises=_by_key(session, Enterprise, "uscc", enterprise_keys),
     )
     ids = sorted(int(e.id or 0) for e in stored.enterprises.values())
     for start in range(0, len(ids), 500):
@@ -105,7 +116,7 @@ class Writer:
     total: int
     done: int = 0
 
-    def upsert(self, list_key: str, model: Any, record_type: str, rows: list[Row], existing: dict[Any, Any],
+    def upsert(self, list_key: str, model: type[Audited], rows: list[Row], existing: dict[Any, Any],
                key: Callable[[Row], Any], changes: Callable[[Row], dict[str, Any]],
                values: Callable[[Row], dict[str, Any]]) -> dict[Any, int]:
         """Update stored records in place, insert the others in one statement; returns every key's id."""
@@ -119,62 +130,59 @@ class Writer:
                     new_keys.append(key(row))
                     new_values.append(values(row))
                 else:
-                    self._update_one(list_key, record_type, record, changes(row))
+                    self._update_one(list_key, record, changes(row))
         writes.flush(session=self.session)
-        created = writes.insert_rows(session=self.session, model=model, record_type=record_type,
-                                      rows=new_values, actor=self.actor)
+        created = writes.insert_rows(session=self.session, model=model, rows=new_values, actor=self.actor)
         ids.update(zip(new_keys, created, strict=True))
         self.report.counts[list_key]["created"] += len(created)
         self.done += len(rows)
         if self.progress:
             self.progress(self.done, self.total)
-        if model in (Provider, Enterprise):
+        if issubclass(model, (Provider, Enterprise)):
             self._flag_duplicates(model, dict(zip(created, new_values, strict=True)))
         return ids
 
-    def _update_one(self, list_key: str, record_type: str, record: Any, changes: dict[str, Any]) -> None:
+    def _update_one(self, list_key: str, record: Audited, changes: dict[str, Any]) -> None:
         old_name = getattr(record, "name", None)
         counts = self.report.counts[list_key]
-        if writes.apply_changes(session=self.session, record=record, record_type=record_type, changes=changes,
-                                 actor=self.actor):
+        if writes.change(session=self.session, record=record, changes=changes, actor=self.actor):
             counts["updated"] += 1
-            if record_type == "provider" and record.name != old_name:
+            if isinstance(record, Provider) and record.name != old_name:
                 provider_service.enqueue_provider_solutions(session=self.session, provider=record)
         else:
             counts["unchanged"] += 1
 
-    def _flag_duplicates(self, model: Any, created: dict[int, dict[str, Any]]) -> None:
+    def _flag_duplicates(self, model: type[Provider] | type[Enterprise], created: dict[int, dict[str, Any]]) -> None:
         """Flag new providers/enterprises whose name key matches another record with another USCC."""
         keys = sorted({v["name_key"] for v in created.values() if v["name_key"]})
-        first: dict[str, tuple[int, str, str]] = {}
+        first: dict[str, tuple[int | None, str, str]] = {}
         for start in range(0, len(keys), 500):
             query = (select(model.id, model.name_key, model.uscc, model.name)
-                     .where(col(model.name_key).in_(keys[start:start + 500])).order_by(model.id))
+                     .where(col(model.name_key).in_(keys[start:start + 500])).order_by(col(model.id)))
             for record_id, name_key, uscc, name in self.session.exec(query).all():
                 first.setdefault(name_key, (record_id, uscc, name))
-        label = "服务商" if model is Provider else "企业"
         for record_id, new in created.items():
             other = first.get(new["name_key"])
             if other is not None and other[1] != new["uscc"]:
-                self.session.execute(update(model).where(model.id == record_id).values(probable_duplicate_of=other[0]))
+                self.session.execute(update(model).where(col(model.id) == record_id).values(probable_duplicate_of=other[0]))
                 self.report.duplicates.append(
-                    f"{label}“{new['name']}”（{new['uscc']}）与“{other[2]}”（{other[1]}）名称相近，已标记为疑似重复，请核实")
+                    f"{model.label}“{new['name']}”（{new['uscc']}）与“{other[2]}”（{other[1]}）名称相近，已标记为疑似重复，请核实")
 
 
 def write(writer: Writer, rows: dict[str, list[Row]]) -> None:
     """Upsert every validated row, list by list, parents before children."""
     stored, status, actor = writer.stored, writer.status, writer.actor
-    providers = writer.upsert("providers", Provider, "provider", rows["providers"], stored.providers,
+    providers = writer.upsert("providers", Provider, rows["providers"], stored.providers,
                               lambda r: r.data.uscc, lambda r: r.data.model_dump(),
                               lambda r: provider_service.provider_values(r.data, status=status, actor=actor))
 
     def solution_fields(r: Row) -> dict[str, Any]:
         return r.data.model_dump(exclude={"provider_uscc"}) | {"provider_id": providers[r.data.provider_uscc]}
 
-    writer.upsert("solutions", Solution, "solution", rows["solutions"], stored.solutions, lambda r: r.data.code,
+    writer.upsert("solutions", Solution, rows["solutions"], stored.solutions, lambda r: r.data.code,
                   solution_fields, lambda r: solution_service.solution_values(
                       r.data, provider_id=providers[r.data.provider_uscc], status=status, actor=actor))
-    enterprises = writer.upsert("enterprises", Enterprise, "enterprise", rows["enterprises"], stored.enterprises,
+    enterprises = writer.upsert("enterprises", Enterprise, rows["enterprises"], stored.enterprises,
                                 lambda r: r.data.uscc, lambda r: r.data.model_dump(),
                                 lambda r: enterprise_service.enterprise_values(r.data))
     _write_needs(writer, rows["needs"], enterprises)
@@ -192,7 +200,7 @@ def _write_needs(writer: Writer, rows: list[Row], enterprises: dict[str, int]) -
         positions[owner] = positions.get(owner, -1) + 1
         return enterprise_service.need_values(r.data, enterprise_id=owner, position=positions[owner])
 
-    writer.upsert("needs", Need, "need", rows, writer.stored.needs,
+    writer.upsert("needs", Need, rows, writer.stored.needs,
                   lambda r: (enterprises[r.data.enterprise_uscc], r.data.code),
                   lambda r: r.data.model_dump(exclude={"enterprise_uscc"}), values)
 
@@ -207,5 +215,5 @@ def _write_links(writer: Writer, rows: list[Row], enterprises: dict[str, int]) -
         now = utcnow()
         return fields(r) | {"created_at": now, "updated_at": now}
 
-    writer.upsert("links", ChainLink, "chain_link", rows, writer.stored.links,
+    writer.upsert("links", ChainLink, rows, writer.stored.links,
                   lambda r: (enterprises[r.data.leader_uscc], enterprises[r.data.member_uscc]), fields, values)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from catalog import writes
 from catalog.errors import InvalidTransition, ValidationFailed
 from catalog.notifications import notices
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
-from catalog.writes import apply_changes, flush
 
 Listing = Provider | Solution
 DECISIONS = {"approve": "通过", "return": "退回修改", "refuse": "不予入库"}
@@ -48,10 +48,7 @@ def review_listing(*, session: Session, record: Listing, decision: str, remark: 
     if record.status != ListingStatus.PENDING:
         raise InvalidTransition(f"“{record.name}”已不在待审核状态（当前：{record.status}）")
     if decision == "return":
-        record_type = "solution" if isinstance(record, Solution) else "provider"
-        apply_changes(session=session, record=record, record_type=record_type,
-                      changes={"review_remark": remark}, actor=actor)
-        flush(session=session)
+        writes.update(session=session, record=record, changes={"review_remark": remark}, actor=actor)
     else:
         status = ListingStatus.PUBLISHED if decision == "approve" else ListingStatus.RETIRED
         _set_status(session, record, status, actor, remark or None)

@@ -6,31 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from catalog import outbox
-from catalog.errors import Conflict
+from catalog import outbox, writes
+from catalog.errors import Conflict, InvalidTransition
 from catalog.language.text import company_key
-from catalog.providers.models import ListingStatus, Provider
+from catalog.providers.models import LISTING_TRANSITIONS, ListingStatus, Provider
 from catalog.providers.schemas import ProviderBase, ProviderCreate, ProviderUpdate
 from catalog.records import utcnow
 from catalog.solutions.models import Solution
-from catalog.writes import (
-    change_listing_status,
-    flush,
-    get_record,
-    insert_many,
-    key_taken,
-    probable_duplicate,
-    update_record,
-)
 
 # --- 服务商 ------------------------------------------------------------------------------
 
 
 def get_provider(*, session: Session, provider_id: int) -> Provider:
     """The provider with this id, or NotFound."""
-    return get_record(session=session, model=Provider, record_id=provider_id, record_type="provider")
+    return writes.get_or_404(session=session, model=Provider, record_id=provider_id)
 
 
 def provider_values(data: ProviderCreate, *, status: ListingStatus | str, actor: str) -> dict[str, Any]:
@@ -46,15 +37,30 @@ def new_provider(data: ProviderCreate, *, status: ListingStatus | str, actor: st
     return Provider(**provider_values(data, status=status, actor=actor))
 
 
+def require_uscc_free(*, session: Session, uscc: str, exclude_id: int | None = None) -> None:
+    """Conflict when another provider already has this USCC."""
+    query = select(Provider.id).where(Provider.uscc == uscc)
+    if exclude_id is not None:
+        query = query.where(Provider.id != exclude_id)
+    if session.exec(query.limit(1)).first() is not None:
+        raise Conflict(f"统一社会信用代码为 {uscc} 的服务商已存在", code="duplicate_uscc")
+
+
+def _probable_duplicate(session: Session, provider: Provider) -> int | None:
+    """The id of an existing provider with the same name key but another USCC."""
+    if not provider.name_key:
+        return None
+    query = select(Provider.id).where(Provider.name_key == provider.name_key, Provider.uscc != provider.uscc)
+    return session.exec(query.order_by(col(Provider.id)).limit(1)).first()
+
+
 def create_provider(*, session: Session, data: ProviderCreate, actor: str,
                     status: ListingStatus = ListingStatus.PENDING) -> Provider:
     """Add a provider; a near-identical name with another USCC is flagged, never merged."""
-    if key_taken(session=session, model=Provider, column="uscc", value=data.uscc):
-        raise Conflict(f"统一社会信用代码为 {data.uscc} 的服务商已存在", code="duplicate_uscc")
+    require_uscc_free(session=session, uscc=data.uscc)
     provider = new_provider(data, status=status, actor=actor)
-    provider.probable_duplicate_of = probable_duplicate(
-        session=session, model=Provider, name_key=provider.name_key, uscc=provider.uscc)
-    insert_many(session=session, records=[provider], record_type="provider", actor=actor)
+    provider.probable_duplicate_of = _probable_duplicate(session, provider)
+    writes.create(session=session, records=[provider], actor=actor)
     return provider
 
 
@@ -68,12 +74,11 @@ def enqueue_provider_solutions(*, session: Session, provider: Provider) -> None:
 def update_provider(*, session: Session, provider: Provider, data: ProviderUpdate, actor: str,
                     expected_version: int | None = None) -> Provider:
     """Change a provider's profile (optimistic: a stale `expected_version` → Conflict)."""
-    if data.uscc and data.uscc != provider.uscc and key_taken(
-            session=session, model=Provider, column="uscc", value=data.uscc, exclude_id=provider.id):
-        raise Conflict(f"统一社会信用代码为 {data.uscc} 的服务商已存在", code="duplicate_uscc")
+    if data.uscc and data.uscc != provider.uscc:
+        require_uscc_free(session=session, uscc=data.uscc, exclude_id=provider.id)
     old_name = provider.name
-    if update_record(session=session, record=provider, record_type="provider", data=data, actor=actor,
-                  expected_version=expected_version) and provider.name != old_name:
+    if writes.update(session=session, record=provider, changes=data.model_dump(exclude_unset=True), actor=actor,
+                     expected_version=expected_version) and provider.name != old_name:
         enqueue_provider_solutions(session=session, provider=provider)
     return provider
 
@@ -81,13 +86,26 @@ def update_provider(*, session: Session, provider: Provider, data: ProviderUpdat
 def change_provider_status(*, session: Session, provider: Provider, status: ListingStatus | str,
                            actor: str, remark: str | None = None) -> Provider:
     """Review, publish, suspend or retire a provider (能进能出); its solutions are re-indexed."""
-    change_listing_status(session=session, record=provider, record_type="provider", status=status, actor=actor,
-                          remark=remark)
+    move_listing(session=session, record=provider, status=status, actor=actor, remark=remark)
     enqueue_provider_solutions(session=session, provider=provider)
-    flush(session=session)
+    writes.flush(session=session)
     return provider
 
 
-# --- 产品和解决方案 ---------------------------------------------------------------------------
+# --- the listing status a provider and its solutions share (能进能出) -----------------------
 
 
+def move_listing(*, session: Session, record: Provider | Solution, status: ListingStatus | str,
+                          actor: str, remark: str | None) -> None:
+    """Move a provider or solution along LISTING_TRANSITIONS, audited and flushed."""
+    old, new = ListingStatus(record.status), ListingStatus(status)
+    if new not in LISTING_TRANSITIONS[old]:
+        raise InvalidTransition(f"{record.label}状态不能从“{old.value}”变更为“{new.value}”")
+    before = {"status": old.value, "review_remark": record.review_remark}
+    record.status, record.review_remark = new.value, remark
+    record.status_changed_by, record.status_changed_at = actor, utcnow()
+    record.updated_at = record.status_changed_at
+    with writes.conflict_on_stale():
+        writes.audited_change(session=session, record=record, actor=actor, action="status", before=before,
+                              after={"status": new.value, "review_remark": remark})
+        session.flush()

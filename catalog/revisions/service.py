@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from catalog import writes
 from catalog.audit import service as audit
 from catalog.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from catalog.notifications import notices
@@ -26,7 +27,6 @@ from catalog.revisions.models import Revision, RevisionStatus
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
 from catalog.solutions.schemas import SolutionUpdate
-from catalog.writes import _NOT_NULL, STALE, apply_changes, flush, key_taken
 
 Listing = Provider | Solution
 # Fields that do not change what is offered: a provider's edit of them takes effect at once.
@@ -36,7 +36,6 @@ IMMEDIATE: dict[str, frozenset[str]] = {
 }
 OPEN = (RevisionStatus.PENDING.value, RevisionStatus.REJECTED.value)
 _UNORDERED = frozenset({"industries", "scenarios"})  # ticked from a list: their order means nothing
-_LABEL = {"provider": "服务商", "solution": "产品"}
 
 
 @dataclass
@@ -52,7 +51,7 @@ class EditOutcome:
 
 
 def record_type_of(record: Listing) -> str:
-    return "solution" if isinstance(record, Solution) else "provider"
+    return record.audit_type
 
 
 def provider_id_of(record: Listing) -> int:
@@ -64,7 +63,7 @@ def edit_listing(*, session: Session, record: Listing, data: ProviderUpdate | So
     """Apply an edit of a provider or solution; `reviewed` (a provider editing its own record)
     sends changes of a published record to a pending revision instead of the live row."""
     if expected_version is not None and expected_version != record.version:
-        raise Conflict(STALE, code="stale_version")
+        raise Conflict(writes.STALE, code="stale_version")
     changes = data.model_dump(exclude_unset=True)
     if not reviewed or record.status != ListingStatus.PUBLISHED:
         return _edit_live(session=session, record=record, changes=changes, actor=actor, resubmit=reviewed)
@@ -88,9 +87,7 @@ def _edit_live(*, session: Session, record: Listing, changes: dict[str, Any], ac
                                  actor=actor)
     applied = [name for name in changes if audit.jsonable(getattr(record, name)) != before[name]]
     if applied and resubmit and record.status == ListingStatus.PENDING and record.review_remark:
-        apply_changes(session=session, record=record, record_type=record_type_of(record),
-                      changes={"review_remark": None}, actor=actor)
-        flush(session=session)
+        writes.update(session=session, record=record, changes={"review_remark": None}, actor=actor)
     return EditOutcome(applied=applied)
 
 
@@ -104,7 +101,7 @@ def _same(name: str, proposed: Any, live: Any) -> bool:
 def differences(record: Listing, changes: dict[str, Any]) -> dict[str, Any]:
     """The proposed values that differ from the record's live ones (JSON-safe)."""
     return {name: audit.jsonable(value) for name, value in changes.items()
-            if not (value is None and name in _NOT_NULL)
+            if not (value is None and name in record.not_null)
             and not _same(name, audit.jsonable(value), audit.jsonable(getattr(record, name)))}
 
 
@@ -133,12 +130,10 @@ def _propose(*, session: Session, record: Listing, changes: dict[str, Any], acto
 
 def _check_keys(*, session: Session, record: Listing, changes: dict[str, Any]) -> None:
     """A proposed product code or USCC another record holds is refused now, not at approval."""
-    if isinstance(record, Solution) and "code" in changes and key_taken(
-            session=session, model=Solution, column="code", value=changes["code"], exclude_id=record.id):
-        raise Conflict(f"产品编号“{changes['code']}”已存在", code="duplicate_code")
-    if isinstance(record, Provider) and "uscc" in changes and key_taken(
-            session=session, model=Provider, column="uscc", value=changes["uscc"], exclude_id=record.id):
-        raise Conflict(f"统一社会信用代码为 {changes['uscc']} 的服务商已存在", code="duplicate_uscc")
+    if isinstance(record, Solution) and "code" in changes:
+        solution_service.require_code_free(session=session, code=changes["code"], exclude_id=record.id)
+    if isinstance(record, Provider) and "uscc" in changes:
+        provider_service.require_uscc_free(session=session, uscc=changes["uscc"], exclude_id=record.id)
 
 
 def _audit(session: Session, revision: Revision, actor: str, action: str, before: dict[str, Any] | None) -> None:
@@ -200,7 +195,7 @@ def _require_pending(revision: Revision, record: Listing) -> None:
     if revision.status != RevisionStatus.PENDING:
         raise InvalidTransition(f"该修改已处理（当前：{revision.status}）", code="revision_decided")
     if record.status == ListingStatus.RETIRED:
-        raise InvalidTransition(f"该{_LABEL[revision.record_type]}已退出，修改不能再生效", code="record_retired")
+        raise InvalidTransition(f"该{record.label}已退出，修改不能再生效", code="record_retired")
 
 
 def approve_revision(*, session: Session, revision: Revision, actor: str, remark: str = "") -> Listing:

@@ -8,26 +8,18 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from catalog import writes
 from catalog.errors import Conflict
 from catalog.providers.models import ListingStatus
-from catalog.providers.service import get_provider
+from catalog.providers.service import get_provider, move_listing
 from catalog.records import utcnow
 from catalog.solutions.models import Solution
 from catalog.solutions.schemas import SolutionBase, SolutionCreate, SolutionUpdate
-from catalog.writes import (
-    apply_changes,
-    change_listing_status,
-    flush,
-    get_record,
-    insert_many,
-    key_taken,
-    update_record,
-)
 
 
 def get_solution(*, session: Session, solution_id: int) -> Solution:
     """The solution with this id, or NotFound."""
-    return get_record(session=session, model=Solution, record_id=solution_id, record_type="solution")
+    return writes.get_or_404(session=session, model=Solution, record_id=solution_id)
 
 
 def solution_values(data: SolutionBase, *, provider_id: int, status: ListingStatus | str,
@@ -54,16 +46,24 @@ def next_solution_code(session: Session, provider_id: int) -> str:
     return f"{prefix}{n:03d}"
 
 
+def require_code_free(*, session: Session, code: str, exclude_id: int | None = None) -> None:
+    """Conflict when another solution already has this product code."""
+    query = select(Solution.id).where(Solution.code == code)
+    if exclude_id is not None:
+        query = query.where(Solution.id != exclude_id)
+    if session.exec(query.limit(1)).first() is not None:
+        raise Conflict(f"产品编号“{code}”已存在", code="duplicate_code")
+
+
 def create_solution(*, session: Session, data: SolutionCreate, actor: str,
                     status: ListingStatus = ListingStatus.PENDING) -> Solution:
     """Add a solution to a provider's listings (with no code given, the next free P<provider>-<n>)."""
     get_provider(session=session, provider_id=data.provider_id)
     code = data.code or next_solution_code(session, data.provider_id)
-    if key_taken(session=session, model=Solution, column="code", value=code):
-        raise Conflict(f"产品编号“{code}”已存在", code="duplicate_code")
+    require_code_free(session=session, code=code)
     data = data.model_copy(update={"code": code})
     solution = new_solution(data, status=status, actor=actor)
-    insert_many(session=session, records=[solution], record_type="solution", actor=actor)
+    writes.create(session=session, records=[solution], actor=actor)
     return solution
 
 
@@ -72,10 +72,9 @@ def update_solution(*, session: Session, solution: Solution, data: SolutionUpdat
     """Change a solution (optimistic: a stale `expected_version` → Conflict)."""
     if data.provider_id is not None:
         get_provider(session=session, provider_id=data.provider_id)
-    if data.code and data.code != solution.code and key_taken(
-            session=session, model=Solution, column="code", value=data.code, exclude_id=solution.id):
-        raise Conflict(f"产品编号“{data.code}”已存在", code="duplicate_code")
-    update_record(session=session, record=solution, record_type="solution", data=data, actor=actor,
+    if data.code and data.code != solution.code:
+        require_code_free(session=session, code=data.code, exclude_id=solution.id)
+    writes.update(session=session, record=solution, changes=data.model_dump(exclude_unset=True), actor=actor,
                   expected_version=expected_version)
     return solution
 
@@ -83,9 +82,8 @@ def update_solution(*, session: Session, solution: Solution, data: SolutionUpdat
 def change_solution_status(*, session: Session, solution: Solution, status: ListingStatus | str,
                            actor: str, remark: str | None = None) -> Solution:
     """Review, publish, suspend or retire a solution."""
-    change_listing_status(session=session, record=solution, record_type="solution", status=status, actor=actor,
-                          remark=remark)
-    flush(session=session)
+    move_listing(session=session, record=solution, status=status, actor=actor, remark=remark)
+    writes.flush(session=session)
     return solution
 
 
@@ -101,7 +99,5 @@ def withdraw_solution(*, session: Session, solution: Solution, actor: str, remar
 
 def set_solution_excellent(*, session: Session, solution: Solution, excellent: bool, actor: str) -> Solution:
     """Mark (or unmark) a solution as 优秀."""
-    apply_changes(session=session, record=solution, record_type="solution",
-                  changes={"excellent": bool(excellent)}, actor=actor)
-    flush(session=session)
+    writes.update(session=session, record=solution, changes={"excellent": bool(excellent)}, actor=actor)
     return solution

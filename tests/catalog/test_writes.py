@@ -1,20 +1,27 @@
-"""Each audited table says on its class what its audit entries are filed under and keep."""
+"""The typed write path (catalog/writes.py): each audited table says on its class what its audit
+entries are filed under and keep, and the shared helpers know no feature."""
 
 from __future__ import annotations
 
-import pytest
-from sqlmodel import SQLModel
+import ast
+from pathlib import Path
 
+import pytest
+from sqlmodel import Session, SQLModel
+
+from catalog import writes
 from catalog.chains.models import ChainLink
 from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise, Need
 from catalog.enterprises.schemas import EnterpriseBase, NeedBase
+from catalog.errors import NotFound
 from catalog.providers.models import Provider
 from catalog.providers.schemas import ProviderBase
 from catalog.solutions.models import Solution
 from catalog.solutions.schemas import SolutionBase
 
 AUDITED: list[type[SQLModel]] = [Provider, Solution, Enterprise, Need, ChainLink, Engagement]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_each_audited_table_names_its_record_type_and_label() -> None:
@@ -41,3 +48,18 @@ def test_audited_and_not_null_fields_are_columns(model: type[SQLModel]) -> None:
     columns = model.__table__.c  # type: ignore[attr-defined]
     assert set(model.audited_fields) <= set(columns.keys())  # type: ignore[attr-defined]
     assert all(not columns[name].nullable for name in model.not_null)  # type: ignore[attr-defined]
+
+
+def test_not_found_names_the_kind(session: Session) -> None:
+    with pytest.raises(NotFound, match="未找到编号为 999 的产业链关系"):
+        writes.get_or_404(session=session, model=ChainLink, record_id=999)
+
+
+def test_the_shared_write_path_imports_no_feature() -> None:
+    tree = ast.parse((ROOT / "catalog" / "writes.py").read_text("utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    imported |= {f"{node.module}.{a.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                 for a in node.names if node.module == "catalog"}
+    ours = {name for name in imported if name.startswith("catalog")}
+    assert ours <= {"catalog", "catalog.outbox", "catalog.audit", "catalog.audit.service", "catalog.errors",
+                    "catalog.language.text", "catalog.records"}
