@@ -22,6 +22,7 @@ from catalog.enterprises.service import get_enterprise
 from catalog.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from catalog.limits import REMARK_CHARS as REVIEW_CHARS
 from catalog.progress.models import AcceptanceRecord
+from catalog.providers.models import ListingStatus, Provider
 from catalog.records import utcnow
 from catalog.solutions.models import Solution
 from catalog.solutions.service import get_solution
@@ -259,6 +260,8 @@ def create_engagement(*, session: Session, data: EngagementCreate, actor: str) -
 
     Every engagement starts as 意向: later states are reached only through the workflow's
     actions in catalog/engagements/service.py (sign, start, propose/confirm acceptance, terminate).
+    `register_intention` is the one an enterprise or a bureau calls; an event's meeting outcome
+    (catalog/events/meetings.py) comes here directly, since unlisted local providers take part.
     """
     solution = get_solution(session=session, solution_id=data.solution_id)
     enterprise = get_enterprise(session=session, enterprise_id=data.enterprise_id)
@@ -268,6 +271,16 @@ def create_engagement(*, session: Session, data: EngagementCreate, actor: str) -
                             level_before=enterprise.level, created_at=now, updated_at=now)
     writes.create(session=session, records=[engagement], actor=actor)
     return engagement
+
+
+def register_intention(*, session: Session, data: EngagementCreate, actor: str) -> Engagement:
+    """An enterprise's intention (意向) registered by the enterprise or its bureau, through the
+    progress page or the API: only a publicly listed solution (已入库, of a provider 已入库)."""
+    solution = get_solution(session=session, solution_id=data.solution_id)
+    provider = session.get(Provider, solution.provider_id)
+    if solution.status != ListingStatus.PUBLISHED or provider is None or provider.status != ListingStatus.PUBLISHED:
+        raise ValidationFailed("solution_not_listed", "请选择已入库的产品和解决方案")
+    return create_engagement(session=session, data=data, actor=actor)
 
 
 def update_engagement(*, session: Session, engagement: Engagement, data: EngagementUpdate, actor: str,

@@ -71,7 +71,7 @@ def create_engagement(session: SessionDep, user: CurrentUser, data: EngagementCr
     enterprise = load_visible(session, user, Enterprise, data.enterprise_id, "试点企业")
     perm.require(user, perm.CREATE_ENGAGEMENT, enterprise)
     load_visible(session, user, Solution, data.solution_id, "产品")
-    engagement = engagement_service.create_engagement(session=session, data=data, actor=actor_of(user))
+    engagement = engagement_service.register_intention(session=session, data=data, actor=actor_of(user))
     return out(EngagementPublic, engagement)
 
 

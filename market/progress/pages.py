@@ -16,7 +16,7 @@ from catalog.engagements import service as flow
 from catalog.engagements.models import Engagement
 from catalog.engagements.schemas import EngagementCreate
 from catalog.enterprises.models import Enterprise
-from catalog.errors import MarketError, NotFound
+from catalog.errors import MarketError, NotFound, ValidationFailed
 from catalog.providers.models import Provider
 from catalog.showcase import service as showcase
 from catalog.solutions.models import Solution
@@ -112,15 +112,18 @@ def engagement_create(request: Request, session: SessionDep, user: CurrentUser, 
                       form: FormDep) -> Response:
     """An enterprise records its intention (意向) to use a published solution."""
     enterprise = session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
-    solution = session.get(Solution, to_int(text(form, "solution_id")) or 0)
     if enterprise is None or not perm.can(user, perm.CREATE_ENGAGEMENT, enterprise):
         return flash_redirect(request, "/progress/engagements", "只有试点企业可以登记对接意向", "error")
-    if solution is None or not perm.can(None, perm.VIEW, solution):
+    try:
+        engagement = engagement_service.register_intention(
+            session=session, data=EngagementCreate(enterprise_id=enterprise.id or 0,
+                                                   solution_id=to_int(text(form, "solution_id")) or 0),
+            actor=actor_of(user))
+    except (NotFound, ValidationFailed):
         return flash_redirect(request, "/progress/engagements", "请选择已入库的产品和解决方案", "error")
-    engagement = engagement_service.create_engagement(
-        session=session, data=EngagementCreate(enterprise_id=enterprise.id or 0, solution_id=solution.id or 0),
-        actor=actor_of(user))
-    return flash_redirect(request, f"/progress/engagements/{engagement.id}", f"已登记对接意向：{solution.name}")
+    solution = session.get(Solution, engagement.solution_id)
+    return flash_redirect(request, f"/progress/engagements/{engagement.id}",
+                          f"已登记对接意向：{solution.name if solution else ''}")
 
 
 def _names(session: Session, rows: Any) -> dict[str, dict[int, str]]:
