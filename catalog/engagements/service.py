@@ -1,7 +1,7 @@
 """Writes to 对接成果 (engagements): creating one and correcting its figures, and the workflow 意向 → 签约 → 实施中 → 已验收 (proposed by a party, confirmed by
 the bureau, subsidy computed under the city's policy) or 终止. Each step is audited.
 
-Who may call which step is decided by the caller (market/permissions/pilot.py); this module
+Who may call which step is decided by the caller (catalog/engagements/permissions.py); this module
 checks the order of steps and the figures. Services flush, never commit.
 """
 

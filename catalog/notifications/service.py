@@ -93,7 +93,7 @@ def inbox(*, session: Session, user_id: int, unread_only: bool = False, page: in
 
 
 def get_notification(*, session: Session, notification_id: int) -> Notification:
-    """The message with this id, or NotFound (who may read it: market/permissions)."""
+    """The message with this id, or NotFound (who may read it: catalog/notifications/permissions.py)."""
     found = session.get(Notification, notification_id)
     if found is None:
         raise NotFound("notification_not_found", f"未找到编号为 {notification_id} 的消息")

@@ -1,7 +1,7 @@
 """JSON API: 链式转型 — a chain leader's graph, its analyses and the chain proposal.
 
 Reads the stored links, enterprises, needs (only those the user may see, via
-`market.permissions.visible_needs`), published offerings and engagements, turns them
+`catalog.enterprises.permissions.visible_needs`), published offerings and engagements, turns them
 into plain records and hands them to `matching.chains.analysis*` (pure).
 """
 
@@ -16,14 +16,16 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
+from catalog.chains import permissions as chain_rules
 from catalog.chains.models import ChainLink
 from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import NotFound
 from catalog.providers.models import Provider
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from catalog.users.models import Role, User
-from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, CHAIN_LEADER, requires
 from market.web.api_common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
@@ -37,10 +39,6 @@ router = APIRouter(prefix="/api/chains", tags=["链式转型"])
 IN_USE = (EngagementStatus.SIGNED, EngagementStatus.IN_PROGRESS, EngagementStatus.ACCEPTED)
 COVER_AT = 0.5  # a matcher total at which an offering counts as covering a need (precision ≈ 0.97 on dev)
 TOP_PER_NEED = 6
-
-
-can_view_chain = perm.can_view_chain  # the rules live in market/permissions.py
-can_see_progress = perm.can_see_progress
 
 
 @dataclass
@@ -71,7 +69,7 @@ def _need(n: Need) -> NeedRecord:
 def load_leader(session: Session, user: User, leader_id: int) -> Enterprise:
     """The leader enterprise, if the user may view its chain (404 hides it otherwise)."""
     leader = session.get(Enterprise, leader_id)
-    if leader is None or not can_view_chain(user, leader):
+    if leader is None or not chain_rules.can_view_chain(user, leader):
         raise NotFound("chain_not_found", "未找到该产业链，或无权查看")
     has_links = session.exec(select(ChainLink.id).where(ChainLink.leader_id == leader_id).limit(1)).first()
     if has_links is None:
@@ -92,7 +90,7 @@ def load_context(session: Session, user: User, leader: Enterprise) -> ChainConte
     region = build_region(enterprises=[_record(e) for e in rows.values()],
                           links=[_link(k) for k in (*links, *others)])
     chain_ids = member_ids | {leader.id}
-    stmt = perm.visible_needs(user, select(Need).where(col(Need.enterprise_id).in_(chain_ids)))
+    stmt = enterprise_rules.visible_needs(user, select(Need).where(col(Need.enterprise_id).in_(chain_ids)))
     needs: dict[str, list[NeedRecord]] = {}
     for n in session.exec(stmt.order_by(col(Need.enterprise_id), col(Need.position), col(Need.id))).all():
         needs.setdefault(str(n.enterprise_id), []).append(_need(n))
@@ -110,7 +108,7 @@ def _solution(s: Solution) -> SolutionRecord:
 
 def published_catalogue(session: Session) -> tuple[list[SolutionRecord], dict[str, ProviderRecord]]:
     """The published offerings of published providers, as plain records."""
-    rows = session.exec(perm.visible_solutions(None, select(Solution)).order_by(col(Solution.id))).all()
+    rows = session.exec(solution_rules.visible_solutions(None, select(Solution)).order_by(col(Solution.id))).all()
     provider_ids = {s.provider_id for s in rows}
     providers = session.exec(select(Provider).where(col(Provider.id).in_(provider_ids))).all()
     return [_solution(s) for s in rows], {
@@ -146,7 +144,7 @@ def matcher_scores(ctx: ChainContext, solutions: list[SolutionRecord],
 
 def progress(session: Session, user: User, ctx: ChainContext) -> dict[str, dict[str, int]]:
     """Per member, its engagements by status — for members whose progress the user may see."""
-    allowed = [i for i, e in ctx.rows.items() if i != ctx.leader.id and can_see_progress(user, e)]
+    allowed = [i for i, e in ctx.rows.items() if i != ctx.leader.id and chain_rules.can_see_progress(user, e)]
     rows = session.exec(select(Engagement.enterprise_id, Engagement.status)
                         .where(col(Engagement.enterprise_id).in_(allowed))).all()
     counts: dict[str, Counter[str]] = {}
@@ -176,17 +174,17 @@ def make_proposal(session: Session, ctx: ChainContext, request: ProposalRequest,
 
 def visible_leaders(session: Session, user: User) -> list[Enterprise]:
     """The leaders whose chains the user may view."""
-    stmt = perm.visible_chain_links(user, select(ChainLink.leader_id).distinct())
+    stmt = chain_rules.visible_chain_links(user, select(ChainLink.leader_id).distinct())
     ids = set(session.exec(stmt).all())
     if user.role != Role.BUREAU:
         ids &= {user.enterprise_id}
     leaders = session.exec(select(Enterprise).where(col(Enterprise.id).in_(ids)).order_by(col(Enterprise.id)))
-    return [e for e in leaders.all() if can_view_chain(user, e)]
+    return [e for e in leaders.all() if chain_rules.can_view_chain(user, e)]
 
 
 def overview(session: Session, user: User) -> dict[str, Any]:
     """Every chain the user may view, at a glance (the bureau's region overview)."""
-    perm.require_list_chains(user)
+    chain_rules.require_list_chains(user)
     ids = [e.id for e in visible_leaders(session, user)]
     links = session.exec(select(ChainLink).where(col(ChainLink.leader_id).in_(ids))).all()
     ent_ids = {k.member_id for k in links} | set(ids) | {k.via_id for k in links if k.via_id}

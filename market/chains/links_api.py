@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlmodel import col, select
 
+from catalog import access
+from catalog.chains import permissions as chain_rules
 from catalog.chains import service as chain_service
 from catalog.chains.models import ChainLink
 from catalog.chains.schemas import (
@@ -15,10 +17,10 @@ from catalog.chains.schemas import (
     ChainLinksPublic,
     ChainLinkUpdate,
 )
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise
 from catalog.errors import Conflict
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, CHAIN_LEADER, LOGGED_IN, requires
 from market.web.api_common import (
@@ -53,7 +55,7 @@ def list_links(
     leader_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="链主企业编号")] = None,
     relation: Annotated[str | None, Query(max_length=10, description="关系：供应商、客户、外协")] = None,
 ) -> ChainLinksPublic:
-    statement = perm.visible_chain_links(user, select(ChainLink))
+    statement = chain_rules.visible_chain_links(user, select(ChainLink))
     if leader_id is not None:
         statement = statement.where(col(ChainLink.leader_id) == leader_id)
     if relation:
@@ -65,8 +67,8 @@ def list_links(
 @router.post("", response_model=ChainLinkPublic, status_code=201, responses=WRITE_ERRORS, summary="新建产业链关系",
              openapi_extra=requires(BUREAU))
 def create_link(session: SessionDep, user: CurrentUser, data: ChainLinkCreate) -> ChainLinkPublic:
-    leader = load_visible(session, user, Enterprise, data.leader_id, "链主企业")
-    perm.require(user, perm.MANAGE_CHAIN, leader)
+    leader = load_visible(session, user, Enterprise, data.leader_id, "链主企业", enterprise_rules.can)
+    chain_rules.require(user, access.MANAGE_CHAIN, leader)
     existing = select(ChainLink.id).where(ChainLink.leader_id == data.leader_id, ChainLink.member_id == data.member_id)
     if session.exec(existing).first() is not None:
         raise Conflict("duplicate_link", "该链主与该成员的关系已存在")
@@ -77,14 +79,14 @@ def create_link(session: SessionDep, user: CurrentUser, data: ChainLinkCreate) -
 @router.get("/{link_id}", response_model=ChainLinkPublic, responses=READ_ERRORS, summary="产业链关系详情",
             openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def read_link(session: SessionDep, user: CurrentUser, link_id: RecordId) -> ChainLinkPublic:
-    return out(ChainLinkPublic, load_visible(session, user, ChainLink, link_id, "产业链关系"))
+    return out(ChainLinkPublic, load_visible(session, user, ChainLink, link_id, "产业链关系", chain_rules.can))
 
 
 @router.patch("/{link_id}", response_model=ChainLinkPublic, responses=WRITE_ERRORS, summary="修改产业链关系",
               openapi_extra=requires(BUREAU))
 def update_link(session: SessionDep, user: CurrentUser, link_id: RecordId, patch: ChainLinkPatch) -> ChainLinkPublic:
-    link = load_visible(session, user, ChainLink, link_id, "产业链关系")
-    perm.require(user, perm.EDIT, link)
+    link = load_visible(session, user, ChainLink, link_id, "产业链关系", chain_rules.can)
+    chain_rules.require(user, access.EDIT, link)
     data = ChainLinkUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
     chain_service.update_chain_link(session=session, link=link, data=data, actor=actor_of(user),
                                       expected_version=patch.version)
@@ -94,7 +96,7 @@ def update_link(session: SessionDep, user: CurrentUser, link_id: RecordId, patch
 @router.delete("/{link_id}", status_code=204, response_class=Response, responses=WRITE_ERRORS,
                summary="删除产业链关系", openapi_extra=requires(BUREAU))
 def delete_link(session: SessionDep, user: CurrentUser, link_id: RecordId) -> Response:
-    link = load_visible(session, user, ChainLink, link_id, "产业链关系")
-    perm.require(user, perm.DELETE, link)
+    link = load_visible(session, user, ChainLink, link_id, "产业链关系", chain_rules.can)
+    chain_rules.require(user, access.DELETE, link)
     chain_service.delete_chain_link(session=session, link=link, actor=actor_of(user))
     return Response(status_code=204)

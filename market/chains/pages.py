@@ -37,7 +37,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.get("/chains", response_class=HTMLResponse, openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def chains_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """The chains the user may view; a leader with one chain goes straight to it."""
-    data = overview(session, user)  # checks perm.require_list_chains, as the API does
+    data = overview(session, user)  # checks chain_rules.require_list_chains, as the API does
     if user.role == Role.CHAIN_LEADER and len(data["chains"]) == 1:
         return RedirectResponse(f"/chains/{data['chains'][0]['glance']['leader_id']}", status_code=303)
     return render(request, "chains/list.html", {"overview": data})

@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlmodel import col, select
 
+from catalog import access
+from catalog.engagements import permissions as engagement_rules
 from catalog.engagements import service as engagement_service
 from catalog.engagements.models import Engagement, EngagementStatus
 from catalog.engagements.schemas import (
@@ -15,10 +17,11 @@ from catalog.engagements.schemas import (
     EngagementsPublic,
     EngagementUpdate,
 )
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, ENTERPRISE, LOGGED_IN, PROVIDER, requires
 from market.web.api_common import (
@@ -54,7 +57,7 @@ def list_engagements(
     enterprise_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="企业编号")] = None,
     provider_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="服务商编号")] = None,
 ) -> EngagementsPublic:
-    statement = perm.visible_engagements(user, select(Engagement))
+    statement = engagement_rules.visible_engagements(user, select(Engagement))
     if status:
         statement = statement.where(col(Engagement.status) == status.value)
     if enterprise_id is not None:
@@ -68,9 +71,9 @@ def list_engagements(
 @router.post("", response_model=EngagementPublic, status_code=201, responses=WRITE_ERRORS, summary="登记对接成果",
              openapi_extra=requires(BUREAU | ENTERPRISE))
 def create_engagement(session: SessionDep, user: CurrentUser, data: EngagementCreate) -> EngagementPublic:
-    enterprise = load_visible(session, user, Enterprise, data.enterprise_id, "试点企业")
-    perm.require(user, perm.CREATE_ENGAGEMENT, enterprise)
-    load_visible(session, user, Solution, data.solution_id, "产品")
+    enterprise = load_visible(session, user, Enterprise, data.enterprise_id, "试点企业", enterprise_rules.can)
+    engagement_rules.require(user, access.CREATE_ENGAGEMENT, enterprise)
+    load_visible(session, user, Solution, data.solution_id, "产品", solution_rules.can)
     engagement = engagement_service.register_intention(session=session, data=data, actor=actor_of(user))
     return out(EngagementPublic, engagement)
 
@@ -78,7 +81,7 @@ def create_engagement(session: SessionDep, user: CurrentUser, data: EngagementCr
 @router.get("/{engagement_id}", response_model=EngagementPublic, responses=READ_ERRORS, summary="对接成果详情",
             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def read_engagement(session: SessionDep, user: CurrentUser, engagement_id: RecordId) -> EngagementPublic:
-    return out(EngagementPublic, load_visible(session, user, Engagement, engagement_id, "对接成果"))
+    return out(EngagementPublic, load_visible(session, user, Engagement, engagement_id, "对接成果", engagement_rules.can))
 
 
 @router.patch("/{engagement_id}", response_model=EngagementPublic, responses=WRITE_ERRORS, summary="更正对接成果的合同金额、日期与改造前等级（状态只能通过签约、开始实施、申请/确认验收、终止等接口变更）",
@@ -86,8 +89,8 @@ def read_engagement(session: SessionDep, user: CurrentUser, engagement_id: Recor
 def update_engagement(
     session: SessionDep, user: CurrentUser, engagement_id: RecordId, patch: EngagementPatch
 ) -> EngagementPublic:
-    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果")
-    perm.require(user, perm.EDIT, engagement)
+    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果", engagement_rules.can)
+    engagement_rules.require(user, access.EDIT, engagement)
     data = EngagementUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
     engagement_service.update_engagement(session=session, engagement=engagement, data=data, actor=actor_of(user),
                                       expected_version=patch.version)

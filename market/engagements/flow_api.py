@@ -9,13 +9,13 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from catalog.engagements import permissions as engagement_rules
 from catalog.engagements import service as flow
 from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise
 from catalog.progress.models import AcceptanceRecord
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, ENTERPRISE, PROVIDER, requires
 from market.web.api_common import READ_ERRORS, WRITE_ERRORS, RecordId, load_visible
@@ -51,9 +51,9 @@ class RatingIn(BaseModel):
 
 
 def _load(session: Session, user: User, engagement_id: int, step: str) -> tuple[Engagement, Enterprise | None]:
-    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果")
+    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果", engagement_rules.can)
     enterprise = session.get(Enterprise, engagement.enterprise_id)
-    perm.require_step(user, step, engagement, enterprise)
+    engagement_rules.require_step(user, step, engagement, enterprise)
     return engagement, enterprise
 
 
@@ -76,7 +76,7 @@ def engagement_json(session: Session, engagement: Engagement) -> dict[str, Any]:
 @router.post("/{engagement_id}/sign", responses=WRITE_ERRORS, summary="签约（合同金额、签约日期）",
              openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def sign(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: SignIn) -> dict[str, Any]:
-    engagement, _ = _load(session, user, engagement_id, perm.SIGN)
+    engagement, _ = _load(session, user, engagement_id, engagement_rules.SIGN)
     flow.sign(session=session, engagement=engagement, amount_wan=data.amount_wan, contract_date=data.contract_date,
               actor=actor_of(user), expected_version=data.version)
     return engagement_json(session, engagement)
@@ -85,7 +85,7 @@ def sign(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: 
 @router.post("/{engagement_id}/start", responses=WRITE_ERRORS, summary="开始实施",
              openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def start(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: Step) -> dict[str, Any]:
-    engagement, _ = _load(session, user, engagement_id, perm.START)
+    engagement, _ = _load(session, user, engagement_id, engagement_rules.START)
     flow.start(session=session, engagement=engagement, actor=actor_of(user), expected_version=data.version)
     return engagement_json(session, engagement)
 
@@ -93,7 +93,7 @@ def start(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data:
 @router.post("/{engagement_id}/acceptance", responses=WRITE_ERRORS, summary="申请验收（企业或服务商）",
              openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def propose(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: ProposeIn) -> dict[str, Any]:
-    engagement, _ = _load(session, user, engagement_id, perm.PROPOSE)
+    engagement, _ = _load(session, user, engagement_id, engagement_rules.PROPOSE)
     flow.propose_acceptance(session=session, engagement=engagement, acceptance_date=data.acceptance_date,
                             level_before=data.level_before, level_after=data.level_after,
                             provider_share_wan=data.provider_share_wan, actor=actor_of(user))
@@ -103,7 +103,7 @@ def propose(session: SessionDep, user: CurrentUser, engagement_id: RecordId, dat
 @router.post("/{engagement_id}/acceptance/confirm", responses=WRITE_ERRORS, summary="确认验收（主管部门），计算补贴",
              openapi_extra=requires(BUREAU))
 def confirm(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: Step) -> dict[str, Any]:
-    engagement, _ = _load(session, user, engagement_id, perm.CONFIRM)
+    engagement, _ = _load(session, user, engagement_id, engagement_rules.CONFIRM)
     flow.confirm_acceptance(session=session, engagement=engagement, actor=actor_of(user),
                             expected_version=data.version)
     return engagement_json(session, engagement)
@@ -112,7 +112,7 @@ def confirm(session: SessionDep, user: CurrentUser, engagement_id: RecordId, dat
 @router.post("/{engagement_id}/terminate", responses=WRITE_ERRORS, summary="终止对接（填写原因）",
              openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def terminate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: TerminateIn) -> dict[str, Any]:
-    engagement, _ = _load(session, user, engagement_id, perm.TERMINATE)
+    engagement, _ = _load(session, user, engagement_id, engagement_rules.TERMINATE)
     flow.terminate(session=session, engagement=engagement, reason=data.reason, actor=actor_of(user),
                    expected_version=data.version)
     return engagement_json(session, engagement)
@@ -121,7 +121,7 @@ def terminate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, d
 @router.post("/{engagement_id}/rating", responses=WRITE_ERRORS, summary="企业评价（1–5 分）",
              openapi_extra=requires(ENTERPRISE))
 def rate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: RatingIn) -> dict[str, Any]:
-    engagement, _ = _load(session, user, engagement_id, perm.RATE)
+    engagement, _ = _load(session, user, engagement_id, engagement_rules.RATE)
     flow.rate(session=session, engagement=engagement, rating=data.rating, actor=actor_of(user), review=data.review)
     return engagement_json(session, engagement)
 
@@ -129,5 +129,5 @@ def rate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: 
 @router.get("/{engagement_id}/flow", responses=READ_ERRORS, summary="对接进展、验收与补贴",
             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def read_flow(session: SessionDep, user: CurrentUser, engagement_id: RecordId) -> dict[str, Any]:
-    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果")
+    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果", engagement_rules.can)
     return engagement_json(session, engagement)

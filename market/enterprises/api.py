@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlmodel import select
 
+from catalog import access
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise
@@ -18,7 +20,6 @@ from catalog.enterprises.schemas import (
     EnterpriseUpdate,
 )
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, ENTERPRISE, ENTERPRISES, PUBLIC, requires
 from market.web.api_common import (
@@ -56,7 +57,7 @@ def list_enterprises(
 ) -> EnterprisesPublic:
     chosen = EnterpriseFilter(q=q or "", region=region or "", industry=industry or "", size=size or "",
                               level=level or "", batch=batch, sort=sort or "")
-    found = enterprise_queries.list_enterprises(session=session, within=perm.visible_enterprises(user, select(Enterprise)),
+    found = enterprise_queries.list_enterprises(session=session, within=enterprise_rules.visible_enterprises(user, select(Enterprise)),
                                                 chosen=chosen, page=page, per_page=per_page)
     return EnterprisesPublic(data=[out(EnterprisePublic, e) for e in found.rows], count=found.total)
 
@@ -64,7 +65,7 @@ def list_enterprises(
 @router.post("", response_model=EnterprisePublic, status_code=201, responses=WRITE_ERRORS, summary="新建试点企业",
              openapi_extra=requires(BUREAU))
 def create_enterprise(session: SessionDep, user: CurrentUser, data: EnterpriseCreate) -> EnterprisePublic:
-    perm.require_region(user, data.region)
+    access.require_region(user, data.region)
     enterprise = enterprise_service.create_enterprise(session=session, data=data, actor=actor_of(user))
     return out(EnterprisePublic, enterprise)
 
@@ -72,7 +73,7 @@ def create_enterprise(session: SessionDep, user: CurrentUser, data: EnterpriseCr
 @router.get("/{enterprise_id}", response_model=EnterprisePublic, responses=READ_ERRORS, summary="试点企业详情",
             openapi_extra=requires(BUREAU | ENTERPRISES))
 def read_enterprise(session: SessionDep, user: OptionalUser, enterprise_id: RecordId) -> EnterprisePublic:
-    return out(EnterprisePublic, load_visible(session, user, Enterprise, enterprise_id, "试点企业"))
+    return out(EnterprisePublic, load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can))
 
 
 @router.patch("/{enterprise_id}", response_model=EnterprisePublic, responses=WRITE_ERRORS, summary="修改试点企业",
@@ -80,10 +81,10 @@ def read_enterprise(session: SessionDep, user: OptionalUser, enterprise_id: Reco
 def update_enterprise(
     session: SessionDep, user: CurrentUser, enterprise_id: RecordId, patch: EnterprisePatch
 ) -> EnterprisePublic:
-    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业")
-    perm.require(user, perm.EDIT, enterprise)
+    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
+    enterprise_rules.require(user, access.EDIT, enterprise)
     changes = patch.model_dump(exclude_unset=True, exclude={"version"})
-    perm.require_fields(user, enterprise, changes)
+    enterprise_rules.require_fields(user, enterprise, changes)
     enterprise_service.update_enterprise(session=session, enterprise=enterprise,
                                       data=EnterpriseUpdate.model_validate(changes), actor=actor_of(user),
                                       expected_version=patch.version)

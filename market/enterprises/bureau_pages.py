@@ -6,7 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 
+from catalog import access
+from catalog.engagements import permissions as engagement_rules
 from catalog.engagements.models import Engagement
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need
@@ -17,7 +20,6 @@ from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
 from catalog.taxonomy import taxonomy
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.permissions.declared import BUREAU, requires
 from market.templating import render
@@ -33,7 +35,7 @@ def enterprises(request: Request, session: SessionDep, user: BureauUser) -> HTML
     """The pilot enterprises in this bureau's regions."""
     chosen = {k: request.query_params.get(k, "").strip()[:60] for k in FILTER_KEYS}
     found = enterprise_queries.list_enterprises(
-        session=session, within=perm.visible_enterprises(user, select(Enterprise)),
+        session=session, within=enterprise_rules.visible_enterprises(user, select(Enterprise)),
         chosen=EnterpriseFilter(**chosen, batch=parse_int(request.query_params.get("batch"))),
         page=parse_int(request.query_params.get("page"), 1) or 1, per_page=PER_PAGE, clamp=True)
     page = Page(items=found.rows, total=found.total, page=found.page, per_page=found.per_page)
@@ -46,17 +48,17 @@ def enterprises(request: Request, session: SessionDep, user: BureauUser) -> HTML
 def enterprise_detail(request: Request, session: SessionDep, user: BureauUser, enterprise_id: int) -> HTMLResponse:
     """One enterprise: registration (editable), privacy choices, needs, engagements."""
     enterprise = enterprise_service.get_enterprise(session=session, enterprise_id=enterprise_id)
-    perm.require(user, perm.VIEW, enterprise)
-    needs = session.exec(perm.visible_needs(user, select(Need)).where(Need.enterprise_id == enterprise.id)
+    enterprise_rules.require(user, access.VIEW, enterprise)
+    needs = session.exec(enterprise_rules.visible_needs(user, select(Need)).where(Need.enterprise_id == enterprise.id)
                          .order_by(col(Need.position), col(Need.id))).all()
-    engagements = session.exec(perm.visible_engagements(user, select(Engagement, Solution, Provider))
+    engagements = session.exec(engagement_rules.visible_engagements(user, select(Engagement, Solution, Provider))
                                .join(Solution, col(Solution.id) == Engagement.solution_id)
                                .join(Provider, col(Provider.id) == Engagement.provider_id)
                                .where(Engagement.enterprise_id == enterprise.id)
                                .order_by(col(Engagement.created_at).desc(), col(Engagement.id))).all()
     context = {
         "enterprise": enterprise, "needs": needs, "engagements": engagements,
-        "can_edit": perm.can(user, perm.EDIT, enterprise),
+        "can_edit": enterprise_rules.can(user, access.EDIT, enterprise),
         "industry_choices": industry_choices(), "level_choices": list(taxonomy().levels),
         "srdi_choices": taxonomy().srdi_tiers, "size_choices": ("规上", "规下"),
     }
@@ -68,14 +70,14 @@ def enterprise_update(request: Request, session: SessionDep, user: BureauUser, _
                       form: FormDep, enterprise_id: int) -> Response:
     """Correct an enterprise's registration: industry, size, tier, level, budget, batch."""
     enterprise = enterprise_service.get_enterprise(session=session, enterprise_id=enterprise_id)
-    perm.require(user, perm.EDIT, enterprise)
+    enterprise_rules.require(user, access.EDIT, enterprise)
     back = f"/bureau/enterprises/{enterprise_id}"
     names = ("industry", "size", "srdi_tier", "level", "budget_wan", "batch")
     data, errors = validate(EnterpriseUpdate, {n: optional(text(form, n)) for n in names})
     if data is None:
         return flash_redirect(request, back, "；".join(errors.values()), "error")
     try:
-        perm.require_fields(user, enterprise, data.model_dump(exclude_unset=True))
+        enterprise_rules.require_fields(user, enterprise, data.model_dump(exclude_unset=True))
         enterprise_service.update_enterprise(session=session, enterprise=enterprise, data=data, actor=actor_of(user),
                                           expected_version=parse_int(text(form, "version")))
     except (Conflict, Forbidden) as error:

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
+from catalog import access
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need
 from catalog.enterprises.schemas import NeedCreate, NeedPublic, NeedsPublic, NeedUpdate
 from catalog.errors import Forbidden
 from catalog.users.models import Role
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
 from market.permissions.declared import BUREAU, ENTERPRISE, ENTERPRISES, requires
@@ -56,7 +57,7 @@ def list_needs(
 ) -> NeedsPublic:
     if user.role == Role.PROVIDER:
         raise Forbidden("needs_private", "企业需求不向服务商开放，请通过对接活动或匹配结果了解需求")
-    statement = perm.visible_needs(user, select(Need))
+    statement = enterprise_rules.visible_needs(user, select(Need))
     if enterprise_id is not None:
         statement = statement.where(col(Need.enterprise_id) == enterprise_id)
     if scenario:
@@ -70,8 +71,8 @@ def list_needs(
 @router.post("/api/enterprises/{enterprise_id}/needs", response_model=NeedPublic, status_code=201,
              responses=WRITE_ERRORS, summary="为企业添加需求", openapi_extra=requires(BUREAU | ENTERPRISE))
 def create_need(session: SessionDep, user: CurrentUser, enterprise_id: RecordId, data: NeedCreate) -> NeedPublic:
-    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业")
-    perm.require(user, perm.MANAGE_NEEDS, enterprise)
+    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
+    enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
     need = enterprise_service.create_need(session=session, enterprise=enterprise, data=data, actor=actor_of(user))
     return out(NeedPublic, need)
 
@@ -79,8 +80,8 @@ def create_need(session: SessionDep, user: CurrentUser, enterprise_id: RecordId,
 @router.post("/api/enterprises/{enterprise_id}/needs/order", response_model=NeedsPublic,
              responses=WRITE_ERRORS, summary="调整需求的先后顺序", openapi_extra=requires(BUREAU | ENTERPRISE))
 def reorder_needs(session: SessionDep, user: CurrentUser, enterprise_id: RecordId, body: NeedOrder) -> NeedsPublic:
-    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业")
-    perm.require(user, perm.MANAGE_NEEDS, enterprise)
+    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
+    enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
     needs = enterprise_service.reorder_needs(session=session, enterprise=enterprise, need_ids=body.need_ids,
                                           actor=actor_of(user))
     return NeedsPublic(data=[out(NeedPublic, n) for n in needs], count=len(needs))
@@ -89,14 +90,14 @@ def reorder_needs(session: SessionDep, user: CurrentUser, enterprise_id: RecordI
 @router.get("/api/needs/{need_id}", response_model=NeedPublic, responses=error_responses(401, 404, 422, 503),
             summary="需求详情", openapi_extra=requires(BUREAU | ENTERPRISES))
 def read_need(session: SessionDep, user: CurrentUser, need_id: RecordId) -> NeedPublic:
-    return out(NeedPublic, load_visible(session, user, Need, need_id, "需求"))
+    return out(NeedPublic, load_visible(session, user, Need, need_id, "需求", enterprise_rules.can))
 
 
 @router.patch("/api/needs/{need_id}", response_model=NeedPublic, responses=WRITE_ERRORS, summary="修改需求",
               openapi_extra=requires(BUREAU | ENTERPRISE))
 def update_need(session: SessionDep, user: CurrentUser, need_id: RecordId, patch: NeedPatch) -> NeedPublic:
-    need = load_visible(session, user, Need, need_id, "需求")
-    perm.require(user, perm.EDIT, need)
+    need = load_visible(session, user, Need, need_id, "需求", enterprise_rules.can)
+    enterprise_rules.require(user, access.EDIT, need)
     data = NeedUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
     enterprise_service.update_need(session=session, need=need, data=data, actor=actor_of(user),
                                 expected_version=patch.version)
@@ -106,7 +107,7 @@ def update_need(session: SessionDep, user: CurrentUser, need_id: RecordId, patch
 @router.delete("/api/needs/{need_id}", status_code=204, response_class=Response, responses=WRITE_ERRORS,
                summary="删除需求", openapi_extra=requires(BUREAU | ENTERPRISE))
 def delete_need(session: SessionDep, user: CurrentUser, need_id: RecordId) -> Response:
-    need = load_visible(session, user, Need, need_id, "需求")
-    perm.require(user, perm.DELETE, need)
+    need = load_visible(session, user, Need, need_id, "需求", enterprise_rules.can)
+    enterprise_rules.require(user, access.DELETE, need)
     enterprise_service.delete_need(session=session, need=need, actor=actor_of(user))
     return Response(status_code=204)

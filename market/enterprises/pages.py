@@ -9,7 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
+from catalog import access
+from catalog.engagements import permissions as engagement_rules
 from catalog.engagements.models import Engagement
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need, Priority
 from catalog.enterprises.schemas import EnterpriseUpdate, NeedCreate, NeedUpdate
@@ -19,7 +22,6 @@ from catalog.solutions.models import Solution
 from catalog.taxonomy import taxonomy
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CsrfProtected, EnterpriseUser, SessionDep
 from market.permissions.declared import ENTERPRISE, ENTERPRISES, requires
 from market.templating import render
@@ -37,12 +39,12 @@ def my_enterprise(session: Session, user: User) -> Enterprise:
     if user.enterprise_id is None:
         raise Forbidden("no_enterprise", "该账号未绑定企业，请联系主管部门")
     enterprise = enterprise_service.get_enterprise(session=session, enterprise_id=user.enterprise_id)
-    perm.require(user, perm.VIEW, enterprise)
+    enterprise_rules.require(user, access.VIEW, enterprise)
     return enterprise
 
 
 def _needs(session: Session, user: User, enterprise: Enterprise) -> list[Need]:
-    statement = perm.visible_needs(user, select(Need)).where(Need.enterprise_id == enterprise.id)
+    statement = enterprise_rules.visible_needs(user, select(Need)).where(Need.enterprise_id == enterprise.id)
     return list(session.exec(statement.order_by(col(Need.position), col(Need.id))).all())
 
 
@@ -64,7 +66,7 @@ def profile_submit(request: Request, session: SessionDep, user: EnterpriseUser, 
                    form: FormDep) -> Response:
     """Save the parts of the profile the enterprise keeps itself, and its privacy choices."""
     enterprise = my_enterprise(session, user)
-    perm.require(user, perm.EDIT, enterprise)
+    enterprise_rules.require(user, access.EDIT, enterprise)
     data, errors = validate(EnterpriseUpdate, {
         "size": text(form, "size"),
         "srdi_tier": text(form, "srdi_tier"),
@@ -76,7 +78,7 @@ def profile_submit(request: Request, session: SessionDep, user: EnterpriseUser, 
     if data is None:
         return flash_redirect(request, "/enterprise", "；".join(errors.values()), "error")
     try:
-        perm.require_fields(user, enterprise, data.model_dump(exclude_unset=True))
+        enterprise_rules.require_fields(user, enterprise, data.model_dump(exclude_unset=True))
         enterprise_service.update_enterprise(session=session, enterprise=enterprise, data=data, actor=actor_of(user),
                                           expected_version=parse_int(text(form, "version")))
     except (Conflict, Forbidden) as error:
@@ -88,7 +90,7 @@ def profile_submit(request: Request, session: SessionDep, user: EnterpriseUser, 
 def need_list(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
     """The need list in priority order, with a form to add one."""
     enterprise = my_enterprise(session, user)
-    perm.require(user, perm.VIEW_NEEDS, enterprise)
+    enterprise_rules.require(user, access.VIEW_NEEDS, enterprise)
     context = {"enterprise": enterprise, "needs": _needs(session, user, enterprise), "values": {}, "errors": {},
                **_need_choices()}
     return render(request, "enterprise/needs.html", context)
@@ -112,7 +114,7 @@ def need_add(request: Request, session: SessionDep, user: EnterpriseUser, _csrf:
              form: FormDep) -> Response:
     """Add a need at the end of the list."""
     enterprise = my_enterprise(session, user)
-    perm.require(user, perm.MANAGE_NEEDS, enterprise)
+    enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
     raw = _need_data(form)
     data, errors = validate(NeedCreate, raw)
     if data is None:
@@ -125,14 +127,14 @@ def need_add(request: Request, session: SessionDep, user: EnterpriseUser, _csrf:
 
 def _need(session: Session, user: User, need_id: int, action: str) -> Need:
     need = enterprise_service.get_need(session=session, need_id=need_id)
-    perm.require(user, action, need)
+    enterprise_rules.require(user, action, need)
     return need
 
 
 @router.get(NEEDS_URL + "/{need_id}/edit", response_class=HTMLResponse, openapi_extra=requires(ENTERPRISE))
 def need_edit_form(request: Request, session: SessionDep, user: EnterpriseUser, need_id: int) -> HTMLResponse:
     """One need's edit form."""
-    need = _need(session, user, need_id, perm.EDIT)
+    need = _need(session, user, need_id, access.EDIT)
     values = {"text": need.text, "scenario": need.scenario, "priority": need.priority,
               "budget_wan": need.budget_wan, "version": need.version}
     context = {"need": need, "values": values, "errors": {}, **_need_choices()}
@@ -143,7 +145,7 @@ def need_edit_form(request: Request, session: SessionDep, user: EnterpriseUser, 
 def need_edit_submit(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
                      form: FormDep, need_id: int) -> Response:
     """Save one need."""
-    need = _need(session, user, need_id, perm.EDIT)
+    need = _need(session, user, need_id, access.EDIT)
     raw = _need_data(form)
     data, errors = validate(NeedUpdate, raw)
     if data is None:
@@ -162,7 +164,7 @@ def need_edit_submit(request: Request, session: SessionDep, user: EnterpriseUser
 def need_delete(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
                 need_id: int) -> Response:
     """Remove a need from the list."""
-    need = _need(session, user, need_id, perm.DELETE)
+    need = _need(session, user, need_id, access.DELETE)
     code = need.code
     enterprise_service.delete_need(session=session, need=need, actor=actor_of(user))
     return flash_redirect(request, NEEDS_URL, f"已删除需求 {code}")
@@ -172,9 +174,9 @@ def need_delete(request: Request, session: SessionDep, user: EnterpriseUser, _cs
 def need_move(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
               form: FormDep, need_id: int) -> Response:
     """Move a need one place up or down the list."""
-    need = _need(session, user, need_id, perm.EDIT)
+    need = _need(session, user, need_id, access.EDIT)
     enterprise = my_enterprise(session, user)
-    perm.require(user, perm.MANAGE_NEEDS, enterprise)
+    enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
     order = [n.id for n in _needs(session, user, enterprise) if n.id is not None]
     at = order.index(need.id) if need.id in order else -1
     step = -1 if text(form, "direction") == "up" else 1
@@ -189,7 +191,7 @@ def need_move(request: Request, session: SessionDep, user: EnterpriseUser, _csrf
 def need_sort(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected) -> Response:
     """Order the list by priority (高 → 中 → 低), keeping the order within each priority."""
     enterprise = my_enterprise(session, user)
-    perm.require(user, perm.MANAGE_NEEDS, enterprise)
+    enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
     needs = _needs(session, user, enterprise)
     ranked = sorted(needs, key=lambda n: _PRIORITY_RANK.get(n.priority, 1))
     try:
@@ -204,7 +206,7 @@ def need_sort(request: Request, session: SessionDep, user: EnterpriseUser, _csrf
 def engagements(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
     """The enterprise's engagements with providers, from 意向 to 已验收."""
     enterprise = my_enterprise(session, user)
-    statement = perm.visible_engagements(user, select(Engagement)).where(Engagement.enterprise_id == enterprise.id)
+    statement = engagement_rules.visible_engagements(user, select(Engagement)).where(Engagement.enterprise_id == enterprise.id)
     rows = list(session.exec(statement.order_by(col(Engagement.updated_at).desc())).all())
     solutions = _names(session, Solution, {g.solution_id for g in rows})
     providers = _names(session, Provider, {g.provider_id for g in rows})

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from catalog.enterprises.models import Enterprise
 from catalog.errors import Forbidden, NotFound, ValidationFailed
 from catalog.events import meetings as event_meetings
+from catalog.events import permissions as event_rules
 from catalog.events import service as event_service
 from catalog.events.models import (
     Event,
@@ -30,7 +31,6 @@ from catalog.events.models import (
 from catalog.providers.models import Provider
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import BureauUser, CurrentUser, SessionDep
 from market.events import scheduling as event_scheduling
 from market.permissions.declared import BUREAU, ENTERPRISE, LOGGED_IN, PROVIDER, requires
@@ -39,23 +39,18 @@ from market.web.api_common import READ_ERRORS, WRITE_ERRORS
 router = APIRouter(prefix="/api/events", tags=["供需对接活动"])
 
 
-# The access rules live in market/permissions.py; re-exported here for the events pages.
-manages_event = perm.manages_event
-own_participant = perm.own_participant
-
-
 def _event(session: Session, user: User, event_id: int, *, manage: bool = False) -> Event:
     event = session.get(Event, event_id)
-    if event is None or not perm.can_view_event(user, event):
+    if event is None or not event_rules.can_view_event(user, event):
         raise NotFound(message=f"未找到编号为 {event_id} 的对接活动")
-    if manage and not manages_event(user, event):
+    if manage and not event_rules.manages_event(user, event):
         raise Forbidden("forbidden", "只有活动所在地区的主管部门可以管理该活动")
     return event
 
 
 def _mine(session: Session, user: User, event: Event) -> EventParticipant:
     for person in event_service.participants(session=session, event_id=event.id or 0):
-        if own_participant(user, person):
+        if event_rules.own_participant(user, person):
             return person
     raise Forbidden("not_registered", "您尚未报名该活动")
 
@@ -72,7 +67,7 @@ def _event_json(event: Event) -> dict[str, Any]:
 
 @router.post("", status_code=201, responses=WRITE_ERRORS, summary="新建对接活动", openapi_extra=requires(BUREAU))
 def create_event(session: SessionDep, user: BureauUser, data: EventCreate) -> dict[str, Any]:
-    perm.require_event_region(user, data.region)
+    event_rules.require_event_region(user, data.region)
     event = event_service.create_event(session=session, data=data, actor=actor_of(user))
     return _event_json(event)
 
@@ -80,7 +75,7 @@ def create_event(session: SessionDep, user: BureauUser, data: EventCreate) -> di
 @router.get("", responses=READ_ERRORS, summary="对接活动列表", openapi_extra=requires(LOGGED_IN))
 def list_events(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     rows = session.exec(select(Event).order_by(col(Event.id).desc())).all()
-    visible = [e for e in rows if perm.can_view_event(user, e)]
+    visible = [e for e in rows if event_rules.can_view_event(user, e)]
     return {"data": [_event_json(e) for e in visible], "count": len(visible)}
 
 
@@ -94,7 +89,7 @@ def update_event(session: SessionDep, user: CurrentUser, event_id: int,
                  data: EventUpdate) -> dict[str, Any]:
     event = _event(session, user, event_id, manage=True)
     if data.region is not None and data.region != event.region:
-        perm.require_event_region(user, data.region)
+        event_rules.require_event_region(user, data.region)
     event_service.update_event(session=session, event=event, data=data, actor=actor_of(user))
     return _event_json(event)
 
@@ -120,10 +115,10 @@ def change_status(session: SessionDep, user: CurrentUser, event_id: int,
 def register(session: SessionDep, user: CurrentUser, event_id: int,
              data: ParticipantCreate) -> dict[str, Any]:
     event = _event(session, user, event_id)
-    bureau = manages_event(user, event)
+    bureau = event_rules.manages_event(user, event)
     probe = EventParticipant(event_id=event_id, side="", enterprise_id=data.enterprise_id,
                              provider_id=data.provider_id)
-    if not bureau and not own_participant(user, probe):
+    if not bureau and not event_rules.own_participant(user, probe):
         raise Forbidden("forbidden", "只能为本单位报名")
     if bureau:
         _require_enrol(session, user, data)
@@ -139,7 +134,7 @@ def _require_enrol(session: Session, user: User, data: ParticipantCreate) -> Non
         party = session.get(Enterprise, data.enterprise_id)
     elif data.provider_id is not None:
         party = session.get(Provider, data.provider_id)
-    if party is not None and not perm.can_enrol(user, party):
+    if party is not None and not event_rules.can_enrol(user, party):
         raise Forbidden("region_forbidden", "只能为本辖区内的企业或服务商报名（其他地区的单位请自行报名）")
 
 
@@ -148,7 +143,7 @@ def _require_enrol(session: Session, user: User, data: ParticipantCreate) -> Non
 def consent(session: SessionDep, user: CurrentUser, event_id: int, participant_id: int) -> dict[str, Any]:
     event = _event(session, user, event_id)
     person = event_service.participant_of(session=session, event=event, participant_id=participant_id)
-    if not own_participant(user, person):
+    if not event_rules.own_participant(user, person):
         raise Forbidden("forbidden", "只能确认本单位的报名")
     event_service.consent(session=session, participant=person, actor=actor_of(user))
     return _participant_json(session, person)
@@ -165,12 +160,12 @@ def _participant_json(session: Session, person: EventParticipant) -> dict[str, A
 def list_participants(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     event = _event(session, user, event_id)
     rows = event_service.participants(session=session, event_id=event_id)
-    if not manages_event(user, event):  # others see validated participants, without needs
-        rows = [p for p in rows if p.validated or own_participant(user, p)]
+    if not event_rules.manages_event(user, event):  # others see validated participants, without needs
+        rows = [p for p in rows if p.validated or event_rules.own_participant(user, p)]
     data = [_participant_json(session, p) for p in rows]
-    if not manages_event(user, event):
+    if not event_rules.manages_event(user, event):
         for item, person in zip(data, rows, strict=True):
-            if not own_participant(user, person):
+            if not event_rules.own_participant(user, person):
                 item.pop("need_ids", None)
     return {"data": data, "count": len(data)}
 
@@ -208,7 +203,7 @@ class RequestBody(BaseModel):
 def send_request(session: SessionDep, user: CurrentUser, event_id: int,
                  body: RequestBody) -> dict[str, Any]:
     event = _event(session, user, event_id)
-    if body.from_id is not None and manages_event(user, event):
+    if body.from_id is not None and event_rules.manages_event(user, event):
         sender = event_service.participant_of(session=session, event=event, participant_id=body.from_id)
     else:
         sender = _mine(session, user, event)
@@ -224,7 +219,7 @@ def send_request(session: SessionDep, user: CurrentUser, event_id: int,
             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
 def list_requests(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     event = _event(session, user, event_id)
-    mine = None if manages_event(user, event) else _mine(session, user, event).id
+    mine = None if event_rules.manages_event(user, event) else _mine(session, user, event).id
     rows = event_service.requests_of(session=session, event_id=event_id, participant_id=mine)
     return {"data": [r.model_dump(mode="json") for r in rows], "count": len(rows)}
 
@@ -241,7 +236,7 @@ def respond(session: SessionDep, user: CurrentUser, event_id: int, request_id: i
     request = event_service.get_request(session=session, request_id=request_id)
     if request.event_id != event_id:
         raise NotFound(message=f"未找到编号为 {request_id} 的约见申请")
-    if not manages_event(user, event) and _mine(session, user, event).id != request.to_id:
+    if not event_rules.manages_event(user, event) and _mine(session, user, event).id != request.to_id:
         raise Forbidden("forbidden", "只有被约见方可以回复该申请")
     event_service.respond_request(session=session, request=request, accept=body.accept,
                                   actor=actor_of(user))
@@ -272,7 +267,7 @@ def run_schedule(session: SessionDep, user: CurrentUser, event_id: int,
 def list_meetings(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     event = _event(session, user, event_id)
     rows = event_meetings.meetings(session=session, event_id=event_id)
-    if manages_event(user, event):
+    if event_rules.manages_event(user, event):
         return {"data": [m.model_dump(mode="json") for m in rows], "count": len(rows)}
     me = _mine(session, user, event)
     side = "enterprise" if me.side == Side.ENTERPRISE else "provider"
@@ -383,7 +378,7 @@ def record_outcome(session: SessionDep, user: CurrentUser, event_id: int, meetin
     event = _event(session, user, event_id)
     meeting = _meeting(session, event_id, meeting_id)
     side: str
-    if manages_event(user, event):
+    if event_rules.manages_event(user, event):
         if body.side is None:
             raise ValidationFailed("missing_side", "请指定代为登记的一方（企业或服务商）")
         side = body.side

@@ -13,12 +13,12 @@ from catalog.events import imports as event_imports
 from catalog.events import queries as event_views
 from catalog.events import service as event_service
 from catalog.events.models import EventParticipant
+from catalog.events.permissions import manages_event
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
 from market.events.api import _event, _mine, _participant_json
 from market.exchange.import_gate import import_slot
-from market.permissions import manages_event
 from market.permissions.declared import BUREAU, ENTERPRISE, PROVIDER, requires
 from market.web.api_common import READ_ERRORS
 

@@ -11,9 +11,11 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 from starlette.datastructures import UploadFile
 
+from catalog import access
 from catalog.errors import ImportRejected, MarketError, NotFound, RowError
 from catalog.events import imports as event_imports
 from catalog.events import meetings as event_meetings
+from catalog.events import permissions as event_rules
 from catalog.events import queries as event_views
 from catalog.events import service as event_service
 from catalog.events.models import (
@@ -25,14 +27,13 @@ from catalog.events.models import (
     ParticipantCreate,
     event_slots,
 )
+from catalog.events.permissions import manages_event, own_participant
 from catalog.users.models import Role, User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, CurrentUser, SessionDep
 from market.events import scheduling as event_scheduling
 from market.events.api import _event
 from market.exchange.import_gate import import_slot
-from market.permissions import manages_event, own_participant
 from market.permissions.declared import BUREAU, LOGGED_IN, requires
 from market.templating import render
 from market.web.forms import FormDep, text
@@ -46,10 +47,10 @@ def events_page(request: Request, session: SessionDep, user: CurrentUser) -> Res
     """The events a user may see, the ones it manages first, the latest day first; the bureau
     also gets the form for a new one."""
     rows = session.exec(select(Event).order_by(col(Event.day).desc().nulls_last(), col(Event.id).desc())).all()
-    shown = sorted((e for e in rows if perm.can_view_event(user, e)), key=lambda e: not manages_event(user, e))
+    shown = sorted((e for e in rows if event_rules.can_view_event(user, e)), key=lambda e: not manages_event(user, e))
     return render(request, "events/list.html", {"events": shown,
                                                  "bureau": user.role == Role.BUREAU,
-                                                 "regions": perm.bureau_regions(user),
+                                                 "regions": access.bureau_regions(user),
                                                  "starts": SESSION_STARTS})
 
 
@@ -66,7 +67,7 @@ def event_create(request: Request, session: SessionDep, user: BureauUser, _csrf:
                              slot_minutes=text(form, "slot_minutes"))
                       for key, name in (("am", "上午"), ("pm", "下午"))
                       if (slots := parse_int(text(form, f"{key}_slots")) or 0) > 0]))
-        perm.require_event_region(user, data.region)
+        event_rules.require_event_region(user, data.region)
         event = event_service.create_event(session=session, data=data, actor=actor_of(user))
     except (ValueError, MarketError) as error:
         message = error.message if isinstance(error, MarketError) else "请检查活动名称、日期、桌数与时段数"

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 
-from market import permissions as perm
+from catalog.exchange import permissions as exchange_rules
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
 from market.exchange import region_scope
@@ -29,7 +29,7 @@ MEDIA = {
 )
 def download(session: SessionDep, user: CurrentUser,
              format: Annotated[Literal["xlsx", "json"], Query(description="文件格式")] = "xlsx") -> Response:
-    perm.require(user, perm.EXPORT)
+    exchange_rules.require_export(user)
     content = region_scope.export_for(session=session, user=user, fmt=format)  # only the bureau's regions
     filename = f"数转通资源池-{date.today():%Y%m%d}.{format}"
     disposition = f"attachment; filename=\"export.{format}\"; filename*=UTF-8''{quote(filename)}"

@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlmodel import Session
 
+from catalog import access
 from catalog.db import session_scope
 from catalog.errors import ImportRejected
 from catalog.exchange import imports as catalog_imports
 from catalog.users.models import User
 from catalog.users.service import actor_of
 from market import jobs
-from market import permissions as perm
 from market.exchange.import_gate import import_slot
 from market.models import Job
 
@@ -35,7 +35,7 @@ def start_import_job(*, session: Session, user: User, filename: str, content: by
     path = folder / f"{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
     path.write_bytes(content)
     params = {"file": str(path), "filename": filename, "user_id": user.id, "actor": actor_of(user),
-              "regions": perm.bureau_regions(user)}
+              "regions": access.bureau_regions(user)}
     return jobs.enqueue(session=session, kind=KIND, params=params, created_by=actor_of(user))
 
 
@@ -55,7 +55,7 @@ def run_import_job(*, database_url: str, params: dict[str, Any], progress: jobs.
             report = catalog_imports.import_bytes(
                 session=session, filename=str(params["filename"]), content=content, actor=str(params["actor"]),
                 progress=_progress_for(database_url, progress),
-                allow_region=lambda region: perm.in_regions(user, region))
+                allow_region=lambda region: access.in_regions(user, region))
     except ImportRejected as rejected:
         return {"accepted": False, "message": rejected.message, "error_count": len(rejected.errors),
                 "errors": [e.as_dict() for e in rejected.errors[:MAX_ERRORS_KEPT]]}

@@ -9,9 +9,9 @@ from fastapi import APIRouter, BackgroundTasks, Request, Response, UploadFile
 from pydantic import BaseModel
 
 from catalog.errors import ValidationFailed
+from catalog.exchange import permissions as exchange_rules
 from catalog.users.service import actor_of
 from market import jobs
-from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
 from market.exchange import region_scope
@@ -42,7 +42,7 @@ class ImportOut(BaseModel):
 @router.post("", response_model=ImportOut, responses=error_responses(401, 403, 413, 422, 503),
              summary="导入工作簿或 JSON（全部行有效才保存；否则返回每一处行错误）", openapi_extra=requires(BUREAU))
 def upload(session: SessionDep, user: CurrentUser, file: UploadFile) -> ImportOut:
-    perm.require(user, perm.IMPORT)
+    exchange_rules.require_import(user)
     name = Path(file.filename or "upload").name
     if Path(name).suffix.lower() not in ALLOWED:
         raise ValidationFailed("bad_file_type", "只支持 .xlsx 工作簿或 .json 文件")
@@ -60,7 +60,7 @@ def upload(session: SessionDep, user: CurrentUser, file: UploadFile) -> ImportOu
              summary="导入工作簿或 JSON（后台任务）：立即返回任务编号，GET /api/jobs/{id} 查看进度与结果", openapi_extra=requires(BUREAU))
 def upload_as_job(request: Request, response: Response, session: SessionDep, user: CurrentUser, file: UploadFile,
                   background: BackgroundTasks) -> dict[str, Any]:
-    perm.require(user, perm.IMPORT)
+    exchange_rules.require_import(user)
     name = Path(file.filename or "upload").name
     if Path(name).suffix.lower() not in ALLOWED:
         raise ValidationFailed("bad_file_type", "只支持 .xlsx 工作簿或 .json 文件")

@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from catalog.errors import ImportRejected, MarketError
+from catalog.exchange import permissions as exchange_rules
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.exchange import region_scope
 from market.permissions.declared import BUREAU, requires
@@ -30,7 +30,7 @@ EXPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadshe
 @router.get(IMPORT_URL, response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def import_form(request: Request, user: BureauUser) -> HTMLResponse:
     """The upload form."""
-    perm.require(user, perm.IMPORT)
+    exchange_rules.require_import(user)
     return render(request, "bureau/import.html", {"errors": [], "filename": ""})
 
 
@@ -38,7 +38,7 @@ def import_form(request: Request, user: BureauUser) -> HTMLResponse:
 def import_submit(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                   form: FormDep) -> Response:
     """Import a workbook or JSON file: all rows valid and stored, or every row error shown."""
-    perm.require(user, perm.IMPORT)
+    exchange_rules.require_import(user)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return flash_redirect(request, IMPORT_URL, "请选择要导入的 .xlsx 或 .json 文件", "error")
@@ -63,14 +63,14 @@ def import_submit(request: Request, session: SessionDep, user: BureauUser, _csrf
 @router.get("/bureau/export", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def export_page(request: Request, user: BureauUser) -> HTMLResponse:
     """The export page: the pool of the bureau's regions in the exchange format."""
-    perm.require(user, perm.EXPORT)
+    exchange_rules.require_export(user)
     return render(request, "bureau/export.html", {})
 
 
 @router.get("/bureau/export/download", openapi_extra=requires(BUREAU))
 def export_download(session: SessionDep, user: BureauUser, format: str = "xlsx") -> Response:
     """Download the pool of the bureau's regions as a workbook or JSON, in the exchange format."""
-    perm.require(user, perm.EXPORT)
+    exchange_rules.require_export(user)
     fmt = format if format in EXPORT_TYPES else "xlsx"
     content = region_scope.export_for(session=session, user=user, fmt=fmt)  # only the bureau's regions
     name = f"数转通导出-{date.today():%Y%m%d}.{fmt}"

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from catalog import access
 from catalog.exchange import exports as catalog_exports
 from catalog.exchange import imports as catalog_imports
 from catalog.exchange.writer import ImportReport
 from catalog.users.models import User
-from market import permissions as perm
 from market.exchange.import_gate import import_slot
 
 
@@ -25,4 +25,4 @@ def import_for(*, session: Session, user: User, filename: str, content: bytes, a
     """Import an upload; any row reaching outside the bureau's regions rejects the whole file."""
     with import_slot():
         return catalog_imports.import_bytes(session=session, filename=filename, content=content, actor=actor,
-                                            allow_region=lambda region: perm.in_regions(user, region))
+                                            allow_region=lambda region: access.in_regions(user, region))

@@ -7,12 +7,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from catalog import access
 from catalog.enterprises.models import Enterprise
 from catalog.errors import MarketError
+from catalog.leads import permissions as lead_rules
 from catalog.leads import service as lead_service
 from catalog.leads.models import LeadAnswer, LeadMark
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, ProviderUser, SessionDep
 from market.leads import ranking as leads
 from market.permissions.declared import BUREAU, PROVIDER, requires
@@ -28,7 +29,7 @@ router = APIRouter(include_in_schema=False)
 def lead_list(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
     """The provider's leads, unanswered first, best fit first."""
     provider = my_provider(session, user)
-    perm.require_answer_leads(user, provider)
+    lead_rules.require_answer_leads(user, provider)
     found = leads.provider_leads(session, provider.id or 0, limit=200)
     return render(request, "provider/leads.html", {"provider": provider, "leads": found,
                                                    "answers": [a.value for a in LeadAnswer]})
@@ -55,6 +56,6 @@ def lead_answer(request: Request, session: SessionDep, user: ProviderUser, _csrf
 @router.get("/bureau/leads", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def lead_contacts(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """Who answered whose lead in the bureau's regions, newest first."""
-    perm.require_lead_contacts(user)
-    rows = lead_service.contacts(session=session, enterprises=perm.region_filter(user, Enterprise.region))
+    lead_rules.require_lead_contacts(user)
+    rows = lead_service.contacts(session=session, enterprises=access.region_filter(user, Enterprise.region))
     return render(request, "bureau/leads.html", {"contacts": rows})

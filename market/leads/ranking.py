@@ -11,10 +11,10 @@ from sqlmodel import Session, col, select
 
 from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import NotFound
+from catalog.leads import permissions as lead_rules
 from catalog.leads import service as lead_service
 from catalog.providers.models import Provider
 from catalog.users.models import User
-from market import permissions as perm
 from market.matching.context import enterprise_record, match_context, need_record
 from matching.scoring import MatchContext, ScoredMatch, rank
 
@@ -25,9 +25,9 @@ def lead_of(session: Session, user: User, provider: Provider, need_id: int) -> N
     """The need of one of the provider's leads, for the provider to answer: its own, and
     only needs whose enterprise agreed to be found by it (404 otherwise: a need that is not
     a lead is not the provider's to know of)."""
-    perm.require_answer_leads(user, provider)
+    lead_rules.require_answer_leads(user, provider)
     found = session.exec(select(Need).join(Enterprise, col(Need.enterprise_id) == Enterprise.id)
-                         .where(col(Need.id) == need_id, perm.lead_enterprises(provider.id or 0))).first()
+                         .where(col(Need.id) == need_id, lead_rules.lead_enterprises(provider.id or 0))).first()
     if found is None:
         raise NotFound("lead_not_found", f"编号 {need_id} 的需求不在本服务商的商机中")
     return found
@@ -40,10 +40,10 @@ def provider_leads(session: Session, provider_id: int, limit: int = 50) -> list[
         return []
     answers = lead_service.answers_of(session=session, provider_id=provider_id)
     rows = session.exec(select(Need, Enterprise).join(Enterprise, col(Need.enterprise_id) == Enterprise.id)
-                        .where(perm.lead_enterprises(provider_id)).order_by(col(Need.id))).all()
+                        .where(lead_rules.lead_enterprises(provider_id)).order_by(col(Need.id))).all()
     leads = []
     for need, enterprise in rows:
-        shared = perm.lead_shows_budget(enterprise)
+        shared = lead_rules.lead_shows_budget(enterprise)
         best = rank(need_record(need, with_budget=shared), enterprise_record(enterprise, with_budget=shared), ctx, k=1)
         if best and best[0].total >= ctx.config.gap_threshold:
             lead = _lead(need, enterprise, best[0], ctx)
@@ -65,7 +65,7 @@ def _lead(need: Need, enterprise: Enterprise, match: ScoredMatch, ctx: MatchCont
         "solution_name": ctx.solutions[ctx.position[match.solution_id]].name,
         "reasons": [c.reason_zh for c in match.components if c.name in EXPLAINED],
     }
-    if perm.lead_shows_budget(enterprise):
+    if lead_rules.lead_shows_budget(enterprise):
         lead["need_budget_wan"] = need.budget_wan
         lead["enterprise_budget_wan"] = enterprise.budget_wan
     return lead

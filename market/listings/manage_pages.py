@@ -10,19 +10,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
+from catalog import access
 from catalog.errors import MarketError
+from catalog.providers import permissions as provider_rules
 from catalog.providers import queries as provider_queries
 from catalog.providers import review
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.providers.queries import ProviderFilter
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions import queries as solution_queries
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
 from catalog.solutions.queries import SolutionFilter
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.permissions.declared import BUREAU, requires
 from market.templating import render
@@ -53,7 +55,7 @@ def solutions(request: Request, session: SessionDep, user: BureauUser) -> HTMLRe
     """Every solution of the providers in this bureau's regions, filterable, with bulk actions."""
     chosen = _list_filters(request)
     found = solution_queries.list_solutions(
-        session=session, within=perm.managed_solutions(user, select(Solution)), page=_page_number(request),
+        session=session, within=solution_rules.managed_solutions(user, select(Solution)), page=_page_number(request),
         per_page=PER_PAGE, clamp=True, chosen=SolutionFilter(q=chosen["q"], status=chosen["status"] or None,
                                                              excellent=True if chosen["excellent"] else None, sort="id"))
     page = Page(items=found.rows, total=found.total, page=found.page, per_page=found.per_page)
@@ -72,7 +74,7 @@ def providers(request: Request, session: SessionDep, user: BureauUser) -> HTMLRe
     """Every provider in this bureau's regions, filterable, with bulk actions."""
     chosen = _list_filters(request)
     found = provider_queries.list_providers(
-        session=session, within=perm.managed_providers(user, select(Provider)), page=_page_number(request),
+        session=session, within=provider_rules.managed_providers(user, select(Provider)), page=_page_number(request),
         per_page=PER_PAGE, clamp=True, chosen=ProviderFilter(q=chosen["q"], status=chosen["status"] or None, sort="id"))
     page = Page(items=found.rows, total=found.total, page=found.page, per_page=found.per_page)
     context = {
@@ -81,6 +83,13 @@ def providers(request: Request, session: SessionDep, user: BureauUser) -> HTMLRe
         "actions": {k: v[0] for k, v in STATUS_ACTIONS.items()},
     }
     return render(request, "bureau/providers.html", context)
+
+
+def can_change(user: User, action: str, record: Provider | Solution) -> bool:
+    """The listing's rule: a provider's or a solution's."""
+    if isinstance(record, Provider):
+        return provider_rules.can(user, action, record)
+    return solution_rules.can(user, action, record)
 
 
 def _bulk(session: Session, user: User, ids: list[int], load: Callable[[int], Any],
@@ -94,10 +103,10 @@ def _bulk(session: Session, user: User, ids: list[int], load: Callable[[int], An
         except MarketError:
             problems.append(hidden)
             continue
-        if not perm.can(user, perm.VIEW, record):
+        if not can_change(user, access.VIEW, record):
             problems.append(hidden)
             continue
-        if not perm.can(user, action, record):
+        if not can_change(user, action, record):
             problems.append(f"“{record.name}”不在本部门管辖范围内")
             continue
         try:  # the service checks (e.g. the transition) before it changes anything
@@ -134,11 +143,11 @@ def solutions_bulk(request: Request, session: SessionDep, user: BureauUser, _csr
     if action in EXCELLENT_ACTIONS:
         verb, flag = EXCELLENT_ACTIONS[action]
         done, problems = _bulk(session, user, ids, load, lambda s: solution_service.set_solution_excellent(
-            session=session, solution=s, excellent=flag, actor=actor_of(user)), perm.SET_EXCELLENT)
+            session=session, solution=s, excellent=flag, actor=actor_of(user)), access.SET_EXCELLENT)
     else:
         verb, status = STATUS_ACTIONS[action]
         done, problems = _bulk(session, user, ids, load, lambda s: review.change_listing_status(
-            session=session, record=s, status=status, remark=remark, actor=actor_of(user)), perm.CHANGE_STATUS)
+            session=session, record=s, status=status, remark=remark, actor=actor_of(user)), access.CHANGE_STATUS)
     message, kind = _bulk_message(done, problems, verb)
     return flash_redirect(request, back, message, kind)
 
@@ -157,6 +166,6 @@ def providers_bulk(request: Request, session: SessionDep, user: BureauUser, _csr
         return provider_service.get_provider(session=session, provider_id=i)
 
     done, problems = _bulk(session, user, ids, load, lambda p: review.change_listing_status(
-        session=session, record=p, status=status, remark=remark, actor=actor_of(user)), perm.CHANGE_STATUS)
+        session=session, record=p, status=status, remark=remark, actor=actor_of(user)), access.CHANGE_STATUS)
     message, kind = _bulk_message(done, problems, verb)
     return flash_redirect(request, back, message, kind)

@@ -10,17 +10,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
+from catalog import access
 from catalog.errors import InvalidTransition, MarketError, NotFound
+from catalog.providers import permissions as provider_rules
 from catalog.providers import review
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.listings.changes import pending_changes
+from market.listings.manage_pages import can_change
 from market.permissions.declared import BUREAU, requires
 from market.provider_applications.pages import application_lines
 from market.revisions.pages import pending_lines
@@ -45,7 +48,7 @@ def bureau_home(user: BureauUser) -> RedirectResponse:
 def _pending(session: Session, user: User, model: Any, visible: Any) -> list[Any]:
     statement = visible(user, select(model)).where(model.status == ListingStatus.PENDING)
     rows = list(session.exec(statement.order_by(col(model.updated_at))).all())
-    return [r for r in rows if perm.can(user, perm.CHANGE_STATUS, r)]
+    return [r for r in rows if can_change(user, access.CHANGE_STATUS, r)]
 
 
 @router.get(QUEUE_URL, response_class=HTMLResponse, openapi_extra=requires(BUREAU))
@@ -53,8 +56,8 @@ def queue(request: Request, session: SessionDep, user: BureauUser) -> HTMLRespon
     """Listings waiting for this bureau: fresh submissions first, then those sent back."""
     applications = application_lines(session, user)  # 服务商入驻: shown apart, decided on their own page
     applied = {p.id for _, p in applications}
-    providers = [p for p in _pending(session, user, Provider, perm.visible_providers) if p.id not in applied]
-    solutions = _pending(session, user, Solution, perm.visible_solutions)
+    providers = [p for p in _pending(session, user, Provider, provider_rules.visible_providers) if p.id not in applied]
+    solutions = _pending(session, user, Solution, solution_rules.visible_solutions)
     names = dict(session.exec(select(Provider.id, Provider.name).where(
         col(Provider.id).in_({s.provider_id for s in solutions} or {-1}))).all())
     context = {
@@ -81,7 +84,8 @@ def _record(session: Session, kind: str, record_id: int) -> Provider | Solution:
 def review_page(request: Request, session: SessionDep, user: BureauUser, kind: str, record_id: int) -> HTMLResponse:
     """One listing under review: what changed, the whole record, the decision form."""
     record = _record(session, kind, record_id)
-    perm.require(user, perm.CHANGE_STATUS, record)
+    if not can_change(user, access.CHANGE_STATUS, record):
+        access.refuse(access.CHANGE_STATUS)
     labels = PROVIDER_LABELS if kind == "provider" else SOLUTION_LABELS
     fields = [(labels[name], show(name, getattr(record, name))) for name in labels
               if name not in ("status", "review_remark", "excellent", "lead_provider_id", "provider_id")]
@@ -103,7 +107,8 @@ def review_decide(request: Request, session: SessionDep, user: BureauUser, _csrf
                   form: FormDep, kind: str, record_id: int) -> Response:
     """Approve (已入库), send back for changes (stays 待审核 with the remark), or refuse (退出)."""
     record = _record(session, kind, record_id)
-    perm.require(user, perm.CHANGE_STATUS, record)
+    if not can_change(user, access.CHANGE_STATUS, record):
+        access.refuse(access.CHANGE_STATUS)
     decision, remark = text(form, "decision"), text(form, "remark")
     back = f"{QUEUE_URL}/{kind}/{record_id}"
     try:

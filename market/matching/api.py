@@ -11,14 +11,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlmodel import Session, col, select
 
+from catalog import access
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import Forbidden
+from catalog.leads import permissions as lead_rules
 from catalog.leads import service as lead_service
 from catalog.leads.models import LeadMark
+from catalog.providers import permissions as provider_rules
 from catalog.providers.models import Provider
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.leads import ranking as leads
 from market.matching.context import enterprise_record, match_context, need_record
@@ -49,8 +52,8 @@ def _needs_of(session: Session, enterprise: Enterprise) -> list[Need]:
 
 
 def _visible_enterprise(session: Session, user: User, enterprise_id: int) -> Enterprise:
-    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业")
-    perm.require(user, perm.VIEW_NEEDS, enterprise)
+    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
+    enterprise_rules.require(user, access.VIEW_NEEDS, enterprise)
     return enterprise
 
 
@@ -93,7 +96,7 @@ def enterprise_bundle(session: SessionDep, user: CurrentUser, enterprise_id: int
 
 
 def _require_provider_view(user: User, provider: Provider) -> None:
-    if not perm.can_view_leads(user, provider):
+    if not lead_rules.can_view_leads(user, provider):
         raise Forbidden("leads_forbidden", "只有服务商本身或所在地区的主管部门可以查看商机")
 
 
@@ -101,7 +104,7 @@ def _require_provider_view(user: User, provider: Provider) -> None:
             summary="服务商的商机：与其产品匹配的企业需求（仅限同意被发现或同场对接的企业），含服务商的跟进", openapi_extra=requires(BUREAU | PROVIDER))
 def provider_leads(session: SessionDep, user: CurrentUser, provider_id: int,
                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
-    provider = load_visible(session, user, Provider, provider_id, "服务商")
+    provider = load_visible(session, user, Provider, provider_id, "服务商", provider_rules.can)
     _require_provider_view(user, provider)
     found = leads.provider_leads(session, provider_id, limit)
     return {"provider_id": provider_id, "count": len(found), "leads": found}
@@ -111,7 +114,7 @@ def provider_leads(session: SessionDep, user: CurrentUser, provider_id: int,
              summary="服务商跟进商机：标记已联系或不相关（留痕）", openapi_extra=requires(PROVIDER))
 def answer_lead(session: SessionDep, user: CurrentUser, provider_id: int, need_id: int,
                 mark: LeadMark) -> dict[str, Any]:
-    provider = load_visible(session, user, Provider, provider_id, "服务商")
+    provider = load_visible(session, user, Provider, provider_id, "服务商", provider_rules.can)
     need = leads.lead_of(session, user, provider, need_id)
     response = lead_service.answer(session=session, provider=provider, need=need, mark=mark, actor=actor_of(user))
     session.commit()
@@ -121,6 +124,6 @@ def answer_lead(session: SessionDep, user: CurrentUser, provider_id: int, need_i
 @router.get("/api/leads/contacts", responses=READ_ERRORS, summary="商机跟进记录：哪家服务商联系了哪家企业（本辖区）",
             openapi_extra=requires(BUREAU))
 def lead_contacts(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
-    perm.require_lead_contacts(user)
-    rows = lead_service.contacts(session=session, enterprises=perm.region_filter(user, Enterprise.region))
+    lead_rules.require_lead_contacts(user)
+    rows = lead_service.contacts(session=session, enterprises=access.region_filter(user, Enterprise.region))
     return {"count": len(rows), "contacts": rows}

@@ -14,11 +14,12 @@ from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from catalog import access
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.errors import NotFound, ValidationFailed
 from catalog.users.models import User
 from catalog.users.service import actor_of
 from market import jobs
-from market import permissions as perm
 from market.deps import BureauUser, CurrentUser, SessionDep
 from market.errors import error_responses
 from market.matching.cohort_job import KIND, count_in_scope, industry_codes
@@ -40,7 +41,7 @@ class CohortMatchRequest(BaseModel):
 def job_params(user: User, body: CohortMatchRequest) -> dict[str, Any]:
     """The job's parameters, with the region scope resolved against the bureau's regions."""
     region = (body.region or "").strip()
-    regions = perm.cohort_regions(user, region)
+    regions = enterprise_rules.cohort_regions(user, region)
     industry = (body.industry or "").strip() or None
     return {"regions": regions, "region": region or None, "batch": body.batch,
             "industry": industry, "industry_codes": industry_codes(industry)}
@@ -57,7 +58,7 @@ def start_cohort_job(*, session: Session, user: User, body: CohortMatchRequest) 
 def can_read_job(user: User | None, job: Job) -> bool:
     """The job's creator, or a bureau whose regions cover every region of the job's scope."""
     mine = user is not None and job.created_by == actor_of(user)
-    return perm.can_read_job(user, created_by_user=mine, regions=jobs.params_of(job).get("regions") or [])
+    return access.can_read_job(user, created_by_user=mine, regions=jobs.params_of(job).get("regions") or [])
 
 
 def load_job(session: Session, user: User | None, job_id: int) -> Job:

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from catalog.notifications import permissions as notification_rules
 from catalog.notifications import service as nt
 from catalog.notifications.models import KIND_LABELS, Notification
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
 from market.permissions.declared import BUREAU, LOGGED_IN, requires
@@ -61,7 +61,7 @@ def list_notifications(session: SessionDep, user: CurrentUser, page: Page = 1,
              summary="标记一条消息为已读", openapi_extra=requires(BUREAU))
 def mark_read(session: SessionDep, user: CurrentUser, notification_id: RecordId) -> NotificationOut:
     message = nt.get_notification(session=session, notification_id=notification_id)
-    perm.require_read_notification(user, message)
+    notification_rules.require_read_notification(user, message)
     return notification_out(nt.mark_read(session=session, message=message, actor=actor_of(user)))
 
 

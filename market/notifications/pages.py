@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from catalog.notifications import permissions as notification_rules
 from catalog.notifications import service as nt
 from catalog.notifications.models import KIND_LABELS
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CsrfProtected, CurrentUser, SessionDep
 from market.permissions.declared import LOGGED_IN, requires
 from market.templating import render
@@ -36,7 +36,7 @@ def open_message(request: Request, session: SessionDep, user: CurrentUser, _csrf
                  notification_id: int) -> Response:
     """Mark one message read and go to the page it is about."""
     message = nt.get_notification(session=session, notification_id=notification_id)
-    perm.require_read_notification(user, message)
+    notification_rules.require_read_notification(user, message)
     nt.mark_read(session=session, message=message, actor=actor_of(user))
     return redirect(safe_next(message.link, INBOX))
 

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from catalog import access
 from catalog.errors import NotFound
+from catalog.progress import permissions as progress_rules
 from catalog.progress.models import FinanceProduct, TargetRow
 from catalog.users.models import User
-from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.exchange.import_gate import import_slot
 from market.permissions.declared import BUREAU, requires
@@ -27,8 +28,8 @@ Region = Annotated[str | None, Query(max_length=60, description="城市（默认
 
 def chosen_city(user: User, region: str | None) -> str:
     """The city asked for (default: the bureau's first region), once the user may see it."""
-    chosen = (region or "").strip() or next(iter(perm.bureau_regions(user)), "")
-    perm.require_progress(user, chosen)
+    chosen = (region or "").strip() or next(iter(access.bureau_regions(user)), "")
+    progress_rules.require_progress(user, chosen)
     return chosen
 
 
@@ -56,7 +57,7 @@ def read_dashboard(session: SessionDep, user: CurrentUser, region: Region = None
 
 def _row(session: Session, user: User, row_id: int) -> TargetRow:
     row = dashboard.find_row(session=session, row_id=row_id)
-    if row is None or not perm.can_view_progress(user, row.region):
+    if row is None or not progress_rules.can_view_progress(user, row.region):
         raise NotFound(message=f"未找到编号为 {row_id} 的目标行")
     return row
 

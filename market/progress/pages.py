@@ -11,18 +11,22 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session, col, select
 
+from catalog import access
+from catalog.engagements import permissions as engagement_rules
 from catalog.engagements import service as engagement_service
 from catalog.engagements import service as flow
 from catalog.engagements.models import Engagement
 from catalog.engagements.schemas import EngagementCreate
 from catalog.enterprises.models import Enterprise
 from catalog.errors import MarketError, NotFound, ValidationFailed
+from catalog.progress import permissions as progress_rules
 from catalog.providers.models import Provider
+from catalog.showcase import permissions as showcase_rules
 from catalog.showcase import service as showcase
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CsrfProtected, CurrentUser, SessionDep
 from market.exchange.import_gate import import_slot
 from market.permissions.declared import BUREAU, ENTERPRISE, LOGGED_IN, PROVIDER, requires
@@ -48,7 +52,7 @@ def dashboard_page(request: Request, session: SessionDep, user: CurrentUser, reg
             for item in rows if item.actual is not None}
     trend_points, trend_target = dashboard.city_trend(session=session, region=city, rows=rows)
     trend = Markup(charts.trend(trend_points, target=trend_target)) if rows else ""
-    context = {"city": city, "cities": perm.bureau_regions(user), "columns": dashboard.columns(rows),
+    context = {"city": city, "cities": access.bureau_regions(user), "columns": dashboard.columns(rows),
                "table": dashboard.pivot(rows), "bars": bars, "share": share, "bar": dashboard.LEVEL_TWO_BAR,
                "trend": trend, "trend_target": trend_target, "title_of": workbooks.column_title,
                "table_name": rows[0].row.table_name if rows else ""}
@@ -59,7 +63,7 @@ def dashboard_page(request: Request, session: SessionDep, user: CurrentUser, reg
 def row_page(request: Request, session: SessionDep, user: CurrentUser, row_id: int) -> Response:
     """The records behind one figure, and its trend by month."""
     row = dashboard.find_row(session=session, row_id=row_id)
-    if row is None or not perm.can_view_progress(user, row.region):
+    if row is None or not progress_rules.can_view_progress(user, row.region):
         raise NotFound(message="未找到该目标行")
     result = compute(session, row.measure, dashboard.scope_of(row))
     trend = Markup(charts.trend(dashboard.monthly(result), target=row.target)) if result else ""
@@ -97,11 +101,11 @@ def evaluations_page(request: Request, session: SessionDep, user: CurrentUser, r
 @router.get("/progress/engagements", response_class=HTMLResponse, openapi_extra=requires(LOGGED_IN))
 def engagements_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """The engagements the user may see, with their step and subsidy."""
-    rows = session.exec(perm.visible_engagements(user, select(Engagement)).order_by(col(Engagement.id).desc())
+    rows = session.exec(engagement_rules.visible_engagements(user, select(Engagement)).order_by(col(Engagement.id).desc())
                         .limit(300)).all()
     choices: list[tuple[int, str]] = []
     if user.enterprise_id is not None:
-        published = session.exec(perm.visible_solutions(None, select(Solution, Provider).join(
+        published = session.exec(solution_rules.visible_solutions(None, select(Solution, Provider).join(
             Provider, col(Provider.id) == Solution.provider_id)).order_by(col(Solution.code))).all()
         choices = [(s.id or 0, f"{s.name}（{p.name}）") for s, p in published]
     return render(request, "progress/engagements.html", {"rows": rows, "choices": choices, **_names(session, rows)})
@@ -112,7 +116,7 @@ def engagement_create(request: Request, session: SessionDep, user: CurrentUser, 
                       form: FormDep) -> Response:
     """An enterprise records its intention (意向) to use a published solution."""
     enterprise = session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
-    if enterprise is None or not perm.can(user, perm.CREATE_ENGAGEMENT, enterprise):
+    if enterprise is None or not engagement_rules.can(user, access.CREATE_ENGAGEMENT, enterprise):
         return flash_redirect(request, "/progress/engagements", "只有试点企业可以登记对接意向", "error")
     try:
         engagement = engagement_service.register_intention(
@@ -139,7 +143,7 @@ def _names(session: Session, rows: Any) -> dict[str, dict[int, str]]:
 
 def _visible(session: Session, user: User, engagement_id: int) -> Engagement:
     engagement = session.get(Engagement, engagement_id)
-    if engagement is None or not perm.can(user, perm.VIEW, engagement):
+    if engagement is None or not engagement_rules.can(user, access.VIEW, engagement):
         raise NotFound(message="对接记录不存在或无权查看")
     return engagement
 
@@ -150,7 +154,7 @@ def engagement_page(request: Request, session: SessionDep, user: CurrentUser, en
     """One engagement: its steps, the forms of the steps this user may take, the subsidy."""
     g = _visible(session, user, engagement_id)
     enterprise = session.get(Enterprise, g.enterprise_id)
-    steps = {s: perm.can_step(user, s, g, enterprise) for s in perm.STEPS}
+    steps = {s: engagement_rules.can_step(user, s, g, enterprise) for s in engagement_rules.STEPS}
     record = flow.acceptance_of(session=session, engagement_id=g.id or 0)
     preview = None
     if record is not None and record.confirmed_at is None:
@@ -159,7 +163,7 @@ def engagement_page(request: Request, session: SessionDep, user: CurrentUser, en
     context = {"g": g, "enterprise": enterprise, "steps": steps, "record": record, "preview": preview,
                "today": date.today().isoformat(), **_names(session, [g]),
                "messages": showcase.messages_of(session=session, engagement_id=g.id or 0),
-               "may_write": perm.can_message(user, g, enterprise)}
+               "may_write": showcase_rules.can_message(user, g, enterprise)}
     return render(request, "progress/engagement.html", context)
 
 
@@ -171,25 +175,25 @@ def _day(form: Any, name: str) -> date:
 
 
 def _take(session: Session, user: User, g: Engagement, step: str, form: Any) -> str:
-    perm.require_step(user, step, g, session.get(Enterprise, g.enterprise_id))
+    engagement_rules.require_step(user, step, g, session.get(Enterprise, g.enterprise_id))
     actor = actor_of(user)
-    if step == perm.SIGN:
+    if step == engagement_rules.SIGN:
         amount = to_float(text(form, "amount_wan"))
         flow.sign(session=session, engagement=g, amount_wan=amount or 0, contract_date=_day(form, "contract_date"),
                   actor=actor)
         return "已登记签约"
-    if step == perm.START:
+    if step == engagement_rules.START:
         flow.start(session=session, engagement=g, actor=actor)
         return "已开始实施"
-    if step == perm.PROPOSE:
+    if step == engagement_rules.PROPOSE:
         flow.propose_acceptance(session=session, engagement=g, acceptance_date=_day(form, "acceptance_date"),
                                 level_before=text(form, "level_before"), level_after=text(form, "level_after"),
                                 provider_share_wan=to_float(text(form, "provider_share_wan")) or 0.0, actor=actor)
         return "已提交验收申请，等待主管部门确认"
-    if step == perm.CONFIRM:
+    if step == engagement_rules.CONFIRM:
         record = flow.confirm_acceptance(session=session, engagement=g, actor=actor)
         return f"已确认验收。{record.subsidy_reason}"
-    if step == perm.TERMINATE:
+    if step == engagement_rules.TERMINATE:
         flow.terminate(session=session, engagement=g, reason=text(form, "reason"), actor=actor)
         return "已终止该对接"
     flow.rate(session=session, engagement=g, rating=int(text(form, "rating") or 0), actor=actor,
@@ -203,7 +207,7 @@ def engagement_step(request: Request, session: SessionDep, user: CurrentUser, _c
     """Take one workflow step from the engagement page."""
     g = _visible(session, user, engagement_id)
     url = f"/progress/engagements/{engagement_id}"
-    if step not in perm.STEPS:
+    if step not in engagement_rules.STEPS:
         raise NotFound(message="没有这一步骤")
     try:
         message = _take(session, user, g, step, form)

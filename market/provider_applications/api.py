@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from catalog.provider_applications import permissions as application_rules
 from catalog.provider_applications import service as applications
 from catalog.provider_applications.models import (
     ApplicationDecision,
@@ -17,7 +18,6 @@ from catalog.provider_applications.models import (
 from catalog.providers.models import Provider
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.auth.api import client_address
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
@@ -61,7 +61,7 @@ def application_out(application: ProviderApplication, provider: Provider) -> App
 def _load(session: Session, user: User | None, application_id: int) -> tuple[ProviderApplication, Provider]:
     application = applications.get_application(session=session, application_id=application_id)
     provider = applications.get_provider_of(session=session, application=application)
-    perm.require_view_application(user, application, provider)
+    application_rules.require_view_application(user, application, provider)
     return application, provider
 
 
@@ -78,7 +78,7 @@ def submit(request: Request, session: SessionDep, data: ProviderApplicationCreat
             summary="入驻申请：主管部门的待审列表，或服务商自己的申请", openapi_extra=requires(LOGGED_IN))
 def list_applications(session: SessionDep, user: CurrentUser) -> ApplicationsOut:
     rows = applications.applications(session=session, pending_only=False)
-    data = [application_out(a, p) for a, p in rows if perm.can_view_application(user, a, p)]
+    data = [application_out(a, p) for a, p in rows if application_rules.can_view_application(user, a, p)]
     return ApplicationsOut(data=data, count=len(data))
 
 
@@ -93,7 +93,7 @@ def read_application(session: SessionDep, user: CurrentUser, application_id: Rec
                  openapi_extra=requires(BUREAU))
 def decide(session: SessionDep, user: CurrentUser, application_id: RecordId, body: ApplicationDecision) -> ApplicationOut:
     application, provider = _load(session, user, application_id)
-    perm.require_decide_application(user, application, provider)
+    application_rules.require_decide_application(user, application, provider)
     applications.decide(session=session, application=application, approve=body.approve, reason=body.reason,
                         actor=actor_of(user))
     return application_out(application, provider)

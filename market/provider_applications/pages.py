@@ -14,11 +14,11 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from catalog.errors import MarketError
+from catalog.provider_applications import permissions as application_rules
 from catalog.provider_applications import service as applications
 from catalog.provider_applications.models import ProviderApplicationCreate
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.auth.api import client_address
 from market.deps import BureauUser, CsrfProtected, OptionalUser, SessionDep
 from market.listings import forms as lf
@@ -101,7 +101,7 @@ def _refused(request: Request, form: FormData, error: MarketError) -> HTMLRespon
 def _load(session: Session, user: User, application_id: int) -> tuple[Any, Any]:
     application = applications.get_application(session=session, application_id=application_id)
     provider = applications.get_provider_of(session=session, application=application)
-    perm.require_view_application(user, application, provider)
+    application_rules.require_view_application(user, application, provider)
     return application, provider
 
 
@@ -114,7 +114,7 @@ def application_page(request: Request, session: SessionDep, user: BureauUser, ap
               if name not in ("status", "review_remark", "lead_provider_id")]
     context = {"application": application, "provider": provider, "fields": fields,
                "similar": applications.similar_of(session=session, application=application),
-               "can_decide": perm.can_decide_application(user, provider)}
+               "can_decide": application_rules.can_decide_application(user, provider)}
     return render(request, "bureau/application.html", context)
 
 
@@ -123,7 +123,7 @@ def application_decide(request: Request, session: SessionDep, user: BureauUser, 
                        form: FormDep, application_id: int) -> Response:
     """Approve, or reject with a reason."""
     application, provider = _load(session, user, application_id)
-    perm.require_decide_application(user, application, provider)
+    application_rules.require_decide_application(user, application, provider)
     back = f"/bureau/applications/{application_id}"
     decision, reason = text(form, "decision"), text(form, "reason")
     if decision not in ("approve", "reject"):
@@ -143,4 +143,4 @@ def application_decide(request: Request, session: SessionDep, user: BureauUser, 
 def application_lines(session: Session, user: User) -> list[tuple[Any, Any]]:
     """The applications waiting for this bureau (for the review queue), oldest first."""
     rows = applications.applications(session=session, pending_only=True)
-    return [(a, p) for a, p in rows if perm.can_decide_application(user, p)]
+    return [(a, p) for a, p in rows if application_rules.can_decide_application(user, p)]

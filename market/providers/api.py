@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 from sqlmodel import select
 
+from catalog import access
+from catalog.providers import permissions as provider_rules
 from catalog.providers import queries as provider_queries
 from catalog.providers import review
 from catalog.providers import service as provider_service
@@ -19,10 +21,10 @@ from catalog.providers.schemas import (
     ProvidersPublic,
     ProviderUpdate,
 )
+from catalog.revisions import permissions as revision_rules
 from catalog.revisions import service as revisions
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, PROVIDER, PUBLIC, requires
 from market.web.api_common import (
@@ -61,7 +63,7 @@ def list_providers(
 ) -> ProvidersPublic:
     chosen = ProviderFilter(q=q or "", status=status.value if status else None, region=region or "",
                             scenario=scenario or "", industry=industry or "", kind=kind or "", sort=sort or "")
-    found = provider_queries.list_providers(session=session, within=perm.visible_providers(user, select(Provider)),
+    found = provider_queries.list_providers(session=session, within=provider_rules.visible_providers(user, select(Provider)),
                                             chosen=chosen, page=page, per_page=per_page)
     return ProvidersPublic(data=[out(ProviderPublic, p) for p in found.rows], count=found.total)
 
@@ -69,13 +71,13 @@ def list_providers(
 @router.post("", response_model=ProviderPublic, status_code=201, responses=WRITE_ERRORS, summary="新建服务商",
              openapi_extra=requires(BUREAU))
 def create_provider(session: SessionDep, user: CurrentUser, data: ProviderCreate) -> ProviderPublic:
-    perm.require_region(user, data.region)
+    access.require_region(user, data.region)
     provider = provider_service.create_provider(session=session, data=data, actor=actor_of(user))
     return out(ProviderPublic, provider)
 
 
 def _load(session: SessionDep, user: User | None, provider_id: RecordId) -> Provider:
-    return load_visible(session, user, Provider, provider_id, "服务商")
+    return load_visible(session, user, Provider, provider_id, "服务商", provider_rules.can)
 
 
 @router.get("/{provider_id}", response_model=ProviderPublic, responses=READ_ERRORS, summary="服务商详情",
@@ -95,12 +97,12 @@ class ProviderEdited(ProviderPublic):
               summary="修改服务商（服务商修改已入库资料时生成待审核的修改，公开内容不变）", openapi_extra=requires(BUREAU | PROVIDER))
 def update_provider(session: SessionDep, user: CurrentUser, provider_id: RecordId, patch: ProviderPatch) -> ProviderEdited:
     provider = _load(session, user, provider_id)
-    perm.require(user, perm.EDIT, provider)
+    provider_rules.require(user, access.EDIT, provider)
     changes = patch.model_dump(exclude_unset=True, exclude={"version"})
-    perm.require_fields(user, provider, changes)
+    provider_rules.require_fields(user, provider, changes)
     outcome = revisions.edit_listing(session=session, record=provider, data=ProviderUpdate.model_validate(changes),
                                      actor=actor_of(user), expected_version=patch.version,
-                                     reviewed=perm.edits_need_review(user, provider))
+                                     reviewed=revision_rules.edits_need_review(user, provider))
     return out(ProviderEdited, provider, applied=outcome.applied,
                pending_revision_id=outcome.revision.id if outcome.revision else None)
 
@@ -109,7 +111,7 @@ def update_provider(session: SessionDep, user: CurrentUser, provider_id: RecordI
              summary="变更服务商状态（审核、入库、暂停、退出）", openapi_extra=requires(BUREAU))
 def change_status(session: SessionDep, user: CurrentUser, provider_id: RecordId, body: StatusChange) -> ProviderPublic:
     provider = _load(session, user, provider_id)
-    perm.require(user, perm.CHANGE_STATUS, provider)
+    provider_rules.require(user, access.CHANGE_STATUS, provider)
     review.change_listing_status(session=session, record=provider, status=body.status, remark=body.remark,
                                  actor=actor_of(user))
     return out(ProviderPublic, provider)

@@ -14,20 +14,24 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
+from catalog import access
+from catalog.engagements import permissions as engagement_rules
 from catalog.engagements.models import Engagement
 from catalog.errors import Conflict, Forbidden, MarketError
 from catalog.notifications import notices
+from catalog.providers import permissions as provider_rules
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.providers.schemas import ProviderUpdate
+from catalog.revisions import permissions as revision_rules
 from catalog.revisions import service as revisions
 from catalog.revisions.models import Revision
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
 from catalog.solutions.schemas import SolutionCreate, SolutionUpdate
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CsrfProtected, ProviderUser, SessionDep
 from market.listings import forms as lf
 from market.permissions.declared import PROVIDER, requires
@@ -43,12 +47,12 @@ def my_provider(session: Session, user: User) -> Provider:
     if user.provider_id is None:
         raise Forbidden("no_provider", "该账号未绑定服务商，请联系主管部门")
     provider = provider_service.get_provider(session=session, provider_id=int(user.provider_id or 0))
-    perm.require(user, perm.VIEW, provider)
+    provider_rules.require(user, access.VIEW, provider)
     return provider
 
 
 def _my_solutions(session: Session, user: User, provider: Provider) -> list[Solution]:
-    statement = perm.visible_solutions(user, select(Solution)).where(Solution.provider_id == provider.id)
+    statement = solution_rules.visible_solutions(user, select(Solution)).where(Solution.provider_id == provider.id)
     return list(session.exec(statement.order_by(col(Solution.id))).all())
 
 
@@ -58,7 +62,7 @@ def dashboard(request: Request, session: SessionDep, user: ProviderUser) -> HTML
     provider = my_provider(session, user)
     solutions = _my_solutions(session, user, provider)
     engagements = session.exec(
-        perm.visible_engagements(user, select(Engagement)).order_by(col(Engagement.updated_at).desc()).limit(10)
+        engagement_rules.visible_engagements(user, select(Engagement)).order_by(col(Engagement.updated_at).desc()).limit(10)
     ).all()
     context = {
         "provider": provider,
@@ -88,7 +92,7 @@ def _open_revisions(session: Session, solutions: list[Solution]) -> dict[int, Re
 def profile_form(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
     """The provider's profile form."""
     provider = my_provider(session, user)
-    perm.require(user, perm.EDIT, provider)
+    provider_rules.require(user, access.EDIT, provider)
     revision = _open_revision(session, provider)
     values = lf.form_values(provider, lf.PROVIDER_TEXT, revision)
     return _profile_page(request, provider, values, {}, revision)
@@ -106,16 +110,16 @@ def profile_submit(request: Request, session: SessionDep, user: ProviderUser, _c
                    form: FormDep) -> Response:
     """Save the profile: published, the changes wait for review (contact details apply at once)."""
     provider = my_provider(session, user)
-    perm.require(user, perm.EDIT, provider)
+    provider_rules.require(user, access.EDIT, provider)
     data, errors = validate(ProviderUpdate, lf.provider_data(form))
     if data is None:
         values = lf.raw_values(form, lf.PROVIDER_TEXT)
         return _profile_page(request, provider, values, errors, _open_revision(session, provider), 422)
     try:
-        perm.require_fields(user, provider, data.model_dump(exclude_unset=True))
+        provider_rules.require_fields(user, provider, data.model_dump(exclude_unset=True))
         outcome = revisions.edit_listing(session=session, record=provider, data=data, actor=actor_of(user),
                                          expected_version=parse_int(text(form, "version")),
-                                         reviewed=perm.edits_need_review(user, provider))
+                                         reviewed=revision_rules.edits_need_review(user, provider))
     except (Conflict, Forbidden) as error:
         return flash_redirect(request, "/provider/profile", error.message, "error")
     return flash_redirect(request, "/provider", *lf.saved_message(provider, outcome))
@@ -134,7 +138,7 @@ def solution_list(request: Request, session: SessionDep, user: ProviderUser) -> 
 def new_solution_form(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
     """An empty solution form."""
     provider = my_provider(session, user)
-    perm.require(user, perm.CREATE_SOLUTION, provider)
+    provider_rules.require(user, access.CREATE_SOLUTION, provider)
     return _solution_page(request, None, lf.form_values(None, lf.SOLUTION_TEXT), {})
 
 
@@ -150,7 +154,7 @@ def new_solution_submit(request: Request, session: SessionDep, user: ProviderUse
                         form: FormDep) -> Response:
     """Add a listing; it waits in 待审核 until a bureau approves it."""
     provider = my_provider(session, user)
-    perm.require(user, perm.CREATE_SOLUTION, provider)
+    provider_rules.require(user, access.CREATE_SOLUTION, provider)
     data, errors = validate(SolutionCreate, {**lf.solution_data(form), "provider_id": provider.id})
     if data is None:
         return _solution_page(request, None, lf.raw_values(form, lf.SOLUTION_TEXT), errors, 422)
@@ -164,7 +168,7 @@ def new_solution_submit(request: Request, session: SessionDep, user: ProviderUse
 
 def _own_solution(session: Session, user: User, solution_id: int, action: str) -> Solution:
     solution = solution_service.get_solution(session=session, solution_id=solution_id)
-    perm.require(user, action, solution)
+    solution_rules.require(user, action, solution)
     return solution
 
 
@@ -172,7 +176,7 @@ def _own_solution(session: Session, user: User, solution_id: int, action: str) -
             openapi_extra=requires(PROVIDER))
 def edit_solution_form(request: Request, session: SessionDep, user: ProviderUser, solution_id: int) -> HTMLResponse:
     """A solution's edit form (only the provider's own listings)."""
-    solution = _own_solution(session, user, solution_id, perm.EDIT)
+    solution = _own_solution(session, user, solution_id, access.EDIT)
     revision = _open_revision(session, solution)
     return _solution_page(request, solution, lf.form_values(solution, lf.SOLUTION_TEXT, revision), {},
                           revision=revision)
@@ -182,7 +186,7 @@ def edit_solution_form(request: Request, session: SessionDep, user: ProviderUser
 def edit_solution_submit(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected,
                          form: FormDep, solution_id: int) -> Response:
     """Save a listing: published, the changes wait for review while the published version stays."""
-    solution = _own_solution(session, user, solution_id, perm.EDIT)
+    solution = _own_solution(session, user, solution_id, access.EDIT)
     raw = lf.solution_data(form)
     raw["code"] = raw["code"] or solution.code
     data, errors = validate(SolutionUpdate, raw)
@@ -191,10 +195,10 @@ def edit_solution_submit(request: Request, session: SessionDep, user: ProviderUs
                               _open_revision(session, solution))
     back = f"/provider/solutions/{solution.id}/edit"
     try:
-        perm.require_fields(user, solution, data.model_dump(exclude_unset=True))
+        solution_rules.require_fields(user, solution, data.model_dump(exclude_unset=True))
         outcome = revisions.edit_listing(session=session, record=solution, data=data, actor=actor_of(user),
                                          expected_version=parse_int(text(form, "version")),
-                                         reviewed=perm.edits_need_review(user, solution))
+                                         reviewed=revision_rules.edits_need_review(user, solution))
     except (Conflict, Forbidden) as error:
         return flash_redirect(request, back, error.message, "error")
     return flash_redirect(request, "/provider/solutions", *lf.saved_message(solution, outcome))
@@ -204,7 +208,7 @@ def edit_solution_submit(request: Request, session: SessionDep, user: ProviderUs
 def withdraw_solution(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected,
                       solution_id: int) -> Response:
     """Withdraw a listing from the pool for good (退出)."""
-    solution = _own_solution(session, user, solution_id, perm.WITHDRAW)
+    solution = _own_solution(session, user, solution_id, access.WITHDRAW)
     solution_service.withdraw_solution(session=session, solution=solution, actor=actor_of(user))
     return flash_redirect(request, "/provider/solutions", f"已撤回“{solution.name}”")
 

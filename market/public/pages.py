@@ -17,11 +17,11 @@ from catalog.enterprises.models import Enterprise
 from catalog.errors import NotFound
 from catalog.providers import queries as provider_queries
 from catalog.providers.models import Provider
+from catalog.showcase import permissions as showcase_rules
 from catalog.showcase import service as showcase
 from catalog.solutions import queries as solution_queries
 from catalog.solutions.models import Solution
 from catalog.taxonomy import taxonomy
-from market import permissions as perm
 from market.deps import OptionalUser, SessionDep
 from market.permissions.declared import PUBLIC, requires
 from market.public import browse
@@ -91,7 +91,7 @@ def solution_detail(request: Request, session: SessionDep, user: OptionalUser, s
         .order_by(col(Solution.id))
         .limit(6)
     ).all()
-    asking = perm.can_request_contact(user)
+    asking = showcase_rules.can_request_contact(user)
     context = {"solution": solution, "provider": provider, "siblings": siblings,
                "cases": showcase.cases_of(session=session, solution_id=solution_id),
                "reviews": showcase.reviews_of(session=session, solution_id=solution_id),

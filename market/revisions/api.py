@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from sqlmodel import Session, col, select
 
+from catalog.revisions import permissions as revision_rules
 from catalog.revisions import service as revisions
 from catalog.revisions.models import (
     FieldDiff,
@@ -19,7 +20,6 @@ from catalog.revisions.models import (
 )
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, LOGGED_IN, PROVIDER, requires
 from market.web.api_common import (
@@ -48,7 +48,7 @@ def public(session: Session, revision: Revision) -> RevisionPublic:
 
 def _load(session: Session, user: User, revision_id: int) -> Revision:
     revision = revisions.get_revision(session=session, revision_id=revision_id)
-    perm.require_view_revision(user, revision, session)
+    revision_rules.require_view_revision(user, revision, session)
     return revision
 
 
@@ -60,7 +60,7 @@ def list_revisions(
     record_type: Annotated[Literal["provider", "solution"] | None, Query(description="记录类别")] = None,
     record_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="服务商或产品的编号")] = None,
 ) -> RevisionsPublic:
-    statement = perm.visible_revisions(user, select(Revision))
+    statement = revision_rules.visible_revisions(user, select(Revision))
     if status:
         statement = statement.where(col(Revision.status) == status.value)
     if record_type:
@@ -82,7 +82,7 @@ def read_revision(session: SessionDep, user: CurrentUser, revision_id: RecordId)
              summary="通过修改（替换公开内容）", openapi_extra=requires(BUREAU))
 def approve(session: SessionDep, user: CurrentUser, revision_id: RecordId, body: RevisionDecision) -> RevisionPublic:
     revision = _load(session, user, revision_id)
-    perm.require_review_revision(user, revision, session)
+    revision_rules.require_review_revision(user, revision, session)
     revisions.approve_revision(session=session, revision=revision, actor=actor_of(user), remark=body.remark)
     return public(session, revision)
 
@@ -91,6 +91,6 @@ def approve(session: SessionDep, user: CurrentUser, revision_id: RecordId, body:
              summary="驳回修改（须填写理由；公开内容不变）", openapi_extra=requires(BUREAU))
 def reject(session: SessionDep, user: CurrentUser, revision_id: RecordId, body: RevisionDecision) -> RevisionPublic:
     revision = _load(session, user, revision_id)
-    perm.require_review_revision(user, revision, session)
+    revision_rules.require_review_revision(user, revision, session)
     revisions.reject_revision(session=session, revision=revision, actor=actor_of(user), remark=body.remark)
     return public(session, revision)

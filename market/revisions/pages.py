@@ -13,12 +13,12 @@ from sqlmodel import Session, col, select
 
 from catalog.errors import MarketError
 from catalog.providers.models import ListingStatus, Provider
+from catalog.revisions import permissions as revision_rules
 from catalog.revisions import service as revisions
 from catalog.revisions.models import Revision, RevisionStatus
 from catalog.solutions.models import Solution
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.permissions.declared import BUREAU, requires
 from market.templating import render
@@ -42,11 +42,11 @@ class QueueLine:
 
 def pending_lines(session: Session, user: User) -> list[QueueLine]:
     """The revisions waiting for this bureau, oldest first, named by their listing."""
-    statement = perm.visible_revisions(user, select(Revision)).where(
+    statement = revision_rules.visible_revisions(user, select(Revision)).where(
         Revision.status == RevisionStatus.PENDING.value).order_by(col(Revision.updated_at))
     lines = []
     for revision in session.exec(statement).all():
-        if not perm.can_review_revision(user, revision, session):
+        if not revision_rules.can_review_revision(user, revision, session):
             continue
         record = revisions.target(session=session, revision=revision)
         if record.status == ListingStatus.RETIRED:  # withdrawn meanwhile: nothing left to publish
@@ -66,7 +66,7 @@ def _diff_rows(record: Provider | Solution, revision: Revision) -> list[dict[str
 def revision_page(request: Request, session: SessionDep, user: BureauUser, revision_id: int) -> HTMLResponse:
     """One revision: the field-by-field diff against the published version and the decision form."""
     revision = revisions.get_revision(session=session, revision_id=revision_id)
-    perm.require_review_revision(user, revision, session)
+    revision_rules.require_review_revision(user, revision, session)
     record = revisions.target(session=session, revision=revision)
     context: dict[str, Any] = {
         "revision": revision,
@@ -84,7 +84,7 @@ def revision_decide(request: Request, session: SessionDep, user: BureauUser, _cs
                     form: FormDep, revision_id: int) -> Response:
     """Approve (the proposed values go live) or reject with a reason (the published version stays)."""
     revision = revisions.get_revision(session=session, revision_id=revision_id)
-    perm.require_review_revision(user, revision, session)
+    revision_rules.require_review_revision(user, revision, session)
     decision, remark = text(form, "decision"), text(form, "remark")[:500]
     back = f"/bureau/revisions/{revision_id}"
     if decision not in ("approve", "reject"):

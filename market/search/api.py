@@ -67,7 +67,7 @@ def _signed(request: Request) -> bool:
 def audience(request: Request) -> dict[str, Any]:
     """What the searcher may see besides 已入库 listings, as `SearchRequest` fields.
 
-    The rules are those of `market.permissions.visible_solutions`, in the index's terms
+    The rules are those of `catalog.solutions.permissions.visible_solutions`, in the index's terms
     (tests/search_index/test_visibility.py checks them against it): a bureau also sees
     every listing of the providers in its regions, a provider its own listings. Anonymous
     requests never open a database session.

@@ -7,9 +7,13 @@ from typing import Any
 from fastapi import APIRouter
 from sqlmodel import Session
 
+from catalog import access
+from catalog.engagements import permissions as engagement_rules
 from catalog.engagements.models import Engagement
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise
 from catalog.errors import NotFound
+from catalog.showcase import permissions as showcase_rules
 from catalog.showcase import service as showcase
 from catalog.showcase.models import (
     CaseCreate,
@@ -18,10 +22,10 @@ from catalog.showcase.models import (
     MessageIn,
     SolutionCase,
 )
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, ENTERPRISE, ENTERPRISES, PROVIDER, PUBLIC, requires
 from market.web.api_common import READ_ERRORS, WRITE_ERRORS, load_visible
@@ -41,21 +45,21 @@ def message_json(message: EngagementMessage) -> dict[str, Any]:
 
 def editable_solution(session: Session, user: User, solution_id: int) -> Solution:
     """A solution the user may see and keep up (its provider, or the bureau of its region)."""
-    solution = load_visible(session, user, Solution, solution_id, "产品和方案")
-    perm.require(user, perm.EDIT, solution)
+    solution = load_visible(session, user, Solution, solution_id, "产品和方案", solution_rules.can)
+    solution_rules.require(user, access.EDIT, solution)
     return solution
 
 
 def engagement_for_message(session: Session, user: User, engagement_id: int) -> Engagement:
-    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果")
-    perm.require_message(user, engagement, session.get(Enterprise, engagement.enterprise_id))
+    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果", engagement_rules.can)
+    showcase_rules.require_message(user, engagement, session.get(Enterprise, engagement.enterprise_id))
     return engagement
 
 
 @router.get("/api/solutions/{solution_id}/cases", responses=READ_ERRORS, summary="产品的应用案例",
             openapi_extra=requires(PUBLIC))
 def list_cases(session: SessionDep, user: OptionalUser, solution_id: int) -> dict[str, Any]:
-    load_visible(session, user, Solution, solution_id, "产品和方案")
+    load_visible(session, user, Solution, solution_id, "产品和方案", solution_rules.can)
     return {"cases": [case_json(c) for c in showcase.cases_of(session=session, solution_id=solution_id)]}
 
 
@@ -80,16 +84,16 @@ def remove_case(session: SessionDep, user: CurrentUser, solution_id: int, case_i
 @router.get("/api/solutions/{solution_id}/reviews", responses=READ_ERRORS, summary="产品的用户评价（来自已结束的对接）",
             openapi_extra=requires(PUBLIC))
 def reviews(session: SessionDep, user: OptionalUser, solution_id: int) -> dict[str, Any]:
-    load_visible(session, user, Solution, solution_id, "产品和方案")
+    load_visible(session, user, Solution, solution_id, "产品和方案", solution_rules.can)
     return showcase.reviews_of(session=session, solution_id=solution_id)
 
 
 @router.post("/api/solutions/{solution_id}/contact", status_code=201, responses=WRITE_ERRORS,
              summary="申请对接：生成“意向”对接并留言给服务商", openapi_extra=requires(ENTERPRISES))
 def request_contact(session: SessionDep, user: CurrentUser, solution_id: int, data: ContactRequest) -> dict[str, Any]:
-    perm.require_request_contact(user)
-    solution = load_visible(session, user, Solution, solution_id, "产品和方案")
-    enterprise = load_visible(session, user, Enterprise, int(user.enterprise_id or 0), "试点企业")
+    showcase_rules.require_request_contact(user)
+    solution = load_visible(session, user, Solution, solution_id, "产品和方案", solution_rules.can)
+    enterprise = load_visible(session, user, Enterprise, int(user.enterprise_id or 0), "试点企业", enterprise_rules.can)
     engagement = showcase.request_contact(session=session, enterprise=enterprise, solution=solution,
                                           message=data.message, actor=actor_of(user))
     return {"engagement_id": engagement.id, "status": engagement.status}
@@ -108,5 +112,5 @@ def list_messages(session: SessionDep, user: CurrentUser, engagement_id: int) ->
 def post_message(session: SessionDep, user: CurrentUser, engagement_id: int, data: MessageIn) -> dict[str, Any]:
     engagement = engagement_for_message(session, user, engagement_id)
     message = showcase.post_message(session=session, engagement=engagement, text=data.text,
-                                    side=perm.message_side(user), actor=actor_of(user))
+                                    side=showcase_rules.message_side(user), actor=actor_of(user))
     return message_json(message)

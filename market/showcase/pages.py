@@ -9,15 +9,19 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from catalog import access
+from catalog.engagements import permissions as engagement_rules
 from catalog.engagements.models import Engagement
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise
 from catalog.errors import MarketError, NotFound
+from catalog.showcase import permissions as showcase_rules
 from catalog.showcase import service as showcase
 from catalog.showcase.models import CaseCreate, ContactRequest, MessageIn, SolutionCase
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from catalog.users.models import User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CsrfProtected, CurrentUser, ProviderUser, SessionDep
 from market.permissions.declared import LOGGED_IN, PROVIDER, requires
 from market.templating import render
@@ -34,10 +38,10 @@ def contact(request: Request, session: SessionDep, user: CurrentUser, _csrf: Csr
     """申请对接: an engagement in 意向 with the enterprise's message; then its page."""
     back = f"/solutions/{solution_id}"
     try:
-        perm.require_request_contact(user)
+        showcase_rules.require_request_contact(user)
         data = ContactRequest(message=text(form, "message"))
-        solution = load_visible(session, user, Solution, solution_id, "产品和方案")
-        enterprise = load_visible(session, user, Enterprise, int(user.enterprise_id or 0), "试点企业")
+        solution = load_visible(session, user, Solution, solution_id, "产品和方案", solution_rules.can)
+        enterprise = load_visible(session, user, Enterprise, int(user.enterprise_id or 0), "试点企业", enterprise_rules.can)
         engagement = showcase.request_contact(session=session, enterprise=enterprise, solution=solution,
                                               message=data.message, actor=actor_of(user))
     except ValidationError:
@@ -48,7 +52,7 @@ def contact(request: Request, session: SessionDep, user: CurrentUser, _csrf: Csr
 
 
 def _engagement(session: Session, user: User, engagement_id: int) -> tuple[Engagement, Enterprise | None]:
-    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果")
+    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果", engagement_rules.can)
     return engagement, session.get(Enterprise, engagement.enterprise_id)
 
 
@@ -58,20 +62,20 @@ def engagement_message(request: Request, session: SessionDep, user: CurrentUser,
     back = f"/progress/engagements/{engagement_id}"
     engagement, enterprise = _engagement(session, user, engagement_id)
     try:
-        perm.require_message(user, engagement, enterprise)
+        showcase_rules.require_message(user, engagement, enterprise)
         data = MessageIn(text=text(form, "text"))
     except ValidationError:
         return flash_redirect(request, back, "留言不能为空，且不超过 500 字", "error")
     except MarketError as error:
         return flash_redirect(request, back, error.message, "error")
-    showcase.post_message(session=session, engagement=engagement, text=data.text, side=perm.message_side(user),
+    showcase.post_message(session=session, engagement=engagement, text=data.text, side=showcase_rules.message_side(user),
                           actor=actor_of(user))
     return flash_redirect(request, back, "留言已发送")
 
 
 def _my_solution(session: Session, user: User, solution_id: int) -> Solution:
-    solution = load_visible(session, user, Solution, solution_id, "产品和方案")
-    perm.require(user, perm.EDIT, solution)
+    solution = load_visible(session, user, Solution, solution_id, "产品和方案", solution_rules.can)
+    solution_rules.require(user, access.EDIT, solution)
     return solution
 
 

@@ -8,10 +8,14 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
+from catalog import access
 from catalog.notifications import notices
+from catalog.providers import permissions as provider_rules
 from catalog.providers import review
 from catalog.providers.models import ListingStatus, Provider
+from catalog.revisions import permissions as revision_rules
 from catalog.revisions import service as revisions
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions import queries as solution_queries
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
@@ -24,7 +28,6 @@ from catalog.solutions.schemas import (
 )
 from catalog.users.models import Role, User
 from catalog.users.service import actor_of
-from market import permissions as perm
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, PROVIDER, PUBLIC, requires
 from market.web.api_common import (
@@ -82,7 +85,7 @@ def list_solutions(
         q=q or "", status=status.value if status else None, provider_id=provider_id, region=region or "",
         scenario=scenario or "", industry=industry or "", deployment=deployment or "", excellent=excellent,
         price_min=min_price, price_max=max_price, sort=sort or "")
-    found = solution_queries.list_solutions(session=session, within=perm.visible_solutions(user, select(Solution)),
+    found = solution_queries.list_solutions(session=session, within=solution_rules.visible_solutions(user, select(Solution)),
                                             chosen=chosen, page=page, per_page=per_page)
     return SolutionsPublic(data=public(session, found.rows), count=found.total)
 
@@ -90,8 +93,8 @@ def list_solutions(
 @router.post("", response_model=SolutionPublic, status_code=201, responses=WRITE_ERRORS, summary="新建产品",
              openapi_extra=requires(BUREAU | PROVIDER))
 def create_solution(session: SessionDep, user: CurrentUser, data: SolutionCreate) -> SolutionPublic:
-    provider = load_visible(session, user, Provider, data.provider_id, "服务商")
-    perm.require(user, perm.CREATE_SOLUTION, provider)
+    provider = load_visible(session, user, Provider, data.provider_id, "服务商", provider_rules.can)
+    provider_rules.require(user, access.CREATE_SOLUTION, provider)
     solution = solution_service.create_solution(session=session, data=data, actor=actor_of(user))
     if user.role == Role.PROVIDER:
         notices.listing_submitted(session=session, record=solution)
@@ -99,7 +102,7 @@ def create_solution(session: SessionDep, user: CurrentUser, data: SolutionCreate
 
 
 def _load(session: Session, user: User | None, solution_id: RecordId) -> Solution:
-    return load_visible(session, user, Solution, solution_id, "产品")
+    return load_visible(session, user, Solution, solution_id, "产品", solution_rules.can)
 
 
 @router.get("/{solution_id}", response_model=SolutionPublic, responses=READ_ERRORS, summary="产品详情",
@@ -119,12 +122,12 @@ class SolutionEdited(SolutionPublic):
               summary="修改产品（服务商修改已入库产品时生成待审核的修改，公开内容不变）", openapi_extra=requires(BUREAU | PROVIDER))
 def update_solution(session: SessionDep, user: CurrentUser, solution_id: RecordId, patch: SolutionPatch) -> SolutionEdited:
     solution = _load(session, user, solution_id)
-    perm.require(user, perm.EDIT, solution)
+    solution_rules.require(user, access.EDIT, solution)
     changes = patch.model_dump(exclude_unset=True, exclude={"version"})
-    perm.require_fields(user, solution, changes)
+    solution_rules.require_fields(user, solution, changes)
     outcome = revisions.edit_listing(session=session, record=solution, data=SolutionUpdate.model_validate(changes),
                                      actor=actor_of(user), expected_version=patch.version,
-                                     reviewed=perm.edits_need_review(user, solution))
+                                     reviewed=revision_rules.edits_need_review(user, solution))
     shown = public(session, [solution])[0]
     return out(SolutionEdited, solution, provider_name=shown.provider_name, applied=outcome.applied,
                pending_revision_id=outcome.revision.id if outcome.revision else None)
@@ -134,7 +137,7 @@ def update_solution(session: SessionDep, user: CurrentUser, solution_id: RecordI
              summary="变更产品状态（审核、入库、暂停、退出）", openapi_extra=requires(BUREAU))
 def change_status(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: StatusChange) -> SolutionPublic:
     solution = _load(session, user, solution_id)
-    perm.require(user, perm.CHANGE_STATUS, solution)
+    solution_rules.require(user, access.CHANGE_STATUS, solution)
     review.change_listing_status(session=session, record=solution, status=body.status, remark=body.remark,
                                  actor=actor_of(user))
     return public(session, [solution])[0]
@@ -144,7 +147,7 @@ def change_status(session: SessionDep, user: CurrentUser, solution_id: RecordId,
              summary="设置或取消“优秀”", openapi_extra=requires(BUREAU))
 def set_excellent(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: ExcellentFlag) -> SolutionPublic:
     solution = _load(session, user, solution_id)
-    perm.require(user, perm.SET_EXCELLENT, solution)
+    solution_rules.require(user, access.SET_EXCELLENT, solution)
     solution_service.set_solution_excellent(session=session, solution=solution, excellent=body.excellent,
                                            actor=actor_of(user))
     return public(session, [solution])[0]
@@ -154,6 +157,6 @@ def set_excellent(session: SessionDep, user: CurrentUser, solution_id: RecordId,
              summary="服务商撤回本机构的产品（状态变为退出）", openapi_extra=requires(PROVIDER))
 def withdraw(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: Withdrawal) -> SolutionPublic:
     solution = _load(session, user, solution_id)
-    perm.require(user, perm.WITHDRAW, solution)
+    solution_rules.require(user, access.WITHDRAW, solution)
     solution_service.withdraw_solution(session=session, solution=solution, actor=actor_of(user), remark=body.remark)
     return public(session, [solution])[0]

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
+from catalog import access
+from catalog.users import permissions as user_rules
 from catalog.users import service as user_service
 from catalog.users.models import Role, User
-from market import permissions as perm
 from market.deps import BureauUser, CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, PROVIDER, requires
 from market.web.api_common import (
@@ -75,7 +76,7 @@ def list_users(
     session: SessionDep, user: BureauUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
     role: Annotated[RoleName | None, Query(description="角色")] = None,
 ) -> UsersOut:
-    statement = perm.visible_users(user, select(User))
+    statement = user_rules.visible_users(user, select(User))
     if role:
         statement = statement.where(col(User.role) == role)
     rows, count = paged(session, order(statement, User, sort, SORTS), page=page, per_page=per_page)
@@ -85,7 +86,7 @@ def list_users(
 @router.post("", response_model=UserOut, status_code=201, responses=WRITE_ERRORS, summary="新建用户（主管部门）",
              openapi_extra=requires(BUREAU))
 def create_user(session: SessionDep, user: BureauUser, data: UserIn) -> UserOut:
-    perm.require_grant(session, user, role=data.role, regions=data.regions, provider_id=data.provider_id,
+    user_rules.require_grant(session, user, role=data.role, regions=data.regions, provider_id=data.provider_id,
                        enterprise_id=data.enterprise_id)
     created = user_service.create_user(
         session=session, username=data.username, password=data.password, role=Role(data.role),
@@ -97,16 +98,16 @@ def create_user(session: SessionDep, user: BureauUser, data: UserIn) -> UserOut:
 @router.get("/{user_id}", response_model=UserOut, responses=READ_ERRORS, summary="用户详情",
             openapi_extra=requires(BUREAU | PROVIDER))
 def read_user(session: SessionDep, user: CurrentUser, user_id: RecordId) -> UserOut:
-    return UserOut.model_validate(load_visible(session, user, User, user_id, "用户"))
+    return UserOut.model_validate(load_visible(session, user, User, user_id, "用户", user_rules.can))
 
 
 @router.patch("/{user_id}", response_model=UserOut, responses=WRITE_ERRORS, summary="修改用户（主管部门）",
               openapi_extra=requires(BUREAU))
 def update_user(session: SessionDep, user: BureauUser, user_id: RecordId, patch: UserPatch) -> UserOut:
-    target = load_visible(session, user, User, user_id, "用户")
-    perm.require(user, perm.EDIT, target)
+    target = load_visible(session, user, User, user_id, "用户", user_rules.can)
+    user_rules.require(user, access.EDIT, target)
     if patch.regions is not None:
-        perm.require_grant(session, user, role=target.role, regions=patch.regions)
+        user_rules.require_grant(session, user, role=target.role, regions=patch.regions)
     user_service.update_user(session=session, user=target, by=user, display_name=patch.display_name,
                              regions=patch.regions, active=patch.active)
     return UserOut.model_validate(target)

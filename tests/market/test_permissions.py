@@ -1,13 +1,18 @@
-"""The rules of market/permissions.py, on lists (scoping) and on single records."""
+"""The record rules of catalog/<feature>/permissions.py, on lists (scoping) and on single records."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from catalog import access
+from catalog.chains import permissions as chain_rules
 from catalog.db import get_engine
+from catalog.events import permissions as event_rules
+from catalog.exchange import permissions as exchange_rules
+from catalog.leads import permissions as lead_rules
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from catalog.users.models import User
-from market import permissions as perm
 
 
 def _ids(response) -> set[int]:  # type: ignore[no-untyped-def]
@@ -95,15 +100,15 @@ def test_can_on_records(world, database_url) -> None:
     with Session(get_engine(database_url)) as session:
         users = {u.username: u for u in session.exec(select(User)).all()}
         pending = session.get(Solution, world.ids["sol_a_pending"])
-        assert perm.can(users["jj_bureau"], perm.CHANGE_STATUS, pending)
-        assert not perm.can(users["xx_bureau"], perm.CHANGE_STATUS, pending)
-        assert perm.can(users["provider_a"], perm.EDIT, pending)
-        assert not perm.can(users["provider_a"], perm.CHANGE_STATUS, pending)
-        assert not perm.can(users["provider_a"], perm.SET_EXCELLENT, pending)
-        assert not perm.can(None, perm.VIEW, pending)
-        assert perm.can(users["jj_bureau"], perm.IMPORT) and not perm.can(users["provider_a"], perm.EXPORT)
+        assert solution_rules.can(users["jj_bureau"], access.CHANGE_STATUS, pending)
+        assert not solution_rules.can(users["xx_bureau"], access.CHANGE_STATUS, pending)
+        assert solution_rules.can(users["provider_a"], access.EDIT, pending)
+        assert not solution_rules.can(users["provider_a"], access.CHANGE_STATUS, pending)
+        assert not solution_rules.can(users["provider_a"], access.SET_EXCELLENT, pending)
+        assert not solution_rules.can(None, access.VIEW, pending)
+        assert exchange_rules.can_import(users["jj_bureau"]) and not exchange_rules.can_export(users["provider_a"])
         users["jj_bureau"].active = False
-        assert not perm.can(users["jj_bureau"], perm.CHANGE_STATUS, pending)
+        assert not solution_rules.can(users["jj_bureau"], access.CHANGE_STATUS, pending)
 
 
 def _user(session: Session, username: str) -> User:
@@ -119,28 +124,28 @@ def test_event_chain_and_lead_rules_live_here(world, database_url) -> None:
         jj, xx, prov, ent, leader = (_user(session, n) for n in
                                      ("jj_bureau", "xx_bureau", "provider_a", "ent_sharing", "chain_leader"))
         event = Event(title="测试", region="江西省九江市", status="草稿")
-        assert perm.manages_event(jj, event) and not perm.manages_event(xx, event)
+        assert event_rules.manages_event(jj, event) and not event_rules.manages_event(xx, event)
         legacy = Event(title="无地区", created_by="bureau:jj_bureau")
-        assert perm.manages_event(jj, legacy) and not perm.manages_event(xx, legacy)
-        assert not perm.manages_event(xx, Event(title="无地区")) and not perm.manages_event(prov, event)
-        assert perm.can_view_event(jj, event) and not perm.can_view_event(ent, event)
+        assert event_rules.manages_event(jj, legacy) and not event_rules.manages_event(xx, legacy)
+        assert not event_rules.manages_event(xx, Event(title="无地区")) and not event_rules.manages_event(prov, event)
+        assert event_rules.can_view_event(jj, event) and not event_rules.can_view_event(ent, event)
         event.status = "报名中"
-        assert perm.can_view_event(ent, event) and not perm.can_view_event(None, event)
+        assert event_rules.can_view_event(ent, event) and not event_rules.can_view_event(None, event)
         mine = EventParticipant(event_id=1, side="enterprise", enterprise_id=world.ids["member_sharing"])
         theirs = EventParticipant(event_id=1, side="provider", provider_id=world.ids["provider_b"])
-        assert perm.own_participant(ent, mine) and not perm.own_participant(prov, mine)
-        assert perm.own_participant(prov, EventParticipant(event_id=1, side="provider", provider_id=prov.provider_id))
-        assert not perm.own_participant(prov, theirs) and not perm.own_participant(None, mine)
+        assert event_rules.own_participant(ent, mine) and not event_rules.own_participant(prov, mine)
+        assert event_rules.own_participant(prov, EventParticipant(event_id=1, side="provider", provider_id=prov.provider_id))
+        assert not event_rules.own_participant(prov, theirs) and not event_rules.own_participant(None, mine)
         chain = session.get(Enterprise, world.ids["leader"])
-        assert perm.can_view_chain(jj, chain) and perm.can_view_chain(leader, chain)
-        assert not perm.can_view_chain(xx, chain) and not perm.can_view_chain(ent, chain)
+        assert chain_rules.can_view_chain(jj, chain) and chain_rules.can_view_chain(leader, chain)
+        assert not chain_rules.can_view_chain(xx, chain) and not chain_rules.can_view_chain(ent, chain)
         sharing, private = session.get(Enterprise, world.ids["member_sharing"]), session.get(Enterprise, world.ids["member_private"])
-        assert perm.can_see_progress(leader, sharing) and not perm.can_see_progress(leader, private)
-        assert perm.can_see_progress(jj, private) and not perm.can_see_progress(xx, private)
+        assert chain_rules.can_see_progress(leader, sharing) and not chain_rules.can_see_progress(leader, private)
+        assert chain_rules.can_see_progress(jj, private) and not chain_rules.can_see_progress(xx, private)
         pa, pb = session.get(Provider, world.ids["provider_a"]), session.get(Provider, world.ids["provider_b"])
-        assert perm.can_view_leads(prov, pa) and perm.can_view_leads(jj, pa)
-        assert not perm.can_view_leads(prov, pb) and not perm.can_view_leads(xx, pa) and not perm.can_view_leads(ent, pa)
+        assert lead_rules.can_view_leads(prov, pa) and lead_rules.can_view_leads(jj, pa)
+        assert not lead_rules.can_view_leads(prov, pb) and not lead_rules.can_view_leads(xx, pa) and not lead_rules.can_view_leads(ent, pa)
         sharing.share_budget = False
-        assert not perm.lead_shows_budget(sharing)
+        assert not lead_rules.lead_shows_budget(sharing)
         sharing.share_budget = True
-        assert perm.lead_shows_budget(sharing)
+        assert lead_rules.lead_shows_budget(sharing)

@@ -1,4 +1,4 @@
-"""Search shows each user exactly the listings `market.permissions.visible_solutions` lets
+"""Search shows each user exactly the listings `catalog.solutions.permissions.visible_solutions` lets
 them see: the public only 已入库 ones, a bureau also those of providers in its regions, a
 provider also its own."""
 
@@ -13,10 +13,10 @@ from search_builders import add_provider, add_solution, sync
 from sqlmodel import Session, select
 
 from catalog.providers.models import ListingStatus
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from catalog.users.models import Role, User
 from catalog.users.service import hash_password
-from market import permissions
 from market.app import create_app
 from market.auth.sessions import issue_api_token
 from market.settings import Settings
@@ -65,7 +65,7 @@ def test_search_visibility_follows_the_permission_rules(
     with TestClient(create_app(settings, migrate_db=False)) as api:
         for name, user in users.items():
             headers = {"authorization": f"Bearer {tokens[name]}"} if user else {}
-            allowed = set(session.exec(permissions.visible_solutions(user, select(Solution.code))).all())
+            allowed = set(session.exec(solution_rules.visible_solutions(user, select(Solution.code))).all())
             for q in ("", "仓储管理"):
                 hits = api.get("/api/search", params={"q": q, "per_page": 50}, headers=headers).json()["hits"]
                 assert {h["code"] for h in hits} == allowed, (name, q)

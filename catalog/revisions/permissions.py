@@ -1,5 +1,4 @@
-"""Access rules of revisions (a provider's pending edit of a published listing). Re-exported
-by market/permissions/__init__.py: call them as `perm.edits_need_review(...)`, … .
+"""Who may see and review revisions (a provider's pending edit of a published listing):
 
 - a provider's own edit of its published profile or listing needs the bureau's review; a
   bureau's edit of a record in its regions takes effect at once;
@@ -14,18 +13,18 @@ from typing import Any
 from sqlalchemy import false
 from sqlmodel import col, select
 
+from catalog.access import in_regions, is_bureau, own_provider, region_filter
 from catalog.errors import Forbidden, NotFound
 from catalog.providers.models import Provider
 from catalog.revisions.models import Revision
 from catalog.solutions.models import Solution
 from catalog.users.models import User
-from market.permissions.rules import _is_bureau, _own_provider, in_regions, region_filter
 
 
 def edits_need_review(user: User | None, record: Provider | Solution) -> bool:
     """Does `user`'s edit of `record` wait for review (the provider's own), rather than apply at once?"""
     provider_id = record.provider_id if isinstance(record, Solution) else record.id
-    return _own_provider(user, provider_id)
+    return own_provider(user, provider_id)
 
 
 def _region_of(session: Any, revision: Revision) -> str | None:
@@ -37,7 +36,7 @@ def can_view_revision(user: User | None, revision: Revision, session: Any) -> bo
     """The revision's provider, or the bureau of its listing's region."""
     if user is None or not user.active:
         return False
-    return _own_provider(user, revision.provider_id) or in_regions(user, _region_of(session, revision))
+    return own_provider(user, revision.provider_id) or in_regions(user, _region_of(session, revision))
 
 
 def can_review_revision(user: User | None, revision: Revision, session: Any) -> bool:
@@ -62,9 +61,9 @@ def visible_revisions(user: User | None, statement: Any) -> Any:
     """Add to a `select(Revision…)` the filter of what `user` may see."""
     if user is None or not user.active:
         return statement.where(false())
-    if _is_bureau(user):
+    if is_bureau(user):
         in_region = select(Provider.id).where(region_filter(user, Provider.region))
         return statement.where(col(Revision.provider_id).in_(in_region))
-    if _own_provider(user, user.provider_id):
+    if own_provider(user, user.provider_id):
         return statement.where(col(Revision.provider_id) == user.provider_id)
     return statement.where(false())

@@ -1,35 +1,30 @@
-"""Who may see and decide 服务商入驻 applications, and read 站内消息.
+"""Who may see and decide 服务商入驻 applications:
 
 - an application is seen by its applicant (the account it created) and by every bureau of a
   region the provider sits in or serves (catalog.provider_applications.service.serves_bureau); that
   bureau approves or rejects it while it is 待审核;
-- submitting an application is open to everyone (rate-limited per address);
-- a message is read and marked read only by the user it was sent to.
+- submitting an application is open to everyone (rate-limited per address).
 """
 
 from __future__ import annotations
 
+from catalog.access import active
 from catalog.errors import Forbidden, NotFound
-from catalog.notifications.models import Notification
 from catalog.provider_applications.models import ProviderApplication
 from catalog.provider_applications.service import serves_bureau
 from catalog.providers.models import ListingStatus, Provider
 from catalog.users.models import Role, User
 
 
-def _active(user: User | None) -> bool:
-    return user is not None and user.active
-
-
 def is_reviewer(user: User | None, provider: Provider) -> bool:
     """Is `user` a bureau of a region the applicant sits in or serves?"""
-    return _active(user) and user is not None and user.role == Role.BUREAU and serves_bureau(
+    return active(user) and user is not None and user.role == Role.BUREAU and serves_bureau(
         provider, list(user.regions or []))
 
 
 def can_view_application(user: User | None, application: ProviderApplication, provider: Provider) -> bool:
     """The applicant's own account, or a reviewing bureau."""
-    if not _active(user) or user is None:
+    if not active(user) or user is None:
         return False
     own = user.role == Role.PROVIDER and user.provider_id == application.provider_id
     return own or is_reviewer(user, provider)
@@ -52,13 +47,3 @@ def require_decide_application(user: User | None, application: ProviderApplicati
     if not is_reviewer(user, provider):
         raise Forbidden("forbidden", "只有服务商所在或所服务地区的主管部门可以审核入驻申请")
 
-
-def can_read_notification(user: User | None, message: Notification) -> bool:
-    """Only the recipient reads (and marks) a message."""
-    return _active(user) and user is not None and user.id == message.user_id
-
-
-def require_read_notification(user: User | None, message: Notification) -> None:
-    """NotFound unless the message was sent to `user` (another's is not revealed)."""
-    if not can_read_notification(user, message):
-        raise NotFound("notification_not_found", f"未找到编号为 {message.id} 的消息")

@@ -1,0 +1,93 @@
+"""Who may see and change 产业链 (chains) and their links:
+
+- the chains overview is for bureaus and chain leaders;
+- a chain is viewed by its leader or the bureau of the leader's region; only that bureau adds,
+  edits and removes its links (MANAGE_CHAIN on the leader, EDIT / DELETE on a link);
+- a member's engagement progress shows in a chain to the member's bureau, or to the leader if
+  the member shares its needs with its chain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import false
+from sqlmodel import col, select
+
+from catalog.access import (
+    DELETE,
+    EDIT,
+    MANAGE_CHAIN,
+    VIEW,
+    active,
+    in_regions,
+    lookup,
+    refuse,
+    region_filter,
+)
+from catalog.chains.models import ChainLink
+from catalog.enterprises.models import Enterprise
+from catalog.errors import Forbidden
+from catalog.users.models import Role, User
+
+_CHAIN_ROLES = (Role.BUREAU, Role.CHAIN_LEADER)
+
+
+def can(user: User | None, action: str, record: ChainLink | Enterprise) -> bool:
+    """May `user` do `action` on a link (VIEW, EDIT, DELETE), or add links to the chain of a
+    leader enterprise (MANAGE_CHAIN)?"""
+    if user is not None and not active(user):
+        return False
+    if isinstance(record, Enterprise):
+        return action == MANAGE_CHAIN and in_regions(user, record.region)
+    leader = lookup(record, Enterprise, record.leader_id)
+    bureau = leader is not None and in_regions(user, leader.region)
+    if action == VIEW:
+        return bureau or (user is not None and user.role == Role.CHAIN_LEADER and user.enterprise_id == record.leader_id)
+    return action in (EDIT, DELETE) and bureau
+
+
+def require(user: User | None, action: str, record: ChainLink | Enterprise, *, hide: bool = False) -> None:
+    """Raise Forbidden (or NotFound when `hide`) unless `user` may do `action` on `record`."""
+    if not can(user, action, record):
+        refuse(action, hide=hide)
+
+
+def can_view_chain(user: User | None, leader: Enterprise) -> bool:
+    """The leader itself, or a bureau whose regions hold the leader, may view a chain."""
+    if user is None or not user.active:
+        return False
+    if user.role == Role.BUREAU:
+        return in_regions(user, leader.region)
+    return user.enterprise_id is not None and user.enterprise_id == leader.id
+
+
+def can_see_progress(user: User | None, member: Enterprise) -> bool:
+    """A member's engagement progress shows to its region's bureau, or (in a chain the user
+    may view) to the leader if the member shares its needs with its chain."""
+    if user is not None and user.role == Role.BUREAU:
+        return in_regions(user, member.region)
+    return bool(member.share_needs_with_chain)
+
+
+def can_list_chains(user: User | None) -> bool:
+    """The chains overview (page and API): bureaus and chain leaders."""
+    return user is not None and user.active and user.role in _CHAIN_ROLES
+
+
+def require_list_chains(user: User | None) -> None:
+    """Raise Forbidden unless `user` may list chains."""
+    if not can_list_chains(user):
+        raise Forbidden("wrong_role", "仅限主管部门和链主企业查看产业链")
+
+
+def visible_chain_links(user: User | None, statement: Any) -> Any:
+    """Add to a `select(ChainLink…)` the filter of what `user` may see."""
+    if user is None or not user.active:
+        return statement.where(false())
+    if user.role == Role.BUREAU:
+        in_region = select(Enterprise.id).where(region_filter(user, Enterprise.region))
+        return statement.where(col(ChainLink.leader_id).in_(in_region))
+    if user.role == Role.CHAIN_LEADER:
+        return statement.where(col(ChainLink.leader_id) == user.enterprise_id)
+    return statement.where(false())

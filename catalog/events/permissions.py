@@ -1,0 +1,54 @@
+"""Who may see and run 供需对接 events:
+
+- the bureau of an event's region manages it (one stored without a region: the bureau that
+  made it); it holds events only in its own regions, and registers only parties of its regions
+  (and published providers);
+- drafts show only to that bureau, later states to every logged-in user;
+- participants act only for their own enterprise / provider.
+"""
+
+from __future__ import annotations
+
+from catalog.access import active, in_regions, is_bureau, own_enterprise, own_provider
+from catalog.enterprises.models import Enterprise
+from catalog.errors import Forbidden
+from catalog.events.models import Event, EventParticipant, EventStatus
+from catalog.providers.models import ListingStatus, Provider
+from catalog.users.models import User
+
+
+def manages_event(user: User | None, event: Event) -> bool:
+    """The bureau of the event's region (an event stored without a region: the bureau that made it)."""
+    if not is_bureau(user) or user is None or not user.active:
+        return False
+    if event.region:
+        return in_regions(user, event.region)
+    return bool(event.created_by) and event.created_by in (user.username, f"{user.role}:{user.username}")
+
+
+def require_event_region(user: User | None, region: str | None) -> None:
+    """Raise Forbidden unless `region` is one of the bureau's own (where it may hold an event)."""
+    if not region or not in_regions(user, region):
+        raise Forbidden("region_forbidden", f"只能在本辖区内举办对接活动（“{region or ''}”不在本辖区内）")
+
+
+def can_enrol(user: User | None, party: Enterprise | Provider) -> bool:
+    """May a bureau register `party` for an event it manages? An enterprise of its own regions; a
+    provider of its regions or one published in the pool (its listing is public)."""
+    if isinstance(party, Enterprise):
+        return in_regions(user, party.region)
+    return in_regions(user, party.region) or party.status == ListingStatus.PUBLISHED
+
+
+def can_view_event(user: User | None, event: Event) -> bool:
+    """Drafts show only to the bureau managing the event; later states to every logged-in user."""
+    if not active(user):
+        return False
+    return manages_event(user, event) or event.status != EventStatus.DRAFT
+
+
+def own_participant(user: User | None, person: EventParticipant) -> bool:
+    """The enterprise or provider user behind a participant."""
+    if person.enterprise_id is not None:
+        return own_enterprise(user, person.enterprise_id)
+    return own_provider(user, person.provider_id)
