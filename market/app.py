@@ -22,6 +22,7 @@ from market.database import migrate
 from market.error_handlers import install_error_handlers, unexpected_response
 from market.errors import PayloadTooLarge
 from market.exchange import import_gate
+from market.permissions.declared import enforce_declarations
 from market.request_ids import RequestIds
 from market.settings import Settings, get_settings
 
@@ -214,7 +215,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True, set
     install_error_handlers(app)
     import_gate.configure(settings.max_imports)
     for router in discover_routers():
-        app.include_router(router)
+        app.include_router(enforce_declarations(router))  # each route's declared roles, checked first
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     app.add_middleware(RequestIds, answer_bug=unexpected_response)  # innermost: a bug's 500 still gets the security headers
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb * 1024 * 1024,

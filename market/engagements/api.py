@@ -23,7 +23,7 @@ from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
-from market.permissions.declared import BUREAU, ENTERPRISE, LOGGED_IN, PROVIDER, requires
+from market.permissions.declared import BUREAU, ENTERPRISES, LOGGED_IN, PROVIDER, requires
 from market.web.api_common import (
     LIST_ERRORS,
     MAX_ID,
@@ -69,7 +69,7 @@ def list_engagements(
 
 
 @router.post("", response_model=EngagementPublic, status_code=201, responses=WRITE_ERRORS, summary="登记对接成果",
-             openapi_extra=requires(BUREAU | ENTERPRISE))
+             openapi_extra=requires(BUREAU | ENTERPRISES))
 def create_engagement(session: SessionDep, user: CurrentUser, data: EngagementCreate) -> EngagementPublic:
     enterprise = load_visible(session, user, Enterprise, data.enterprise_id, "试点企业", enterprise_rules.can)
     engagement_rules.require(user, access.CREATE_ENGAGEMENT, enterprise)
@@ -79,13 +79,13 @@ def create_engagement(session: SessionDep, user: CurrentUser, data: EngagementCr
 
 
 @router.get("/{engagement_id}", response_model=EngagementPublic, responses=READ_ERRORS, summary="对接成果详情",
-            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def read_engagement(session: SessionDep, user: CurrentUser, engagement_id: RecordId) -> EngagementPublic:
     return out(EngagementPublic, load_visible(session, user, Engagement, engagement_id, "对接成果", engagement_rules.can))
 
 
 @router.patch("/{engagement_id}", response_model=EngagementPublic, responses=WRITE_ERRORS, summary="更正对接成果的合同金额、日期与改造前等级（状态只能通过签约、开始实施、申请/确认验收、终止等接口变更）",
-              openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+              openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def update_engagement(
     session: SessionDep, user: CurrentUser, engagement_id: RecordId, patch: EngagementPatch
 ) -> EngagementPublic:

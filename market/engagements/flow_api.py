@@ -17,7 +17,7 @@ from catalog.progress.models import AcceptanceRecord
 from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
-from market.permissions.declared import BUREAU, ENTERPRISE, PROVIDER, requires
+from market.permissions.declared import BUREAU, ENTERPRISES, PROVIDER, requires
 from market.web.api_common import READ_ERRORS, WRITE_ERRORS, RecordId, load_visible
 
 router = APIRouter(prefix="/api/engagements", tags=["对接成果"])
@@ -74,7 +74,7 @@ def engagement_json(session: Session, engagement: Engagement) -> dict[str, Any]:
 
 
 @router.post("/{engagement_id}/sign", responses=WRITE_ERRORS, summary="签约（合同金额、签约日期）",
-             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def sign(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: SignIn) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, engagement_rules.SIGN)
     flow.sign(session=session, engagement=engagement, amount_wan=data.amount_wan, contract_date=data.contract_date,
@@ -83,7 +83,7 @@ def sign(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: 
 
 
 @router.post("/{engagement_id}/start", responses=WRITE_ERRORS, summary="开始实施",
-             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def start(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: Step) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, engagement_rules.START)
     flow.start(session=session, engagement=engagement, actor=actor_of(user), expected_version=data.version)
@@ -91,7 +91,7 @@ def start(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data:
 
 
 @router.post("/{engagement_id}/acceptance", responses=WRITE_ERRORS, summary="申请验收（企业或服务商）",
-             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def propose(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: ProposeIn) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, engagement_rules.PROPOSE)
     flow.propose_acceptance(session=session, engagement=engagement, acceptance_date=data.acceptance_date,
@@ -110,7 +110,7 @@ def confirm(session: SessionDep, user: CurrentUser, engagement_id: RecordId, dat
 
 
 @router.post("/{engagement_id}/terminate", responses=WRITE_ERRORS, summary="终止对接（填写原因）",
-             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def terminate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: TerminateIn) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, engagement_rules.TERMINATE)
     flow.terminate(session=session, engagement=engagement, reason=data.reason, actor=actor_of(user),
@@ -119,7 +119,7 @@ def terminate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, d
 
 
 @router.post("/{engagement_id}/rating", responses=WRITE_ERRORS, summary="企业评价（1–5 分）",
-             openapi_extra=requires(ENTERPRISE))
+             openapi_extra=requires(ENTERPRISES))
 def rate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: RatingIn) -> dict[str, Any]:
     engagement, _ = _load(session, user, engagement_id, engagement_rules.RATE)
     flow.rate(session=session, engagement=engagement, rating=data.rating, actor=actor_of(user), review=data.review)
@@ -127,7 +127,7 @@ def rate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: 
 
 
 @router.get("/{engagement_id}/flow", responses=READ_ERRORS, summary="对接进展、验收与补贴",
-            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def read_flow(session: SessionDep, user: CurrentUser, engagement_id: RecordId) -> dict[str, Any]:
     engagement = load_visible(session, user, Engagement, engagement_id, "对接成果", engagement_rules.can)
     return engagement_json(session, engagement)

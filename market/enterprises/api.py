@@ -21,7 +21,7 @@ from catalog.enterprises.schemas import (
 )
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, OptionalUser, SessionDep
-from market.permissions.declared import BUREAU, ENTERPRISE, ENTERPRISES, PUBLIC, requires
+from market.permissions.declared import BUREAU, ENTERPRISES, PUBLIC, requires
 from market.web.api_common import (
     LIST_ERRORS,
     READ_ERRORS,
@@ -77,7 +77,7 @@ def read_enterprise(session: SessionDep, user: OptionalUser, enterprise_id: Reco
 
 
 @router.patch("/{enterprise_id}", response_model=EnterprisePublic, responses=WRITE_ERRORS, summary="修改试点企业",
-              openapi_extra=requires(BUREAU | ENTERPRISE))
+              openapi_extra=requires(BUREAU | ENTERPRISES))
 def update_enterprise(
     session: SessionDep, user: CurrentUser, enterprise_id: RecordId, patch: EnterprisePatch
 ) -> EnterprisePublic:

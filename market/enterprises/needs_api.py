@@ -18,7 +18,7 @@ from catalog.users.models import Role
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
-from market.permissions.declared import BUREAU, ENTERPRISE, ENTERPRISES, requires
+from market.permissions.declared import BUREAU, ENTERPRISES, requires
 from market.web.api_common import (
     LIST_ERRORS,
     MAX_ID,
@@ -69,7 +69,7 @@ def list_needs(
 
 
 @router.post("/api/enterprises/{enterprise_id}/needs", response_model=NeedPublic, status_code=201,
-             responses=WRITE_ERRORS, summary="为企业添加需求", openapi_extra=requires(BUREAU | ENTERPRISE))
+             responses=WRITE_ERRORS, summary="为企业添加需求", openapi_extra=requires(BUREAU | ENTERPRISES))
 def create_need(session: SessionDep, user: CurrentUser, enterprise_id: RecordId, data: NeedCreate) -> NeedPublic:
     enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
     enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
@@ -78,7 +78,7 @@ def create_need(session: SessionDep, user: CurrentUser, enterprise_id: RecordId,
 
 
 @router.post("/api/enterprises/{enterprise_id}/needs/order", response_model=NeedsPublic,
-             responses=WRITE_ERRORS, summary="调整需求的先后顺序", openapi_extra=requires(BUREAU | ENTERPRISE))
+             responses=WRITE_ERRORS, summary="调整需求的先后顺序", openapi_extra=requires(BUREAU | ENTERPRISES))
 def reorder_needs(session: SessionDep, user: CurrentUser, enterprise_id: RecordId, body: NeedOrder) -> NeedsPublic:
     enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
     enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
@@ -94,7 +94,7 @@ def read_need(session: SessionDep, user: CurrentUser, need_id: RecordId) -> Need
 
 
 @router.patch("/api/needs/{need_id}", response_model=NeedPublic, responses=WRITE_ERRORS, summary="修改需求",
-              openapi_extra=requires(BUREAU | ENTERPRISE))
+              openapi_extra=requires(BUREAU | ENTERPRISES))
 def update_need(session: SessionDep, user: CurrentUser, need_id: RecordId, patch: NeedPatch) -> NeedPublic:
     need = load_visible(session, user, Need, need_id, "需求", enterprise_rules.can)
     enterprise_rules.require(user, access.EDIT, need)
@@ -105,7 +105,7 @@ def update_need(session: SessionDep, user: CurrentUser, need_id: RecordId, patch
 
 
 @router.delete("/api/needs/{need_id}", status_code=204, response_class=Response, responses=WRITE_ERRORS,
-               summary="删除需求", openapi_extra=requires(BUREAU | ENTERPRISE))
+               summary="删除需求", openapi_extra=requires(BUREAU | ENTERPRISES))
 def delete_need(session: SessionDep, user: CurrentUser, need_id: RecordId) -> Response:
     need = load_visible(session, user, Need, need_id, "需求", enterprise_rules.can)
     enterprise_rules.require(user, access.DELETE, need)

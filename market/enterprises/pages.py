@@ -23,7 +23,7 @@ from catalog.taxonomy import taxonomy
 from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import CsrfProtected, EnterpriseUser, SessionDep
-from market.permissions.declared import ENTERPRISE, ENTERPRISES, requires
+from market.permissions.declared import ENTERPRISES, requires
 from market.templating import render
 from market.web.forms import FormDep, checked, optional, text, validate
 from market.web.page_common import flash_redirect, parse_int
@@ -131,7 +131,7 @@ def _need(session: Session, user: User, need_id: int, action: str) -> Need:
     return need
 
 
-@router.get(NEEDS_URL + "/{need_id}/edit", response_class=HTMLResponse, openapi_extra=requires(ENTERPRISE))
+@router.get(NEEDS_URL + "/{need_id}/edit", response_class=HTMLResponse, openapi_extra=requires(ENTERPRISES))
 def need_edit_form(request: Request, session: SessionDep, user: EnterpriseUser, need_id: int) -> HTMLResponse:
     """One need's edit form."""
     need = _need(session, user, need_id, access.EDIT)
@@ -141,7 +141,7 @@ def need_edit_form(request: Request, session: SessionDep, user: EnterpriseUser, 
     return render(request, "enterprise/need_form.html", context)
 
 
-@router.post(NEEDS_URL + "/{need_id}/edit", openapi_extra=requires(ENTERPRISE))
+@router.post(NEEDS_URL + "/{need_id}/edit", openapi_extra=requires(ENTERPRISES))
 def need_edit_submit(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
                      form: FormDep, need_id: int) -> Response:
     """Save one need."""

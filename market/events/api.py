@@ -33,7 +33,13 @@ from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import BureauUser, CurrentUser, SessionDep
 from market.events import scheduling as event_scheduling
-from market.permissions.declared import BUREAU, ENTERPRISE, LOGGED_IN, PROVIDER, requires
+from market.permissions.declared import (
+    BUREAU,
+    ENTERPRISES,
+    LOGGED_IN,
+    PROVIDER,
+    requires,
+)
 from market.web.api_common import READ_ERRORS, WRITE_ERRORS
 
 router = APIRouter(prefix="/api/events", tags=["供需对接活动"])
@@ -111,7 +117,7 @@ def change_status(session: SessionDep, user: CurrentUser, event_id: int,
 
 
 @router.post("/{event_id}/participants", status_code=201, responses=WRITE_ERRORS,
-             summary="报名参会", openapi_extra=requires(BUREAU | ENTERPRISE))
+             summary="报名参会", openapi_extra=requires(BUREAU | ENTERPRISES))
 def register(session: SessionDep, user: CurrentUser, event_id: int,
              data: ParticipantCreate) -> dict[str, Any]:
     event = _event(session, user, event_id)
@@ -199,7 +205,7 @@ class RequestBody(BaseModel):
 
 
 @router.post("/{event_id}/requests", status_code=201, responses=WRITE_ERRORS, summary="发起约见",
-             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def send_request(session: SessionDep, user: CurrentUser, event_id: int,
                  body: RequestBody) -> dict[str, Any]:
     event = _event(session, user, event_id)
@@ -216,7 +222,7 @@ def send_request(session: SessionDep, user: CurrentUser, event_id: int,
 
 
 @router.get("/{event_id}/requests", responses=READ_ERRORS, summary="约见申请列表",
-            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def list_requests(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     event = _event(session, user, event_id)
     mine = None if event_rules.manages_event(user, event) else _mine(session, user, event).id
@@ -263,7 +269,7 @@ def run_schedule(session: SessionDep, user: CurrentUser, event_id: int,
 
 
 @router.get("/{event_id}/meetings", responses=READ_ERRORS, summary="约见日程",
-            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def list_meetings(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     event = _event(session, user, event_id)
     rows = event_meetings.meetings(session=session, event_id=event_id)
@@ -372,7 +378,7 @@ class OutcomeBody(BaseModel):
 
 
 @router.post("/{event_id}/meetings/{meeting_id}/outcome", responses=WRITE_ERRORS,
-             summary="登记对接成果", openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+             summary="登记对接成果", openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def record_outcome(session: SessionDep, user: CurrentUser, event_id: int, meeting_id: int,
                    body: OutcomeBody) -> dict[str, Any]:
     event = _event(session, user, event_id)

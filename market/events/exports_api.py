@@ -19,7 +19,7 @@ from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
 from market.events.api import _event, _mine, _participant_json
 from market.exchange.import_gate import import_slot
-from market.permissions.declared import BUREAU, ENTERPRISE, PROVIDER, requires
+from market.permissions.declared import BUREAU, ENTERPRISES, PROVIDER, requires
 from market.web.api_common import READ_ERRORS
 
 router = APIRouter(prefix="/api/events", tags=["供需对接活动"])
@@ -33,7 +33,7 @@ def _whose(session: Any, user: Any, event: Any, participant_id: int | None) -> E
 
 
 @router.get("/{event_id}/agenda", responses=READ_ERRORS, summary="参会方日程",
-            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def agenda(session: SessionDep, user: CurrentUser, event_id: int,
            participant_id: int | None = Query(default=None, description="参会方（主管部门查看他方时填写）"),
            ) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def agenda(session: SessionDep, user: CurrentUser, event_id: int,
 
 @router.get("/{event_id}/agenda.ics", response_class=Response, summary="日程日历文件（.ics）",
             responses={200: {"content": {"text/calendar": {}}, "description": "日历文件"},
-                       **READ_ERRORS}, openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+                       **READ_ERRORS}, openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def agenda_ics(session: SessionDep, user: CurrentUser, event_id: int,
                participant_id: int | None = None) -> Response:
     event = _event(session, user, event_id)
@@ -91,7 +91,7 @@ def report(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, A
 
 
 @router.get("/{event_id}/proposals", responses=READ_ERRORS, summary="推荐的对接方（按匹配分）",
-            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def proposals(session: SessionDep, user: CurrentUser, event_id: int,
               participant_id: int | None = Query(default=None, description="参会方（主管部门查看他方时填写）"),
               limit: int = Query(default=10, ge=1, le=100)) -> dict[str, Any]:

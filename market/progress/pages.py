@@ -29,7 +29,7 @@ from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import CsrfProtected, CurrentUser, SessionDep
 from market.exchange.import_gate import import_slot
-from market.permissions.declared import BUREAU, ENTERPRISE, LOGGED_IN, PROVIDER, requires
+from market.permissions.declared import BUREAU, ENTERPRISES, LOGGED_IN, PROVIDER, requires
 from market.progress import charts, dashboard, evaluations, workbooks
 from market.progress.api import chosen_city
 from market.progress.fields import to_float, to_int
@@ -149,7 +149,7 @@ def _visible(session: Session, user: User, engagement_id: int) -> Engagement:
 
 
 @router.get("/progress/engagements/{engagement_id}", response_class=HTMLResponse,
-            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def engagement_page(request: Request, session: SessionDep, user: CurrentUser, engagement_id: int) -> Response:
     """One engagement: its steps, the forms of the steps this user may take, the subsidy."""
     g = _visible(session, user, engagement_id)

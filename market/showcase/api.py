@@ -27,7 +27,7 @@ from catalog.solutions.models import Solution
 from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, OptionalUser, SessionDep
-from market.permissions.declared import BUREAU, ENTERPRISE, ENTERPRISES, PROVIDER, PUBLIC, requires
+from market.permissions.declared import BUREAU, ENTERPRISES, PROVIDER, PUBLIC, requires
 from market.web.api_common import READ_ERRORS, WRITE_ERRORS, load_visible
 
 router = APIRouter(tags=["产品展示与申请对接"])
@@ -100,7 +100,7 @@ def request_contact(session: SessionDep, user: CurrentUser, solution_id: int, da
 
 
 @router.get("/api/engagements/{engagement_id}/messages", responses=READ_ERRORS, summary="对接留言",
-            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+            openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def list_messages(session: SessionDep, user: CurrentUser, engagement_id: int) -> dict[str, Any]:
     engagement = engagement_for_message(session, user, engagement_id)
     return {"messages": [message_json(m) for m in showcase.messages_of(session=session,
@@ -108,7 +108,7 @@ def list_messages(session: SessionDep, user: CurrentUser, engagement_id: int) ->
 
 
 @router.post("/api/engagements/{engagement_id}/messages", status_code=201, responses=WRITE_ERRORS,
-             summary="在对接中留言（双方与主管部门）", openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISE))
+             summary="在对接中留言（双方与主管部门）", openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def post_message(session: SessionDep, user: CurrentUser, engagement_id: int, data: MessageIn) -> dict[str, Any]:
     engagement = engagement_for_message(session, user, engagement_id)
     message = showcase.post_message(session=session, engagement=engagement, text=data.text,

@@ -95,6 +95,27 @@ def application_case(session: Any, ids: dict[str, int]) -> dict[str, Any]:
     return {"application_id": found.id}
 
 
+def leader_engagement(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+    """An engagement (意向) of the chain leader's own enterprise with provider_a's sol_a: a chain
+    leader is an enterprise too, and acts as one on its own records."""
+    from catalog.engagements.models import Engagement
+
+    record = Engagement(enterprise_id=ids["leader"], provider_id=ids["provider_a"], solution_id=ids["sol_a"])
+    session.add(record)
+    session.flush()
+    return {"engagement_id": record.id}
+
+
+def _leader_need(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+    """A fresh need of the chain leader's own enterprise (to be deleted)."""
+    from web_builders import need
+
+    from catalog.enterprises.models import Enterprise
+
+    record = need(session, session.get(Enterprise, ids["leader"]), "矩阵测试：链主待删除的需求")
+    return {"need_id": record.id}
+
+
 def _message_to_jj_bureau(session: Any, ids: dict[str, int]) -> dict[str, Any]:
     """A message to jj_bureau (only it may read or mark it)."""
     from catalog.notifications import service as notifications
@@ -163,20 +184,24 @@ RULES: dict[tuple[str, str], list[Case]] = {
         Case(allow="BC", target="member_private"),
         Case(allow="X", target="ent_xx"),
     ],
-    ("PATCH", "/api/enterprises/{enterprise_id}"): rule("BE", target="member_sharing", body=V1),
+    ("PATCH", "/api/enterprises/{enterprise_id}"): [  # a chain leader is an enterprise too: its own
+        Case(allow="BE", target="member_sharing", body=V1), Case(allow="BC", target="leader", body=V1)],
     # --- needs: never providers; the chain leader only where the member shares them
     ("GET", "/api/needs"): rule("BXEC"),
-    ("POST", "/api/enterprises/{enterprise_id}/needs"): rule("BE", target="member_sharing",
-                                                            body={"text": "矩阵测试：库存对不上账"}),
-    ("POST", "/api/enterprises/{enterprise_id}/needs/order"): rule("BE", target="member_sharing",
-                                                                  body={"need_ids": []}),
+    ("POST", "/api/enterprises/{enterprise_id}/needs"): [
+        Case(allow="BE", target="member_sharing", body={"text": "矩阵测试：库存对不上账"}),
+        Case(allow="BC", target="leader", body={"text": "矩阵测试：链主的库存对不上账"})],
+    ("POST", "/api/enterprises/{enterprise_id}/needs/order"): [
+        Case(allow="BE", target="member_sharing", body={"need_ids": []}),
+        Case(allow="BC", target="leader", body={"need_ids": []})],
     ("GET", "/api/needs/{need_id}"): [
         Case(allow="BEC", target="need_sharing"),
         Case(allow="B", target="need_private"),
         Case(allow="X", target="need_xx"),
     ],
-    ("PATCH", "/api/needs/{need_id}"): rule("BE", target="need_sharing", body=V1),
-    ("DELETE", "/api/needs/{need_id}"): rule("BE", fresh="need"),
+    ("PATCH", "/api/needs/{need_id}"): [Case(allow="BE", target="need_sharing", body=V1),
+                                        Case(allow="BC", target="need_leader", body=V1)],
+    ("DELETE", "/api/needs/{need_id}"): [Case(allow="BE", fresh="need"), Case(allow="BC", setup=_leader_need)],
     # --- chain links: the bureau of the leader's region keeps them; the leader reads its own
     ("GET", "/api/chain-links"): rule(LOGGED_IN),
     ("POST", "/api/chain-links"): rule("B", body={"leader_id": "@leader", "member_id": "@member_sharing",
@@ -186,9 +211,13 @@ RULES: dict[tuple[str, str], list[Case]] = {
     ("DELETE", "/api/chain-links/{link_id}"): rule("B", fresh="link"),
     # --- engagements: the two parties and the bureau
     ("GET", "/api/engagements"): rule(LOGGED_IN),
-    ("POST", "/api/engagements"): rule("BE", body={"enterprise_id": "@member_sharing", "solution_id": "@sol_a"}),
-    ("GET", "/api/engagements/{engagement_id}"): rule("BPE", target="engagement"),
-    ("PATCH", "/api/engagements/{engagement_id}"): rule("BPE", target="engagement", body=V1),
+    ("POST", "/api/engagements"): [
+        Case(allow="BE", body={"enterprise_id": "@member_sharing", "solution_id": "@sol_a"}),
+        Case(allow="BC", body={"enterprise_id": "@leader", "solution_id": "@sol_a"})],
+    ("GET", "/api/engagements/{engagement_id}"): [Case(allow="BPE", target="engagement"),
+                                                  Case(allow="BPC", setup=leader_engagement)],
+    ("PATCH", "/api/engagements/{engagement_id}"): [Case(allow="BPE", target="engagement", body=V1),
+                                                    Case(allow="BPC", setup=leader_engagement, body=V1)],
     # --- import / export: bureaus
     ("POST", "/api/imports"): rule("BX", upload=True),
     ("GET", "/api/exports"): rule("BX", query={"format": "json"}),
@@ -244,15 +273,27 @@ RULES: dict[tuple[str, str], list[Case]] = {
 # --- market/engagements/flow_api.py
 # Probes leave the test pilot's engagement (意向) as it was: each body fails after the access check.
 RULES |= {
-    ("POST", "/api/engagements/{engagement_id}/sign"): rule(
-        "BPE", target="engagement", body={"amount_wan": -1, "contract_date": "2025-03-01"}),
-    ("POST", "/api/engagements/{engagement_id}/start"): rule("BPE", target="engagement", body={}),
-    ("POST", "/api/engagements/{engagement_id}/acceptance"): rule("BPE", target="engagement", body={
+    ("POST", "/api/engagements/{engagement_id}/sign"): [
+        Case(allow="BPE", target="engagement", body={"amount_wan": -1, "contract_date": "2025-03-01"}),
+        Case(allow="BPC", setup=leader_engagement, body={"amount_wan": -1, "contract_date": "2025-03-01"})],
+    ("POST", "/api/engagements/{engagement_id}/start"): [
+        Case(allow="BPE", target="engagement", body={}),
+        Case(allow="BPC", setup=leader_engagement, body={})],
+    ("POST", "/api/engagements/{engagement_id}/acceptance"): [
+        Case(allow="BPE", target="engagement", body={
         "acceptance_date": "2025-06-01", "level_before": "一级", "level_after": "二级"}),
+        Case(allow="BPC", setup=leader_engagement, body={
+        "acceptance_date": "2025-06-01", "level_before": "一级", "level_after": "二级"})],
     ("POST", "/api/engagements/{engagement_id}/acceptance/confirm"): rule("B", target="engagement", body={}),
-    ("POST", "/api/engagements/{engagement_id}/terminate"): rule("BPE", target="engagement", body={"reason": " "}),
-    ("POST", "/api/engagements/{engagement_id}/rating"): rule("E", target="engagement", body={"rating": 5}),
-    ("GET", "/api/engagements/{engagement_id}/flow"): rule("BPE", target="engagement"),
+    ("POST", "/api/engagements/{engagement_id}/terminate"): [
+        Case(allow="BPE", target="engagement", body={"reason": " "}),
+        Case(allow="BPC", setup=leader_engagement, body={"reason": " "})],
+    ("POST", "/api/engagements/{engagement_id}/rating"): [
+        Case(allow="E", target="engagement", body={"rating": 5}),
+        Case(allow="C", setup=leader_engagement, body={"rating": 5})],
+    ("GET", "/api/engagements/{engagement_id}/flow"): [
+        Case(allow="BPE", target="engagement"),
+        Case(allow="BPC", setup=leader_engagement)],
 }
 
 
@@ -346,6 +387,10 @@ RULES |= {
     ("DELETE", "/api/solutions/{solution_id}/cases/{case_id}"): rule("BP", setup=_fresh_case),
     ("GET", "/api/solutions/{solution_id}/reviews"): rule(EVERYONE, target="sol_a"),
     ("POST", "/api/solutions/{solution_id}/contact"): rule("EC", target="sol_a", body={"message": "想了解设备点检"}),
-    ("GET", "/api/engagements/{engagement_id}/messages"): rule("BPE", target="engagement"),
-    ("POST", "/api/engagements/{engagement_id}/messages"): rule("BPE", target="engagement", body={"text": "您好"}),
+    ("GET", "/api/engagements/{engagement_id}/messages"): [
+        Case(allow="BPE", target="engagement"),
+        Case(allow="BPC", setup=leader_engagement)],
+    ("POST", "/api/engagements/{engagement_id}/messages"): [
+        Case(allow="BPE", target="engagement", body={"text": "您好"}),
+        Case(allow="BPC", setup=leader_engagement, body={"text": "您好"})],
 }

@@ -27,12 +27,12 @@ REGION = "江西省九江市"
 SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 4}]
 
 
-def _event_setup(status: str) -> Callable[[Any, dict[str, int]], dict[str, Any]]:
+def _event_setup(status: str, enterprise: str = "member_sharing") -> Callable[[Any, dict[str, int]], dict[str, Any]]:
     def setup(session: Any, ids: dict[str, int]) -> dict[str, Any]:
         event = Event(title="矩阵测试对接活动", region=REGION, sessions=SESSIONS, tables=4, status=status)
         session.add(event)
         session.flush()
-        ent = EventParticipant(event_id=int(event.id or 0), side="enterprise", enterprise_id=ids["member_sharing"],
+        ent = EventParticipant(event_id=int(event.id or 0), side="enterprise", enterprise_id=ids[enterprise],
                                sessions=[0], validated=True)
         pro = EventParticipant(event_id=int(event.id or 0), side="provider", provider_id=ids["provider_a"],
                                sessions=[0], validated=True)
@@ -50,13 +50,22 @@ def _event_setup(status: str) -> Callable[[Any, dict[str, int]], dict[str, Any]]
 
 
 OPEN = _event_setup(EventStatus.REQUESTS)
+# the same, the chain leader's enterprise taking part (a chain leader is an enterprise too)
+LEADER_OPEN = _event_setup(EventStatus.REQUESTS, "leader")
 DRAFT = _event_setup(EventStatus.DRAFT)
 BUREAU = "B"  # the bureau of the event's region; a bureau elsewhere (X) is refused
 PARTIES = "PE"  # the two registered participants (the chain leader C is not registered)
+LEADER_PARTIES = "PC"  # the two registered participants of LEADER_OPEN
 
 
 def _one(allow: str, **kw: Any) -> list[Case]:
     return rule(allow, setup=OPEN, **kw)
+
+
+def _both(allow: str, **kw: Any) -> list[Case]:
+    """The probe at OPEN (its parties PE) and at LEADER_OPEN (its parties PC)."""
+    return [*rule(allow, setup=OPEN, **kw),
+            *rule(allow.replace(PARTIES, LEADER_PARTIES), setup=LEADER_OPEN, **kw)]
 
 
 EVENT_RULES: dict[tuple[str, str], list[Case]] = {
@@ -65,19 +74,20 @@ EVENT_RULES: dict[tuple[str, str], list[Case]] = {
     ("GET", "/api/events/{event_id}"): [*_one(LOGGED_IN), *rule(BUREAU, setup=DRAFT)],
     ("PATCH", "/api/events/{event_id}"): _one(BUREAU, body={"place": "九江市会展中心"}),
     ("POST", "/api/events/{event_id}/status"): _one(BUREAU, body={"status": "约见中"}),
-    ("POST", "/api/events/{event_id}/participants"): _one("BE", body={"enterprise_id": "@member_sharing"}),
+    ("POST", "/api/events/{event_id}/participants"): [
+        *_one("BE", body={"enterprise_id": "@member_sharing"}), *_one("BC", body={"enterprise_id": "@leader"})],
     ("GET", "/api/events/{event_id}/participants"): _one(LOGGED_IN),
     ("POST", "/api/events/{event_id}/participants/{participant_id}/validate"): _one(BUREAU, body={}),
     ("POST", "/api/events/{event_id}/participants/{participant_id}/consent"): _one("P"),
     ("POST", "/api/events/{event_id}/participants/import"): _one(BUREAU, upload=True),
     ("POST", "/api/events/{event_id}/requests"): [
-        *_one(PARTIES, body={"to_id": "@p_provider"}),
-        *_one("B" + PARTIES, body={"from_id": "@p_enterprise", "to_id": "@p_provider"}),
+        *_both(PARTIES, body={"to_id": "@p_provider"}),
+        *_both("B" + PARTIES, body={"from_id": "@p_enterprise", "to_id": "@p_provider"}),
     ],
-    ("GET", "/api/events/{event_id}/requests"): _one("B" + PARTIES),
+    ("GET", "/api/events/{event_id}/requests"): _both("B" + PARTIES),
     ("POST", "/api/events/{event_id}/requests/{request_id}/respond"): _one("BP", body={"accept": True}),
     ("POST", "/api/events/{event_id}/schedule"): _one(BUREAU, body={"time_limit_s": 1}),
-    ("GET", "/api/events/{event_id}/meetings"): _one("B" + PARTIES),
+    ("GET", "/api/events/{event_id}/meetings"): _both("B" + PARTIES),
     ("GET", "/api/events/{event_id}/meetings/options"): _one(BUREAU, query={"request_id": "@request_id"}),
     ("POST", "/api/events/{event_id}/meetings/check"): _one(
         BUREAU, body={"request_id": "@request_id", "slot": 2, "table": 2}),
@@ -87,15 +97,15 @@ EVENT_RULES: dict[tuple[str, str], list[Case]] = {
         BUREAU, body={"first_id": "@meeting_id", "second_id": "@meeting_id"}),
     ("POST", "/api/events/{event_id}/meetings/{meeting_id}/unschedule"): _one(BUREAU, body={}),
     ("POST", "/api/events/{event_id}/publish"): _one(BUREAU),
-    ("POST", "/api/events/{event_id}/meetings/{meeting_id}/outcome"): _one(
+    ("POST", "/api/events/{event_id}/meetings/{meeting_id}/outcome"): _both(
         "B" + PARTIES, body={"outcome": "有意向", "side": "enterprise"}),
     ("GET", "/api/events/{event_id}/agenda"): [
-        *_one(PARTIES), *_one("B" + PARTIES, query={"participant_id": "@p_provider"})],
+        *_both(PARTIES), *_both("B" + PARTIES, query={"participant_id": "@p_provider"})],
     ("GET", "/api/events/{event_id}/agenda.ics"): [
-        *_one(PARTIES), *_one("B" + PARTIES, query={"participant_id": "@p_provider"})],
+        *_both(PARTIES), *_both("B" + PARTIES, query={"participant_id": "@p_provider"})],
     ("GET", "/api/events/{event_id}/reminders"): _one(BUREAU),
     ("GET", "/api/events/{event_id}/schedule.xlsx"): _one(BUREAU),
     ("GET", "/api/events/{event_id}/report"): _one(BUREAU),
     ("GET", "/api/events/{event_id}/proposals"): [
-        *_one(PARTIES), *_one("B" + PARTIES, query={"participant_id": "@p_provider"})],
+        *_both(PARTIES), *_both("B" + PARTIES, query={"participant_id": "@p_provider"})],
 }

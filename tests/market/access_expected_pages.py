@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from access_expected import EVERYONE, LOGGED_IN, Case, application_case, rule
+from access_expected import EVERYONE, LOGGED_IN, Case, application_case, leader_engagement, rule
 from access_expected_events import OPEN
 
 from catalog.progress.models import TargetRow
@@ -54,7 +54,8 @@ PAGE_RULES: dict[str, list[Case]] = {
     "/progress": rule(BUREAUS), "/progress/evaluations": rule(BUREAUS),
     "/progress/rows/{row_id}": [Case(allow="B", setup=_target_row)],
     "/progress/engagements": rule(LOGGED_IN),
-    "/progress/engagements/{engagement_id}": rule("BPE", target="engagement"),
+    "/progress/engagements/{engagement_id}": [Case(allow="BPE", target="engagement"),
+                                              Case(allow="BPC", setup=leader_engagement)],
     "/lists": rule(BUREAUS), "/lists/{name}": [Case(allow=BUREAUS, setup=lambda session, ids: {"name": "tasks"})],
     # chains: the bureau of the leader's region and the leader
     "/chains": rule("BXC"),
@@ -66,7 +67,7 @@ PAGE_RULES: dict[str, list[Case]] = {
     "/events": rule(LOGGED_IN), "/events/{event_id}": [Case(allow=LOGGED_IN, setup=OPEN)],
     # enterprise
     "/enterprise": rule(ENTERPRISES), "/enterprise/needs": rule(ENTERPRISES),
-    "/enterprise/needs/{need_id}/edit": rule("E", target="need_sharing"),
+    "/enterprise/needs/{need_id}/edit": [Case(allow="E", target="need_sharing"), Case(allow="C", target="need_leader")],
     "/enterprise/matches": rule(ENTERPRISES), "/enterprise/bundle": rule(ENTERPRISES),
     "/enterprise/engagements": rule(ENTERPRISES),
     # provider
@@ -95,7 +96,7 @@ FORM_POSTS: dict[str, str] = {
     "/bureau/enterprises/{enterprise_id}": BUREAUS,
     "/enterprise": ENTERPRISES,
     "/enterprise/needs": ENTERPRISES,
-    "/enterprise/needs/{need_id}/edit": "E",
+    "/enterprise/needs/{need_id}/edit": ENTERPRISES,
     "/enterprise/needs/{need_id}/delete": ENTERPRISES,
     "/enterprise/needs/{need_id}/move": ENTERPRISES,
     "/enterprise/needs/sort": ENTERPRISES,

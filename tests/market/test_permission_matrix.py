@@ -197,8 +197,8 @@ def test_providers_never_see_needs(client, world, database_url, letter) -> None:
     prober = Prober(client, database_url, world)
     headers = prober.headers(letter)
     assert client.get("/api/needs", headers=headers).status_code == 403
-    for name in ("need_sharing", "need_private", "need_leader", "need_xx"):
-        assert client.get(f"/api/needs/{world.ids[name]}", headers=headers).status_code == 404
+    for name in ("need_sharing", "need_private", "need_leader", "need_xx"):  # refused at the route's door
+        assert client.get(f"/api/needs/{world.ids[name]}", headers=headers).status_code == 403
 
 
 def page_routes(app: Any, method: str = "GET") -> set[str]:
