@@ -23,7 +23,7 @@ console = Console()
 err_console = Console(stderr=True)
 chains_app = typer.Typer(help="产业链（链主与成员）", no_args_is_help=True)
 
-AS_USER = typer.Option(..., "--as", help="以哪个用户的身份查看（权限与网页相同），如 jiujiang_bureau")
+AS_USER = typer.Option(..., "--as", help="以哪个用户的身份查看（权限与网页相同），填写该用户的用户名")
 AS_JSON = typer.Option(False, "--json", help="输出 JSON")
 
 
