@@ -27,7 +27,8 @@ REGION = "江西省九江市"
 SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 4}]
 
 
-def _event_setup(status: str, enterprise: str = "member_sharing") -> Callable[[Any, dict[str, int]], dict[str, Any]]:
+def _event_setup(status: str, enterprise: str = "member_sharing",
+                 provider_asks: bool = False) -> Callable[[Any, dict[str, int]], dict[str, Any]]:
     def setup(session: Any, ids: dict[str, int]) -> dict[str, Any]:
         event = Event(title="矩阵测试对接活动", region=REGION, sessions=SESSIONS, tables=4, status=status)
         session.add(event)
@@ -38,7 +39,9 @@ def _event_setup(status: str, enterprise: str = "member_sharing") -> Callable[[A
                                sessions=[0], validated=True)
         session.add_all([ent, pro])
         session.flush()
-        request = MeetingRequest(event_id=int(event.id or 0), from_id=int(ent.id or 0), to_id=int(pro.id or 0), status=RequestStatus.PENDING)
+        sender, receiver = (pro, ent) if provider_asks else (ent, pro)
+        request = MeetingRequest(event_id=int(event.id or 0), from_id=int(sender.id or 0), to_id=int(receiver.id or 0),
+                                 status=RequestStatus.PENDING)
         session.add(request)
         session.flush()
         meeting = Meeting(event_id=int(event.id or 0), request_id=int(request.id or 0), slot=1, table_no=1, published=True)
@@ -52,6 +55,9 @@ def _event_setup(status: str, enterprise: str = "member_sharing") -> Callable[[A
 OPEN = _event_setup(EventStatus.REQUESTS)
 # the same, the chain leader's enterprise taking part (a chain leader is an enterprise too)
 LEADER_OPEN = _event_setup(EventStatus.REQUESTS, "leader")
+# the provider asked the enterprise (ent_sharing / the chain leader's) for the meeting
+PROVIDER_ASKS = _event_setup(EventStatus.REQUESTS, provider_asks=True)
+PROVIDER_ASKS_LEADER = _event_setup(EventStatus.REQUESTS, "leader", provider_asks=True)
 DRAFT = _event_setup(EventStatus.DRAFT)
 BUREAU = "B"  # the bureau of the event's region; a bureau elsewhere (X) is refused
 PARTIES = "PE"  # the two registered participants (the chain leader C is not registered)
@@ -75,7 +81,8 @@ EVENT_RULES: dict[tuple[str, str], list[Case]] = {
     ("PATCH", "/api/events/{event_id}"): _one(BUREAU, body={"place": "九江市会展中心"}),
     ("POST", "/api/events/{event_id}/status"): _one(BUREAU, body={"status": "约见中"}),
     ("POST", "/api/events/{event_id}/participants"): [
-        *_one("BE", body={"enterprise_id": "@member_sharing"}), *_one("BC", body={"enterprise_id": "@leader"})],
+        *_one("BE", body={"enterprise_id": "@member_sharing"}), *_one("BC", body={"enterprise_id": "@leader"}),
+        *_one("BP", body={"provider_id": "@provider_a"})],  # a provider registers itself too
     ("GET", "/api/events/{event_id}/participants"): _one(LOGGED_IN),
     ("POST", "/api/events/{event_id}/participants/{participant_id}/validate"): _one(BUREAU, body={}),
     ("POST", "/api/events/{event_id}/participants/{participant_id}/consent"): _one("P"),
@@ -85,7 +92,9 @@ EVENT_RULES: dict[tuple[str, str], list[Case]] = {
         *_both("B" + PARTIES, body={"from_id": "@p_enterprise", "to_id": "@p_provider"}),
     ],
     ("GET", "/api/events/{event_id}/requests"): _both("B" + PARTIES),
-    ("POST", "/api/events/{event_id}/requests/{request_id}/respond"): _one("BP", body={"accept": True}),
+    ("POST", "/api/events/{event_id}/requests/{request_id}/respond"): [  # the one asked, and the bureau
+        *_one("BP", body={"accept": True}), *rule("BE", setup=PROVIDER_ASKS, body={"accept": True}),
+        *rule("BC", setup=PROVIDER_ASKS_LEADER, body={"accept": True})],
     ("POST", "/api/events/{event_id}/schedule"): _one(BUREAU, body={"time_limit_s": 1}),
     ("GET", "/api/events/{event_id}/meetings"): _both("B" + PARTIES),
     ("GET", "/api/events/{event_id}/meetings/options"): _one(BUREAU, query={"request_id": "@request_id"}),
