@@ -145,7 +145,8 @@ def _require_enrol(session: Session, user: User, data: ParticipantCreate) -> Non
 
 
 @router.post("/{event_id}/participants/{participant_id}/consent", responses=WRITE_ERRORS,
-             summary="确认主办方代为报名（同意对方看到本单位的需求或产品）", openapi_extra=requires(PROVIDER))
+             summary="确认主办方代为报名（同意对方看到本单位的需求或产品）",
+             openapi_extra=requires(PROVIDER | ENTERPRISES))
 def consent(session: SessionDep, user: CurrentUser, event_id: int, participant_id: int) -> dict[str, Any]:
     event = _event(session, user, event_id)
     person = event_service.participant_of(session=session, event=event, participant_id=participant_id)

@@ -21,7 +21,7 @@ from catalog.users.service import actor_of
 from market.auth.api import client_address
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
-from market.permissions.declared import BUREAU, LOGGED_IN, PUBLIC, requires
+from market.permissions.declared import BUREAU, LOGGED_IN, PROVIDER, PUBLIC, requires
 from market.web.api_common import READ_ERRORS, RecordId
 
 router = APIRouter(prefix="/api/provider-applications", tags=["服务商入驻"])
@@ -83,7 +83,7 @@ def list_applications(session: SessionDep, user: CurrentUser) -> ApplicationsOut
 
 
 @router.get("/{application_id}", response_model=ApplicationOut, responses=READ_ERRORS, summary="入驻申请详情",
-            openapi_extra=requires(BUREAU))
+            openapi_extra=requires(BUREAU | PROVIDER))  # the reviewing bureau, and the applicant
 def read_application(session: SessionDep, user: CurrentUser, application_id: RecordId) -> ApplicationOut:
     return application_out(*_load(session, user, application_id))
 

@@ -14,7 +14,7 @@ from catalog.users import permissions as user_rules
 from catalog.users import service as user_service
 from catalog.users.models import Role, User
 from market.deps import BureauUser, CurrentUser, SessionDep
-from market.permissions.declared import BUREAU, PROVIDER, requires
+from market.permissions.declared import BUREAU, LOGGED_IN, requires
 from market.web.api_common import (
     LIST_ERRORS,
     READ_ERRORS,
@@ -96,7 +96,7 @@ def create_user(session: SessionDep, user: BureauUser, data: UserIn) -> UserOut:
 
 
 @router.get("/{user_id}", response_model=UserOut, responses=READ_ERRORS, summary="用户详情",
-            openapi_extra=requires(BUREAU | PROVIDER))
+            openapi_extra=requires(LOGGED_IN))  # everyone reads their own account
 def read_user(session: SessionDep, user: CurrentUser, user_id: RecordId) -> UserOut:
     return UserOut.model_validate(load_visible(session, user, User, user_id, "用户", user_rules.can))
 

@@ -116,13 +116,30 @@ def _leader_need(session: Any, ids: dict[str, int]) -> dict[str, Any]:
     return {"need_id": record.id}
 
 
-def _message_to_jj_bureau(session: Any, ids: dict[str, int]) -> dict[str, Any]:
-    """A message to jj_bureau (only it may read or mark it)."""
-    from catalog.notifications import service as notifications
+def _message_to(username: str) -> Callable[[Any, dict[str, int]], dict[str, Any]]:
+    """A message to `username` (only it may read or mark it)."""
+    def setup(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+        from catalog.notifications import service as notifications
 
-    [message] = notifications.notify(session=session, user_ids=[ids["user_jj_bureau"]], kind="to_review",
-                                     title="矩阵测试消息")
-    return {"notification_id": message.id}
+        [message] = notifications.notify(session=session, user_ids=[ids[f"user_{username}"]], kind="to_review",
+                                         title="矩阵测试消息")
+        return {"notification_id": message.id}
+    return setup
+
+
+def own_application_case(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+    """An 入驻 application of provider_a made with provider_a's own account (its applicant)."""
+    from sqlmodel import select
+
+    from catalog.provider_applications.models import ProviderApplication
+
+    found = session.exec(select(ProviderApplication).where(
+        ProviderApplication.provider_id == ids["provider_a"])).first()
+    if found is None:
+        found = ProviderApplication(provider_id=ids["provider_a"], user_id=ids["user_provider_a"])
+        session.add(found)
+        session.flush()
+    return {"application_id": found.id}
 
 
 # An application whose USCC is provider_a's: refused with 409 after the (public) door is passed.
@@ -230,6 +247,8 @@ RULES: dict[tuple[str, str], list[Case]] = {
     ("GET", "/api/users/{user_id}"): [
         Case(allow="BP", target="user_provider_a"),
         Case(allow="X", target="user_provider_b"),
+        Case(allow="BE", target="user_ent_sharing"),
+        Case(allow="BC", target="user_chain_leader"),
     ],
     ("PATCH", "/api/users/{user_id}"): rule("B", target="user_provider_a", body={}),
     # --- matching (matching/): needs are read under the same rule as the need list
@@ -255,13 +274,16 @@ RULES: dict[tuple[str, str], list[Case]] = {
     # --- 服务商入驻: anyone applies; the applicant and the bureau of a served region read; that bureau decides
     ("POST", "/api/provider-applications"): rule(EVERYONE, body=TAKEN_USCC_APPLICATION),
     ("GET", "/api/provider-applications"): rule(LOGGED_IN),
-    ("GET", "/api/provider-applications/{application_id}"): [Case(allow="B", setup=application_case)],
+    ("GET", "/api/provider-applications/{application_id}"): [Case(allow="B", setup=application_case),
+                                                             Case(allow="BP", setup=own_application_case)],
     ("POST", "/api/provider-applications/{application_id}/decision"): [
         Case(allow="B", setup=application_case, body={"approve": False, "reason": ""})],
     # --- 站内消息: every user reads and marks only its own
     ("GET", "/api/notifications"): rule(LOGGED_IN),
     ("POST", "/api/notifications/read-all"): rule(LOGGED_IN),
-    ("POST", "/api/notifications/{notification_id}/read"): [Case(allow="B", setup=_message_to_jj_bureau)],
+    ("POST", "/api/notifications/{notification_id}/read"): [
+        Case(allow=letter, setup=_message_to(name))
+        for letter, name in (("B", "jj_bureau"), ("P", "provider_a"), ("E", "ent_sharing"), ("C", "chain_leader"))],
     # --- search (search_index): public listings only
     ("GET", "/api/search"): rule(EVERYONE, query={"q": "设备"}),
     ("GET", "/api/search/suggest"): rule(EVERYONE, query={"q": "设备"}),

@@ -64,6 +64,14 @@ PARTIES = "PE"  # the two registered participants (the chain leader C is not reg
 LEADER_PARTIES = "PC"  # the two registered participants of LEADER_OPEN
 
 
+def _enterprise_side(setup: Callable[[Any, dict[str, int]], dict[str, Any]]) -> Callable[[Any, dict[str, int]], dict[str, Any]]:
+    """`setup`, its {participant_id} the enterprise's registration rather than the provider's."""
+    def wrapped(session: Any, ids: dict[str, int]) -> dict[str, Any]:
+        params = setup(session, ids)
+        return {**params, "participant_id": params["p_enterprise"]}
+    return wrapped
+
+
 def _one(allow: str, **kw: Any) -> list[Case]:
     return rule(allow, setup=OPEN, **kw)
 
@@ -85,7 +93,8 @@ EVENT_RULES: dict[tuple[str, str], list[Case]] = {
         *_one("BP", body={"provider_id": "@provider_a"})],  # a provider registers itself too
     ("GET", "/api/events/{event_id}/participants"): _one(LOGGED_IN),
     ("POST", "/api/events/{event_id}/participants/{participant_id}/validate"): _one(BUREAU, body={}),
-    ("POST", "/api/events/{event_id}/participants/{participant_id}/consent"): _one("P"),
+    ("POST", "/api/events/{event_id}/participants/{participant_id}/consent"): [  # each party for itself
+        *_one("P"), *rule("E", setup=_enterprise_side(OPEN)), *rule("C", setup=_enterprise_side(LEADER_OPEN))],
     ("POST", "/api/events/{event_id}/participants/import"): _one(BUREAU, upload=True),
     ("POST", "/api/events/{event_id}/requests"): [
         *_both(PARTIES, body={"to_id": "@p_provider"}),
