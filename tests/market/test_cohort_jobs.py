@@ -122,9 +122,11 @@ def test_only_the_creator_or_a_bureau_of_the_region_reads_a_job(demo_client) -> 
     job_id = start(demo_client, owner)
     wait_for(demo_client, job_id, owner)
     assert demo_client.get(f"/api/jobs/{job_id}", headers=headers(demo_client, "admin_bureau")).status_code == 200
-    for other in ("xinxiang_bureau", "provider_xunzhi", "enterprise_hualun", "leader_changlu"):
+    response = demo_client.get(f"/api/jobs/{job_id}", headers=headers(demo_client, "xinxiang_bureau"))
+    assert response.status_code == 404  # another region's bureau: the job is not revealed
+    for other in ("provider_xunzhi", "enterprise_hualun", "leader_changlu"):  # no bureau: refused at the door
         response = demo_client.get(f"/api/jobs/{job_id}", headers=headers(demo_client, other))
-        assert response.status_code == 404, other
+        assert response.status_code == 403 and response.json()["code"] == "wrong_role", other
     assert demo_client.get(f"/api/jobs/{job_id}").status_code == 401
 
 
