@@ -32,7 +32,7 @@ from fastapi.routing import APIRoute
 from catalog.errors import Forbidden, MarketError
 from catalog.users.models import Role, User
 from market.deps import OptionalUser
-from market.errors import NotAuthenticated
+from market.errors import NotAuthenticated, error_responses
 
 
 class Permission(Flag):
@@ -117,8 +117,9 @@ def admission(permission: Permission) -> DependsParam:
 
 def enforce_declarations(router: APIRouter) -> APIRouter:
     """Give every route of `router` that does not admit everyone the check of its declared roles,
-    as its first dependency (once: calling this again changes nothing). Run before the router is
-    included in an app, which builds each route's handler from its dependencies."""
+    as its first dependency, and its refusals (401, 403) in its documented responses (once:
+    calling this again changes nothing). Run before the router is included in an app, which
+    builds each route's handler and documentation from them."""
     for route in router.routes:
         if not isinstance(route, APIRoute):
             continue
@@ -128,4 +129,7 @@ def enforce_declarations(router: APIRouter) -> APIRouter:
         check = admission(permission)
         if check not in route.dependencies:
             route.dependencies.insert(0, check)
+        refusals = (403,) if ANONYMOUS in permission else (401, 403)  # documented, as every answer is
+        for status, response in error_responses(*refusals).items():
+            route.responses.setdefault(status, response)
     return router

@@ -42,10 +42,11 @@ def test_bureau_sees_all_needs_and_the_region_list(client, world, as_user) -> No
 
 def test_others_cannot_see_the_chain(client, world, as_user) -> None:
     leader = world.ids["leader"]
-    for who in ("xx_bureau", "ent_sharing", "provider_a"):
+    response = client.get(f"/api/chains/{leader}", headers=as_user("xx_bureau"))
+    assert response.status_code == 404 and "产业链" in response.json()["message"]  # not revealed
+    for who in ("ent_sharing", "provider_a"):  # neither bureau nor chain leader: refused at the door
         response = client.get(f"/api/chains/{leader}", headers=as_user(who))
-        assert response.status_code == 404, who
-        assert "产业链" in response.json()["message"]
+        assert response.status_code == 403 and response.json()["code"] == "wrong_role", who
     assert client.get(f"/api/chains/{leader}").status_code == 401
     assert client.get("/api/chains", headers=as_user("provider_a")).status_code == 403
 

@@ -78,8 +78,8 @@ def test_a_rejection_needs_a_reason_the_applicant_reads(client: TestClient, worl
                     headers=as_user("jj_bureau")))
     mine = _ok(client.get(f"{URL}/{made['id']}", headers=_token(client, "xunyang_apply", "apply-pass-123")))
     assert mine["status"] == "退出" and mine["reason"] == "资质证明不全"
-    assert client.post(f"{URL}/{made['id']}/decision", json={"approve": True},
-                       headers=as_user("provider_a")).status_code == 404
+    assert client.post(f"{URL}/{made['id']}/decision", json={"approve": True},  # no bureau: refused at the door
+                       headers=as_user("provider_a")).status_code == 403
 
 
 def test_the_bureau_of_a_served_region_reviews_an_outside_applicant(client: TestClient, world: World,
