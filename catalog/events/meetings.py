@@ -16,7 +16,8 @@ from catalog.engagements import service as engagement_service
 from catalog.engagements.models import Engagement, EngagementStatus
 from catalog.engagements.schemas import EngagementCreate
 from catalog.enterprises.models import Enterprise
-from catalog.errors import InvalidTransition, NotFound, ValidationFailed
+from catalog.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from catalog.events import permissions as event_rules
 from catalog.events.models import (
     Event,
     EventParticipant,
@@ -36,11 +37,13 @@ from catalog.events.service import (
     _set_request_status,
     cap_of,
     get_event,
+    participant_of,
     participants,
 )
 from catalog.notifications import notices
 from catalog.providers.models import Provider
 from catalog.records import utcnow
+from catalog.users.models import User
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,14 @@ def get_meeting(*, session: Session, meeting_id: int) -> Meeting:
     return found
 
 
+def meeting_of(*, session: Session, event: Event, meeting_id: int) -> Meeting:
+    """The meeting with this id on `event`'s schedule (one of another event is not found here)."""
+    found = session.get(Meeting, meeting_id)
+    if found is None or found.event_id != event.id:
+        raise NotFound(f"未找到编号为 {meeting_id} 的约见")
+    return found
+
+
 def meetings(*, session: Session, event_id: int) -> list[Meeting]:
     """An event's meetings by slot and table."""
     return _meetings(session, event_id)
@@ -275,6 +286,33 @@ def record_outcome(*, session: Session, meeting: Meeting, side: Side | str,
         meeting.engagement_id = engagement.id if engagement else meeting.engagement_id
     session.flush()
     return meeting
+
+
+def outcome_side(*, session: Session, event: Event, meeting: Meeting, user: User,
+                 side: Side | str | None = None) -> str:
+    """Whose outcome of a meeting `user` records: a party records its own side, of a meeting it
+    takes part in; the bureau managing the event records the side it names, on that party's
+    behalf (a party named in `side` by anyone else is ignored)."""
+    if event_rules.manages_event(user, event):
+        if side is None:
+            raise ValidationFailed("missing_side", "请指定代为登记的一方（企业或服务商）")
+        return str(side)
+    request = session.get(MeetingRequest, meeting.request_id)
+    for person_id in (request.from_id, request.to_id) if request else ():
+        person = participant_of(session=session, event=event, participant_id=person_id)
+        if event_rules.own_participant(user, person):
+            return person.side
+    raise Forbidden("forbidden", "只能登记本单位参加的约见")
+
+
+def record_meeting_outcome(*, session: Session, event: Event, meeting_id: int, user: User,
+                           outcome: Outcome | str, actor: str, comment: str = "",
+                           side: Side | str | None = None) -> Meeting:
+    """Record an outcome of a meeting of `event` for the side `user` may record (`outcome_side`)."""
+    meeting = meeting_of(session=session, event=event, meeting_id=meeting_id)
+    whose = outcome_side(session=session, event=event, meeting=meeting, user=user, side=side)
+    return record_outcome(session=session, meeting=meeting, side=whose, outcome=outcome,
+                          comment=comment, actor=actor)
 
 
 def _engage(session: Session, meeting: Meeting, outcome: Outcome, actor: str) -> Engagement | None:

@@ -4,7 +4,12 @@
   made it); it holds events only in its own regions, and registers only parties of its regions
   (and published providers);
 - drafts show only to that bureau, later states to every logged-in user;
-- participants act only for their own enterprise / provider.
+- participants act only for their own enterprise / provider; the bureau managing an event acts
+  for any of its participants (it answers a request or records an outcome on a party's behalf,
+  as it registers and requests for one);
+- the managing bureau sees every participant, their needs and both sides of each meeting;
+  everyone else sees the validated participants (and its own registration), the needs of its
+  own only, and of the published meetings it takes part in only its own side's outcome.
 """
 
 from __future__ import annotations
@@ -52,3 +57,19 @@ def own_participant(user: User | None, person: EventParticipant) -> bool:
     if person.enterprise_id is not None:
         return own_enterprise(user, person.enterprise_id)
     return own_provider(user, person.provider_id)
+
+
+def acts_for(user: User | None, event: Event, person: EventParticipant) -> bool:
+    """May `user` act for participant `person` of `event`: the participant's own user, or the
+    bureau managing the event on the participant's behalf."""
+    return manages_event(user, event) or own_participant(user, person)
+
+
+def sees_participant(user: User | None, event: Event, person: EventParticipant) -> bool:
+    """The managing bureau sees every participant; anyone else the validated ones and its own."""
+    return manages_event(user, event) or person.validated or own_participant(user, person)
+
+
+def sees_needs(user: User | None, event: Event, person: EventParticipant) -> bool:
+    """Which needs a participant brings: for the managing bureau and the participant itself."""
+    return manages_event(user, event) or own_participant(user, person)

@@ -1,5 +1,6 @@
-"""Reads of 供需对接 events: what a user may bring, the requests left off the grid, agendas
-(rows and .ics), reminders, the grid workbook, the report."""
+"""Reads of 供需对接 events: the events, participants and meetings a user sees (every front door
+lists through these), what a user may bring, the requests left off the grid, agendas (rows and
+.ics), reminders, the grid workbook, the report."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from catalog.enterprises.models import Enterprise, Need
+from catalog.errors import Forbidden
+from catalog.events import permissions as event_rules
 from catalog.events.meetings import meetings, participant_name
 from catalog.events.models import (
     Event,
@@ -19,14 +22,60 @@ from catalog.events.models import (
     MeetingRequest,
     Outcome,
     RequestStatus,
+    Side,
     SlotTime,
     event_slots,
 )
-from catalog.events.service import participants, party_of, requests_of
+from catalog.events.service import own_registration, participants, party_of, requests_of
 from catalog.providers.models import ListingStatus
 from catalog.solutions.models import Solution
 from catalog.users.models import User
 from catalog.xlsx_writer import Book
+
+
+def _in_order() -> Any:
+    """Every event list's order: by day, the latest first (undated ones, still being planned,
+    before the dated), then the newest first."""
+    return select(Event).order_by(col(Event.day).desc().nulls_first(), col(Event.id).desc())
+
+
+def all_events(*, session: Session) -> list[Event]:
+    """Every event, in the order of the lists (the command line's view)."""
+    return list(session.exec(_in_order()))
+
+
+def visible_events(*, session: Session, user: User) -> list[Event]:
+    """The events `user` may see, in the one order of the API and the pages: the events it
+    manages first (a bureau runs those; the others of its list are its neighbours'), then by day."""
+    seen = [e for e in session.exec(_in_order()) if event_rules.can_view_event(user, e)]
+    return sorted(seen, key=lambda e: not event_rules.manages_event(user, e))
+
+
+def visible_participants(*, session: Session, event: Event, user: User) -> list[EventParticipant]:
+    """The participants of `event` that `user` sees (`sees_participant`), in registration order."""
+    return [p for p in participants(session=session, event_id=event.id or 0)
+            if event_rules.sees_participant(user, event, p)]
+
+
+@dataclass(frozen=True)
+class MeetingSeen:
+    """A meeting as one user sees it: `sides` are the sides whose outcome and comment it sees."""
+
+    meeting: Meeting
+    sides: tuple[str, ...]
+
+
+def visible_meetings(*, session: Session, event: Event, user: User) -> list[MeetingSeen]:
+    """The managing bureau sees every meeting with both sides' outcomes; a participant the
+    published meetings it takes part in with its own side's; anyone else is refused."""
+    rows = meetings(session=session, event_id=event.id or 0)
+    if event_rules.manages_event(user, event):
+        return [MeetingSeen(m, (Side.ENTERPRISE.value, Side.PROVIDER.value)) for m in rows]
+    me = own_registration(session=session, event=event, user=user)
+    if me is None:
+        raise Forbidden("not_registered", "您尚未报名该活动")
+    mine = {r.id for r in requests_of(session=session, event_id=event.id or 0, participant_id=me.id)}
+    return [MeetingSeen(m, (me.side,)) for m in rows if m.published and m.request_id in mine]
 
 
 def offers(*, session: Session, user: User) -> list[tuple[int, str]]:

@@ -16,6 +16,7 @@ from catalog import writes
 from catalog.audit import service as audit
 from catalog.enterprises import service as enterprise_service
 from catalog.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from catalog.events import permissions as event_rules
 from catalog.events.models import (
     EVENT_TRANSITIONS,
     Event,
@@ -170,6 +171,14 @@ def participant_of(*, session: Session, event: Event, participant_id: int) -> Ev
     return found
 
 
+def own_registration(*, session: Session, event: Event, user: User) -> EventParticipant | None:
+    """The participant `user` is at `event` (its enterprise's or provider's registration), if any."""
+    for person in participants(session=session, event_id=event.id or 0):
+        if event_rules.own_participant(user, person):
+            return person
+    return None
+
+
 def participants(*, session: Session, event_id: int) -> list[EventParticipant]:
     """An event's participants, in registration order."""
     query = select(EventParticipant).where(EventParticipant.event_id == event_id)
@@ -303,6 +312,14 @@ def get_request(*, session: Session, request_id: int) -> MeetingRequest:
     return found
 
 
+def request_of(*, session: Session, event: Event, request_id: int) -> MeetingRequest:
+    """The meeting request with this id made at `event` (one of another event is not found here)."""
+    found = session.get(MeetingRequest, request_id)
+    if found is None or found.event_id != event.id:
+        raise NotFound(f"未找到编号为 {request_id} 的约见申请")
+    return found
+
+
 def requests_of(*, session: Session, event_id: int, status: str | None = None,
                 participant_id: int | None = None) -> list[MeetingRequest]:
     """An event's requests, optionally of one status and/or involving one participant."""
@@ -426,6 +443,17 @@ def respond_request(*, session: Session, request: MeetingRequest, accept: bool,
                                    else RequestStatus.DECLINED, actor)
     notices.meeting_answered(session=session, request=answered)
     return answered
+
+
+def answer_request(*, session: Session, event: Event, request_id: int, accept: bool, user: User,
+                   actor: str) -> MeetingRequest:
+    """Answer a request of `event`: as its receiver, or as the bureau managing the event on the
+    receiver's behalf (a party that answered by phone or at the desk)."""
+    request = request_of(session=session, event=event, request_id=request_id)
+    receiver = participant_of(session=session, event=event, participant_id=request.to_id)
+    if not event_rules.acts_for(user, event, receiver):
+        raise Forbidden("forbidden", "只有被约见方可以回复该申请")
+    return respond_request(session=session, request=request, accept=accept, actor=actor)
 
 
 def withdraw_request(*, session: Session, request: MeetingRequest, actor: str) -> MeetingRequest:

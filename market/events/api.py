@@ -1,9 +1,10 @@
 """JSON API: 供需对接 events — create, register, request, schedule, edit the grid, outcomes.
 
-Who may do what (rules local to events; see `event_rules`, to be merged into permissions):
-the bureau of the event's region manages it; an enterprise or a provider registers itself,
-sends and answers requests as its own participant, sees its own meetings and records its own
-side's outcome; only the bureau sees both sides' outcomes.
+Who may do what is catalog/events/permissions.py, what each user sees catalog/events/queries.py:
+the bureau of the event's region manages it and acts for any of its participants (registers,
+requests, answers and records an outcome on a party's behalf); an enterprise or a provider
+registers itself, sends and answers requests as its own participant, sees its own meetings and
+records its own side's outcome; only the bureau sees both sides' outcomes.
 """
 
 from __future__ import annotations
@@ -12,18 +13,20 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from catalog.enterprises.models import Enterprise
-from catalog.errors import Forbidden, NotFound, ValidationFailed
+from catalog.errors import Forbidden, NotFound
 from catalog.events import meetings as event_meetings
 from catalog.events import permissions as event_rules
+from catalog.events import queries as event_views
 from catalog.events import service as event_service
 from catalog.events.models import (
     Event,
     EventCreate,
     EventParticipant,
     EventUpdate,
+    Meeting,
     ParticipantCreate,
     Side,
     event_slots,
@@ -55,10 +58,10 @@ def _event(session: Session, user: User, event_id: int, *, manage: bool = False)
 
 
 def _mine(session: Session, user: User, event: Event) -> EventParticipant:
-    for person in event_service.participants(session=session, event_id=event.id or 0):
-        if event_rules.own_participant(user, person):
-            return person
-    raise Forbidden("not_registered", "您尚未报名该活动")
+    person = event_service.own_registration(session=session, event=event, user=user)
+    if person is None:
+        raise Forbidden("not_registered", "您尚未报名该活动")
+    return person
 
 
 def _event_json(event: Event) -> dict[str, Any]:
@@ -80,8 +83,7 @@ def create_event(session: SessionDep, user: BureauUser, data: EventCreate) -> di
 
 @router.get("", responses=READ_ERRORS, summary="对接活动列表", openapi_extra=requires(LOGGED_IN))
 def list_events(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
-    rows = session.exec(select(Event).order_by(col(Event.id).desc())).all()
-    visible = [e for e in rows if event_rules.can_view_event(user, e)]
+    visible = event_views.visible_events(session=session, user=user)
     return {"data": [_event_json(e) for e in visible], "count": len(visible)}
 
 
@@ -156,8 +158,8 @@ def consent(session: SessionDep, user: CurrentUser, event_id: int, participant_i
     return _participant_json(session, person)
 
 
-def _participant_json(session: Session, person: EventParticipant) -> dict[str, Any]:
-    data = person.model_dump(mode="json")
+def _participant_json(session: Session, person: EventParticipant, *, needs: bool = True) -> dict[str, Any]:
+    data = person.model_dump(mode="json", exclude=None if needs else {"need_ids"})
     data["name"] = event_meetings.participant_name(session, person)
     return data
 
@@ -166,14 +168,8 @@ def _participant_json(session: Session, person: EventParticipant) -> dict[str, A
             openapi_extra=requires(LOGGED_IN))
 def list_participants(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     event = _event(session, user, event_id)
-    rows = event_service.participants(session=session, event_id=event_id)
-    if not event_rules.manages_event(user, event):  # others see validated participants, without needs
-        rows = [p for p in rows if p.validated or event_rules.own_participant(user, p)]
-    data = [_participant_json(session, p) for p in rows]
-    if not event_rules.manages_event(user, event):
-        for item, person in zip(data, rows, strict=True):
-            if not event_rules.own_participant(user, person):
-                item.pop("need_ids", None)
+    rows = event_views.visible_participants(session=session, event=event, user=user)
+    data = [_participant_json(session, p, needs=event_rules.sees_needs(user, event, p)) for p in rows]
     return {"data": data, "count": len(data)}
 
 
@@ -240,13 +236,8 @@ class RespondBody(BaseModel):
 def respond(session: SessionDep, user: CurrentUser, event_id: int, request_id: int,
             body: RespondBody) -> dict[str, Any]:
     event = _event(session, user, event_id)
-    request = event_service.get_request(session=session, request_id=request_id)
-    if request.event_id != event_id:
-        raise NotFound(message=f"未找到编号为 {request_id} 的约见申请")
-    if not event_rules.manages_event(user, event) and _mine(session, user, event).id != request.to_id:
-        raise Forbidden("forbidden", "只有被约见方可以回复该申请")
-    event_service.respond_request(session=session, request=request, accept=body.accept,
-                                  actor=actor_of(user))
+    request = event_service.answer_request(session=session, event=event, request_id=request_id,
+                                           accept=body.accept, user=user, actor=actor_of(user))
     return request.model_dump(mode="json")
 
 
@@ -273,19 +264,21 @@ def run_schedule(session: SessionDep, user: CurrentUser, event_id: int,
             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def list_meetings(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     event = _event(session, user, event_id)
-    rows = event_meetings.meetings(session=session, event_id=event_id)
-    if event_rules.manages_event(user, event):
-        return {"data": [m.model_dump(mode="json") for m in rows], "count": len(rows)}
-    me = _mine(session, user, event)
-    side = "enterprise" if me.side == Side.ENTERPRISE else "provider"
-    data = []
-    for m in rows:
-        request = event_service.get_request(session=session, request_id=m.request_id)
-        if m.published and me.id in (request.from_id, request.to_id):
-            data.append({"id": m.id, "request_id": m.request_id, "slot": m.slot,
-                         "table_no": m.table_no, f"{side}_outcome": getattr(m, f"{side}_outcome"),
-                         f"{side}_comment": getattr(m, f"{side}_comment")})
+    data = [_meeting_json(seen) for seen in event_views.visible_meetings(session=session, event=event, user=user)]
     return {"data": data, "count": len(data)}
+
+
+_BOTH_SIDES = (Side.ENTERPRISE.value, Side.PROVIDER.value)
+
+
+def _meeting_json(seen: event_views.MeetingSeen) -> dict[str, Any]:
+    m = seen.meeting
+    if seen.sides == _BOTH_SIDES:
+        return m.model_dump(mode="json")
+    data: dict[str, Any] = {"id": m.id, "request_id": m.request_id, "slot": m.slot, "table_no": m.table_no}
+    for side in seen.sides:
+        data |= {f"{side}_outcome": getattr(m, f"{side}_outcome"), f"{side}_comment": getattr(m, f"{side}_comment")}
+    return data
 
 
 class PlaceBody(BaseModel):
@@ -336,7 +329,7 @@ class SwapBody(BaseModel):
              openapi_extra=requires(BUREAU))
 def swap(session: SessionDep, user: CurrentUser, event_id: int, body: SwapBody) -> dict[str, Any]:
     event = _event(session, user, event_id, manage=True)
-    first, second = _meeting(session, event_id, body.first_id), _meeting(session, event_id, body.second_id)
+    first, second = _meeting(session, event, body.first_id), _meeting(session, event, body.second_id)
     event_scheduling.swap_meetings(session=session, event=event, first=first, second=second,
                                    actor=actor_of(user))
     return {"ok": True}
@@ -350,18 +343,15 @@ class UnscheduleBody(BaseModel):
              summary="移出日程或取消约见", openapi_extra=requires(BUREAU))
 def unschedule(session: SessionDep, user: CurrentUser, event_id: int, meeting_id: int,
                body: UnscheduleBody) -> dict[str, Any]:
-    _event(session, user, event_id, manage=True)
-    meeting = _meeting(session, event_id, meeting_id)
+    event = _event(session, user, event_id, manage=True)
+    meeting = _meeting(session, event, meeting_id)
     event_meetings.unschedule_meeting(session=session, meeting=meeting, actor=actor_of(user),
                                       cancel=body.cancel)
     return {"ok": True}
 
 
-def _meeting(session: Session, event_id: int, meeting_id: int):  # type: ignore[no-untyped-def]
-    meeting = event_meetings.get_meeting(session=session, meeting_id=meeting_id)
-    if meeting.event_id != event_id:
-        raise NotFound(message=f"未找到编号为 {meeting_id} 的约见")
-    return meeting
+def _meeting(session: Session, event: Event, meeting_id: int) -> Meeting:
+    return event_meetings.meeting_of(session=session, event=event, meeting_id=meeting_id)
 
 
 @router.post("/{event_id}/publish", responses=WRITE_ERRORS, summary="发布日程", openapi_extra=requires(BUREAU))
@@ -383,19 +373,7 @@ class OutcomeBody(BaseModel):
 def record_outcome(session: SessionDep, user: CurrentUser, event_id: int, meeting_id: int,
                    body: OutcomeBody) -> dict[str, Any]:
     event = _event(session, user, event_id)
-    meeting = _meeting(session, event_id, meeting_id)
-    side: str
-    if event_rules.manages_event(user, event):
-        if body.side is None:
-            raise ValidationFailed("missing_side", "请指定代为登记的一方（企业或服务商）")
-        side = body.side
-    else:
-        me = _mine(session, user, event)
-        request = event_service.get_request(session=session, request_id=meeting.request_id)
-        if me.id not in (request.from_id, request.to_id):
-            raise Forbidden("forbidden", "只能登记本单位参加的约见")
-        side = me.side
-    event_meetings.record_outcome(session=session, meeting=meeting, side=side,
-                                  outcome=body.outcome, comment=body.comment,
-                                  actor=actor_of(user))
+    meeting = event_meetings.record_meeting_outcome(
+        session=session, event=event, meeting_id=meeting_id, user=user, outcome=body.outcome,
+        comment=body.comment, side=body.side, actor=actor_of(user))
     return {"ok": True, "engagement_id": meeting.engagement_id}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlmodel import col, select
 
 from catalog.db import session_scope
 from catalog.errors import MarketError
+from catalog.events import queries as event_views
 from catalog.events.models import Event
 from market.database import migrate
 from market.events.scheduling import run_schedule
@@ -77,7 +77,7 @@ def _method_zh(method: str) -> str:
 def list_command() -> None:
     """列出对接活动。"""
     with session_scope(_database_url()) as session:
-        events = list(session.exec(select(Event).order_by(col(Event.id))))
+        events = event_views.all_events(session=session)
     table = Table(title=f"对接活动（共 {len(events)} 场）")
     for title in ("编号", "名称", "地区", "日期", "状态", "桌数"):
         table.add_column(title)

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 from starlette.datastructures import UploadFile
 
 from catalog import access
@@ -27,7 +27,7 @@ from catalog.events.models import (
     ParticipantCreate,
     event_slots,
 )
-from catalog.events.permissions import manages_event, own_participant
+from catalog.events.permissions import manages_event
 from catalog.users.models import Role, User
 from catalog.users.service import actor_of
 from market.deps import BureauUser, CsrfProtected, CurrentUser, SessionDep
@@ -44,10 +44,8 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/events", response_class=HTMLResponse, openapi_extra=requires(LOGGED_IN))
 def events_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    """The events a user may see, the ones it manages first, the latest day first; the bureau
-    also gets the form for a new one."""
-    rows = session.exec(select(Event).order_by(col(Event.day).desc().nulls_last(), col(Event.id).desc())).all()
-    shown = sorted((e for e in rows if event_rules.can_view_event(user, e)), key=lambda e: not manages_event(user, e))
+    """The events a user may see (in the API's order); the bureau also gets the form for a new one."""
+    shown = event_views.visible_events(session=session, user=user)
     return render(request, "events/list.html", {"events": shown,
                                                  "bureau": user.role == Role.BUREAU,
                                                  "regions": access.bureau_regions(user),
@@ -81,10 +79,7 @@ def _given(**fields: Any) -> dict[str, Any]:
 
 
 def _me(session: Session, user: User, event: Event) -> EventParticipant | None:
-    for person in event_service.participants(session=session, event_id=event.id or 0):
-        if own_participant(user, person):
-            return person
-    return None
+    return event_service.own_registration(session=session, event=event, user=user)
 
 
 def _names(session: Session, people: list[EventParticipant]) -> dict[int, str]:
@@ -116,9 +111,14 @@ def _participant_context(session: Session, user: User, event: Event) -> dict[str
     requests = event_service.requests_of(session=session, event_id=event.id or 0,
                                          participant_id=me.id)
     agenda = event_views.agenda(session=session, event=event, participant=me)
-    meetings = {m.id: m for m in event_meetings.meetings(session=session, event_id=event.id or 0)}
+    meetings = {seen.meeting.id: seen.meeting
+                for seen in event_views.visible_meetings(session=session, event=event, user=user)}
+    seen = event_views.visible_participants(session=session, event=event, user=user)
+    asked = {pid for r in requests for pid in (r.from_id, r.to_id)} - {p.id for p in seen}
+    people = seen + [event_service.participant_of(session=session, event=event, participant_id=pid)
+                     for pid in sorted(asked)]
     return {"me": me, "proposals": proposals, "my_requests": requests, "agenda": agenda,
-            "my_meetings": meetings}
+            "my_meetings": meetings, "names": _names(session, people)}
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse, openapi_extra=requires(LOGGED_IN))
@@ -130,10 +130,9 @@ def event_page(request: Request, session: SessionDep, user: CurrentUser, event_i
                                "slots": event_slots(event.sessions)}
     if manage:
         context.update(_bureau_context(session, event))
+        context["names"] = _names(session, context["people"])
     else:
         context.update(_participant_context(session, user, event))
-    people = event_service.participants(session=session, event_id=event_id)
-    context["names"] = _names(session, people)
     return render(request, "events/detail.html", context)
 
 
@@ -229,10 +228,11 @@ def request_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
     me = _me(session, user, event)
     if me is None:
         return flash_redirect(request, f"/events/{event_id}", "请先报名该活动", "error")
-    receiver = event_service.get_participant(session=session, participant_id=parse_int(text(form, "to_id")) or 0)
+    to_id = parse_int(text(form, "to_id")) or 0
     score = float(text(form, "score")) if text(form, "score") else None
     return _act(request, event_id, "约见申请已发出", lambda: event_service.send_request(
-        session=session, event=event, sender=me, receiver=receiver, actor=actor_of(user),
+        session=session, event=event, sender=me, actor=actor_of(user),
+        receiver=event_service.participant_of(session=session, event=event, participant_id=to_id),
         message=text(form, "message"), preference=text(form, "preference") or "希望见",
         score=score, reason=text(form, "reason"),
         solution_id=parse_int(text(form, "solution_id"))) and None)
@@ -242,14 +242,10 @@ def request_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
 def respond_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    form: FormDep, event_id: int, request_id: int) -> Response:
     event = _event(session, user, event_id)
-    me = _me(session, user, event)
-    ask = event_service.get_request(session=session, request_id=request_id)
-    if me is None or ask.to_id != me.id:
-        return flash_redirect(request, f"/events/{event_id}", "只有被约见方可以回复该申请", "error")
     accept = text(form, "accept") == "1"
-    return _act(request, event_id, "已接受约见" if accept else "已拒绝约见",
-                lambda: event_service.respond_request(session=session, request=ask, accept=accept,
-                                                      actor=actor_of(user)) and None)
+    return _act(request, event_id, "已接受约见" if accept else "已拒绝约见", lambda: event_service.answer_request(
+        session=session, event=event, request_id=request_id, accept=accept, user=user,
+        actor=actor_of(user)) and None)
 
 
 @router.post("/events/{event_id}/schedule", openapi_extra=requires(LOGGED_IN))
@@ -324,11 +320,6 @@ def publish_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
 def outcome_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    form: FormDep, event_id: int, meeting_id: int) -> Response:
     event = _event(session, user, event_id)
-    me = _me(session, user, event)
-    meeting = event_meetings.get_meeting(session=session, meeting_id=meeting_id)
-    ask = event_service.get_request(session=session, request_id=meeting.request_id)
-    if me is None or me.id not in (ask.from_id, ask.to_id):
-        return flash_redirect(request, f"/events/{event_id}", "只能登记本单位参加的约见", "error")
-    return _act(request, event_id, "对接成果已登记", lambda: event_meetings.record_outcome(
-        session=session, meeting=meeting, side=me.side, outcome=text(form, "outcome"),
-        comment=text(form, "comment"), actor=actor_of(user)) and None)
+    return _act(request, event_id, "对接成果已登记", lambda: event_meetings.record_meeting_outcome(
+        session=session, event=event, meeting_id=meeting_id, user=user, outcome=text(form, "outcome"),
+        comment=text(form, "comment"), side=text(form, "side") or None, actor=actor_of(user)) and None)

@@ -107,3 +107,25 @@ def test_swaps_are_checked_then_exchange_places(session: Session) -> None:
     c, d = bad[0]
     with pytest.raises(Conflict, match="该时段"):
         event_scheduling.swap_meetings(session=session, event=event, first=c, second=d, actor="局")
+
+
+def test_cli_lists_events_in_the_order_of_the_lists(database_url: str, session: Session,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from catalog.events import queries as event_views
+    from catalog.events.models import Event
+
+    for title, day in (("旧的对接会", date(2026, 3, 1)), ("待定对接会", None), ("新的对接会", date(2026, 11, 1))):
+        session.add(Event(title=title, region="江西省九江市", day=day))
+    session.commit()
+    monkeypatch.setenv("MARKET_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["events", "list"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    shown = sorted(("旧的对接会", "待定对接会", "新的对接会"), key=result.output.index)
+    assert shown == ["待定对接会", "新的对接会", "旧的对接会"]
+    assert [e.title for e in event_views.all_events(session=session)] == shown
