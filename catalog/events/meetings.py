@@ -184,6 +184,15 @@ def meeting_of(*, session: Session, event: Event, meeting_id: int) -> Meeting:
     return found
 
 
+def meeting_of_request(*, session: Session, event: Event, request_id: int) -> Meeting:
+    """The meeting on `event`'s schedule for this request, or NotFound (not on the schedule)."""
+    found = session.exec(select(Meeting).where(Meeting.event_id == event.id,
+                                               Meeting.request_id == request_id)).first()
+    if found is None:
+        raise NotFound(f"约见 #{request_id} 不在日程中")
+    return found
+
+
 def meetings(*, session: Session, event_id: int) -> list[Meeting]:
     """An event's meetings by slot and table."""
     return _meetings(session, event_id)

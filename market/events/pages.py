@@ -8,11 +8,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from catalog import access
-from catalog.errors import ImportRejected, MarketError, NotFound, RowError
+from catalog.errors import ImportRejected, MarketError, RowError
 from catalog.events import imports as event_imports
 from catalog.events import meetings as event_meetings
 from catalog.events import permissions as event_rules
@@ -23,7 +23,6 @@ from catalog.events.models import (
     Event,
     EventCreate,
     EventParticipant,
-    Meeting,
     ParticipantCreate,
     event_slots,
 )
@@ -272,22 +271,14 @@ def move_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf:
         session=session, event=event, request=ask, slot=slot, table=table, actor=actor_of(user)) and None)
 
 
-def _meeting_of_request(session: Session, event_id: int, request_id: int) -> Meeting:
-    meeting = session.exec(select(Meeting).where(Meeting.event_id == event_id,
-                                                 Meeting.request_id == request_id)).first()
-    if meeting is None:
-        raise NotFound(message=f"约见 #{request_id} 不在日程中")
-    return meeting
-
-
 @router.post("/events/{event_id}/swap", openapi_extra=requires(LOGGED_IN))
 def swap_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                 form: FormDep, event_id: int) -> Response:
     event = _event(session, user, event_id, manage=True)
 
     def swap() -> None:
-        first = _meeting_of_request(session, event_id, parse_int(text(form, "first")) or 0)
-        second = _meeting_of_request(session, event_id, parse_int(text(form, "second")) or 0)
+        first = event_meetings.meeting_of_request(session=session, event=event, request_id=parse_int(text(form, "first")) or 0)
+        second = event_meetings.meeting_of_request(session=session, event=event, request_id=parse_int(text(form, "second")) or 0)
         event_scheduling.swap_meetings(session=session, event=event, first=first, second=second,
                                        actor=actor_of(user))
 
@@ -297,11 +288,11 @@ def swap_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf:
 @router.post("/events/{event_id}/unschedule", openapi_extra=requires(LOGGED_IN))
 def unschedule_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                       form: FormDep, event_id: int) -> Response:
-    _event(session, user, event_id, manage=True)
+    event = _event(session, user, event_id, manage=True)
     cancel = text(form, "cancel") == "1"
 
     def unschedule() -> None:
-        meeting = _meeting_of_request(session, event_id, parse_int(text(form, "request_id")) or 0)
+        meeting = event_meetings.meeting_of_request(session=session, event=event, request_id=parse_int(text(form, "request_id")) or 0)
         event_meetings.unschedule_meeting(session=session, meeting=meeting, actor=actor_of(user),
                                           cancel=cancel)
 
