@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, String, cast, func, or_
 from sqlmodel import Session, col, select
@@ -17,6 +18,18 @@ from sqlmodel import Session, col, select
 from catalog.language.text import clean_value
 from catalog.regions import located_or_served
 from catalog.taxonomy import division, resolve_industry
+
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class Rows(Generic[Row]):
+    """One page of a list: its rows, how many match in all, which page of how many rows."""
+
+    rows: list[Row]
+    total: int
+    page: int
+    per_page: int
 
 
 def json_list_contains(column: Any, value: str, *, prefix: bool = False) -> ColumnElement[bool]:

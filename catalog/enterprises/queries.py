@@ -10,7 +10,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from catalog.enterprises.models import Enterprise
 from catalog.errors import ValidationFailed
-from catalog.filters import name_filter, page_of
+from catalog.filters import Rows, name_filter, page_of
 from catalog.language.text import clean_value
 from catalog.taxonomy import resolve_industry
 
@@ -36,12 +36,7 @@ class EnterpriseFilter:
     sort: str = ""
 
 
-@dataclass(frozen=True)
-class EnterpriseRows:
-    rows: list[Enterprise]
-    total: int
-    page: int
-    per_page: int
+EnterpriseRows = Rows[Enterprise]
 
 
 def list_enterprises(*, session: Session, within: SelectOfScalar[Enterprise], chosen: EnterpriseFilter,

@@ -10,7 +10,14 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from catalog.errors import ValidationFailed
-from catalog.filters import ids_in_region, industry_filter, json_list_contains, name_filter, page_of
+from catalog.filters import (
+    Rows,
+    ids_in_region,
+    industry_filter,
+    json_list_contains,
+    name_filter,
+    page_of,
+)
 from catalog.providers.models import Provider
 
 SORT_FIELDS = ("id", "name", "region", "status", "capacity", "created_at", "updated_at")
@@ -35,12 +42,7 @@ class ProviderFilter:
     sort: str = ""
 
 
-@dataclass(frozen=True)
-class ProviderRows:
-    rows: list[Provider]
-    total: int
-    page: int
-    per_page: int
+ProviderRows = Rows[Provider]
 
 
 def list_providers(*, session: Session, within: SelectOfScalar[Provider], chosen: ProviderFilter,

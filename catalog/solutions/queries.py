@@ -9,7 +9,14 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from catalog.errors import ValidationFailed
-from catalog.filters import ids_in_region, industry_filter, json_list_contains, name_filter, page_of
+from catalog.filters import (
+    Rows,
+    ids_in_region,
+    industry_filter,
+    json_list_contains,
+    name_filter,
+    page_of,
+)
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
 
@@ -47,12 +54,7 @@ class SolutionFilter:
     sort: str = ""
 
 
-@dataclass(frozen=True)
-class SolutionRows:
-    rows: list[Solution]
-    total: int
-    page: int
-    per_page: int
+SolutionRows = Rows[Solution]
 
 
 def is_sort(sort: str) -> bool:
