@@ -19,7 +19,6 @@ from catalog.chains.schemas import (
 )
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise
-from catalog.errors import Conflict
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, CHAIN_LEADER, LOGGED_IN, requires
@@ -69,9 +68,6 @@ def list_links(
 def create_link(session: SessionDep, user: CurrentUser, data: ChainLinkCreate) -> ChainLinkPublic:
     leader = load_visible(session, user, Enterprise, data.leader_id, "链主企业", enterprise_rules.can)
     chain_rules.require(user, access.MANAGE_CHAIN, leader)
-    existing = select(ChainLink.id).where(ChainLink.leader_id == data.leader_id, ChainLink.member_id == data.member_id)
-    if session.exec(existing).first() is not None:
-        raise Conflict("duplicate_link", "该链主与该成员的关系已存在")
     link = chain_service.create_chain_link(session=session, data=data, actor=actor_of(user))
     return out(ChainLinkPublic, link)
 

@@ -63,3 +63,10 @@ def test_proposal_over_http(client, world, as_user) -> None:
     assert "想上 MES" not in json.dumps(body, ensure_ascii=False)
     bad = client.post(f"/api/chains/{leader}/proposal", headers=headers, json={"budget_wan": -1})
     assert bad.status_code == 422
+
+
+def test_a_link_that_exists_already_is_a_conflict(client, world, as_user) -> None:
+    body = {"leader_id": world.ids["leader"], "member_id": world.ids["member_sharing"], "relation": "供应商"}
+    response = client.post("/api/chain-links", headers=as_user("jj_bureau"), json=body)
+    assert response.status_code == 409, response.text
+    assert response.json()["code"] == "duplicate_link" and "已存在" in response.json()["message"]
