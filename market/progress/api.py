@@ -6,14 +6,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, UploadFile
-from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from catalog import access
 from catalog.errors import NotFound
 from catalog.progress import permissions as progress_rules
-from catalog.progress.models import FinanceProduct, TargetRow
+from catalog.progress import service as progress_service
+from catalog.progress.models import TargetRow
+from catalog.progress.schemas import FinanceProductIn
 from catalog.users.models import User
+from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.exchange.import_gate import import_slot
 from market.permissions.declared import BUREAU, requires
@@ -136,20 +138,10 @@ def export_list(session: SessionDep, user: CurrentUser, name: str, region: Regio
                     headers={"Content-Disposition": f'attachment; filename="{work.key}.xlsx"'})
 
 
-class FinanceIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100, description="产品名称")
-    lender: str = Field(min_length=1, max_length=100, description="金融机构")
-    rate_pct: float | None = Field(default=None, ge=0, le=36, description="年利率（%）")
-    cap_wan: float | None = Field(default=None, ge=0, le=1_000_000, description="额度上限（万元）")
-    term_months: int | None = Field(default=None, ge=1, le=600, description="期限（月）")
-    note: str = Field(default="", max_length=500)
-
-
 @router.post("/finance", status_code=201, responses=WRITE_ERRORS, summary="新增金融产品（数转贷等）",
              openapi_extra=requires(BUREAU))
-def add_finance(session: SessionDep, user: CurrentUser, data: FinanceIn, region: Region = None) -> dict[str, Any]:
-    city = chosen_city(user, region)
-    product = FinanceProduct(region=city, **data.model_dump())
-    session.add(product)
-    session.flush()
+def add_finance(session: SessionDep, user: CurrentUser, data: FinanceProductIn,
+                region: Region = None) -> dict[str, Any]:
+    product = progress_service.add_finance_product(session=session, region=chosen_city(user, region), data=data,
+                                                   actor=actor_of(user))
     return product.model_dump(mode="json")

@@ -8,11 +8,13 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from catalog.errors import NotFound
-from catalog.progress.models import FinanceProduct
+from catalog.progress import service as progress_service
+from catalog.progress.schemas import FinanceProductIn
+from catalog.users.service import actor_of
 from market.deps import CsrfProtected, CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, LOGGED_IN, requires
 from market.progress import lists
-from market.progress.api import FinanceIn, chosen_city
+from market.progress.api import chosen_city
 from market.progress.fields import to_float, to_int
 from market.templating import render
 from market.web.forms import FormDep, text
@@ -45,10 +47,10 @@ def add_finance(request: Request, session: SessionDep, user: CurrentUser, _csrf:
     """Add a 数转贷-type product to the finance list."""
     city = chosen_city(user, region)
     try:
-        data = FinanceIn(name=text(form, "name"), lender=text(form, "lender"),
+        data = FinanceProductIn(name=text(form, "name"), lender=text(form, "lender"),
                          rate_pct=to_float(text(form, "rate_pct")), cap_wan=to_float(text(form, "cap_wan")),
                          term_months=to_int(text(form, "term_months")), note=text(form, "note"))
     except ValidationError:
         return flash_redirect(request, "/lists/finance", "请填写产品名称、金融机构，利率 0–36%，额度与期限为正数", "error")
-    session.add(FinanceProduct(region=city, **data.model_dump()))
+    progress_service.add_finance_product(session=session, region=city, data=data, actor=actor_of(user))
     return flash_redirect(request, "/lists/finance", f"已添加金融产品：{data.name}")
