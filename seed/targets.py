@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from catalog.progress.models import FinanceProduct, TargetRow
+from catalog.progress.service import upsert_targets
 
 TARGETS_FILE = Path(__file__).resolve().parent / "data" / "targets.json"
 
@@ -29,24 +30,6 @@ def target_rows(raw: dict[str, Any]) -> list[TargetRow]:
                                       indicator=row["indicator"], unit=row["unit"], target=float(target),
                                       measure=row.get("measure")))
     return rows
-
-
-def upsert_targets(*, session: Session, rows: list[TargetRow]) -> int:
-    """Store rows, updating the ones already there; returns how many were new."""
-    created = 0
-    for row in rows:
-        found = session.exec(select(TargetRow).where(
-            TargetRow.region == row.region, TargetRow.segment == row.segment, TargetRow.year == row.year,
-            TargetRow.indicator == row.indicator)).first()
-        if found is None:
-            session.add(row)
-            created += 1
-            continue
-        for name in ("table_name", "industries", "position", "unit", "target", "measure"):
-            setattr(found, name, getattr(row, name))
-        session.add(found)
-    session.flush()
-    return created
 
 
 def load_targets(*, session: Session, path: Path = TARGETS_FILE) -> int:

@@ -1,11 +1,11 @@
-"""Writes of the progress lists a bureau keeps."""
+"""Writes of what a bureau keeps for its pilot: the target table (目标总表) and the finance list."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from catalog.audit import service as audit
-from catalog.progress.models import FinanceProduct
+from catalog.progress.models import FinanceProduct, TargetRow
 from catalog.progress.schemas import FinanceProductIn
 
 
@@ -17,3 +17,22 @@ def add_finance_product(*, session: Session, region: str, data: FinanceProductIn
     audit.append(session=session, actor=actor, action="create", record_type="finance_product",
                  record_key=str(product.id), before=None, after=data.model_dump(mode="json") | {"region": region})
     return product
+
+
+def upsert_targets(*, session: Session, rows: list[TargetRow]) -> int:
+    """Store target rows, updating in place the one already there for the same region, segment,
+    year and indicator; returns how many were new."""
+    created = 0
+    for row in rows:
+        found = session.exec(select(TargetRow).where(
+            TargetRow.region == row.region, TargetRow.segment == row.segment, TargetRow.year == row.year,
+            TargetRow.indicator == row.indicator)).first()
+        if found is None:
+            session.add(row)
+            created += 1
+            continue
+        for name in ("table_name", "industries", "position", "unit", "target", "measure"):
+            setattr(found, name, getattr(row, name))
+        session.add(found)
+    session.flush()
+    return created

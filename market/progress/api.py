@@ -22,7 +22,6 @@ from market.permissions.declared import BUREAU, requires
 from market.progress import dashboard, evaluations, lists, workbooks
 from market.progress.measures import Item, compute, describe
 from market.web.api_common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, RecordId
-from seed.targets import upsert_targets
 
 router = APIRouter(prefix="/api/progress", tags=["试点进展"])
 Region = Annotated[str | None, Query(max_length=60, description="城市（默认为本账号管辖的第一个地区）")]
@@ -95,7 +94,7 @@ async def import_targets(session: SessionDep, user: CurrentUser, file: UploadFil
     content = await file.read()
     with import_slot():
         rows = workbooks.parse_targets(content, region=city, table_name=f"{city}目标总表")
-    created = upsert_targets(session=session, rows=rows)
+    created = progress_service.upsert_targets(session=session, rows=rows)
     return {"region": city, "rows": len(rows), "created": created}
 
 

@@ -20,6 +20,7 @@ from catalog.engagements.schemas import EngagementCreate
 from catalog.enterprises.models import Enterprise
 from catalog.errors import MarketError, NotFound, ValidationFailed
 from catalog.progress import permissions as progress_rules
+from catalog.progress import service as progress_service
 from catalog.providers.models import Provider
 from catalog.showcase import permissions as showcase_rules
 from catalog.showcase import service as showcase
@@ -37,7 +38,6 @@ from market.progress.measures import MEASURES, compute
 from market.templating import render
 from market.web.forms import FormDep, text
 from market.web.page_common import flash_redirect
-from seed.targets import upsert_targets
 
 router = APIRouter(include_in_schema=False)
 
@@ -81,7 +81,7 @@ async def import_page(request: Request, session: SessionDep, user: CurrentUser, 
         content = await file.read()
         with import_slot():
             rows = workbooks.parse_targets(content, region=city, table_name=f"{city}目标总表")
-        created = upsert_targets(session=session, rows=rows)
+        created = progress_service.upsert_targets(session=session, rows=rows)
     except MarketError as error:
         return flash_redirect(request, "/progress", error.message, "error")
     return flash_redirect(request, "/progress", f"已导入目标 {len(rows)} 行（新增 {created} 行）")
