@@ -80,8 +80,8 @@ class _Known:
     """The text of the folded documents, asked whether it holds a word (`in`)."""
 
     def __init__(self, docs: Iterable[dict[str, Any]]) -> None:
-        self._text = "\n".join(normalize(" ".join([listing_of(d).name, *listing_of(d).keywords,
-                                                     listing_of(d).description])) for d in docs)
+        listings = [listing_of(d) for d in docs]
+        self._text = "\n".join(normalize(" ".join([x.name, *x.keywords, x.description])) for x in listings)
 
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and bool(word) and word in self._text

@@ -42,15 +42,20 @@ def meili(meili_server: LocalMeilisearch) -> meilisearch.Client:
     return make_client(meili_server.url, meili_server.key)
 
 
+def _fresh_prefix(client: meilisearch.Client) -> Iterator[str]:
+    """A new index prefix with its live indexes created, and its indexes dropped afterwards."""
+    name = f"t{uuid.uuid4().hex[:10]}"
+    ensure_indexes(client, name)
+    yield name
+    for index in client.get_indexes({"limit": 1000})["results"]:
+        if index.uid.startswith(name):
+            client.delete_index(index.uid)
+
+
 @pytest.fixture
 def prefix(meili: meilisearch.Client) -> Iterator[str]:
     """A fresh index prefix with its live indexes created; dropped after the test."""
-    name = f"t{uuid.uuid4().hex[:10]}"
-    ensure_indexes(meili, name)
-    yield name
-    for index in meili.get_indexes({"limit": 1000})["results"]:
-        if index.uid.startswith(name):
-            meili.delete_index(index.uid)
+    yield from _fresh_prefix(meili)
 
 
 @pytest.fixture(scope="module", params=["sqlite"] + (["postgres"] if POSTGRES_URL else []))
@@ -73,9 +78,4 @@ def module_meili(meili_server: LocalMeilisearch) -> meilisearch.Client:
 @pytest.fixture(scope="module")
 def module_prefix(module_database_url: str, module_meili: meilisearch.Client) -> Iterator[str]:
     """A fresh index prefix per test module and backend (the database's documents only)."""
-    name = f"t{uuid.uuid4().hex[:10]}"
-    ensure_indexes(module_meili, name)
-    yield name
-    for index in module_meili.get_indexes({"limit": 1000})["results"]:
-        if index.uid.startswith(name):
-            module_meili.delete_index(index.uid)
+    yield from _fresh_prefix(module_meili)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from catalog import outbox
 from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions.models import Solution
+from search_index.query import SearchRequest, search_solutions
 from search_index.sync import drain
 
 _USCC_SEQ = iter(range(10**6))
@@ -56,3 +57,9 @@ if not SHARED.exists():
     SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 DEV_DATA = SHARED / "data" / "dev"
 JUDGED = SHARED / "data" / "judged"
+
+
+def names(client: meilisearch.Client, prefix: str, q: str) -> list[str]:
+    """The names the search answers `q` with (up to 50), best first."""
+    result = search_solutions(client=client, prefix=prefix, request=SearchRequest(q=q, per_page=50))
+    return [h["name"] for h in result.hits]

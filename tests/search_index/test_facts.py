@@ -10,7 +10,7 @@ from typing import Any
 
 import meilisearch
 import pytest
-from search_builders import add_provider, add_solution, sync
+from search_builders import add_provider, add_solution, names, sync
 from sqlmodel import Session
 
 from catalog.providers.models import ListingStatus, Provider
@@ -94,10 +94,6 @@ def _write_directly(meili: meilisearch.Client, uid: str, session: Session, solut
     wait_or_raise(meili, meili.index(uid).add_documents([solution_document(solution, provider)]))
 
 
-def _names(meili: meilisearch.Client, prefix: str, q: str) -> list[str]:
-    result = search_solutions(client=meili, prefix=prefix, request=SearchRequest(q=q, per_page=50))
-    return [h["name"] for h in result.hits]
-
 
 def _eventually(check: Any, polls: int = 100) -> None:
     """Poll `check` a bounded number of times (a few probes' worth), then require it."""
@@ -118,7 +114,7 @@ def test_a_search_follows_writes_of_another_process_within_a_probe(
     sync(database_url, meili, prefix)
     uid = index_uid(prefix, "solutions")
     snapshots.forget(uid)
-    assert set(_names(meili, prefix, "质量追溯")) == {"来料检验质量追溯", "批次质量追溯看板"}
+    assert set(names(meili, prefix, "质量追溯")) == {"来料检验质量追溯", "批次质量追溯看板"}
 
     kept.name = "来料检验质量追溯二期"
     fresh = add_solution(session, provider, name="能耗监测质量追溯一体机", scenarios=["能源管理"])
@@ -127,7 +123,7 @@ def test_a_search_follows_writes_of_another_process_within_a_probe(
     _write_directly(meili, uid, session, fresh)
     wait_or_raise(meili, meili.index(uid).delete_document(gone.id or 0))
     want = {"来料检验质量追溯二期", "能耗监测质量追溯一体机"}
-    _eventually(lambda: set(_names(meili, prefix, "质量追溯")) == want)
+    _eventually(lambda: set(names(meili, prefix, "质量追溯")) == want)
     result = search_solutions(client=meili, prefix=prefix, request=SearchRequest(q="质量追溯", sort="price_asc"))
     assert result.total == 2 and sum(result.facets["scenarios"].values()) == 2
 
@@ -156,4 +152,4 @@ def test_an_edit_right_after_a_full_reindex_of_a_large_catalogue_shows_within_a_
     _write_directly(meili, uid, session, edited)
     assert run(meili, probe(uid, snap)) == "folded"  # the edit is folded in, not lost among the rebuilt documents
     assert [d["name"] for d in snap.changes.docs] == ["设备点检系统七号改名"] and edited.id in snap.changes.gone
-    assert "设备点检系统七号改名" in _names(meili, prefix, "七号改名")
+    assert "设备点检系统七号改名" in names(meili, prefix, "七号改名")
