@@ -73,3 +73,14 @@ def page_of(session: Session, statement: Any, *, page: int, per_page: int,
         page = min(max(1, page), max(1, math.ceil(total / per_page)))
     rows = session.exec(statement.offset((page - 1) * per_page).limit(per_page)).all()
     return list(rows), total, page
+
+
+def by_listing_fields(statement: Any, model: Any, *, status: str | None, scenario: str, industry: str) -> Any:
+    """`statement` narrowed by what providers and solutions both carry: status, a scenario, an industry."""
+    if status:
+        statement = statement.where(col(model.status) == status)
+    if scenario.strip():
+        statement = statement.where(json_list_contains(model.scenarios, scenario.strip()))
+    if industry.strip():
+        statement = statement.where(industry_filter(model.industries, industry))
+    return statement

@@ -12,9 +12,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 from catalog.errors import ValidationFailed
 from catalog.filters import (
     Rows,
+    by_listing_fields,
     ids_in_region,
-    industry_filter,
-    json_list_contains,
     name_filter,
     page_of,
 )
@@ -56,12 +55,8 @@ def list_providers(*, session: Session, within: SelectOfScalar[Provider], chosen
     statement = within
     if named is not None:
         statement = statement.where(or_(named, col(Provider.id).in_(ranked)) if ranked else named)
-    if chosen.status:
-        statement = statement.where(col(Provider.status) == chosen.status)
-    if chosen.scenario.strip():
-        statement = statement.where(json_list_contains(Provider.scenarios, chosen.scenario.strip()))
-    if chosen.industry.strip():
-        statement = statement.where(industry_filter(Provider.industries, chosen.industry))
+    statement = by_listing_fields(statement, Provider, status=chosen.status, scenario=chosen.scenario,
+                                  industry=chosen.industry)
     if chosen.kind.strip():
         statement = statement.where(col(Provider.kind) == chosen.kind.strip())
     if chosen.region.strip():

@@ -11,9 +11,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 from catalog.errors import ValidationFailed
 from catalog.filters import (
     Rows,
+    by_listing_fields,
     ids_in_region,
-    industry_filter,
-    json_list_contains,
     name_filter,
     page_of,
 )
@@ -75,14 +74,10 @@ def narrowed(session: Session, statement: SelectOfScalar[Solution], chosen: Solu
     """`statement` narrowed by `chosen` (unordered)."""
     if chosen.q.strip():
         statement = statement.where(name_filter(Solution.name, chosen.q))
-    if chosen.status:
-        statement = statement.where(col(Solution.status) == chosen.status)
+    statement = by_listing_fields(statement, Solution, status=chosen.status, scenario=chosen.scenario,
+                                  industry=chosen.industry)
     if chosen.provider_id is not None:
         statement = statement.where(col(Solution.provider_id) == chosen.provider_id)
-    if chosen.scenario.strip():
-        statement = statement.where(json_list_contains(Solution.scenarios, chosen.scenario.strip()))
-    if chosen.industry.strip():
-        statement = statement.where(industry_filter(Solution.industries, chosen.industry))
     if chosen.deployment.strip():
         statement = statement.where(col(Solution.deployment) == chosen.deployment.strip())
     if chosen.excellent is not None:
