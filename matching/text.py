@@ -18,7 +18,7 @@ import numpy as np
 from cachetools import LRUCache
 
 from catalog.language import tokens
-from catalog.language.lexical import Listing
+from catalog.language.lexical import Listing, Weighed
 from catalog.language.query import CatalogueText, Relevance, Understanding
 from matching.records import SolutionRecord
 
@@ -40,6 +40,7 @@ class NeedText:
 
     understood: Understanding
     relevance: Relevance
+    weighed: Weighed  # the understood terms, ready to explain offerings' scores
 
     @property
     def scenarios(self) -> tuple[tuple[str, float], ...]:
@@ -70,7 +71,8 @@ class TextIndex:
             found = self._memo.get(text)
         if found is None:
             understood = self.language.understand(text)
-            found = NeedText(understood, self.language.relevance(understood))
+            found = NeedText(understood, self.language.relevance(understood),
+                             self.language.index.weigh(understood.terms))
             with self._lock:
                 self._memo[text] = found
         return found
@@ -82,7 +84,7 @@ class TextIndex:
     def relevance(self, need: NeedText, position: int) -> TextMatch:
         """Relevance of the offering at `position`, as in `relevance_all`, with the matched words."""
         value = float(need.relevance.text[position]) if self.size else 0.0
-        hits = self.language.index.matched(need.understood.terms, position)
+        hits = self.language.index.matched(need.weighed, position)
         return TextMatch(value=value, matched=_display_terms(hits))
 
 

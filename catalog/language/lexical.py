@@ -15,8 +15,9 @@ listing is one weighted sum over its terms' slices (numpy).
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from threading import Lock
@@ -60,6 +61,17 @@ class Fields:
         return np.array([self.b_name, self.b_keywords, self.b_description])
 
 
+@dataclass(frozen=True)
+class Weighed:
+    """A query's terms that an index holds, by number (ascending), each with its weight ×
+    idf and its place in the query: made once per query, used for every listing explained."""
+
+    terms: tuple[str, ...]
+    numbers: np.ndarray
+    weights: np.ndarray
+    places: np.ndarray
+
+
 class Terms:
     """Every term the process has met, numbered once (it only grows; safe across threads)."""
 
@@ -92,6 +104,7 @@ class Part:
     counts: np.ndarray  # shape (3, len(ids))
     lengths: np.ndarray  # shape (3,)
     words: tuple[str, ...]
+    word_ids: np.ndarray  # the numbers of `words`
 
 
 @lru_cache(maxsize=PARTS_KEPT)
@@ -100,8 +113,9 @@ def part_of(name: str, keywords: tuple[str, ...], description: str) -> Part:
     fields = [tokens.terms(text).every for text in (name, " ".join(keywords), description)]
     names = list(dict.fromkeys(t for field in fields for t in field))
     counts = np.array([[field.get(t, 0) for t in names] for field in fields], dtype=np.float32).reshape(3, -1)
-    return Part(ids=TERMS.number(names), counts=counts, lengths=counts.sum(axis=1),
-                words=tuple(t for t in names if not t.startswith(tokens.GRAM)))
+    words = tuple(t for t in names if not t.startswith(tokens.GRAM))
+    return Part(ids=TERMS.number(names), counts=counts, lengths=counts.sum(axis=1), words=words,
+                word_ids=TERMS.number(words))
 
 
 def _part(listing: Listing) -> Part:
@@ -124,7 +138,7 @@ class LexicalIndex:
         lengths = np.array([p.lengths for p in parts]).reshape(-1, 3)
         averages = lengths.mean(axis=0) if self.size else np.ones(3)
         self._averages = np.where(averages > 0, averages, 1.0)
-        self._words = [p.words for p in parts]
+        self._words = [p.word_ids for p in parts]
         sizes = np.fromiter((len(p.ids) for p in parts), dtype=np.int64, count=self.size)
         ids = np.concatenate([p.ids for p in parts]) if parts else np.zeros(0, np.int64)
         counts = np.concatenate([p.counts for p in parts], axis=1) if parts else np.zeros((3, 0))
@@ -138,8 +152,9 @@ class LexicalIndex:
         self._row: dict[int, int] = dict(zip(terms.tolist(), range(len(terms)), strict=True))
         self._terms = terms
         self._df = self._ends - self._starts
+        self._idf_rows = np.log1p((self.size - self._df + 0.5) / (self._df + 0.5))
         self._idf: dict[str, float] = {}  # remembered per term (needs and queries repeat words)
-        self._own: LRUCache[int, dict[int, float]] = LRUCache(maxsize=EXPLAINED)
+        self._own: LRUCache[int, tuple[np.ndarray, np.ndarray]] = LRUCache(maxsize=EXPLAINED)
 
     def _impacts(self, counts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """BM25F's saturated, field-weighted, length-normalised frequency per (term, listing)."""
@@ -195,21 +210,54 @@ class LexicalIndex:
         return out.reshape(len(self._terms), width)
 
     def scores(self, query: Mapping[str, float]) -> np.ndarray:
-        """BM25F score of every listing for weighted query terms (term → weight)."""
-        out = np.zeros(self.size, dtype=np.float64)
+        """BM25F score of every listing for weighted query terms (term → weight): one
+        weighted count over the terms' postings."""
+        rows, weights = [], []
         for term, weight in query.items():
-            found = self.postings(term)
-            if found is not None and weight:
-                docs, impacts = found
-                out[docs] += weight * self.idf(term) * impacts
-        return out
+            row = self._slot(term)
+            if row is not None and weight:
+                rows.append(row)
+                weights.append(weight * self.idf(term))
+        if not rows:
+            return np.zeros(self.size, dtype=np.float64)
+        starts, ends = self._starts[rows], self._ends[rows]
+        spans = list(zip(starts.tolist(), ends.tolist(), strict=True))
+        docs = np.concatenate([self._docs[a:b] for a, b in spans])
+        impacts = np.concatenate([self._impacts_sorted[a:b] for a, b in spans])
+        return np.bincount(docs, weights=impacts * np.repeat(weights, ends - starts), minlength=self.size)
 
-    def matched(self, query: Mapping[str, float], pos: int) -> dict[str, float]:
-        """What each query term adds to listing `pos`'s score (for explanations)."""
+    def weigh(self, query: Mapping[str, float]) -> Weighed:
+        """The query's terms that the index holds, ready to explain many listings' scores."""
+        held = sorted((TERMS.ids[term], place, term, weight * self.idf(term))
+                      for place, (term, weight) in enumerate(query.items())
+                      if term in TERMS.ids and self.idf(term))
+        return Weighed(terms=tuple(item[2] for item in held),
+                       numbers=np.array([item[0] for item in held], dtype=np.int64),
+                       weights=np.array([item[3] for item in held], dtype=np.float64),
+                       places=np.array([item[1] for item in held], dtype=np.int64))
+
+    def matched(self, query: Mapping[str, float] | Weighed, pos: int) -> dict[str, float]:
+        """What each query term adds to listing `pos`'s score (for explanations), in the
+        query's order."""
+        weighed = query if isinstance(query, Weighed) else self.weigh(query)
+        ids, impacts = self._own_impacts(pos)
+        if not ids.size or not weighed.numbers.size:
+            return {}
+        at = np.minimum(np.searchsorted(ids, weighed.numbers), ids.size - 1)
+        hits = np.flatnonzero(ids[at] == weighed.numbers)
+        hits = hits[np.argsort(weighed.places[hits])]
+        values = weighed.weights[hits] * impacts[at[hits]]
+        return {weighed.terms[i]: value for i, value in zip(hits.tolist(), values.tolist(), strict=True)}
+
+    def _own_impacts(self, pos: int) -> tuple[np.ndarray, np.ndarray]:
+        """Listing `pos`'s term numbers (ascending) and their impacts, remembered."""
         own = self._own.get(pos)
         if own is None:
-            own = self._own[pos] = self._impacts_of(self.listings[pos])
-        return self._contributions(query, own, unseen=False)
+            part = _part(self.listings[pos])
+            impacts = self._impacts(part.counts, np.repeat(part.lengths[:, None], len(part.ids), axis=1))
+            order = np.argsort(part.ids)
+            own = self._own[pos] = (part.ids[order], impacts[order])
+        return own
 
     def score_listing(self, query: Mapping[str, float], listing: Listing) -> float:
         """The score a listing not in the index (new or edited since) gets against this
@@ -235,9 +283,23 @@ class LexicalIndex:
                 out[term] = weight * idf * impact
         return out
 
-    def listing_words(self, pos: int) -> tuple[str, ...]:
-        """The words and concepts of listing `pos` (no grams)."""
-        return self._words[pos]
+    def shared_words(self, positions: Sequence[int], shares: Sequence[float], *, skip: Container[str],
+                     count: int) -> list[tuple[str, float]]:
+        """The `count` words and concepts (no grams) that the listings at `positions` have
+        most in common: each listing's words weighted by its share and each word by its
+        idf, best first, ties by word. A word of one listing only, or in `skip`, is left out."""
+        held = [self._words[p] for p in positions]
+        if not held or not sum(len(ids) for ids in held):
+            return []
+        rows = np.searchsorted(self._terms, np.concatenate(held))  # a listing's words are all held
+        weights = np.repeat(np.asarray(shares, dtype=np.float64), [len(ids) for ids in held]) * self._idf_rows[rows]
+        wanted = self._df[rows] >= 2
+        found, where = np.unique(rows[wanted], return_inverse=True)
+        mass = np.bincount(where, weights=weights[wanted], minlength=len(found))
+        names = TERMS.names
+        ranked = [(names[number], float(m)) for number, m in zip(self._terms[found].tolist(), mass.tolist(), strict=True)]
+        return heapq.nsmallest(count, (item for item in ranked if item[0] not in skip),
+                               key=lambda item: (-item[1], item[0]))
 
     def usage(self) -> dict[str, int]:
         """The catalogue's words (no grams or concepts) with how many listings use each."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, reduce
 from pathlib import Path
 
 import numpy as np
@@ -135,25 +135,28 @@ class CatalogueText:
         if not others:
             return True
         mine = self._listings_of(fix.corrected)
-        if not mine:
+        if not mine.size:
             return False
         size = max(1, self.index.size)
         telling = max(others, key=self.index.idf)
         for word in others:
             theirs = self._listings_of(word)
-            together = len(mine & theirs)
-            if together and (word == telling or together >= LIFT * len(mine) * len(theirs) / size):
+            together = np.intersect1d(mine, theirs, assume_unique=True).size
+            if together and (word == telling or together >= LIFT * mine.size * theirs.size / size):
                 return True
         return False
 
-    def _listings_of(self, word: str) -> set[int]:
-        """The listings that use a word, or (for a word no listing has) all of its parts."""
+    def _listings_of(self, word: str) -> np.ndarray:
+        """The listings (positions, ascending) that use a word, or (for a word no listing
+        has) all of its parts."""
         found = self.index.postings(word)
         if found is not None:
-            return set(found[0].tolist())
+            return found[0]
         parts = [self.index.postings(p) for p in segment.search_words(word) if p != word and len(p) >= 2]
-        sets = [set(p[0].tolist()) for p in parts if p is not None]
-        return set.intersection(*sets) if sets else set()
+        held = [p[0] for p in parts if p is not None]
+        if not held:
+            return np.zeros(0, dtype=np.int32)
+        return reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), held)
 
     def _weighted(self, text: str, scale: float) -> dict[str, float]:
         found = tokens.terms(text)
@@ -199,13 +202,8 @@ class CatalogueText:
         if not w.feedback or not raw.size or raw.max() <= 0:
             return {}
         top = [int(i) for i in best_first(raw, w.feedback_depth) if raw[i] > 0]
-        mass: dict[str, float] = {}
-        for pos in top:
-            share = float(raw[pos] / raw[top[0]])
-            for term in self.index.listing_words(pos):
-                if term not in terms and self.index.df(term) >= 2:  # a word of one listing widens nothing
-                    mass[term] = mass.get(term, 0.0) + share * self.index.idf(term)
-        picked = sorted(mass.items(), key=lambda item: (-item[1], item[0]))[:w.feedback_terms]
+        shares = [float(raw[pos] / raw[top[0]]) for pos in top]
+        picked = self.index.shared_words(top, shares, skip=terms, count=w.feedback_terms)
         if not picked:
             return {}
         scale = picked[0][1]
