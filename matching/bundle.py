@@ -93,8 +93,12 @@ class _Problem:
 
     def net(self, chosen: Sequence[str]) -> float:
         """Net cost of a selection (numbers only; `bundle_cost` gives the explained form)."""
-        total = round(sum(self.solution(s).price_wan for s in chosen), 4)
-        level = max([self.base_level, *(self.levels[s] for s in chosen)])
+        return self.net_of(sum(self.solution(s).price_wan for s in chosen),
+                           max([self.base_level, *(self.levels[s] for s in chosen)]))
+
+    def net_of(self, price: float, level: int) -> float:
+        """Net cost of a selection of that summed price reaching that level."""
+        total = round(price, 4)
         return total - subsidy_amount(self.policy, total, level)
 
     def solution(self, sid: str) -> SolutionRecord:
@@ -116,7 +120,8 @@ def _greedy(problem: _Problem, budget: float | None, by_ratio: bool) -> list[str
     best = dict.fromkeys(weight, 0.0)
     providers: set[str] = set()
     chosen: list[str] = []
-    net = 0.0
+    net = price = 0.0  # the selection's net cost and summed price, and the level it reaches
+    level = problem.base_level
     penalty = problem.ctx.config.new_provider_penalty
     while True:
         pick: tuple[float, str, float] | None = None
@@ -128,7 +133,7 @@ def _greedy(problem: _Problem, budget: float | None, by_ratio: bool) -> list[str
                 gain -= penalty
             if gain <= 1e-9:
                 continue
-            cost = problem.net([*chosen, sid])
+            cost = problem.net_of(price + problem.solution(sid).price_wan, max(level, problem.levels[sid]))
             if budget is not None and cost > budget + 1e-9:
                 continue
             key = gain / max(cost - net, 0.05) if by_ratio else gain
@@ -138,6 +143,8 @@ def _greedy(problem: _Problem, budget: float | None, by_ratio: bool) -> list[str
             return chosen
         _, sid, net = pick
         chosen.append(sid)
+        price += problem.solution(sid).price_wan
+        level = max(level, problem.levels[sid])
         providers.add(problem.solution(sid).provider_id)
         for n, m in problem.cover[sid].items():
             best[n] = max(best[n], m.total)

@@ -83,10 +83,13 @@ class MatchContext:
         return self._cache[key]
 
     def numeric(self, need: NeedRecord, enterprise: EnterpriseRecord,
-                positions: np.ndarray, text: np.ndarray) -> np.ndarray:
-        """Totals of `score` for the offerings at `positions` (text relevance given), no words."""
+                positions: np.ndarray, text: np.ndarray, scenario: np.ndarray | None = None) -> np.ndarray:
+        """Totals of `score` for the offerings at `positions` (text relevance given, and the
+        need's `scenario_values` if already computed), no words."""
         w = self.config.weights
         view = self.view(need)
+        if scenario is None:
+            scenario = self.scenario_values(view)
         policy = self.policy(enterprise)
         level = enterprise.level or ""
         net = self._net_costs(policy, level)[positions]
@@ -95,8 +98,9 @@ class MatchContext:
             net <= budget + 1e-9, 1.0, max(0.0, budget) / np.maximum(net, 1e-12))
         parts = {
             "text": np.minimum(text.astype(np.float64), 1.0),
-            "scenario": self.scenario_values(view)[positions].astype(np.float64),
-            "industry": self._industry(enterprise)[positions],
+            "scenario": scenario[positions].astype(np.float64),
+            "industry": (self.industry_values(enterprise.industry)[positions].astype(np.float64) if enterprise.industry
+                         else np.full(len(positions), self.config.industry_values[1])),
             "size": self._size_values(enterprise.size)[positions],
             "budget": budget_v,
             "level": self._levels(level)[positions],
@@ -133,10 +137,14 @@ class MatchContext:
             self._cache[key] = per_provider[self._provider_slot]
         return self._cache[key]
 
-    def _industry(self, enterprise: EnterpriseRecord) -> np.ndarray:
+    def industry_fit(self, enterprise: EnterpriseRecord) -> np.ndarray:
+        """Industry-fit value of every offering for the enterprise (float32; cached per code)."""
         if not enterprise.industry:
-            return np.full(len(self.solutions), self.config.industry_values[1])
-        return self.industry_values(enterprise.industry).astype(np.float64)
+            key = ("industry", "")
+            if key not in self._cache:
+                self._cache[key] = np.full(len(self.solutions), self.config.industry_values[1], dtype=np.float32)
+            return self._cache[key]
+        return self.industry_values(enterprise.industry)
 
     def view(self, need: NeedRecord) -> NeedView:
         """The need as the matcher reads it against this catalogue (typos corrected)."""

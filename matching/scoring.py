@@ -105,7 +105,7 @@ def prefilter(need: NeedRecord, enterprise: EnterpriseRecord, ctx: MatchContext)
     w = ctx.config.weights
     values = ctx.index.relevance_all(view.text) * np.float32(w.get("text", 0.0))
     values += ctx.scenario_values(view) * np.float32(w.get("scenario", 0.0))
-    values += ctx._industry(enterprise).astype(np.float32) * np.float32(w.get("industry", 0.0))
+    values += ctx.industry_fit(enterprise) * np.float32(w.get("industry", 0.0))
     return served_only(values, enterprise, ctx)
 
 
@@ -148,14 +148,15 @@ def rank(need: NeedRecord, enterprise: EnterpriseRecord, ctx: MatchContext,
     view = ctx.view(need)
     text = ctx.index.relevance_all(view.text)
     w = ctx.config.weights
+    scenario = ctx.scenario_values(view)
     values = text * np.float32(w.get("text", 0.0))
-    values += ctx.scenario_values(view) * np.float32(w.get("scenario", 0.0))
-    values += ctx._industry(enterprise).astype(np.float32) * np.float32(w.get("industry", 0.0))
+    values += scenario * np.float32(w.get("scenario", 0.0))
+    values += ctx.industry_fit(enterprise) * np.float32(w.get("industry", 0.0))
     if not outside:
         values = served_only(values, enterprise, ctx)
     positions = _candidates(values, ctx, limit)
     positions = positions[values[positions] >= 0]
-    totals = ctx.numeric(need, enterprise, positions, text[positions])
+    totals = ctx.numeric(need, enterprise, positions, text[positions], scenario)
     # `numeric` is `score`'s total without the words, so the best k by it are the best k;
     # totals equal to 1e-9 count as tied, and ties go by position, as they do below by id
     best = positions[np.lexsort((positions, -np.round(totals, 9)))][: k or ctx.config.top_k]
