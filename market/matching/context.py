@@ -3,13 +3,17 @@ MatchContext.
 
 The context is derived data (like the search index, it can be rebuilt at any time). It is
 kept per database and per provider filter and rebuilt when the catalogue's fingerprint
-changes. A rebuild reloads only the listings and providers whose `version` (every ORM
+changes. Learning a large catalogue's text takes seconds, so a context of more than
+`BUILT_BEHIND` offerings is rebuilt in a thread of its own while the last one goes on
+answering (a change reaches recommendations seconds later, and no request waits for it);
+a smaller one is rebuilt at once, in milliseconds. A rebuild reloads only the listings and providers whose `version` (every ORM
 update bumps it, see catalog.records.Versioned) or `updated_at` changed, and one thread builds while
 the others asking for the same context wait for it instead of building it too.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -35,6 +39,7 @@ Record = TypeVar("Record", SolutionRecord, ProviderRecord)
 Stamp = tuple[int, datetime]  # (version, updated_at) of a row
 Kept = TypeVar("Kept")
 MAX_CONTEXTS = 32
+BUILT_BEHIND = 2000  # offerings above which a stale context answers while its successor is built
 _LOAD_CHUNK = 500  # ids per IN (...) when reloading changed rows
 
 
@@ -152,6 +157,10 @@ def match_context(session: Session, *, provider_id: int | None = None) -> MatchC
     fingerprint = catalogue_fingerprint(session)
     if slot.fingerprint == fingerprint and slot.context is not None:
         return slot.context
+    bind, last = session.get_bind(), slot.context
+    if last is not None and len(last.solutions) > BUILT_BEHIND and isinstance(bind, sa.Engine):
+        _build_behind(slot, bind, url, provider_id)
+        return last
     with slot.building:  # who finds it stale builds; the others wait here for the result
         fingerprint = catalogue_fingerprint(session)  # taken before the rows: never newer than them
         if slot.fingerprint != fingerprint or slot.context is None:
@@ -159,6 +168,25 @@ def match_context(session: Session, *, provider_id: int | None = None) -> MatchC
             slot.fingerprint = fingerprint
             heap.keep()  # the collector need not walk the catalogue's records in every full pass
         return slot.context
+
+
+def _build_behind(slot: _Slot, engine: sa.Engine, url: str, provider_id: int | None) -> None:
+    """Rebuild the slot's context in a thread of its own, unless one is being built."""
+    if not slot.building.acquire(blocking=False):
+        return
+
+    def build() -> None:
+        try:
+            with Session(engine) as session:
+                fingerprint = catalogue_fingerprint(session)
+                if slot.fingerprint != fingerprint:
+                    context = _build(session, _kept(_records, url, _Records), provider_id)
+                    slot.context, slot.fingerprint = context, fingerprint
+                    heap.keep()
+        finally:
+            slot.building.release()
+
+    threading.Thread(target=build, name="match-context", daemon=True).start()
 
 
 def _build(session: Session, records: _Records, provider_id: int | None) -> MatchContext:

@@ -135,3 +135,24 @@ def test_rows_replaced_under_the_same_ids_and_versions_are_reloaded(database_url
         session.commit()
         after = match_context(session)
         assert after.solutions[after.position[str(world.ids["sol_a"])]].description == "备件寿命预测与库存联动"
+
+
+def test_a_large_catalogue_answers_from_its_last_context_while_the_next_is_built(
+        database_url: str, world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from market.matching import context as contexts
+
+    monkeypatch.setattr(contexts, "BUILT_BEHIND", 1)  # the two published listings count as large
+    with Session(get_engine(database_url)) as session:
+        first = match_context(session)
+        record = session.get(Solution, world.ids["sol_a"])
+        assert record is not None
+        record.name = "设备点检云（新版）"
+        session.add(record)
+        session.commit()
+        assert match_context(session) is first  # answered at once, from the context it had
+        deadline = time.monotonic() + 30
+        while match_context(session) is first and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "设备点检云（新版）" in {s.name for s in match_context(session).solutions}
