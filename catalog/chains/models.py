@@ -18,6 +18,16 @@ class Relation(StrEnum):
     OUTSOURCING = "外协"
 
 
+# The chain proposal (链式转型方案): its budget, the group-purchase discount and from how many
+# members a group price applies.
+PROPOSAL_BUDGET_MAX_WAN = 100_000.0  # 万元, before subsidy
+PROPOSAL_BUDGET_DEFAULT_WAN = 100.0
+DISCOUNT_MAX = 0.5  # at most half off
+DISCOUNT_DEFAULT = 0.1  # 0.1 = 九折
+GROUP_MIN_LOW, GROUP_MIN_HIGH = 2, 100  # members taking one offering for the group price
+GROUP_MIN_DEFAULT = 3
+
+
 class ChainLink(Versioned, SQLModel, table=True):
     """产业链关系: leader → member (via a tier-1 member for tier 2+)."""
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import AfterValidator
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
-from catalog.chains.models import Relation
+from catalog.chains.models import (
+    DISCOUNT_DEFAULT,
+    DISCOUNT_MAX,
+    GROUP_MIN_DEFAULT,
+    GROUP_MIN_HIGH,
+    GROUP_MIN_LOW,
+    PROPOSAL_BUDGET_MAX_WAN,
+    Relation,
+)
 from catalog.fields import (
     Input,
     OptUscc,
@@ -54,3 +62,16 @@ class ChainLinkPublic(ChainLinkBase, RecordPublic):
 class ChainLinksPublic(SQLModel):
     data: list[ChainLinkPublic]
     count: int
+
+
+class ChainProposalRequest(SQLModel):
+    """The chain proposal's budget and group-purchase discount (API, pages and CLI alike)."""
+
+    budget_wan: float = Field(gt=0, le=PROPOSAL_BUDGET_MAX_WAN, description="链上改造预算（万元，补贴前）")
+    discount: float = Field(default=DISCOUNT_DEFAULT, ge=0, le=DISCOUNT_MAX, description="集采折扣，0.1 表示九折")
+    group_min: int = Field(default=GROUP_MIN_DEFAULT, ge=GROUP_MIN_LOW, le=GROUP_MIN_HIGH,
+                           description="同一产品达到多少家成员时享受集采价")
+
+
+PROPOSAL_BOUNDS_ZH = (f"预算应大于 0 且不超过 {PROPOSAL_BUDGET_MAX_WAN:g} 万元，折扣 0–{DISCOUNT_MAX:g}，"
+                      f"集采门槛 {GROUP_MIN_LOW}–{GROUP_MIN_HIGH}")

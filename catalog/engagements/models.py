@@ -20,6 +20,12 @@ class EngagementStatus(StrEnum):
     TERMINATED = "终止"
 
 
+# From signing on, the enterprise has taken the offering: it counts as signed (签约数) and as a
+# system the enterprise uses (链主在用系统).
+CONTRACTED: tuple[EngagementStatus, ...] = (
+    EngagementStatus.SIGNED, EngagementStatus.IN_PROGRESS, EngagementStatus.ACCEPTED)
+
+
 class Engagement(Versioned, SQLModel, table=True):
     """对接成果: enterprise × solution, from intention to acceptance."""
 

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from catalog.chains import permissions as chain_rules
+from catalog.chains import queries as chain_queries
 from catalog.chains.models import ChainLink
-from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.chains.schemas import ChainProposalRequest
+from catalog.engagements.models import Engagement
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import NotFound
@@ -36,9 +37,7 @@ from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, Solut
 
 router = APIRouter(prefix="/api/chains", tags=["链式转型"])
 
-IN_USE = (EngagementStatus.SIGNED, EngagementStatus.IN_PROGRESS, EngagementStatus.ACCEPTED)
-COVER_AT = 0.5  # a matcher total at which an offering counts as covering a need (precision ≈ 0.97 on dev)
-TOP_PER_NEED = 6
+TOP_PER_NEED = 6  # the matcher's offerings scored per need
 
 
 @dataclass
@@ -119,10 +118,8 @@ def published_catalogue(session: Session) -> tuple[list[SolutionRecord], dict[st
 
 
 def solutions_in_use(session: Session, enterprise_id: int) -> list[SolutionRecord]:
-    """Offerings an enterprise has signed, runs or has accepted."""
-    stmt = select(Solution).join(Engagement, col(Engagement.solution_id) == col(Solution.id)).where(
-        Engagement.enterprise_id == enterprise_id, col(Engagement.status).in_([s.value for s in IN_USE]))
-    return [_solution(s) for s in session.exec(stmt).all()]
+    """Offerings an enterprise uses (catalog.chains.queries.solutions_in_use), as plain records."""
+    return [_solution(s) for s in chain_queries.solutions_in_use(session=session, enterprise_id=enterprise_id)]
 
 
 def matcher_scores(ctx: ChainContext, solutions: list[SolutionRecord],
@@ -153,15 +150,7 @@ def progress(session: Session, user: User, ctx: ChainContext) -> dict[str, dict[
     return {k: dict(v) for k, v in counts.items()}
 
 
-class ProposalRequest(BaseModel):
-    """The chain proposal's budget and group-purchase discount."""
-
-    budget_wan: float = Field(gt=0, le=100_000, description="链上改造预算（万元，补贴前）")
-    discount: float = Field(default=0.1, ge=0, le=0.5, description="集采折扣，0.1 表示九折")
-    group_min: int = Field(default=3, ge=2, le=100, description="同一产品达到多少家成员时享受集采价")
-
-
-def make_proposal(session: Session, ctx: ChainContext, request: ProposalRequest,
+def make_proposal(session: Session, ctx: ChainContext, request: ChainProposalRequest,
                   scorer: Callable[..., dict[tuple[str, str], float]] = matcher_scores) -> ChainProposal:
     """The proposal for a loaded chain, scored by the matcher over the published offerings."""
     solutions, providers = published_catalogue(session)
@@ -169,7 +158,7 @@ def make_proposal(session: Session, ctx: ChainContext, request: ProposalRequest,
     chain = ctx.region.chains[str(ctx.leader.id)]
     return propose_chain(ctx.region, chain, needs=ctx.needs, solutions=solutions, scores=scores,
                          budget_wan=request.budget_wan, discount=request.discount,
-                         group_min=request.group_min, cover_at=COVER_AT, providers=providers)
+                         group_min=request.group_min, providers=providers)
 
 
 def visible_leaders(session: Session, user: User) -> list[Enterprise]:
@@ -229,7 +218,7 @@ def read_analysis(session: SessionDep, user: CurrentUser, leader_id: int) -> dic
 @router.post("/{leader_id}/proposal", responses=WRITE_ERRORS, summary="生成链式转型方案",
              openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def create_proposal(session: SessionDep, user: CurrentUser, leader_id: int,
-                    request: ProposalRequest) -> dict[str, Any]:
+                    request: ChainProposalRequest) -> dict[str, Any]:
     ctx = load_context(session, user, load_leader(session, user, leader_id))
     return make_proposal(session, ctx, request).as_dict()
 

@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session, select
 
+from catalog.chains.models import DISCOUNT_DEFAULT, GROUP_MIN_DEFAULT
+from catalog.chains.schemas import PROPOSAL_BOUNDS_ZH, ChainProposalRequest
 from catalog.db import session_scope
 from catalog.errors import MarketError
 from catalog.users.models import User
@@ -94,17 +96,17 @@ def analyse_command(leader_id: int = typer.Argument(..., help="链主企业编�
 @chains_app.command("propose")
 def propose_command(leader_id: int = typer.Argument(..., help="链主企业编号"), username: str = AS_USER,
                     budget: float = typer.Option(..., "--budget", help="链上改造预算（万元，补贴前）"),
-                    discount: float = typer.Option(0.1, "--discount", help="集采折扣，0.1 表示九折"),
-                    group_min: int = typer.Option(3, "--group-min", help="达到多少家成员享受集采价"),
+                    discount: float = typer.Option(DISCOUNT_DEFAULT, "--discount", help="集采折扣，0.1 表示九折"),
+                    group_min: int = typer.Option(GROUP_MIN_DEFAULT, "--group-min", help="达到多少家成员享受集采价"),
                     as_json: bool = AS_JSON) -> None:
     """生成链式转型方案：在预算内覆盖尽可能多成员的需求，并给出集采与补贴。"""
-    from market.chains.api import ProposalRequest, load_context, load_leader, make_proposal
+    from market.chains.api import load_context, load_leader, make_proposal
 
     try:
-        request = ProposalRequest(budget_wan=budget, discount=discount, group_min=group_min)
+        request = ChainProposalRequest(budget_wan=budget, discount=discount, group_min=group_min)
     except ValidationError as error:
         fields = "、".join(str(e["loc"][0]) for e in error.errors())
-        err_console.print(f"[red]参数不合法：{fields}（预算应大于 0，折扣 0–0.5，集采门槛 2–100）[/red]")
+        err_console.print(f"[red]参数不合法：{fields}（{PROPOSAL_BOUNDS_ZH}）[/red]")
         raise typer.Exit(2) from error
 
     def propose(session: Session) -> dict[str, Any]:

@@ -8,12 +8,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from catalog.chains.models import (
+    DISCOUNT_DEFAULT,
+    DISCOUNT_MAX,
+    PROPOSAL_BUDGET_DEFAULT_WAN,
+    PROPOSAL_BUDGET_MAX_WAN,
+)
+from catalog.chains.schemas import ChainProposalRequest
 from catalog.regions import city
 from catalog.users.models import Role
 from catalog.xlsx_writer import Book
 from market.chains.api import (
     ChainContext,
-    ProposalRequest,
     load_context,
     load_leader,
     make_proposal,
@@ -29,8 +35,8 @@ from matching.chains.proposal import ChainProposal
 
 router = APIRouter(include_in_schema=False)
 
-Budget = Annotated[float, Query(gt=0, le=100_000, description="预算（万元）")]
-Discount = Annotated[float, Query(ge=0, le=0.5, description="集采折扣")]
+Budget = Annotated[float, Query(gt=0, le=PROPOSAL_BUDGET_MAX_WAN, description="预算（万元）")]
+Discount = Annotated[float, Query(ge=0, le=DISCOUNT_MAX, description="集采折扣")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -75,7 +81,7 @@ def chain_page(request: Request, session: SessionDep, user: CurrentUser, leader_
 def _proposal(session: SessionDep, user: CurrentUser, leader_id: int, budget_wan: float,
               discount: float) -> tuple[ChainContext, ChainProposal]:
     ctx = load_context(session, user, load_leader(session, user, leader_id))
-    request = ProposalRequest(budget_wan=budget_wan, discount=discount)
+    request = ChainProposalRequest(budget_wan=budget_wan, discount=discount)
     return ctx, make_proposal(session, ctx, request)
 
 
@@ -89,7 +95,7 @@ def _proposal_context(ctx: ChainContext, proposal: ChainProposal, budget_wan: fl
 @router.get("/chains/{leader_id}/proposal", response_class=HTMLResponse,
             openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def proposal_page(request: Request, session: SessionDep, user: CurrentUser, leader_id: int,
-                  budget_wan: Budget = 100.0, discount: Discount = 0.1) -> HTMLResponse:
+                  budget_wan: Budget = PROPOSAL_BUDGET_DEFAULT_WAN, discount: Discount = DISCOUNT_DEFAULT) -> HTMLResponse:
     """The chain proposal for a budget and a group-purchase discount, with the roll-out plan."""
     ctx, proposal = _proposal(session, user, leader_id, budget_wan, discount)
     return render(request, "chains/proposal.html", _proposal_context(ctx, proposal, budget_wan, discount))
@@ -98,7 +104,7 @@ def proposal_page(request: Request, session: SessionDep, user: CurrentUser, lead
 @router.get("/chains/{leader_id}/proposal/print", response_class=HTMLResponse,
             openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def proposal_print(request: Request, session: SessionDep, user: CurrentUser, leader_id: int,
-                   budget_wan: Budget = 100.0, discount: Discount = 0.1) -> HTMLResponse:
+                   budget_wan: Budget = PROPOSAL_BUDGET_DEFAULT_WAN, discount: Discount = DISCOUNT_DEFAULT) -> HTMLResponse:
     """The proposal and the 链式典型案例 summary as a printable page."""
     ctx, proposal = _proposal(session, user, leader_id, budget_wan, discount)
     return render(request, "chains/print.html", _proposal_context(ctx, proposal, budget_wan, discount))
@@ -106,7 +112,7 @@ def proposal_print(request: Request, session: SessionDep, user: CurrentUser, lea
 
 @router.get("/chains/{leader_id}/proposal.xlsx", openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def proposal_xlsx(session: SessionDep, user: CurrentUser, leader_id: int,
-                  budget_wan: Budget = 100.0, discount: Discount = 0.1) -> Response:
+                  budget_wan: Budget = PROPOSAL_BUDGET_DEFAULT_WAN, discount: Discount = DISCOUNT_DEFAULT) -> Response:
     """The proposal as a workbook: summary (典型案例), roll-out plan, group purchases."""
     ctx, proposal = _proposal(session, user, leader_id, budget_wan, discount)
     body = proposal_workbook(ctx, proposal)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from catalog.chains.models import ChainLink
-from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.engagements.models import CONTRACTED, Engagement, EngagementStatus
 from catalog.engagements.service import reaches_level_two
 from catalog.enterprises.models import Enterprise
 from catalog.events.models import Event, EventStatus
@@ -109,7 +109,7 @@ def _engagement_items(session: Session, scope: Scope, statuses: set[str]) -> Res
 
 
 def signed(session: Session, scope: Scope) -> Result:
-    return _engagement_items(session, scope, {"签约", "实施中", "已验收"})
+    return _engagement_items(session, scope, {s.value for s in CONTRACTED})
 
 
 def level_four(session: Session, scope: Scope) -> Result:

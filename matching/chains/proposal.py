@@ -160,6 +160,7 @@ def _wave(member: ChainMember, critical: bool, below: bool) -> int:
     return 1 if critical or below else 2
 
 
+COVER_AT = 0.5  # a matcher total at which an offering counts as covering a need (precision ≈ 0.97 on dev)
 MIN_VALUE_PER_WAN = 0.05  # e.g. a 中 need of a typical member, fully covered, for at most ~60 万元
 
 WAVE_LABELS = {
@@ -173,7 +174,7 @@ def propose_chain(
     region: Region, chain: Chain, *, needs: Mapping[str, Sequence[NeedRecord]],
     solutions: Sequence[SolutionRecord], scores: ScoreSource, budget_wan: float,
     discount: float = 0.1, group_min: int = 3, subsidy_fn: SubsidyFn | None = None,
-    cover_at: float = 0.5, connect_weight: float = 2.0, per_member: int = 6,
+    cover_at: float = COVER_AT, connect_weight: float = 2.0, per_member: int = 6,
     min_value_per_wan: float = MIN_VALUE_PER_WAN, providers: Mapping[str, ProviderRecord] | None = None,
 ) -> ChainProposal:
     """A chain proposal under a budget.
