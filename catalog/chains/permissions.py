@@ -1,8 +1,12 @@
 """Who may see and change 产业链 (chains) and their links:
 
 - the chains overview is for bureaus and chain leaders;
-- a chain is viewed by its leader or the bureau of the leader's region; only that bureau adds,
-  edits and removes its links (MANAGE_CHAIN on the leader, EDIT / DELETE on a link);
+- a chain (its graph, analyses, proposal and each of its links) is viewed by the bureau whose
+  regions hold the leader and by the leader's own chain-leader account (`can_view_chain`); a
+  member enterprise sees its own records, not the chain (the leader's other members, their
+  shares and progress are not its business), a provider and the public nothing;
+- only that bureau adds, edits and removes its links (MANAGE_CHAIN on the leader, EDIT / DELETE
+  on a link);
 - a member's engagement progress shows in a chain to the member's bureau, or to the leader if
   the member shares its needs with its chain.
 """
@@ -21,6 +25,7 @@ from catalog.access import (
     VIEW,
     active,
     in_regions,
+    is_bureau,
     lookup,
     refuse,
     region_filter,
@@ -41,10 +46,11 @@ def can(user: User | None, action: str, record: ChainLink | Enterprise) -> bool:
     if isinstance(record, Enterprise):
         return action == MANAGE_CHAIN and in_regions(user, record.region)
     leader = lookup(record, Enterprise, record.leader_id)
-    bureau = leader is not None and in_regions(user, leader.region)
+    if leader is None:
+        return False
     if action == VIEW:
-        return bureau or (user is not None and user.role == Role.CHAIN_LEADER and user.enterprise_id == record.leader_id)
-    return action in (EDIT, DELETE) and bureau
+        return can_view_chain(user, leader)
+    return action in (EDIT, DELETE) and in_regions(user, leader.region)
 
 
 def require(user: User | None, action: str, record: ChainLink | Enterprise, *, hide: bool = False) -> None:
@@ -54,12 +60,16 @@ def require(user: User | None, action: str, record: ChainLink | Enterprise, *, h
 
 
 def can_view_chain(user: User | None, leader: Enterprise) -> bool:
-    """The leader itself, or a bureau whose regions hold the leader, may view a chain."""
-    if user is None or not user.active:
+    """May `user` view the chain led by `leader` (API, pages and CLI alike)? The bureau whose
+    regions hold the leader, and a chain-leader account bound to the leader; not an enterprise
+    account of the leader or of a member, not a provider, not a bureau elsewhere, not the public,
+    not a disabled account."""
+    if not active(user):
         return False
-    if user.role == Role.BUREAU:
+    if is_bureau(user):
         return in_regions(user, leader.region)
-    return user.enterprise_id is not None and user.enterprise_id == leader.id
+    return (user is not None and user.role == Role.CHAIN_LEADER and leader.id is not None
+            and user.enterprise_id == leader.id)
 
 
 def can_see_progress(user: User | None, member: Enterprise) -> bool:
