@@ -14,6 +14,9 @@ from sqlmodel import Field, SQLModel
 from catalog.limits import REMARK_CHARS
 from catalog.records import utcnow
 
+LEADS_SHOWN = 50  # a provider's leads in one answer, best fit first …
+LEADS_MAX = 200  # … and at most (the provider's own list page shows this many)
+
 
 class LeadAnswer(StrEnum):
     CONTACTED = "已联系"

@@ -12,7 +12,7 @@ from catalog.enterprises.models import Enterprise
 from catalog.errors import MarketError
 from catalog.leads import permissions as lead_rules
 from catalog.leads import service as lead_service
-from catalog.leads.models import LeadAnswer, LeadMark
+from catalog.leads.models import LEADS_MAX, LeadAnswer, LeadMark
 from catalog.users.service import actor_of
 from market.deps import BureauUser, CsrfProtected, ProviderUser, SessionDep
 from market.leads import ranking as leads
@@ -30,7 +30,7 @@ def lead_list(request: Request, session: SessionDep, user: ProviderUser) -> HTML
     """The provider's leads, unanswered first, best fit first."""
     provider = my_provider(session, user)
     lead_rules.require_answer_leads(user, provider)
-    found = leads.provider_leads(session, provider.id or 0, limit=200)
+    found = leads.provider_leads(session, provider.id or 0, limit=LEADS_MAX)
     return render(request, "provider/leads.html", {"provider": provider, "leads": found,
                                                    "answers": [a.value for a in LeadAnswer]})
 

@@ -13,6 +13,7 @@ from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import NotFound
 from catalog.leads import permissions as lead_rules
 from catalog.leads import service as lead_service
+from catalog.leads.models import LEADS_SHOWN
 from catalog.providers.models import Provider
 from catalog.users.models import User
 from market.matching.context import enterprise_record, match_context, need_record
@@ -33,8 +34,10 @@ def lead_of(session: Session, user: User, provider: Provider, need_id: int) -> N
     return found
 
 
-def provider_leads(session: Session, provider_id: int, limit: int = 50) -> list[dict[str, Any]]:
-    """The provider's leads, best fit first (see the module's doc)."""
+def provider_leads(session: Session, provider_id: int, limit: int = LEADS_SHOWN) -> list[dict[str, Any]]:
+    """The provider's leads, best fit first (see the module's doc): a need is one when the
+    provider's best offering scores at least the matcher's gap line (MatchConfig.gap_threshold,
+    below which a need counts as a gap in the catalogue)."""
     ctx = match_context(session, provider_id=provider_id)
     if not ctx.solutions:
         return []

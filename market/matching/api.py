@@ -17,7 +17,7 @@ from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import Forbidden
 from catalog.leads import permissions as lead_rules
 from catalog.leads import service as lead_service
-from catalog.leads.models import LeadMark
+from catalog.leads.models import LEADS_MAX, LEADS_SHOWN, LeadMark
 from catalog.providers import permissions as provider_rules
 from catalog.providers.models import Provider
 from catalog.users.models import User
@@ -103,7 +103,7 @@ def _require_provider_view(user: User, provider: Provider) -> None:
 @router.get("/api/providers/{provider_id}/leads", responses=READ_ERRORS,
             summary="服务商的商机：与其产品匹配的企业需求（仅限同意被发现或同场对接的企业），含服务商的跟进", openapi_extra=requires(BUREAU | PROVIDER))
 def provider_leads(session: SessionDep, user: CurrentUser, provider_id: int,
-                   limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+                   limit: Annotated[int, Query(ge=1, le=LEADS_MAX, description="返回的商机条数")] = LEADS_SHOWN) -> dict[str, Any]:
     provider = load_visible(session, user, Provider, provider_id, "服务商", provider_rules.can)
     _require_provider_view(user, provider)
     found = leads.provider_leads(session, provider_id, limit)

@@ -154,3 +154,13 @@ def test_a_provider_answers_its_leads_and_the_bureau_sees_who_contacted_whom(
     again = client.post(answer, json={"answer": "不相关"}, headers=as_user("provider_a"))
     assert again.json()["answer"] == "不相关"
     assert len(client.get("/api/leads/contacts", headers=as_user("jj_bureau")).json()["contacts"]) == 1
+
+
+def test_a_providers_leads_are_bounded_by_the_lead_rule(client, world, as_user) -> None:  # type: ignore[no-untyped-def]
+    from catalog.leads.models import LEADS_MAX
+
+    url = f"/api/providers/{world.ids['provider_a']}/leads"
+    headers = as_user("provider_a")
+    too_many = client.get(url, params={"limit": LEADS_MAX + 1}, headers=headers)
+    assert too_many.status_code == 422 and "limit" in too_many.text
+    assert client.get(url, params={"limit": LEADS_MAX}, headers=headers).status_code == 200
