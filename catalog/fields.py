@@ -18,7 +18,7 @@ from sqlmodel import SQLModel
 
 from catalog import limits as lim
 from catalog import validation as v
-from catalog.taxonomy import taxonomy
+from catalog.taxonomy import target_levels, taxonomy
 
 # --- value types -------------------------------------------------------------------
 
@@ -161,7 +161,7 @@ Industries = Annotated[list[str], BeforeValidator(_industries), AfterValidator(_
 Industry = Annotated[str, BeforeValidator(lambda x: v.resolve_one_industry(_short(x, "细分行业")))]
 Deployment = Annotated[str, choice(taxonomy().deployment, "部署方式"), AfterValidator(nonblank)]
 Billing = Annotated[str, choice(taxonomy().billing, "计费方式"), AfterValidator(nonblank)]
-TargetLevel = Annotated[str | None, choice(("二级", "三级", "四级"), "目标数字化水平")]
+TargetLevel = Annotated[str | None, choice(target_levels(), "目标数字化水平")]
 SrdiTier = Annotated[str, choice(taxonomy().srdi_tiers, "专精特新"), BeforeValidator(lambda x: x or "无")]
 Level = Annotated[str, choice(tuple(taxonomy().levels), "数字化水平"), BeforeValidator(lambda x: x or "未评测")]
 OptLevel = Annotated[str | None, choice(tuple(taxonomy().levels), "数字化水平")]

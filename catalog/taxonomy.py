@@ -7,6 +7,7 @@ One module answers "does industry X fit industry Y, and how closely".
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import cache
@@ -125,6 +126,39 @@ def level_number(level: str | None) -> int:
     if not level:
         return 0
     return taxonomy().levels.get(level, 0)
+
+
+PILOT_LEVEL = 2  # 二级: the level the pilot asks every enterprise to reach (试点达标线)
+JIANGXI_SCALE = re.compile(r"^L([1-9])$")  # 江西's L1–L9, read as half-steps of 一级…四级 (L4 ≈ 二级)
+
+
+def level_names() -> tuple[str, ...]:
+    """The levels in order: 未评测, 一级 … 四级."""
+    levels = taxonomy().levels
+    return tuple(sorted(levels, key=levels.__getitem__))
+
+
+def target_levels() -> tuple[str, ...]:
+    """The levels an offering may promise to lift to: the pilot level and above (二级 … 四级)."""
+    return tuple(name for name in level_names() if level_number(name) >= PILOT_LEVEL)
+
+
+def level_on_scale(label: str | None) -> float | None:
+    """A level on one line: 未评测 0, 一级…四级 1–4, 江西 L1–L9 as half-steps (L2 ≈ 一级, L4 ≈ 二级);
+    None for a label on neither scale."""
+    text = (label or "").strip()
+    found = JIANGXI_SCALE.match(text.upper())
+    if found:
+        return int(found.group(1)) / 2
+    value = taxonomy().levels.get(text)
+    return float(value) if value is not None else None
+
+
+def reaches_pilot_level(label: str | None) -> bool:
+    """True when a level is 二级 or above (on the L scale: L4 and above); 未评测, empty or
+    unknown labels do not."""
+    value = level_on_scale(label)
+    return value is not None and value >= PILOT_LEVEL
 
 
 def is_scenario(name: str) -> bool:

@@ -8,12 +8,12 @@ decides.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-_L_SCALE = re.compile(r"^L([1-9]|10)$")
-_LEVELS = {"未评测": 0, "一级": 1, "二级": 2, "三级": 3, "四级": 4}
+from catalog.progress import policy
+from catalog.taxonomy import level_on_scale
+
 PRIOR_WEIGHT = 2.0  # pseudo-observations of the prior in each smoothed rate
 
 
@@ -69,16 +69,6 @@ class Evaluation:
     reasons_zh: tuple[str, ...] = field(default_factory=tuple)
 
 
-def level_value(label: str | None) -> float | None:
-    """A level on one line: 一级…四级 as 1–4; 江西 L1–L9 read as half-steps (L2 ≈ 一级)."""
-    text = (label or "").strip().upper()
-    found = _L_SCALE.match(text)
-    if found:
-        return int(found.group(1)) / 2
-    value = _LEVELS.get((label or "").strip())
-    return float(value) if value is not None else None
-
-
 def smoothed(hits: float, total: float, prior: float) -> float:
     """(hits + prior·m) / (total + m): a rate pulled towards `prior` when evidence is thin."""
     return (hits + prior * PRIOR_WEIGHT) / (total + PRIOR_WEIGHT)
@@ -87,7 +77,7 @@ def smoothed(hits: float, total: float, prior: float) -> float:
 def _uplifts(facts: Sequence[EngagementFact]) -> list[float]:
     values = []
     for fact in facts:
-        before, after = level_value(fact.level_before), level_value(fact.level_after)
+        before, after = level_on_scale(fact.level_before), level_on_scale(fact.level_after)
         if fact.status == "已验收" and before is not None and after is not None:
             values.append(max(0.0, after - before))
     return values
@@ -99,14 +89,15 @@ def _components(facts: Sequence[EngagementFact], outcomes: Sequence[str], w: Wei
     closed = accepted + sum(f.status == "终止" for f in facts)
     uplifts = _uplifts(facts)
     timed = [f for f in facts if f.status == "已验收" and f.promised_days and f.actual_days is not None]
-    on_time = sum(f.actual_days <= (f.promised_days or 0) for f in timed)  # type: ignore[operator]
+    on_time = sum(bool(policy.on_time(f.actual_days, f.promised_days)) for f in timed)
     ratings = [f.rating for f in facts if f.rating]
     held = [o for o in outcomes if o != "未到场"]
     good = sum(o in ("有意向", "已签约") for o in held)
     acc_rate = smoothed(accepted, closed, 0.6)
     uplift = smoothed(sum(uplifts), len(uplifts), 0.5)  # average levels gained, full at 1
     time_rate = smoothed(on_time, len(timed), 0.6)
-    rating = smoothed(sum(r - 1 for r in ratings) / 4, len(ratings), 0.6)
+    span = policy.RATING_MAX - policy.RATING_MIN
+    rating = smoothed(sum(r - policy.RATING_MIN for r in ratings) / span, len(ratings), 0.6)
     event_rate = smoothed(good, len(held), 0.5)
     return [
         Component("served", "服务企业数", served, w.served * min(served / w.served_full_at, 1.0), w.served),
@@ -122,13 +113,15 @@ def _proposal(score: float, facts: Sequence[EngagementFact], complaints: int, te
     if not facts:
         return "暂无记录", []
     reasons = []
-    if terminations >= 2:
+    if terminations >= policy.WARN_TERMINATIONS:
         reasons.append(f"终止 {terminations} 项")
     if complaints:
         reasons.append(f"投诉 {complaints} 次")
-    if score < 40 or (terminations >= 3 and terminations > sum(f.status == "已验收" for f in facts)):
+    accepted = sum(f.status == "已验收" for f in facts)
+    if score < policy.EXIT_BELOW_SCORE or (terminations >= policy.EXIT_TERMINATIONS and terminations > accepted):
         return "建议退出", [f"综合得分 {score:.1f} 分", *reasons]
-    if score < 55 or complaints >= 2 or terminations >= 2:
+    if (score < policy.WARN_BELOW_SCORE or complaints >= policy.WARN_COMPLAINTS
+            or terminations >= policy.WARN_TERMINATIONS):
         return "建议预警", [f"综合得分 {score:.1f} 分", *reasons]
     return "正常", reasons
 
@@ -164,7 +157,7 @@ def rank(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
     return sorted(evaluations, key=lambda e: (-e.score, -e.acceptances, e.subject_id))
 
 
-def excellent_candidates(evaluations: Iterable[Evaluation], *, min_score: float = 70.0,
-                         min_acceptances: int = 2) -> list[Evaluation]:
+def excellent_candidates(evaluations: Iterable[Evaluation], *, min_score: float = policy.EXCELLENT_MIN_SCORE,
+                         min_acceptances: int = policy.EXCELLENT_MIN_ACCEPTANCES) -> list[Evaluation]:
     """Solutions that may be proposed for 优秀产品: a high score on enough accepted cases."""
     return [e for e in rank(evaluations) if e.score >= min_score and e.acceptances >= min_acceptances]

@@ -7,7 +7,6 @@ checks the order of steps and the figures. Services flush, never commit.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -21,6 +20,7 @@ from catalog.enterprises.models import Enterprise
 from catalog.enterprises.service import get_enterprise
 from catalog.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from catalog.limits import REMARK_CHARS as REVIEW_CHARS
+from catalog.progress import policy
 from catalog.progress.models import AcceptanceRecord
 from catalog.providers.models import ListingStatus, Provider
 from catalog.records import utcnow
@@ -28,7 +28,7 @@ from catalog.solutions.models import Solution
 from catalog.solutions.service import get_solution
 from catalog.subsidies.amounts import Subsidy, policy_level, subsidy
 from catalog.subsidies.policies import Policy, policy_for_region
-from catalog.taxonomy import level_number
+from catalog.taxonomy import JIANGXI_SCALE, level_number
 
 S = EngagementStatus
 NEXT: dict[str, frozenset[str]] = {
@@ -38,28 +38,18 @@ NEXT: dict[str, frozenset[str]] = {
     S.ACCEPTED: frozenset(),
     S.TERMINATED: frozenset(),
 }
-_JIANGXI = re.compile(r"^L([1-9])$")
 COST_PARTS = ("企业", "服务商", "政府")
 
 
 def valid_level(label: str | None) -> str:
     """A level label on 一级…四级 or the 江西 L1–L9 scale, normalised; else ValidationFailed."""
     text = (label or "").strip().upper()
-    if _JIANGXI.match(text):
+    if JIANGXI_SCALE.match(text):
         return text
     text = (label or "").strip()
     if level_number(text) > 0 or text == "未评测":
         return text
     raise ValidationFailed(message=f"等级“{label or ''}”无效：请填写一级至四级，或江西 L1–L9")
-
-
-def reaches_level_two(label: str | None) -> bool:
-    """True when a level is 二级 or above (on the L scale: L4 and above, read as 二级)."""
-    text = (label or "").strip().upper()
-    found = _JIANGXI.match(text)
-    if found:
-        return int(found.group(1)) >= 4
-    return level_number((label or "").strip()) >= 2
 
 
 def _check(engagement: Engagement, target: str, expected_version: int | None) -> None:
@@ -181,9 +171,9 @@ def cost_split(amount_wan: float, subsidy_wan: float, provider_share_wan: float)
 
 def _on_time(session: Session, engagement: Engagement, accepted: date) -> bool | None:
     solution = session.get(Solution, engagement.solution_id)
-    if solution is None or engagement.contract_date is None or not solution.deploy_days:
+    if solution is None:
         return None
-    return (accepted - engagement.contract_date).days <= solution.deploy_days
+    return policy.on_time(policy.delivery_days(engagement.contract_date, accepted), solution.deploy_days)
 
 
 def confirm_acceptance(*, session: Session, engagement: Engagement, actor: str,
@@ -230,8 +220,8 @@ def rate(*, session: Session, engagement: Engagement, rating: int, actor: str, r
         raise InvalidTransition(message="只能对已验收或已终止的对接进行评价")
     if engagement.rating is not None:
         raise Conflict("该对接已经评价过，每项对接只能评价一次", code="already_rated")
-    if not 1 <= int(rating) <= 5:
-        raise ValidationFailed(message="评价须为 1 至 5 分")
+    if not policy.RATING_MIN <= int(rating) <= policy.RATING_MAX:
+        raise ValidationFailed(message=f"评价须为 {policy.RATING_MIN} 至 {policy.RATING_MAX} 分")
     if len(review) > REVIEW_CHARS:
         raise ValidationFailed(message=f"评价内容不能超过 {REVIEW_CHARS} 字")
     before = {"rating": engagement.rating, "review": engagement.review}

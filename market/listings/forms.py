@@ -11,7 +11,7 @@ from catalog.providers.models import ListingStatus, Provider
 from catalog.revisions.models import Revision
 from catalog.revisions.service import EditOutcome
 from catalog.solutions.models import Solution
-from catalog.taxonomy import taxonomy
+from catalog.taxonomy import target_levels, taxonomy
 from market.web.forms import optional, text, values
 from market.web.page_common import industry_choices, join_values, split_lines
 
@@ -32,7 +32,7 @@ def form_choices() -> dict[str, Any]:
         "deployment_choices": tax.deployment,
         "billing_choices": tax.billing,
         "size_choices": ("均可", "规上", "规下"),
-        "level_choices": ("二级", "三级", "四级"),
+        "level_choices": target_levels(),
         "kind_choices": ("综合服务商", "专业服务商"),
     }
 

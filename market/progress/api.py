@@ -11,6 +11,7 @@ from sqlmodel import Session
 from catalog import access
 from catalog.errors import NotFound
 from catalog.progress import permissions as progress_rules
+from catalog.progress import policy
 from catalog.progress import service as progress_service
 from catalog.progress.models import TargetRow
 from catalog.progress.schemas import FinanceProductIn
@@ -53,7 +54,8 @@ def read_dashboard(session: SessionDep, user: CurrentUser, region: Region = None
     share = dashboard.level_two_share(session=session, region=city)
     return {"region": city, "rows": [row_json(r) for r in rows],
             "level_two_share": {"value": share.value, "reached": len(share.items), "total": share.denominator,
-                                "bar": dashboard.LEVEL_TWO_BAR}}
+                                "bar": policy.LEVEL_TWO_SHARE_PCT,
+                                "bar_reached": policy.level_two_share_reached(share.value)}}
 
 
 def _row(session: Session, user: User, row_id: int) -> TargetRow:

@@ -12,8 +12,6 @@ from sqlmodel import Session, col, select
 from catalog.progress.models import TargetRow
 from market.progress.measures import MEASURES, Result, Scope, compute
 
-LEVEL_TWO_BAR = 90.0  # % of 规上 enterprises at 二级 or above the pilot must reach
-
 
 @dataclass(frozen=True)
 class RowProgress:

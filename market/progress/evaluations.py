@@ -11,15 +11,11 @@ from sqlmodel import Session, col, select
 from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise
 from catalog.events.models import EventParticipant, Meeting, MeetingRequest
+from catalog.progress import policy
 from catalog.progress.models import AcceptanceRecord
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
 from matching.evaluation import EngagementFact, Evaluation, evaluate, excellent_candidates, rank
-
-
-def _complaint(g: Engagement) -> bool:
-    """A complaint: the enterprise rated the service 1, or a termination names 投诉."""
-    return g.rating == 1 or "投诉" in (g.termination_reason or "")
 
 
 def _facts(session: Session, region: str) -> list[tuple[Engagement, EngagementFact]]:
@@ -29,13 +25,11 @@ def _facts(session: Session, region: str) -> list[tuple[Engagement, EngagementFa
                         .order_by(col(Engagement.id))).all()
     out = []
     for engagement, solution in rows:
-        actual = None
-        if engagement.acceptance_date and engagement.contract_date:
-            actual = (engagement.acceptance_date - engagement.contract_date).days
+        actual = policy.delivery_days(engagement.contract_date, engagement.acceptance_date)
         out.append((engagement, EngagementFact(
             enterprise_id=engagement.enterprise_id, status=engagement.status, level_before=engagement.level_before,
             level_after=engagement.level_after, promised_days=solution.deploy_days, actual_days=actual,
-            rating=engagement.rating, complaint=_complaint(engagement))))
+            rating=engagement.rating, complaint=policy.is_complaint(engagement.rating, engagement.termination_reason))))
     return out
 
 

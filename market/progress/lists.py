@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise
+from catalog.progress import policy as progress_policy
 from catalog.progress.models import FinanceProduct
 from catalog.providers.models import ListingStatus
 from catalog.solutions.models import Solution
@@ -39,8 +40,7 @@ def tasks(session: Session, region: str) -> WorkList:
     rows = []
     for item in dashboard.progress(session=session, region=region):
         r, pct = item.row, item.percent
-        state = "需人工填报" if item.actual is None else ("已完成" if pct is not None and pct >= 100 else
-                                                       "推进中" if item.actual else "未开始")
+        state = progress_policy.task_state(item.actual, pct)
         rows.append([r.indicator, r.segment or "全市", r.year or "", r.unit, r.target,
                      "—" if item.actual is None else item.actual, "—" if pct is None else f"{pct:g}%", state])
     return WorkList("tasks", "任务清单", ["任务（指标）", "分段", "年度", "单位", "目标值", "完成值", "完成率", "状态"], rows)

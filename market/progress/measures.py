@@ -12,11 +12,11 @@ from sqlmodel import Session, col, select
 
 from catalog.chains.models import ChainLink
 from catalog.engagements.models import CONTRACTED, Engagement, EngagementStatus
-from catalog.engagements.service import reaches_level_two
 from catalog.enterprises.models import Enterprise
 from catalog.events.models import Event, EventStatus
 from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions.models import Solution
+from catalog.taxonomy import reaches_pilot_level
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def _transformed(session: Session, scope: Scope, keep: Callable[[Enterprise], bo
     """Enterprises with an accepted engagement at 二级 or above (each counted once, first acceptance)."""
     seen: dict[int, Item] = {}
     for engagement, firm in _accepted(session, scope):
-        if firm.id in seen or not keep(firm) or not reaches_level_two(engagement.level_after):
+        if firm.id in seen or not keep(firm) or not reaches_pilot_level(engagement.level_after):
             continue
         seen[firm.id or 0] = Item("enterprise", firm.id or 0, firm.name, engagement.acceptance_date,
                                   f"{engagement.level_before or '未评测'} → {engagement.level_after}（{firm.size}）",
@@ -132,10 +132,10 @@ def diagnosed(session: Session, scope: Scope) -> Result:
 
 
 def above_at_level_two(session: Session, scope: Scope) -> Result:
-    """Share (%) of 规上 pilot enterprises at 二级 or above (the 90% bar)."""
+    """Share (%) of 规上 pilot enterprises at 二级 or above (the bar: catalog.progress.policy.LEVEL_TWO_SHARE_PCT)."""
     firms = [e for e in _enterprises(session, scope) if e.size == "规上"]
     items = [Item("enterprise", e.id or 0, e.name, None, e.level, f"/bureau/enterprises/{e.id}")
-             for e in firms if reaches_level_two(e.level)]
+             for e in firms if reaches_pilot_level(e.level)]
     return _share(items, len(firms))
 
 

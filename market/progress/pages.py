@@ -20,6 +20,7 @@ from catalog.engagements.schemas import EngagementCreate
 from catalog.enterprises.models import Enterprise
 from catalog.errors import MarketError, NotFound, ValidationFailed
 from catalog.progress import permissions as progress_rules
+from catalog.progress import policy
 from catalog.progress import service as progress_service
 from catalog.providers.models import Provider
 from catalog.showcase import permissions as showcase_rules
@@ -53,7 +54,8 @@ def dashboard_page(request: Request, session: SessionDep, user: CurrentUser, reg
     trend_points, trend_target = dashboard.city_trend(session=session, region=city, rows=rows)
     trend = Markup(charts.trend(trend_points, target=trend_target)) if rows else ""
     context = {"city": city, "cities": access.bureau_regions(user), "columns": dashboard.columns(rows),
-               "table": dashboard.pivot(rows), "bars": bars, "share": share, "bar": dashboard.LEVEL_TWO_BAR,
+               "table": dashboard.pivot(rows), "bars": bars, "share": share, "bar": policy.LEVEL_TWO_SHARE_PCT,
+               "bar_reached": policy.level_two_share_reached(share.value),
                "trend": trend, "trend_target": trend_target, "title_of": workbooks.column_title,
                "table_name": rows[0].row.table_name if rows else ""}
     return render(request, "progress/dashboard.html", context)

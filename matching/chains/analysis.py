@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 
 from catalog.regions import city
-from catalog.taxonomy import level_number
+from catalog.taxonomy import level_names, level_number
 from matching.chains.graph import (
     SUPPLIER,
     Chain,
@@ -40,7 +40,6 @@ __all__ = [
     "visible_needs",
 ]
 
-LEVEL_ORDER = ("未评测", "一级", "二级", "三级", "四级")
 SINGLE_SOURCE_SHARE = 0.5
 WEIGHTS = {"share": 0.45, "single_source": 0.25, "centrality": 0.2, "shared": 0.1}
 SAMPLE_ABOVE = 1000  # nodes above which a non-tree graph's betweenness is sampled
@@ -120,8 +119,8 @@ def glance(region: Region, chain: Chain) -> Glance:
         by_relation=_counted(m.relation for m in chain.members.values()),
         by_industry=_counted(industry_label(e.industry) for e in members),
         by_city=_counted(city(e.region) for e in members),
-        by_level={lv: levels[lv] for lv in LEVEL_ORDER if levels[lv]}
-        | {lv: n for lv, n in sorted(levels.items()) if lv not in LEVEL_ORDER},
+        by_level={lv: levels[lv] for lv in level_names() if levels[lv]}
+        | {lv: n for lv, n in sorted(levels.items()) if lv not in level_names()},
         below_bar=len(below), below_bar_ids=below, shared_members=shared, explanation_zh="",
     )
     result.explanation_zh = _glance_text(result)

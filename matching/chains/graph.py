@@ -16,11 +16,10 @@ from typing import Any
 import networkx as nx
 
 from catalog.regions import city
-from catalog.taxonomy import level_number, taxonomy
+from catalog.taxonomy import level_number, reaches_pilot_level, taxonomy
 from matching.records import EnterpriseRecord
 
 SUPPLIER, CUSTOMER, OUTSOURCING = "供应商", "客户", "外协"
-PILOT_BAR = 2  # 二级: the level the pilot asks every enterprise to reach
 
 
 @dataclass(frozen=True)
@@ -203,8 +202,9 @@ def build_region(*, enterprises: Iterable[EnterpriseRecord], links: Iterable[Lin
 
 
 def is_below_bar(level: str | None) -> bool:
-    """Is this digital level below the pilot's bar (二级)? 未评测 counts as below."""
-    return level_number(level) < PILOT_BAR
+    """Is this digital level below the pilot's bar (二级; L4 and above on the L scale)? 未评测
+    counts as below (catalog.taxonomy.reaches_pilot_level)."""
+    return not reaches_pilot_level(level)
 
 
 def graph_json(

@@ -8,11 +8,10 @@ from functools import lru_cache
 
 from catalog.subsidies.amounts import policy_level, subsidy
 from catalog.subsidies.policies import policy_for_region
-from catalog.taxonomy import industry_fits, level_number
+from catalog.taxonomy import industry_fits, level_names, level_number
 from matching.records import EnterpriseRecord, SolutionRecord
 
 CONNECT_SCENARIO = "供应链协同"
-LEVELS = ("未评测", "一级", "二级", "三级", "四级")
 
 
 def policy_subsidy(member: EnterpriseRecord, spend_wan: float, level_after: str) -> tuple[float, str]:
@@ -68,4 +67,4 @@ def expected_level(
         after = min(4, base + 1)
     else:
         after = now
-    return LEVELS[after] if after else (before or "未评测")
+    return level_names()[after] if after else (before or "未评测")

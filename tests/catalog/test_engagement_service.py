@@ -17,6 +17,7 @@ from catalog.engagements.models import Engagement
 from catalog.engagements.schemas import EngagementCreate
 from catalog.enterprises.models import Enterprise
 from catalog.errors import Conflict, InvalidTransition, ValidationFailed
+from catalog.taxonomy import reaches_pilot_level
 
 XINXIANG = "河南省新乡市长垣市"
 XINGGUO = "江西省赣州市兴国县"
@@ -133,6 +134,6 @@ def test_bad_figures_are_refused(session: Session) -> None:
 
 
 def test_level_two_reading() -> None:
-    assert flow.reaches_level_two("二级") and flow.reaches_level_two("四级") and flow.reaches_level_two("L4")
-    assert not flow.reaches_level_two("一级") and not flow.reaches_level_two("L3")
-    assert not flow.reaches_level_two(None)
+    assert reaches_pilot_level("二级") and reaches_pilot_level("四级") and reaches_pilot_level("L4")
+    assert not reaches_pilot_level("一级") and not reaches_pilot_level("L3")
+    assert not reaches_pilot_level(None) and not reaches_pilot_level("五级")

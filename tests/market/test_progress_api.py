@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from catalog.db import get_engine
 from catalog.enterprises.models import Enterprise
+from catalog.progress import policy
 from catalog.progress.models import TargetRow
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
@@ -75,6 +76,8 @@ def test_figures_match_the_records(demo_client: TestClient, demo_database_url: s
         all_c26 = [f for f in firms if f.industry.startswith(("C25", "C26"))]
     share = data["level_two_share"]
     assert (share["reached"], share["total"]) == (len(good), len(above))
+    assert share["bar"] == policy.LEVEL_TWO_SHARE_PCT
+    assert share["bar_reached"] is (share["value"] >= policy.LEVEL_TWO_SHARE_PCT)
     assert share["value"] == pytest.approx(round(100 * len(good) / len(above), 1))
     diagnosed = _cell(data, "诊断覆盖率", "石化化工")
     assert diagnosed["actual"] == pytest.approx(round(100 * len(rated_c26) / len(all_c26), 1))
@@ -183,6 +186,12 @@ def test_lists_page_and_export(demo_client: TestClient, name: str) -> None:
     sheet = book[work["title"]]
     assert [c.value for c in sheet[2]] == work["headers"]
     assert sheet.max_row - 2 == len(work["rows"])
+    if name == "tasks":  # each row's state is the policy's reading of its figure
+        for row in work["rows"]:
+            actual = None if row[5] == "—" else float(row[5])
+            percent = None if row[6] == "—" else float(row[6].rstrip("%"))
+            assert row[7] == policy.task_state(actual, percent), row
+        assert {r[7] for r in work["rows"]} & {"已完成", "推进中", "未开始"}
     if name == "policies":
         assert any("新乡" in str(r[0]) and "50%" in str(r[3]) for r in work["rows"])
     if name == "finance":

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from catalog.taxonomy import level_on_scale
+from matching.chains.graph import is_below_bar
 from matching.evaluation import (
     EngagementFact,
     evaluate,
     excellent_candidates,
-    level_value,
     rank,
     smoothed,
 )
@@ -66,8 +67,8 @@ def test_one_lucky_case_does_not_top_a_steady_record() -> None:
 
 
 def test_level_uplift_on_both_scales() -> None:
-    assert level_value("三级") == 3 and level_value("L6") == 3 and level_value("未评测") == 0
-    assert level_value("五级") is None
+    assert level_on_scale("三级") == 3 and level_on_scale("L6") == 3 and level_on_scale("未评测") == 0
+    assert level_on_scale("五级") is None and level_on_scale("L10") is None  # 江西 runs L1–L9
     e = evaluate(1, [EngagementFact(1, "已验收", "L3", "L5")])
     assert {c.key: c.value for c in e.components}["uplift"] == pytest.approx((1.0 + 1.0) / 3)
 
@@ -77,3 +78,13 @@ def test_excellent_candidates_need_score_and_cases() -> None:
     single = evaluate(2, [accepted(1, after="四级")])
     assert [e.subject_id for e in excellent_candidates([strong, single])] == [1]
     assert smoothed(0, 0, 0.6) == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize("level", ["未评测", "一级", "二级", "三级", "四级", "L1", "L3", "L4", "l5", "L9", "", None])
+def test_the_chain_bar_is_the_pilot_level(level: str | None) -> None:
+    """A chain member is below the bar exactly when its level does not reach 二级 as the
+    acceptance figures read it (L4 and above count as 二级)."""
+    from catalog.taxonomy import reaches_pilot_level
+
+    assert is_below_bar(level) is not reaches_pilot_level(level)
+    assert is_below_bar(level) is (level in ("未评测", "一级", "L1", "L3", "", None))
