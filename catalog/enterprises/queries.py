@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -12,6 +13,7 @@ from catalog.enterprises.models import Enterprise
 from catalog.errors import ValidationFailed
 from catalog.filters import Rows, name_filter, page_of
 from catalog.language.text import clean_value
+from catalog.limits import BATCH
 from catalog.taxonomy import resolve_industry
 
 SORT_FIELDS = ("id", "name", "region", "industry", "level", "batch", "budget_wan", "created_at", "updated_at")
@@ -69,3 +71,19 @@ def _ordered(statement: SelectOfScalar[Enterprise], sort: str) -> SelectOfScalar
         raise ValidationFailed("bad_sort", f"不支持按“{name}”排序，可选：{'、'.join(SORT_FIELDS)}")
     column = col(getattr(Enterprise, name))
     return statement.order_by(column.desc() if key.startswith("-") else column.asc(), col(Enterprise.id).asc())
+
+
+def region_choices(*, session: Session, within: SelectOfScalar[Enterprise], regions: list[str]) -> list[str]:
+    """The regions an enterprise may be filed under, for a select: `regions` (a bureau's own) and
+    those of the enterprises in `within` that lie inside them, sorted."""
+    statement: Any = within.with_only_columns(col(Enterprise.region)).distinct()
+    found = {str(r) for r in session.exec(statement).all() if r}
+    return sorted({*regions, *(r for r in found if any(r.startswith(p) for p in regions if p))})
+
+
+def batch_choices(*, session: Session, within: SelectOfScalar[Enterprise]) -> list[int]:
+    """The pilot batches (试点批次) on offer, for a select: 1 up to one past the highest batch among
+    the enterprises in `within`, at most `catalog.limits.BATCH`."""
+    statement: Any = within.with_only_columns(func.max(Enterprise.batch))
+    top = session.exec(statement).one() or 0
+    return list(range(1, min(int(top) + 1, BATCH) + 1))

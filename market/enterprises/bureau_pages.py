@@ -1,4 +1,4 @@
-"""Bureau pages for enterprises: the list, a profile, registration edits."""
+"""Bureau pages for enterprises: the list, a new enterprise, a profile, registration edits."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from catalog.engagements.models import Engagement
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises import service as enterprise_service
-from catalog.enterprises.models import Enterprise, Need
+from catalog.enterprises.models import Enterprise, EnterpriseSize, Need
 from catalog.enterprises.queries import EnterpriseFilter
-from catalog.enterprises.schemas import EnterpriseUpdate
+from catalog.enterprises.schemas import EnterpriseCreate, EnterpriseUpdate
 from catalog.errors import Conflict, Forbidden
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
 from catalog.taxonomy import taxonomy
+from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.permissions.declared import BUREAU, requires
@@ -28,6 +29,23 @@ from market.web.page_common import PER_PAGE, Page, flash_redirect, industry_choi
 
 router = APIRouter(include_in_schema=False)
 FILTER_KEYS = ("q", "region", "industry", "size", "level")
+REGISTRATION = ("region", "industry", "size", "srdi_tier", "level", "budget_wan", "batch")  # what the bureau keeps
+NEW_URL = "/bureau/enterprises/new"
+CLEARABLE = ("budget_wan", "batch")
+
+
+def _registration_choices(session: SessionDep, user: User) -> dict[str, object]:
+    """What the selects of the registration forms offer: the bureau's regions (and those of its
+    enterprises), the industries, sizes, tiers, levels and batches."""
+    within = enterprise_rules.visible_enterprises(user, select(Enterprise))
+    tax = taxonomy()
+    return {
+        "region_choices": enterprise_queries.region_choices(session=session, within=within,
+                                                            regions=access.bureau_regions(user)),
+        "batch_choices": [(str(n), f"第{n}批") for n in enterprise_queries.batch_choices(session=session, within=within)],
+        "industry_choices": industry_choices(), "level_choices": list(tax.levels),
+        "srdi_choices": tax.srdi_tiers, "size_choices": tuple(EnterpriseSize),
+    }
 
 
 @router.get("/bureau/enterprises", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
@@ -44,6 +62,34 @@ def enterprises(request: Request, session: SessionDep, user: BureauUser) -> HTML
     return render(request, "bureau/enterprises.html", context)
 
 
+@router.get(NEW_URL, response_class=HTMLResponse, openapi_extra=requires(BUREAU))
+def enterprise_new(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
+    """The form for a new pilot enterprise of the bureau's regions."""
+    return _new_form(request, session, user, {}, {})
+
+
+def _new_form(request: Request, session: SessionDep, user: User, values: dict[str, str],
+              errors: dict[str, str], status_code: int = 200) -> HTMLResponse:
+    context = {"values": values, "errors": errors, **_registration_choices(session, user)}
+    return render(request, "bureau/enterprise_new.html", context, status_code=status_code)
+
+
+@router.post("/bureau/enterprises", openapi_extra=requires(BUREAU))
+def enterprise_create(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
+                      form: FormDep) -> Response:
+    """Register a pilot enterprise (as POST /api/enterprises: the bureau of its region, the USCC free)."""
+    values = {n: text(form, n) for n in ("name", "uscc", *REGISTRATION)}
+    data, errors = validate(EnterpriseCreate, {k: v for k, v in values.items() if v})
+    if data is None:
+        return _new_form(request, session, user, values, errors, status_code=400)
+    try:
+        access.require_region(user, data.region)
+        enterprise = enterprise_service.create_enterprise(session=session, data=data, actor=actor_of(user))
+    except (Conflict, Forbidden) as error:
+        return _new_form(request, session, user, values, {"form": error.message}, status_code=error.status)
+    return flash_redirect(request, f"/bureau/enterprises/{enterprise.id}", f"已登记“{enterprise.name}”")
+
+
 @router.get("/bureau/enterprises/{enterprise_id}", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def enterprise_detail(request: Request, session: SessionDep, user: BureauUser, enterprise_id: int) -> HTMLResponse:
     """One enterprise: registration (editable), privacy choices, needs, engagements."""
@@ -58,9 +104,7 @@ def enterprise_detail(request: Request, session: SessionDep, user: BureauUser, e
                                .order_by(col(Engagement.created_at).desc(), col(Engagement.id))).all()
     context = {
         "enterprise": enterprise, "needs": needs, "engagements": engagements,
-        "can_edit": enterprise_rules.can(user, access.EDIT, enterprise),
-        "industry_choices": industry_choices(), "level_choices": list(taxonomy().levels),
-        "srdi_choices": taxonomy().srdi_tiers, "size_choices": ("规上", "规下"),
+        "can_edit": enterprise_rules.can(user, access.EDIT, enterprise), **_registration_choices(session, user),
     }
     return render(request, "bureau/enterprise_detail.html", context)
 
@@ -68,12 +112,13 @@ def enterprise_detail(request: Request, session: SessionDep, user: BureauUser, e
 @router.post("/bureau/enterprises/{enterprise_id}", openapi_extra=requires(BUREAU))
 def enterprise_update(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                       form: FormDep, enterprise_id: int) -> Response:
-    """Correct an enterprise's registration: industry, size, tier, level, budget, batch."""
+    """Correct an enterprise's registration: region, industry, size, tier, level, budget, batch."""
     enterprise = enterprise_service.get_enterprise(session=session, enterprise_id=enterprise_id)
     enterprise_rules.require(user, access.EDIT, enterprise)
     back = f"/bureau/enterprises/{enterprise_id}"
-    names = ("industry", "size", "srdi_tier", "level", "budget_wan", "batch")
-    data, errors = validate(EnterpriseUpdate, {n: optional(text(form, n)) for n in names})
+    sent = {n: optional(text(form, n)) for n in REGISTRATION}
+    # a blank choice leaves the field as it is; a blank budget or batch clears it
+    data, errors = validate(EnterpriseUpdate, {n: v for n, v in sent.items() if v is not None or n in CLEARABLE})
     if data is None:
         return flash_redirect(request, back, "；".join(errors.values()), "error")
     try:
