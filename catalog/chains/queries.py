@@ -14,5 +14,6 @@ def solutions_in_use(*, session: Session, enterprise_id: int) -> list[Solution]:
     stmt = (select(Solution).join(Engagement, col(Engagement.solution_id) == col(Solution.id))
             .where(Engagement.enterprise_id == enterprise_id,
                    col(Engagement.status).in_([s.value for s in CONTRACTED]))
-            .distinct().order_by(col(Solution.id)))
-    return list(session.exec(stmt).all())
+            .order_by(col(Solution.id)))
+    # each once: deduplicated here, as PostgreSQL compares no JSON columns for DISTINCT
+    return list({s.id: s for s in session.exec(stmt).all()}.values())
