@@ -1,8 +1,9 @@
 """Editing a listing: the one place that decides what a provider's edit does.
 
 A bureau's edit, and a provider's edit of a listing not yet published, change the live row
-at once (a listing the bureau sent back for changes then shows as resubmitted). A provider's
-edit of a published provider or solution changes the fields that do not change what is
+at once (a listing the bureau sent back for changes then shows as resubmitted, and the bureau
+of its region is told it waits again, as for a new listing: catalog/solutions/service.py). A
+provider's edit of a published provider or solution changes the fields that do not change what is
 offered (contact person, phone) at once, audited, and puts the rest into a pending Revision;
 the published version stays live, and in the search index, until a bureau approves the
 revision (its values replace the live ones) or rejects it with a reason.
@@ -88,6 +89,7 @@ def _edit_live(*, session: Session, record: Listing, changes: dict[str, Any], ac
     applied = [name for name in changes if audit.jsonable(getattr(record, name)) != before[name]]
     if applied and resubmit and record.status == ListingStatus.PENDING and record.review_remark:
         writes.update(session=session, record=record, changes={"review_remark": None}, actor=actor)
+        notices.listing_submitted(session=session, record=record, what="重新提交")
     return EditOutcome(applied=applied)
 
 

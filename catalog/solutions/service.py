@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from catalog import writes
 from catalog.errors import Conflict
+from catalog.notifications import notices
 from catalog.providers.models import ListingStatus
 from catalog.providers.service import get_provider, move_listing
 from catalog.records import utcnow
@@ -56,14 +57,18 @@ def require_code_free(*, session: Session, code: str, exclude_id: int | None = N
 
 
 def create_solution(*, session: Session, data: SolutionCreate, actor: str,
-                    status: ListingStatus = ListingStatus.PENDING) -> Solution:
-    """Add a solution to a provider's listings (with no code given, the next free P<provider>-<n>)."""
+                    status: ListingStatus = ListingStatus.PENDING, reviewed: bool = False) -> Solution:
+    """Add a solution to a provider's listings (with no code given, the next free P<provider>-<n>).
+    `reviewed` (the provider adding its own listing, `revisions.permissions.edits_need_review`):
+    a listing that so enters 待审核 is announced to the bureau of the provider's region."""
     get_provider(session=session, provider_id=data.provider_id)
     code = data.code or next_solution_code(session, data.provider_id)
     require_code_free(session=session, code=code)
     data = data.model_copy(update={"code": code})
     solution = new_solution(data, status=status, actor=actor)
     writes.create(session=session, records=[solution], actor=actor)
+    if reviewed and solution.status == ListingStatus.PENDING:
+        notices.listing_submitted(session=session, record=solution)
     return solution
 
 

@@ -18,7 +18,6 @@ from catalog import access
 from catalog.engagements import permissions as engagement_rules
 from catalog.engagements.models import Engagement
 from catalog.errors import Conflict, Forbidden, MarketError
-from catalog.notifications import notices
 from catalog.providers import permissions as provider_rules
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
@@ -159,10 +158,10 @@ def new_solution_submit(request: Request, session: SessionDep, user: ProviderUse
     if data is None:
         return _solution_page(request, None, lf.raw_values(form, lf.SOLUTION_TEXT), errors, 422)
     try:
-        solution = solution_service.create_solution(session=session, data=data, actor=actor_of(user))
+        solution = solution_service.create_solution(session=session, data=data, actor=actor_of(user),
+                                                    reviewed=revision_rules.edits_need_review(user, provider))
     except MarketError as error:
         return _solution_page(request, None, lf.raw_values(form, lf.SOLUTION_TEXT), {"code": error.message}, 422)
-    notices.listing_submitted(session=session, record=solution)
     return flash_redirect(request, "/provider/solutions", f"已提交“{solution.name}”，等待主管部门审核")
 
 

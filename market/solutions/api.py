@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from catalog import access
-from catalog.notifications import notices
 from catalog.providers import permissions as provider_rules
 from catalog.providers import review
 from catalog.providers.models import ListingStatus, Provider
@@ -26,7 +25,7 @@ from catalog.solutions.schemas import (
     SolutionsPublic,
     SolutionUpdate,
 )
-from catalog.users.models import Role, User
+from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, PROVIDER, PUBLIC, requires
@@ -95,9 +94,8 @@ def list_solutions(
 def create_solution(session: SessionDep, user: CurrentUser, data: SolutionCreate) -> SolutionPublic:
     provider = load_visible(session, user, Provider, data.provider_id, "服务商", provider_rules.can)
     provider_rules.require(user, access.CREATE_SOLUTION, provider)
-    solution = solution_service.create_solution(session=session, data=data, actor=actor_of(user))
-    if user.role == Role.PROVIDER:
-        notices.listing_submitted(session=session, record=solution)
+    solution = solution_service.create_solution(session=session, data=data, actor=actor_of(user),
+                                                reviewed=revision_rules.edits_need_review(user, provider))
     return public(session, [solution])[0]
 
 
