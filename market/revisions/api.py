@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from sqlmodel import Session, col, select
 
 from catalog.revisions import permissions as revision_rules
+from catalog.revisions import queries as revision_queries
 from catalog.revisions import service as revisions
 from catalog.revisions.models import (
     FieldDiff,
@@ -59,8 +60,11 @@ def list_revisions(
     status: Annotated[RevisionStatus | None, Query(description="状态")] = None,
     record_type: Annotated[Literal["provider", "solution"] | None, Query(description="记录类别")] = None,
     record_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="服务商或产品的编号")] = None,
+    to_review: Annotated[bool, Query(description="只看等待本主管部门审核的（与审核页的修改待审核相同；记录已退出的不在其中）")] = False,
 ) -> RevisionsPublic:
     statement = revision_rules.visible_revisions(user, select(Revision))
+    if to_review:
+        statement = revision_queries.awaiting_review(user, statement)
     if status:
         statement = statement.where(col(Revision.status) == status.value)
     if record_type:

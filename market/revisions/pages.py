@@ -9,13 +9,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from catalog.errors import MarketError
-from catalog.providers.models import ListingStatus, Provider
+from catalog.providers.models import Provider
 from catalog.revisions import permissions as revision_rules
+from catalog.revisions import queries as revision_queries
 from catalog.revisions import service as revisions
-from catalog.revisions.models import Revision, RevisionStatus
+from catalog.revisions.models import Revision
 from catalog.solutions.models import Solution
 from catalog.users.models import User
 from catalog.users.service import actor_of
@@ -42,15 +43,9 @@ class QueueLine:
 
 def pending_lines(session: Session, user: User) -> list[QueueLine]:
     """The revisions waiting for this bureau, oldest first, named by their listing."""
-    statement = revision_rules.visible_revisions(user, select(Revision)).where(
-        Revision.status == RevisionStatus.PENDING.value).order_by(col(Revision.updated_at))
     lines = []
-    for revision in session.exec(statement).all():
-        if not revision_rules.can_review_revision(user, revision, session):
-            continue
+    for revision in revision_queries.review_queue(session=session, user=user):
         record = revisions.target(session=session, revision=revision)
-        if record.status == ListingStatus.RETIRED:  # withdrawn meanwhile: nothing left to publish
-            continue
         provider = session.get(Provider, revision.provider_id)
         lines.append(QueueLine(revision, KINDS[revision.record_type], record.name,
                                provider.name if provider else ""))
