@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_
@@ -27,7 +28,6 @@ from catalog.access import (
     lookup,
     own_provider,
     refuse,
-    region_filter,
     require_bureau_fields,
 )
 from catalog.errors import Forbidden
@@ -75,15 +75,37 @@ def require_fields(user: User | None, solution: Solution, changes: dict[str, Any
             raise Forbidden("region_forbidden", "只能把产品转给本辖区内的服务商")
 
 
+@dataclass(frozen=True)
+class Beyond:
+    """What a user sees besides the published solutions of published providers."""
+
+    regions: tuple[str, ...] = ()  # a bureau: every solution of the providers located in these regions
+    own_provider_id: int | None = None  # a provider: its own solutions, whatever their status
+
+
+def seen_beyond_published(user: User | None) -> Beyond:
+    """The one statement of who sees which unpublished solutions: `visible_solutions` turns it
+    into SQL, the search into its index's filter."""
+    if user is None or not active(user):
+        return Beyond()
+    if is_bureau(user):
+        return Beyond(regions=tuple(r for r in user.regions if r))
+    if user.role == Role.PROVIDER and user.provider_id is not None:
+        return Beyond(own_provider_id=user.provider_id)
+    return Beyond()
+
+
 def visible_solutions(user: User | None, statement: Any) -> Any:
     """Add to a `select(Solution…)` the filter of what `user` may see."""
     published = select(Provider.id).where(Provider.status == PUBLISHED)
     condition: ColumnElement[bool] = (col(Solution.status) == PUBLISHED) & col(Solution.provider_id).in_(published)
-    if is_bureau(user):
-        in_region = select(Provider.id).where(region_filter(user, Provider.region))
+    beyond = seen_beyond_published(user)
+    if beyond.regions:
+        in_region = select(Provider.id).where(
+            or_(*[col(Provider.region).startswith(r, autoescape=True) for r in beyond.regions]))
         condition = or_(condition, col(Solution.provider_id).in_(in_region))
-    elif user is not None and user.role == Role.PROVIDER and user.provider_id is not None:
-        condition = or_(condition, col(Solution.provider_id) == user.provider_id)
+    if beyond.own_provider_id is not None:
+        condition = or_(condition, col(Solution.provider_id) == beyond.own_provider_id)
     return statement.where(condition)
 
 

@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from catalog.db import get_engine
 from catalog.enterprises.models import Enterprise
 from catalog.errors import MarketError
+from catalog.solutions import permissions as solution_rules
 from catalog.users.models import Role
 from market.errors import error_responses
 from market.permissions.declared import PUBLIC, requires
@@ -67,10 +68,11 @@ def _signed(request: Request) -> bool:
 def audience(request: Request) -> dict[str, Any]:
     """What the searcher may see besides 已入库 listings, as `SearchRequest` fields.
 
-    The rules are those of `catalog.solutions.permissions.visible_solutions`, in the index's terms
-    (tests/search_index/test_visibility.py checks them against it): a bureau also sees
-    every listing of the providers in its regions, a provider its own listings. Anonymous
-    requests never open a database session.
+    Who sees which unpublished listings is `catalog.solutions.permissions.seen_beyond_published`,
+    the rule `visible_solutions` is built on (tests/search_index/test_visibility.py checks the
+    hits against it): a bureau also sees every listing of the providers in its regions, a
+    provider its own listings. An enterprise's region and industry rank what can serve it
+    first. Anonymous requests never open a database session.
     """
     if not _signed(request):
         return {}
@@ -83,10 +85,11 @@ def audience(request: Request) -> dict[str, Any]:
             return {}
     if user is None or not user.active:
         return {}
-    if user.role == Role.BUREAU:
-        return {"regions": tuple(r for r in user.regions if r)}
-    if user.role == Role.PROVIDER and user.provider_id is not None:
-        return {"own_provider_id": user.provider_id}
+    beyond = solution_rules.seen_beyond_published(user)
+    if beyond.regions:
+        return {"regions": beyond.regions}
+    if beyond.own_provider_id is not None:
+        return {"own_provider_id": beyond.own_provider_id}
     if user.role in (Role.ENTERPRISE, Role.CHAIN_LEADER) and user.enterprise_id is not None:
         own = session.get(Enterprise, user.enterprise_id)
         if own is not None:  # an enterprise sees what can serve it, fitting offerings first
