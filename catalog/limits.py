@@ -26,6 +26,7 @@ PRICE_WAN = 100_000.0  # a product's price, in 万元
 CAPACITY = 10_000  # enterprises a provider can serve at once
 DEPLOY_DAYS = 3_650  # ten years
 BATCH = 100  # the pilot's batches
+BULK_ITEMS = 200  # records one bulk action (入库, 暂停, 退出, 优秀) changes at once
 MAX_ID = 2_147_483_647  # a record id: the databases' INTEGER range
 
 # Raw input longer than this many times a field's bound is refused before it is cleaned,

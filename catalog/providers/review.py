@@ -6,19 +6,32 @@ with the remark, shown to the provider as 退回修改) or refused (退出); sen
 need a remark, since the provider has to learn why. Its provider's accounts are told the
 outcome. A listing past review moves along LISTING_TRANSITIONS (暂停, 退出, back to 已入库 or
 to 待审核) with no notice.
+
+A bulk action (the bureau's management lists) changes at most `limits.BULK_ITEMS` records;
+more is refused as a whole, naming the limit. Each record the bureau may not change, or
+whose change the rules refuse, is skipped with the reason.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
 from sqlmodel import Session
 
-from catalog import writes
-from catalog.errors import InvalidTransition, ValidationFailed
+from catalog import access, writes
+from catalog.errors import InvalidTransition, MarketError, ValidationFailed
+from catalog.limits import BULK_ITEMS
 from catalog.notifications import notices
+from catalog.providers import permissions as provider_rules
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
+from catalog.users.models import User
+from catalog.users.service import actor_of
 
 Listing = Provider | Solution
 DECISIONS = {"approve": "通过", "return": "退回修改", "refuse": "不予入库"}
@@ -68,3 +81,77 @@ def change_listing_status(*, session: Session, record: Listing, status: ListingS
                               actor=actor)
     _set_status(session, record, wanted, actor, (remark or "").strip()[:REMARK_LIMIT] or None)
     return record
+
+
+# --- many at once -------------------------------------------------------------------------
+
+
+@dataclass
+class BulkOutcome:
+    """How many records a bulk action changed, and why each other one was left as it was."""
+
+    done: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def may(user: User, action: str, record: Listing) -> bool:
+    """The listing's own rule: a provider's or a solution's `can`."""
+    if isinstance(record, Provider):
+        return provider_rules.can(user, action, record)
+    return solution_rules.can(user, action, record)
+
+
+def _load(session: Session, record_type: Literal["provider", "solution"], record_id: int) -> Listing:
+    if record_type == "provider":
+        return provider_service.get_provider(session=session, provider_id=record_id)
+    return solution_service.get_solution(session=session, solution_id=record_id)
+
+
+def require_bulk_size(ids: list[int]) -> None:
+    """ValidationFailed when more records are chosen than one bulk action changes."""
+    if len(ids) > BULK_ITEMS:
+        raise ValidationFailed("bulk_too_many", f"一次最多批量处理 {BULK_ITEMS} 项，本次选择了 {len(ids)} 项，请分批操作",
+                               details=[{"field": "ids", "message": f"最多 {BULK_ITEMS} 项"}])
+
+
+def _bulk(*, session: Session, user: User, record_type: Literal["provider", "solution"], ids: list[int],
+          action: str, apply: Callable[[Listing], object]) -> BulkOutcome:
+    require_bulk_size(ids)
+    outcome = BulkOutcome()
+    for record_id in ids:
+        hidden = f"编号 {record_id} 不存在或不在本部门管辖范围内"  # by id only: existence is not revealed
+        try:
+            record = _load(session, record_type, record_id)
+        except MarketError:
+            outcome.problems.append(hidden)
+            continue
+        if not may(user, access.VIEW, record):
+            outcome.problems.append(hidden)
+            continue
+        if not may(user, action, record):
+            outcome.problems.append(f"“{record.name}”不在本部门管辖范围内")
+            continue
+        try:  # the service checks (e.g. the transition) before it changes anything
+            apply(record)
+            outcome.done += 1
+        except MarketError as error:
+            outcome.problems.append(f"“{record.name}”：{error.message}")
+    return outcome
+
+
+def bulk_change_status(*, session: Session, user: User, record_type: Literal["provider", "solution"],
+                       ids: list[int], status: ListingStatus | str, remark: str | None) -> BulkOutcome:
+    """`change_listing_status` for each chosen provider or solution the user may change."""
+    return _bulk(session=session, user=user, record_type=record_type, ids=ids, action=access.CHANGE_STATUS,
+                 apply=lambda record: change_listing_status(session=session, record=record, status=status,
+                                                            remark=remark, actor=actor_of(user)))
+
+
+def bulk_set_excellent(*, session: Session, user: User, ids: list[int], excellent: bool) -> BulkOutcome:
+    """Set or clear the 优秀 flag of each chosen solution the user may change."""
+    def apply(record: Listing) -> object:
+        assert isinstance(record, Solution)
+        return solution_service.set_solution_excellent(session=session, solution=record, excellent=excellent,
+                                                       actor=actor_of(user))
+    return _bulk(session=session, user=user, record_type="solution", ids=ids, action=access.SET_EXCELLENT,
+                 apply=apply)

@@ -3,28 +3,22 @@ changes (能进能出) and the 优秀 flag."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from catalog import access
 from catalog.errors import MarketError
 from catalog.providers import permissions as provider_rules
 from catalog.providers import queries as provider_queries
 from catalog.providers import review
-from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.providers.queries import ProviderFilter
 from catalog.solutions import permissions as solution_rules
 from catalog.solutions import queries as solution_queries
-from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
 from catalog.solutions.queries import SolutionFilter
-from catalog.users.models import User
-from catalog.users.service import actor_of
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.permissions.declared import BUREAU, requires
 from market.templating import render
@@ -39,7 +33,6 @@ STATUS_ACTIONS = {
     "retire": ("退出", ListingStatus.RETIRED),
 }
 EXCELLENT_ACTIONS = {"excellent_on": ("设为优秀", True), "excellent_off": ("取消优秀", False)}
-MAX_BULK = 200
 
 
 def _list_filters(request: Request) -> dict[str, str]:
@@ -85,38 +78,6 @@ def providers(request: Request, session: SessionDep, user: BureauUser) -> HTMLRe
     return render(request, "bureau/providers.html", context)
 
 
-def can_change(user: User, action: str, record: Provider | Solution) -> bool:
-    """The listing's rule: a provider's or a solution's."""
-    if isinstance(record, Provider):
-        return provider_rules.can(user, action, record)
-    return solution_rules.can(user, action, record)
-
-
-def _bulk(session: Session, user: User, ids: list[int], load: Callable[[int], Any],
-          apply: Callable[[Any], object], action: str) -> tuple[int, list[str]]:
-    """Apply `apply` to each record the user may change; (how many changed, why others did not)."""
-    done, problems = 0, []
-    for record_id in ids[:MAX_BULK]:
-        hidden = f"编号 {record_id} 不存在或不在本部门管辖范围内"  # by id only: existence is not revealed
-        try:
-            record = load(record_id)
-        except MarketError:
-            problems.append(hidden)
-            continue
-        if not can_change(user, access.VIEW, record):
-            problems.append(hidden)
-            continue
-        if not can_change(user, action, record):
-            problems.append(f"“{record.name}”不在本部门管辖范围内")
-            continue
-        try:  # the service checks (e.g. the transition) before it changes anything
-            apply(record)
-            done += 1
-        except MarketError as error:
-            problems.append(f"“{record.name}”：{error.message}")
-    return done, problems
-
-
 def _bulk_message(done: int, problems: list[str], verb: str) -> tuple[str, str]:
     if not problems:
         return f"已{verb} {done} 项", "success"
@@ -137,18 +98,17 @@ def solutions_bulk(request: Request, session: SessionDep, user: BureauUser, _csr
     if not ids or action not in STATUS_ACTIONS and action not in EXCELLENT_ACTIONS:
         return flash_redirect(request, back, "请先勾选记录并选择操作", "error")
 
-    def load(i: int) -> Solution:
-        return solution_service.get_solution(session=session, solution_id=i)
-
-    if action in EXCELLENT_ACTIONS:
-        verb, flag = EXCELLENT_ACTIONS[action]
-        done, problems = _bulk(session, user, ids, load, lambda s: solution_service.set_solution_excellent(
-            session=session, solution=s, excellent=flag, actor=actor_of(user)), access.SET_EXCELLENT)
-    else:
-        verb, status = STATUS_ACTIONS[action]
-        done, problems = _bulk(session, user, ids, load, lambda s: review.change_listing_status(
-            session=session, record=s, status=status, remark=remark, actor=actor_of(user)), access.CHANGE_STATUS)
-    message, kind = _bulk_message(done, problems, verb)
+    try:
+        if action in EXCELLENT_ACTIONS:
+            verb, flag = EXCELLENT_ACTIONS[action]
+            outcome = review.bulk_set_excellent(session=session, user=user, ids=ids, excellent=flag)
+        else:
+            verb, status = STATUS_ACTIONS[action]
+            outcome = review.bulk_change_status(session=session, user=user, record_type="solution", ids=ids,
+                                                status=status, remark=remark)
+    except MarketError as error:
+        return flash_redirect(request, back, error.message, "error")
+    message, kind = _bulk_message(outcome.done, outcome.problems, verb)
     return flash_redirect(request, back, message, kind)
 
 
@@ -161,11 +121,10 @@ def providers_bulk(request: Request, session: SessionDep, user: BureauUser, _csr
     if not ids or action not in STATUS_ACTIONS:
         return flash_redirect(request, back, "请先勾选记录并选择操作", "error")
     verb, status = STATUS_ACTIONS[action]
-
-    def load(i: int) -> Provider:
-        return provider_service.get_provider(session=session, provider_id=i)
-
-    done, problems = _bulk(session, user, ids, load, lambda p: review.change_listing_status(
-        session=session, record=p, status=status, remark=remark, actor=actor_of(user)), access.CHANGE_STATUS)
-    message, kind = _bulk_message(done, problems, verb)
+    try:
+        outcome = review.bulk_change_status(session=session, user=user, record_type="provider", ids=ids,
+                                            status=status, remark=remark)
+    except MarketError as error:
+        return flash_redirect(request, back, error.message, "error")
+    message, kind = _bulk_message(outcome.done, outcome.problems, verb)
     return flash_redirect(request, back, message, kind)

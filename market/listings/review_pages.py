@@ -23,7 +23,6 @@ from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.listings.changes import pending_changes
-from market.listings.manage_pages import can_change
 from market.permissions.declared import BUREAU, requires
 from market.provider_applications.pages import application_lines
 from market.revisions.pages import pending_lines
@@ -48,7 +47,7 @@ def bureau_home(user: BureauUser) -> RedirectResponse:
 def _pending(session: Session, user: User, model: Any, visible: Any) -> list[Any]:
     statement = visible(user, select(model)).where(model.status == ListingStatus.PENDING)
     rows = list(session.exec(statement.order_by(col(model.updated_at))).all())
-    return [r for r in rows if can_change(user, access.CHANGE_STATUS, r)]
+    return [r for r in rows if review.may(user, access.CHANGE_STATUS, r)]
 
 
 @router.get(QUEUE_URL, response_class=HTMLResponse, openapi_extra=requires(BUREAU))
@@ -84,7 +83,7 @@ def _record(session: Session, kind: str, record_id: int) -> Provider | Solution:
 def review_page(request: Request, session: SessionDep, user: BureauUser, kind: str, record_id: int) -> HTMLResponse:
     """One listing under review: what changed, the whole record, the decision form."""
     record = _record(session, kind, record_id)
-    if not can_change(user, access.CHANGE_STATUS, record):
+    if not review.may(user, access.CHANGE_STATUS, record):
         access.refuse(access.CHANGE_STATUS)
     labels = PROVIDER_LABELS if kind == "provider" else SOLUTION_LABELS
     fields = [(labels[name], show(name, getattr(record, name))) for name in labels
@@ -107,7 +106,7 @@ def review_decide(request: Request, session: SessionDep, user: BureauUser, _csrf
                   form: FormDep, kind: str, record_id: int) -> Response:
     """Approve (已入库), send back for changes (stays 待审核 with the remark), or refuse (退出)."""
     record = _record(session, kind, record_id)
-    if not can_change(user, access.CHANGE_STATUS, record):
+    if not review.may(user, access.CHANGE_STATUS, record):
         access.refuse(access.CHANGE_STATUS)
     decision, remark = text(form, "decision"), text(form, "remark")
     back = f"{QUEUE_URL}/{kind}/{record_id}"
