@@ -167,15 +167,15 @@ def _binding(session: Session, demo: DemoUser, usccs: dict[str, str]) -> dict[st
 
 
 def create_demo_users(*, session: Session, data_dir: Path = DATA_DIR,
-                      users: list[DemoUser] | None = None) -> list[str]:
-    """Create the demo users that do not exist yet; returns the usernames created."""
+                      users: list[DemoUser] | None = None, actor: str = "seed") -> list[str]:
+    """Create the demo users that do not exist yet (audited as `actor`'s); returns the usernames created."""
     usccs = _uscc_by_name(data_dir)
     created = []
     for demo in DEMO_USERS if users is None else users:
         if catalog_users.get_user_by_username(session=session, username=demo.username) is not None:
             continue
         catalog_users.create_user(
-            session=session, username=demo.username, password=demo.password, role=demo.role,
+            session=session, username=demo.username, password=demo.password, role=demo.role, actor=actor,
             display_name=demo.display_name, regions=list(demo.regions) or None,
             **_binding(session, demo, usccs))
         created.append(demo.username)
@@ -200,7 +200,7 @@ def load_demo(*, session: Session, actor: str = "seed", data_dir: Path = DATA_DI
     report.status_changes = apply_statuses(session=session, statuses=statuses, data_dir=data_dir, actor=actor)
     report.excellent_marked = apply_excellent(session=session, codes=statuses.get("excellent", []), actor=actor)
     report.privacy_changes = apply_privacy(session=session, statuses=statuses, data_dir=data_dir, actor=actor)
-    report.users_created = create_demo_users(session=session, data_dir=data_dir)
+    report.users_created = create_demo_users(session=session, data_dir=data_dir, actor=actor)
     load_targets(session=session)
     session.flush()
     report.totals = count_records(session=session)

@@ -105,7 +105,7 @@ def submit(*, session: Session, data: ProviderApplicationCreate, address: str) -
     if similar and provider.probable_duplicate_of is None:
         provider.probable_duplicate_of = similar[0].provider_id
     user = user_service.create_user(session=session, username=data.username, password=data.password,
-                                    role=Role.PROVIDER, display_name=data.contact_name or data.name,
+                                    role=Role.PROVIDER, actor=actor, display_name=data.contact_name or data.name,
                                     provider_id=provider.id)
     application = ProviderApplication(provider_id=provider.id or 0, user_id=user.id or 0,
                                       similar_to=[s.provider_id for s in similar], address=address[:64])

@@ -23,6 +23,8 @@ from catalog.users.models import Role, User
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@\-]{3,64}$")
+# What a new account's audit entry keeps: who it is and what it may reach, never the password hash.
+AUDITED_ON_CREATE = ("username", "role", "display_name", "regions", "provider_id", "enterprise_id", "active")
 
 ROLE_LABELS: dict[Role, str] = {
     Role.BUREAU: "主管部门",
@@ -131,12 +133,14 @@ def create_user(
     username: str,
     password: str,
     role: Role | str,
+    actor: str,
     display_name: str = "",
     regions: list[str] | None = None,
     provider_id: int | None = None,
     enterprise_id: int | None = None,
 ) -> User:
-    """Create a user with a hashed password after checking its role binding (flushes)."""
+    """Create a user with a hashed password after checking its role binding; audited as
+    `actor`'s (the password hash never enters the log); flushes."""
     try:
         role = Role(role)
     except ValueError:
@@ -155,6 +159,8 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    audit.append(session=session, actor=actor, action="create", record_type="user", record_key=str(user.id),
+                 before=None, after={k: audit.jsonable(getattr(user, k)) for k in AUDITED_ON_CREATE})
     return user
 
 

@@ -89,7 +89,7 @@ def create_user(session: SessionDep, user: BureauUser, data: UserIn) -> UserOut:
     user_rules.require_grant(session, user, role=data.role, regions=data.regions, provider_id=data.provider_id,
                        enterprise_id=data.enterprise_id)
     created = user_service.create_user(
-        session=session, username=data.username, password=data.password, role=Role(data.role),
+        session=session, username=data.username, password=data.password, role=Role(data.role), actor=user_service.actor_of(user),
         display_name=data.display_name, regions=data.regions or None, provider_id=data.provider_id,
         enterprise_id=data.enterprise_id)
     return UserOut.model_validate(created)

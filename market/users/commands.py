@@ -116,6 +116,7 @@ def add_user_command(
     enterprise_uscc: str | None = typer.Option(
         None, "--enterprise-uscc", help="企业或链主账号绑定的企业统一社会信用代码"),
     display_name: str = typer.Option("", "--display-name", help="显示名称"),
+    actor: str = typer.Option("cli", "--actor", help="记入审计日志的操作人"),
 ) -> None:
     """新建一个用户账号。"""
     parsed_role = _parse_role(role)
@@ -125,7 +126,7 @@ def add_user_command(
             provider_id = _provider_id(session, provider_uscc) if provider_uscc else None
             enterprise_id = _enterprise_id(session, enterprise_uscc) if enterprise_uscc else None
             user = catalog_users.create_user(
-                session=session, username=username, password=secret, role=parsed_role,
+                session=session, username=username, password=secret, role=parsed_role, actor=actor,
                 display_name=display_name, regions=region or None,
                 provider_id=provider_id, enterprise_id=enterprise_id)
             label = catalog_users.ROLE_LABELS[parsed_role]

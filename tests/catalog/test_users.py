@@ -36,7 +36,7 @@ def test_needs_rehash_detects_old_parameters() -> None:
 
 
 def test_check_password_upgrades_an_old_hash(session: Session) -> None:
-    user = users.create_user(session=session, username="old_hash", password=PASSWORD, role=Role.BUREAU,
+    user = users.create_user(session=session, actor="tester", username="old_hash", password=PASSWORD, role=Role.BUREAU,
                              regions=["江西省九江市"])
     user.password_hash = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
     assert not users.check_password(session=session, user=user, password="wrong password")
@@ -49,15 +49,15 @@ def test_check_password_upgrades_an_old_hash(session: Session) -> None:
 def test_create_user_for_every_role(session: Session) -> None:
     provider = make_provider(session, "p1")
     enterprise = make_enterprise(session, "e1")
-    bureau = users.create_user(session=session, username=" jj_bureau ", password=PASSWORD, role=Role.BUREAU,
+    bureau = users.create_user(session=session, actor="tester", username=" jj_bureau ", password=PASSWORD, role=Role.BUREAU,
                                display_name="九江市工信局", regions=["江西省九江市", "江西省九江市", " "])
     assert bureau.id is not None and bureau.username == "jj_bureau" and bureau.regions == ["江西省九江市"]
     made = [
-        users.create_user(session=session, username="prov", password=PASSWORD, role=Role.PROVIDER,
+        users.create_user(session=session, actor="tester", username="prov", password=PASSWORD, role=Role.PROVIDER,
                           provider_id=provider.id),
-        users.create_user(session=session, username="ent", password=PASSWORD, role="enterprise",
+        users.create_user(session=session, actor="tester", username="ent", password=PASSWORD, role="enterprise",
                           enterprise_id=enterprise.id),
-        users.create_user(session=session, username="leader", password=PASSWORD, role=Role.CHAIN_LEADER,
+        users.create_user(session=session, actor="tester", username="leader", password=PASSWORD, role=Role.CHAIN_LEADER,
                           enterprise_id=enterprise.id),
     ]
     session.commit()
@@ -87,24 +87,24 @@ def test_the_binding_must_fit_the_role(session: Session, role: Role, binding: di
     if binding.get("enterprise"):
         kwargs["enterprise_id"] = make_enterprise(session, "e1").id
     with pytest.raises(ValidationFailed) as caught:
-        users.create_user(session=session, username="someone", password=PASSWORD, role=role, **kwargs)
+        users.create_user(session=session, actor="tester", username="someone", password=PASSWORD, role=role, **kwargs)
     assert message in caught.value.message
     assert users.get_user_by_username(session=session, username="someone") is None
 
 
 def test_a_binding_to_a_missing_record_is_not_found(session: Session) -> None:
     with pytest.raises(NotFound, match="服务商"):
-        users.create_user(session=session, username="ghost", password=PASSWORD, role=Role.PROVIDER, provider_id=9999)
+        users.create_user(session=session, actor="tester", username="ghost", password=PASSWORD, role=Role.PROVIDER, provider_id=9999)
     with pytest.raises(NotFound, match="企业"):
-        users.create_user(session=session, username="ghost", password=PASSWORD, role=Role.ENTERPRISE,
+        users.create_user(session=session, actor="tester", username="ghost", password=PASSWORD, role=Role.ENTERPRISE,
                           enterprise_id=9999)
 
 
 def test_duplicate_username_is_a_conflict(session: Session) -> None:
-    users.create_user(session=session, username="twice", password=PASSWORD, role=Role.BUREAU, regions=["河南省新乡市"])
+    users.create_user(session=session, actor="tester", username="twice", password=PASSWORD, role=Role.BUREAU, regions=["河南省新乡市"])
     session.commit()
     with pytest.raises(Conflict) as caught:
-        users.create_user(session=session, username="twice", password=PASSWORD, role=Role.BUREAU,
+        users.create_user(session=session, actor="tester", username="twice", password=PASSWORD, role=Role.BUREAU,
                           regions=["河南省新乡市"])
     assert caught.value.status == 409 and "已被使用" in caught.value.message
 
@@ -118,18 +118,18 @@ def test_duplicate_username_is_a_conflict(session: Session) -> None:
 def test_bad_passwords_and_usernames_are_rejected(session: Session, username: str, password: str,
                                                   message: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        users.create_user(session=session, username=username, password=password, role=Role.BUREAU,
+        users.create_user(session=session, actor="tester", username=username, password=password, role=Role.BUREAU,
                           regions=["江西省九江市"])
     assert caught.value.status == 422 and message in caught.value.message
 
 
 def test_unknown_role_is_rejected(session: Session) -> None:
     with pytest.raises(ValidationFailed, match="未知角色"):
-        users.create_user(session=session, username="wizard", password=PASSWORD, role="wizard")
+        users.create_user(session=session, actor="tester", username="wizard", password=PASSWORD, role="wizard")
 
 
 def test_set_password_replaces_the_hash(session: Session) -> None:
-    user = users.create_user(session=session, username="changer", password=PASSWORD, role=Role.BUREAU,
+    user = users.create_user(session=session, actor="tester", username="changer", password=PASSWORD, role=Role.BUREAU,
                              regions=["江西省九江市"])
     with pytest.raises(ValidationFailed):
         users.set_password(session=session, user=user, password="short")

@@ -1,6 +1,6 @@
 """Accounts over the API follow catalog/users/service.py, as the CLI and /join do: one username
 rule, and an edit that cleans a bureau account's regions, refuses to disable oneself or to give
-regions to another role, and leaves an audit entry."""
+regions to another role, and leaves an audit entry, as a new account does."""
 
 from __future__ import annotations
 
@@ -53,5 +53,22 @@ def test_an_edit_is_cleaned_checked_and_audited(client: TestClient, world: World
     with Session(get_engine(database_url)) as session:
         entries = session.exec(select(AuditEntry).where(AuditEntry.record_type == "user")
                                .order_by(col(AuditEntry.id))).all()
-    assert [(e.actor, e.action, e.record_key) for e in entries] == [("bureau:jj_bureau", "update", str(uid))]
-    assert entries[0].after == {"regions": [f"{JIUJIANG}濂溪区", f"{JIUJIANG}湖口县"], "display_name": "李明"}
+    assert [(e.actor, e.action, e.record_key) for e in entries] == [
+        ("bureau:jj_bureau", "create", str(uid)), ("bureau:jj_bureau", "update", str(uid))]
+    assert entries[1].after == {"regions": [f"{JIUJIANG}濂溪区", f"{JIUJIANG}湖口县"], "display_name": "李明"}
+
+
+def test_a_new_account_is_audited_without_its_password(client: TestClient, world: World, as_user: Any,
+                                                       database_url: str) -> None:
+    created = _create(client, as_user("jj_bureau"), username="jj_provider_2", role="provider",
+                      provider_id=world.ids["provider_a"], display_name="王工")
+    assert created.status_code == 201, created.text
+    refused = _create(client, as_user("jj_bureau"), username="jj_provider_2", role="provider",
+                      provider_id=world.ids["provider_a"])
+    assert refused.status_code == 409
+    with Session(get_engine(database_url)) as session:
+        entries = session.exec(select(AuditEntry).where(AuditEntry.record_type == "user")).all()
+    assert [(e.actor, e.action, e.record_key, e.before) for e in entries] == [
+        ("bureau:jj_bureau", "create", str(created.json()["id"]), None)]
+    assert entries[0].after == {"username": "jj_provider_2", "role": "provider", "display_name": "王工", "regions": [],
+                                "provider_id": world.ids["provider_a"], "enterprise_id": None, "active": True}

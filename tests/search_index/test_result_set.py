@@ -46,7 +46,7 @@ def catalogue_api(session: Session, database_url: str, meili_server: LocalMeilis
                        industry="C26", size="规下")
     session.add(plant)
     session.flush()
-    create_user(session=session, username="plant", password="plant-password-1", role="enterprise",
+    create_user(session=session, actor="tester", username="plant", password="plant-password-1", role="enterprise",
                 enterprise_id=plant.id)
     session.commit()
     sync(database_url, meili, prefix)

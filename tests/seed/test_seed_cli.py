@@ -108,6 +108,9 @@ def test_users_add_with_prompt_reads_the_password_twice(cli: CliRunner, database
     with Session(get_engine(database_url)) as session:
         user = catalog_users.get_user_by_username(session=session, username="prompted")
         assert user is not None and catalog_users.verify_password(user.password_hash, "long-enough-1")
+        logged = session.exec(select(AuditEntry).where(AuditEntry.record_type == "user")).all()
+        assert [(e.actor, e.action, e.record_key) for e in logged] == [("cli", "create", str(user.id))]
+        assert logged[0].after is not None and "password_hash" not in logged[0].after
 
 
 @pytest.mark.parametrize(

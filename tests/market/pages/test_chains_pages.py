@@ -37,9 +37,9 @@ def dev_chains(database_url: str) -> dict[str, int]:
             ent = session.get(Enterprise, leader_id)
             assert ent is not None
             names[ent.name] = leader_id
-            catalog_users.create_user(session=session, username=f"leader{i}", password=PASSWORD,
+            catalog_users.create_user(session=session, actor="tester", username=f"leader{i}", password=PASSWORD,
                                       role=Role.CHAIN_LEADER, enterprise_id=leader_id)
-        catalog_users.create_user(session=session, username="dev_bureau", password=PASSWORD, role=Role.BUREAU,
+        catalog_users.create_user(session=session, actor="tester", username="dev_bureau", password=PASSWORD, role=Role.BUREAU,
                                   regions=["江西省九江市", "河南省新乡市", "新疆维吾尔自治区昌吉回族自治州"])
         session.commit()
     return names
