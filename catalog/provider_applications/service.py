@@ -17,13 +17,14 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from catalog.audit import service as audit
-from catalog.errors import Conflict, InvalidTransition, MarketError, NotFound, ValidationFailed
+from catalog.errors import Conflict, MarketError, NotFound
 from catalog.language.text import company_key
 from catalog.notifications import notices
 from catalog.notifications import service as nt
 from catalog.provider_applications.models import ProviderApplication, ProviderApplicationCreate
+from catalog.providers import review
 from catalog.providers.models import ListingStatus, Provider
-from catalog.providers.service import change_provider_status, create_provider
+from catalog.providers.service import create_provider
 from catalog.records import utcnow
 from catalog.regions import covers
 from catalog.users import service as user_service
@@ -122,21 +123,17 @@ def submit(*, session: Session, data: ProviderApplicationCreate, address: str) -
 
 def decide(*, session: Session, application: ProviderApplication, approve: bool, reason: str,
            actor: str) -> Provider:
-    """Approve (已入库) or reject (退出, a reason required) a pending application; flushes."""
+    """Approve (已入库) or reject (退出, a reason required) a pending application: the bureau's
+    review of its provider (catalog/providers/review.py: the checks, the status, the notice to
+    the applicant), with the application marked decided and audited; flushes."""
     provider = get_provider_of(session=session, application=application)
-    if provider.status != PENDING:
-        raise InvalidTransition(f"该申请已处理（服务商当前状态：{provider.status}），不能再审核")
-    if not approve and not reason.strip():
-        raise ValidationFailed("reason_required", "不予通过时须填写理由（reason）")
-    status = ListingStatus.PUBLISHED if approve else ListingStatus.RETIRED
-    change_provider_status(session=session, provider=provider, status=status, actor=actor, remark=reason or None)
+    review.review_listing(session=session, record=provider, decision="approve" if approve else "refuse",
+                          remark=reason, actor=actor)
     application.decided_at, application.decided_by = utcnow(), actor
     session.add(application)
     audit.append(session=session, actor=actor, action="decide", record_type="provider_application",
                  record_key=str(application.id), before={"status": PENDING},
-                 after={"status": status.value, "reason": reason})
-    notices.review_decided(session=session, record=provider, decision="approve" if approve else "refuse",
-                           remark=reason or None)
+                 after={"status": provider.status, "reason": provider.review_remark or ""})
     session.flush()
     return provider
 

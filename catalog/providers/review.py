@@ -1,5 +1,6 @@
 """The bureau's decision on a listing (a provider or a solution) and every other change of its
-status: the one place the review page, the status API and the bulk actions call.
+status: the one place the review page, the status API, the bulk actions and the decision on a
+provider application (catalog/provider_applications/service.py) call.
 
 A listing waiting in 待审核 is reviewed: approved (已入库), sent back for changes (stays 待审核
 with the remark, shown to the provider as 退回修改) or refused (退出); sending back and refusing

@@ -62,7 +62,7 @@ def test_an_applicant_applies_follows_and_is_approved(client: TestClient, world:
     assert _ok(client.get(f"/api/providers/{made['provider_id']}"))["status"] == "已入库"
     again = client.post(f"{URL}/{made['id']}/decision", json={"approve": False, "reason": "晚了"},
                         headers=as_user("jj_bureau"))
-    assert again.status_code == 409 and "已处理" in again.json()["message"]
+    assert again.status_code == 409 and "已不在待审核状态" in again.json()["message"]  # the review rule's words
     listing = _ok(client.post("/api/solutions", headers=applicant, json={
         "code": "XY-001", "name": "点检小程序", "provider_id": made["provider_id"], "industries": ["C26"],
         "scenarios": ["设备管理运维"], "description": "扫码点检", "deployment": "SaaS", "price_wan": 2,
@@ -73,7 +73,8 @@ def test_an_applicant_applies_follows_and_is_approved(client: TestClient, world:
 def test_a_rejection_needs_a_reason_the_applicant_reads(client: TestClient, world: World, as_user: Any) -> None:
     made = _ok(client.post(URL, json=body()), 201)
     bare = client.post(f"{URL}/{made['id']}/decision", json={"approve": False}, headers=as_user("jj_bureau"))
-    assert bare.status_code == 422 and "理由" in bare.json()["message"]
+    assert bare.status_code == 422 and bare.json()["code"] == "remark_required"
+    assert bare.json()["message"] == "“不予入库”需要填写审核意见"  # catalog/providers/review.py, as on the review page
     _ok(client.post(f"{URL}/{made['id']}/decision", json={"approve": False, "reason": "资质证明不全"},
                     headers=as_user("jj_bureau")))
     mine = _ok(client.get(f"{URL}/{made['id']}", headers=_token(client, "xunyang_apply", "apply-pass-123")))

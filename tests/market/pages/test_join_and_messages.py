@@ -65,7 +65,7 @@ def test_apply_follow_decide_and_read(page_client, world, database_url) -> None:
     page = page_client.get(link, headers=HTML).text
     assert NAME in page and "设备管理运维" in page
     refused = post_form(page_client, link, {"decision": "reject", "reason": ""})
-    assert refused.status_code == 303 and "理由" in flashes(page_client, link)
+    assert refused.status_code == 303 and "需要填写审核意见" in flashes(page_client, link)
     assert post_form(page_client, link, {"decision": "reject", "reason": "资质证明不全"}).status_code == 303
     assert "已不予通过" in flashes(page_client, "/bureau/review")
     page_client.cookies.clear()
