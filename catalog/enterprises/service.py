@@ -160,6 +160,38 @@ def reorder_needs(*, session: Session, enterprise: Enterprise, need_ids: list[in
     return [needs[i] for i in need_ids]
 
 
+def ordered_need_ids(*, session: Session, enterprise: Enterprise) -> list[int]:
+    """The enterprise's needs as its list shows them (position, then id)."""
+    rows = session.exec(select(Need.id).where(Need.enterprise_id == enterprise.id)
+                        .order_by(col(Need.position), col(Need.id))).all()
+    return [int(i) for i in rows if i is not None]
+
+
+def move_need(*, session: Session, enterprise: Enterprise, need: Need, up: bool, actor: str) -> bool:
+    """Swap a need with the one above (or below) it, through `reorder_needs`; False when it is
+    first (last) already or not this enterprise's, nothing changed."""
+    order = ordered_need_ids(session=session, enterprise=enterprise)
+    at = order.index(need.id) if need.id in order else -1
+    step = -1 if up else 1
+    if at < 0 or not 0 <= at + step < len(order):
+        return False
+    order[at], order[at + step] = order[at + step], order[at]
+    reorder_needs(session=session, enterprise=enterprise, need_ids=order, actor=actor)
+    return True
+
+
+PRIORITY_RANK = {Priority.HIGH.value: 0, Priority.MEDIUM.value: 1, Priority.LOW.value: 2}
+
+
+def sort_needs_by_priority(*, session: Session, enterprise: Enterprise, actor: str) -> list[Need]:
+    """Order the list by priority (高 → 中 → 低), keeping the order within each priority."""
+    needs = session.exec(select(Need).where(Need.enterprise_id == enterprise.id)
+                         .order_by(col(Need.position), col(Need.id))).all()
+    ranked = sorted(needs, key=lambda n: PRIORITY_RANK.get(n.priority, PRIORITY_RANK[DEFAULT_PRIORITY]))
+    return reorder_needs(session=session, enterprise=enterprise, need_ids=[int(n.id or 0) for n in ranked],
+                         actor=actor)
+
+
 # --- 产业链关系 ---------------------------------------------------------------------------
 
 

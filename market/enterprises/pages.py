@@ -31,7 +31,6 @@ from market.web.page_common import flash_redirect, parse_int
 router = APIRouter(include_in_schema=False)
 
 NEEDS_URL = "/enterprise/needs"
-_PRIORITY_RANK = {Priority.HIGH.value: 0, Priority.MEDIUM.value: 1, Priority.LOW.value: 2}
 
 
 def my_enterprise(session: Session, user: User) -> Enterprise:
@@ -177,13 +176,10 @@ def need_move(request: Request, session: SessionDep, user: EnterpriseUser, _csrf
     need = _need(session, user, need_id, access.EDIT)
     enterprise = my_enterprise(session, user)
     enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
-    order = [n.id for n in _needs(session, user, enterprise) if n.id is not None]
-    at = order.index(need.id) if need.id in order else -1
-    step = -1 if text(form, "direction") == "up" else 1
-    if at < 0 or not 0 <= at + step < len(order):
+    moved = enterprise_service.move_need(session=session, enterprise=enterprise, need=need,
+                                         up=text(form, "direction") == "up", actor=actor_of(user))
+    if not moved:
         return flash_redirect(request, NEEDS_URL, "已经在最前或最后", "info")
-    order[at], order[at + step] = order[at + step], order[at]
-    enterprise_service.reorder_needs(session=session, enterprise=enterprise, need_ids=order, actor=actor_of(user))
     return flash_redirect(request, NEEDS_URL, f"已调整需求 {need.code} 的顺序")
 
 
@@ -192,11 +188,8 @@ def need_sort(request: Request, session: SessionDep, user: EnterpriseUser, _csrf
     """Order the list by priority (高 → 中 → 低), keeping the order within each priority."""
     enterprise = my_enterprise(session, user)
     enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
-    needs = _needs(session, user, enterprise)
-    ranked = sorted(needs, key=lambda n: _PRIORITY_RANK.get(n.priority, 1))
     try:
-        enterprise_service.reorder_needs(session=session, enterprise=enterprise,
-                                      need_ids=[n.id for n in ranked if n.id is not None], actor=actor_of(user))
+        enterprise_service.sort_needs_by_priority(session=session, enterprise=enterprise, actor=actor_of(user))
     except MarketError as error:
         return flash_redirect(request, NEEDS_URL, error.message, "error")
     return flash_redirect(request, NEEDS_URL, "已按优先级排序")
