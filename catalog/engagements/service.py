@@ -14,6 +14,8 @@ from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, select
 
 from catalog import writes
+from catalog.access import VIEW
+from catalog.engagements import permissions as engagement_rules
 from catalog.engagements.models import Engagement, EngagementStatus
 from catalog.engagements.schemas import EngagementCreate, EngagementUpdate
 from catalog.enterprises.models import Enterprise
@@ -29,6 +31,7 @@ from catalog.solutions.service import get_solution
 from catalog.subsidies.amounts import Subsidy, policy_level, subsidy
 from catalog.subsidies.policies import Policy, policy_for_region
 from catalog.taxonomy import JIANGXI_SCALE, level_number
+from catalog.users.models import User
 
 S = EngagementStatus
 NEXT: dict[str, frozenset[str]] = {
@@ -82,14 +85,6 @@ def _move(session: Session, engagement: Engagement, target: str, actor: str, **c
                           after=_snapshot(engagement))
     session.flush()
     return engagement
-
-
-def get(*, session: Session, engagement_id: int) -> Engagement:
-    """The engagement with this id, or NotFound."""
-    found = session.get(Engagement, engagement_id)
-    if found is None:
-        raise NotFound(message="对接记录不存在")
-    return found
 
 
 def sign(*, session: Session, engagement: Engagement, amount_wan: float, contract_date: date, actor: str,
@@ -240,9 +235,14 @@ def rate(*, session: Session, engagement: Engagement, rating: int, actor: str, r
 _ENGAGEMENT_FINAL = {EngagementStatus.ACCEPTED.value, EngagementStatus.TERMINATED.value}
 
 
-def get_engagement(*, session: Session, engagement_id: int) -> Engagement:
-    """The engagement with this id, or NotFound."""
-    return writes.get_or_404(session=session, model=Engagement, record_id=engagement_id)
+def get_engagement(*, session: Session, engagement_id: int, user: User | None) -> Engagement:
+    """The engagement with this id as `user` may see it (catalog/engagements/permissions.py):
+    NotFound, with one text naming the id, both when there is none and when the user may not see
+    it (its existence is not revealed). The API, the pages and the showcase all look one up here."""
+    found = session.get(Engagement, engagement_id)
+    if found is None or not engagement_rules.can(user, VIEW, found):
+        raise NotFound(f"未找到编号为 {engagement_id} 的{Engagement.label}")
+    return found
 
 
 def create_engagement(*, session: Session, data: EngagementCreate, actor: str) -> Engagement:

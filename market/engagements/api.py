@@ -81,7 +81,7 @@ def create_engagement(session: SessionDep, user: CurrentUser, data: EngagementCr
 @router.get("/{engagement_id}", response_model=EngagementPublic, responses=READ_ERRORS, summary="对接成果详情",
             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def read_engagement(session: SessionDep, user: CurrentUser, engagement_id: RecordId) -> EngagementPublic:
-    return out(EngagementPublic, load_visible(session, user, Engagement, engagement_id, "对接成果", engagement_rules.can))
+    return out(EngagementPublic, engagement_service.get_engagement(session=session, engagement_id=engagement_id, user=user))
 
 
 @router.patch("/{engagement_id}", response_model=EngagementPublic, responses=WRITE_ERRORS, summary="更正对接成果的合同金额、日期与改造前等级（状态只能通过签约、开始实施、申请/确认验收、终止等接口变更）",
@@ -89,7 +89,7 @@ def read_engagement(session: SessionDep, user: CurrentUser, engagement_id: Recor
 def update_engagement(
     session: SessionDep, user: CurrentUser, engagement_id: RecordId, patch: EngagementPatch
 ) -> EngagementPublic:
-    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果", engagement_rules.can)
+    engagement = engagement_service.get_engagement(session=session, engagement_id=engagement_id, user=user)
     engagement_rules.require(user, access.EDIT, engagement)
     data = EngagementUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
     engagement_service.update_engagement(session=session, engagement=engagement, data=data, actor=actor_of(user),

@@ -18,7 +18,7 @@ from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, ENTERPRISES, PROVIDER, requires
-from market.web.api_common import READ_ERRORS, WRITE_ERRORS, RecordId, load_visible
+from market.web.api_common import READ_ERRORS, WRITE_ERRORS, RecordId
 
 router = APIRouter(prefix="/api/engagements", tags=["对接成果"])
 
@@ -51,7 +51,7 @@ class RatingIn(BaseModel):
 
 
 def _load(session: Session, user: User, engagement_id: int, step: str) -> tuple[Engagement, Enterprise | None]:
-    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果", engagement_rules.can)
+    engagement = flow.get_engagement(session=session, engagement_id=engagement_id, user=user)
     enterprise = session.get(Enterprise, engagement.enterprise_id)
     engagement_rules.require_step(user, step, engagement, enterprise)
     return engagement, enterprise
@@ -129,5 +129,5 @@ def rate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: 
 @router.get("/{engagement_id}/flow", responses=READ_ERRORS, summary="对接进展、验收与补贴",
             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def read_flow(session: SessionDep, user: CurrentUser, engagement_id: RecordId) -> dict[str, Any]:
-    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果", engagement_rules.can)
+    engagement = flow.get_engagement(session=session, engagement_id=engagement_id, user=user)
     return engagement_json(session, engagement)

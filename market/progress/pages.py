@@ -143,18 +143,11 @@ def _names(session: Session, rows: Any) -> dict[str, dict[int, str]]:
             "providers": names(Provider, {g.provider_id for g in rows})}
 
 
-def _visible(session: Session, user: User, engagement_id: int) -> Engagement:
-    engagement = session.get(Engagement, engagement_id)
-    if engagement is None or not engagement_rules.can(user, access.VIEW, engagement):
-        raise NotFound(message="对接记录不存在或无权查看")
-    return engagement
-
-
 @router.get("/progress/engagements/{engagement_id}", response_class=HTMLResponse,
             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def engagement_page(request: Request, session: SessionDep, user: CurrentUser, engagement_id: int) -> Response:
     """One engagement: its steps, the forms of the steps this user may take, the subsidy."""
-    g = _visible(session, user, engagement_id)
+    g = flow.get_engagement(session=session, engagement_id=engagement_id, user=user)
     enterprise = session.get(Enterprise, g.enterprise_id)
     steps = {s: engagement_rules.can_step(user, s, g, enterprise) for s in engagement_rules.STEPS}
     record = flow.acceptance_of(session=session, engagement_id=g.id or 0)
@@ -207,7 +200,7 @@ def _take(session: Session, user: User, g: Engagement, step: str, form: Any) -> 
 def engagement_step(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     form: FormDep, engagement_id: int, step: str) -> Response:
     """Take one workflow step from the engagement page."""
-    g = _visible(session, user, engagement_id)
+    g = flow.get_engagement(session=session, engagement_id=engagement_id, user=user)
     url = f"/progress/engagements/{engagement_id}"
     if step not in engagement_rules.STEPS:
         raise NotFound(message="没有这一步骤")

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from sqlmodel import Session
 
 from catalog import access
-from catalog.engagements import permissions as engagement_rules
+from catalog.engagements import service as engagement_service
 from catalog.engagements.models import Engagement
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise
@@ -51,7 +51,7 @@ def editable_solution(session: Session, user: User, solution_id: int) -> Solutio
 
 
 def engagement_for_message(session: Session, user: User, engagement_id: int) -> Engagement:
-    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果", engagement_rules.can)
+    engagement = engagement_service.get_engagement(session=session, engagement_id=engagement_id, user=user)
     showcase_rules.require_message(user, engagement, session.get(Enterprise, engagement.enterprise_id))
     return engagement
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from catalog import access
-from catalog.engagements import permissions as engagement_rules
+from catalog.engagements import service as engagement_service
 from catalog.engagements.models import Engagement
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise
@@ -52,7 +52,7 @@ def contact(request: Request, session: SessionDep, user: CurrentUser, _csrf: Csr
 
 
 def _engagement(session: Session, user: User, engagement_id: int) -> tuple[Engagement, Enterprise | None]:
-    engagement = load_visible(session, user, Engagement, engagement_id, "对接成果", engagement_rules.can)
+    engagement = engagement_service.get_engagement(session=session, engagement_id=engagement_id, user=user)
     return engagement, session.get(Enterprise, engagement.enterprise_id)
 
 
