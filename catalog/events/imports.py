@@ -4,9 +4,10 @@ One sheet (one titled 报名表/参会方/参会名单, else the first), a heade
 participant a row: 统一社会信用代码 or 单位名称 (an enterprise or a provider already in
 the catalogue), 类型 (企业/服务商; optional, it narrows the look-up), 代表人数 (1–5,
 default 1), 参会场次 (session names separated by 、，；; blank or 全天: every session),
-是否确认 (是/否, default 是: the bureau vouches for its own list). Enterprises must be in
-the event's region (a bureau never learns of another region's enterprises this way);
-providers must be published or in the region. The workbook is read by the hardened reader
+是否确认 (是/否, default 是: the bureau vouches for its own list). Who may be on the list is
+the rule of a single registration by the bureau (catalog.events.permissions.can_enrol):
+enterprises of the bureau's own regions (it never learns of another region's enterprises this
+way), providers of its regions or published. The workbook is read by the hardened reader
 (catalog.xlsx). Every row is checked first; one bad row rejects the whole list, every error
 named (sheet, row, column, value, what was expected), and nothing is stored.
 """
@@ -24,10 +25,12 @@ from sqlmodel import Session, select
 from catalog import xlsx
 from catalog.enterprises.models import Enterprise
 from catalog.errors import ImportRejected, RowError
+from catalog.events import permissions as event_rules
 from catalog.events import service as event_service
 from catalog.events.models import Event, EventParticipant, ParticipantCreate
 from catalog.language.text import clean_value, normalize
-from catalog.providers.models import ListingStatus, Provider
+from catalog.providers.models import Provider
+from catalog.users.models import User
 from catalog.validation import uscc_is_valid
 
 SHEET_TITLES = ("报名表", "参会方", "参会名单")
@@ -65,16 +68,17 @@ class _Row:
     validated: bool
 
 
-def import_participants(*, session: Session, event: Event, data: bytes, file: str,
+def import_participants(*, session: Session, event: Event, data: bytes, file: str, user: User,
                         actor: str) -> RosterReport:
-    """Register every participant of the workbook `data` (file name `file`), or none.
+    """Register every participant of the workbook `data` (file name `file`) for `event`, which the
+    bureau `user` manages, or none.
 
     Raises:
         ImportRejected: the workbook cannot be read or a row is wrong (every row error listed).
         InvalidTransition: the event no longer takes registrations.
     """
     errors: list[RowError] = []
-    rows = _read(data, file, event, session, errors)
+    rows = _read(data, file, event, session, user, errors)
     if errors:
         raise ImportRejected(errors)
     added = []
@@ -88,7 +92,7 @@ def import_participants(*, session: Session, event: Event, data: bytes, file: st
     return RosterReport(added)
 
 
-def _read(content: bytes, filename: str, event: Event, session: Session,
+def _read(content: bytes, filename: str, event: Event, session: Session, user: User,
           errors: list[RowError]) -> list[_Row]:
     try:
         with xlsx.open_workbook(io.BytesIO(content)) as workbook:
@@ -97,14 +101,14 @@ def _read(content: bytes, filename: str, event: Event, session: Session,
             if title is None:
                 errors.append(RowError(filename, "", None, "", None, "工作簿中没有工作表"))
                 return []
-            return _rows(list(xlsx.sheet_rows(workbook, title)), filename, title, event, session, errors)
+            return _rows(list(xlsx.sheet_rows(workbook, title)), filename, title, event, session, user, errors)
     except xlsx.WorkbookRejected as exc:
         errors.append(RowError(filename, exc.sheet, None, "", None, exc.message_zh))
         return []
 
 
 def _rows(cells: list[tuple[int, dict[int, Any]]], filename: str, sheet: str, event: Event,
-          session: Session, errors: list[RowError]) -> list[_Row]:
+          session: Session, user: User, errors: list[RowError]) -> list[_Row]:
     def fail(row: int | None, column: str, value: Any, message: str) -> None:
         errors.append(RowError(filename, sheet, row, column, value, message))
 
@@ -127,7 +131,7 @@ def _rows(cells: list[tuple[int, dict[int, Any]]], filename: str, sheet: str, ev
         if all(v is None or str(v).strip() == "" for v in record.values()):
             continue
         before = len(errors)
-        parsed = _row(number, record, names, event, session, fail)
+        parsed = _row(number, record, names, event, session, user, fail)
         if parsed is not None:
             key = f"e{parsed.data.enterprise_id}" if parsed.data.enterprise_id else f"p{parsed.data.provider_id}"
             if key in seen:
@@ -140,9 +144,9 @@ def _rows(cells: list[tuple[int, dict[int, Any]]], filename: str, sheet: str, ev
 
 
 def _row(number: int, record: dict[str, Any], names: dict[str, int], event: Event, session: Session,
-         fail: Fail) -> _Row | None:
+         user: User, fail: Fail) -> _Row | None:
     found = _holder(number, record, session, fail)
-    data = _admissible(number, found, event, session, fail) if found is not None else None
+    data = _admissible(number, found, event, session, user, fail) if found is not None else None
     representatives = _representatives(record.get("representatives"))
     if representatives is None:
         fail(number, "代表人数", record.get("representatives"), "应为 1–5 的整数")
@@ -160,17 +164,17 @@ def _row(number: int, record: dict[str, Any], names: dict[str, int], event: Even
 
 
 def _admissible(number: int, found: tuple[Enterprise | None, Provider | None], event: Event,
-                session: Session, fail: Fail) -> ParticipantCreate | None:
-    """The registration of a found record, unless the event may not take it."""
+                session: Session, user: User, fail: Fail) -> ParticipantCreate | None:
+    """The registration of a found record, unless the bureau may not register it
+    (catalog.events.permissions.can_enrol) or it is registered already."""
     enterprise, provider = found
-    code = enterprise.uscc if enterprise is not None else provider.uscc if provider is not None else ""
-    region = event.region or ""
-    if enterprise is not None and not (enterprise.region or "").startswith(region):
-        fail(number, "统一社会信用代码", code, f"该企业不在本活动所在地区（{region}）")
+    party = enterprise or provider
+    if party is None:
         return None
-    if provider is not None and provider.status != ListingStatus.PUBLISHED and \
-            not (provider.region or "").startswith(region):
-        fail(number, "统一社会信用代码", code, "该服务商尚未入库且不在本活动所在地区")
+    code = party.uscc
+    refusal = event_rules.enrol_refusal(user, party)
+    if refusal is not None:
+        fail(number, "统一社会信用代码", code, refusal)
         return None
     data = ParticipantCreate(enterprise_id=enterprise.id if enterprise else None,
                              provider_id=provider.id if provider else None)

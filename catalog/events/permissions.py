@@ -39,10 +39,27 @@ def require_event_region(user: User | None, region: str | None) -> None:
 
 def can_enrol(user: User | None, party: Enterprise | Provider) -> bool:
     """May a bureau register `party` for an event it manages? An enterprise of its own regions; a
-    provider of its regions or one published in the pool (its listing is public)."""
+    provider of its regions or one published in the pool (its listing is public). The same rule
+    for one registration (the API) and for every row of a participant list (catalog.events.imports)."""
     if isinstance(party, Enterprise):
         return in_regions(user, party.region)
     return in_regions(user, party.region) or party.status == ListingStatus.PUBLISHED
+
+
+def enrol_refusal(user: User | None, party: Enterprise | Provider) -> str | None:
+    """Why the bureau `user` may not register `party` (`can_enrol`), in Chinese; None when it may."""
+    if can_enrol(user, party):
+        return None
+    if isinstance(party, Enterprise):
+        return "该企业不在本辖区内：主管部门只能为本辖区内的企业报名（其他地区的企业请自行报名）"
+    return "该服务商尚未入库且不在本辖区内：主管部门只能为本辖区内或已入库的服务商报名（其他服务商请自行报名）"
+
+
+def require_enrol(user: User | None, party: Enterprise | Provider) -> None:
+    """Raise Forbidden unless the bureau `user` may register `party` (`can_enrol`)."""
+    reason = enrol_refusal(user, party)
+    if reason is not None:
+        raise Forbidden("region_forbidden", reason)
 
 
 def can_view_event(user: User | None, event: Event) -> bool:

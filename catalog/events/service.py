@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from catalog import writes
 from catalog.audit import service as audit
 from catalog.enterprises import service as enterprise_service
+from catalog.enterprises.models import Enterprise
 from catalog.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from catalog.events import permissions as event_rules
 from catalog.events.models import (
@@ -34,6 +35,7 @@ from catalog.events.models import (
 )
 from catalog.notifications import notices
 from catalog.providers import service as provider_service
+from catalog.providers.models import Provider
 from catalog.records import utcnow
 from catalog.solutions import service as solution_service
 from catalog.users.models import Role, User
@@ -227,6 +229,19 @@ def register(*, session: Session, event: Event, data: ParticipantCreate, actor: 
     _audit(session, actor, "create", "event_participant", person.id, None,
            _snap(person, _PARTICIPANT_FIELDS))
     return person
+
+
+def require_enrol(*, session: Session, user: User, data: ParticipantCreate) -> None:
+    """A bureau registering a party for an event it manages: Forbidden unless
+    catalog.events.permissions.can_enrol lets it register that enterprise or provider (one not
+    found is left to `register`, which names it)."""
+    party: Enterprise | Provider | None = None
+    if data.enterprise_id is not None:
+        party = session.get(Enterprise, data.enterprise_id)
+    elif data.provider_id is not None:
+        party = session.get(Provider, data.provider_id)
+    if party is not None:
+        event_rules.require_enrol(user, party)
 
 
 def _check_offer(session: Session, data: ParticipantCreate) -> None:

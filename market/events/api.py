@@ -15,7 +15,6 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from catalog.enterprises.models import Enterprise
 from catalog.errors import Forbidden, NotFound
 from catalog.events import meetings as event_meetings
 from catalog.events import permissions as event_rules
@@ -31,7 +30,6 @@ from catalog.events.models import (
     Side,
     event_slots,
 )
-from catalog.providers.models import Provider
 from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import BureauUser, CurrentUser, SessionDep
@@ -129,21 +127,10 @@ def register(session: SessionDep, user: CurrentUser, event_id: int,
     if not bureau and not event_rules.own_participant(user, probe):
         raise Forbidden("forbidden", "只能为本单位报名")
     if bureau:
-        _require_enrol(session, user, data)
+        event_service.require_enrol(session=session, user=user, data=data)
     person = event_service.register(session=session, event=event, data=data,
                                     actor=actor_of(user), by_bureau=bureau)
     return _participant_json(session, person)
-
-
-def _require_enrol(session: Session, user: User, data: ParticipantCreate) -> None:
-    """A bureau registers only enterprises of its own regions (and providers of its regions or in the pool)."""
-    party: Enterprise | Provider | None = None
-    if data.enterprise_id is not None:
-        party = session.get(Enterprise, data.enterprise_id)
-    elif data.provider_id is not None:
-        party = session.get(Provider, data.provider_id)
-    if party is not None and not event_rules.can_enrol(user, party):
-        raise Forbidden("region_forbidden", "只能为本辖区内的企业或服务商报名（其他地区的单位请自行报名）")
 
 
 @router.post("/{event_id}/participants/{participant_id}/consent", responses=WRITE_ERRORS,

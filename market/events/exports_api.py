@@ -118,6 +118,6 @@ def import_participants(session: SessionDep, user: CurrentUser, event_id: int,
         raise ValidationFailed("bad_file_type", "参会名单只支持 .xlsx 工作簿")
     with import_slot():
         report = event_imports.import_participants(session=session, event=event, data=file.file.read(),
-                                                   file=name, actor=actor_of(user))
+                                                   file=name, user=user, actor=actor_of(user))
     return {"data": [_participant_json(session, p) for p in report.participants],
             "count": report.registered, "validated": report.validated, "summary": report.summary_zh()}

@@ -183,7 +183,7 @@ def roster_submit(request: Request, session: SessionDep, user: CurrentUser, _csr
     try:
         with import_slot():
             report = event_imports.import_participants(session=session, event=event, data=upload.file.read(),
-                                                       file=upload.filename or "", actor=actor_of(user))
+                                                       file=upload.filename or "", user=user, actor=actor_of(user))
     except ImportRejected as error:
         shown = "；".join(_row_error(e) for e in error.errors[:8])
         more = f"；另有 {len(error.errors) - 8} 处" if len(error.errors) > 8 else ""

@@ -12,9 +12,16 @@ from catalog.errors import ImportRejected
 from catalog.events import imports as event_imports
 from catalog.events import service as event_service
 from catalog.events.models import EventCreate, EventParticipant, EventStatus
+from catalog.users import service as users
+from catalog.users.models import Role, User
 
 SESSIONS = [{"name": "上午", "start": "09:00", "slots": 3}, {"name": "下午", "start": "14:00", "slots": 3}]
 HEADER = ["类型", "统一社会信用代码", "单位名称", "代表人数", "参会场次"]
+
+
+def _bureau(session: Session) -> User:
+    return users.create_user(session=session, username="import_bureau", password="correct horse 1",
+                             role=Role.BUREAU, regions=["江西省九江市"], actor="tester")
 
 
 def _event(session: Session):  # type: ignore[no-untyped-def]
@@ -31,7 +38,7 @@ def test_a_good_list_registers_and_validates_everyone(session: Session, tmp_path
     path = write_workbook(tmp_path / "list.xlsx", {"报名表": [
         HEADER, ["企业", firm.uscc, None, None, "上午"], ["服务商", None, seller.name, 2, "全天"]]})
     added = event_imports.import_participants(session=session, event=event, file="list.xlsx",
-                                              data=path.read_bytes(), actor="局").participants
+                                              data=path.read_bytes(), user=_bureau(session), actor="局").participants
     assert [(p.side, p.sessions, p.representatives, p.validated) for p in added] == [
         ("enterprise", [0], 1, True), ("provider", [0, 1], 2, True)]
 
@@ -45,7 +52,7 @@ def test_a_bad_list_names_every_bad_row_and_stores_nothing(session: Session, tmp
         ["服务商", "91360400000000000X", None, 9, "晚上"]]})
     with pytest.raises(ImportRejected) as caught:
         event_imports.import_participants(session=session, event=event, file="bad.xlsx",
-                                          data=path.read_bytes(), actor="局")
+                                          data=path.read_bytes(), user=_bureau(session), actor="局")
     session.rollback()
     described = [e.describe() for e in caught.value.errors]
     assert described == [

@@ -86,7 +86,7 @@ def test_every_bad_row_is_named_and_nothing_is_stored(client: TestClient, world:
     assert errors == [(3, "统一社会信用代码"), (4, "统一社会信用代码"), (5, "统一社会信用代码"),
                       (6, "代表人数"), (6, "参会场次"), (6, "是否确认"), (7, "统一社会信用代码")]
     messages = " ".join(e["message"] for e in response.json()["details"])
-    assert "校验位" in messages and "没有该企业或服务商" in messages and "不在本活动所在地区" in messages
+    assert "校验位" in messages and "没有该企业或服务商" in messages and "不在本辖区内" in messages
     assert "上午、下午" in messages and "与第 2 行是同一单位" in messages
     assert _participants(client, as_user, event_id) == []
 
