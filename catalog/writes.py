@@ -123,8 +123,7 @@ def change(*, session: Session, record: Audited, changes: dict[str, Any], actor:
 def update(*, session: Session, record: Audited, changes: dict[str, Any], actor: str,
            expected_version: int | None = None) -> bool:
     """`change`, then flush; a stale `expected_version` or a concurrent write → Conflict."""
-    if expected_version is not None and expected_version != record.version:
-        raise Conflict(STALE, code="stale_version")
+    require_version(record, expected_version)
     changed = change(session=session, record=record, changes=changes, actor=actor)
     flush(session=session)
     return changed
@@ -139,6 +138,13 @@ def get_or_404(*, session: Session, model: type[R], record_id: int) -> R:
 
 
 # --- the stale-version guard -----------------------------------------------------------------
+
+
+def require_version(record: Any, expected_version: int | None) -> None:
+    """Conflict (409) when the client last read another version of `record` than the stored one
+    (None: the client sent none, nothing to check)."""
+    if expected_version is not None and expected_version != record.version:
+        raise Conflict(STALE, code="stale_version")
 
 
 @contextmanager

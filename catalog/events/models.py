@@ -18,7 +18,7 @@ from sqlmodel import Field, SQLModel
 
 from catalog.fields import Input, Name, OptCode, Place, RecordRef, Region, at_most
 from catalog.limits import EVENT_ITEMS
-from catalog.records import utcnow
+from catalog.records import Versioned, utcnow
 
 
 class EventStatus(StrEnum):
@@ -67,8 +67,8 @@ def _json(default: Any = list) -> Any:
     return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
 
 
-class Event(SQLModel, table=True):
-    """供需对接活动."""
+class Event(Versioned, SQLModel, table=True):
+    """供需对接活动 (optimistic concurrency: catalog.records.Versioned)."""
 
     id: int | None = Field(default=None, primary_key=True)
     title: str

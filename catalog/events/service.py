@@ -89,9 +89,9 @@ def create_event(*, session: Session, data: EventCreate, actor: str) -> Event:
 
 def update_event(*, session: Session, event: Event, data: EventUpdate, actor: str,
                  expected_version: int | None = None) -> Event:
-    """Change an event's details; sessions and tables are frozen once it is scheduled."""
-    if expected_version is not None and expected_version != event.version:
-        raise Conflict(writes.STALE, code="stale_version")
+    """Change an event's details; sessions and tables are frozen once it is scheduled. A stale
+    `expected_version`, or another write to the event first, → Conflict (catalog/writes.py's guard)."""
+    writes.require_version(event, expected_version)
     changes = data.model_dump(exclude_unset=True)
     frozen = {"sessions", "tables"} & changes.keys()
     if frozen and event.status in (EventStatus.SCHEDULED, EventStatus.CLOSED):
@@ -104,10 +104,10 @@ def update_event(*, session: Session, event: Event, data: EventUpdate, actor: st
             before[name], after[name] = audit.jsonable(getattr(event, name)), audit.jsonable(value)
             setattr(event, name, value)
     if after:
-        event.version += 1
         event.updated_at = utcnow()
-        _audit(session, actor, "update", "event", event.id, before, after)
-        session.flush()
+        with writes.conflict_on_stale():  # the version condition: another write first → Conflict
+            _audit(session, actor, "update", "event", event.id, before, after)  # may autoflush
+            session.flush()
     return event
 
 
@@ -123,13 +123,13 @@ def change_event_status(*, session: Session, event: Event, status: EventStatus |
         raise ValidationFailed("尚无排程结果，请先运行排程")
     before = {"status": event.status}
     event.status = target.value
-    event.version += 1
     event.updated_at = utcnow()
     if target == EventStatus.SCHEDULED:
         for meeting in _meetings(session, event.id):
             meeting.published = True
-    _audit(session, actor, "status", "event", event.id, before, {"status": target.value})
-    session.flush()
+    with writes.conflict_on_stale():
+        _audit(session, actor, "status", "event", event.id, before, {"status": target.value})
+        session.flush()
     if target == EventStatus.SCHEDULED:
         notices.schedule_changed(session=session, event=event, what="已发布",
                                  request_ids=notices.published_requests(session, event.id))

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from catalog import writes
 from catalog.audit import service as audit
-from catalog.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from catalog.errors import InvalidTransition, NotFound, ValidationFailed
 from catalog.notifications import notices
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
@@ -63,8 +63,7 @@ def edit_listing(*, session: Session, record: Listing, data: ProviderUpdate | So
                  expected_version: int | None, reviewed: bool) -> EditOutcome:
     """Apply an edit of a provider or solution; `reviewed` (a provider editing its own record)
     sends changes of a published record to a pending revision instead of the live row."""
-    if expected_version is not None and expected_version != record.version:
-        raise Conflict(writes.STALE, code="stale_version")
+    writes.require_version(record, expected_version)
     changes = data.model_dump(exclude_unset=True)
     if not reviewed or record.status != ListingStatus.PUBLISHED:
         return _edit_live(session=session, record=record, changes=changes, actor=actor, resubmit=reviewed)

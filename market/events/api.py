@@ -90,13 +90,21 @@ def read_event(session: SessionDep, user: CurrentUser, event_id: int) -> dict[st
     return _event_json(_event(session, user, event_id))
 
 
+class EventPatch(EventUpdate):
+    """Fields to change, and optionally the version the client last read (a stale one: 409)."""
+
+    version: int | None = Field(default=None, description="最后读取的版本号")
+
+
 @router.patch("/{event_id}", responses=WRITE_ERRORS, summary="修改对接活动", openapi_extra=requires(BUREAU))
 def update_event(session: SessionDep, user: CurrentUser, event_id: int,
-                 data: EventUpdate) -> dict[str, Any]:
+                 patch: EventPatch) -> dict[str, Any]:
     event = _event(session, user, event_id, manage=True)
+    data = EventUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
     if data.region is not None and data.region != event.region:
         event_rules.require_event_region(user, data.region)
-    event_service.update_event(session=session, event=event, data=data, actor=actor_of(user))
+    event_service.update_event(session=session, event=event, data=data, actor=actor_of(user),
+                               expected_version=patch.version)
     return _event_json(event)
 
 
