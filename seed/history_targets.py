@@ -17,8 +17,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from catalog.progress.measures import Scope, compute
 from catalog.progress.models import TargetRow
-from market.progress.measures import Scope, compute
 from seed.history_base import City
 from seed.targets import upsert_targets
 

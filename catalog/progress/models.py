@@ -27,7 +27,7 @@ class TargetRow(SQLModel, table=True):
     indicator: str
     unit: str = "家"
     target: float = 0.0
-    measure: str | None = None  # key of a computed measure (market/progress/measures.py)
+    measure: str | None = None  # key of a computed measure (catalog/progress/measures.py)
     note: str = ""
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)

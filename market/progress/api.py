@@ -13,6 +13,7 @@ from catalog.errors import NotFound
 from catalog.progress import permissions as progress_rules
 from catalog.progress import policy
 from catalog.progress import service as progress_service
+from catalog.progress.measures import Item, compute, describe
 from catalog.progress.models import TargetRow
 from catalog.progress.schemas import FinanceProductIn
 from catalog.users.models import User
@@ -21,7 +22,6 @@ from market.deps import CurrentUser, SessionDep
 from market.exchange.import_gate import import_slot
 from market.permissions.declared import BUREAU, requires
 from market.progress import dashboard, evaluations, lists, workbooks
-from market.progress.measures import Item, compute, describe
 from market.web.api_common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, RecordId
 
 router = APIRouter(prefix="/api/progress", tags=["试点进展"])

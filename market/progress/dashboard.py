@@ -9,8 +9,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from catalog.progress.measures import MEASURES, Result, Scope, compute
 from catalog.progress.models import TargetRow
-from market.progress.measures import MEASURES, Result, Scope, compute
 
 
 @dataclass(frozen=True)

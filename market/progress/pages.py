@@ -22,6 +22,7 @@ from catalog.errors import MarketError, NotFound, ValidationFailed
 from catalog.progress import permissions as progress_rules
 from catalog.progress import policy
 from catalog.progress import service as progress_service
+from catalog.progress.measures import MEASURES, compute
 from catalog.providers.models import Provider
 from catalog.showcase import permissions as showcase_rules
 from catalog.showcase import service as showcase
@@ -35,7 +36,6 @@ from market.permissions.declared import BUREAU, ENTERPRISES, LOGGED_IN, PROVIDER
 from market.progress import charts, dashboard, evaluations, workbooks
 from market.progress.api import chosen_city
 from market.progress.fields import to_float, to_int
-from market.progress.measures import MEASURES, compute
 from market.templating import render
 from market.web.forms import FormDep, text
 from market.web.page_common import flash_redirect
