@@ -32,7 +32,7 @@ from catalog.events.models import (
     Side,
 )
 from catalog.solutions.models import Solution
-from market.events.scheduling import run_schedule
+from matching.schedule.inputs import planner
 from seed.history_base import (
     City,
     backdate,
@@ -179,7 +179,7 @@ def hold_event(session: Session, rng: random.Random, city: City, title: str, day
     events.change_event_status(session=session, event=event, status=EventStatus.REQUESTS, actor=city.bureau)
     requests = [r for firm in firms for r in ask(session, rng, event, firm, people, offers)]
     answer(session, rng, requests)
-    run_schedule(session=session, event=event, actor=city.bureau, exact=False)
+    event_meetings.run_schedule(session=session, event=event, actor=city.bureau, plan=planner(exact=False))
     events.publish_schedule(session=session, event=event, actor=city.bureau)
     meetings = event_meetings.meetings(session=session, event_id=event.id or 0)
     for meeting in meetings:

@@ -1,13 +1,17 @@
 """Writes of 供需对接 meetings: storing a schedule, grid edits, cancellations, outcomes.
 
-`schedule_inputs` gives the pure scheduler (matching.schedule.problem*) everything it needs as plain
-records; `market` runs it and hands the placements back to `store_schedule`. Conflicts of a
-grid edit are checked by the scheduler's `validate_move` in `market` before `place_meeting`.
+Running the schedule for an event is `run_schedule`: it reads the plain records the pure
+scheduler needs (`schedule_inputs`), hands them to the scheduler it is given (catalog imports no
+`matching`: the API, the pages, the command line and the seed pass matching.schedule.inputs.planner)
+and stores the placements (`store_schedule`). Conflicts of a grid edit are checked by the
+scheduler's `validate_move` in `market` before `place_meeting`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -148,11 +152,34 @@ def meeting_places(*, session: Session, event_id: int) -> list[MeetingPlace]:
     return [MeetingPlace(i or 0, r, s, t, bool(p)) for i, r, s, t, p in rows]
 
 
+class Planned(Protocol):
+    """What a scheduler makes of an event's inputs: at least the placements to store."""
+
+    def placement_rows(self) -> list[tuple[int, int, int]]: ...  # (request id, slot, table)
+
+
+P = TypeVar("P", bound=Planned)
+
+
+def run_schedule(*, session: Session, event: Event, actor: str, plan: Callable[[ScheduleInputs], P]) -> P:
+    """Schedule an event's accepted requests with the scheduler `plan` and store the result:
+    the provisional meetings are replaced, published ones stay (`store_schedule`). Returns what
+    `plan` made, for its figures."""
+    _require_schedulable(event)
+    planned = plan(schedule_inputs(session=session, event=event))
+    store_schedule(session=session, event=event, placements=planned.placement_rows(), actor=actor)
+    return planned
+
+
+def _require_schedulable(event: Event) -> None:
+    if event.status not in (EventStatus.REQUESTS, EventStatus.SCHEDULED):
+        raise InvalidTransition(f"活动当前为“{event.status}”，不能排程（请先进入约见阶段）")
+
+
 def store_schedule(*, session: Session, event: Event, placements: list[tuple[int, int, int]],
                    actor: str) -> list[Meeting]:
     """Replace the provisional (unpublished) meetings by `placements`; published ones stay."""
-    if event.status not in (EventStatus.REQUESTS, EventStatus.SCHEDULED):
-        raise InvalidTransition(f"活动当前为“{event.status}”，不能排程（请先进入约见阶段）")
+    _require_schedulable(event)
     current = _meetings(session, event.id)
     kept = {m.request_id for m in current if m.published}
     for meeting in current:

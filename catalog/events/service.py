@@ -1,9 +1,9 @@
 """Every write of 供需对接 events: events, participants, requests, meetings, outcomes.
 
 Keyword-only functions that validate, change, flush (never commit) and append to the
-audit chain. The scheduler itself is pure (matching.schedule.problem*) and is driven from
-`market`: this module hands it plain inputs (`schedule_inputs`) and stores its result
-(`store_schedule`), since `catalog` imports nothing from `matching`.
+audit chain. The scheduler itself is pure (matching.schedule.problem*); running it for an
+event and storing its result is catalog.events.meetings.run_schedule, which is handed the
+scheduler, since `catalog` imports nothing from `matching`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Glue between event records (catalog/events/) and the pure scheduler (matching/schedule/).
 
-`catalog` may not import `matching`, so running the scheduler and checking grid edits
-happen here; the writes stay in catalog.events.meetings.
+`catalog` may not import `matching`: catalog.events.meetings.run_schedule is handed the scheduler
+here (matching.schedule.inputs.planner), and grid edits are checked here against the stored
+schedule; the writes stay in catalog.events.meetings.
 """
 
 from __future__ import annotations
@@ -11,48 +12,22 @@ from sqlmodel import Session
 from catalog.errors import Conflict
 from catalog.events import meetings as event_meetings
 from catalog.events.models import Event, Meeting, MeetingRequest
+from matching.schedule.inputs import planner, problem_of
 from matching.schedule.problem import (
-    Participant,
     Placement,
-    Problem,
-    Request,
     Schedule,
-    Slot,
     cell_options,
-    meeting_weight,
     validate_move,
     validate_swap,
 )
-from matching.schedule.solver import solve
-
-
-def problem_of(inputs: event_meetings.ScheduleInputs) -> Problem:
-    """The scheduler's view of an event."""
-    slots = tuple(Slot(s.id, s.session, s.label) for s in inputs.slots)
-    people = tuple(
-        Participant(p.id, p.side, p.representatives, p.slots, p.cap, p.name)
-        for p in inputs.participants
-    )
-    requests = tuple(
-        Request(r.id, r.a, r.b, meeting_weight(must_meet=r.must_meet, match_score=r.score))
-        for r in inputs.requests
-    )
-    known = {r.id for r in requests}
-    fixed = tuple(Placement(rid, slot, table, True) for rid, slot, table in inputs.fixed
-                  if rid in known)
-    return Problem(slots, inputs.tables, people, requests, fixed)
 
 
 def run_schedule(*, session: Session, event: Event, actor: str,
                  time_limit_s: float = 10.0, exact: bool = True) -> Schedule:
-    """Schedule the accepted requests (published meetings stay) and store the result;
-    `exact=False` keeps the greedy start (no CP-SAT: quick and the same on every run)."""
-    problem = problem_of(event_meetings.schedule_inputs(session=session, event=event))
-    schedule = solve(problem, time_limit_s=time_limit_s, workers=2, use_cp_sat=exact)
-    placements = [(p.request_id, p.slot_id, p.table) for p in schedule.placements.values()]
-    event_meetings.store_schedule(session=session, event=event, placements=placements,
-                                  actor=actor)
-    return schedule
+    """Schedule the accepted requests and store the result (catalog.events.meetings.run_schedule)
+    with the matcher's scheduler; `exact=False` keeps the greedy start."""
+    return event_meetings.run_schedule(session=session, event=event, actor=actor,
+                                       plan=planner(time_limit_s=time_limit_s, exact=exact))
 
 
 def current_schedule(*, session: Session, event: Event,

@@ -184,6 +184,10 @@ class Schedule:
         counts = self.meeting_counts
         return [p for p in self.problem.participants if counts.get(p.id, 0) == 0]
 
+    def placement_rows(self) -> list[tuple[int, int, int]]:
+        """(request id, slot, table) of every placement, as the event's meetings are stored."""
+        return [(p.request_id, p.slot_id, p.table) for p in self.placements.values()]
+
 
 # --------------------------------------------------------------------------- editing
 

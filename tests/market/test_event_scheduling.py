@@ -9,12 +9,14 @@ from event_builders import build_event
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from catalog.errors import Conflict
+from catalog.errors import Conflict, InvalidTransition
 from catalog.events import meetings as event_meetings
 from catalog.events import service as event_service
+from catalog.events.models import EventStatus
 from market.cli import app
 from market.events import scheduling as event_scheduling
 from market.settings import get_settings
+from matching.schedule.inputs import planner
 from matching.schedule.problem import validate_swap
 
 
@@ -129,3 +131,22 @@ def test_cli_lists_events_in_the_order_of_the_lists(database_url: str, session: 
     shown = sorted(("旧的对接会", "待定对接会", "新的对接会"), key=result.output.index)
     assert shown == ["待定对接会", "新的对接会", "旧的对接会"]
     assert [e.title for e in event_views.all_events(session=session)] == shown
+
+
+def test_the_schedule_is_run_and_stored_by_the_event_service_whoever_calls_it(session: Session) -> None:
+    """catalog.events.meetings.run_schedule, handed the matcher's planner, is what the API, the
+    pages, the command line (through market.events.scheduling) and the demo data all run."""
+    event = build_event(session, seed=4)
+    planned = event_meetings.run_schedule(session=session, event=event, actor="局", plan=planner(exact=False))
+    stored = {(m.request_id, m.slot, m.table_no) for m in event_meetings.meetings(session=session, event_id=event.id)}
+    assert stored == set(planned.placement_rows()) and stored
+    again = event_scheduling.run_schedule(session=session, event=event, actor="局", exact=False)
+    assert set(again.placement_rows()) == stored  # the greedy start is the same on every run
+
+
+def test_an_event_still_taking_registrations_is_not_scheduled(session: Session) -> None:
+    event = build_event(session, seed=5)
+    event.status = EventStatus.REGISTRATION.value
+    with pytest.raises(InvalidTransition, match="不能排程"):
+        event_meetings.run_schedule(session=session, event=event, actor="局", plan=planner(exact=False))
+    assert event_meetings.meetings(session=session, event_id=event.id) == []
