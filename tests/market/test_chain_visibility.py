@@ -18,6 +18,7 @@ from catalog.chains import permissions as chain_rules
 from catalog.chains.schemas import PROPOSAL_BOUNDS_ZH
 from catalog.db import get_engine
 from catalog.engagements import service as engagement_service
+from catalog.engagements.models import Engagement
 from catalog.engagements.schemas import EngagementCreate
 from catalog.enterprises.models import Enterprise
 from catalog.users.models import Role, User
@@ -128,7 +129,8 @@ def test_the_leaders_systems_are_its_offerings_from_signing_on(client, database_
 
     assert f"在用方案 {srm.id}" not in systems()  # 意向: not in use yet
     with Session(get_engine(database_url), expire_on_commit=False) as session:
-        record = engagement_service.get(session=session, engagement_id=engagement.id or 0)
+        record = session.get(Engagement, engagement.id)
+        assert record is not None
         engagement_service.sign(session=session, engagement=record, amount_wan=12, contract_date=date(2026, 3, 1),
                                 actor="test")
         session.commit()
