@@ -197,6 +197,21 @@ def party_of(user: User) -> tuple[int | None, int | None]:
     return None, None
 
 
+def register_for(*, session: Session, event: Event, data: ParticipantCreate, user: User,
+                 actor: str) -> EventParticipant:
+    """Register a party as `user` may: the bureau managing the event any party it may enrol
+    (catalog.events.permissions.can_enrol), anyone else only their own enterprise or provider."""
+    bureau = event_rules.manages_event(user, event)
+    if bureau:
+        require_enrol(session=session, user=user, data=data)
+    else:
+        probe = EventParticipant(event_id=event.id or 0, side="", enterprise_id=data.enterprise_id,
+                                 provider_id=data.provider_id)
+        if not event_rules.own_participant(user, probe):
+            raise Forbidden("只能为本单位报名")
+    return register(session=session, event=event, data=data, actor=actor, by_bureau=bureau)
+
+
 def register(*, session: Session, event: Event, data: ParticipantCreate, actor: str,
              by_bureau: bool = False) -> EventParticipant:
     """Register an enterprise or a provider (by the bureau: also while requests run).

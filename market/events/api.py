@@ -129,15 +129,8 @@ def change_status(session: SessionDep, user: CurrentUser, event_id: int,
 def register(session: SessionDep, user: CurrentUser, event_id: int,
              data: ParticipantCreate) -> dict[str, Any]:
     event = _event(session, user, event_id)
-    bureau = event_rules.manages_event(user, event)
-    probe = EventParticipant(event_id=event_id, side="", enterprise_id=data.enterprise_id,
-                             provider_id=data.provider_id)
-    if not bureau and not event_rules.own_participant(user, probe):
-        raise Forbidden("forbidden", "只能为本单位报名")
-    if bureau:
-        event_service.require_enrol(session=session, user=user, data=data)
-    person = event_service.register(session=session, event=event, data=data,
-                                    actor=actor_of(user), by_bureau=bureau)
+    person = event_service.register_for(session=session, event=event, data=data, user=user,
+                                        actor=actor_of(user))
     return _participant_json(session, person)
 
 

@@ -167,8 +167,8 @@ def register_submit(request: Request, session: SessionDep, user: CurrentUser, _c
         sessions=chosen if "sessions_shown" in form else None,
         solution_ids=offered if provider else [], need_ids=[] if provider else offered,
         representatives=parse_int(text(form, "representatives")) or 1)
-    return _act(request, event_id, "已报名，等待主办方确认", lambda: event_service.register(
-        session=session, event=event, data=data, actor=actor_of(user)) and None)
+    return _act(request, event_id, "已报名，等待主办方确认", lambda: event_service.register_for(
+        session=session, event=event, data=data, user=user, actor=actor_of(user)) and None)
 
 
 @router.post("/events/{event_id}/participants/import", openapi_extra=requires(LOGGED_IN))

@@ -166,3 +166,11 @@ def test_privacy_choices_are_the_enterprises_own(client, world, as_user, databas
     own = client.patch(f"/api/enterprises/{eid}", headers=as_user("ent_private"),
                        json={"findable_by_providers": True, "version": version})
     assert own.status_code == 200, own.text
+
+
+def test_an_enterprise_cannot_register_another_enterprise(client, world, as_user) -> None:
+    event_id = _event(client, as_user)
+    response = client.post(f"/api/events/{event_id}/participants", headers=as_user("ent_sharing"),
+                           json={"enterprise_id": world.ids["ent_xx"]})
+    assert response.status_code == 403, response.text
+    assert response.json()["message"] == "只能为本单位报名"
