@@ -177,12 +177,13 @@ def _build_behind(slot: _Slot, engine: sa.Engine, url: str, provider_id: int | N
 
     def build() -> None:
         try:
-            with Session(engine) as session:
+            with Session(engine) as session:  # closed (its connection back in the pool) before the swap
                 fingerprint = catalogue_fingerprint(session)
-                if slot.fingerprint != fingerprint:
-                    context = _build(session, _kept(_records, url, _Records), provider_id)
-                    slot.context, slot.fingerprint = context, fingerprint
-                    heap.keep()
+                context = (_build(session, _kept(_records, url, _Records), provider_id)
+                           if slot.fingerprint != fingerprint else None)
+            if context is not None:
+                slot.context, slot.fingerprint = context, fingerprint
+                heap.keep()
         finally:
             slot.building.release()
 
