@@ -22,6 +22,7 @@ from market.database import migrate
 from market.error_handlers import install_error_handlers, unexpected_response
 from market.errors import PayloadTooLarge
 from market.exchange import import_gate
+from market.matching import read_ahead
 from market.permissions.declared import enforce_declarations
 from market.request_ids import RequestIds
 from market.settings import Settings, get_settings
@@ -214,6 +215,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True, set
     app.state.search = None
     install_error_handlers(app)
     import_gate.configure(settings.max_imports)
+    read_ahead.install()  # a saved need is read for recommendations before anyone asks
     for router in discover_routers():
         app.include_router(enforce_declarations(router))  # each route's declared roles, checked first
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

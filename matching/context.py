@@ -153,6 +153,12 @@ class MatchContext:
             return NeedView(text, ((need.scenario, 1.0),), inferred=False)
         return NeedView(text, text.scenarios, inferred=True)
 
+    def read_ahead(self, texts: Sequence[str]) -> None:
+        """Read need texts now (a need just saved, or one the last context had read), so that
+        the first recommendation for them does not wait for the reading."""
+        for text in texts:
+            self.index.read(text)
+
     def provider(self, provider_id: str) -> ProviderRecord:
         found = self.providers.get(provider_id)
         return found or ProviderRecord(id=provider_id, name="")

@@ -77,6 +77,17 @@ class TextIndex:
                 self._memo[text] = found
         return found
 
+    def forget(self) -> None:
+        """Forget every reading, as a new index starts."""
+        with self._lock:
+            self._memo.clear()
+
+    def remembered(self, limit: int) -> list[str]:
+        """Up to `limit` of the need texts read so far, the latest read last."""
+        with self._lock:
+            texts = list(self._memo)
+        return texts[-limit:] if limit > 0 else []
+
     def relevance_all(self, need: NeedText) -> np.ndarray:
         """Relevance of every offering (by position) to the need, in [0, 1]."""
         return need.relevance.text

@@ -5,7 +5,8 @@ The context is derived data (like the search index, it can be rebuilt at any tim
 kept per database and per provider filter and rebuilt when the catalogue's fingerprint
 changes. Learning a large catalogue's text takes seconds, so a context of more than
 `BUILT_BEHIND` offerings is rebuilt in a thread of its own while the last one goes on
-answering (a change reaches recommendations seconds later, and no request waits for it);
+answering (a change reaches recommendations seconds later, and no request waits for it),
+and reads again the need texts its predecessor had read before it takes over;
 a smaller one is rebuilt at once, in milliseconds. A rebuild reloads only the listings and providers whose `version` (every ORM
 update bumps it, see catalog.records.Versioned) or `updated_at` changed, and one thread builds while
 the others asking for the same context wait for it instead of building it too.
@@ -41,6 +42,7 @@ Kept = TypeVar("Kept")
 MAX_CONTEXTS = 32
 BUILT_BEHIND = 2000  # offerings above which a stale context answers while its successor is built
 _LOAD_CHUNK = 500  # ids per IN (...) when reloading changed rows
+CARRIED_READINGS = 1024  # need texts the last context had read, read again by its successor before it answers
 
 
 def solution_record(row: Solution) -> SolutionRecord:
@@ -170,6 +172,13 @@ def match_context(session: Session, *, provider_id: int | None = None) -> MatchC
         return slot.context
 
 
+def cached_contexts(url: str) -> list[MatchContext]:
+    """The contexts kept for the database at `url` (the whole catalogue's and per provider)."""
+    with _registry:
+        slots = [slot for key, slot in _slots.items() if key.partition("#")[0] == url]
+    return [slot.context for slot in slots if slot.context is not None]
+
+
 def _build_behind(slot: _Slot, engine: sa.Engine, url: str, provider_id: int | None) -> None:
     """Rebuild the slot's context in a thread of its own, unless one is being built."""
     if not slot.building.acquire(blocking=False):
@@ -182,6 +191,8 @@ def _build_behind(slot: _Slot, engine: sa.Engine, url: str, provider_id: int | N
                 context = (_build(session, _kept(_records, url, _Records), provider_id)
                            if slot.fingerprint != fingerprint else None)
             if context is not None:
+                if slot.context is not None:  # the needs it had read answer as fast in its successor
+                    context.read_ahead(slot.context.index.remembered(CARRIED_READINGS))
                 slot.context, slot.fingerprint = context, fingerprint
                 heap.keep()
         finally:

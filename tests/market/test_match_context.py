@@ -12,8 +12,12 @@ from web_builders import World, solution
 
 from catalog.db import get_engine
 from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.enterprises import service as enterprise_service
+from catalog.enterprises.models import Enterprise
+from catalog.enterprises.schemas import NeedCreate, NeedUpdate
 from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions.models import Solution
+from market.matching import read_ahead
 from market.matching.context import catalogue_fingerprint, engagement_stats, match_context
 
 
@@ -151,8 +155,30 @@ def test_a_large_catalogue_answers_from_its_last_context_while_the_next_is_built
         record.name = "设备点检云（新版）"
         session.add(record)
         session.commit()
+        first.read_ahead(["起重机老是漏油，想做预测性维护"])  # as a need it was asked for
         assert match_context(session) is first  # answered at once, from the context it had
         deadline = time.monotonic() + 30
         while match_context(session) is first and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert "设备点检云（新版）" in {s.name for s in match_context(session).solutions}
+        successor = match_context(session)
+        assert "设备点检云（新版）" in {s.name for s in successor.solutions}
+        assert "起重机老是漏油，想做预测性维护" in successor.index.remembered(10)  # read before it took over
+
+
+def test_a_need_saved_is_read_for_recommendations_before_anyone_asks(database_url: str, world: World) -> None:
+    read_ahead.install()
+    engine = get_engine(database_url)
+    with Session(engine) as session:
+        ctx = match_context(session)
+        enterprise = session.get(Enterprise, world.ids["member_sharing"])
+        assert enterprise is not None
+        added = enterprise_service.create_need(session=session, enterprise=enterprise,
+                                               data=NeedCreate(text="注塑机能耗太高 电费压不下来"), actor="test")
+        session.commit()
+        enterprise_service.update_need(session=session, need=added, data=NeedUpdate(text="注塑车间电费太高"),
+                                       actor="test")
+        session.rollback()  # not saved: not read
+        read_ahead.wait_until_read()
+        remembered = ctx.index.remembered(100)
+    assert "注塑机能耗太高 电费压不下来" in remembered
+    assert "注塑车间电费太高" not in remembered
