@@ -200,6 +200,7 @@ def run_worker(*, database_url: str, stop_event: threading.Event, interval: floa
 # --- a drainer thread per database, for single-process use ------------------------------
 
 _kick_lock = threading.Lock()
+_drained = threading.Condition(_kick_lock)  # notified whenever a drainer stops
 _active: set[str] = set()
 _pending: set[str] = set()
 
@@ -224,6 +225,7 @@ def _drainer(database_url: str) -> None:
             with _kick_lock:
                 if database_url not in _pending:
                     _active.discard(database_url)
+                    _drained.notify_all()
                     return
                 _pending.discard(database_url)
             drain(database_url=database_url)
@@ -232,3 +234,11 @@ def _drainer(database_url: str) -> None:
         with _kick_lock:
             _active.discard(database_url)
             _pending.discard(database_url)
+            _drained.notify_all()
+
+
+def wait_drained(database_url: str, timeout: float = 30.0) -> bool:
+    """Wait until no drainer of this process works on `database_url` (before the database
+    goes away); False if one still does after `timeout` seconds."""
+    with _drained:
+        return _drained.wait_for(lambda: database_url not in _active, timeout=timeout)

@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from catalog.db import get_engine
+from market import jobs
 
 POSTGRES_URL = os.environ.get("MARKET_TEST_POSTGRES_URL", "")
 
@@ -26,6 +27,7 @@ def copy_sqlite(template: Path, path: Path) -> Iterator[str]:
     shutil.copy(template, path)
     url = f"sqlite:///{path}"
     yield url
+    jobs.wait_drained(url)  # a drainer's last look for work must not meet the database gone
     get_engine(url).dispose()
 
 
@@ -37,6 +39,7 @@ def copy_postgres(template: str, prefix: str) -> Iterator[str]:
         conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     url = pg_url(name)
     yield url
+    jobs.wait_drained(url)  # a drainer's last look for work must not meet the database gone
     get_engine(url).dispose()
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
