@@ -8,7 +8,7 @@ how well does each listing answer it (`relevance`).
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, reduce
 from pathlib import Path
@@ -30,6 +30,7 @@ class Weights:
     """How much each kind of term and each signal counts."""
 
     word: float = 1.0
+    part: float = 0.5  # a word inside a longer word of the text (供应 of 供应商): the span counted once more, at this
     gram: float = 0.3
     concept: float = 1.2
     near: float = 0.6  # a near-homophone correction's terms, beside what was typed
@@ -77,6 +78,13 @@ class Relevance:
     def total(self, weight: float) -> np.ndarray:
         """Text evidence first: the scenario prior (at `weight`) only for listings with text support."""
         return np.where(self.text > 0, self.text + weight * self.scenario, 0.0)
+
+
+def _parts(words: Iterable[str]) -> list[str]:
+    """The words that are inside a longer word of the same text (search mode cuts 供应商 into
+    供应 and 供应商 as well): matching them again adds little the longer one did not say."""
+    unique = list(dict.fromkeys(words))
+    return [w for w in unique if any(w != other and w in other for other in unique)]
 
 
 def best_first(values: np.ndarray, count: int) -> np.ndarray:
@@ -165,6 +173,8 @@ class CatalogueText:
         for kind, weight in ((found.grams, w.gram), (found.words, w.word), (found.concepts, w.concept)):
             for term in kind:
                 terms[term] = max(terms.get(term, 0.0), weight * scale)
+        for part in _parts(found.words):
+            terms[part] *= w.part
         return terms
 
     def relevance(self, query: Understanding) -> Relevance:
