@@ -16,18 +16,23 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from catalog import writes
+from catalog import access, writes
 from catalog.audit import service as audit
 from catalog.errors import InvalidTransition, NotFound, ValidationFailed
 from catalog.notifications import notices
+from catalog.providers import permissions as provider_rules
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.providers.schemas import ProviderUpdate
 from catalog.records import utcnow
 from catalog.revisions.models import Revision, RevisionStatus
+from catalog.revisions.permissions import edits_need_review
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
 from catalog.solutions.schemas import SolutionUpdate
+from catalog.users.models import User
+from catalog.users.service import actor_of
 
 Listing = Provider | Solution
 # Fields that do not change what is offered: a provider's edit of them takes effect at once.
@@ -59,12 +64,21 @@ def provider_id_of(record: Listing) -> int:
     return int((record.provider_id if isinstance(record, Solution) else record.id) or 0)
 
 
-def edit_listing(*, session: Session, record: Listing, data: ProviderUpdate | SolutionUpdate, actor: str,
-                 expected_version: int | None, reviewed: bool) -> EditOutcome:
-    """Apply an edit of a provider or solution; `reviewed` (a provider editing its own record)
-    sends changes of a published record to a pending revision instead of the live row."""
-    writes.require_version(record, expected_version)
+def edit_listing(*, session: Session, user: User, record: Listing, data: ProviderUpdate | SolutionUpdate,
+                 expected_version: int | None) -> EditOutcome:
+    """`user`'s edit of a provider or solution, as every front door makes it: the user must
+    be allowed to edit the record and each field changed; the provider's own edit of a
+    published record becomes a pending revision (its contact fields apply at once), anyone
+    else's (a bureau's) applies to the live row."""
     changes = data.model_dump(exclude_unset=True)
+    if isinstance(record, Solution):
+        solution_rules.require(user, access.EDIT, record)
+        solution_rules.require_fields(user, record, changes)
+    else:
+        provider_rules.require(user, access.EDIT, record)
+        provider_rules.require_fields(user, record, changes)
+    writes.require_version(record, expected_version)
+    actor, reviewed = actor_of(user), edits_need_review(user, record)
     if not reviewed or record.status != ListingStatus.PUBLISHED:
         return _edit_live(session=session, record=record, changes=changes, actor=actor, resubmit=reviewed)
     record_type = record_type_of(record)

@@ -8,14 +8,18 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from catalog import writes
+from catalog import access, writes
 from catalog.errors import Conflict
 from catalog.notifications import notices
+from catalog.providers import permissions as provider_rules
 from catalog.providers.models import ListingStatus
 from catalog.providers.service import get_provider, move_listing
 from catalog.records import utcnow
+from catalog.revisions.permissions import edits_need_review
 from catalog.solutions.models import Solution
 from catalog.solutions.schemas import SolutionBase, SolutionCreate, SolutionUpdate
+from catalog.users.models import User
+from catalog.users.service import actor_of
 
 
 def get_solution(*, session: Session, solution_id: int) -> Solution:
@@ -70,6 +74,15 @@ def create_solution(*, session: Session, data: SolutionCreate, actor: str,
     if reviewed and solution.status == ListingStatus.PENDING:
         notices.listing_submitted(session=session, record=solution)
     return solution
+
+
+def submit_solution(*, session: Session, user: User, data: SolutionCreate) -> Solution:
+    """`user` adds a listing to a provider, as every front door does: the user must be allowed
+    to; a provider's own listing enters 待审核 and is announced to the bureau of its region."""
+    provider = get_provider(session=session, provider_id=data.provider_id)
+    provider_rules.require(user, access.CREATE_SOLUTION, provider)
+    return create_solution(session=session, data=data, actor=actor_of(user),
+                           reviewed=edits_need_review(user, provider))
 
 
 def update_solution(*, session: Session, solution: Solution, data: SolutionUpdate, actor: str,

@@ -21,7 +21,6 @@ from catalog.providers.schemas import (
     ProvidersPublic,
     ProviderUpdate,
 )
-from catalog.revisions import permissions as revision_rules
 from catalog.revisions import service as revisions
 from catalog.users.models import User
 from catalog.users.service import actor_of
@@ -97,12 +96,9 @@ class ProviderEdited(ProviderPublic):
               summary="修改服务商（服务商修改已入库资料时生成待审核的修改，公开内容不变）", openapi_extra=requires(BUREAU | PROVIDER))
 def update_provider(session: SessionDep, user: CurrentUser, provider_id: RecordId, patch: ProviderPatch) -> ProviderEdited:
     provider = _load(session, user, provider_id)
-    provider_rules.require(user, access.EDIT, provider)
     changes = patch.model_dump(exclude_unset=True, exclude={"version"})
-    provider_rules.require_fields(user, provider, changes)
-    outcome = revisions.edit_listing(session=session, record=provider, data=ProviderUpdate.model_validate(changes),
-                                     actor=actor_of(user), expected_version=patch.version,
-                                     reviewed=revision_rules.edits_need_review(user, provider))
+    outcome = revisions.edit_listing(session=session, user=user, record=provider,
+                                     data=ProviderUpdate.model_validate(changes), expected_version=patch.version)
     return out(ProviderEdited, provider, applied=outcome.applied,
                pending_revision_id=outcome.revision.id if outcome.revision else None)
 

@@ -22,7 +22,6 @@ from catalog.providers import permissions as provider_rules
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.providers.schemas import ProviderUpdate
-from catalog.revisions import permissions as revision_rules
 from catalog.revisions import service as revisions
 from catalog.revisions.models import Revision
 from catalog.solutions import permissions as solution_rules
@@ -115,10 +114,8 @@ def profile_submit(request: Request, session: SessionDep, user: ProviderUser, _c
         values = lf.raw_values(form, lf.PROVIDER_TEXT)
         return _profile_page(request, provider, values, errors, _open_revision(session, provider), 422)
     try:
-        provider_rules.require_fields(user, provider, data.model_dump(exclude_unset=True))
-        outcome = revisions.edit_listing(session=session, record=provider, data=data, actor=actor_of(user),
-                                         expected_version=parse_int(text(form, "version")),
-                                         reviewed=revision_rules.edits_need_review(user, provider))
+        outcome = revisions.edit_listing(session=session, user=user, record=provider, data=data,
+                                         expected_version=parse_int(text(form, "version")))
     except (Conflict, Forbidden) as error:
         return flash_redirect(request, "/provider/profile", error.message, "error")
     return flash_redirect(request, "/provider", *lf.saved_message(provider, outcome))
@@ -158,8 +155,7 @@ def new_solution_submit(request: Request, session: SessionDep, user: ProviderUse
     if data is None:
         return _solution_page(request, None, lf.raw_values(form, lf.SOLUTION_TEXT), errors, 422)
     try:
-        solution = solution_service.create_solution(session=session, data=data, actor=actor_of(user),
-                                                    reviewed=revision_rules.edits_need_review(user, provider))
+        solution = solution_service.submit_solution(session=session, user=user, data=data)
     except MarketError as error:
         return _solution_page(request, None, lf.raw_values(form, lf.SOLUTION_TEXT), {"code": error.message}, 422)
     return flash_redirect(request, "/provider/solutions", f"已提交“{solution.name}”，等待主管部门审核")
@@ -194,10 +190,8 @@ def edit_solution_submit(request: Request, session: SessionDep, user: ProviderUs
                               _open_revision(session, solution))
     back = f"/provider/solutions/{solution.id}/edit"
     try:
-        solution_rules.require_fields(user, solution, data.model_dump(exclude_unset=True))
-        outcome = revisions.edit_listing(session=session, record=solution, data=data, actor=actor_of(user),
-                                         expected_version=parse_int(text(form, "version")),
-                                         reviewed=revision_rules.edits_need_review(user, solution))
+        outcome = revisions.edit_listing(session=session, user=user, record=solution, data=data,
+                                         expected_version=parse_int(text(form, "version")))
     except (Conflict, Forbidden) as error:
         return flash_redirect(request, back, error.message, "error")
     return flash_redirect(request, "/provider/solutions", *lf.saved_message(solution, outcome))

@@ -12,7 +12,6 @@ from catalog import access
 from catalog.providers import permissions as provider_rules
 from catalog.providers import review
 from catalog.providers.models import ListingStatus, Provider
-from catalog.revisions import permissions as revision_rules
 from catalog.revisions import service as revisions
 from catalog.solutions import permissions as solution_rules
 from catalog.solutions import queries as solution_queries
@@ -92,10 +91,8 @@ def list_solutions(
 @router.post("", response_model=SolutionPublic, status_code=201, responses=WRITE_ERRORS, summary="新建产品",
              openapi_extra=requires(BUREAU | PROVIDER))
 def create_solution(session: SessionDep, user: CurrentUser, data: SolutionCreate) -> SolutionPublic:
-    provider = load_visible(session, user, Provider, data.provider_id, "服务商", provider_rules.can)
-    provider_rules.require(user, access.CREATE_SOLUTION, provider)
-    solution = solution_service.create_solution(session=session, data=data, actor=actor_of(user),
-                                                reviewed=revision_rules.edits_need_review(user, provider))
+    load_visible(session, user, Provider, data.provider_id, "服务商", provider_rules.can)  # an unseen provider is 404
+    solution = solution_service.submit_solution(session=session, user=user, data=data)
     return public(session, [solution])[0]
 
 
@@ -120,12 +117,9 @@ class SolutionEdited(SolutionPublic):
               summary="修改产品（服务商修改已入库产品时生成待审核的修改，公开内容不变）", openapi_extra=requires(BUREAU | PROVIDER))
 def update_solution(session: SessionDep, user: CurrentUser, solution_id: RecordId, patch: SolutionPatch) -> SolutionEdited:
     solution = _load(session, user, solution_id)
-    solution_rules.require(user, access.EDIT, solution)
     changes = patch.model_dump(exclude_unset=True, exclude={"version"})
-    solution_rules.require_fields(user, solution, changes)
-    outcome = revisions.edit_listing(session=session, record=solution, data=SolutionUpdate.model_validate(changes),
-                                     actor=actor_of(user), expected_version=patch.version,
-                                     reviewed=revision_rules.edits_need_review(user, solution))
+    outcome = revisions.edit_listing(session=session, user=user, record=solution,
+                                     data=SolutionUpdate.model_validate(changes), expected_version=patch.version)
     shown = public(session, [solution])[0]
     return out(SolutionEdited, solution, provider_name=shown.provider_name, applied=outcome.applied,
                pending_revision_id=outcome.revision.id if outcome.revision else None)
