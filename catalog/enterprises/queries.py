@@ -1,15 +1,17 @@
-"""The list of pilot enterprises: one filter, one query, under the API and the bureau's page alike."""
+"""The list of pilot enterprises: one filter, one query, under the API and the bureau's page
+alike; and a cohort, the enterprises (with their needs) a bureau matches at once."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_
-from sqlmodel import Session, col
+from sqlalchemy import ColumnElement, false, func, or_
+from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from catalog.enterprises.models import Enterprise
+from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import ValidationFailed
 from catalog.filters import Rows, name_filter, page_of
 from catalog.language.text import clean_value
@@ -51,8 +53,7 @@ def list_enterprises(*, session: Session, within: SelectOfScalar[Enterprise], ch
     if clean_value(chosen.region):
         statement = statement.where(col(Enterprise.region).startswith(clean_value(chosen.region), autoescape=True))
     if chosen.industry.strip():
-        codes = resolve_industry(chosen.industry) or [chosen.industry.strip().upper()]
-        statement = statement.where(or_(*[col(Enterprise.industry).startswith(c, autoescape=True) for c in codes]))
+        statement = statement.where(in_industries(resolve_industry(chosen.industry) or [chosen.industry.strip().upper()]))
     if chosen.size.strip():
         statement = statement.where(col(Enterprise.size) == chosen.size.strip())
     if chosen.level.strip():
@@ -87,3 +88,63 @@ def batch_choices(*, session: Session, within: SelectOfScalar[Enterprise]) -> li
     statement: Any = within.with_only_columns(func.max(Enterprise.batch))
     top = session.exec(statement).one() or 0
     return list(range(1, min(int(top) + 1, BATCH) + 1))
+
+
+# --- a cohort: the enterprises a bureau matches at once ------------------------------------
+
+NEED_ORDER = (col(Need.position), col(Need.id))  # a need list as the enterprise ordered it
+
+
+def industry_codes(industry: str | None) -> list[str]:
+    """The GB/T 4754 codes an industry (code, name or alias) stands for; [] for none given."""
+    if not industry or not industry.strip():
+        return []
+    codes = resolve_industry(industry)
+    if not codes:
+        raise ValidationFailed("unknown_industry", f"未识别的行业：“{industry}”，请填写国民经济行业代码或名称")
+    return codes
+
+
+def in_industries(codes: Sequence[str]) -> ColumnElement[bool]:
+    """Enterprises filed under any of `codes` or a code below them (C26 → C261 …)."""
+    return or_(*[col(Enterprise.industry).startswith(c, autoescape=True) for c in codes])
+
+
+@dataclass(frozen=True)
+class CohortScope:
+    """The enterprises a cohort match covers: in `regions` (none: no enterprise), of `batch`
+    and `industry_codes` when given."""
+
+    regions: tuple[str, ...]
+    batch: int | None = None
+    industry_codes: tuple[str, ...] = ()
+
+    def condition(self) -> ColumnElement[bool]:
+        regions = [r for r in self.regions if r]
+        if not regions:
+            return false()
+        condition = or_(*[col(Enterprise.region).startswith(r, autoescape=True) for r in regions])
+        if self.batch is not None:
+            condition = condition & (col(Enterprise.batch) == self.batch)
+        if self.industry_codes:
+            condition = condition & in_industries(self.industry_codes)
+        return condition
+
+
+def cohort_size(*, session: Session, scope: CohortScope) -> int:
+    """How many enterprises the scope covers."""
+    return int(session.exec(select(func.count()).select_from(Enterprise).where(scope.condition())).one())
+
+
+def cohort_members(*, session: Session, scope: CohortScope) -> tuple[list[Enterprise], list[Need]]:
+    """The scope's enterprises (by id) and their needs (by enterprise, then as each ordered them)."""
+    enterprises = list(session.exec(select(Enterprise).where(scope.condition()).order_by(col(Enterprise.id))).all())
+    inside = select(Enterprise.id).where(scope.condition())
+    needs = list(session.exec(select(Need).where(col(Need.enterprise_id).in_(inside))
+                              .order_by(col(Need.enterprise_id), *NEED_ORDER)).all())
+    return enterprises, needs
+
+
+def needs_of(*, session: Session, enterprise: Enterprise) -> list[Need]:
+    """The enterprise's need list, as it ordered it."""
+    return list(session.exec(select(Need).where(col(Need.enterprise_id) == enterprise.id).order_by(*NEED_ORDER)).all())

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 from catalog import writes
 from catalog.audit import service as audit
 from catalog.enterprises.models import Enterprise, Need, Priority
+from catalog.enterprises.queries import NEED_ORDER
 from catalog.enterprises.schemas import (
     EnterpriseBase,
     EnterpriseCreate,
@@ -163,7 +164,7 @@ def reorder_needs(*, session: Session, enterprise: Enterprise, need_ids: list[in
 def ordered_need_ids(*, session: Session, enterprise: Enterprise) -> list[int]:
     """The enterprise's needs as its list shows them (position, then id)."""
     rows = session.exec(select(Need.id).where(Need.enterprise_id == enterprise.id)
-                        .order_by(col(Need.position), col(Need.id))).all()
+                        .order_by(*NEED_ORDER)).all()
     return [int(i) for i in rows if i is not None]
 
 
@@ -186,7 +187,7 @@ PRIORITY_RANK = {Priority.HIGH.value: 0, Priority.MEDIUM.value: 1, Priority.LOW.
 def sort_needs_by_priority(*, session: Session, enterprise: Enterprise, actor: str) -> list[Need]:
     """Order the list by priority (高 → 中 → 低), keeping the order within each priority."""
     needs = session.exec(select(Need).where(Need.enterprise_id == enterprise.id)
-                         .order_by(col(Need.position), col(Need.id))).all()
+                         .order_by(*NEED_ORDER)).all()
     ranked = sorted(needs, key=lambda n: PRIORITY_RANK.get(n.priority, PRIORITY_RANK[DEFAULT_PRIORITY]))
     return reorder_needs(session=session, enterprise=enterprise, need_ids=[int(n.id or 0) for n in ranked],
                          actor=actor)

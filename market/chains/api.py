@@ -22,6 +22,7 @@ from catalog.chains.schemas import ChainProposalRequest
 from catalog.engagements.models import Engagement
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise, Need
+from catalog.enterprises.queries import NEED_ORDER
 from catalog.errors import NotFound
 from catalog.providers.models import Provider
 from catalog.solutions import permissions as solution_rules
@@ -91,7 +92,7 @@ def load_context(session: Session, user: User, leader: Enterprise) -> ChainConte
     chain_ids = member_ids | {leader.id}
     stmt = enterprise_rules.visible_needs(user, select(Need).where(col(Need.enterprise_id).in_(chain_ids)))
     needs: dict[str, list[NeedRecord]] = {}
-    for n in session.exec(stmt.order_by(col(Need.enterprise_id), col(Need.position), col(Need.id))).all():
+    for n in session.exec(stmt.order_by(col(Need.enterprise_id), *NEED_ORDER)).all():
         needs.setdefault(str(n.enterprise_id), []).append(_need(n))
     return ChainContext(leader=leader, region=region, needs=needs, rows=rows)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from catalog import access
 from catalog.enterprises import permissions as enterprise_rules
+from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import Forbidden
 from catalog.leads import permissions as lead_rules
@@ -47,8 +48,7 @@ def _match_json(match: ScoredMatch, ctx: MatchContext) -> dict[str, Any]:
 
 
 def _needs_of(session: Session, enterprise: Enterprise) -> list[Need]:
-    return list(session.exec(select(Need).where(col(Need.enterprise_id) == enterprise.id)
-                             .order_by(col(Need.position), col(Need.id))).all())
+    return enterprise_queries.needs_of(session=session, enterprise=enterprise)
 
 
 def _visible_enterprise(session: Session, user: User, enterprise_id: int) -> Enterprise:

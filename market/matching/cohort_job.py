@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from catalog.db import session_scope
 from catalog.enterprises.models import Enterprise, Need
-from catalog.errors import ValidationFailed
-from catalog.taxonomy import resolve_industry, taxonomy
+from catalog.enterprises.queries import CohortScope, cohort_members
+from catalog.taxonomy import taxonomy
 from market.jobs import Progress
 from market.matching.context import enterprise_record, match_context, need_record
 from matching.cohort import CohortResult, match_cohort
@@ -28,43 +27,15 @@ KIND = "cohort_match"
 ALTERNATIVES = 5
 
 
-def industry_codes(industry: str | None) -> list[str]:
-    """The GB/T 4754 codes an industry (code, name or alias) stands for; [] for none given."""
-    if not industry or not industry.strip():
-        return []
-    codes = resolve_industry(industry)
-    if not codes:
-        raise ValidationFailed("unknown_industry", f"未识别的行业：“{industry}”，请填写国民经济行业代码或名称")
-    return codes
-
-
-def scope_filter(params: dict[str, Any]) -> ColumnElement[bool]:
-    """The enterprises a job covers: in its regions, of its batch and industry if given."""
-    regions = [r for r in params.get("regions") or [] if r]
-    if not regions:
-        return false()
-    condition = or_(*[col(Enterprise.region).startswith(r, autoescape=True) for r in regions])
-    if params.get("batch") is not None:
-        condition = condition & (col(Enterprise.batch) == int(params["batch"]))
-    codes = params.get("industry_codes") or []
-    if codes:
-        condition = condition & or_(*[col(Enterprise.industry).startswith(c, autoescape=True) for c in codes])
-    return condition
-
-
-def count_in_scope(session: Session, params: dict[str, Any]) -> int:
-    """How many enterprises a job with these parameters would match."""
-    from sqlalchemy import func
-
-    return int(session.exec(select(func.count()).select_from(Enterprise).where(scope_filter(params))).one())
+def scope_of(params: dict[str, Any]) -> CohortScope:
+    """The cohort a job's parameters describe."""
+    batch = params.get("batch")
+    return CohortScope(regions=tuple(params.get("regions") or ()), batch=int(batch) if batch is not None else None,
+                       industry_codes=tuple(params.get("industry_codes") or ()))
 
 
 def _load(session: Session, params: dict[str, Any]) -> tuple[list[Enterprise], list[Need], MatchContext]:
-    enterprises = list(session.exec(select(Enterprise).where(scope_filter(params))
-                                    .order_by(col(Enterprise.id))).all())
-    in_scope = select(Enterprise.id).where(scope_filter(params))
-    needs = list(session.exec(select(Need).where(col(Need.enterprise_id).in_(in_scope))
-                              .order_by(col(Need.enterprise_id), col(Need.position), col(Need.id))).all())
+    enterprises, needs = cohort_members(session=session, scope=scope_of(params))
     return enterprises, needs, match_context(session)
 
 

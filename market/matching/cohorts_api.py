@@ -16,13 +16,14 @@ from sqlmodel import Session
 
 from catalog import access
 from catalog.enterprises import permissions as enterprise_rules
+from catalog.enterprises import queries as enterprise_queries
 from catalog.errors import NotFound, ValidationFailed
 from catalog.users.models import User
 from catalog.users.service import actor_of
 from market import jobs
 from market.deps import BureauUser, CurrentUser, SessionDep
 from market.errors import error_responses
-from market.matching.cohort_job import KIND, count_in_scope, industry_codes
+from market.matching.cohort_job import KIND, scope_of
 from market.models import Job, JobStatus
 from market.permissions.declared import BUREAU, requires
 from market.web.api_common import READ_ERRORS, RecordId
@@ -44,13 +45,13 @@ def job_params(user: User, body: CohortMatchRequest) -> dict[str, Any]:
     regions = enterprise_rules.cohort_regions(user, region)
     industry = (body.industry or "").strip() or None
     return {"regions": regions, "region": region or None, "batch": body.batch,
-            "industry": industry, "industry_codes": industry_codes(industry)}
+            "industry": industry, "industry_codes": enterprise_queries.industry_codes(industry)}
 
 
 def start_cohort_job(*, session: Session, user: User, body: CohortMatchRequest) -> Job:
     """Enqueue a cohort match for the bureau's scope (flushed; run it after the commit)."""
     params = job_params(user, body)
-    if count_in_scope(session, params) == 0:
+    if enterprise_queries.cohort_size(session=session, scope=scope_of(params)) == 0:
         raise ValidationFailed("empty_cohort", "没有符合条件的试点企业，请调整批次、行业或地区")
     return jobs.enqueue(session=session, kind=KIND, params=params, created_by=actor_of(user))
 

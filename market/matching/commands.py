@@ -52,6 +52,7 @@ def _from_database(batch: int | None) -> tuple[MatchContext, tuple[list[Enterpri
 
     from catalog.db import session_scope
     from catalog.enterprises.models import Enterprise, Need
+    from catalog.enterprises.queries import NEED_ORDER
     from market.matching.context import enterprise_record, match_context, need_record
     from market.settings import get_settings
 
@@ -63,7 +64,7 @@ def _from_database(batch: int | None) -> tuple[MatchContext, tuple[list[Enterpri
         rows = list(session.exec(statement).all())
         ids = [e.id for e in rows]
         needs = session.exec(select(Need).where(col(Need.enterprise_id).in_(ids))
-                             .order_by(col(Need.enterprise_id), col(Need.position))).all()
+                             .order_by(col(Need.enterprise_id), *NEED_ORDER)).all()
         return ctx, ([enterprise_record(e) for e in rows], [need_record(n) for n in needs])
 
 

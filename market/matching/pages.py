@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import MarketError, NotFound
 from catalog.users.service import actor_of
@@ -36,8 +37,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _needs(session: Session, enterprise: Enterprise) -> list[Need]:
-    return list(session.exec(select(Need).where(col(Need.enterprise_id) == enterprise.id)
-                             .order_by(col(Need.position), col(Need.id))).all())
+    return enterprise_queries.needs_of(session=session, enterprise=enterprise)
 
 
 def _solution(ctx: MatchContext, solution_id: str) -> Any:
