@@ -16,6 +16,7 @@ from typing import Protocol, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from catalog import writes
 from catalog.engagements import service as engagement_service
 from catalog.engagements.models import Engagement, EngagementStatus
 from catalog.engagements.schemas import EngagementCreate
@@ -185,7 +186,8 @@ def store_schedule(*, session: Session, event: Event, placements: list[tuple[int
     for meeting in current:
         if not meeting.published:
             session.delete(meeting)
-    session.flush()
+    with writes.conflict_on_stale():  # a meeting another write changed meanwhile
+        session.flush()
     added = [Meeting(event_id=event.id or 0, request_id=rid, slot=slot, table_no=table)
              for rid, slot, table in placements if rid not in kept]
     session.add_all(added)
@@ -246,9 +248,9 @@ def place_meeting(*, session: Session, event: Event, request: MeetingRequest, sl
     else:
         before = {"slot": meeting.slot, "table_no": meeting.table_no}
         meeting.slot, meeting.table_no = slot, table
-        meeting.version += 1
         meeting.updated_at = utcnow()
-    session.flush()
+    with writes.conflict_on_stale():  # the version condition: another write first → Conflict
+        session.flush()
     _audit(session, actor, "move" if before else "create", "meeting", meeting.id, before,
            {"slot": slot, "table_no": table, "request_id": request.id})
     if meeting.published and before is not None:
@@ -265,9 +267,9 @@ def swap_meetings(*, session: Session, first: Meeting, second: Meeting, actor: s
     spots = (first.slot, first.table_no), (second.slot, second.table_no)
     (first.slot, first.table_no), (second.slot, second.table_no) = spots[1], spots[0]
     for meeting in (first, second):
-        meeting.version += 1
         meeting.updated_at = utcnow()
-    session.flush()
+    with writes.conflict_on_stale():
+        session.flush()
     _audit(session, actor, "swap", "meeting", first.id, {"first": spots[0], "second": spots[1]},
            {"first": spots[1], "second": spots[0], "other_meeting": second.id})
     moved = [m.request_id for m in (first, second) if m.published]
@@ -286,7 +288,8 @@ def unschedule_meeting(*, session: Session, meeting: Meeting, actor: str,
             "published": meeting.published}, None)
     published, request_id = meeting.published, meeting.request_id
     session.delete(meeting)
-    session.flush()
+    with writes.conflict_on_stale():
+        session.flush()
     if cancel and request is not None:
         _set_request_status(session, request, RequestStatus.CANCELLED, actor)
     if published:
@@ -313,14 +316,14 @@ def record_outcome(*, session: Session, meeting: Meeting, side: Side | str,
     before = {f"{prefix}_outcome": getattr(meeting, f"{prefix}_outcome")}
     setattr(meeting, f"{prefix}_outcome", str(outcome))
     setattr(meeting, f"{prefix}_comment", comment.strip())
-    meeting.version += 1
     meeting.updated_at = utcnow()
-    _audit(session, actor, "outcome", "meeting", meeting.id, before,
-           {f"{prefix}_outcome": str(outcome), f"{prefix}_comment": comment.strip()})
-    if outcome in (Outcome.INTENT, Outcome.SIGNED):
-        engagement = _engage(session, meeting, Outcome(outcome), actor)
-        meeting.engagement_id = engagement.id if engagement else meeting.engagement_id
-    session.flush()
+    with writes.conflict_on_stale():  # the audit append and the engagement may autoflush
+        _audit(session, actor, "outcome", "meeting", meeting.id, before,
+               {f"{prefix}_outcome": str(outcome), f"{prefix}_comment": comment.strip()})
+        if outcome in (Outcome.INTENT, Outcome.SIGNED):
+            engagement = _engage(session, meeting, Outcome(outcome), actor)
+            meeting.engagement_id = engagement.id if engagement else meeting.engagement_id
+        session.flush()
     return meeting
 
 

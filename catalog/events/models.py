@@ -91,8 +91,9 @@ class Event(Versioned, SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class EventParticipant(SQLModel, table=True):
-    """An enterprise or a provider registered for an event."""
+class EventParticipant(Versioned, SQLModel, table=True):
+    """An enterprise or a provider registered for an event (optimistic concurrency:
+    catalog.records.Versioned)."""
 
     __table_args__ = (
         UniqueConstraint("event_id", "enterprise_id"),
@@ -135,8 +136,9 @@ class MeetingRequest(SQLModel, table=True):
     responded_at: datetime | None = None
 
 
-class Meeting(SQLModel, table=True):
-    """A scheduled meeting: a request in a slot at a table, then each side's outcome."""
+class Meeting(Versioned, SQLModel, table=True):
+    """A scheduled meeting: a request in a slot at a table, then each side's outcome
+    (optimistic concurrency: catalog.records.Versioned)."""
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True)

@@ -142,8 +142,9 @@ def publish_schedule(*, session: Session, event: Event, actor: str) -> Event:
         fresh = [m.request_id for m in _meetings(session, event.id) if not m.published]
         for meeting in _meetings(session, event.id):
             meeting.published = True
-        _audit(session, actor, "publish", "event", event.id, None, {"published": True})
-        session.flush()
+        with writes.conflict_on_stale():
+            _audit(session, actor, "publish", "event", event.id, None, {"published": True})
+            session.flush()
         notices.schedule_changed(session=session, event=event, request_ids=fresh, what="有新的约见安排")
         return event
     return change_event_status(session=session, event=event, status=EventStatus.SCHEDULED,
@@ -297,10 +298,10 @@ def validate_participant(*, session: Session, event: Event, participant_id: int,
     if participant.validated != validated:
         before = {"validated": participant.validated}
         participant.validated = validated
-        participant.version += 1
-        _audit(session, actor, "update", "event_participant", participant.id, before,
-               {"validated": validated})
-        session.flush()
+        with writes.conflict_on_stale():  # the version condition: another write first → Conflict
+            _audit(session, actor, "update", "event_participant", participant.id, before,
+                   {"validated": validated})
+            session.flush()
     return participant
 
 
@@ -309,10 +310,10 @@ def consent(*, session: Session, participant: EventParticipant, actor: str) -> E
     offers) may now reach the event's other side."""
     if not participant.consented:
         participant.consented = True
-        participant.version += 1
-        _audit(session, actor, "consent", "event_participant", participant.id, {"consented": False},
-               {"consented": True})
-        session.flush()
+        with writes.conflict_on_stale():
+            _audit(session, actor, "consent", "event_participant", participant.id, {"consented": False},
+                   {"consented": True})
+            session.flush()
     return participant
 
 

@@ -7,15 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from event_builders import build_event
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 from web_builders import JIUJIANG, World
 
 from catalog.db import get_engine
 from catalog.errors import Conflict
+from catalog.events import meetings as event_meetings
 from catalog.events import service as event_service
-from catalog.events.models import Event, EventUpdate
+from catalog.events.models import Event, EventParticipant, EventUpdate, Meeting, MeetingRequest
 from catalog.writes import STALE
+from market.events.scheduling import run_schedule
 
 SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 3}]
 
@@ -79,3 +82,63 @@ def test_an_edit_racing_another_sessions_is_a_conflict(client: TestClient, world
         assert caught.value.message == STALE
         mine.rollback()
     assert _stored(database_url, event_id).place == "他人先保存的地点"
+
+
+def _published_meeting(database_url: str) -> tuple[int, int]:
+    """A scheduled event's published meeting: (its id, the enterprise participant's id)."""
+    with Session(get_engine(database_url)) as session:
+        event = build_event(session, seed=3, firms=4, sellers=2)
+        run_schedule(session=session, event=event, actor="局", time_limit_s=1)
+        event_service.publish_schedule(session=session, event=event, actor="局")
+        session.commit()
+        meeting = event_meetings.meetings(session=session, event_id=event.id or 0)[0]
+        request = session.get(MeetingRequest, meeting.request_id)
+        assert request is not None
+        return meeting.id or 0, request.from_id
+
+
+def test_a_meeting_written_by_two_sessions_at_once_is_a_conflict(world: World, database_url: str) -> None:
+    """Meetings are versioned in the database too: the later of two outcome writers loses, and a
+    write moves the version on by exactly one."""
+    meeting_id, _ = _published_meeting(database_url)
+    engine = get_engine(database_url)
+    with Session(engine) as mine, Session(engine) as theirs:
+        loaded, other = mine.get(Meeting, meeting_id), theirs.get(Meeting, meeting_id)
+        assert loaded is not None and other is not None
+        before = other.version
+        event_meetings.record_outcome(session=theirs, meeting=other, side="enterprise", outcome="无合作意向",
+                                      actor="企业")
+        theirs.commit()
+        assert other.version == before + 1
+        with pytest.raises(Conflict) as caught:
+            event_meetings.record_outcome(session=mine, meeting=loaded, side="provider", outcome="未到场",
+                                          actor="服务商")
+        assert caught.value.message == STALE
+        mine.rollback()
+    with Session(engine) as session:
+        stored = session.get(Meeting, meeting_id)
+        assert stored is not None and (stored.enterprise_outcome, stored.provider_outcome) == ("无合作意向", None)
+
+
+def test_a_participant_written_by_two_sessions_at_once_is_a_conflict(world: World, database_url: str) -> None:
+    """Participants are versioned in the database: of two bureau tabs withdrawing one's
+    validation, the later is told the record changed."""
+    _, person_id = _published_meeting(database_url)
+    engine = get_engine(database_url)
+    with Session(engine) as mine, Session(engine) as theirs:
+        loaded, other = mine.get(EventParticipant, person_id), theirs.get(EventParticipant, person_id)
+        assert loaded is not None and other is not None and loaded.validated
+        event = theirs.get(Event, other.event_id)
+        assert event is not None
+        before = other.version
+        event_service.validate_participant(session=theirs, event=event, participant_id=person_id, actor="局",
+                                           validated=False)
+        theirs.commit()
+        assert other.version == before + 1
+        stale_event = mine.get(Event, loaded.event_id)
+        assert stale_event is not None
+        with pytest.raises(Conflict) as caught:  # the second tab, still showing it validated
+            event_service.validate_participant(session=mine, event=stale_event, participant_id=person_id,
+                                               actor="局", validated=False)
+        assert caught.value.message == STALE
+        mine.rollback()
