@@ -128,9 +128,10 @@ def send(session: Session, rng: random.Random, event: Event, sender: EventPartic
          receiver: EventParticipant, need: Need, solution: Solution) -> MeetingRequest | None:
     preference = Preference.MUST if rng.random() < 0.3 else Preference.WISH
     reason = f"需求“{need.text[:24]}”与“{solution.name}”的场景相符" if need.scenario else f"可能适合：{solution.name}"
+    score = round(rng.uniform(0.55, 0.95), 2)  # the demo's stand-in for the matcher's score
     try:
         return events.send_request(session=session, event=event, sender=sender, receiver=receiver,
-                                   actor="seed", preference=preference, score=round(rng.uniform(0.55, 0.95), 2),
+                                   actor="seed", preference=preference, match_score=lambda *_: score,
                                    reason=reason, solution_id=solution.id, need_id=need.id)
     except MarketError:  # a full dance card: the request is not made
         return None

@@ -8,8 +8,10 @@
   for any of its participants (it answers a request or records an outcome on a party's behalf,
   as it registers and requests for one);
 - the managing bureau sees every participant, their needs and both sides of each meeting;
-  everyone else sees the validated participants (and its own registration), the needs of its
-  own only, and of the published meetings it takes part in only its own side's outcome.
+  everyone else sees the validated participants (and its own registration, and the other party
+  of each of its requests: catalog.events.queries.visible_participants), the requests it sent or
+  received, the needs of its own only, and of the published meetings it takes part in only its
+  own side's outcome.
 """
 
 from __future__ import annotations

@@ -52,9 +52,32 @@ def visible_events(*, session: Session, user: User) -> list[Event]:
 
 
 def visible_participants(*, session: Session, event: Event, user: User) -> list[EventParticipant]:
-    """The participants of `event` that `user` sees (`sees_participant`), in registration order."""
-    return [p for p in participants(session=session, event_id=event.id or 0)
-            if event_rules.sees_participant(user, event, p)]
+    """The participants of `event` that `user` sees, in registration order: those of
+    `sees_participant`, and the counterparts of the user's own requests (whom it asked, who
+    asked it: its request list names them even once the bureau withdrew one's validation)."""
+    people = participants(session=session, event_id=event.id or 0)
+    if event_rules.manages_event(user, event):
+        return people
+    me = next((p for p in people if event_rules.own_participant(user, p)), None)
+    asked = {pid for r in _requests_with(session, event, me) for pid in (r.from_id, r.to_id)}
+    return [p for p in people if p.id in asked or event_rules.sees_participant(user, event, p)]
+
+
+def _requests_with(session: Session, event: Event, person: EventParticipant | None) -> list[MeetingRequest]:
+    if person is None:
+        return []
+    return requests_of(session=session, event_id=event.id or 0, participant_id=person.id)
+
+
+def visible_requests(*, session: Session, event: Event, user: User) -> list[MeetingRequest]:
+    """The meeting requests of `event` that `user` sees: the managing bureau every one, a
+    participant those it sent or received; anyone else is refused (not registered)."""
+    if event_rules.manages_event(user, event):
+        return requests_of(session=session, event_id=event.id or 0)
+    me = own_registration(session=session, event=event, user=user)
+    if me is None:
+        raise Forbidden("not_registered", "您尚未报名该活动")
+    return _requests_with(session, event, me)
 
 
 @dataclass(frozen=True)

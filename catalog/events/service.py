@@ -8,6 +8,7 @@ scheduler, since `catalog` imports nothing from `matching`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -68,11 +69,16 @@ def _check_sessions(sessions: list[dict[str, Any]]) -> None:
             raise ValidationFailed(f"场次“{spec.get('name', '')}”超过了当天 24:00，请减少时段数或提前开始")
 
 
-def get_event(*, session: Session, event_id: int) -> Event:
-    """The event with this id, or NotFound."""
+def get_event(*, session: Session, event_id: int, user: User | None = None,
+              manage: bool = False) -> Event:
+    """The event with this id, or NotFound. Given the `user` asking (every front door that has
+    one): NotFound too when the user may not see it (catalog.events.permissions.can_view_event),
+    and with `manage`, Forbidden unless the user is the bureau managing it."""
     event = session.get(Event, event_id)
-    if event is None:
+    if event is None or (user is not None and not event_rules.can_view_event(user, event)):
         raise NotFound(f"未找到编号为 {event_id} 的对接活动")
+    if manage and not event_rules.manages_event(user, event):
+        raise Forbidden("forbidden", "只有活动所在地区的主管部门可以管理该活动")
     return event
 
 
@@ -180,6 +186,22 @@ def own_registration(*, session: Session, event: Event, user: User) -> EventPart
         if event_rules.own_participant(user, person):
             return person
     return None
+
+
+def acting_participant(*, session: Session, event: Event, user: User,
+                       participant_id: int | None = None) -> EventParticipant:
+    """The participant of `event` that `user` acts as: the one named by `participant_id` (the
+    bureau managing the event any of its participants, anyone else only its own: Forbidden for
+    another's), else the user's own registration (Forbidden when it has none)."""
+    if participant_id is None:
+        person = own_registration(session=session, event=event, user=user)
+        if person is None:
+            raise Forbidden("not_registered", "您尚未报名该活动")
+        return person
+    person = participant_of(session=session, event=event, participant_id=participant_id)
+    if not event_rules.acts_for(user, event, person):
+        raise Forbidden("forbidden", "只能以本单位的身份操作（代其他参会方操作须由活动所在地区的主管部门进行）")
+    return person
 
 
 def participants(*, session: Session, event_id: int) -> list[EventParticipant]:
@@ -317,6 +339,19 @@ def consent(*, session: Session, participant: EventParticipant, actor: str) -> E
     return participant
 
 
+def consent_for(*, session: Session, event: Event, user: User, actor: str,
+                participant_id: int | None = None) -> EventParticipant:
+    """`user` confirms its own unit's registration for `event` (the one named, else its own):
+    a consent is the party's own, so no one confirms another's, the bureau neither."""
+    if participant_id is None:
+        person = acting_participant(session=session, event=event, user=user)
+    else:
+        person = participant_of(session=session, event=event, participant_id=participant_id)
+    if not event_rules.own_participant(user, person):
+        raise Forbidden("forbidden", "只能确认本单位的报名")
+    return consent(session=session, participant=person, actor=actor)
+
+
 def cap_of(event: Event, participant: EventParticipant) -> int:
     """The most meetings a participant may hold: its own cap, else its side's."""
     if participant.max_meetings is not None:
@@ -363,26 +398,53 @@ def requests_of(*, session: Session, event_id: int, status: str | None = None,
     return list(session.exec(query.order_by(col(MeetingRequest.id))))
 
 
+PairScore = Callable[[EventParticipant, EventParticipant], float | None]
+"""The matcher's score (0…1) of a (sender, receiver) pair, None when it has nothing to compare:
+handed in by the caller (catalog imports no `matching`), as `run_schedule` is handed its planner."""
+
+REASON_LIMIT = 500
+
+
+def request_meeting(*, session: Session, event: Event, user: User, to_id: int, actor: str,
+                    from_id: int | None = None, message: str = "",
+                    preference: Preference | str = Preference.WISH,
+                    match_score: PairScore | None = None, reason: str = "",
+                    solution_id: int | None = None, need_id: int | None = None) -> MeetingRequest:
+    """`user` asks participant `to_id` of `event` for a meeting (`send_request`): as its own
+    participant, or as the participant `from_id` names (the managing bureau any one, anyone
+    else only its own: `acting_participant`)."""
+    sender = acting_participant(session=session, event=event, user=user, participant_id=from_id)
+    receiver = participant_of(session=session, event=event, participant_id=to_id)
+    return send_request(session=session, event=event, sender=sender, receiver=receiver, actor=actor,
+                        message=message, preference=preference, match_score=match_score,
+                        reason=reason, solution_id=solution_id, need_id=need_id)
+
+
 def send_request(*, session: Session, event: Event, sender: EventParticipant,
                  receiver: EventParticipant, actor: str, message: str = "",
-                 preference: Preference | str = Preference.WISH, score: float | None = None,
-                 reason: str = "", solution_id: int | None = None,
-                 need_id: int | None = None) -> MeetingRequest:
-    """Ask another participant for a meeting; caps and availability are checked now."""
+                 preference: Preference | str = Preference.WISH,
+                 match_score: PairScore | None = None, reason: str = "",
+                 solution_id: int | None = None, need_id: int | None = None) -> MeetingRequest:
+    """Ask another participant for a meeting; caps and availability are checked now. The
+    request's score, which weighs it when the schedule is built, is the matcher's
+    (`match_score`), never the sender's: none given, the request has none."""
     _check_request_window(event)
     _check_pair(session, event, sender, receiver)
     if preference not in {p.value for p in Preference}:
         raise ValidationFailed("约见意愿应为“必须见”或“希望见”")
     if len(message) > 500:
         raise ValidationFailed("留言不能超过 500 字")
+    if len(reason) > REASON_LIMIT:
+        raise ValidationFailed(f"推荐理由不能超过 {REASON_LIMIT} 字")
     reasons = capacity_reasons(session=session, event=event, sender=sender, receiver=receiver)
     if reasons:
         raise Conflict(reasons[0], code="capacity")
+    score = match_score(sender, receiver) if match_score is not None else None
     status = RequestStatus.ACCEPTED if event.auto_accept else RequestStatus.PENDING
     request = MeetingRequest(event_id=event.id or 0, from_id=sender.id or 0,
                              to_id=receiver.id or 0,
                              message=message.strip(), preference=str(preference),
-                             status=status.value, score=score, reason=reason,
+                             status=status.value, score=score, reason=reason.strip(),
                              solution_id=solution_id, need_id=need_id,
                              responded_at=utcnow() if event.auto_accept else None)
     session.add(request)

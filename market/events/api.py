@@ -15,7 +15,6 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from catalog.errors import Forbidden, NotFound
 from catalog.events import meetings as event_meetings
 from catalog.events import permissions as event_rules
 from catalog.events import queries as event_views
@@ -30,7 +29,6 @@ from catalog.events.models import (
     Side,
     event_slots,
 )
-from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import BureauUser, CurrentUser, SessionDep
 from market.events import scheduling as event_scheduling
@@ -44,22 +42,6 @@ from market.permissions.declared import (
 from market.web.api_common import READ_ERRORS, WRITE_ERRORS
 
 router = APIRouter(prefix="/api/events", tags=["供需对接活动"])
-
-
-def _event(session: Session, user: User, event_id: int, *, manage: bool = False) -> Event:
-    event = session.get(Event, event_id)
-    if event is None or not event_rules.can_view_event(user, event):
-        raise NotFound(message=f"未找到编号为 {event_id} 的对接活动")
-    if manage and not event_rules.manages_event(user, event):
-        raise Forbidden("forbidden", "只有活动所在地区的主管部门可以管理该活动")
-    return event
-
-
-def _mine(session: Session, user: User, event: Event) -> EventParticipant:
-    person = event_service.own_registration(session=session, event=event, user=user)
-    if person is None:
-        raise Forbidden("not_registered", "您尚未报名该活动")
-    return person
 
 
 def _event_json(event: Event) -> dict[str, Any]:
@@ -87,7 +69,7 @@ def list_events(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
 
 @router.get("/{event_id}", responses=READ_ERRORS, summary="对接活动详情", openapi_extra=requires(LOGGED_IN))
 def read_event(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
-    return _event_json(_event(session, user, event_id))
+    return _event_json(event_service.get_event(session=session, event_id=event_id, user=user))
 
 
 class EventPatch(EventUpdate):
@@ -99,7 +81,7 @@ class EventPatch(EventUpdate):
 @router.patch("/{event_id}", responses=WRITE_ERRORS, summary="修改对接活动", openapi_extra=requires(BUREAU))
 def update_event(session: SessionDep, user: CurrentUser, event_id: int,
                  patch: EventPatch) -> dict[str, Any]:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     data = EventUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
     if data.region is not None and data.region != event.region:
         event_rules.require_event_region(user, data.region)
@@ -115,7 +97,7 @@ class StatusBody(BaseModel):
 @router.post("/{event_id}/status", responses=WRITE_ERRORS, summary="变更活动状态", openapi_extra=requires(BUREAU))
 def change_status(session: SessionDep, user: CurrentUser, event_id: int,
                   body: StatusBody) -> dict[str, Any]:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     event_service.change_event_status(session=session, event=event, status=body.status,
                                       actor=actor_of(user))
     return _event_json(event)
@@ -128,7 +110,7 @@ def change_status(session: SessionDep, user: CurrentUser, event_id: int,
              summary="报名参会", openapi_extra=requires(LOGGED_IN))  # a bureau, or a party for itself
 def register(session: SessionDep, user: CurrentUser, event_id: int,
              data: ParticipantCreate) -> dict[str, Any]:
-    event = _event(session, user, event_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
     person = event_service.register_for(session=session, event=event, data=data, user=user,
                                         actor=actor_of(user))
     return _participant_json(session, person)
@@ -138,11 +120,9 @@ def register(session: SessionDep, user: CurrentUser, event_id: int,
              summary="确认主办方代为报名（同意对方看到本单位的需求或产品）",
              openapi_extra=requires(PROVIDER | ENTERPRISES))
 def consent(session: SessionDep, user: CurrentUser, event_id: int, participant_id: int) -> dict[str, Any]:
-    event = _event(session, user, event_id)
-    person = event_service.participant_of(session=session, event=event, participant_id=participant_id)
-    if not event_rules.own_participant(user, person):
-        raise Forbidden("forbidden", "只能确认本单位的报名")
-    event_service.consent(session=session, participant=person, actor=actor_of(user))
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
+    person = event_service.consent_for(session=session, event=event, user=user,
+                                       participant_id=participant_id, actor=actor_of(user))
     return _participant_json(session, person)
 
 
@@ -155,7 +135,7 @@ def _participant_json(session: Session, person: EventParticipant, *, needs: bool
 @router.get("/{event_id}/participants", responses=READ_ERRORS, summary="参会方列表",
             openapi_extra=requires(LOGGED_IN))
 def list_participants(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
-    event = _event(session, user, event_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
     rows = event_views.visible_participants(session=session, event=event, user=user)
     data = [_participant_json(session, p, needs=event_rules.sees_needs(user, event, p)) for p in rows]
     return {"data": data, "count": len(data)}
@@ -169,7 +149,7 @@ class ValidateBody(BaseModel):
              summary="审核参会方", openapi_extra=requires(BUREAU))
 def validate(session: SessionDep, user: CurrentUser, event_id: int, participant_id: int,
              body: ValidateBody) -> dict[str, Any]:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     person = event_service.validate_participant(session=session, event=event, participant_id=participant_id,
                                                 actor=actor_of(user), validated=body.validated)
     return _participant_json(session, person)
@@ -179,12 +159,13 @@ def validate(session: SessionDep, user: CurrentUser, event_id: int, participant_
 
 
 class RequestBody(BaseModel):
+    """A meeting request; its match score is the matcher's (catalog.events.service.send_request)."""
+
     to_id: int = Field(description="对方参会方编号")
     from_id: int | None = Field(default=None, description="发起方（仅主管部门代为发起时填写）")
-    message: str = Field(default="", max_length=500)
+    message: str = Field(default="", description="留言（至多 500 字）")
     preference: Literal["必须见", "希望见"] = "希望见"
-    score: float | None = Field(default=None, ge=0, le=1)
-    reason: str = Field(default="", max_length=500)
+    reason: str = Field(default="", description="推荐理由（至多 500 字）")
     solution_id: int | None = None
     need_id: int | None = None
 
@@ -193,25 +174,20 @@ class RequestBody(BaseModel):
              openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def send_request(session: SessionDep, user: CurrentUser, event_id: int,
                  body: RequestBody) -> dict[str, Any]:
-    event = _event(session, user, event_id)
-    if body.from_id is not None and event_rules.manages_event(user, event):
-        sender = event_service.participant_of(session=session, event=event, participant_id=body.from_id)
-    else:
-        sender = _mine(session, user, event)
-    receiver = event_service.participant_of(session=session, event=event, participant_id=body.to_id)
-    request = event_service.send_request(
-        session=session, event=event, sender=sender, receiver=receiver, actor=actor_of(user),
-        message=body.message, preference=body.preference, score=body.score, reason=body.reason,
-        solution_id=body.solution_id, need_id=body.need_id)
+    from market.events.proposals import pair_scorer  # the matcher loads only when a request is made
+
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
+    request = event_service.request_meeting(
+        session=session, event=event, user=user, actor=actor_of(user), **body.model_dump(),
+        match_score=pair_scorer(session=session, event=event))
     return request.model_dump(mode="json")
 
 
 @router.get("/{event_id}/requests", responses=READ_ERRORS, summary="约见申请列表",
             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def list_requests(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
-    event = _event(session, user, event_id)
-    mine = None if event_rules.manages_event(user, event) else _mine(session, user, event).id
-    rows = event_service.requests_of(session=session, event_id=event_id, participant_id=mine)
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
+    rows = event_views.visible_requests(session=session, event=event, user=user)
     return {"data": [r.model_dump(mode="json") for r in rows], "count": len(rows)}
 
 
@@ -223,7 +199,7 @@ class RespondBody(BaseModel):
              summary="接受或拒绝约见", openapi_extra=requires(LOGGED_IN))  # the one asked, either side
 def respond(session: SessionDep, user: CurrentUser, event_id: int, request_id: int,
             body: RespondBody) -> dict[str, Any]:
-    event = _event(session, user, event_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
     request = event_service.answer_request(session=session, event=event, request_id=request_id,
                                            accept=body.accept, user=user, actor=actor_of(user))
     return request.model_dump(mode="json")
@@ -239,7 +215,7 @@ class ScheduleBody(BaseModel):
 @router.post("/{event_id}/schedule", responses=WRITE_ERRORS, summary="运行排程", openapi_extra=requires(BUREAU))
 def run_schedule(session: SessionDep, user: CurrentUser, event_id: int,
                  body: ScheduleBody) -> dict[str, Any]:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     schedule = event_scheduling.run_schedule(session=session, event=event, actor=actor_of(user),
                                              time_limit_s=body.time_limit_s)
     st = schedule.stats
@@ -251,7 +227,7 @@ def run_schedule(session: SessionDep, user: CurrentUser, event_id: int,
 @router.get("/{event_id}/meetings", responses=READ_ERRORS, summary="约见日程",
             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def list_meetings(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
-    event = _event(session, user, event_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
     data = [_meeting_json(seen) for seen in event_views.visible_meetings(session=session, event=event, user=user)]
     return {"data": data, "count": len(data)}
 
@@ -279,7 +255,7 @@ class PlaceBody(BaseModel):
              openapi_extra=requires(BUREAU))
 def check_move(session: SessionDep, user: CurrentUser, event_id: int,
                body: PlaceBody) -> dict[str, Any]:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     conflicts = event_scheduling.check_move(session=session, event=event,
                                             request_id=body.request_id, slot=body.slot,
                                             table=body.table)
@@ -293,7 +269,7 @@ def move_options(session: SessionDep, user: CurrentUser, event_id: int,
     """Every table × slot cell, with whether the meeting may go there (a move to an empty
     cell, a swap with the meeting in it) and the conflicts if not: the grid shows them before
     the bureau makes the edit."""
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     cells = event_scheduling.move_options(session=session, event=event, request_id=request_id)
     return {"request_id": request_id, "cells": cells}
 
@@ -301,7 +277,7 @@ def move_options(session: SessionDep, user: CurrentUser, event_id: int,
 @router.post("/{event_id}/meetings/move", responses=WRITE_ERRORS, summary="移动或排入约见",
              openapi_extra=requires(BUREAU))
 def move(session: SessionDep, user: CurrentUser, event_id: int, body: PlaceBody) -> dict[str, Any]:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     request = event_service.get_request(session=session, request_id=body.request_id)
     meeting = event_scheduling.move_meeting(session=session, event=event, request=request,
                                             slot=body.slot, table=body.table, actor=actor_of(user))
@@ -316,7 +292,7 @@ class SwapBody(BaseModel):
 @router.post("/{event_id}/meetings/swap", responses=WRITE_ERRORS, summary="交换两场约见的时段与桌号",
              openapi_extra=requires(BUREAU))
 def swap(session: SessionDep, user: CurrentUser, event_id: int, body: SwapBody) -> dict[str, Any]:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     first, second = _meeting(session, event, body.first_id), _meeting(session, event, body.second_id)
     event_scheduling.swap_meetings(session=session, event=event, first=first, second=second,
                                    actor=actor_of(user))
@@ -331,7 +307,7 @@ class UnscheduleBody(BaseModel):
              summary="移出日程或取消约见", openapi_extra=requires(BUREAU))
 def unschedule(session: SessionDep, user: CurrentUser, event_id: int, meeting_id: int,
                body: UnscheduleBody) -> dict[str, Any]:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     meeting = _meeting(session, event, meeting_id)
     event_meetings.unschedule_meeting(session=session, meeting=meeting, actor=actor_of(user),
                                       cancel=body.cancel)
@@ -344,7 +320,7 @@ def _meeting(session: Session, event: Event, meeting_id: int) -> Meeting:
 
 @router.post("/{event_id}/publish", responses=WRITE_ERRORS, summary="发布日程", openapi_extra=requires(BUREAU))
 def publish(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     event_service.publish_schedule(session=session, event=event, actor=actor_of(user))
     return _event_json(event)
 
@@ -360,7 +336,7 @@ class OutcomeBody(BaseModel):
              summary="登记对接成果", openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def record_outcome(session: SessionDep, user: CurrentUser, event_id: int, meeting_id: int,
                    body: OutcomeBody) -> dict[str, Any]:
-    event = _event(session, user, event_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
     meeting = event_meetings.record_meeting_outcome(
         session=session, event=event, meeting_id=meeting_id, user=user, outcome=body.outcome,
         comment=body.comment, side=body.side, actor=actor_of(user))

@@ -9,7 +9,7 @@ from rich.table import Table
 from catalog.db import session_scope
 from catalog.errors import MarketError
 from catalog.events import queries as event_views
-from catalog.events.models import Event
+from catalog.events import service as event_service
 from market.database import migrate
 from market.events.scheduling import run_schedule
 from market.settings import get_settings
@@ -34,9 +34,7 @@ def schedule_command(
     """为已接受的约见排程（已发布的约见保持不变，空位补排）。"""
     try:
         with session_scope(_database_url()) as session:
-            event = session.get(Event, event_id)
-            if event is None:
-                raise MarketError("not_found", f"未找到编号为 {event_id} 的对接活动", 404)
+            event = event_service.get_event(session=session, event_id=event_id)
             schedule = run_schedule(session=session, event=event, actor=actor,
                                     time_limit_s=time_limit)
     except MarketError as error:

@@ -8,16 +8,14 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response, UploadFile
 
-from catalog.errors import Forbidden, ValidationFailed
+from catalog.errors import ValidationFailed
 from catalog.events import imports as event_imports
 from catalog.events import queries as event_views
 from catalog.events import service as event_service
-from catalog.events.models import EventParticipant
-from catalog.events.permissions import manages_event
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
-from market.events.api import _event, _mine, _participant_json
+from market.events.api import _participant_json
 from market.exchange.import_gate import import_slot
 from market.permissions.declared import BUREAU, ENTERPRISES, PROVIDER, requires
 from market.web.api_common import READ_ERRORS
@@ -26,19 +24,14 @@ router = APIRouter(prefix="/api/events", tags=["供需对接活动"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _whose(session: Any, user: Any, event: Any, participant_id: int | None) -> EventParticipant:
-    if participant_id is not None and manages_event(user, event):
-        return event_service.participant_of(session=session, event=event, participant_id=participant_id)
-    return _mine(session, user, event)
-
-
 @router.get("/{event_id}/agenda", responses=READ_ERRORS, summary="参会方日程",
             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def agenda(session: SessionDep, user: CurrentUser, event_id: int,
            participant_id: int | None = Query(default=None, description="参会方（主管部门查看他方时填写）"),
            ) -> dict[str, Any]:
-    event = _event(session, user, event_id)
-    person = _whose(session, user, event, participant_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
+    person = event_service.acting_participant(session=session, event=event, user=user,
+                                              participant_id=participant_id)
     rows = event_views.agenda(session=session, event=event, participant=person)
     return {"data": [{"meeting_id": r.meeting_id, "slot": r.slot.id, "time": r.slot.label,
                       "session": r.slot.session_name, "table": r.table,
@@ -51,25 +44,19 @@ def agenda(session: SessionDep, user: CurrentUser, event_id: int,
                        **READ_ERRORS}, openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def agenda_ics(session: SessionDep, user: CurrentUser, event_id: int,
                participant_id: int | None = None) -> Response:
-    event = _event(session, user, event_id)
-    person = _whose(session, user, event, participant_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
+    person = event_service.acting_participant(session=session, event=event, user=user,
+                                              participant_id=participant_id)
     rows = event_views.agenda(session=session, event=event, participant=person)
     text = event_views.agenda_ics(event=event, rows=rows)
     return Response(text, media_type="text/calendar; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="event-{event_id}-agenda.ics"'})
 
 
-def _bureau_event(session: Any, user: Any, event_id: int) -> Any:
-    event = _event(session, user, event_id)
-    if not manages_event(user, event):
-        raise Forbidden("forbidden", "只有活动所在地区的主管部门可以查看")
-    return event
-
-
 @router.get("/{event_id}/reminders", responses=READ_ERRORS, summary="尚无约见的参会方与提醒文本",
             openapi_extra=requires(BUREAU))
 def reminders(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
-    event = _bureau_event(session, user, event_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     rows = event_views.reminders(session=session, event=event)
     return {"data": rows, "count": len(rows)}
 
@@ -78,7 +65,7 @@ def reminders(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str
             responses={200: {"content": {XLSX: {}}, "description": "日程工作簿"}, **READ_ERRORS},
                 openapi_extra=requires(BUREAU))
 def schedule_xlsx(session: SessionDep, user: CurrentUser, event_id: int) -> Response:
-    event = _bureau_event(session, user, event_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     data = event_views.schedule_workbook(session=session, event=event)
     return Response(data, media_type=XLSX, headers={
         "Content-Disposition": f'attachment; filename="event-{event_id}-schedule.xlsx"'})
@@ -86,7 +73,7 @@ def schedule_xlsx(session: SessionDep, user: CurrentUser, event_id: int) -> Resp
 
 @router.get("/{event_id}/report", responses=READ_ERRORS, summary="活动成果报告", openapi_extra=requires(BUREAU))
 def report(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
-    event = _bureau_event(session, user, event_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     return event_views.report(session=session, event=event)
 
 
@@ -99,8 +86,9 @@ def proposals(session: SessionDep, user: CurrentUser, event_id: int,
         proposals as event_proposals,  # the matcher loads only when proposals are asked for
     )
 
-    event = _event(session, user, event_id)
-    person = _whose(session, user, event, participant_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
+    person = event_service.acting_participant(session=session, event=event, user=user,
+                                              participant_id=participant_id)
     rows = event_proposals.proposals(session=session, event=event, participant=person, limit=limit)
     return {"data": [asdict(p) for p in rows], "count": len(rows)}
 
@@ -112,7 +100,7 @@ def import_participants(session: SessionDep, user: CurrentUser, event_id: int,
                         file: UploadFile) -> dict[str, Any]:
     """Columns 统一社会信用代码 (or 单位名称), 类型, 代表人数, 参会场次, 是否确认. All rows
     registered, or 422 with every row error in `details` and nothing stored."""
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     name = Path(file.filename or "upload.xlsx").name
     if Path(name).suffix.lower() != ".xlsx":
         raise ValidationFailed("bad_file_type", "参会名单只支持 .xlsx 工作簿")

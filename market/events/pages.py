@@ -31,7 +31,6 @@ from catalog.users.models import Role, User
 from catalog.users.service import actor_of
 from market.deps import BureauUser, CsrfProtected, CurrentUser, SessionDep
 from market.events import scheduling as event_scheduling
-from market.events.api import _event
 from market.exchange.import_gate import import_slot
 from market.permissions.declared import BUREAU, LOGGED_IN, requires
 from market.templating import render
@@ -85,9 +84,9 @@ def _names(session: Session, people: list[EventParticipant]) -> dict[int, str]:
     return event_meetings.participant_names(session, people)
 
 
-def _bureau_context(session: Session, event: Event) -> dict[str, Any]:
-    people = event_service.participants(session=session, event_id=event.id or 0)
-    requests = event_service.requests_of(session=session, event_id=event.id or 0)
+def _bureau_context(session: Session, user: User, event: Event) -> dict[str, Any]:
+    people = event_views.visible_participants(session=session, event=event, user=user)
+    requests = event_views.visible_requests(session=session, event=event, user=user)
     meetings = event_meetings.meetings(session=session, event_id=event.id or 0)
     grid = {(m.table_no, m.slot): m for m in meetings}
     return {"people": people, "requests": requests, "grid": grid, "meetings": meetings,
@@ -107,15 +106,11 @@ def _participant_context(session: Session, user: User, event: Event) -> dict[str
     )
 
     proposals = event_proposals.proposals(session=session, event=event, participant=me)
-    requests = event_service.requests_of(session=session, event_id=event.id or 0,
-                                         participant_id=me.id)
+    requests = event_views.visible_requests(session=session, event=event, user=user)
     agenda = event_views.agenda(session=session, event=event, participant=me)
     meetings = {seen.meeting.id: seen.meeting
                 for seen in event_views.visible_meetings(session=session, event=event, user=user)}
-    seen = event_views.visible_participants(session=session, event=event, user=user)
-    asked = {pid for r in requests for pid in (r.from_id, r.to_id)} - {p.id for p in seen}
-    people = seen + [event_service.participant_of(session=session, event=event, participant_id=pid)
-                     for pid in sorted(asked)]
+    people = event_views.visible_participants(session=session, event=event, user=user)
     return {"me": me, "proposals": proposals, "my_requests": requests, "agenda": agenda,
             "my_meetings": meetings, "names": _names(session, people)}
 
@@ -123,12 +118,12 @@ def _participant_context(session: Session, user: User, event: Event) -> dict[str
 @router.get("/events/{event_id}", response_class=HTMLResponse, openapi_extra=requires(LOGGED_IN))
 def event_page(request: Request, session: SessionDep, user: CurrentUser, event_id: int) -> Response:
     """One event: the bureau's console, or a participant's view."""
-    event = _event(session, user, event_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
     manage = manages_event(user, event)
     context: dict[str, Any] = {"event": event, "manage": manage,
                                "slots": event_slots(event.sessions)}
     if manage:
-        context.update(_bureau_context(session, event))
+        context.update(_bureau_context(session, user, event))
         context["names"] = _names(session, context["people"])
     else:
         context.update(_participant_context(session, user, event))
@@ -148,7 +143,7 @@ def _act(request: Request, event_id: int, done: str, action: Any) -> Response:
 @router.post("/events/{event_id}/status", openapi_extra=requires(LOGGED_IN))
 def status_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                   form: FormDep, event_id: int) -> Response:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     status = text(form, "status")
     return _act(request, event_id, f"活动已进入“{status}”", lambda: event_service.change_event_status(
         session=session, event=event, status=status, actor=actor_of(user)) and None)
@@ -157,7 +152,7 @@ def status_submit(request: Request, session: SessionDep, user: CurrentUser, _csr
 @router.post("/events/{event_id}/register", openapi_extra=requires(LOGGED_IN))
 def register_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     form: FormDep, event_id: int) -> Response:
-    event = _event(session, user, event_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
     enterprise_id, provider_id = event_service.party_of(user)
     provider = provider_id is not None
     offered = [n for n in (parse_int(v) for v in form.getlist("offer") if isinstance(v, str)) if n]
@@ -175,7 +170,7 @@ def register_submit(request: Request, session: SessionDep, user: CurrentUser, _c
 def roster_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                   form: FormDep, event_id: int) -> Response:
     """The bureau's participant list (.xlsx): all registered, or the row errors flashed."""
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     upload = form.get("file")
     url = f"/events/{event_id}"
     if not isinstance(upload, UploadFile) or not (upload.filename or "").lower().endswith(".xlsx"):
@@ -204,18 +199,15 @@ def _row_error(error: RowError) -> str:
 def consent_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    event_id: int) -> Response:
     """The enterprise or provider confirms the registration the bureau made for it."""
-    event = _event(session, user, event_id)
-    me = _me(session, user, event)
-    if me is None:
-        return flash_redirect(request, f"/events/{event_id}", "您尚未报名该活动", "error")
-    return _act(request, event_id, "已确认参会", lambda: event_service.consent(
-        session=session, participant=me, actor=actor_of(user)) and None)
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
+    return _act(request, event_id, "已确认参会", lambda: event_service.consent_for(
+        session=session, event=event, user=user, actor=actor_of(user)) and None)
 
 
 @router.post("/events/{event_id}/participants/{participant_id}/validate", openapi_extra=requires(LOGGED_IN))
 def validate_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     event_id: int, participant_id: int) -> Response:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     return _act(request, event_id, "已确认参会资格", lambda: event_service.validate_participant(
         session=session, event=event, participant_id=participant_id, actor=actor_of(user)) and None)
 
@@ -223,24 +215,23 @@ def validate_submit(request: Request, session: SessionDep, user: CurrentUser, _c
 @router.post("/events/{event_id}/requests", openapi_extra=requires(LOGGED_IN))
 def request_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    form: FormDep, event_id: int) -> Response:
-    event = _event(session, user, event_id)
-    me = _me(session, user, event)
-    if me is None:
-        return flash_redirect(request, f"/events/{event_id}", "请先报名该活动", "error")
-    to_id = parse_int(text(form, "to_id")) or 0
-    score = float(text(form, "score")) if text(form, "score") else None
-    return _act(request, event_id, "约见申请已发出", lambda: event_service.send_request(
-        session=session, event=event, sender=me, actor=actor_of(user),
-        receiver=event_service.participant_of(session=session, event=event, participant_id=to_id),
+    """A request from the proposals list (its score is the matcher's: market.events.proposals)."""
+    from market.events.proposals import pair_scorer  # the matcher loads only when a request is made
+
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
+    return _act(request, event_id, "约见申请已发出", lambda: event_service.request_meeting(
+        session=session, event=event, user=user, actor=actor_of(user),
+        from_id=parse_int(text(form, "from_id")), to_id=parse_int(text(form, "to_id")) or 0,
         message=text(form, "message"), preference=text(form, "preference") or "希望见",
-        score=score, reason=text(form, "reason"),
-        solution_id=parse_int(text(form, "solution_id"))) and None)
+        reason=text(form, "reason"), solution_id=parse_int(text(form, "solution_id")),
+        need_id=parse_int(text(form, "need_id")),
+        match_score=pair_scorer(session=session, event=event)) and None)
 
 
 @router.post("/events/{event_id}/requests/{request_id}/respond", openapi_extra=requires(LOGGED_IN))
 def respond_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    form: FormDep, event_id: int, request_id: int) -> Response:
-    event = _event(session, user, event_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
     accept = text(form, "accept") == "1"
     return _act(request, event_id, "已接受约见" if accept else "已拒绝约见", lambda: event_service.answer_request(
         session=session, event=event, request_id=request_id, accept=accept, user=user,
@@ -250,7 +241,7 @@ def respond_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
 @router.post("/events/{event_id}/schedule", openapi_extra=requires(LOGGED_IN))
 def schedule_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     event_id: int) -> Response:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
 
     def run() -> str:
         done = event_scheduling.run_schedule(session=session, event=event, actor=actor_of(user),
@@ -264,7 +255,7 @@ def schedule_submit(request: Request, session: SessionDep, user: CurrentUser, _c
 @router.post("/events/{event_id}/move", openapi_extra=requires(LOGGED_IN))
 def move_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                 form: FormDep, event_id: int) -> Response:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     ask = event_service.get_request(session=session, request_id=parse_int(text(form, "request_id")) or 0)
     slot, table = parse_int(text(form, "slot")) or 0, parse_int(text(form, "table")) or 0
     return _act(request, event_id, "已调整约见", lambda: event_scheduling.move_meeting(
@@ -274,7 +265,7 @@ def move_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf:
 @router.post("/events/{event_id}/swap", openapi_extra=requires(LOGGED_IN))
 def swap_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                 form: FormDep, event_id: int) -> Response:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
 
     def swap() -> None:
         first = event_meetings.meeting_of_request(session=session, event=event, request_id=parse_int(text(form, "first")) or 0)
@@ -288,7 +279,7 @@ def swap_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf:
 @router.post("/events/{event_id}/unschedule", openapi_extra=requires(LOGGED_IN))
 def unschedule_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                       form: FormDep, event_id: int) -> Response:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     cancel = text(form, "cancel") == "1"
 
     def unschedule() -> None:
@@ -302,7 +293,7 @@ def unschedule_submit(request: Request, session: SessionDep, user: CurrentUser, 
 @router.post("/events/{event_id}/publish", openapi_extra=requires(LOGGED_IN))
 def publish_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    event_id: int) -> Response:
-    event = _event(session, user, event_id, manage=True)
+    event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     return _act(request, event_id, "日程已发布", lambda: event_service.publish_schedule(
         session=session, event=event, actor=actor_of(user)) and None)
 
@@ -310,7 +301,7 @@ def publish_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
 @router.post("/events/{event_id}/meetings/{meeting_id}/outcome", openapi_extra=requires(LOGGED_IN))
 def outcome_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    form: FormDep, event_id: int, meeting_id: int) -> Response:
-    event = _event(session, user, event_id)
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
     return _act(request, event_id, "对接成果已登记", lambda: event_meetings.record_meeting_outcome(
         session=session, event=event, meeting_id=meeting_id, user=user, outcome=text(form, "outcome"),
         comment=text(form, "comment"), side=text(form, "side") or None, actor=actor_of(user)) and None)

@@ -15,6 +15,7 @@ from catalog.enterprises.models import Enterprise, Need
 from catalog.events import service as event_service
 from catalog.events.meetings import participant_name
 from catalog.events.models import Event, EventParticipant, RequestStatus, Side
+from catalog.events.service import PairScore
 from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions.models import Solution
 from market.matching.context import enterprise_record, need_record, provider_record, solution_record
@@ -85,31 +86,52 @@ def _reason(match: ScoredMatch, need: Need, solution: Solution, show_need: bool)
     return f"{head} ↔ {solution.name}：{why}"
 
 
-def proposals(*, session: Session, event: Event, participant: EventParticipant,
-              limit: int = 10) -> list[Proposal]:
-    """The best counterparts for a participant, highest match score first."""
-    others = [p for p in event_service.participants(session=session, event_id=event.id or 0)
-              if p.validated and p.side != participant.side]
+def _others(session: Session, event: Event, participant: EventParticipant) -> list[EventParticipant]:
+    """The validated participants of the other side: whom `participant` may meet."""
+    return [p for p in event_service.participants(session=session, event_id=event.id or 0)
+            if p.validated and p.side != participant.side]
+
+
+def _context(session: Session, participant: EventParticipant, others: list[EventParticipant]) -> MatchContext:
+    """The matcher's view of the offerings a participant's proposals compare: every provider's
+    at the event for an enterprise, its own for a provider."""
     sellers = others if participant.side == Side.ENTERPRISE else [participant]
     solutions = [s for seller in sellers for s in _solutions(session, seller)]
     providers = {str(p.id): provider_record(p, {}) for p in session.exec(
         select(Provider).where(col(Provider.id).in_([s.provider_id for s in solutions])))}
-    ctx = MatchContext([solution_record(s) for s in solutions], providers)
+    return MatchContext([solution_record(s) for s in solutions], providers)
+
+
+def _proposal(session: Session, participant: EventParticipant, other: EventParticipant,
+              ctx: MatchContext, asked: set[int]) -> Proposal:
+    firm, seller = (participant, other) if participant.side == Side.ENTERPRISE else (other, participant)
+    match, need, solution = _best(session, firm, seller, ctx)
+    if match is None or need is None or solution is None:
+        return Proposal(other.id or 0, participant_name(session, other), None,
+                        _no_match(session, firm, seller), None, None, other.id in asked)
+    show = participant.side == Side.ENTERPRISE or (firm.consented and need.id in firm.need_ids)
+    return Proposal(other.id or 0, participant_name(session, other), round(match.total, 4),
+                    _reason(match, need, solution, show), solution.id, need.id, other.id in asked)
+
+
+def proposals(*, session: Session, event: Event, participant: EventParticipant,
+              limit: int = 10) -> list[Proposal]:
+    """The best counterparts for a participant, highest match score first."""
+    others = _others(session, event, participant)
+    ctx = _context(session, participant, others)
     asked = _asked(session, event, participant)
-    out = []
-    for other in others:
-        firm, seller = (participant, other) if participant.side == Side.ENTERPRISE else (other, participant)
-        match, need, solution = _best(session, firm, seller, ctx)
-        if match is None or need is None or solution is None:
-            out.append(Proposal(other.id or 0, participant_name(session, other), None,
-                                _no_match(session, firm, seller), None, None, other.id in asked))
-            continue
-        show = participant.side == Side.ENTERPRISE or (firm.consented and need.id in firm.need_ids)
-        out.append(Proposal(other.id or 0, participant_name(session, other), round(match.total, 4),
-                            _reason(match, need, solution, show), solution.id, need.id,
-                            other.id in asked))
+    out = [_proposal(session, participant, other, ctx, asked) for other in others]
     out.sort(key=lambda p: (p.score is None, -(p.score or 0), p.participant_id))
     return out[:limit]
+
+
+def pair_scorer(*, session: Session, event: Event) -> PairScore:
+    """The score a request between two participants of `event` is stored with (and weighed by
+    when the schedule is built): the match score the sender's proposals give the receiver."""
+    def score_of(sender: EventParticipant, receiver: EventParticipant) -> float | None:
+        ctx = _context(session, sender, _others(session, event, sender))
+        return _proposal(session, sender, receiver, ctx, set()).score
+    return score_of
 
 
 def _asked(session: Session, event: Event, participant: EventParticipant) -> set[int]:

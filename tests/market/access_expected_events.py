@@ -98,7 +98,9 @@ EVENT_RULES: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/events/{event_id}/participants/import"): _one(BUREAU, upload=True),
     ("POST", "/api/events/{event_id}/requests"): [
         *_both(PARTIES, body={"to_id": "@p_provider"}),
-        *_both("B" + PARTIES, body={"from_id": "@p_enterprise", "to_id": "@p_provider"}),
+        # as the enterprise's participant: the bureau for it, the enterprise itself, not the provider
+        *rule("BE", setup=OPEN, body={"from_id": "@p_enterprise", "to_id": "@p_provider"}),
+        *rule("BC", setup=LEADER_OPEN, body={"from_id": "@p_enterprise", "to_id": "@p_provider"}),
     ],
     ("GET", "/api/events/{event_id}/requests"): _both("B" + PARTIES),
     ("POST", "/api/events/{event_id}/requests/{request_id}/respond"): [  # the one asked, and the bureau
@@ -117,13 +119,13 @@ EVENT_RULES: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/events/{event_id}/publish"): _one(BUREAU),
     ("POST", "/api/events/{event_id}/meetings/{meeting_id}/outcome"): _both(
         "B" + PARTIES, body={"outcome": "有意向", "side": "enterprise"}),
-    ("GET", "/api/events/{event_id}/agenda"): [
-        *_both(PARTIES), *_both("B" + PARTIES, query={"participant_id": "@p_provider"})],
-    ("GET", "/api/events/{event_id}/agenda.ics"): [
-        *_both(PARTIES), *_both("B" + PARTIES, query={"participant_id": "@p_provider"})],
+    ("GET", "/api/events/{event_id}/agenda"): [  # another's: the bureau only
+        *_both(PARTIES), *_both("BP", query={"participant_id": "@p_provider"})],
+    ("GET", "/api/events/{event_id}/agenda.ics"): [  # another's: the bureau only
+        *_both(PARTIES), *_both("BP", query={"participant_id": "@p_provider"})],
     ("GET", "/api/events/{event_id}/reminders"): _one(BUREAU),
     ("GET", "/api/events/{event_id}/schedule.xlsx"): _one(BUREAU),
     ("GET", "/api/events/{event_id}/report"): _one(BUREAU),
-    ("GET", "/api/events/{event_id}/proposals"): [
-        *_both(PARTIES), *_both("B" + PARTIES, query={"participant_id": "@p_provider"})],
+    ("GET", "/api/events/{event_id}/proposals"): [  # another's: the bureau only
+        *_both(PARTIES), *_both("BP", query={"participant_id": "@p_provider"})],
 }

@@ -37,11 +37,11 @@ def build_event(session: Session, *, seed: int = 1, firms: int = 8, sellers: int
         for p in people]
     for firm in joined[sellers:]:
         for seller in rng.sample(joined[:sellers], 2):
+            preference, score = rng.choice(["必须见", "希望见"]), rng.random()
             try:
                 event_service.send_request(session=session, event=event, sender=firm,
-                                           receiver=seller, actor="企业",
-                                           preference=rng.choice(["必须见", "希望见"]),
-                                           score=rng.random())
+                                           receiver=seller, actor="企业", preference=preference,
+                                           match_score=lambda *_, score=score: score)
             except Conflict:
                 pass  # no common session, or already full: refused at request time
     event_service.change_event_status(session=session, event=event, status=EventStatus.REQUESTS,

@@ -1,0 +1,174 @@
+"""The event's two front doors, the API and the event page, ask the event service the same
+questions: a request's score is the matcher's, whatever the sender sends; a too long reason is
+refused alike; who a request or an agenda is for is the service's (the managing bureau for
+anyone, a party only for itself: another's id is a 403, not quietly its own); which requests
+and participants a user sees is one query; and a refusal to manage an event says the same
+through every route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from page_helpers import HTML, flashes, login, post_form
+from sqlmodel import Session, select
+from web_builders import JIUJIANG, World
+
+from catalog.db import get_engine
+from catalog.events import meetings as event_meetings
+from catalog.events.models import Event, MeetingRequest
+
+SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 3}]
+NOT_MANAGER = "只有活动所在地区的主管部门可以管理该活动"
+LONG_REASON = "理" * 600
+
+
+def _ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def _event(client: TestClient, as_user: Any, world: World) -> dict[str, int]:
+    """A 九江 event in 约见中: provider_a (with 设备点检云), ent_private and ent_sharing, validated."""
+    bureau = as_user("jj_bureau")
+    body = {"title": "设备运维供需对接会", "region": JIUJIANG, "sessions": SESSIONS, "tables": 2}
+    event_id = _ok(client.post("/api/events", json=body, headers=bureau), 201)["id"]
+    _ok(client.post(f"/api/events/{event_id}/status", json={"status": "报名中"}, headers=bureau))
+    people = {"event": event_id}
+    joining = {"firm": ("ent_private", {"enterprise_id": world.ids["member_private"]}),
+               "other": ("ent_sharing", {"enterprise_id": world.ids["member_sharing"]}),
+               "seller": ("provider_a", {"provider_id": world.ids["provider_a"],
+                                         "solution_ids": [world.ids["sol_a"]]})}
+    for key, (username, data) in joining.items():
+        person = _ok(client.post(f"/api/events/{event_id}/participants", json=data,
+                                 headers=as_user(username)), 201)
+        _ok(client.post(f"/api/events/{event_id}/participants/{person['id']}/validate", json={},
+                        headers=bureau))
+        people[key] = person["id"]
+    _ok(client.post(f"/api/events/{event_id}/status", json={"status": "约见中"}, headers=bureau))
+    return people
+
+
+def _requests(database_url: str, event_id: int) -> list[MeetingRequest]:
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        return list(session.exec(select(MeetingRequest).where(MeetingRequest.event_id == event_id)))
+
+
+def _proposed_score(client: TestClient, as_user: Any, event_id: int, username: str, other: int) -> float:
+    offered = _ok(client.get(f"/api/events/{event_id}/proposals", headers=as_user(username)))
+    score = next(p["score"] for p in offered["data"] if p["participant_id"] == other)
+    assert score is not None and 0 < score < 1
+    return float(score)
+
+
+def _scheduler_scores(database_url: str, event_id: int) -> dict[int, float | None]:
+    with Session(get_engine(database_url)) as session:
+        event = session.get(Event, event_id)
+        assert event is not None
+        return {r.id: r.score for r in event_meetings.schedule_inputs(session=session, event=event).requests}
+
+
+def test_a_requests_score_is_the_matchers_not_the_senders(
+        client: TestClient, world: World, as_user: Any, database_url: str) -> None:
+    people = _event(client, as_user, world)
+    event_id = people["event"]
+    by_api = _ok(client.post(f"/api/events/{event_id}/requests", headers=as_user("ent_private"),
+                             json={"to_id": people["seller"], "score": 1}), 201)
+    assert by_api["score"] == _proposed_score(client, as_user, event_id, "ent_private", people["seller"])
+
+    login(client, "ent_sharing")  # the page's form, its score field forged to 1
+    url = f"/events/{event_id}"
+    post_form(client, f"{url}/requests", {"to_id": str(people["seller"]), "score": "1"}, page=url)
+    assert "约见申请已发出" in flashes(client, url)
+    client.cookies.clear()
+    by_page = next(r for r in _requests(database_url, event_id) if r.from_id == people["other"])
+    assert by_page.score == _proposed_score(client, as_user, event_id, "ent_sharing", people["seller"])
+    _ok(client.post(f"/api/events/{event_id}/requests/{by_api['id']}/respond", json={"accept": True},
+                    headers=as_user("provider_a")))
+    assert _scheduler_scores(database_url, event_id) == {by_api["id"]: by_api["score"]}  # what weighs it
+
+
+def test_a_reason_over_500_characters_is_refused_by_the_api_and_the_page_alike(
+        client: TestClient, world: World, as_user: Any, database_url: str) -> None:
+    people = _event(client, as_user, world)
+    event_id = people["event"]
+    refused = client.post(f"/api/events/{event_id}/requests", headers=as_user("ent_private"),
+                          json={"to_id": people["seller"], "reason": LONG_REASON})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["message"] == "推荐理由不能超过 500 字"
+    login(client, "ent_private")
+    url = f"/events/{event_id}"
+    post_form(client, f"{url}/requests", {"to_id": str(people["seller"]), "reason": LONG_REASON,
+                                          "score": "不是数字"}, page=url)  # once a crash
+    assert "推荐理由不能超过 500 字" in flashes(client, url)
+    assert _requests(database_url, event_id) == []
+
+
+def test_a_party_naming_another_participant_as_sender_is_refused(
+        client: TestClient, world: World, as_user: Any, database_url: str) -> None:
+    people = _event(client, as_user, world)
+    event_id = people["event"]
+    forged = client.post(f"/api/events/{event_id}/requests", headers=as_user("ent_private"),
+                         json={"from_id": people["other"], "to_id": people["seller"]})
+    assert forged.status_code == 403, forged.text
+    assert "主管部门" in forged.json()["message"]
+    login(client, "ent_private")  # the page's form, a from_id added
+    url = f"/events/{event_id}"
+    post_form(client, f"{url}/requests", {"from_id": str(people["other"]), "to_id": str(people["seller"])},
+              page=url)
+    assert "主管部门" in flashes(client, url)
+    assert _requests(database_url, event_id) == []
+    client.cookies.clear()
+    own = _ok(client.post(f"/api/events/{event_id}/requests", headers=as_user("ent_private"),
+                          json={"from_id": people["firm"], "to_id": people["seller"]}), 201)
+    assert own["from_id"] == people["firm"]  # its own id is its own
+    for_other = _ok(client.post(f"/api/events/{event_id}/requests", headers=as_user("jj_bureau"),
+                                json={"from_id": people["other"], "to_id": people["seller"]}), 201)
+    assert for_other["from_id"] == people["other"]  # the bureau acts for any participant
+    for path in ("agenda", "agenda.ics", "proposals"):
+        peek = client.get(f"/api/events/{event_id}/{path}", params={"participant_id": people["other"]},
+                          headers=as_user("ent_private"))
+        assert peek.status_code == 403, (path, peek.text)
+        assert client.get(f"/api/events/{event_id}/{path}", params={"participant_id": people["other"]},
+                          headers=as_user("jj_bureau")).status_code == 200
+
+
+def test_every_route_refuses_managing_an_event_in_the_same_words(
+        client: TestClient, world: World, as_user: Any) -> None:
+    people = _event(client, as_user, world)
+    event_id = people["event"]
+    neighbour = as_user("xx_bureau")  # a bureau, of another region
+    answers = [client.patch(f"/api/events/{event_id}", json={"place": "别处"}, headers=neighbour),
+               client.get(f"/api/events/{event_id}/report", headers=neighbour),
+               client.get(f"/api/events/{event_id}/reminders", headers=neighbour),
+               client.get(f"/api/events/{event_id}/schedule.xlsx", headers=neighbour)]
+    assert [(a.status_code, a.json()["message"]) for a in answers] == [(403, NOT_MANAGER)] * 4
+    theirs = client.post(f"/api/events/{event_id}/participants/{people['firm']}/consent",
+                         headers=as_user("ent_sharing"))
+    assert theirs.status_code == 403 and theirs.json()["message"] == "只能确认本单位的报名"
+    missing = client.get("/api/events/999999/report", headers=as_user("jj_bureau"))
+    assert missing.status_code == 404 and missing.json()["message"] == "未找到编号为 999999 的对接活动"
+
+
+def test_the_api_and_the_page_show_a_party_the_same_participants_and_requests(
+        client: TestClient, world: World, as_user: Any) -> None:
+    """A counterpart whose validation the bureau withdrew after the request stays named for the
+    party it has a request with, through both doors; one with no request with it does not."""
+    people = _event(client, as_user, world)
+    event_id = people["event"]
+    ask = _ok(client.post(f"/api/events/{event_id}/requests", headers=as_user("provider_a"),
+                          json={"to_id": people["firm"]}), 201)
+    for person in (people["firm"], people["other"]):
+        _ok(client.post(f"/api/events/{event_id}/participants/{person}/validate",
+                        json={"validated": False}, headers=as_user("jj_bureau")))
+    listed = _ok(client.get(f"/api/events/{event_id}/participants", headers=as_user("provider_a")))
+    assert {p["id"] for p in listed["data"]} == {people["seller"], people["firm"]}
+    requests = _ok(client.get(f"/api/events/{event_id}/requests", headers=as_user("provider_a")))
+    assert [r["id"] for r in requests["data"]] == [ask["id"]]
+    login(client, "provider_a")
+    page = client.get(f"/events/{event_id}", headers=HTML).text
+    table = page[page.index('id="my-requests"'):page.index('id="agenda"')]
+    assert "九江化工配套" not in table  # ent_sharing: no request with the provider
+    assert table.count("<tr><td>") == 1 and "暂无" not in table
+    names = {p["id"]: p["name"] for p in listed["data"]}
+    assert names[people["firm"]] in table
