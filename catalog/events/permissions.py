@@ -10,8 +10,11 @@
 - the managing bureau sees every participant, their needs and both sides of each meeting;
   everyone else sees the validated participants (and its own registration, and the other party
   of each of its requests: catalog.events.queries.visible_participants), the requests it sent or
-  received, the needs of its own only, and of the published meetings it takes part in only its
-  own side's outcome.
+  received, and of the published meetings it takes part in only its own side's outcome;
+- an enterprise's needs: the managing bureau and the enterprise itself see all of them; a
+  provider at the event only those the enterprise brought to it, once the enterprise consented
+  (registered itself or confirmed the bureau's registration); nobody else any. The participant
+  list, the proposals and the provider's leads (catalog.leads) all read it here.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 from catalog.access import active, in_regions, is_bureau, own_enterprise, own_provider
 from catalog.enterprises.models import Enterprise
 from catalog.errors import Forbidden
-from catalog.events.models import Event, EventParticipant, EventStatus
+from catalog.events.models import Event, EventParticipant, EventStatus, Side
 from catalog.providers.models import ListingStatus, Provider
 from catalog.users.models import User
 
@@ -89,6 +92,32 @@ def sees_participant(user: User | None, event: Event, person: EventParticipant) 
     return manages_event(user, event) or person.validated or own_participant(user, person)
 
 
-def sees_needs(user: User | None, event: Event, person: EventParticipant) -> bool:
-    """Which needs a participant brings: for the managing bureau and the participant itself."""
-    return manages_event(user, event) or own_participant(user, person)
+def shows_needs_to(person: EventParticipant, viewer: EventParticipant) -> bool:
+    """Does participant `person` show the needs it brings to participant `viewer` of the same
+    event: to itself always; an enterprise to the providers there once it consented."""
+    if person.event_id != viewer.event_id:
+        return False
+    if person.id == viewer.id:
+        return True
+    return person.enterprise_id is not None and person.consented and viewer.side == Side.PROVIDER
+
+
+def participant_sees_need(viewer: EventParticipant, firm: EventParticipant, need_id: int) -> bool:
+    """May participant `viewer` see need `need_id` of the enterprise behind participant `firm`
+    (the same event): the enterprise any of its own; a provider one the enterprise brought to the
+    event and shows it (`shows_needs_to`)."""
+    if firm.enterprise_id is None or firm.event_id != viewer.event_id:
+        return False
+    if viewer.enterprise_id == firm.enterprise_id:
+        return True
+    return need_id in firm.need_ids and shows_needs_to(firm, viewer)
+
+
+def sees_needs(user: User | None, event: Event, person: EventParticipant, *,
+               mine: EventParticipant | None = None) -> bool:
+    """Is `user` shown the needs participant `person` brings to `event`: the managing bureau and
+    the participant itself; a provider at the event (`mine`, the user's own registration there)
+    those of an enterprise that consented (`shows_needs_to`)."""
+    if manages_event(user, event) or own_participant(user, person):
+        return True
+    return mine is not None and own_participant(user, mine) and shows_needs_to(person, mine)

@@ -137,7 +137,8 @@ def _participant_json(session: Session, person: EventParticipant, *, needs: bool
 def list_participants(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, Any]:
     event = event_service.get_event(session=session, event_id=event_id, user=user)
     rows = event_views.visible_participants(session=session, event=event, user=user)
-    data = [_participant_json(session, p, needs=event_rules.sees_needs(user, event, p)) for p in rows]
+    mine = event_service.own_registration(session=session, event=event, user=user)
+    data = [_participant_json(session, p, needs=event_rules.sees_needs(user, event, p, mine=mine)) for p in rows]
     return {"data": data, "count": len(data)}
 
 

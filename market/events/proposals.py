@@ -1,8 +1,11 @@
 """Proposed counterparts at an event, from the match scores (matching.scoring), with reasons.
 
 For an enterprise: the providers at the event, each scored by its best solution against the
-enterprise's needs; for a provider: the enterprises, scored the same way. A need's text is
-shown to the other side only when the enterprise brought that need to the event.
+enterprise's needs; for a provider: the enterprises, scored the same way over only the needs
+the provider may see (catalog.events.permissions.participant_sees_need: those an enterprise
+brought to the event and consented to show), so no proposal names, cites or scores a need its
+reader may not see. Only published offerings of published providers are proposed
+(catalog.solutions.permissions.visible_solutions).
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from catalog.enterprises.models import Enterprise, Need
+from catalog.events import permissions as event_rules
 from catalog.events import service as event_service
 from catalog.events.meetings import participant_name
 from catalog.events.models import Event, EventParticipant, RequestStatus, Side
 from catalog.events.service import PairScore
-from catalog.providers.models import ListingStatus, Provider
+from catalog.providers.models import Provider
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from market.matching.context import enterprise_record, need_record, provider_record, solution_record
 from matching.components import serves_enterprise
@@ -36,21 +41,24 @@ class Proposal:
 
 
 def _solutions(session: Session, person: EventParticipant) -> list[Solution]:
-    query = select(Solution).where(Solution.provider_id == person.provider_id,
-                                   Solution.status == ListingStatus.PUBLISHED.value)
+    """The offerings a provider brings that may be proposed: published ones of a published provider."""
+    query = solution_rules.visible_solutions(None, select(Solution)).where(Solution.provider_id == person.provider_id)
     rows = list(session.exec(query.order_by(col(Solution.id))))
     chosen = set(person.solution_ids)
     return [s for s in rows if s.id in chosen] if chosen else rows
 
 
-def _needs(session: Session, person: EventParticipant) -> list[Need]:
-    query = select(Need).where(Need.enterprise_id == person.enterprise_id)
+def _needs(session: Session, firm: EventParticipant, viewer: EventParticipant) -> list[Need]:
+    """The needs of `firm` a proposal for `viewer` compares: those it brought (every one when it
+    brought none), of them only the ones `viewer` may see."""
+    query = select(Need).where(Need.enterprise_id == firm.enterprise_id)
     rows = list(session.exec(query.order_by(col(Need.position), col(Need.id))))
-    chosen = set(person.need_ids)
-    return [n for n in rows if n.id in chosen] if chosen else rows
+    chosen = set(firm.need_ids)
+    brought = [n for n in rows if n.id in chosen] if chosen else rows
+    return [n for n in brought if event_rules.participant_sees_need(viewer, firm, n.id or 0)]
 
 
-def _best(session: Session, firm: EventParticipant, seller: EventParticipant,
+def _best(session: Session, firm: EventParticipant, seller: EventParticipant, viewer: EventParticipant,
           ctx: MatchContext) -> tuple[ScoredMatch | None, Need | None, Solution | None]:
     enterprise = session.get(Enterprise, firm.enterprise_id)
     provider = session.get(Provider, seller.provider_id)
@@ -60,7 +68,7 @@ def _best(session: Session, firm: EventParticipant, seller: EventParticipant,
     record = provider_record(provider, {})
     if not serves_enterprise(record, enterprise_record(enterprise)):  # it cannot serve them: no meeting
         return best
-    for need in _needs(session, firm):
+    for need in _needs(session, firm, viewer):
         for solution in _solutions(session, seller):
             match = score(need_record(need, with_budget=enterprise.share_budget),
                           enterprise_record(enterprise, with_budget=enterprise.share_budget),
@@ -70,20 +78,21 @@ def _best(session: Session, firm: EventParticipant, seller: EventParticipant,
     return best
 
 
-def _no_match(session: Session, firm: EventParticipant, seller: EventParticipant) -> str:
+def _no_match(session: Session, firm: EventParticipant, seller: EventParticipant, viewer: EventParticipant) -> str:
     enterprise = session.get(Enterprise, firm.enterprise_id)
     provider = session.get(Provider, seller.provider_id)
     if enterprise is not None and provider is not None and not serves_enterprise(
             provider_record(provider, {}), enterprise_record(enterprise)):
         return "服务商的服务区域不含该企业所在地区"
+    if viewer.id != firm.id and not _needs(session, firm, viewer):
+        return "该企业尚未向服务商展示需求（企业确认参会并选择带来的需求后显示）"
     return "暂无可比较的需求或产品"
 
 
-def _reason(match: ScoredMatch, need: Need, solution: Solution, show_need: bool) -> str:
+def _reason(match: ScoredMatch, need: Need, solution: Solution) -> str:
     parts = sorted(match.components, key=lambda c: -c.value * c.weight)[:2]
     why = "；".join(c.reason_zh for c in parts if c.reason_zh)
-    head = f"需求“{need.text[:24]}”" if show_need else "企业需求"
-    return f"{head} ↔ {solution.name}：{why}"
+    return f"需求“{need.text[:24]}” ↔ {solution.name}：{why}"
 
 
 def _others(session: Session, event: Event, participant: EventParticipant) -> list[EventParticipant]:
@@ -105,13 +114,12 @@ def _context(session: Session, participant: EventParticipant, others: list[Event
 def _proposal(session: Session, participant: EventParticipant, other: EventParticipant,
               ctx: MatchContext, asked: set[int]) -> Proposal:
     firm, seller = (participant, other) if participant.side == Side.ENTERPRISE else (other, participant)
-    match, need, solution = _best(session, firm, seller, ctx)
+    match, need, solution = _best(session, firm, seller, participant, ctx)
     if match is None or need is None or solution is None:
         return Proposal(other.id or 0, participant_name(session, other), None,
-                        _no_match(session, firm, seller), None, None, other.id in asked)
-    show = participant.side == Side.ENTERPRISE or (firm.consented and need.id in firm.need_ids)
+                        _no_match(session, firm, seller, participant), None, None, other.id in asked)
     return Proposal(other.id or 0, participant_name(session, other), round(match.total, 4),
-                    _reason(match, need, solution, show), solution.id, need.id, other.id in asked)
+                    _reason(match, need, solution), solution.id, need.id, other.id in asked)
 
 
 def proposals(*, session: Session, event: Event, participant: EventParticipant,
