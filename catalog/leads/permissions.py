@@ -1,21 +1,24 @@
 """Who may see and answer a provider's leads (商机):
 
-- a provider (or its region's bureau) sees the needs of enterprises that opted in
-  (Enterprise.findable_by_providers) or share an event with it that they registered for
-  themselves (or consented to); budgets only if the enterprise shares them (share_budget);
+- a provider (or its region's bureau) sees every need of an enterprise that opted in
+  (Enterprise.findable_by_providers), and the needs an enterprise shows it at an event they
+  share (brought there, registered itself or consented: catalog.events.permissions); of those,
+  a need is a lead when the provider's best offering scores at least the matcher's gap line
+  (`is_lead`); budgets only if the enterprise shares them (share_budget);
 - only the provider itself answers its leads (contacted / not relevant);
 - who contacted whom is the bureau's to read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import ColumnElement, or_
-from sqlmodel import col, select
+from sqlmodel import col
 
 from catalog.access import active, in_regions, own_provider
-from catalog.enterprises.models import Enterprise
+from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import Forbidden
-from catalog.events.models import EventParticipant
 from catalog.providers.models import Provider
 from catalog.users.models import Role, User
 
@@ -25,14 +28,18 @@ def can_view_leads(user: User | None, provider: Provider) -> bool:
     return active(user) and (own_provider(user, provider.id) or in_regions(user, provider.region))
 
 
-def lead_enterprises(provider_id: int) -> ColumnElement[bool]:
-    """Enterprises whose needs may be shown as leads to a provider: opted in (findable_by_providers),
-    or at an event with it that the enterprise registered for itself or consented to."""
-    events = select(EventParticipant.event_id).where(col(EventParticipant.provider_id) == provider_id)
-    partners = select(EventParticipant.enterprise_id).where(
-        col(EventParticipant.event_id).in_(events), col(EventParticipant.enterprise_id).is_not(None),
-        col(EventParticipant.consented).is_(True))
-    return or_(col(Enterprise.findable_by_providers).is_(True), col(Enterprise.id).in_(partners))
+def lead_needs(shared_at_events: Collection[int]) -> ColumnElement[bool]:
+    """Needs (joined with their Enterprise) that may be shown as leads to a provider: every need of
+    an enterprise that opted in (findable_by_providers), and `shared_at_events`, the needs
+    enterprises show it at its events (catalog.leads.queries.shared_at_events)."""
+    return or_(col(Enterprise.findable_by_providers).is_(True), col(Need.id).in_(list(shared_at_events)))
+
+
+def is_lead(best_score: float | None, gap_threshold: float) -> bool:
+    """A need the provider may be shown is one of its leads when its best offering scores at
+    least the matcher's gap line (MatchConfig.gap_threshold, below which a need is a gap in the
+    catalogue); `best_score` None: no offering of it fits at all."""
+    return best_score is not None and best_score >= gap_threshold
 
 
 def can_answer_leads(user: User | None, provider: Provider) -> bool:

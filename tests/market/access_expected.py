@@ -66,13 +66,18 @@ def rule(allow: str, **kw: Any) -> list[Case]:
 
 
 def _opted_in_need(session: Any, ids: dict[str, int]) -> int:
-    """need_private, its enterprise agreeing to be found by providers (so it is a lead)."""
+    """A need of member_private that provider_a's 设备点检云 fits, its enterprise agreeing to be
+    found by providers (so it is one of provider_a's leads)."""
+    from catalog.enterprises import service as enterprise_service
     from catalog.enterprises.models import Enterprise
+    from catalog.enterprises.schemas import NeedCreate
 
     firm = session.get(Enterprise, ids["member_private"])
     firm.findable_by_providers = True
     session.add(firm)
-    return ids["need_private"]
+    need = enterprise_service.create_need(session=session, enterprise=firm, actor="test",
+                                          data=NeedCreate(text="循环水泵和风机老是坏，想做设备点检和预测性维护"))
+    return int(need.id)
 
 
 def application_case(session: Any, ids: dict[str, int]) -> dict[str, Any]:
@@ -261,7 +266,7 @@ RULES: dict[tuple[str, str], list[Case]] = {
         Case(allow="BP", target="provider_a"),
         Case(allow="X", target="provider_b"),
     ],
-    # a lead is answered by its provider only, and only for a need of a firm that opted in
+    # a lead is answered by its provider only, and only for a need of its lead list
     ("POST", "/api/providers/{provider_id}/leads/{need_id}"): rule(
         "P", setup=lambda session, ids: {"provider_id": ids["provider_a"], "need_id": _opted_in_need(session, ids)},
         body={"answer": "已联系", "note": "电话沟通"}),

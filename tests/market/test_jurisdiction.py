@@ -86,7 +86,7 @@ def test_needs_reach_the_providers_of_an_event_only_with_the_enterprises_consent
                        json={"provider_id": provider_id})
     assert mine.status_code == 201, mine.text
     enrolled = client.post(f"/api/events/{event_id}/participants", headers=as_user("jj_bureau"),
-                           json={"enterprise_id": world.ids["member_sharing"]})
+                           json={"enterprise_id": world.ids["member_sharing"], "need_ids": [world.ids["need_sharing"]]})
     assert enrolled.status_code == 201, enrolled.text
     assert enrolled.json()["consented"] is False
     assert world.ids["member_sharing"] not in _lead_enterprises(client, as_user, provider_id)

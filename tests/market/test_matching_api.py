@@ -86,18 +86,22 @@ def test_an_enterprise_sharing_an_event_with_the_provider_is_a_lead(
 
     url = f"/api/providers/{world.ids['provider_a']}/leads"
     assert client.get(url, headers=as_user("provider_a")).json()["leads"] == []
-    with Session(get_engine(database_url)) as session:
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        sharing = session.get(Enterprise, world.ids["member_sharing"])
+        left_home = need(session, sharing, "循环水泵和风机老是坏，想做设备点检和预测性维护")  # fits, not brought
         event = Event(title="设备运维供需对接会", region="江西省九江市")
         session.add(event)
         session.flush()
         session.add(EventParticipant(event_id=event.id, side="provider",
                                      provider_id=world.ids["provider_a"]))
-        session.add(EventParticipant(event_id=event.id, side="enterprise",
-                                     enterprise_id=world.ids["member_sharing"], consented=True))
+        session.add(EventParticipant(event_id=event.id, side="enterprise", enterprise_id=world.ids["member_sharing"],
+                                     consented=True, need_ids=[world.ids["need_sharing"]]))
         session.commit()
     leads = client.get(url, headers=as_user("provider_a")).json()["leads"]
-    assert {lead["enterprise_id"] for lead in leads} == {world.ids["member_sharing"]}
+    assert [lead["need_id"] for lead in leads] == [world.ids["need_sharing"]]  # only the need it brought
     assert all("budget" not in key for lead in leads for key in lead)
+    refused = client.post(f"{url}/{left_home.id}", json={"answer": "已联系"}, headers=as_user("provider_a"))
+    assert refused.status_code == 404, refused.text
 
 
 def test_matches_leave_out_providers_that_do_not_serve_the_enterprise_unless_asked(

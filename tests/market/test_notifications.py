@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
-from web_builders import JIUJIANG, World
+from web_builders import JIUJIANG, World, need
 
 from catalog.db import get_engine
 from catalog.enterprises.models import Enterprise
@@ -73,8 +73,10 @@ def test_a_contacted_lead_tells_the_enterprise(client: TestClient, world: World,
     with Session(get_engine(database_url)) as session:
         firm = session.get(Enterprise, world.ids["member_private"])
         firm.findable_by_providers = True  # type: ignore[union-attr]
+        fitting = need(session, firm, "循环水泵和风机老是坏，想做设备点检和预测性维护")  # a lead of 设备点检云
         session.commit()
-    url = f"/api/providers/{world.ids['provider_a']}/leads/{world.ids['need_private']}"
+        need_id = fitting.id
+    url = f"/api/providers/{world.ids['provider_a']}/leads/{need_id}"
     _ok(client.post(url, json={"answer": "不相关"}, headers=as_user("provider_a")))
     assert inbox(client, as_user("ent_private")) == []
     _ok(client.post(url, json={"answer": "已联系", "note": "已电话沟通"}, headers=as_user("provider_a")))

@@ -1,16 +1,19 @@
-"""Who sees an enterprise's needs at an event (catalog.events.permissions), through the API and
-the pages alike: a provider is shown, scored and cited only the needs an enterprise brought and
-consented to show; proposals come only from published offerings of published providers."""
+"""Who sees an enterprise's needs at an event (catalog.events.permissions) and what counts as
+a provider's lead (catalog.leads), through the API and the pages alike: a provider is shown,
+scored and cited only the needs an enterprise brought and consented to show; proposals come
+only from published offerings of published providers; a provider answers only its leads."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from page_helpers import HTML, login
-from sqlmodel import Session
-from web_builders import JIUJIANG, World
+from page_helpers import HTML, flashes, login, post_form
+from sqlmodel import Session, select
+from web_builders import JIUJIANG, World, need
 
 from catalog.db import get_engine
+from catalog.enterprises.models import Enterprise
+from catalog.leads.models import LeadResponse
 from catalog.providers.models import ListingStatus, Provider
 
 SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 3}]
@@ -97,3 +100,31 @@ def test_a_suspended_providers_offerings_are_not_proposed(
     assert (after["solution_id"], after["score"]) == (None, None)
     assert "设备点检云" not in after["reason"]
 
+
+def _answers(database_url: str) -> list[tuple[int, str]]:
+    with Session(get_engine(database_url)) as session:
+        return [(r.need_id, r.answer) for r in session.exec(select(LeadResponse))]
+
+
+def test_a_provider_answers_only_needs_its_lead_list_shows_through_both_doors(
+        client: Any, world: World, as_user: Any, database_url: str) -> None:
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        firm = session.get(Enterprise, world.ids["member_private"])
+        assert firm is not None
+        firm.findable_by_providers = True  # every need may be shown; only fitting ones are leads
+        fitting = need(session, firm, "循环水泵和风机老是坏，想做设备点检和预测性维护")
+        session.commit()
+    url = f"/api/providers/{world.ids['provider_a']}/leads"
+    listed = {lead["need_id"] for lead in _ok(client.get(url, headers=as_user("provider_a")))["leads"]}
+    assert fitting.id in listed and world.ids["need_private"] not in listed  # 想上 MES: 设备点检云 does not fit
+    refused = client.post(f"{url}/{world.ids['need_private']}", json={"answer": "已联系"}, headers=as_user("provider_a"))
+    assert refused.status_code == 404 and refused.json()["code"] == "lead_not_found"
+    _as(client, "provider_a")
+    page = "/provider/leads"
+    post_form(client, f"{page}/{world.ids['need_private']}", {"answer": "已联系"}, page=page)
+    assert "不在本服务商的商机中" in flashes(client, page)
+    assert _answers(database_url) == []
+    post_form(client, f"{page}/{fitting.id}", {"answer": "已联系"}, page=page)
+    assert "已标记为“已联系”" in flashes(client, page)
+    _ok(client.post(f"{url}/{fitting.id}", json={"answer": "不相关"}, headers=as_user("provider_a")))
+    assert _answers(database_url) == [(fitting.id, "不相关")]
