@@ -1,4 +1,5 @@
-"""The list of solutions: one filter, one query, under the API and the browse page alike."""
+"""The list of solutions: one filter, one query, under the API and the browse page alike; and
+the region a search is scoped to, for the search API and the search page alike."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from catalog.access import ENTERPRISE_ROLES, active
+from catalog.enterprises.models import Enterprise
 from catalog.errors import ValidationFailed
 from catalog.filters import (
     Rows,
@@ -18,6 +21,7 @@ from catalog.filters import (
 )
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
+from catalog.users.models import User
 
 # Sorts by a field (a leading '-' for descending; the id breaks ties) …
 SORT_FIELDS = ("id", "name", "code", "price_wan", "deploy_days", "status", "created_at", "updated_at")
@@ -110,3 +114,20 @@ def _ordered(statement: SelectOfScalar[Solution], sort: str) -> SelectOfScalar[S
         raise ValidationFailed("bad_sort", f"不支持按“{name}”排序，可选：{choices}")
     column = col(getattr(Solution, name))
     return statement.order_by(column.desc() if key.startswith("-") else column.asc(), col(Solution.id).asc())
+
+
+def searching_enterprise(session: Session, user: User | None) -> Enterprise | None:
+    """The enterprise a signed-in user searches for: an active enterprise's (or chain leader's)
+    own; None for everyone else."""
+    if not active(user) or user is None or user.role not in ENTERPRISE_ROLES or user.enterprise_id is None:
+        return None
+    return session.get(Enterprise, user.enterprise_id)
+
+
+def search_region(own: Enterprise | None, *, location: str | None = None, outside: bool = False) -> str | None:
+    """The region a search is scoped to (only listings whose provider serves it): the location
+    asked for; else the searcher's own enterprise's region (see `searching_enterprise`), unless
+    it asks for providers from elsewhere too (`outside`); else none."""
+    if location:
+        return location
+    return None if outside or own is None else own.region

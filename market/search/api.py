@@ -10,6 +10,7 @@ bureau also those of providers in its regions, a provider also its own (see `aud
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import meilisearch
@@ -25,7 +26,7 @@ from catalog.db import get_engine
 from catalog.enterprises.models import Enterprise
 from catalog.errors import MarketError
 from catalog.solutions import permissions as solution_rules
-from catalog.users.models import Role
+from catalog.solutions import queries as solution_queries
 from market.errors import error_responses
 from market.permissions.declared import PUBLIC, requires
 from search_index.client import make_client
@@ -65,36 +66,53 @@ def _signed(request: Request) -> bool:
     return bool(request.cookies) or "authorization" in request.headers
 
 
-def audience(request: Request) -> dict[str, Any]:
-    """What the searcher may see besides 已入库 listings, as `SearchRequest` fields.
+@dataclass(frozen=True)
+class Audience:
+    """Who is searching: what they see besides 已入库 listings (`SearchRequest` fields) and the
+    enterprise they search for (None: not an enterprise)."""
+
+    beyond: dict[str, Any] = field(default_factory=dict)
+    own: Enterprise | None = None
+
+    @property
+    def home(self) -> str | None:
+        """The region of the enterprise searching (None: not an enterprise)."""
+        return self.own.region if self.own is not None else None
+
+    def fields(self, *, location: str | None = None, outside: bool = False) -> dict[str, Any]:
+        """The `SearchRequest` fields of this searcher: visibility, the region the search is
+        scoped to (`catalog.solutions.queries.search_region`) and the enterprise's industry."""
+        region = solution_queries.search_region(self.own, location=location, outside=outside)
+        return {**self.beyond, **({"region": region} if region else {}),
+                **({"industry": self.own.industry} if self.own is not None else {})}
+
+
+def audience(request: Request) -> Audience:
+    """Who is searching, as far as it decides what they get.
 
     Who sees which unpublished listings is `catalog.solutions.permissions.seen_beyond_published`,
     the rule `visible_solutions` is built on (tests/search_index/test_visibility.py checks the
     hits against it): a bureau also sees every listing of the providers in its regions, a
-    provider its own listings. An enterprise's region and industry rank what can serve it
-    first. Anonymous requests never open a database session.
+    provider its own listings. An enterprise's region scopes what it gets to what can serve it,
+    its industry ranks fitting offerings first. Anonymous requests never open a database session.
     """
     if not _signed(request):
-        return {}
+        return Audience()
     from market.auth.current import resolve_user
 
     with Session(get_engine(request.app.state.database_url), expire_on_commit=False) as session:
         try:
             user = resolve_user(request, session)
         except MarketError:
-            return {}
-    if user is None or not user.active:
-        return {}
-    beyond = solution_rules.seen_beyond_published(user)
-    if beyond.regions:
-        return {"regions": beyond.regions}
-    if beyond.own_provider_id is not None:
-        return {"own_provider_id": beyond.own_provider_id}
-    if user.role in (Role.ENTERPRISE, Role.CHAIN_LEADER) and user.enterprise_id is not None:
-        own = session.get(Enterprise, user.enterprise_id)
-        if own is not None:  # an enterprise sees what can serve it, fitting offerings first
-            return {"region": own.region, "industry": own.industry}
-    return {}
+            return Audience()
+        if user is None or not user.active:
+            return Audience()
+        beyond = solution_rules.seen_beyond_published(user)
+        if beyond.regions:
+            return Audience({"regions": beyond.regions})
+        if beyond.own_provider_id is not None:
+            return Audience({"own_provider_id": beyond.own_provider_id})
+        return Audience(own=solution_queries.searching_enterprise(session, user))
 
 
 async def search_client(request: Request) -> meilisearch.Client:
@@ -103,9 +121,9 @@ async def search_client(request: Request) -> meilisearch.Client:
     return get_search_client(request)
 
 
-async def audience_of(request: Request) -> dict[str, Any]:
+async def audience_of(request: Request) -> Audience:
     """`audience`, from a coroutine: a signed-in searcher's account is read in a worker thread."""
-    return await run_in_threadpool(audience, request) if _signed(request) else {}
+    return await run_in_threadpool(audience, request) if _signed(request) else Audience()
 
 
 SearchClient = Annotated[meilisearch.Client, Depends(search_client)]
@@ -156,13 +174,15 @@ async def search(
     per_page: Annotated[int, Query(ge=1, le=50, description="每页条数")] = 10,
     industry: Annotated[str | None, Query(max_length=20, description="搜索者所在行业代码，用于优先推荐适配方案")] = None,
     location: Annotated[str | None, Query(max_length=60, description="企业所在地区（如 江西省九江市），只返回服务商服务范围覆盖该地区的方案")] = None,
+    outside: Annotated[bool, Query(description="企业账号登录时默认只返回服务本企业所在地区的方案；"
+                                               "为 true 时也返回外地服务商的方案（指定 location 时以 location 为准）")] = False,
     facets: Annotated[bool, Query(description="是否返回各筛选项的计数（分面统计）")] = False,
 ) -> Response:
     """Facet filters are query parameters named after the facet (`scenarios=质量管控`, repeatable);
     `facets=true` adds the counts per facet value (left out by default: they cost more than
     the search itself)."""
-    context = {**await audience_of(request), **({"industry": industry} if industry else {}),
-               **({"region": location} if location else {})}
+    who = await audience_of(request)
+    context = {**who.fields(location=location, outside=outside), **({"industry": industry} if industry else {})}
     wanted = SearchRequest(q=q, filters=_filters(request), sort=sort if sort in SORTS else None,
                            page=page, per_page=per_page, facets=facets, **context)
     try:
@@ -187,7 +207,7 @@ async def suggestions(
     """Solution names and scenarios for what has been typed so far."""
     try:
         items = await suggest_async(client=client, prefix=request.app.state.settings.meili_index_prefix,
-                                    request=SuggestRequest(q=q, **await audience_of(request)))
+                                    request=SuggestRequest(q=q, **(await audience_of(request)).fields()))
     except (MeilisearchError, RequestException, OSError) as exc:
         raise SearchUnavailable(message=SEARCH_DOWN) from exc
     return {"suggestions": items}

@@ -70,11 +70,9 @@ def search_page(request: Request, q: str = "", sort: str = "", page: int = 1, ty
     unless it asks for the others too (`outside=1`: they are marked)."""
     chosen = _filters(request)
     who = audience(request)
-    home = who.get("region")
-    if outside:
-        who.pop("region", None)
+    home = who.home
     wanted = SearchRequest(q=q[:200], filters=chosen, sort=sort if sort in SORTS else None, as_typed=bool(typed),
-                           page=max(1, min(page, 200)), per_page=PER_PAGE, **who)
+                           page=max(1, min(page, 200)), per_page=PER_PAGE, **who.fields(outside=bool(outside)))
     result: SearchResult | None = None
     unavailable = False
     try:

@@ -167,3 +167,16 @@ def test_a_signed_in_enterprise_may_ask_for_providers_from_elsewhere_and_sees_th
     assert "</mark>云" not in local and "也看外地服务商的方案" in local  # 质量追溯云 (highlighted) serves 新疆
     wider = signed_in_api.get("/search", params={"q": "质量追溯", "outside": "1"}, headers=headers).text
     assert "</mark>云" in wider and wider.count("外地服务商</span>") == 1 and "只看服务本地区的" in wider
+
+
+def test_an_enterprise_gets_the_same_region_scope_from_the_api_and_the_page(signed_in_api: TestClient) -> None:
+    token = signed_in_api.post("/api/auth/token", json={"username": "plant", "password": "plant-password-1"})
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    totals = {}
+    for outside in ("0", "1"):
+        api = signed_in_api.get("/api/search", params={"q": "质量追溯", "outside": outside}, headers=headers)
+        page = signed_in_api.get("/search", params={"q": "质量追溯", "outside": outside},
+                                 headers={**headers, "Accept": "text/html"}).text
+        totals[outside] = api.json()["total"]
+        assert f'id="result-total">{totals[outside]}<' in page
+    assert totals["1"] == totals["0"] + 1  # 质量追溯云 serves 新疆 only
