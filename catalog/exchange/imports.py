@@ -22,7 +22,9 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from catalog import xlsx
-from catalog.errors import ImportRejected, RowError
+from catalog.access import in_regions
+from catalog.errors import Forbidden, ImportRejected, RowError
+from catalog.exchange import permissions as exchange_rules
 from catalog.exchange.format import (
     FORMULA_PREFIXES,
     LIST_LABELS,
@@ -42,9 +44,10 @@ from catalog.exchange.format import (
 from catalog.exchange.writer import ImportReport, Progress, Row, Stored, Writer, load_stored, write
 from catalog.fields import field_errors
 from catalog.providers.models import ListingStatus, Provider
+from catalog.users.models import User
 
 __all__ = ["FORMULA_PREFIXES", "LIST_LABELS", "SHEETS", "SHEET_BY_KEY", "Column", "ImportReport", "Row", "Sheet",
-           "RegionCheck", "expand_paths", "import_bytes", "import_paths"]
+           "RegionCheck", "expand_paths", "import_as", "import_bytes", "import_paths"]
 
 
 @dataclass
@@ -395,3 +398,15 @@ def import_bytes(*, session: Session, filename: str, content: bytes, actor: str,
     batch = _Batch()
     _read_source(Path(filename).name or "upload", content, None, batch)
     return _run(session, batch, actor, status, progress, allow_region)
+
+
+def import_as(*, session: Session, user: User | None, filename: str, content: bytes, actor: str,
+              progress: Progress | None = None) -> ImportReport:
+    """Import an upload for `user`, checked as it runs (a queued import runs later than its upload):
+    the account still active and still allowed to import (exchange permissions), every row within
+    its regions as they are now. Otherwise Forbidden or ImportRejected, and nothing is stored."""
+    if user is None or not user.active:
+        raise Forbidden("importer_inactive", "发起导入的账号已停用或不存在，导入未执行，未保存任何数据")
+    exchange_rules.require_import(user)
+    return import_bytes(session=session, filename=filename, content=content, actor=actor, progress=progress,
+                        allow_region=lambda region: in_regions(user, region))

@@ -2,8 +2,10 @@
 a worker reads, validates and stores it — one import at a time per worker (market.exchange.import_gate) —
 and the job's result says what was stored, or every row error with nothing stored.
 
-The job acts for the bureau that uploaded the file: rows reaching outside that user's regions
-(as they are when the job runs) reject the file, as the immediate import does.
+The job acts for the bureau that uploaded the file, checked when the job runs
+(`catalog.exchange.imports.import_as`): an account deactivated or no longer allowed to import
+fails the job with nothing stored, and rows reaching outside that user's regions (as they are
+then) reject the file, as the immediate import does.
 """
 
 from __future__ import annotations
@@ -52,10 +54,9 @@ def run_import_job(*, database_url: str, params: dict[str, Any], progress: jobs.
         content = path.read_bytes()
         with import_slot(wait=True), session_scope(database_url) as session:
             user = session.get(User, int(params["user_id"]))
-            report = catalog_imports.import_bytes(
-                session=session, filename=str(params["filename"]), content=content, actor=str(params["actor"]),
-                progress=_progress_for(database_url, progress),
-                allow_region=lambda region: access.in_regions(user, region))
+            report = catalog_imports.import_as(
+                session=session, user=user, filename=str(params["filename"]), content=content,
+                actor=str(params["actor"]), progress=_progress_for(database_url, progress))
     except ImportRejected as rejected:
         return {"accepted": False, "message": rejected.message, "error_count": len(rejected.errors),
                 "errors": [e.as_dict() for e in rejected.errors[:MAX_ERRORS_KEPT]]}

@@ -1,6 +1,6 @@
 """Keep a bureau's imports and exports inside its regions (User.regions, prefix match).
 
-The filtering itself is catalog's (export_bytes(regions=…), import_bytes(allow_region=…));
+The filtering itself is catalog's (export_bytes(regions=…), import_as);
 this module only ties it to the signed-in bureau.
 """
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from catalog import access
 from catalog.exchange import exports as catalog_exports
 from catalog.exchange import imports as catalog_imports
 from catalog.exchange.writer import ImportReport
@@ -22,7 +21,7 @@ def export_for(*, session: Session, user: User, fmt: str) -> bytes:
 
 
 def import_for(*, session: Session, user: User, filename: str, content: bytes, actor: str) -> ImportReport:
-    """Import an upload; any row reaching outside the bureau's regions rejects the whole file."""
+    """Import an upload (`catalog.exchange.imports.import_as`): any row reaching outside the
+    bureau's regions rejects the whole file."""
     with import_slot():
-        return catalog_imports.import_bytes(session=session, filename=filename, content=content, actor=actor,
-                                            allow_region=lambda region: access.in_regions(user, region))
+        return catalog_imports.import_as(session=session, user=user, filename=filename, content=content, actor=actor)

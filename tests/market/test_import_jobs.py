@@ -12,8 +12,11 @@ from web_builders import JIUJIANG, XINXIANG
 
 from catalog.db import get_engine
 from catalog.providers.models import Provider
+from catalog.users.models import User
 from catalog.validation import make_uscc
 from market import jobs
+from market.exchange.import_gate import import_slot
+from market.models import Job
 
 
 def _provider(name: str, region: str) -> dict[str, Any]:
@@ -63,3 +66,24 @@ def test_a_rejected_import_job_lists_the_row_errors_and_stores_nothing(client, w
     assert _providers(database_url) == before
     other = client.get(f"/api/jobs/{started.json()['job_id']}", headers=as_user("xx_bureau"))
     assert other.status_code == 404
+
+
+def test_an_import_job_whose_account_was_deactivated_since_stores_nothing(client, world, as_user, database_url) -> None:
+    headers = as_user("jj_bureau")
+    body = json.dumps({"providers": [_provider("九江停用后导入科技有限公司", f"{JIUJIANG}濂溪区")]}, ensure_ascii=False)
+    before = _providers(database_url)
+    with import_slot():  # the job waits for its turn while the account is deactivated
+        started = client.post("/api/imports/jobs", headers=headers, files={"file": ("a.json", body.encode())})
+        assert started.status_code == 202, started.text
+        with Session(get_engine(database_url)) as session:
+            bureau = session.exec(select(User).where(User.username == "jj_bureau")).one()
+            bureau.active = False
+            session.add(bureau)
+            session.commit()
+    jobs.drain(database_url=database_url)
+    assert jobs.wait_drained(database_url)
+    with Session(get_engine(database_url)) as session:
+        job = session.get(Job, started.json()["job_id"])
+    assert job is not None and job.status == "失败" and "accepted" not in (job.result or {})
+    assert job.error == "发起导入的账号已停用或不存在，导入未执行，未保存任何数据"
+    assert _providers(database_url) == before
