@@ -1,4 +1,5 @@
-"""The list of providers: one filter, one query, under the API and the browse page alike."""
+"""The list of providers: one filter, one query, under the API and the browse page alike; and
+a provider's lead provider as a viewer may see it."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from catalog.filters import (
     name_filter,
     page_of,
 )
+from catalog.providers import permissions as provider_rules
 from catalog.providers.models import Provider
+from catalog.users.models import User
 
 SORT_FIELDS = ("id", "name", "region", "status", "capacity", "created_at", "updated_at")
 
@@ -81,3 +84,12 @@ def _ordered(statement: SelectOfScalar[Provider], sort: str, named: Any, ranked:
         raise ValidationFailed("bad_sort", f"不支持按“{name}”排序，可选：{'、'.join(SORT_FIELDS)}")
     column = col(getattr(Provider, name))
     return statement.order_by(column.desc() if key.startswith("-") else column.asc(), col(Provider.id).asc())
+
+
+def lead_of(session: Session, user: User | None, provider: Provider) -> Provider | None:
+    """The provider leading `provider` (主导服务商), when `user` (None: the public) may see it:
+    an unpublished or retired lead is not named to those who may not see it."""
+    if provider.lead_provider_id is None:
+        return None
+    statement = select(Provider).where(col(Provider.id) == provider.lead_provider_id)
+    return session.exec(provider_rules.visible_providers(user, statement)).first()

@@ -142,7 +142,7 @@ def provider_detail(request: Request, session: SessionDep, provider_id: int) -> 
     solutions = session.exec(
         public_solutions().where(Solution.provider_id == provider.id).order_by(col(Solution.id))
     ).all()
-    lead = session.get(Provider, provider.lead_provider_id) if provider.lead_provider_id else None
+    lead = provider_queries.lead_of(session, None, provider)
     context = {"provider": provider, "solutions": solutions, "lead": lead}
     return render(request, "public/provider_detail.html", context)
 

@@ -62,6 +62,20 @@ def test_provider_browse_and_detail(page_client, world):
     assert "设备点检云" in detail.text and "能耗监测平台" not in detail.text
 
 
+def test_a_provider_page_names_its_lead_only_when_the_public_may_see_it(page_client, world, database_url):
+    url = f"/providers/{world.ids['provider_a']}"
+    for lead, named in (("provider_b", True), ("provider_pending", False)):
+        with Session(get_engine(database_url)) as session:
+            provider = session.get(Provider, world.ids["provider_a"])
+            assert provider is not None
+            provider.lead_provider_id = world.ids[lead]
+            session.add(provider)
+            session.commit()
+            lead_name = session.get(Provider, world.ids[lead]).name  # type: ignore[union-attr]
+        html = page_client.get(url, headers=HTML).text
+        assert ("主导服务商" in html and lead_name in html) is named, lead
+
+
 def test_unpublished_listings_are_404_in_chinese(page_client, world):
     for url in (f"/solutions/{world.ids['sol_a_pending']}", f"/providers/{world.ids['provider_pending']}",
                 "/solutions/999999"):
