@@ -20,6 +20,8 @@ LIST_ITEM_CHARS = 60  # one keyword, certification or region of a list
 LIST_ITEMS = 30  # keywords, certifications, industries, scenarios per record
 REGION_ITEMS = 50  # the regions a provider serves
 EVENT_ITEMS = 50  # needs or products a participant brings to an event
+PASSWORD_MIN_CHARS = 8  # a new password, wherever it is set (account, password change, 入驻申请)
+PASSWORD_MAX_CHARS = 256
 
 MONEY_WAN = 1_000_000.0  # 100 亿元: a budget or a contract, in 万元
 PRICE_WAN = 100_000.0  # a product's price, in 万元

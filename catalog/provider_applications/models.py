@@ -19,7 +19,7 @@ from catalog import limits as lim
 from catalog.providers.schemas import ProviderCreate
 from catalog.records import utcnow
 
-USERNAME_CHARS, PASSWORD_MIN, PASSWORD_MAX = 64, 8, 128
+USERNAME_CHARS, PASSWORD_MIN, PASSWORD_MAX = 64, lim.PASSWORD_MIN_CHARS, lim.PASSWORD_MAX_CHARS
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@\-]{3,64}$")
 
 

@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, select
 
+from catalog import limits as lim
 from catalog.audit import service as audit
 from catalog.enterprises.models import Enterprise
 from catalog.errors import Conflict, NotFound, ValidationFailed
@@ -20,8 +21,8 @@ from catalog.language.text import clean_value
 from catalog.providers.models import Provider
 from catalog.users.models import Role, User
 
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 256
+MIN_PASSWORD_LENGTH = lim.PASSWORD_MIN_CHARS
+MAX_PASSWORD_LENGTH = lim.PASSWORD_MAX_CHARS
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@\-]{3,64}$")
 # What a new account's audit entry keeps: who it is and what it may reach, never the password hash.
 AUDITED_ON_CREATE = ("username", "role", "display_name", "regions", "provider_id", "enterprise_id", "active")
@@ -200,6 +201,16 @@ def set_password(*, session: Session, user: User, password: str) -> User:
     session.add(user)
     session.flush()
     return user
+
+
+def change_own_password(*, session: Session, user: User, old_password: str, new_password: str) -> User:
+    """A user's own password change: the old password must be right and the new one differ from
+    it and pass `validate_password` (ValidationFailed otherwise); flushes."""
+    if not verify_password(user.password_hash, old_password):
+        raise ValidationFailed("wrong_password", "原密码不正确")
+    if old_password == new_password:
+        raise ValidationFailed("same_password", "新密码不能与原密码相同")
+    return set_password(session=session, user=user, password=new_password)
 
 
 def actor_of(user: User) -> str:

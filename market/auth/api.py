@@ -7,6 +7,8 @@ from datetime import datetime
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from catalog.limits import RAW_FACTOR
+from catalog.users.service import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from market import auth
 from market.auth.sessions import issue_api_token, revoke_api_token
 from market.deps import CurrentUser, SessionDep
@@ -19,7 +21,7 @@ router = APIRouter(prefix="/api/auth", tags=["登录与令牌"])
 
 class Credentials(BaseModel):
     username: str = Field(min_length=1, max_length=80)
-    password: str = Field(min_length=1, max_length=256)
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
 
 
 class TokenOut(BaseModel):
@@ -30,8 +32,11 @@ class TokenOut(BaseModel):
 
 
 class PasswordChange(BaseModel):
-    old_password: str = Field(min_length=1, max_length=256)
-    new_password: str = Field(min_length=8, max_length=128, description="新密码，至少 8 位")
+    old_password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
+    # Its rules are the service's (catalog.users.service.change_own_password); the bound here only
+    # refuses raw input far past them before it is looked at.
+    new_password: str = Field(max_length=MAX_PASSWORD_LENGTH * RAW_FACTOR,
+                              description=f"新密码，{MIN_PASSWORD_LENGTH}～{MAX_PASSWORD_LENGTH} 个字符，不能与原密码相同")
 
 
 def client_address(request: Request) -> str:

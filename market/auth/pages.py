@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from catalog.errors import MarketError
 from catalog.users.models import Role, User
-from catalog.users.service import MIN_PASSWORD_LENGTH
+from catalog.users.service import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from market import auth
 from market.auth.current import SESSION_COOKIE
 from market.deps import (
@@ -92,7 +92,7 @@ def logout_submit(request: Request, session: SessionDep, _csrf: CsrfProtected) -
 @router.get("/password", response_class=HTMLResponse, openapi_extra=requires(LOGGED_IN))
 def password_form(request: Request, user: CurrentUser) -> HTMLResponse:
     """The password change form."""
-    return render(request, "account/password.html", {"min_length": MIN_PASSWORD})
+    return render(request, "account/password.html", {"min_length": MIN_PASSWORD, "max_length": MAX_PASSWORD_LENGTH})
 
 
 @router.post("/password", openapi_extra=requires(LOGGED_IN))
@@ -105,7 +105,8 @@ def password_submit(
     new_password: Annotated[str, Form()] = "",
     confirm_password: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
-    """Change the password; other sessions of this user end."""
+    """Change the password (the rules are `catalog.users.service.change_own_password`'s, as for
+    the API); other sessions of this user end."""
     problem = _password_problem(new_password, confirm_password)
     if problem is None:
         login_session = getattr(request.state, "login_session", None)
@@ -126,8 +127,7 @@ def password_submit(
 
 
 def _password_problem(new_password: str, confirm_password: str) -> str | None:
-    if len(new_password) < MIN_PASSWORD:
-        return f"新密码至少需要 {MIN_PASSWORD} 个字符"
+    """What the form alone can tell (the rules of a new password are the service's)."""
     if new_password != confirm_password:
         return "两次输入的新密码不一致"
     return None

@@ -6,7 +6,6 @@ from functools import cache
 
 from sqlmodel import Session, select
 
-from catalog.errors import ValidationFailed
 from catalog.users.models import User
 from market.auth import ratelimit
 from market.auth.sessions import end_all_sessions, end_session, start_session
@@ -60,10 +59,7 @@ def logout(*, session: Session, token: str) -> None:
 def change_password(
     *, session: Session, user: User, old_password: str, new_password: str, keep_session_id: int | None = None
 ) -> None:
-    """Change a password after checking the old one; ends the user's other sessions and tokens."""
-    if not _users().verify_password(user.password_hash, old_password):
-        raise ValidationFailed("wrong_password", "原密码不正确")
-    if old_password == new_password:
-        raise ValidationFailed("same_password", "新密码不能与原密码相同")
-    _users().set_password(session=session, user=user, password=new_password)
+    """Change a password (`catalog.users.service.change_own_password`: the old one checked, the
+    new one's rules); ends the user's other sessions and tokens."""
+    _users().change_own_password(session=session, user=user, old_password=old_password, new_password=new_password)
     end_all_sessions(session=session, user=user, keep_id=keep_session_id)
