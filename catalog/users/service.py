@@ -20,6 +20,7 @@ from catalog.errors import Conflict, NotFound, ValidationFailed
 from catalog.language.text import clean_value
 from catalog.providers.models import Provider
 from catalog.users.models import Role, User
+from catalog.validation import clean_uscc
 
 MIN_PASSWORD_LENGTH = lim.PASSWORD_MIN_CHARS
 MAX_PASSWORD_LENGTH = lim.PASSWORD_MAX_CHARS
@@ -96,8 +97,43 @@ def _clean_username(username: str) -> str:
 
 
 def clean_regions(regions: list[str] | None) -> list[str]:
-    """A bureau's regions as stored: trimmed, blanks and repeats dropped, in the given order."""
-    return list(dict.fromkeys(r for r in (clean_value(x) for x in regions or []) if r))
+    """A bureau's regions as stored: trimmed, blanks and repeats dropped, in the given order;
+    each of 2 to 60 characters (a region is matched as a prefix: 江 would reach 江西 and 江苏
+    alike), at most 20 (ValidationFailed otherwise)."""
+    cleaned = list(dict.fromkeys(r for r in (clean_value(x) for x in regions or []) if r))
+    if len(cleaned) > lim.BUREAU_REGION_ITEMS:
+        raise ValidationFailed("too_many_regions", f"管辖地区最多 {lim.BUREAU_REGION_ITEMS} 个")
+    for region in cleaned:
+        if not lim.REGION_MIN_CHARS <= len(region) <= lim.REGION_CHARS:
+            raise ValidationFailed("bad_region", f"管辖地区“{region[:lim.REGION_CHARS]}”应为 {lim.REGION_MIN_CHARS}～"
+                                   f"{lim.REGION_CHARS} 个字符的地区名，如 江西省九江市")
+    return cleaned
+
+
+def _uscc(value: str) -> str:
+    try:
+        return clean_uscc(value)
+    except ValueError as exc:
+        raise ValidationFailed("bad_uscc", str(exc)) from None
+
+
+def provider_id_by_uscc(*, session: Session, uscc: str) -> int:
+    """The provider an account is bound to, named by its 统一社会信用代码 (ValidationFailed for a
+    malformed code, NotFound for an unknown one)."""
+    code = _uscc(uscc)
+    found = session.exec(select(Provider.id).where(Provider.uscc == code)).first()
+    if found is None:
+        raise NotFound("not_found", f"找不到统一社会信用代码为 {code} 的服务商")
+    return found
+
+
+def enterprise_id_by_uscc(*, session: Session, uscc: str) -> int:
+    """The enterprise an account is bound to, named by its 统一社会信用代码 (as `provider_id_by_uscc`)."""
+    code = _uscc(uscc)
+    found = session.exec(select(Enterprise.id).where(Enterprise.uscc == code)).first()
+    if found is None:
+        raise NotFound("not_found", f"找不到统一社会信用代码为 {code} 的企业")
+    return found
 
 
 def _check_binding(session: Session, role: Role, regions: list[str],

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from catalog import access
+from catalog import limits as lim
 from catalog.users import permissions as user_rules
 from catalog.users import service as user_service
 from catalog.users.models import Role, User
@@ -31,6 +32,12 @@ from market.web.api_common import (
 router = APIRouter(prefix="/api/users", tags=["用户"])
 SORTS = ("id", "username", "role", "created_at")
 RoleName = Literal["bureau", "provider", "enterprise", "chain_leader"]
+# A bureau account's regions are checked by catalog.users.service.clean_regions (the CLI's too);
+# the bounds here only refuse raw input far past them before it is looked at.
+Region = Annotated[str, Field(max_length=lim.REGION_CHARS * lim.RAW_FACTOR)]
+RAW_REGIONS = lim.BUREAU_REGION_ITEMS * lim.RAW_FACTOR
+REGIONS_HELP = (f"主管部门账号的管辖地区（按前缀匹配）：每个 {lim.REGION_MIN_CHARS}～{lim.REGION_CHARS} 个字符，"
+                f"最多 {lim.BUREAU_REGION_ITEMS} 个，如 江西省九江市")
 
 
 class UserOut(BaseModel):
@@ -59,14 +66,14 @@ class UserIn(BaseModel):
     password: str = Field(description="初始密码，至少 8 位")
     role: RoleName
     display_name: str = Field(default="", max_length=60)
-    regions: list[Annotated[str, Field(min_length=2, max_length=60)]] = Field(default_factory=list, max_length=20)
+    regions: list[Region] = Field(default_factory=list, max_length=RAW_REGIONS, description=REGIONS_HELP)
     provider_id: int | None = None
     enterprise_id: int | None = None
 
 
 class UserPatch(BaseModel):
     display_name: str | None = Field(default=None, max_length=60)
-    regions: list[Annotated[str, Field(min_length=2, max_length=60)]] | None = Field(default=None, max_length=20)
+    regions: list[Region] | None = Field(default=None, max_length=RAW_REGIONS, description=REGIONS_HELP)
     active: bool | None = None
 
 

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from sqlmodel import Session, select
 
 from catalog.db import session_scope
-from catalog.enterprises.models import Enterprise
-from catalog.errors import ImportRejected, MarketError, NotFound, ValidationFailed
-from catalog.providers.models import Provider
+from catalog.errors import ImportRejected, MarketError
 from catalog.users import service as catalog_users
 from catalog.users.models import Role
-from catalog.validation import clean_uscc
 from market.database import migrate
 from market.settings import get_settings
 
@@ -73,29 +69,6 @@ def _parse_role(value: str) -> Role:
         raise _fail(f"未知角色“{value}”。{ROLE_HELP}") from None
 
 
-def _clean(uscc: str) -> str:
-    try:
-        return clean_uscc(uscc)
-    except ValueError as exc:
-        raise ValidationFailed("bad_uscc", str(exc)) from None
-
-
-def _provider_id(session: Session, uscc: str) -> int:
-    code = _clean(uscc)
-    provider = session.exec(select(Provider).where(Provider.uscc == code)).first()
-    if provider is None or provider.id is None:
-        raise NotFound("not_found", f"找不到统一社会信用代码为 {code} 的服务商")
-    return provider.id
-
-
-def _enterprise_id(session: Session, uscc: str) -> int:
-    code = _clean(uscc)
-    enterprise = session.exec(select(Enterprise).where(Enterprise.uscc == code)).first()
-    if enterprise is None or enterprise.id is None:
-        raise NotFound("not_found", f"找不到统一社会信用代码为 {code} 的企业")
-    return enterprise.id
-
-
 def _read_password(password: str | None, prompt: bool) -> str:
     if password and prompt:
         raise _fail("--password 与 --prompt 只能选一个")
@@ -123,8 +96,10 @@ def add_user_command(
     secret = _read_password(password, prompt)
     try:
         with session_scope(_database_url()) as session:
-            provider_id = _provider_id(session, provider_uscc) if provider_uscc else None
-            enterprise_id = _enterprise_id(session, enterprise_uscc) if enterprise_uscc else None
+            provider_id = (catalog_users.provider_id_by_uscc(session=session, uscc=provider_uscc)
+                           if provider_uscc else None)
+            enterprise_id = (catalog_users.enterprise_id_by_uscc(session=session, uscc=enterprise_uscc)
+                             if enterprise_uscc else None)
             user = catalog_users.create_user(
                 session=session, username=username, password=secret, role=parsed_role, actor=actor,
                 display_name=display_name, regions=region or None,

@@ -72,3 +72,15 @@ def test_a_new_account_is_audited_without_its_password(client: TestClient, world
         ("bureau:jj_bureau", "create", str(created.json()["id"]), None)]
     assert entries[0].after == {"username": "jj_provider_2", "role": "provider", "display_name": "王工", "regions": [],
                                 "provider_id": world.ids["provider_a"], "enterprise_id": None, "active": True}
+
+
+def test_a_bureau_accounts_regions_follow_the_service_rule(client: TestClient, world: World, as_user: Any) -> None:
+    bureau = as_user("jj_bureau")
+    for regions in ([" 江 "], ["江" * 61], [f"{JIUJIANG}{i}区" for i in range(21)]):
+        refused = _create(client, bureau, username="jj_short", role="bureau", regions=regions)
+        assert refused.status_code == 422 and refused.json()["code"] in ("bad_region", "too_many_regions"), refused.text
+    assert _create(client, bureau, username="jj_short", role="bureau", regions=[" 江 "]).json()["message"] == (
+        "管辖地区“江”应为 2～60 个字符的地区名，如 江西省九江市")  # the CLI's words (tests/seed/test_seed_cli.py)
+    uid = _create(client, bureau, username="jj_colleague", role="bureau", regions=[JIUJIANG]).json()["id"]
+    edited = client.patch(f"/api/users/{uid}", headers=bureau, json={"regions": ["江"]})
+    assert edited.status_code == 422 and edited.json()["code"] == "bad_region"

@@ -127,6 +127,8 @@ def test_users_add_with_prompt_reads_the_password_twice(cli: CliRunner, database
         (["newcomer", "--role", "enterprise", "--password", "secret-123",
           "--enterprise-uscc", "91110000000000000X"], "统一社会信用代码"),
         (["newcomer", "--role", "bureau", "--region", "江西省九江市"], "--prompt"),
+        (["newcomer", "--role", "bureau", "--password", "secret-123", "--region", " 江 "], "管辖地区“江”应为 2～60 个字符"),
+        (["newcomer", "--role", "bureau", "--password", "secret-123", "--region", "江" * 61], "应为 2～60 个字符"),
     ],
 )
 def test_users_add_failures_are_explained_in_chinese(
