@@ -75,4 +75,7 @@ class ApplicationDecision(SQLModel):
     """A bureau's decision on an application: approve, or reject with a reason."""
 
     approve: bool
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=lim.REMARK_CHARS)] = ""
+    # Its bound is checked by the decision (catalog.providers.review.clean_remark); this one only
+    # refuses raw input far past it before it is looked at.
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=lim.REMARK_CHARS * lim.RAW_FACTOR)] = Field(
+        default="", description=f"不予通过的理由（不予通过时必填，申请人可以看到；不超过 {lim.REMARK_CHARS} 个字符）")

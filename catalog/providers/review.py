@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from catalog import access, writes
 from catalog.errors import InvalidTransition, MarketError, ValidationFailed
-from catalog.limits import BULK_ITEMS
+from catalog.limits import BULK_ITEMS, REMARK_CHARS
 from catalog.notifications import notices
 from catalog.providers import permissions as provider_rules
 from catalog.providers import service as provider_service
@@ -36,7 +36,7 @@ from catalog.users.service import actor_of
 
 Listing = Provider | Solution
 DECISIONS = {"approve": "通过", "return": "退回修改", "refuse": "不予入库"}
-REMARK_LIMIT = 500
+REMARK_LIMIT = REMARK_CHARS
 # A status asked of a listing in 待审核, as the review decision it means.
 _DECIDED_BY_STATUS = {ListingStatus.PUBLISHED: "approve", ListingStatus.PENDING: "return",
                       ListingStatus.RETIRED: "refuse"}
@@ -51,10 +51,21 @@ def _set_status(session: Session, record: Listing, status: ListingStatus, actor:
                                                 remark=remark)
 
 
+def clean_remark(remark: str | None) -> str:
+    """A reviewer's remark (审核意见, a reason) as stored: trimmed, at most REMARK_LIMIT characters;
+    a longer one is refused (ValidationFailed), never cut short. Every review decision reads its
+    remark through here: listings, revisions, provider applications."""
+    cleaned = (remark or "").strip()
+    if len(cleaned) > REMARK_LIMIT:
+        raise ValidationFailed("remark_too_long", f"审核意见不能超过 {REMARK_LIMIT} 个字符（现为 {len(cleaned)} 个）",
+                               details=[{"field": "remark", "message": f"不能超过 {REMARK_LIMIT} 个字符"}])
+    return cleaned
+
+
 def review_listing(*, session: Session, record: Listing, decision: str, remark: str | None,
                    actor: str) -> Listing:
     """Decide on a listing in 待审核 (approve / return / refuse) and tell its provider; flushes."""
-    remark = (remark or "").strip()[:REMARK_LIMIT]
+    remark = clean_remark(remark)
     if decision not in DECISIONS:
         raise ValidationFailed("decision_required", "请选择审核结论（通过、退回修改或不予入库）")
     if decision != "approve" and not remark:
@@ -80,7 +91,7 @@ def change_listing_status(*, session: Session, record: Listing, status: ListingS
             raise InvalidTransition(f"状态不能从“{record.status}”变更为“{wanted.value}”")
         return review_listing(session=session, record=record, decision=_DECIDED_BY_STATUS[wanted], remark=remark,
                               actor=actor)
-    _set_status(session, record, wanted, actor, (remark or "").strip()[:REMARK_LIMIT] or None)
+    _set_status(session, record, wanted, actor, clean_remark(remark) or None)
     return record
 
 

@@ -15,7 +15,7 @@ from pydantic import StringConstraints
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from catalog.limits import REMARK_CHARS
+from catalog.limits import RAW_FACTOR, REMARK_CHARS
 from catalog.records import utcnow
 
 
@@ -47,13 +47,15 @@ class Revision(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-Remark = Annotated[str, StringConstraints(strip_whitespace=True, max_length=REMARK_CHARS)]
+# A reviewer's remark; its bound is checked by the decision (catalog.providers.review.clean_remark),
+# this one only refuses raw input far past it before it is looked at.
+Remark = Annotated[str, StringConstraints(strip_whitespace=True, max_length=REMARK_CHARS * RAW_FACTOR)]
 
 
 class RevisionDecision(SQLModel):
     """A bureau's decision on a revision: approve (remark optional) or reject (remark required)."""
 
-    remark: Remark = Field(default="", description="审核意见（驳回时必填，服务商可以看到）")
+    remark: Remark = Field(default="", description=f"审核意见（驳回时必填，服务商可以看到；不超过 {REMARK_CHARS} 个字符）")
 
 
 class FieldDiff(SQLModel):

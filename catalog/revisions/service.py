@@ -21,6 +21,7 @@ from catalog.audit import service as audit
 from catalog.errors import InvalidTransition, NotFound, ValidationFailed
 from catalog.notifications import notices
 from catalog.providers import permissions as provider_rules
+from catalog.providers import review
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.providers.schemas import ProviderUpdate
@@ -215,6 +216,7 @@ def _require_pending(revision: Revision, record: Listing) -> None:
 
 def approve_revision(*, session: Session, revision: Revision, actor: str, remark: str = "") -> Listing:
     """The revision's values replace the published ones (audited, re-indexed)."""
+    remark = review.clean_remark(remark)
     record = target(session=session, revision=revision)
     _require_pending(revision, record)
     _check_keys(session=session, record=record, changes=revision.changes)
@@ -227,14 +229,15 @@ def approve_revision(*, session: Session, revision: Revision, actor: str, remark
 
 def reject_revision(*, session: Session, revision: Revision, actor: str, remark: str) -> Revision:
     """Refuse a revision with a reason; the published version stays, the provider may edit again."""
-    if not remark.strip():
-        raise ValidationFailed("remark_required", "remark：驳回修改需要填写理由（服务商可以看到）",
+    remark = review.clean_remark(remark)
+    if not remark:
+        raise ValidationFailed("remark_required", "驳回修改需要填写理由（服务商可以看到）",
                                details=[{"field": "remark", "message": "驳回修改需要填写理由"}])
     record = target(session=session, revision=revision)
     _require_pending(revision, record)
     revision.before = {name: before for name, before, _ in diff(record=record, revision=revision)}
-    _decide(session, revision, RevisionStatus.REJECTED, actor, remark.strip())
-    notices.revision_decided(session=session, record=record, approved=False, remark=remark.strip())
+    _decide(session, revision, RevisionStatus.REJECTED, actor, remark)
+    notices.revision_decided(session=session, record=record, approved=False, remark=remark)
     return revision
 
 

@@ -125,11 +125,9 @@ def application_decide(request: Request, session: SessionDep, user: BureauUser, 
     application, provider = _load(session, user, application_id)
     application_rules.require_decide_application(user, application, provider)
     back = f"/bureau/applications/{application_id}"
-    decision, reason = text(form, "decision"), text(form, "reason")
+    decision, reason = text(form, "decision"), text(form, "reason")  # its rules are the service's
     if decision not in ("approve", "reject"):
         return flash_redirect(request, back, "请选择审核结论", "error")
-    if len(reason) > 500:
-        return flash_redirect(request, back, "理由不能超过 500 字", "error")
     try:
         applications.decide(session=session, application=application, approve=decision == "approve",
                             reason=reason, actor=actor_of(user))

@@ -80,12 +80,10 @@ def revision_decide(request: Request, session: SessionDep, user: BureauUser, _cs
     """Approve (the proposed values go live) or reject with a reason (the published version stays)."""
     revision = revisions.get_revision(session=session, revision_id=revision_id)
     revision_rules.require_review_revision(user, revision, session)
-    decision, remark = text(form, "decision"), text(form, "remark")[:500]
+    decision, remark = text(form, "decision"), text(form, "remark")  # its rules are the service's
     back = f"/bureau/revisions/{revision_id}"
     if decision not in ("approve", "reject"):
         return flash_redirect(request, back, "请选择审核结论", "error")
-    if decision == "reject" and not remark:
-        return flash_redirect(request, back, "驳回修改需要填写理由（服务商可以看到）", "error")
     name = revisions.target(session=session, revision=revision).name
     try:
         if decision == "approve":

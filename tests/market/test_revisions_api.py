@@ -85,7 +85,8 @@ def test_reject_needs_a_reason_the_provider_sees_and_can_edit_again(client, worl
     rid = _edit_sol_a(client, world, as_user, price_wan=9.5).json()["pending_revision_id"]
     bureau = as_user("jj_bureau")
     blank = client.post(f"/api/revisions/{rid}/reject", headers=bureau, json={"remark": "  "})
-    assert blank.status_code == 422 and "remark" in blank.json()["message"]
+    assert blank.status_code == 422 and blank.json()["code"] == "remark_required"
+    assert blank.json()["details"][0]["field"] == "remark"
     rejected = client.post(f"/api/revisions/{rid}/reject", headers=bureau, json={"remark": "价格口径与合同不符"})
     assert rejected.status_code == 200 and rejected.json()["status"] == "已驳回"
     mine = client.get("/api/revisions", headers=as_user("provider_a")).json()["data"]
