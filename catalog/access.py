@@ -17,6 +17,7 @@ the feature modules decide which record a role may see or change behind that doo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, false, or_
@@ -121,6 +122,17 @@ def lookup(record: Any, model: type[S], key: int | None) -> S | None:
     """The `model` row `key`, read through the session `record` belongs to (None without one)."""
     session: Session | None = object_session(record)  # type: ignore[assignment]
     return session.get(model, key) if session is not None and key is not None else None
+
+
+def load_visible(session: Session, user: User | None, model: type[S], record_id: int, label: str,
+                 rule: Callable[[User | None, str, S], bool]) -> S:
+    """The record if `user` may see it by its feature's `rule` (`catalog/<feature>/permissions.py`'s
+    `can`); NotFound otherwise, so the API and the pages alike never reveal that a record
+    exists to someone who may not see it."""
+    record = session.get(model, record_id)
+    if record is None or not rule(user, VIEW, record):
+        raise NotFound(message=f"未找到编号为 {record_id} 的{label}")
+    return record
 
 
 def region_filter(user: User | None, column: Any) -> ColumnElement[bool]:

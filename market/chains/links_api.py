@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from sqlmodel import col, select
 
 from catalog import access
+from catalog.access import load_visible
 from catalog.chains import permissions as chain_rules
 from catalog.chains import service as chain_service
 from catalog.chains.models import ChainLink
@@ -31,7 +32,6 @@ from market.web.api_common import (
     PerPage,
     RecordId,
     Sort,
-    load_visible,
     order,
     out,
     paged,

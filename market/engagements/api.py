@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from sqlmodel import col, select
 
 from catalog import access
+from catalog.access import load_visible
 from catalog.engagements import permissions as engagement_rules
 from catalog.engagements import service as engagement_service
 from catalog.engagements.models import Engagement, EngagementStatus
@@ -33,7 +34,6 @@ from market.web.api_common import (
     PerPage,
     RecordId,
     Sort,
-    load_visible,
     order,
     out,
     paged,

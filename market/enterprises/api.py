@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from sqlmodel import select
 
 from catalog import access
+from catalog.access import load_visible
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises import service as enterprise_service
@@ -31,7 +32,6 @@ from market.web.api_common import (
     Q,
     RecordId,
     Sort,
-    load_visible,
     out,
 )
 

@@ -93,8 +93,7 @@ def enterprise_create(request: Request, session: SessionDep, user: BureauUser, _
 @router.get("/bureau/enterprises/{enterprise_id}", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def enterprise_detail(request: Request, session: SessionDep, user: BureauUser, enterprise_id: int) -> HTMLResponse:
     """One enterprise: registration (editable), privacy choices, needs, engagements."""
-    enterprise = enterprise_service.get_enterprise(session=session, enterprise_id=enterprise_id)
-    enterprise_rules.require(user, access.VIEW, enterprise)
+    enterprise = access.load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
     needs = session.exec(enterprise_rules.visible_needs(user, select(Need)).where(Need.enterprise_id == enterprise.id)
                          .order_by(col(Need.position), col(Need.id))).all()
     engagements = session.exec(engagement_rules.visible_engagements(user, select(Engagement, Solution, Provider))
@@ -113,7 +112,7 @@ def enterprise_detail(request: Request, session: SessionDep, user: BureauUser, e
 def enterprise_update(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                       form: FormDep, enterprise_id: int) -> Response:
     """Correct an enterprise's registration: region, industry, size, tier, level, budget, batch."""
-    enterprise = enterprise_service.get_enterprise(session=session, enterprise_id=enterprise_id)
+    enterprise = access.load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
     enterprise_rules.require(user, access.EDIT, enterprise)
     back = f"/bureau/enterprises/{enterprise_id}"
     sent = {n: optional(text(form, n)) for n in REGISTRATION}

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from catalog import access
+from catalog.access import load_visible
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need
@@ -27,7 +28,6 @@ from market.web.api_common import (
     PerPage,
     RecordId,
     Sort,
-    load_visible,
     order,
     out,
     paged,

@@ -125,7 +125,7 @@ def need_add(request: Request, session: SessionDep, user: EnterpriseUser, _csrf:
 
 
 def _need(session: Session, user: User, need_id: int, action: str) -> Need:
-    need = enterprise_service.get_need(session=session, need_id=need_id)
+    need = access.load_visible(session, user, Need, need_id, "需求", enterprise_rules.can)
     enterprise_rules.require(user, action, need)
     return need
 

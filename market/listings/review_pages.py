@@ -14,10 +14,8 @@ from catalog import access
 from catalog.errors import InvalidTransition, MarketError, NotFound
 from catalog.providers import permissions as provider_rules
 from catalog.providers import review
-from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions import permissions as solution_rules
-from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
 from catalog.users.models import User
 from catalog.users.service import actor_of
@@ -71,18 +69,19 @@ def queue(request: Request, session: SessionDep, user: BureauUser) -> HTMLRespon
     return render(request, "bureau/review_queue.html", context)
 
 
-def _record(session: Session, kind: str, record_id: int) -> Provider | Solution:
+def _record(session: Session, user: User, kind: str, record_id: int) -> Provider | Solution:
+    """The listing under review, 404 like the API's when this bureau may not see it."""
     if kind == "provider":
-        return provider_service.get_provider(session=session, provider_id=record_id)
+        return access.load_visible(session, user, Provider, record_id, "服务商", provider_rules.can)
     if kind == "solution":
-        return solution_service.get_solution(session=session, solution_id=record_id)
+        return access.load_visible(session, user, Solution, record_id, "产品", solution_rules.can)
     raise NotFound("not_found", "页面不存在")
 
 
 @router.get(QUEUE_URL + "/{kind}/{record_id}", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def review_page(request: Request, session: SessionDep, user: BureauUser, kind: str, record_id: int) -> HTMLResponse:
     """One listing under review: what changed, the whole record, the decision form."""
-    record = _record(session, kind, record_id)
+    record = _record(session, user, kind, record_id)
     if not review.may(user, access.CHANGE_STATUS, record):
         access.refuse(access.CHANGE_STATUS)
     labels = PROVIDER_LABELS if kind == "provider" else SOLUTION_LABELS
@@ -105,7 +104,7 @@ def review_page(request: Request, session: SessionDep, user: BureauUser, kind: s
 def review_decide(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                   form: FormDep, kind: str, record_id: int) -> Response:
     """Approve (已入库), send back for changes (stays 待审核 with the remark), or refuse (退出)."""
-    record = _record(session, kind, record_id)
+    record = _record(session, user, kind, record_id)
     if not review.may(user, access.CHANGE_STATUS, record):
         access.refuse(access.CHANGE_STATUS)
     decision, remark = text(form, "decision"), text(form, "remark")

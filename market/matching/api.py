@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 from sqlmodel import Session
 
 from catalog import access
+from catalog.access import load_visible
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises.models import Enterprise, Need
@@ -27,7 +28,7 @@ from market.deps import CurrentUser, SessionDep
 from market.leads import ranking as leads
 from market.matching.context import enterprise_record, match_context, need_record
 from market.permissions.declared import BUREAU, ENTERPRISES, PROVIDER, requires
-from market.web.api_common import READ_ERRORS, WRITE_ERRORS, load_visible
+from market.web.api_common import READ_ERRORS, WRITE_ERRORS
 from matching.bundle import propose_bundle
 from matching.scoring import MatchContext, ScoredMatch, rank
 

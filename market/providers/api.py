@@ -9,6 +9,7 @@ from pydantic import Field
 from sqlmodel import select
 
 from catalog import access
+from catalog.access import load_visible
 from catalog.providers import permissions as provider_rules
 from catalog.providers import queries as provider_queries
 from catalog.providers import review
@@ -36,7 +37,6 @@ from market.web.api_common import (
     RecordId,
     Sort,
     StatusChange,
-    load_visible,
     out,
 )
 

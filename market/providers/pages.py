@@ -162,7 +162,7 @@ def new_solution_submit(request: Request, session: SessionDep, user: ProviderUse
 
 
 def _own_solution(session: Session, user: User, solution_id: int, action: str) -> Solution:
-    solution = solution_service.get_solution(session=session, solution_id=solution_id)
+    solution = access.load_visible(session, user, Solution, solution_id, "产品", solution_rules.can)
     solution_rules.require(user, action, solution)
     return solution
 

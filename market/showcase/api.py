@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from sqlmodel import Session
 
 from catalog import access
+from catalog.access import load_visible
 from catalog.engagements import service as engagement_service
 from catalog.engagements.models import Engagement
 from catalog.enterprises import permissions as enterprise_rules
@@ -28,7 +29,7 @@ from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, ENTERPRISES, PROVIDER, PUBLIC, requires
-from market.web.api_common import READ_ERRORS, WRITE_ERRORS, load_visible
+from market.web.api_common import READ_ERRORS, WRITE_ERRORS
 
 router = APIRouter(tags=["产品展示与申请对接"])
 

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from catalog import access
+from catalog.access import load_visible
 from catalog.engagements import service as engagement_service
 from catalog.engagements.models import Engagement
 from catalog.enterprises import permissions as enterprise_rules
@@ -25,7 +26,6 @@ from catalog.users.service import actor_of
 from market.deps import CsrfProtected, CurrentUser, ProviderUser, SessionDep
 from market.permissions.declared import LOGGED_IN, PROVIDER, requires
 from market.templating import render
-from market.web.api_common import load_visible
 from market.web.forms import FormDep, text
 from market.web.page_common import flash_redirect, parse_int
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from catalog import access
+from catalog.access import load_visible
 from catalog.providers import permissions as provider_rules
 from catalog.providers import review
 from catalog.providers.models import ListingStatus, Provider
@@ -40,7 +41,6 @@ from market.web.api_common import (
     RecordId,
     Sort,
     StatusChange,
-    load_visible,
     out,
 )
 

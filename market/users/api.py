@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from catalog import access
 from catalog import limits as lim
+from catalog.access import load_visible
 from catalog.users import permissions as user_rules
 from catalog.users import service as user_service
 from catalog.users.models import Role, User
@@ -24,7 +25,6 @@ from market.web.api_common import (
     PerPage,
     RecordId,
     Sort,
-    load_visible,
     order,
     paged,
 )

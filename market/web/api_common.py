@@ -3,7 +3,6 @@ filters are catalog.filters)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Path, Query
@@ -11,9 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
-from catalog import access
-from catalog.errors import NotFound, ValidationFailed
-from catalog.users.models import User
+from catalog.errors import ValidationFailed
 from market.errors import error_responses
 
 MAX_PER_PAGE = 100
@@ -72,11 +69,3 @@ def out(model: type[P], record: Any, **extra: Any) -> P:
     return model.model_construct(**{**fields, **extra})
 
 
-def load_visible(session: Session, user: User | None, model: type[M], record_id: int, label: str,
-                 rule: Callable[[User | None, str, M], bool]) -> M:
-    """The record if `user` may see it by its feature's `rule` (`catalog/<feature>/permissions.py`'s
-    `can`); NotFound otherwise (existence is not revealed)."""
-    record = session.get(model, record_id)
-    if record is None or not rule(user, access.VIEW, record):
-        raise NotFound(message=f"未找到编号为 {record_id} 的{label}")
-    return record

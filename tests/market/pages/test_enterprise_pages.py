@@ -68,13 +68,14 @@ def test_privacy_choices_are_saved(page_client, world, database_url):
         assert enterprise.budget_wan == 80
 
 
-def test_another_enterprises_need_is_forbidden(page_client, world):
+def test_another_enterprises_need_is_not_revealed(page_client, world):
     login(page_client, "ent_private")
     url = f"/enterprise/needs/{world.ids['need_sharing']}/edit"
-    assert page_client.get(url, headers=HTML).status_code == 403
+    assert page_client.get(f"/api/needs/{world.ids['need_sharing']}").status_code == 404  # as the API answers
+    assert page_client.get(url, headers=HTML).status_code == 404
     response = post_form(page_client, f"/enterprise/needs/{world.ids['need_sharing']}/delete",
                          page="/enterprise/needs")
-    assert response.status_code == 403
+    assert response.status_code == 404
     listed = page_client.get("/enterprise/needs", headers=HTML).text.split("<h2>添加需求</h2>")[0]
     assert "想上 MES" in listed and "车间设备老是突然停机" not in listed
 
