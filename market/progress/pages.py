@@ -38,7 +38,7 @@ from market.progress.api import chosen_city
 from market.progress.fields import to_float, to_int
 from market.templating import render
 from market.web.forms import FormDep, text
-from market.web.page_common import flash_redirect
+from market.web.page_common import flash_redirect, parse_int
 
 router = APIRouter(include_in_schema=False)
 
@@ -171,14 +171,14 @@ def _day(form: Any, name: str) -> date:
 
 def _take(session: Session, user: User, g: Engagement, step: str, form: Any) -> str:
     engagement_rules.require_step(user, step, g, session.get(Enterprise, g.enterprise_id))
-    actor = actor_of(user)
+    actor, read = actor_of(user), parse_int(text(form, "version"))  # the version the page showed
     if step == engagement_rules.SIGN:
         amount = to_float(text(form, "amount_wan"))
         flow.sign(session=session, engagement=g, amount_wan=amount or 0, contract_date=_day(form, "contract_date"),
-                  actor=actor)
+                  actor=actor, expected_version=read)
         return "已登记签约"
     if step == engagement_rules.START:
-        flow.start(session=session, engagement=g, actor=actor)
+        flow.start(session=session, engagement=g, actor=actor, expected_version=read)
         return "已开始实施"
     if step == engagement_rules.PROPOSE:
         flow.propose_acceptance(session=session, engagement=g, acceptance_date=_day(form, "acceptance_date"),
@@ -186,10 +186,11 @@ def _take(session: Session, user: User, g: Engagement, step: str, form: Any) -> 
                                 provider_share_wan=to_float(text(form, "provider_share_wan")) or 0.0, actor=actor)
         return "已提交验收申请，等待主管部门确认"
     if step == engagement_rules.CONFIRM:
-        record = flow.confirm_acceptance(session=session, engagement=g, actor=actor)
+        record = flow.confirm_acceptance(session=session, engagement=g, actor=actor, expected_version=read)
         return f"已确认验收。{record.subsidy_reason}"
     if step == engagement_rules.TERMINATE:
-        flow.terminate(session=session, engagement=g, reason=text(form, "reason"), actor=actor)
+        flow.terminate(session=session, engagement=g, reason=text(form, "reason"), actor=actor,
+                       expected_version=read)
         return "已终止该对接"
     flow.rate(session=session, engagement=g, rating=int(text(form, "rating") or 0), actor=actor,
               review=text(form, "review"))

@@ -1,9 +1,16 @@
 """An engagement starts on a publicly listed solution only (catalog/engagements/service.py), through
-the progress page and the API alike: a solution waiting in 待审核 or suspended is refused."""
+the progress page and the API alike: a solution waiting in 待审核 or suspended is refused. A step
+taken from the engagement page carries the version the page showed, as the API's steps do."""
 
 from __future__ import annotations
 
-from page_helpers import flashes, login, post_form
+import re
+
+from page_helpers import HTML, flashes, login, post_form
+from sqlmodel import Session
+
+from catalog.db import get_engine
+from catalog.engagements.models import Engagement
 
 
 def test_only_a_listed_solution_is_engaged_through_the_api(client, world, as_user) -> None:
@@ -28,3 +35,28 @@ def test_only_a_listed_solution_is_engaged_through_the_page(page_client, world) 
     done = post_form(page_client, "/progress/engagements", {"solution_id": str(world.ids["sol_b"])})
     assert done.status_code == 303 and done.headers["location"].startswith("/progress/engagements/")
     assert "已登记对接意向：起重机远程运维" in flashes(page_client, done.headers["location"])
+
+
+def _version_in(html: str, form_id: str) -> str:
+    form = html.split(f'id="{form_id}"', 1)[1].split("</form>", 1)[0]
+    match = re.search(r'name="version" value="(\d+)"', form)
+    assert match, f"{form_id} carries no version"
+    return match.group(1)
+
+
+def test_a_step_from_a_stale_engagement_page_is_refused(page_client, world, database_url) -> None:
+    """Two tabs on one engagement: a step taken from the older one is refused, nothing changes."""
+    login(page_client, "ent_sharing")
+    url = post_form(page_client, "/progress/engagements", {"solution_id": str(world.ids["sol_b"])}).headers["location"]
+    first_tab = page_client.get(url, headers=HTML).text
+    read = _version_in(first_tab, "form-sign")
+    signed = post_form(page_client, f"{url}/sign", {"amount_wan": "12", "contract_date": "2026-03-01",
+                                                    "version": read}, page=url)
+    assert signed.status_code == 303 and "已登记签约" in flashes(page_client, url)
+    second_tab = page_client.get(url, headers=HTML).text
+    assert int(_version_in(second_tab, "form-start")) > int(read)
+    stale = post_form(page_client, f"{url}/terminate", {"reason": "预算调整", "version": read}, page=url)
+    assert stale.status_code == 303 and "已被他人修改" in flashes(page_client, url)
+    with Session(get_engine(database_url)) as session:
+        engagement = session.get(Engagement, int(url.rsplit("/", 1)[1]))
+        assert engagement is not None and engagement.status == "签约"
