@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from catalog import writes
+from catalog import access, writes
 from catalog.audit import service as audit
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise, Need, Priority
 from catalog.enterprises.queries import NEED_ORDER
 from catalog.enterprises.schemas import (
@@ -24,6 +25,8 @@ from catalog.errors import Conflict, ValidationFailed
 from catalog.language.text import company_key
 from catalog.leads.models import LeadResponse
 from catalog.records import utcnow
+from catalog.users.models import User
+from catalog.users.service import actor_of
 
 DEFAULT_PRIORITY = Priority.MEDIUM.value  # a new need given no priority
 
@@ -82,6 +85,17 @@ def update_enterprise(*, session: Session, enterprise: Enterprise, data: Enterpr
     writes.update(session=session, record=enterprise, changes=data.model_dump(exclude_unset=True), actor=actor,
                   expected_version=expected_version)
     return enterprise
+
+
+def edit_enterprise(*, session: Session, user: User, enterprise: Enterprise, data: EnterpriseUpdate,
+                    expected_version: int | None) -> Enterprise:
+    """`user`'s edit of an enterprise, as every front door makes it: the user must be allowed
+    to edit it, its privacy choices are the enterprise's own and its identity and standing in
+    the pilot the bureau's (catalog/enterprises/permissions.py)."""
+    enterprise_rules.require(user, access.EDIT, enterprise)
+    enterprise_rules.require_fields(user, enterprise, data.model_dump(exclude_unset=True))
+    return update_enterprise(session=session, enterprise=enterprise, data=data, actor=actor_of(user),
+                             expected_version=expected_version)
 
 
 # --- 需求 --------------------------------------------------------------------------------

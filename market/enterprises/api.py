@@ -82,10 +82,7 @@ def update_enterprise(
     session: SessionDep, user: CurrentUser, enterprise_id: RecordId, patch: EnterprisePatch
 ) -> EnterprisePublic:
     enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
-    enterprise_rules.require(user, access.EDIT, enterprise)
     changes = patch.model_dump(exclude_unset=True, exclude={"version"})
-    enterprise_rules.require_fields(user, enterprise, changes)
-    enterprise_service.update_enterprise(session=session, enterprise=enterprise,
-                                      data=EnterpriseUpdate.model_validate(changes), actor=actor_of(user),
-                                      expected_version=patch.version)
+    enterprise_service.edit_enterprise(session=session, user=user, enterprise=enterprise,
+                                       data=EnterpriseUpdate.model_validate(changes), expected_version=patch.version)
     return out(EnterprisePublic, enterprise)

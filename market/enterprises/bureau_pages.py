@@ -113,7 +113,6 @@ def enterprise_update(request: Request, session: SessionDep, user: BureauUser, _
                       form: FormDep, enterprise_id: int) -> Response:
     """Correct an enterprise's registration: region, industry, size, tier, level, budget, batch."""
     enterprise = access.load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
-    enterprise_rules.require(user, access.EDIT, enterprise)
     back = f"/bureau/enterprises/{enterprise_id}"
     sent = {n: optional(text(form, n)) for n in REGISTRATION}
     # a blank choice leaves the field as it is; a blank budget or batch clears it
@@ -121,9 +120,8 @@ def enterprise_update(request: Request, session: SessionDep, user: BureauUser, _
     if data is None:
         return flash_redirect(request, back, "；".join(errors.values()), "error")
     try:
-        enterprise_rules.require_fields(user, enterprise, data.model_dump(exclude_unset=True))
-        enterprise_service.update_enterprise(session=session, enterprise=enterprise, data=data, actor=actor_of(user),
-                                          expected_version=parse_int(text(form, "version")))
+        enterprise_service.edit_enterprise(session=session, user=user, enterprise=enterprise, data=data,
+                                           expected_version=parse_int(text(form, "version")))
     except (Conflict, Forbidden) as error:
         return flash_redirect(request, back, error.message, "error")
     return flash_redirect(request, back, f"已保存“{enterprise.name}”的登记信息")

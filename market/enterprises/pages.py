@@ -65,7 +65,6 @@ def profile_submit(request: Request, session: SessionDep, user: EnterpriseUser, 
                    form: FormDep) -> Response:
     """Save the parts of the profile the enterprise keeps itself, and its privacy choices."""
     enterprise = my_enterprise(session, user)
-    enterprise_rules.require(user, access.EDIT, enterprise)
     data, errors = validate(EnterpriseUpdate, {
         "size": text(form, "size"),
         "srdi_tier": text(form, "srdi_tier"),
@@ -77,9 +76,8 @@ def profile_submit(request: Request, session: SessionDep, user: EnterpriseUser, 
     if data is None:
         return flash_redirect(request, "/enterprise", "；".join(errors.values()), "error")
     try:
-        enterprise_rules.require_fields(user, enterprise, data.model_dump(exclude_unset=True))
-        enterprise_service.update_enterprise(session=session, enterprise=enterprise, data=data, actor=actor_of(user),
-                                          expected_version=parse_int(text(form, "version")))
+        enterprise_service.edit_enterprise(session=session, user=user, enterprise=enterprise, data=data,
+                                           expected_version=parse_int(text(form, "version")))
     except (Conflict, Forbidden) as error:
         return flash_redirect(request, "/enterprise", error.message, "error")
     return flash_redirect(request, "/enterprise", "企业资料和隐私设置已保存")
