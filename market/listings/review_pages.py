@@ -4,8 +4,6 @@ published listings (market/revisions/pages.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
@@ -14,7 +12,8 @@ from catalog import access
 from catalog.errors import InvalidTransition, MarketError, NotFound
 from catalog.providers import permissions as provider_rules
 from catalog.providers import review
-from catalog.providers.models import ListingStatus, Provider
+from catalog.providers.models import Provider
+from catalog.providers.queue import review_queue
 from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from catalog.users.models import User
@@ -22,7 +21,6 @@ from catalog.users.service import actor_of
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.listings.changes import pending_changes
 from market.permissions.declared import BUREAU, requires
-from market.provider_applications.pages import application_lines
 from market.revisions.pages import pending_lines
 from market.templating import render
 from market.web.forms import FormDep, text
@@ -42,28 +40,18 @@ def bureau_home(user: BureauUser) -> RedirectResponse:
     return redirect(QUEUE_URL)
 
 
-def _pending(session: Session, user: User, model: Any, visible: Any) -> list[Any]:
-    statement = visible(user, select(model)).where(model.status == ListingStatus.PENDING)
-    rows = list(session.exec(statement.order_by(col(model.updated_at))).all())
-    return [r for r in rows if review.may(user, access.CHANGE_STATUS, r)]
-
-
 @router.get(QUEUE_URL, response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def queue(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """Listings waiting for this bureau: fresh submissions first, then those sent back."""
-    applications = application_lines(session, user)  # 服务商入驻: shown apart, decided on their own page
-    applied = {p.id for _, p in applications}
-    providers = [p for p in _pending(session, user, Provider, provider_rules.visible_providers) if p.id not in applied]
-    solutions = _pending(session, user, Solution, solution_rules.visible_solutions)
+    waiting = review_queue(session=session, user=user)
     names = dict(session.exec(select(Provider.id, Provider.name).where(
-        col(Provider.id).in_({s.provider_id for s in solutions} or {-1}))).all())
+        col(Provider.id).in_({s.provider_id for s in waiting.solutions} or {-1}))).all())
     context = {
-        "providers": [p for p in providers if not p.review_remark],
-        "solutions": [s for s in solutions if not s.review_remark],
-        "returned": [("provider", p) for p in providers if p.review_remark]
-        + [("solution", s) for s in solutions if s.review_remark],
+        "providers": waiting.providers,
+        "solutions": waiting.solutions,
+        "returned": [("provider" if isinstance(r, Provider) else "solution", r) for r in waiting.sent_back],
         "provider_names": names,
-        "applications": applications,
+        "applications": waiting.applications,
         "revisions": pending_lines(session, user),
     }
     return render(request, "bureau/review_queue.html", context)

@@ -137,8 +137,3 @@ def application_decide(request: Request, session: SessionDep, user: BureauUser, 
     verb = "已通过" if decision == "approve" else "已不予通过"
     return flash_redirect(request, "/bureau/review", f"{verb}“{provider.name}”的入驻申请")
 
-
-def application_lines(session: Session, user: User) -> list[tuple[Any, Any]]:
-    """The applications waiting for this bureau (for the review queue), oldest first."""
-    rows = applications.applications(session=session, pending_only=True)
-    return [(a, p) for a, p in rows if application_rules.can_decide_application(user, p)]

@@ -19,6 +19,7 @@ from catalog.engagements import permissions as engagement_rules
 from catalog.engagements.models import Engagement
 from catalog.errors import Conflict, Forbidden, MarketError
 from catalog.providers import permissions as provider_rules
+from catalog.providers import queue
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.providers.schemas import ProviderUpdate
@@ -66,8 +67,8 @@ def dashboard(request: Request, session: SessionDep, user: ProviderUser) -> HTML
         "provider": provider,
         "by_status": Counter(s.status for s in solutions),
         "statuses": [s.value for s in ListingStatus],
-        "to_fix": [s for s in solutions if s.status == ListingStatus.PENDING and s.review_remark],
-        "pending": [s for s in solutions if s.status == ListingStatus.PENDING and not s.review_remark],
+        "to_fix": [s for s in solutions if queue.is_sent_back(s)],
+        "pending": [s for s in solutions if queue.is_fresh(s)],
         "engagements": engagements,
         "solution_names": {s.id: s.name for s in solutions},
         "profile_revision": _open_revision(session, provider),
