@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlmodel import col, select
 
 from catalog import access
 from catalog.access import load_visible
 from catalog.engagements import permissions as engagement_rules
+from catalog.engagements import queries as engagement_queries
 from catalog.engagements import service as engagement_service
-from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.engagements.models import EngagementStatus
+from catalog.engagements.queries import EngagementFilter
 from catalog.engagements.schemas import (
     EngagementCreate,
     EngagementPublic,
@@ -34,13 +35,10 @@ from market.web.api_common import (
     PerPage,
     RecordId,
     Sort,
-    order,
     out,
-    paged,
 )
 
 router = APIRouter(prefix="/api/engagements", tags=["对接成果"])
-SORTS = ("id", "status", "contract_amount_wan", "contract_date", "acceptance_date", "created_at", "updated_at")
 
 
 class EngagementPatch(EngagementUpdate):
@@ -57,15 +55,10 @@ def list_engagements(
     enterprise_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="企业编号")] = None,
     provider_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="服务商编号")] = None,
 ) -> EngagementsPublic:
-    statement = engagement_rules.visible_engagements(user, select(Engagement))
-    if status:
-        statement = statement.where(col(Engagement.status) == status.value)
-    if enterprise_id is not None:
-        statement = statement.where(col(Engagement.enterprise_id) == enterprise_id)
-    if provider_id is not None:
-        statement = statement.where(col(Engagement.provider_id) == provider_id)
-    rows, count = paged(session, order(statement, Engagement, sort, SORTS), page=page, per_page=per_page)
-    return EngagementsPublic(data=[out(EngagementPublic, g) for g in rows], count=count)
+    chosen = EngagementFilter(status=status.value if status else "", enterprise_id=enterprise_id,
+                              provider_id=provider_id, sort=sort or "")
+    found = engagement_queries.list_engagements(session=session, user=user, chosen=chosen, page=page, per_page=per_page)
+    return EngagementsPublic(data=[out(EngagementPublic, g) for g in found.rows], count=found.total)
 
 
 @router.post("", response_model=EngagementPublic, status_code=201, responses=WRITE_ERRORS, summary="登记对接成果",

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import col, select
+from sqlmodel import select
 
 from catalog import access
-from catalog.engagements import permissions as engagement_rules
-from catalog.engagements.models import Engagement
+from catalog.engagements import queries as engagement_queries
+from catalog.engagements.queries import EngagementFilter
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, EnterpriseSize, Need
-from catalog.enterprises.queries import EnterpriseFilter
+from catalog.enterprises.queries import NEED_ORDER, EnterpriseFilter
 from catalog.enterprises.schemas import EnterpriseCreate, EnterpriseUpdate
 from catalog.errors import Conflict, Forbidden
-from catalog.providers.models import Provider
-from catalog.solutions.models import Solution
 from catalog.taxonomy import taxonomy
 from catalog.users.models import User
 from catalog.users.service import actor_of
@@ -95,12 +93,10 @@ def enterprise_detail(request: Request, session: SessionDep, user: BureauUser, e
     """One enterprise: registration (editable), privacy choices, needs, engagements."""
     enterprise = access.load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
     needs = session.exec(enterprise_rules.visible_needs(user, select(Need)).where(Need.enterprise_id == enterprise.id)
-                         .order_by(col(Need.position), col(Need.id))).all()
-    engagements = session.exec(engagement_rules.visible_engagements(user, select(Engagement, Solution, Provider))
-                               .join(Solution, col(Solution.id) == Engagement.solution_id)
-                               .join(Provider, col(Provider.id) == Engagement.provider_id)
-                               .where(Engagement.enterprise_id == enterprise.id)
-                               .order_by(col(Engagement.created_at).desc(), col(Engagement.id))).all()
+                         .order_by(*NEED_ORDER)).all()
+    found = engagement_queries.list_engagements(session=session, user=user, per_page=engagement_queries.PAGE_ROWS,
+                                                chosen=EngagementFilter(enterprise_id=enterprise.id))
+    engagements = engagement_queries.with_listings(session=session, rows=found.rows)
     context = {
         "enterprise": enterprise, "needs": needs, "engagements": engagements,
         "can_edit": enterprise_rules.can(user, access.EDIT, enterprise), **_registration_choices(session, user),

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from catalog import access
-from catalog.engagements import permissions as engagement_rules
-from catalog.engagements.models import Engagement
+from catalog.engagements import queries as engagement_queries
+from catalog.engagements.queries import EngagementFilter
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need, Priority
@@ -197,8 +197,8 @@ def need_sort(request: Request, session: SessionDep, user: EnterpriseUser, _csrf
 def engagements(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
     """The enterprise's engagements with providers, from 意向 to 已验收."""
     enterprise = my_enterprise(session, user)
-    statement = engagement_rules.visible_engagements(user, select(Engagement)).where(Engagement.enterprise_id == enterprise.id)
-    rows = list(session.exec(statement.order_by(col(Engagement.updated_at).desc())).all())
+    rows = engagement_queries.list_engagements(session=session, user=user, per_page=engagement_queries.PAGE_ROWS,
+                                               chosen=EngagementFilter(enterprise_id=enterprise.id)).rows
     solutions = _names(session, Solution, {g.solution_id for g in rows})
     providers = _names(session, Provider, {g.provider_id for g in rows})
     context = {"enterprise": enterprise, "engagements": rows, "solutions": solutions, "providers": providers}

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from catalog import access
 from catalog.engagements import permissions as engagement_rules
+from catalog.engagements import queries as engagement_queries
 from catalog.engagements import service as engagement_service
 from catalog.engagements import service as flow
 from catalog.engagements.models import Engagement
@@ -103,8 +104,7 @@ def evaluations_page(request: Request, session: SessionDep, user: CurrentUser, r
 @router.get("/progress/engagements", response_class=HTMLResponse, openapi_extra=requires(LOGGED_IN))
 def engagements_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """The engagements the user may see, with their step and subsidy."""
-    rows = session.exec(engagement_rules.visible_engagements(user, select(Engagement)).order_by(col(Engagement.id).desc())
-                        .limit(300)).all()
+    rows = engagement_queries.list_engagements(session=session, user=user, per_page=engagement_queries.PAGE_ROWS).rows
     choices: list[tuple[int, str]] = []
     if user.enterprise_id is not None:
         published = session.exec(solution_rules.visible_solutions(None, select(Solution, Provider).join(

@@ -15,8 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from catalog import access
-from catalog.engagements import permissions as engagement_rules
-from catalog.engagements.models import Engagement
+from catalog.engagements import queries as engagement_queries
 from catalog.errors import Conflict, Forbidden, MarketError
 from catalog.providers import permissions as provider_rules
 from catalog.providers import queue
@@ -60,9 +59,7 @@ def dashboard(request: Request, session: SessionDep, user: ProviderUser) -> HTML
     """The provider's dashboard: its review state, its listings by status, remarks to act on."""
     provider = my_provider(session, user)
     solutions = _my_solutions(session, user, provider)
-    engagements = session.exec(
-        engagement_rules.visible_engagements(user, select(Engagement)).order_by(col(Engagement.updated_at).desc()).limit(10)
-    ).all()
+    engagements = engagement_queries.list_engagements(session=session, user=user, per_page=10).rows
     context = {
         "provider": provider,
         "by_status": Counter(s.status for s in solutions),

@@ -60,3 +60,24 @@ def test_a_step_from_a_stale_engagement_page_is_refused(page_client, world, data
     with Session(get_engine(database_url)) as session:
         engagement = session.get(Engagement, int(url.rsplit("/", 1)[1]))
         assert engagement is not None and engagement.status == "签约"
+
+
+def _listed(html: str) -> list[int]:
+    seen: list[int] = []
+    for found in re.findall(r'href="/progress/engagements/(\d+)"', html):
+        if int(found) not in seen:
+            seen.append(int(found))
+    return seen
+
+
+def test_every_list_of_engagements_holds_the_same_rows_in_the_same_order(page_client, world, as_user) -> None:
+    """The API, the progress list and the enterprise's own list: the engagement moved last first."""
+    login(page_client, "ent_sharing")
+    made = [post_form(page_client, "/progress/engagements", {"solution_id": str(world.ids[s])}).headers["location"]
+            for s in ("sol_b", "sol_a")]
+    first = made[0]
+    post_form(page_client, f"{first}/sign", {"amount_wan": "8", "contract_date": "2026-03-01"}, page=first)
+    api = [g["id"] for g in page_client.get("/api/engagements", headers=as_user("ent_sharing")).json()["data"]]
+    assert api[0] == int(first.rsplit("/", 1)[1]) and len(api) >= 2
+    assert _listed(page_client.get("/progress/engagements", headers=HTML).text) == api
+    assert _listed(page_client.get("/enterprise/engagements", headers=HTML).text) == api

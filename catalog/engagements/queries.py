@@ -1,0 +1,67 @@
+"""The lists of engagements (对接成果): one filter, one order, under the API and every page that
+lists them (the progress list, an enterprise's own, the bureau's enterprise page, a
+provider's dashboard), so the same engagements come in the same order wherever they show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from catalog.engagements import permissions as engagement_rules
+from catalog.engagements.models import Engagement
+from catalog.errors import ValidationFailed
+from catalog.filters import Rows, page_of
+from catalog.providers.models import Provider
+from catalog.solutions.models import Solution
+from catalog.users.models import User
+
+SORT_FIELDS = ("id", "status", "contract_amount_wan", "contract_date", "acceptance_date", "created_at", "updated_at")
+PAGE_ROWS = 300  # the most one page lists at once (the API pages through the rest)
+LATEST_FIRST = "-updated_at"  # the order of every list that names none: the engagement moved last comes first
+
+
+@dataclass(frozen=True)
+class EngagementFilter:
+    """What a list of engagements is narrowed by (every field optional): a status, an
+    enterprise, a provider; `sort` a field of SORT_FIELDS ('-' for descending), or "" for
+    LATEST_FIRST."""
+
+    status: str = ""
+    enterprise_id: int | None = None
+    provider_id: int | None = None
+    sort: str = ""
+
+
+def list_engagements(*, session: Session, user: User | None, chosen: EngagementFilter = EngagementFilter(),
+                     page: int = 1, per_page: int = 20) -> Rows[Engagement]:
+    """One page of the engagements `user` may see that match `chosen`, and how many match in all."""
+    statement = engagement_rules.visible_engagements(user, select(Engagement))
+    if chosen.status:
+        statement = statement.where(col(Engagement.status) == chosen.status)
+    if chosen.enterprise_id is not None:
+        statement = statement.where(col(Engagement.enterprise_id) == chosen.enterprise_id)
+    if chosen.provider_id is not None:
+        statement = statement.where(col(Engagement.provider_id) == chosen.provider_id)
+    found, total, served = page_of(session, _ordered(statement, chosen.sort), page=page, per_page=per_page)
+    return Rows(rows=found, total=total, page=served, per_page=per_page)
+
+
+def _ordered(statement: object, sort: str) -> object:
+    key = sort.strip() or LATEST_FIRST
+    name = key.removeprefix("-")
+    if name not in SORT_FIELDS:
+        raise ValidationFailed("bad_sort", f"不支持按“{name}”排序，可选：{'、'.join(SORT_FIELDS)}")
+    column = col(getattr(Engagement, name))
+    tie = col(Engagement.id).desc() if key.startswith("-") else col(Engagement.id).asc()
+    return statement.order_by(column.desc() if key.startswith("-") else column.asc(), tie)  # type: ignore[attr-defined]
+
+
+def with_listings(*, session: Session, rows: list[Engagement]) -> list[tuple[Engagement, Solution, Provider]]:
+    """Each engagement with its solution and provider, in the rows' order."""
+    solutions = {s.id: s for s in session.exec(select(Solution).where(
+        col(Solution.id).in_({g.solution_id for g in rows} or {-1}))).all()}
+    providers = {p.id: p for p in session.exec(select(Provider).where(
+        col(Provider.id).in_({g.provider_id for g in rows} or {-1}))).all()}
+    return [(g, solutions[g.solution_id], providers[g.provider_id]) for g in rows
+            if g.solution_id in solutions and g.provider_id in providers]
