@@ -6,17 +6,20 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from catalog import access
 from catalog.audit import service as audit
 from catalog.engagements.models import Engagement, EngagementStatus
 from catalog.engagements.schemas import EngagementCreate
 from catalog.engagements.service import create_engagement
 from catalog.enterprises.models import Enterprise
-from catalog.errors import Conflict, ValidationFailed
+from catalog.errors import Conflict, NotFound, ValidationFailed
 from catalog.notifications import notices
 from catalog.regions import UNKNOWN, city
 from catalog.showcase.models import CaseCreate, EngagementMessage, SolutionCase
+from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from catalog.taxonomy import taxonomy
+from catalog.users.models import User
 
 
 def _place(region: str | None) -> str:
@@ -26,6 +29,22 @@ def _place(region: str | None) -> str:
 
 
 _OPEN = (EngagementStatus.INTENT.value, EngagementStatus.SIGNED.value, EngagementStatus.IN_PROGRESS.value)
+
+
+def editable_solution(*, session: Session, user: User, solution_id: int) -> Solution:
+    """The product whose cases `user` keeps up: one it may see (NotFound otherwise) and edit
+    (its provider, or the bureau of its region)."""
+    solution = access.load_visible(session, user, Solution, solution_id, "产品和方案", solution_rules.can)
+    solution_rules.require(user, access.EDIT, solution)
+    return solution
+
+
+def case_of(*, session: Session, solution: Solution, case_id: int) -> SolutionCase:
+    """One of the product's cases, or NotFound (a case of another product is not this one's)."""
+    case = session.get(SolutionCase, case_id)
+    if case is None or case.solution_id != solution.id:
+        raise NotFound(message=f"该产品没有编号为 {case_id} 的案例")
+    return case
 
 
 def cases_of(*, session: Session, solution_id: int) -> list[SolutionCase]:

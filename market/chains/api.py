@@ -27,7 +27,7 @@ from catalog.errors import NotFound
 from catalog.providers.models import Provider
 from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
-from catalog.users.models import Role, User
+from catalog.users.models import User
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, CHAIN_LEADER, requires
 from market.web.api_common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
@@ -162,20 +162,10 @@ def make_proposal(session: Session, ctx: ChainContext, request: ChainProposalReq
                          group_min=request.group_min, providers=providers)
 
 
-def visible_leaders(session: Session, user: User) -> list[Enterprise]:
-    """The leaders whose chains the user may view."""
-    stmt = chain_rules.visible_chain_links(user, select(ChainLink.leader_id).distinct())
-    ids = set(session.exec(stmt).all())
-    if user.role != Role.BUREAU:
-        ids &= {user.enterprise_id}
-    leaders = session.exec(select(Enterprise).where(col(Enterprise.id).in_(ids)).order_by(col(Enterprise.id)))
-    return [e for e in leaders.all() if chain_rules.can_view_chain(user, e)]
-
-
 def overview(session: Session, user: User) -> dict[str, Any]:
     """Every chain the user may view, at a glance (the bureau's region overview)."""
     chain_rules.require_list_chains(user)
-    ids = [e.id for e in visible_leaders(session, user)]
+    ids = [e.id for e in chain_queries.visible_leaders(session=session, user=user)]
     links = session.exec(select(ChainLink).where(col(ChainLink.leader_id).in_(ids))).all()
     ent_ids = {k.member_id for k in links} | set(ids) | {k.via_id for k in links if k.via_id}
     rows = session.exec(select(Enterprise).where(col(Enterprise.id).in_(ent_ids))).all()

@@ -14,8 +14,6 @@ from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need
 from catalog.enterprises.schemas import NeedCreate, NeedPublic, NeedsPublic, NeedUpdate
-from catalog.errors import Forbidden
-from catalog.users.models import Role
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
@@ -55,8 +53,6 @@ def list_needs(
     scenario: Annotated[str | None, Query(max_length=40, description="应用场景")] = None,
     priority: Annotated[str | None, Query(max_length=2, description="优先级：高、中、低")] = None,
 ) -> NeedsPublic:
-    if user.role == Role.PROVIDER:
-        raise Forbidden("needs_private", "企业需求不向服务商开放，请通过对接活动或匹配结果了解需求")
     statement = enterprise_rules.visible_needs(user, select(Need))
     if enterprise_id is not None:
         statement = statement.where(col(Need.enterprise_id) == enterprise_id)

@@ -15,6 +15,7 @@ from catalog.engagements.queries import EngagementFilter
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need, Priority
+from catalog.enterprises.queries import NEED_ORDER
 from catalog.enterprises.schemas import EnterpriseUpdate, NeedCreate, NeedUpdate
 from catalog.errors import Conflict, Forbidden, MarketError
 from catalog.providers.models import Provider
@@ -44,7 +45,7 @@ def my_enterprise(session: Session, user: User) -> Enterprise:
 
 def _needs(session: Session, user: User, enterprise: Enterprise) -> list[Need]:
     statement = enterprise_rules.visible_needs(user, select(Need)).where(Need.enterprise_id == enterprise.id)
-    return list(session.exec(statement.order_by(col(Need.position), col(Need.id))).all())
+    return list(session.exec(statement.order_by(*NEED_ORDER)).all())
 
 
 @router.get("/enterprise", response_class=HTMLResponse, openapi_extra=requires(ENTERPRISES))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from catalog.enterprises.models import Enterprise, Need
+from catalog.enterprises.queries import NEED_ORDER
 from catalog.events import permissions as event_rules
 from catalog.events import service as event_service
 from catalog.events.meetings import participant_name
@@ -52,7 +53,7 @@ def _needs(session: Session, firm: EventParticipant, viewer: EventParticipant) -
     """The needs of `firm` a proposal for `viewer` compares: those it brought (every one when it
     brought none), of them only the ones `viewer` may see."""
     query = select(Need).where(Need.enterprise_id == firm.enterprise_id)
-    rows = list(session.exec(query.order_by(col(Need.position), col(Need.id))))
+    rows = list(session.exec(query.order_by(*NEED_ORDER)))
     chosen = set(firm.need_ids)
     brought = [n for n in rows if n.id in chosen] if chosen else rows
     return [n for n in brought if event_rules.participant_sees_need(viewer, firm, n.id or 0)]

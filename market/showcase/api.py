@@ -7,13 +7,11 @@ from typing import Any
 from fastapi import APIRouter
 from sqlmodel import Session
 
-from catalog import access
 from catalog.access import load_visible
 from catalog.engagements import service as engagement_service
 from catalog.engagements.models import Engagement
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise
-from catalog.errors import NotFound
 from catalog.showcase import permissions as showcase_rules
 from catalog.showcase import service as showcase
 from catalog.showcase.models import (
@@ -44,13 +42,6 @@ def message_json(message: EngagementMessage) -> dict[str, Any]:
             "created_at": message.created_at.isoformat(timespec="minutes")}
 
 
-def editable_solution(session: Session, user: User, solution_id: int) -> Solution:
-    """A solution the user may see and keep up (its provider, or the bureau of its region)."""
-    solution = load_visible(session, user, Solution, solution_id, "产品和方案", solution_rules.can)
-    solution_rules.require(user, access.EDIT, solution)
-    return solution
-
-
 def engagement_for_message(session: Session, user: User, engagement_id: int) -> Engagement:
     engagement = engagement_service.get_engagement(session=session, engagement_id=engagement_id, user=user)
     showcase_rules.require_message(user, engagement, session.get(Enterprise, engagement.enterprise_id))
@@ -67,7 +58,7 @@ def list_cases(session: SessionDep, user: OptionalUser, solution_id: int) -> dic
 @router.post("/api/solutions/{solution_id}/cases", status_code=201, responses=WRITE_ERRORS, summary="添加应用案例",
              openapi_extra=requires(BUREAU | PROVIDER))
 def add_case(session: SessionDep, user: CurrentUser, solution_id: int, data: CaseCreate) -> dict[str, Any]:
-    solution = editable_solution(session, user, solution_id)
+    solution = showcase.editable_solution(session=session, user=user, solution_id=solution_id)
     case = showcase.add_case(session=session, solution=solution, data=data, actor=actor_of(user))
     return case_json(case)
 
@@ -75,10 +66,8 @@ def add_case(session: SessionDep, user: CurrentUser, solution_id: int, data: Cas
 @router.delete("/api/solutions/{solution_id}/cases/{case_id}", status_code=204, responses=WRITE_ERRORS,
                summary="删除应用案例", openapi_extra=requires(BUREAU | PROVIDER))
 def remove_case(session: SessionDep, user: CurrentUser, solution_id: int, case_id: int) -> None:
-    editable_solution(session, user, solution_id)
-    case = session.get(SolutionCase, case_id)
-    if case is None or case.solution_id != solution_id:
-        raise NotFound(message=f"该产品没有编号为 {case_id} 的案例")
+    solution = showcase.editable_solution(session=session, user=user, solution_id=solution_id)
+    case = showcase.case_of(session=session, solution=solution, case_id=case_id)
     showcase.remove_case(session=session, case=case, actor=actor_of(user))
 
 

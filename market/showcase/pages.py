@@ -9,16 +9,15 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from catalog import access
 from catalog.access import load_visible
 from catalog.engagements import service as engagement_service
 from catalog.engagements.models import Engagement
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise
-from catalog.errors import MarketError, NotFound
+from catalog.errors import MarketError
 from catalog.showcase import permissions as showcase_rules
 from catalog.showcase import service as showcase
-from catalog.showcase.models import CaseCreate, ContactRequest, MessageIn, SolutionCase
+from catalog.showcase.models import CaseCreate, ContactRequest, MessageIn
 from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from catalog.users.models import User
@@ -73,17 +72,11 @@ def engagement_message(request: Request, session: SessionDep, user: CurrentUser,
     return flash_redirect(request, back, "留言已发送")
 
 
-def _my_solution(session: Session, user: User, solution_id: int) -> Solution:
-    solution = load_visible(session, user, Solution, solution_id, "产品和方案", solution_rules.can)
-    solution_rules.require(user, access.EDIT, solution)
-    return solution
-
-
 @router.get("/provider/solutions/{solution_id}/cases", response_class=HTMLResponse,
             openapi_extra=requires(PROVIDER))
 def case_list(request: Request, session: SessionDep, user: ProviderUser, solution_id: int) -> HTMLResponse:
     """The provider's cases of one product, with a form to add one."""
-    solution = _my_solution(session, user, solution_id)
+    solution = showcase.editable_solution(session=session, user=user, solution_id=solution_id)
     return render(request, "provider/cases.html", {
         "solution": solution, "cases": showcase.cases_of(session=session, solution_id=solution_id)})
 
@@ -92,7 +85,7 @@ def case_list(request: Request, session: SessionDep, user: ProviderUser, solutio
 def case_add(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected, solution_id: int,
              form: FormDep) -> Response:
     back = f"/provider/solutions/{solution_id}/cases"
-    solution = _my_solution(session, user, solution_id)
+    solution = showcase.editable_solution(session=session, user=user, solution_id=solution_id)
     try:
         data = CaseCreate(client_industry=text(form, "client_industry"), problem=text(form, "problem"),
                           result=text(form, "result"), engagement_id=parse_int(text(form, "engagement_id")))
@@ -107,9 +100,7 @@ def case_add(request: Request, session: SessionDep, user: ProviderUser, _csrf: C
 @router.post("/provider/solutions/{solution_id}/cases/{case_id}/delete", openapi_extra=requires(PROVIDER))
 def case_delete(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected, solution_id: int,
                 case_id: int) -> Response:
-    _my_solution(session, user, solution_id)
-    case = session.get(SolutionCase, case_id)
-    if case is None or case.solution_id != solution_id:
-        raise NotFound(message=f"该产品没有编号为 {case_id} 的案例")
+    solution = showcase.editable_solution(session=session, user=user, solution_id=solution_id)
+    case = showcase.case_of(session=session, solution=solution, case_id=case_id)
     showcase.remove_case(session=session, case=case, actor=actor_of(user))
     return flash_redirect(request, f"/provider/solutions/{solution_id}/cases", "案例已删除")
