@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session, col, select
 
 from catalog import access
+from catalog.audit.models import AuditEntry
 from catalog.provider_applications import permissions as application_rules
 from catalog.provider_applications import service as applications
 from catalog.provider_applications.models import ProviderApplication
@@ -26,6 +27,8 @@ from catalog.solutions.models import Solution
 from catalog.users.models import User
 
 L = TypeVar("L", Provider, Solution)
+# Fields a reviewer does not judge: review bookkeeping, not content.
+NOT_REVIEWED = frozenset({"status", "review_remark", "excellent"})
 
 
 def is_sent_back(record: Provider | Solution) -> bool:
@@ -71,3 +74,42 @@ def review_queue(*, session: Session, user: User) -> ReviewQueue:
                        solutions=[s for s in solutions if is_fresh(s)],
                        sent_back=[*filter(is_sent_back, providers), *filter(is_sent_back, solutions)],
                        applications=waiting)
+
+
+# --- what a reviewer compares: the listing since a bureau last approved it ------------------
+
+
+@dataclass
+class SinceApproval:
+    """A listing's audit trail read for its review: `is_new` when no bureau has approved it
+    yet; `changes` each reviewed field changed since then, as (value then, value now); `entries`
+    the whole trail, oldest first."""
+
+    is_new: bool
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    entries: list[AuditEntry] = field(default_factory=list)
+
+
+def _is_approval(entry: AuditEntry) -> bool:
+    """A bureau published it: by a status change, or by creating it published (an import)."""
+    published = (entry.after or {}).get("status") == ListingStatus.PUBLISHED.value
+    return entry.action in ("status", "create") and published
+
+
+def since_approval(*, session: Session, record_type: str, record_id: int) -> SinceApproval:
+    """Every update after the last approval merged: each field's value then and now."""
+    statement = select(AuditEntry).where(AuditEntry.record_type == record_type,
+                                         AuditEntry.record_key == str(record_id))
+    entries = list(session.exec(statement.order_by(col(AuditEntry.id))).all())
+    last = max((i for i, e in enumerate(entries) if _is_approval(e)), default=-1)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for entry in entries[last + 1:]:
+        if entry.action not in ("update", "create"):
+            continue
+        for name, value in (entry.after or {}).items():
+            if name not in NOT_REVIEWED:
+                before.setdefault(name, (entry.before or {}).get(name))
+                after[name] = value
+    changes = {name: (before[name], value) for name, value in after.items() if before[name] != value}
+    return SinceApproval(is_new=last < 0, changes=changes, entries=entries)
