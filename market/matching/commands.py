@@ -11,6 +11,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from catalog.enterprises.queries import industry_codes
+from catalog.errors import MarketError, ValidationFailed
+from catalog.limits import REGION_MIN_CHARS
+from catalog.regions import covers
 from matching.cohort import CohortResult, match_cohort
 from matching.evaluate import evaluate_queries, load_queries, summarize
 from matching.records import EnterpriseRecord, NeedRecord, load_catalogue, load_enterprises
@@ -69,10 +73,16 @@ def _from_database(batch: int | None) -> tuple[MatchContext, tuple[list[Enterpri
 
 
 def _select(enterprises: list[EnterpriseRecord], needs: list[NeedRecord], industry: str | None,
-            city: str | None) -> tuple[list[EnterpriseRecord], list[NeedRecord]]:
+            region: str | None) -> tuple[list[EnterpriseRecord], list[NeedRecord]]:
+    """The enterprises in `region` (a place as people write it: 江西省九江市, 九江, 九江市濂溪区;
+    catalog.regions.covers) filed under `industry` (a code or name, the codes below it too),
+    and their needs."""
+    codes = industry_codes(industry)
+    if region is not None and len(region.strip()) < REGION_MIN_CHARS:
+        raise ValidationFailed("region_too_short", f"--region 至少 {REGION_MIN_CHARS} 个字（如 九江、江西省九江市）")
     chosen = [
         e for e in enterprises
-        if (not industry or e.industry.startswith(industry)) and (not city or city in e.region)
+        if (not codes or any(e.industry.startswith(c) for c in codes)) and (not region or covers(region, e.region))
     ]
     ids = {e.id for e in chosen}
     return chosen, [n for n in needs if n.enterprise_id in ids]
@@ -84,8 +94,9 @@ def cohort(
     enterprises_path: Annotated[Path | None, typer.Option(
         "--enterprises", help="企业与需求清单（交换格式 JSON）；不给出时使用数据库中的企业", exists=True)] = None,
     batch: Annotated[int | None, typer.Option("--batch", help="只匹配该试点批次（数据库模式）")] = None,
-    industry: Annotated[str | None, typer.Option("--industry", help="只匹配该行业代码（前缀）")] = None,
-    city: Annotated[str | None, typer.Option("--city", help="只匹配所在地区含此名称的企业")] = None,
+    industry: Annotated[str | None, typer.Option("--industry", help="只匹配该行业（代码或名称，含下级行业）")] = None,
+    region: Annotated[str | None, typer.Option("--region", "--city",
+                                               help="只匹配该地区的企业（如 江西省九江市、九江、九江市濂溪区）")] = None,
     top_k: Annotated[int, typer.Option("--top-k", help="每条需求保留的备选数")] = 5,
     out: Annotated[Path | None, typer.Option("--out", help="把完整结果写入此 JSON 文件")] = None,
 ) -> None:
@@ -99,7 +110,11 @@ def cohort(
         everyone = load_enterprises(enterprises_path)
     else:
         ctx, everyone = _from_database(batch)
-    enterprises, needs = _select(*everyone, industry, city)
+    try:
+        enterprises, needs = _select(*everyone, industry, region)
+    except MarketError as error:
+        console.print(f"[red]{error.message}[/red]")
+        raise typer.Exit(2) from error
     if not needs:
         console.print("[yellow]没有符合条件的企业需求[/yellow]")
         raise typer.Exit(1)

@@ -66,10 +66,16 @@ def test_match_cohort_on_the_database(database_url: str, monkeypatch) -> None:
     get_settings.cache_clear()
     try:
         result = runner.invoke(app, ["match", "cohort", "--city", "九江"])
+        written_in_full = runner.invoke(app, ["match", "cohort", "--region", "江西省九江市"])
+        one_character = runner.invoke(app, ["match", "cohort", "--region", "江"])
+        unknown_industry = runner.invoke(app, ["match", "cohort", "--region", "九江", "--industry", "不存在的行业"])
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert "企业 3 家" in result.output and "九江云联设备科技有限公司" in result.output
+    assert written_in_full.exit_code == 0 and "企业 3 家" in written_in_full.output
+    assert one_character.exit_code == 2 and "至少 2 个字" in one_character.output
+    assert unknown_industry.exit_code == 2 and "未识别的行业" in unknown_industry.output
 
 
 def test_match_cohort_wants_both_files_or_neither() -> None:
