@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session, select
 
 from catalog.audit import service as audit
+from catalog.progress import workbooks
 from catalog.progress.models import FinanceProduct, TargetRow
+from catalog.progress.permissions import progress_city
 from catalog.progress.schemas import FinanceProductIn
+from catalog.users.models import User
 
 
 def add_finance_product(*, session: Session, region: str, data: FinanceProductIn, actor: str) -> FinanceProduct:
@@ -36,3 +41,20 @@ def upsert_targets(*, session: Session, rows: list[TargetRow]) -> int:
         session.add(found)
     session.flush()
     return created
+
+
+@dataclass(frozen=True)
+class TargetImport:
+    """What an import of the target table did: for which city, how many rows, how many new."""
+
+    region: str
+    rows: int
+    created: int
+
+
+def import_targets(*, session: Session, user: User, content: bytes, region: str | None) -> TargetImport:
+    """A bureau's target table (xlsx, 明细 layout) stored for its city: every row checked first
+    (ImportRejected names each bad cell, nothing is stored), then each row added or updated."""
+    city = progress_city(user, region)
+    rows = workbooks.parse_targets(content, region=city, table_name=f"{city}目标总表")
+    return TargetImport(region=city, rows=len(rows), created=upsert_targets(session=session, rows=rows))

@@ -8,31 +8,25 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, UploadFile
 from sqlmodel import Session
 
-from catalog import access
 from catalog.errors import NotFound
 from catalog.progress import permissions as progress_rules
-from catalog.progress import policy
+from catalog.progress import policy, workbooks
+from catalog.progress import queries as progress_queries
 from catalog.progress import service as progress_service
 from catalog.progress.measures import Item, compute, describe
 from catalog.progress.models import TargetRow
+from catalog.progress.permissions import progress_city
 from catalog.progress.schemas import FinanceProductIn
 from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.exchange.import_gate import import_slot
 from market.permissions.declared import BUREAU, requires
-from market.progress import dashboard, evaluations, lists, workbooks
+from market.progress import evaluations, lists
 from market.web.api_common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, RecordId
 
 router = APIRouter(prefix="/api/progress", tags=["试点进展"])
 Region = Annotated[str | None, Query(max_length=60, description="城市（默认为本账号管辖的第一个地区）")]
-
-
-def chosen_city(user: User, region: str | None) -> str:
-    """The city asked for (default: the bureau's first region), once the user may see it."""
-    chosen = (region or "").strip() or next(iter(access.bureau_regions(user)), "")
-    progress_rules.require_progress(user, chosen)
-    return chosen
 
 
 def item_json(item: Item) -> dict[str, Any]:
@@ -40,7 +34,7 @@ def item_json(item: Item) -> dict[str, Any]:
             "date": item.when.isoformat() if item.when else None, "detail": item.detail, "url": item.url}
 
 
-def row_json(item: dashboard.RowProgress) -> dict[str, Any]:
+def row_json(item: progress_queries.RowProgress) -> dict[str, Any]:
     r = item.row
     return {"id": r.id, "segment": r.segment, "year": r.year, "position": r.position, "indicator": r.indicator,
             "unit": r.unit, "target": r.target, "measure": describe(r.measure), "actual": item.actual,
@@ -49,9 +43,9 @@ def row_json(item: dashboard.RowProgress) -> dict[str, Any]:
 
 @router.get("/dashboard", responses=LIST_ERRORS, summary="目标总表完成情况", openapi_extra=requires(BUREAU))
 def read_dashboard(session: SessionDep, user: CurrentUser, region: Region = None) -> dict[str, Any]:
-    city = chosen_city(user, region)
-    rows = dashboard.progress(session=session, region=city)
-    share = dashboard.level_two_share(session=session, region=city)
+    city = progress_city(user, region)
+    rows = progress_queries.progress(session=session, region=city)
+    share = progress_queries.level_two_share(session=session, region=city)
     return {"region": city, "rows": [row_json(r) for r in rows],
             "level_two_share": {"value": share.value, "reached": len(share.items), "total": share.denominator,
                                 "bar": policy.LEVEL_TWO_SHARE_PCT,
@@ -59,7 +53,7 @@ def read_dashboard(session: SessionDep, user: CurrentUser, region: Region = None
 
 
 def _row(session: Session, user: User, row_id: int) -> TargetRow:
-    row = dashboard.find_row(session=session, row_id=row_id)
+    row = progress_queries.find_row(session=session, row_id=row_id)
     if row is None or not progress_rules.can_view_progress(user, row.region):
         raise NotFound(message=f"未找到编号为 {row_id} 的目标行")
     return row
@@ -69,9 +63,9 @@ def _row(session: Session, user: User, row_id: int) -> TargetRow:
             openapi_extra=requires(BUREAU))
 def drill_down(session: SessionDep, user: CurrentUser, row_id: RecordId) -> dict[str, Any]:
     row = _row(session, user, row_id)
-    item = dashboard.RowProgress(row, compute(session, row.measure, dashboard.scope_of(row)))
+    item = progress_queries.RowProgress(row, compute(session, row.measure, progress_queries.scope_of(row)))
     records = [] if item.result is None else item.result.items
-    trend = [] if item.result is None else dashboard.monthly(item.result)
+    trend = [] if item.result is None else progress_queries.monthly(item.result)
     return {**row_json(item), "records": [item_json(i) for i in records],
             "monthly": [{"month": m, "count": c, "cumulative": t} for m, c, t in trend]}
 
@@ -80,8 +74,8 @@ def drill_down(session: SessionDep, user: CurrentUser, row_id: RecordId) -> dict
             responses={200: {"content": {workbooks.XLSX: {}}, "description": "工作簿"}, **LIST_ERRORS},
                 openapi_extra=requires(BUREAU))
 def export_targets(session: SessionDep, user: CurrentUser, region: Region = None) -> Response:
-    city = chosen_city(user, region)
-    rows = dashboard.progress(session=session, region=city)
+    city = progress_city(user, region)
+    rows = progress_queries.progress(session=session, region=city)
     title = rows[0].row.table_name if rows and rows[0].row.table_name else f"{city}目标总表"
     content = workbooks.export_targets(rows, title=title)
     return Response(content, media_type=workbooks.XLSX,
@@ -92,19 +86,17 @@ def export_targets(session: SessionDep, user: CurrentUser, region: Region = None
              openapi_extra=requires(BUREAU))
 async def import_targets(session: SessionDep, user: CurrentUser, file: UploadFile,
                          region: Region = None) -> dict[str, Any]:
-    city = chosen_city(user, region)
     content = await file.read()
     with import_slot():
-        rows = workbooks.parse_targets(content, region=city, table_name=f"{city}目标总表")
-    created = progress_service.upsert_targets(session=session, rows=rows)
-    return {"region": city, "rows": len(rows), "created": created}
+        done = progress_service.import_targets(session=session, user=user, content=content, region=region)
+    return {"region": done.region, "rows": done.rows, "created": done.created}
 
 
 @router.get("/evaluations", responses=LIST_ERRORS, summary="服务商 / 产品考核评价排名", openapi_extra=requires(BUREAU))
 def read_evaluations(session: SessionDep, user: CurrentUser, region: Region = None,
                      kind: Annotated[str, Query(pattern="^(provider|solution)$", description="provider 或 solution")]
                      = "provider") -> dict[str, Any]:
-    city = chosen_city(user, region)
+    city = progress_city(user, region)
     pairs: list[Any] = (evaluations.provider_evaluations(session=session, region=city) if kind == "provider"
                         else evaluations.solution_evaluations(session=session, region=city))
     return {"region": city, "kind": kind, "data": [
@@ -119,7 +111,7 @@ def read_evaluations(session: SessionDep, user: CurrentUser, region: Region = No
 def _work_list(session: Session, user: User, name: str, region: str | None) -> tuple[str, lists.WorkList]:
     if name not in lists.LISTS:
         raise NotFound(message=f"没有名为“{name}”的清单")
-    city = chosen_city(user, region)
+    city = progress_city(user, region)
     return city, lists.LISTS[name](session, city)
 
 
@@ -143,6 +135,6 @@ def export_list(session: SessionDep, user: CurrentUser, name: str, region: Regio
              openapi_extra=requires(BUREAU))
 def add_finance(session: SessionDep, user: CurrentUser, data: FinanceProductIn,
                 region: Region = None) -> dict[str, Any]:
-    product = progress_service.add_finance_product(session=session, region=chosen_city(user, region), data=data,
+    product = progress_service.add_finance_product(session=session, region=progress_city(user, region), data=data,
                                                    actor=actor_of(user))
     return product.model_dump(mode="json")

@@ -33,16 +33,23 @@ def _facts(session: Session, region: str) -> list[tuple[Engagement, EngagementFa
     return out
 
 
-def _outcomes(session: Session) -> dict[int, list[str]]:
-    """Enterprise-side outcomes of held meetings, per provider."""
+def _outcomes(session: Session, region: str) -> dict[int, list[str]]:
+    """The outcomes the city's enterprises recorded of meetings held with providers, per
+    provider: as the engagements counted (_facts), a city judges its providers by what its own
+    enterprises said, not by meetings elsewhere."""
     provider_side = select(EventParticipant.id, EventParticipant.provider_id).where(
         col(EventParticipant.provider_id).is_not(None))
     providers: dict[int, int] = {int(a or 0): int(b or 0) for a, b in session.exec(provider_side).all()}
+    city_firms = set(session.exec(select(EventParticipant.id).join(
+        Enterprise, col(Enterprise.id) == EventParticipant.enterprise_id).where(
+        col(Enterprise.region).startswith(region, autoescape=True))).all())
     rows = session.exec(select(Meeting.enterprise_outcome, MeetingRequest.from_id, MeetingRequest.to_id)
                         .join(MeetingRequest, col(MeetingRequest.id) == Meeting.request_id)
                         .where(col(Meeting.enterprise_outcome).is_not(None))).all()
     out: dict[int, list[str]] = defaultdict(list)
     for outcome, from_id, to_id in rows:
+        if from_id not in city_firms and to_id not in city_firms:
+            continue
         provider_id = providers.get(from_id) or providers.get(to_id)
         if provider_id is not None and outcome:
             out[provider_id].append(outcome)
@@ -55,7 +62,7 @@ def provider_evaluations(*, session: Session, region: str) -> list[tuple[Provide
     by_provider: dict[int, list[EngagementFact]] = defaultdict(list)
     for engagement, fact in facts:
         by_provider[engagement.provider_id].append(fact)
-    outcomes = _outcomes(session)
+    outcomes = _outcomes(session, region)
     providers = session.exec(select(Provider).where(or_(
         col(Provider.id).in_(list(by_provider)), col(Provider.region).startswith(region, autoescape=True)))).all()
     named = {p.id: p for p in providers}

@@ -9,12 +9,12 @@ from pydantic import ValidationError
 
 from catalog.errors import NotFound
 from catalog.progress import service as progress_service
+from catalog.progress.permissions import progress_city
 from catalog.progress.schemas import FinanceProductIn
 from catalog.users.service import actor_of
 from market.deps import CsrfProtected, CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, LOGGED_IN, requires
 from market.progress import lists
-from market.progress.api import chosen_city
 from market.progress.fields import to_float, to_int
 from market.templating import render
 from market.web.forms import FormDep, text
@@ -26,7 +26,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/lists", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def lists_index(request: Request, user: CurrentUser, region: str | None = None) -> Response:
     """The six working lists of the city."""
-    city = chosen_city(user, region)
+    city = progress_city(user, region)
     return render(request, "progress/lists.html", {"city": city, "titles": lists.TITLES})
 
 
@@ -36,7 +36,7 @@ def list_page(request: Request, session: SessionDep, user: CurrentUser, name: st
     """One working list as a table, with its export link."""
     if name not in lists.LISTS:
         raise NotFound(message="没有这份清单")
-    city = chosen_city(user, region)
+    city = progress_city(user, region)
     work = lists.LISTS[name](session, city)
     return render(request, "progress/list.html", {"city": city, "work": work, "titles": lists.TITLES})
 
@@ -45,7 +45,7 @@ def list_page(request: Request, session: SessionDep, user: CurrentUser, name: st
 def add_finance(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                 form: FormDep, region: str | None = None) -> Response:
     """Add a 数转贷-type product to the finance list."""
-    city = chosen_city(user, region)
+    city = progress_city(user, region)
     try:
         data = FinanceProductIn(name=text(form, "name"), lender=text(form, "lender"),
                          rate_pct=to_float(text(form, "rate_pct")), cap_wan=to_float(text(form, "cap_wan")),

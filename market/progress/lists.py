@@ -8,18 +8,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.styles import Font, PatternFill
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise
 from catalog.progress import policy as progress_policy
+from catalog.progress import queries as progress_queries
 from catalog.progress.models import FinanceProduct
-from catalog.providers.models import ListingStatus
+from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions.models import Solution
 from catalog.subsidies.policies import load_policies, policy_for_region
 from catalog.taxonomy import taxonomy
 from catalog.xlsx_writer import Book
-from market.progress import dashboard, evaluations
+from market.progress import evaluations
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ def _industry(code: str) -> str:
 def tasks(session: Session, region: str) -> WorkList:
     """任务清单: each target row with its target, the computed figure and where it stands."""
     rows = []
-    for item in dashboard.progress(session=session, region=region):
+    for item in progress_queries.progress(session=session, region=region):
         r, pct = item.row, item.percent
         state = progress_policy.task_state(item.actual, pct)
         rows.append([r.indicator, r.segment or "全市", r.year or "", r.unit, r.target,
@@ -69,11 +71,14 @@ def providers(session: Session, region: str) -> WorkList:
 
 
 def excellent(session: Session, region: str) -> WorkList:
-    """优秀产品清单: solutions marked 优秀, then those the evaluation proposes."""
-    marked = session.exec(select(Solution).where(col(Solution.excellent).is_(True),
-                                                 col(Solution.status) == ListingStatus.PUBLISHED.value)
-                          .order_by(col(Solution.id))).all()
+    """优秀产品清单 of a city: the solutions marked 优秀 that are the city's (its providers' or
+    applied by its enterprises), then those the evaluation proposes."""
     by_id = {s.id: e for s, e in evaluations.solution_evaluations(session=session, region=region)}
+    local = select(Provider.id).where(col(Provider.region).startswith(region, autoescape=True))
+    marked = session.exec(select(Solution).where(
+        col(Solution.excellent).is_(True), col(Solution.status) == ListingStatus.PUBLISHED.value,
+        or_(col(Solution.provider_id).in_(local), col(Solution.id).in_(list(by_id) or [-1])))
+        .order_by(col(Solution.id))).all()
     rows = [[s.name, s.code, "已评为优秀", by_id[s.id].score if s.id in by_id else "—"] for s in marked]
     marked_ids = {s.id for s in marked}
     rows += [[s.name, s.code, "系统建议评选", e.score]

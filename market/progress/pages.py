@@ -21,9 +21,11 @@ from catalog.engagements.schemas import EngagementCreate
 from catalog.enterprises.models import Enterprise
 from catalog.errors import MarketError, NotFound, ValidationFailed
 from catalog.progress import permissions as progress_rules
-from catalog.progress import policy
+from catalog.progress import policy, workbooks
+from catalog.progress import queries as progress_queries
 from catalog.progress import service as progress_service
 from catalog.progress.measures import MEASURES, compute
+from catalog.progress.permissions import progress_city
 from catalog.providers.models import Provider
 from catalog.showcase import permissions as showcase_rules
 from catalog.showcase import service as showcase
@@ -34,8 +36,7 @@ from catalog.users.service import actor_of
 from market.deps import CsrfProtected, CurrentUser, SessionDep
 from market.exchange.import_gate import import_slot
 from market.permissions.declared import BUREAU, ENTERPRISES, LOGGED_IN, PROVIDER, requires
-from market.progress import charts, dashboard, evaluations, workbooks
-from market.progress.api import chosen_city
+from market.progress import charts, evaluations
 from market.progress.fields import to_float, to_int
 from market.templating import render
 from market.web.forms import FormDep, text
@@ -47,15 +48,15 @@ router = APIRouter(include_in_schema=False)
 @router.get("/progress", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def dashboard_page(request: Request, session: SessionDep, user: CurrentUser, region: str | None = None) -> Response:
     """目标总表完成情况: each row's target and computed figure, by segment and year."""
-    city = chosen_city(user, region)
-    rows = dashboard.progress(session=session, region=city)
-    share = dashboard.level_two_share(session=session, region=city)
+    city = progress_city(user, region)
+    rows = progress_queries.progress(session=session, region=city)
+    share = progress_queries.level_two_share(session=session, region=city)
     bars = {item.row.id: Markup(charts.bar_vs_target(item.actual or 0.0, item.row.target, unit=item.row.unit))
             for item in rows if item.actual is not None}
-    trend_points, trend_target = dashboard.city_trend(session=session, region=city, rows=rows)
+    trend_points, trend_target = progress_queries.city_trend(session=session, region=city, rows=rows)
     trend = Markup(charts.trend(trend_points, target=trend_target)) if rows else ""
-    context = {"city": city, "cities": access.bureau_regions(user), "columns": dashboard.columns(rows),
-               "table": dashboard.pivot(rows), "bars": bars, "share": share, "bar": policy.LEVEL_TWO_SHARE_PCT,
+    context = {"city": city, "cities": access.bureau_regions(user), "columns": progress_queries.columns(rows),
+               "table": progress_queries.pivot(rows), "bars": bars, "share": share, "bar": policy.LEVEL_TWO_SHARE_PCT,
                "bar_reached": policy.level_two_share_reached(share.value),
                "trend": trend, "trend_target": trend_target, "title_of": workbooks.column_title,
                "table_name": rows[0].row.table_name if rows else ""}
@@ -65,11 +66,11 @@ def dashboard_page(request: Request, session: SessionDep, user: CurrentUser, reg
 @router.get("/progress/rows/{row_id}", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def row_page(request: Request, session: SessionDep, user: CurrentUser, row_id: int) -> Response:
     """The records behind one figure, and its trend by month."""
-    row = dashboard.find_row(session=session, row_id=row_id)
+    row = progress_queries.find_row(session=session, row_id=row_id)
     if row is None or not progress_rules.can_view_progress(user, row.region):
         raise NotFound(message="未找到该目标行")
-    result = compute(session, row.measure, dashboard.scope_of(row))
-    trend = Markup(charts.trend(dashboard.monthly(result), target=row.target)) if result else ""
+    result = compute(session, row.measure, progress_queries.scope_of(row))
+    trend = Markup(charts.trend(progress_queries.monthly(result), target=row.target)) if result else ""
     measure = MEASURES.get(row.measure or "")
     return render(request, "progress/row.html", {"row": row, "result": result, "trend": trend,
                                                  "measure": measure, "title_of": workbooks.column_title})
@@ -79,21 +80,20 @@ def row_page(request: Request, session: SessionDep, user: CurrentUser, row_id: i
 async def import_page(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                       file: UploadFile, region: str | None = None) -> Response:
     """Import the target table from an xlsx (明细 layout)."""
-    city = chosen_city(user, region)
+    progress_city(user, region)  # a bureau of another city is refused, not sent back with a message
     try:
         content = await file.read()
         with import_slot():
-            rows = workbooks.parse_targets(content, region=city, table_name=f"{city}目标总表")
-        created = progress_service.upsert_targets(session=session, rows=rows)
+            done = progress_service.import_targets(session=session, user=user, content=content, region=region)
     except MarketError as error:
         return flash_redirect(request, "/progress", error.message, "error")
-    return flash_redirect(request, "/progress", f"已导入目标 {len(rows)} 行（新增 {created} 行）")
+    return flash_redirect(request, "/progress", f"已导入目标 {done.rows} 行（新增 {done.created} 行）")
 
 
 @router.get("/progress/evaluations", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def evaluations_page(request: Request, session: SessionDep, user: CurrentUser, region: str | None = None) -> Response:
     """考核评价: provider ranking with components, the warn / retire proposals, solution results."""
-    city = chosen_city(user, region)
+    city = progress_city(user, region)
     providers = evaluations.provider_evaluations(session=session, region=city)
     flagged = [(p, e) for p, e in providers if e.proposal in ("建议预警", "建议退出")]
     context = {"city": city, "providers": providers, "flagged": flagged,

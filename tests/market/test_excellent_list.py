@@ -17,8 +17,10 @@ from sqlmodel import Session, col, select
 from catalog.db import get_engine
 from catalog.engagements import service as engagement_service
 from catalog.engagements import service as flow
+from catalog.engagements.models import Engagement
 from catalog.engagements.schemas import EngagementCreate
 from catalog.enterprises.models import Enterprise
+from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
 from market.app import create_app
 from market.settings import Settings
@@ -65,3 +67,33 @@ def test_excellent_list_with_engagements(demo_client: TestClient, demo_database_
     assert export.status_code == 200
     sheet = load_workbook(BytesIO(export.content))["优秀产品清单"]
     assert any(r[1] == solution.code and r[3] == row[3] for r in sheet.iter_rows(min_row=3, values_only=True))
+
+
+def _token(client: TestClient, username: str) -> dict[str, str]:
+    token = client.post("/api/auth/token", json={"username": username, "password": DEMO_PASSWORD})
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def _mark_excellent_elsewhere(database_url: str, city: str) -> Solution:
+    """A published solution whose provider is outside `city` and which no enterprise of
+    `city` has engaged, marked 优秀."""
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        engaged = select(Engagement.solution_id).join(Enterprise, col(Enterprise.id) == Engagement.enterprise_id).where(
+            col(Enterprise.region).startswith(city))
+        local = select(Provider.id).where(col(Provider.region).startswith(city))
+        solution = session.exec(select(Solution).where(
+            Solution.status == "已入库", col(Solution.id).not_in(engaged), col(Solution.provider_id).not_in(local))
+            .order_by(col(Solution.id))).first()
+        assert solution is not None
+        solution.excellent = True
+        session.add(solution)
+        session.commit()
+        return solution
+
+
+def test_a_citys_excellent_list_holds_its_own_solutions_only(demo_client: TestClient, demo_database_url: str) -> None:
+    elsewhere = _mark_excellent_elsewhere(demo_database_url, "江西省九江市")
+    mine = accepted_and_rated(demo_database_url)
+    rows = demo_client.get("/api/progress/lists/excellent", headers=_token(demo_client, "jiujiang_bureau")).json()["rows"]
+    codes = {r[1] for r in rows}
+    assert mine.code in codes and elsewhere.code not in codes

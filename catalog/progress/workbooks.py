@@ -14,8 +14,8 @@ from catalog.errors import ImportRejected, RowError
 from catalog.exchange.format import unquote
 from catalog.progress.measures import MEASURES
 from catalog.progress.models import TargetRow
+from catalog.progress.queries import RowProgress, columns, pivot
 from catalog.xlsx_writer import Book, Sheet
-from market.progress.dashboard import RowProgress, columns, pivot
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DETAIL_HEADERS = ["序号", "分段", "行业代码", "年度", "指标", "单位", "目标值", "完成值", "完成率", "计算口径"]
