@@ -20,12 +20,12 @@ from typing import Any
 import meilisearch
 from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationError, MeilisearchError
 from requests.exceptions import RequestException
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from catalog import outbox
 from catalog.db import session_scope
 from catalog.engagements.models import Engagement
+from catalog.engagements.queries import average_ratings
 from catalog.enterprises.models import Enterprise, Need
 from catalog.outbox import OutboxEntry
 from catalog.providers.models import Provider
@@ -62,19 +62,12 @@ def ensure_indexes(client: meilisearch.Client, prefix: str) -> None:
         ensure_index(client, index_uid(prefix, kind), kind)
 
 
-def _ratings(session: Session, column: Any, ids: list[int] | None) -> dict[int, float]:
-    query = select(column, func.avg(Engagement.rating)).where(col(Engagement.rating).is_not(None))
-    if ids is not None:
-        query = query.where(column.in_(ids))
-    return {int(k): float(v) for k, v in session.exec(query.group_by(column)).all()}
-
-
 def solution_documents(session: Session, ids: list[int] | None = None) -> list[dict[str, Any]]:
     """Documents of the given solutions (all when `ids` is None), with provider and rating."""
     query = select(Solution, Provider).join(Provider, col(Solution.provider_id) == col(Provider.id))
     if ids is not None:
         query = query.where(col(Solution.id).in_(ids))
-    ratings = _ratings(session, Engagement.solution_id, ids)
+    ratings = average_ratings(session=session, by=Engagement.solution_id, ids=ids)
     return [solution_document(s, p, ratings.get(s.id or 0)) for s, p in session.exec(query).all()]
 
 
@@ -83,7 +76,7 @@ def provider_documents(session: Session, ids: list[int] | None = None) -> list[d
     query = select(Provider)
     if ids is not None:
         query = query.where(col(Provider.id).in_(ids))
-    ratings = _ratings(session, Engagement.provider_id, ids)
+    ratings = average_ratings(session=session, by=Engagement.provider_id, ids=ids)
     return [provider_document(p, ratings.get(p.id or 0)) for p in session.exec(query).all()]
 
 

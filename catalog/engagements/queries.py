@@ -5,11 +5,14 @@ provider's dashboard), so the same engagements come in the same order wherever t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from catalog.engagements import permissions as engagement_rules
-from catalog.engagements.models import Engagement
+from catalog.engagements.models import Engagement, EngagementStatus
 from catalog.errors import ValidationFailed
 from catalog.filters import Rows, page_of
 from catalog.providers.models import Provider
@@ -65,3 +68,36 @@ def with_listings(*, session: Session, rows: list[Engagement]) -> list[tuple[Eng
         col(Provider.id).in_({g.provider_id for g in rows} or {-1}))).all()}
     return [(g, solutions[g.solution_id], providers[g.provider_id]) for g in rows
             if g.solution_id in solutions and g.provider_id in providers]
+
+
+# --- what engagements say of a provider or a product: one definition of a rating ------------
+
+RATED = col(Engagement.rating).is_not(None)  # an enterprise's rating (1–5), given once the engagement closed
+
+
+def average_ratings(*, session: Session, by: Any, ids: list[int] | None = None) -> dict[int, float]:
+    """The average rating per solution or provider (`by`: Engagement.solution_id or
+    Engagement.provider_id), of those in `ids` (all when None); none rated, none listed."""
+    query = select(by, func.avg(Engagement.rating)).where(RATED)
+    if ids is not None:
+        query = query.where(col(by).in_(ids))
+    return {int(k): float(v) for k, v in session.exec(query.group_by(by)).all()}
+
+
+def provider_records(*, session: Session) -> dict[str, dict[str, float]]:
+    """Per provider (by id, as text): its accepted and terminated engagements, and the sum and
+    count of its ratings, as the matcher weighs a provider's record."""
+    statement = (sa.select(col(Engagement.provider_id), col(Engagement.status), func.count(),
+                           func.sum(case((RATED, col(Engagement.rating)), else_=0)),
+                           func.sum(case((RATED, 1), else_=0)))
+                 .group_by(col(Engagement.provider_id), col(Engagement.status)))
+    stats: dict[str, dict[str, float]] = {}
+    for provider_id, status, count, rating_sum, rating_count in session.execute(statement):
+        row = stats.setdefault(str(provider_id), {})
+        if status == EngagementStatus.ACCEPTED:
+            row["accepted"] = row.get("accepted", 0) + count
+        elif status == EngagementStatus.TERMINATED:
+            row["terminated"] = row.get("terminated", 0) + count
+        row["rating_sum"] = row.get("rating_sum", 0) + (rating_sum or 0)
+        row["rating_count"] = row.get("rating_count", 0) + (rating_count or 0)
+    return stats

@@ -23,10 +23,11 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from cachetools import LRUCache
-from sqlalchemy import CompoundSelect, case, func, literal, union_all
+from sqlalchemy import CompoundSelect, func, literal, union_all
 from sqlmodel import Session, col, select
 
-from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.engagements import queries as engagement_queries
+from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise, Need
 from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions.models import Solution
@@ -64,7 +65,7 @@ def provider_record(row: Provider, stats: dict[str, float]) -> ProviderRecord:
 
 
 def with_stats(record: ProviderRecord, stats: dict[str, float]) -> ProviderRecord:
-    """The provider's record with its engagement statistics (see engagement_stats)."""
+    """The provider's record with its engagement statistics (catalog.engagements.queries.provider_records)."""
     return replace(record, accepted=int(stats.get("accepted", 0)), terminated=int(stats.get("terminated", 0)),
                    rating_sum=float(stats.get("rating_sum", 0.0)),
                    rating_count=int(stats.get("rating_count", 0)))
@@ -99,25 +100,6 @@ def catalogue_fingerprint(session: Session) -> tuple[Any, ...]:
     whatever order concurrent transactions commit in (the sum of versions only grows); the
     latest change time tells databases apart (a backup of another restored in its place)."""
     return tuple(tuple(row) for row in session.execute(_FINGERPRINT).all())
-
-
-def engagement_stats(session: Session) -> dict[str, dict[str, float]]:
-    """Per provider: accepted and terminated engagements, and the sum and count of ratings."""
-    rated = col(Engagement.rating) > 0
-    statement = (sa.select(col(Engagement.provider_id), col(Engagement.status), func.count(),
-                        func.sum(case((rated, col(Engagement.rating)), else_=0)),
-                        func.sum(case((rated, 1), else_=0)))
-                 .group_by(col(Engagement.provider_id), col(Engagement.status)))
-    stats: dict[str, dict[str, float]] = {}
-    for provider_id, status, count, rating_sum, rating_count in session.execute(statement):
-        row = stats.setdefault(str(provider_id), {})
-        if status == EngagementStatus.ACCEPTED:
-            row["accepted"] = row.get("accepted", 0) + count
-        elif status == EngagementStatus.TERMINATED:
-            row["terminated"] = row.get("terminated", 0) + count
-        row["rating_sum"] = row.get("rating_sum", 0) + (rating_sum or 0)
-        row["rating_count"] = row.get("rating_count", 0) + (rating_count or 0)
-    return stats
 
 
 @dataclass
@@ -217,7 +199,7 @@ def _build(session: Session, records: _Records, provider_id: int | None) -> Matc
                          solution_record, forget=whole)
     providers = _refresh(session, Provider, provider_versions, records.providers, records.lock,
                          lambda row: provider_record(row, {}), forget=whole)
-    stats = engagement_stats(session)
+    stats = engagement_queries.provider_records(session=session)
     rated = {str(pid): with_stats(record, stats.get(str(pid), {})) for pid, record in providers.items()}
     return MatchContext([solutions[sid] for sid in solution_versions], rated)
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from web_builders import World, solution
 
 from catalog.db import get_engine
+from catalog.engagements import queries as engagement_queries
 from catalog.engagements.models import Engagement, EngagementStatus
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise
@@ -18,7 +19,7 @@ from catalog.enterprises.schemas import NeedCreate, NeedUpdate
 from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions.models import Solution
 from market.matching import read_ahead
-from market.matching.context import catalogue_fingerprint, engagement_stats, match_context
+from market.matching.context import catalogue_fingerprint, match_context
 
 
 def _names(database_url: str) -> set[str]:
@@ -102,7 +103,7 @@ def test_engagement_stats_count_by_provider_and_status(database_url: str, world:
                                       "created_at": datetime.now(UTC) - timedelta(days=1)}))
         session.commit()
         rows = session.exec(select(Engagement.provider_id, Engagement.status, Engagement.rating)).all()
-        stats = engagement_stats(session)[str(world.ids["provider_a"])]
+        stats = engagement_queries.provider_records(session=session)[str(world.ids["provider_a"])]
     assert stats["accepted"] == sum(1 for _, s, _ in rows if s == EngagementStatus.ACCEPTED) == 1
     assert stats["terminated"] == 2
     assert (stats["rating_sum"], stats["rating_count"]) == (7, 2)
