@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_
+from sqlalchemy import ColumnElement, false, func, or_, true
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -112,18 +112,30 @@ def in_industries(codes: Sequence[str]) -> ColumnElement[bool]:
 
 @dataclass(frozen=True)
 class CohortScope:
-    """The enterprises a cohort match covers: in `regions` (none: no enterprise), of `batch`
-    and `industry_codes` when given."""
+    """The enterprises a cohort match covers: in `regions` (each a prefix of the enterprise's
+    region, as a bureau's regions are; none: no enterprise, unless `everywhere`, the
+    operator's command line), of `batch` and `industry_codes` when given."""
 
     regions: tuple[str, ...]
     batch: int | None = None
     industry_codes: tuple[str, ...] = ()
+    everywhere: bool = False
+
+    def covers(self, region: str, industry: str, batch: int | None) -> bool:
+        """Does the scope cover an enterprise of this region, industry and batch (the same
+        test as `condition`, for records read from a file)?"""
+        return ((self.everywhere or any(r and region.startswith(r) for r in self.regions))
+                and (self.batch is None or batch == self.batch)
+                and (not self.industry_codes or any(industry.startswith(c) for c in self.industry_codes)))
 
     def condition(self) -> ColumnElement[bool]:
         regions = [r for r in self.regions if r]
-        if not regions:
+        if self.everywhere:
+            condition: ColumnElement[bool] = true()
+        elif not regions:
             return false()
-        condition = or_(*[col(Enterprise.region).startswith(r, autoescape=True) for r in regions])
+        else:
+            condition = or_(*[col(Enterprise.region).startswith(r, autoescape=True) for r in regions])
         if self.batch is not None:
             condition = condition & (col(Enterprise.batch) == self.batch)
         if self.industry_codes:

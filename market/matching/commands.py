@@ -11,10 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from catalog.enterprises.queries import industry_codes
+from catalog.enterprises.queries import CohortScope, industry_codes
 from catalog.errors import MarketError, ValidationFailed
 from catalog.limits import REGION_MIN_CHARS
-from catalog.regions import covers
 from matching.cohort import CohortResult, match_cohort
 from matching.evaluate import evaluate_queries, load_queries, summarize
 from matching.records import EnterpriseRecord, NeedRecord, load_catalogue, load_enterprises
@@ -49,41 +48,33 @@ def eval_match(
     console.print(table)
 
 
-def _from_database(batch: int | None) -> tuple[MatchContext, tuple[list[EnterpriseRecord],
-                                                                   list[NeedRecord]]]:
-    """The published catalogue and the enterprises (of a batch) with their needs, from the DB."""
-    from sqlmodel import col, select
+def _scope(batch: int | None, industry: str | None, region: str | None) -> CohortScope:
+    """The cohort the options describe, read as a bureau's cohort is (CohortScope): `region` a
+    prefix of the enterprises' regions (江西省九江市), every region when none is given."""
+    region = (region or "").strip()
+    if region and len(region) < REGION_MIN_CHARS:
+        raise ValidationFailed("region_too_short", f"--region 至少 {REGION_MIN_CHARS} 个字（如 江西省九江市）")
+    return CohortScope(regions=(region,) if region else (), batch=batch,
+                       industry_codes=tuple(industry_codes(industry)), everywhere=not region)
 
+
+def _from_database(scope: CohortScope) -> tuple[MatchContext, tuple[list[EnterpriseRecord], list[NeedRecord]]]:
+    """The published catalogue and the scope's enterprises with their needs, from the DB."""
     from catalog.db import session_scope
-    from catalog.enterprises.models import Enterprise, Need
-    from catalog.enterprises.queries import NEED_ORDER
+    from catalog.enterprises.queries import cohort_members
     from market.matching.context import enterprise_record, match_context, need_record
     from market.settings import get_settings
 
     with session_scope(get_settings().resolved_database_url()) as session:
         ctx = match_context(session)
-        statement = select(Enterprise).order_by(col(Enterprise.id))
-        if batch is not None:
-            statement = statement.where(col(Enterprise.batch) == batch)
-        rows = list(session.exec(statement).all())
-        ids = [e.id for e in rows]
-        needs = session.exec(select(Need).where(col(Need.enterprise_id).in_(ids))
-                             .order_by(col(Need.enterprise_id), *NEED_ORDER)).all()
+        rows, needs = cohort_members(session=session, scope=scope)
         return ctx, ([enterprise_record(e) for e in rows], [need_record(n) for n in needs])
 
 
-def _select(enterprises: list[EnterpriseRecord], needs: list[NeedRecord], industry: str | None,
-            region: str | None) -> tuple[list[EnterpriseRecord], list[NeedRecord]]:
-    """The enterprises in `region` (a place as people write it: 江西省九江市, 九江, 九江市濂溪区;
-    catalog.regions.covers) filed under `industry` (a code or name, the codes below it too),
-    and their needs."""
-    codes = industry_codes(industry)
-    if region is not None and len(region.strip()) < REGION_MIN_CHARS:
-        raise ValidationFailed("region_too_short", f"--region 至少 {REGION_MIN_CHARS} 个字（如 九江、江西省九江市）")
-    chosen = [
-        e for e in enterprises
-        if (not codes or any(e.industry.startswith(c) for c in codes)) and (not region or covers(region, e.region))
-    ]
+def _select(enterprises: list[EnterpriseRecord], needs: list[NeedRecord],
+            scope: CohortScope) -> tuple[list[EnterpriseRecord], list[NeedRecord]]:
+    """The scope's enterprises of a file and their needs."""
+    chosen = [e for e in enterprises if scope.covers(e.region, e.industry, None)]
     ids = {e.id for e in chosen}
     return chosen, [n for n in needs if n.enterprise_id in ids]
 
@@ -96,7 +87,7 @@ def cohort(
     batch: Annotated[int | None, typer.Option("--batch", help="只匹配该试点批次（数据库模式）")] = None,
     industry: Annotated[str | None, typer.Option("--industry", help="只匹配该行业（代码或名称，含下级行业）")] = None,
     region: Annotated[str | None, typer.Option("--region", "--city",
-                                               help="只匹配该地区的企业（如 江西省九江市、九江、九江市濂溪区）")] = None,
+                                               help="只匹配该地区的企业（地区的开头部分，如 江西省九江市）")] = None,
     top_k: Annotated[int, typer.Option("--top-k", help="每条需求保留的备选数")] = 5,
     out: Annotated[Path | None, typer.Option("--out", help="把完整结果写入此 JSON 文件")] = None,
 ) -> None:
@@ -104,14 +95,13 @@ def cohort(
     if (catalog is None) != (enterprises_path is None):
         console.print("[red]--catalog 与 --enterprises 需同时给出，或都不给出（使用数据库）[/red]")
         raise typer.Exit(2)
-    if catalog is not None and enterprises_path is not None:
-        loaded = load_catalogue(catalog)
-        ctx = MatchContext(loaded.solutions, loaded.providers)
-        everyone = load_enterprises(enterprises_path)
-    else:
-        ctx, everyone = _from_database(batch)
     try:
-        enterprises, needs = _select(*everyone, industry, region)
+        if catalog is not None and enterprises_path is not None:
+            loaded = load_catalogue(catalog)
+            ctx = MatchContext(loaded.solutions, loaded.providers)
+            enterprises, needs = _select(*load_enterprises(enterprises_path), _scope(None, industry, region))
+        else:
+            ctx, (enterprises, needs) = _from_database(_scope(batch, industry, region))
     except MarketError as error:
         console.print(f"[red]{error.message}[/red]")
         raise typer.Exit(2) from error
