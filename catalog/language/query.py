@@ -40,6 +40,9 @@ class Weights:
     feedback: float = 0.5  # weight of the words the best listings share (pseudo-relevance feedback)
     feedback_depth: int = 3  # listings read for feedback
     feedback_terms: int = 16  # words added
+    feedback_words: int = 2  # a listing lends feedback only when it has this many of the query's words
+    coherence: float = 0.5  # in a long text, the least share a term keeps whose scenarios the rest does not share
+    coherent_words: int = 10  # a text of this many known words or more is long (a story, a report)
     fields: Fields = field(default_factory=Fields)
 
 
@@ -180,8 +183,9 @@ class CatalogueText:
     def relevance(self, query: Understanding) -> Relevance:
         """Lexical relevance of every listing, widened by what the best listings share, and
         the scenario prior learned for the query."""
-        raw = self.index.scores(query.terms)
-        widened = self._feedback(query.terms, raw)
+        terms = self._coherent(query.terms)
+        raw = self.index.scores(terms)
+        widened = self._feedback(terms, raw)
         if widened:
             raw = raw + self.index.scores(widened)
         best = float(raw.max()) if raw.size else 0.0
@@ -189,7 +193,7 @@ class CatalogueText:
         about = self._about(query, raw, text)
         prior = self.scenes.labels @ about if about.size else np.zeros(self.index.size)
         return Relevance(text=text, scenario=np.minimum(prior, 1.0), scenarios=self.scenes.named(about),
-                         terms={**widened, **query.terms}, best=best, about=about)
+                         terms={**widened, **terms}, best=best, about=about)
 
     def totals(self, relevance: Relevance) -> np.ndarray:
         """Every listing's score for the query: text support, then the scenario prior."""
@@ -205,13 +209,42 @@ class CatalogueText:
         one = Relevance(text=np.array([text]), scenario=np.array([min(prior, 1.0)]), scenarios=[])
         return float(self.totals(one)[0])
 
+    def _coherent(self, terms: dict[str, float]) -> dict[str, float]:
+        """The terms of a long text (a story, a report excerpt), each weighed by how well
+        the scenarios it is a cue for (catalog/language/scenes.py) agree with those of the
+        rest of the text: in 供应商来讲了三个月AI…我就想先把生产线上的数据抓到手里, 供应商 is
+        told on the way and counts less than the words about the line's data. A term that
+        is a cue for no scenario, and every term of a short text, keeps its weight."""
+        w = self.weights
+        words = [t for t in terms if not t.startswith((tokens.GRAM, tokens.CONCEPT)) and self.index.knows(t)]
+        if w.coherence >= 1 or len(words) < w.coherent_words:
+            return terms
+        cues = {t: cue * terms[t] for t in terms if (cue := self.scenes.cue(t)) is not None and cue.any()}
+        if len(cues) < 2:
+            return terms
+        whole = np.sum(list(cues.values()), axis=0)
+        out = dict(terms)
+        for term, cue in cues.items():
+            rest = whole - cue
+            if rest.any():
+                agreement = float(cue @ rest / (np.linalg.norm(cue) * np.linalg.norm(rest)))
+                out[term] = terms[term] * (w.coherence + (1 - w.coherence) * agreement)
+        return out
+
     def _feedback(self, terms: dict[str, float], raw: np.ndarray) -> dict[str, float]:
         """Words the best-scoring listings have in common, beyond the query's own (RM3-like
-        relevance feedback: 电费 → 能耗, 计量 from the energy listings that match it)."""
+        relevance feedback: 电费 → 能耗, 计量 from the energy listings that match it). Only
+        listings that have several of the query's words lend theirs: one that ranks high on
+        a single word (a name that happens to hold it) would lead the query astray."""
         w = self.weights
         if not w.feedback or not raw.size or raw.max() <= 0:
             return {}
-        top = [int(i) for i in best_first(raw, w.feedback_depth) if raw[i] > 0]
+        ranked = [int(i) for i in best_first(raw, w.feedback_depth * 4) if raw[i] > 0]
+        words = {t: terms[t] for t in terms if not t.startswith((tokens.GRAM, tokens.CONCEPT)) and self.index.knows(t)}
+        enough = min(w.feedback_words, len(words))
+        weighed = self.index.weigh(words)
+        sound = [pos for pos in ranked if len(self.index.matched(weighed, pos)) >= enough]
+        top = (sound or ranked)[:w.feedback_depth]
         shares = [float(raw[pos] / raw[top[0]]) for pos in top]
         picked = self.index.shared_words(top, shares, skip=terms, count=w.feedback_terms)
         if not picked:

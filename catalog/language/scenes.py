@@ -60,6 +60,12 @@ class ScenarioModel:
         whole = lift.sum()
         return lift / whole if whole else lift
 
+    def cue(self, term: str) -> np.ndarray | None:
+        """How strongly a term is a cue for each scenario (its lift, weighted by its idf), or
+        None for a term the catalogue does not hold."""
+        row = self._index.row(term)
+        return None if row is None else self._lift[row].astype(np.float64) * self._index.idf(term)
+
     def vector(self, scenarios: Mapping[str, float]) -> np.ndarray:
         """A {scenario: share} mapping as a vector over `scenarios` (unknown ones dropped)."""
         out = np.zeros(len(self.scenarios))
