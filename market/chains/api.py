@@ -8,7 +8,6 @@ into plain records and hands them to `matching.chains.analysis*` (pure).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,17 +23,16 @@ from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise, Need
 from catalog.enterprises.queries import NEED_ORDER
 from catalog.errors import NotFound
-from catalog.providers.models import Provider
-from catalog.solutions import permissions as solution_rules
-from catalog.solutions.models import Solution
 from catalog.users.models import User
 from market.deps import CurrentUser, SessionDep
+from market.matching.context import match_context, solution_record
 from market.permissions.declared import BUREAU, CHAIN_LEADER, requires
 from market.web.api_common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from matching.chains.analysis import analyse_chain, region_overview
 from matching.chains.graph import LinkRecord, Region, build_region, graph_json
 from matching.chains.proposal import ChainProposal, propose_chain
-from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
+from matching.records import EnterpriseRecord, NeedRecord, SolutionRecord
+from matching.scoring import MatchContext, rank
 
 router = APIRouter(prefix="/api/chains", tags=["链式转型"])
 
@@ -97,40 +95,13 @@ def load_context(session: Session, user: User, leader: Enterprise) -> ChainConte
     return ChainContext(leader=leader, region=region, needs=needs, rows=rows)
 
 
-def _solution(s: Solution) -> SolutionRecord:
-    return SolutionRecord(
-        id=str(s.id), name=s.name, provider_id=str(s.provider_id), industries=tuple(s.industries),
-        scenarios=tuple(s.scenarios), description=s.description, keywords=tuple(s.keywords),
-        price_wan=s.price_wan, billing=s.billing, deployment=s.deployment, deploy_days=s.deploy_days,
-        size_fit=s.size_fit, target_level=s.target_level, excellent=s.excellent,
-    )
-
-
-def published_catalogue(session: Session) -> tuple[list[SolutionRecord], dict[str, ProviderRecord]]:
-    """The published offerings of published providers, as plain records."""
-    rows = session.exec(solution_rules.visible_solutions(None, select(Solution)).order_by(col(Solution.id))).all()
-    provider_ids = {s.provider_id for s in rows}
-    providers = session.exec(select(Provider).where(col(Provider.id).in_(provider_ids))).all()
-    return [_solution(s) for s in rows], {
-        str(p.id): ProviderRecord(id=str(p.id), name=p.name, region=p.region,
-                                  service_regions=tuple(p.service_regions), capacity=p.capacity)
-        for p in providers
-    }
-
-
 def solutions_in_use(session: Session, enterprise_id: int) -> list[SolutionRecord]:
     """Offerings an enterprise uses (catalog.chains.queries.solutions_in_use), as plain records."""
-    return [_solution(s) for s in chain_queries.solutions_in_use(session=session, enterprise_id=enterprise_id)]
+    return [solution_record(s) for s in chain_queries.solutions_in_use(session=session, enterprise_id=enterprise_id)]
 
 
-def matcher_scores(ctx: ChainContext, solutions: list[SolutionRecord],
-                   providers: dict[str, ProviderRecord]) -> dict[tuple[str, str], float]:
+def matcher_scores(ctx: ChainContext, match: MatchContext) -> dict[tuple[str, str], float]:
     """Need × offering scores from the matcher (matching/scoring.py): its top offerings per need."""
-    from matching.scoring import MatchContext, rank
-
-    if not solutions:
-        return {}
-    match = MatchContext(solutions, providers)
     scores: dict[tuple[str, str], float] = {}
     for member_id in ctx.region.chains[str(ctx.leader.id)].members:
         enterprise = ctx.region.enterprises[member_id]
@@ -151,15 +122,14 @@ def progress(session: Session, user: User, ctx: ChainContext) -> dict[str, dict[
     return {k: dict(v) for k, v in counts.items()}
 
 
-def make_proposal(session: Session, ctx: ChainContext, request: ChainProposalRequest,
-                  scorer: Callable[..., dict[tuple[str, str], float]] = matcher_scores) -> ChainProposal:
-    """The proposal for a loaded chain, scored by the matcher over the published offerings."""
-    solutions, providers = published_catalogue(session)
-    scores = scorer(ctx, solutions, providers)
+def make_proposal(session: Session, ctx: ChainContext, request: ChainProposalRequest) -> ChainProposal:
+    """The proposal for a loaded chain, scored by the matcher over the published offerings
+    (the same context, providers' track records included, as every other recommendation)."""
+    match = match_context(session)
     chain = ctx.region.chains[str(ctx.leader.id)]
-    return propose_chain(ctx.region, chain, needs=ctx.needs, solutions=solutions, scores=scores,
-                         budget_wan=request.budget_wan, discount=request.discount,
-                         group_min=request.group_min, providers=providers)
+    return propose_chain(ctx.region, chain, needs=ctx.needs, solutions=match.solutions,
+                         scores=matcher_scores(ctx, match), budget_wan=request.budget_wan,
+                         discount=request.discount, group_min=request.group_min, providers=match.providers)
 
 
 def overview(session: Session, user: User) -> dict[str, Any]:
