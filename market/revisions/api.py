@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from catalog.revisions import permissions as revision_rules
 from catalog.revisions import queries as revision_queries
@@ -19,6 +19,7 @@ from catalog.revisions.models import (
     RevisionsPublic,
     RevisionStatus,
 )
+from catalog.revisions.queries import RevisionFilter
 from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
@@ -32,7 +33,6 @@ from market.web.api_common import (
     PerPage,
     RecordId,
     out,
-    paged,
 )
 from market.web.labels import label
 
@@ -62,18 +62,10 @@ def list_revisions(
     record_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="服务商或产品的编号")] = None,
     to_review: Annotated[bool, Query(description="只看等待本主管部门审核的（与审核页的修改待审核相同；记录已退出的不在其中）")] = False,
 ) -> RevisionsPublic:
-    statement = revision_rules.visible_revisions(user, select(Revision))
-    if to_review:
-        statement = revision_queries.awaiting_review(user, statement)
-    if status:
-        statement = statement.where(col(Revision.status) == status.value)
-    if record_type:
-        statement = statement.where(col(Revision.record_type) == record_type)
-    if record_id is not None:
-        statement = statement.where(col(Revision.record_id) == record_id)
-    rows, count = paged(session, statement.order_by(col(Revision.updated_at).desc(), col(Revision.id).desc()),
-                        page=page, per_page=per_page)
-    return RevisionsPublic(data=[public(session, r) for r in rows], count=count)
+    chosen = RevisionFilter(to_review=to_review, status=status.value if status else "", record_type=record_type or "",
+                            record_id=record_id)
+    found = revision_queries.list_revisions(session=session, user=user, chosen=chosen, page=page, per_page=per_page)
+    return RevisionsPublic(data=[public(session, r) for r in found.rows], count=found.total)
 
 
 @router.get("/{revision_id}", response_model=RevisionPublic, responses=READ_ERRORS, summary="修改详情（逐项对比）",
