@@ -21,6 +21,7 @@ from catalog.filters import (
 )
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
+from catalog.solutions.permissions import visible_solutions
 from catalog.users.models import User
 
 # Sorts by a field (a leading '-' for descending; the id breaks ties) …
@@ -72,6 +73,18 @@ def list_solutions(*, session: Session, within: SelectOfScalar[Solution], chosen
     statement = _ordered(narrowed(session, within, chosen), chosen.sort)
     rows, total, served = page_of(session, statement, page=page, per_page=per_page, clamp=clamp)
     return SolutionRows(rows=rows, total=total, page=served, per_page=per_page)
+
+
+def solutions_of_provider(*, session: Session, user: User | None, provider_id: int, but: int | None = None,
+                          limit: int = 300) -> list[Solution]:
+    """A provider's solutions that `user` (None: the public) may see, in the recommended order
+    (优秀 first), as the API's list of one provider gives them; `but` leaves one out (the page
+    showing it)."""
+    within = visible_solutions(user, select(Solution))
+    if but is not None:
+        within = within.where(col(Solution.id) != but)
+    return list_solutions(session=session, within=within, chosen=SolutionFilter(provider_id=provider_id),
+                          per_page=limit).rows
 
 
 def narrowed(session: Session, statement: SelectOfScalar[Solution], chosen: SolutionFilter) -> SelectOfScalar[Solution]:

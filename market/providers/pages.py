@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from catalog import access
 from catalog.engagements import queries as engagement_queries
@@ -25,6 +25,7 @@ from catalog.providers.schemas import ProviderUpdate
 from catalog.revisions import service as revisions
 from catalog.revisions.models import Revision
 from catalog.solutions import permissions as solution_rules
+from catalog.solutions import queries as solution_queries
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
 from catalog.solutions.schemas import SolutionCreate, SolutionUpdate
@@ -50,8 +51,7 @@ def my_provider(session: Session, user: User) -> Provider:
 
 
 def _my_solutions(session: Session, user: User, provider: Provider) -> list[Solution]:
-    statement = solution_rules.visible_solutions(user, select(Solution)).where(Solution.provider_id == provider.id)
-    return list(session.exec(statement.order_by(col(Solution.id))).all())
+    return solution_queries.solutions_of_provider(session=session, user=user, provider_id=provider.id or 0)
 
 
 @router.get("/provider", response_class=HTMLResponse, openapi_extra=requires(PROVIDER))

@@ -85,12 +85,8 @@ def solution_detail(request: Request, session: SessionDep, user: OptionalUser, s
     if solution is None:
         raise NotFound("solution_not_found", "未找到该产品或方案，可能尚未入库或已下架")
     provider = session.get(Provider, solution.provider_id)
-    siblings = session.exec(
-        public_solutions()
-        .where(Solution.provider_id == solution.provider_id, Solution.id != solution.id)
-        .order_by(col(Solution.id))
-        .limit(6)
-    ).all()
+    siblings = solution_queries.solutions_of_provider(session=session, user=None, provider_id=solution.provider_id,
+                                                      but=solution.id, limit=6)
     asking = showcase_rules.can_request_contact(user)
     context = {"solution": solution, "provider": provider, "siblings": siblings,
                "cases": showcase.cases_of(session=session, solution_id=solution_id),
@@ -139,9 +135,7 @@ def provider_detail(request: Request, session: SessionDep, provider_id: int) -> 
     provider = session.exec(public_providers().where(Provider.id == provider_id)).first()
     if provider is None:
         raise NotFound("provider_not_found", "未找到该服务商，可能尚未入库或已退出")
-    solutions = session.exec(
-        public_solutions().where(Solution.provider_id == provider.id).order_by(col(Solution.id))
-    ).all()
+    solutions = solution_queries.solutions_of_provider(session=session, user=None, provider_id=provider.id or 0)
     lead = provider_queries.lead_of(session, None, provider)
     context = {"provider": provider, "solutions": solutions, "lead": lead}
     return render(request, "public/provider_detail.html", context)
