@@ -101,3 +101,24 @@ def provider_records(*, session: Session) -> dict[str, dict[str, float]]:
         row["rating_sum"] = row.get("rating_sum", 0) + (rating_sum or 0)
         row["rating_count"] = row.get("rating_count", 0) + (rating_count or 0)
     return stats
+
+
+# --- an enterprise's engagement on one offering --------------------------------------------
+
+UNDER_WAY = (EngagementStatus.INTENT.value, EngagementStatus.SIGNED.value, EngagementStatus.IN_PROGRESS.value)
+
+
+def open_engagement(*, session: Session, enterprise_id: int, solution_id: int) -> Engagement | None:
+    """The enterprise's engagement on this offering that is still under way, if any."""
+    return session.exec(select(Engagement).where(Engagement.enterprise_id == enterprise_id,
+                                                 Engagement.solution_id == solution_id,
+                                                 col(Engagement.status).in_(UNDER_WAY))).first()
+
+
+def listed_offerings(*, session: Session) -> list[tuple[Solution, Provider]]:
+    """What an enterprise may register an intention on: every publicly listed offering with
+    its provider, by code."""
+    from catalog.solutions.permissions import visible_solutions
+
+    statement = visible_solutions(None, select(Solution, Provider).join(Provider, col(Provider.id) == Solution.provider_id))
+    return list(session.exec(statement.order_by(col(Solution.code), col(Solution.id))).all())

@@ -14,10 +14,12 @@ from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, select
 
 from catalog import writes
-from catalog.access import VIEW
+from catalog.access import CREATE_ENGAGEMENT, VIEW, load_visible
 from catalog.engagements import permissions as engagement_rules
 from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.engagements.queries import open_engagement
 from catalog.engagements.schemas import EngagementCreate, EngagementUpdate
+from catalog.enterprises import permissions as enterprise_permissions
 from catalog.enterprises.models import Enterprise
 from catalog.enterprises.service import get_enterprise
 from catalog.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
@@ -26,12 +28,14 @@ from catalog.progress import policy
 from catalog.progress.models import AcceptanceRecord
 from catalog.providers.models import ListingStatus, Provider
 from catalog.records import utcnow
+from catalog.solutions import permissions as solution_permissions
 from catalog.solutions.models import Solution
 from catalog.solutions.service import get_solution
 from catalog.subsidies.amounts import Subsidy, policy_level, subsidy
 from catalog.subsidies.policies import Policy, policy_for_region
 from catalog.taxonomy import JIANGXI_SCALE, level_number
 from catalog.users.models import User
+from catalog.users.service import actor_of
 
 S = EngagementStatus
 NEXT: dict[str, frozenset[str]] = {
@@ -271,6 +275,20 @@ def register_intention(*, session: Session, data: EngagementCreate, actor: str) 
     if solution.status != ListingStatus.PUBLISHED or provider is None or provider.status != ListingStatus.PUBLISHED:
         raise ValidationFailed("solution_not_listed", "请选择已入库的产品和解决方案")
     return create_engagement(session=session, data=data, actor=actor)
+
+
+def open_intention(*, session: Session, user: User, enterprise_id: int, solution_id: int) -> Engagement:
+    """`user`'s intention (意向) for an enterprise on an offering, as every front door registers
+    it: an enterprise it may see (404 otherwise) and register for (itself, or its bureau's), an
+    offering it may see and that is publicly listed, and no engagement of the two still under
+    way (申请对接 refuses the same)."""
+    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_permissions.can)
+    engagement_rules.require(user, CREATE_ENGAGEMENT, enterprise)
+    load_visible(session, user, Solution, solution_id, "产品", solution_permissions.can)
+    if open_engagement(session=session, enterprise_id=enterprise_id, solution_id=solution_id):
+        raise Conflict("该企业已就这一产品登记过对接，请在对接进展中继续", code="already_engaged")
+    return register_intention(session=session, data=EngagementCreate(enterprise_id=enterprise_id,
+                                                                     solution_id=solution_id), actor=actor_of(user))
 
 
 def update_engagement(*, session: Session, engagement: Engagement, data: EngagementUpdate, actor: str,

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from catalog import access
 from catalog.audit import service as audit
 from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.engagements.queries import open_engagement
 from catalog.engagements.schemas import EngagementCreate
 from catalog.engagements.service import create_engagement
 from catalog.enterprises.models import Enterprise
@@ -87,13 +88,6 @@ def reviews_of(*, session: Session, solution_id: int) -> dict[str, Any]:
         for g, e in rows]
     average = round(sum(int(i["rating"]) for i in items) / len(items), 1) if items else None
     return {"average": average, "count": len(items), "items": items}
-
-
-def open_engagement(*, session: Session, enterprise_id: int, solution_id: int) -> Engagement | None:
-    """The enterprise's engagement on this product that is still under way, if any."""
-    return session.exec(select(Engagement).where(Engagement.enterprise_id == enterprise_id,
-                                                 Engagement.solution_id == solution_id,
-                                                 col(Engagement.status).in_(_OPEN))).first()
 
 
 def request_contact(*, session: Session, enterprise: Enterprise, solution: Solution, message: str,

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from catalog import access
-from catalog.access import load_visible
 from catalog.engagements import permissions as engagement_rules
 from catalog.engagements import queries as engagement_queries
 from catalog.engagements import service as engagement_service
@@ -19,10 +18,6 @@ from catalog.engagements.schemas import (
     EngagementsPublic,
     EngagementUpdate,
 )
-from catalog.enterprises import permissions as enterprise_rules
-from catalog.enterprises.models import Enterprise
-from catalog.solutions import permissions as solution_rules
-from catalog.solutions.models import Solution
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, ENTERPRISES, LOGGED_IN, PROVIDER, requires
@@ -64,10 +59,8 @@ def list_engagements(
 @router.post("", response_model=EngagementPublic, status_code=201, responses=WRITE_ERRORS, summary="登记对接成果",
              openapi_extra=requires(BUREAU | ENTERPRISES))
 def create_engagement(session: SessionDep, user: CurrentUser, data: EngagementCreate) -> EngagementPublic:
-    enterprise = load_visible(session, user, Enterprise, data.enterprise_id, "试点企业", enterprise_rules.can)
-    engagement_rules.require(user, access.CREATE_ENGAGEMENT, enterprise)
-    load_visible(session, user, Solution, data.solution_id, "产品", solution_rules.can)
-    engagement = engagement_service.register_intention(session=session, data=data, actor=actor_of(user))
+    engagement = engagement_service.open_intention(session=session, user=user, enterprise_id=data.enterprise_id,
+                                                   solution_id=data.solution_id)
     return out(EngagementPublic, engagement)
 
 

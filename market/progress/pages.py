@@ -17,9 +17,8 @@ from catalog.engagements import queries as engagement_queries
 from catalog.engagements import service as engagement_service
 from catalog.engagements import service as flow
 from catalog.engagements.models import Engagement
-from catalog.engagements.schemas import EngagementCreate
 from catalog.enterprises.models import Enterprise
-from catalog.errors import MarketError, NotFound, ValidationFailed
+from catalog.errors import MarketError, NotFound
 from catalog.progress import permissions as progress_rules
 from catalog.progress import policy, workbooks
 from catalog.progress import queries as progress_queries
@@ -29,7 +28,6 @@ from catalog.progress.permissions import progress_city
 from catalog.providers.models import Provider
 from catalog.showcase import permissions as showcase_rules
 from catalog.showcase import service as showcase
-from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from catalog.users.models import User
 from catalog.users.service import actor_of
@@ -107,9 +105,7 @@ def engagements_page(request: Request, session: SessionDep, user: CurrentUser) -
     rows = engagement_queries.list_engagements(session=session, user=user, per_page=engagement_queries.PAGE_ROWS).rows
     choices: list[tuple[int, str]] = []
     if user.enterprise_id is not None:
-        published = session.exec(solution_rules.visible_solutions(None, select(Solution, Provider).join(
-            Provider, col(Provider.id) == Solution.provider_id)).order_by(col(Solution.code))).all()
-        choices = [(s.id or 0, f"{s.name}（{p.name}）") for s, p in published]
+        choices = [(s.id or 0, f"{s.name}（{p.name}）") for s, p in engagement_queries.listed_offerings(session=session)]
     return render(request, "progress/engagements.html", {"rows": rows, "choices": choices, **_names(session, rows)})
 
 
@@ -117,16 +113,16 @@ def engagements_page(request: Request, session: SessionDep, user: CurrentUser) -
 def engagement_create(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                       form: FormDep) -> Response:
     """An enterprise records its intention (意向) to use a published solution."""
-    enterprise = session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
-    if enterprise is None or not engagement_rules.can(user, access.CREATE_ENGAGEMENT, enterprise):
+    if user.enterprise_id is None:
         return flash_redirect(request, "/progress/engagements", "只有试点企业可以登记对接意向", "error")
-    try:
-        engagement = engagement_service.register_intention(
-            session=session, data=EngagementCreate(enterprise_id=enterprise.id or 0,
-                                                   solution_id=to_int(text(form, "solution_id")) or 0),
-            actor=actor_of(user))
-    except (NotFound, ValidationFailed):
+    chosen = to_int(text(form, "solution_id"))
+    if not chosen:
         return flash_redirect(request, "/progress/engagements", "请选择已入库的产品和解决方案", "error")
+    try:
+        engagement = engagement_service.open_intention(session=session, user=user, enterprise_id=user.enterprise_id,
+                                                       solution_id=chosen)
+    except MarketError as error:
+        return flash_redirect(request, "/progress/engagements", error.message, "error")
     solution = session.get(Solution, engagement.solution_id)
     return flash_redirect(request, f"/progress/engagements/{engagement.id}",
                           f"已登记对接意向：{solution.name if solution else ''}")

@@ -13,6 +13,7 @@ from requests.exceptions import RequestException
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from catalog.engagements import queries as engagement_queries
 from catalog.enterprises.models import Enterprise
 from catalog.errors import NotFound
 from catalog.providers import queries as provider_queries
@@ -92,7 +93,7 @@ def solution_detail(request: Request, session: SessionDep, user: OptionalUser, s
                "cases": showcase.cases_of(session=session, solution_id=solution_id),
                "reviews": showcase.reviews_of(session=session, solution_id=solution_id),
                "may_ask": asking, "signed_in": user is not None,
-               "asked": showcase.open_engagement(session=session, enterprise_id=int(user.enterprise_id or 0),
+               "asked": engagement_queries.open_engagement(session=session, enterprise_id=int(user.enterprise_id or 0),
                                                  solution_id=solution_id) if asking and user else None}
     return render(request, "public/solution_detail.html", context)
 

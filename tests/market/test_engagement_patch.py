@@ -43,10 +43,21 @@ def test_an_enterprise_cannot_create_an_accepted_engagement(client, world, as_us
 
 
 def test_a_new_engagement_is_an_intention_whoever_records_it(client, world, as_user, database_url) -> None:
-    body = {"enterprise_id": world.ids["member_sharing"], "solution_id": world.ids["sol_a"]}
+    body = {"enterprise_id": world.ids["member_sharing"], "solution_id": world.ids["sol_b"]}
     response = client.post("/api/engagements", headers=as_user("jj_bureau"), json=body)
     assert response.status_code == 201, response.text
     assert response.json()["status"] == EngagementStatus.INTENT and response.json()["rating"] is None
+
+
+def test_a_second_engagement_on_the_same_offering_waits_for_the_first(client, world, as_user, database_url) -> None:
+    """The world's enterprise already has an engagement under way on sol_a: the API refuses
+    another, as 申请对接 does."""
+    before = _count(database_url)
+    body = {"enterprise_id": world.ids["member_sharing"], "solution_id": world.ids["sol_a"]}
+    for who in ("jj_bureau", "ent_sharing"):
+        response = client.post("/api/engagements", headers=as_user(who), json=body)
+        assert response.status_code == 409 and response.json()["code"] == "already_engaged", response.text
+    assert _count(database_url) == before
 
 
 @pytest.mark.parametrize("username", ["ent_sharing", "provider_a", "jj_bureau"])

@@ -31,7 +31,7 @@ def test_only_a_listed_solution_is_engaged_through_the_page(page_client, world) 
     login(page_client, "ent_sharing")
     refused = post_form(page_client, "/progress/engagements", {"solution_id": str(world.ids["sol_a_pending"])})
     assert refused.headers["location"] == "/progress/engagements"
-    assert "请选择已入库的产品和解决方案" in flashes(page_client, "/progress/engagements")
+    assert "未找到编号为" in flashes(page_client, "/progress/engagements")  # not listed: the enterprise cannot see it
     done = post_form(page_client, "/progress/engagements", {"solution_id": str(world.ids["sol_b"])})
     assert done.status_code == 303 and done.headers["location"].startswith("/progress/engagements/")
     assert "已登记对接意向：起重机远程运维" in flashes(page_client, done.headers["location"])
@@ -81,3 +81,12 @@ def test_every_list_of_engagements_holds_the_same_rows_in_the_same_order(page_cl
     assert api[0] == int(first.rsplit("/", 1)[1]) and len(api) >= 2
     assert _listed(page_client.get("/progress/engagements", headers=HTML).text) == api
     assert _listed(page_client.get("/enterprise/engagements", headers=HTML).text) == api
+
+
+def test_a_second_intention_on_the_same_offering_is_refused_on_the_page(page_client, world) -> None:
+    login(page_client, "ent_sharing")
+    first = post_form(page_client, "/progress/engagements", {"solution_id": str(world.ids["sol_b"])})
+    assert first.status_code == 303 and first.headers["location"].startswith("/progress/engagements/")
+    again = post_form(page_client, "/progress/engagements", {"solution_id": str(world.ids["sol_b"])})
+    assert again.headers["location"] == "/progress/engagements"
+    assert "已就这一产品登记过对接" in flashes(page_client, "/progress/engagements")
