@@ -24,6 +24,10 @@ SMALL_MARKERS = ("小厂", "小微", "小企业", "小公司", "小作坊", "作
                  "十几个人", "人不多")
 
 
+UNDERSTOOD_MAX = 3  # scenarios named as what a query is about
+UNDERSTOOD_SHARE = 0.15  # the least share of the query a named scenario carries
+
+
 @dataclass(frozen=True)
 class QueryPlan:
     """What a query asks for, as shown to the user.
@@ -46,6 +50,12 @@ class QueryPlan:
     corrections: tuple[tuple[str, str], ...]
     frugal: bool = False
     small: bool = False
+
+    @property
+    def understood(self) -> list[str]:
+        """The scenarios the query is shown to be about (理解为…): the strongest few that carry
+        a real share, the same on the page, in the API and in the suggestions."""
+        return [s for s, share in self.scenarios[:UNDERSTOOD_MAX] if share >= UNDERSTOOD_SHARE]
 
     def engine_query(self, limit: int = MAX_ENGINE_WORDS) -> str:
         """Key terms for Meilisearch, at most `limit` jieba words, most telling first."""

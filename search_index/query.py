@@ -500,5 +500,5 @@ def suggestions(prefix: str, request: SuggestRequest, *, relearn: Relearn) -> St
     ids = [i for i in answer.ids if i in answer.scores][:request.limit]
     docs = yield from _documents(uid, textual.snapshots.peek(uid) or textual.EMPTY, answer, ids)
     out = [{"kind": "solution", "text": d["name"], "code": d["code"], "id": d["id"]} for d in docs]
-    out += [{"kind": "scenario", "text": s} for s, share in answer.plan.scenarios[:3] if share >= 0.15]
+    out += [{"kind": "scenario", "text": s} for s in answer.plan.understood]
     return out[:request.limit + 3]

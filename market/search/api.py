@@ -151,7 +151,7 @@ def _understood(result: SearchResult) -> dict[str, Any]:
         "text": plan.text,
         "corrections": [list(c) for c in plan.corrections],
         "concepts": [g.canonical for g in plan.groups],
-        "scenarios": [s for s, share in plan.scenarios if share >= 0.15],
+        "scenarios": plan.understood,
         "preferences": [label for wanted, label in ((plan.frugal, "价格实惠优先"), (plan.small, "适合小微企业优先"))
                         if wanted],
         "relaxed": result.relaxed,
