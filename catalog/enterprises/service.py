@@ -207,6 +207,59 @@ def sort_needs_by_priority(*, session: Session, enterprise: Enterprise, actor: s
                          actor=actor)
 
 
+# --- 需求, as a user changes them: every front door's rule -----------------------------------
+# Each requires the user's permission (catalog/enterprises/permissions.py: MANAGE_NEEDS on the
+# enterprise, EDIT or DELETE on a need), names the user as the actor, then makes the plain write
+# above (which seeds and imports, having no user, call directly).
+
+
+def editable_need(*, session: Session, user: User, need_id: int) -> Need:
+    """The need `user` is editing: one it may see (NotFound otherwise) and edit (Forbidden)."""
+    need = access.load_visible(session, user, Need, need_id, "需求", enterprise_rules.can)
+    enterprise_rules.require(user, access.EDIT, need)
+    return need
+
+
+def add_need(*, session: Session, user: User, enterprise: Enterprise, data: NeedCreate) -> Need:
+    """`user` adds a line to the enterprise's need list (`create_need`)."""
+    enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
+    return create_need(session=session, enterprise=enterprise, data=data, actor=actor_of(user))
+
+
+def edit_need(*, session: Session, user: User, need: Need, data: NeedUpdate,
+              expected_version: int | None) -> Need:
+    """`user` changes one line of a need list (`update_need`)."""
+    enterprise_rules.require(user, access.EDIT, need)
+    return update_need(session=session, need=need, data=data, actor=actor_of(user),
+                       expected_version=expected_version)
+
+
+def remove_need(*, session: Session, user: User, need: Need) -> None:
+    """`user` removes a line from a need list (`delete_need`)."""
+    enterprise_rules.require(user, access.DELETE, need)
+    delete_need(session=session, need=need, actor=actor_of(user))
+
+
+def rearrange_needs(*, session: Session, user: User, enterprise: Enterprise, need_ids: list[int]) -> list[Need]:
+    """`user` puts the enterprise's needs in the given order (`reorder_needs`)."""
+    enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
+    return reorder_needs(session=session, enterprise=enterprise, need_ids=need_ids, actor=actor_of(user))
+
+
+def shift_need(*, session: Session, user: User, enterprise: Enterprise, need: Need, up: bool) -> bool:
+    """`user` moves a need one place up (or down) the enterprise's list (`move_need`): it must
+    manage the list and may edit the need."""
+    enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
+    enterprise_rules.require(user, access.EDIT, need)
+    return move_need(session=session, enterprise=enterprise, need=need, up=up, actor=actor_of(user))
+
+
+def rank_needs_by_priority(*, session: Session, user: User, enterprise: Enterprise) -> list[Need]:
+    """`user` orders the enterprise's list by priority (`sort_needs_by_priority`)."""
+    enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
+    return sort_needs_by_priority(session=session, enterprise=enterprise, actor=actor_of(user))
+
+
 # --- 产业链关系 ---------------------------------------------------------------------------
 
 

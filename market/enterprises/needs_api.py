@@ -8,13 +8,11 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
-from catalog import access
 from catalog.access import load_visible
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need
 from catalog.enterprises.schemas import NeedCreate, NeedPublic, NeedsPublic, NeedUpdate
-from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
 from market.permissions.declared import BUREAU, ENTERPRISES, requires
@@ -68,8 +66,7 @@ def list_needs(
              responses=WRITE_ERRORS, summary="为企业添加需求", openapi_extra=requires(BUREAU | ENTERPRISES))
 def create_need(session: SessionDep, user: CurrentUser, enterprise_id: RecordId, data: NeedCreate) -> NeedPublic:
     enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
-    enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
-    need = enterprise_service.create_need(session=session, enterprise=enterprise, data=data, actor=actor_of(user))
+    need = enterprise_service.add_need(session=session, user=user, enterprise=enterprise, data=data)
     return out(NeedPublic, need)
 
 
@@ -77,9 +74,8 @@ def create_need(session: SessionDep, user: CurrentUser, enterprise_id: RecordId,
              responses=WRITE_ERRORS, summary="调整需求的先后顺序", openapi_extra=requires(BUREAU | ENTERPRISES))
 def reorder_needs(session: SessionDep, user: CurrentUser, enterprise_id: RecordId, body: NeedOrder) -> NeedsPublic:
     enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
-    enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
-    needs = enterprise_service.reorder_needs(session=session, enterprise=enterprise, need_ids=body.need_ids,
-                                          actor=actor_of(user))
+    needs = enterprise_service.rearrange_needs(session=session, user=user, enterprise=enterprise,
+                                               need_ids=body.need_ids)
     return NeedsPublic(data=[out(NeedPublic, n) for n in needs], count=len(needs))
 
 
@@ -93,10 +89,8 @@ def read_need(session: SessionDep, user: CurrentUser, need_id: RecordId) -> Need
               openapi_extra=requires(BUREAU | ENTERPRISES))
 def update_need(session: SessionDep, user: CurrentUser, need_id: RecordId, patch: NeedPatch) -> NeedPublic:
     need = load_visible(session, user, Need, need_id, "需求", enterprise_rules.can)
-    enterprise_rules.require(user, access.EDIT, need)
     data = NeedUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
-    enterprise_service.update_need(session=session, need=need, data=data, actor=actor_of(user),
-                                expected_version=patch.version)
+    enterprise_service.edit_need(session=session, user=user, need=need, data=data, expected_version=patch.version)
     return out(NeedPublic, need)
 
 
@@ -104,6 +98,5 @@ def update_need(session: SessionDep, user: CurrentUser, need_id: RecordId, patch
                summary="删除需求", openapi_extra=requires(BUREAU | ENTERPRISES))
 def delete_need(session: SessionDep, user: CurrentUser, need_id: RecordId) -> Response:
     need = load_visible(session, user, Need, need_id, "需求", enterprise_rules.can)
-    enterprise_rules.require(user, access.DELETE, need)
-    enterprise_service.delete_need(session=session, need=need, actor=actor_of(user))
+    enterprise_service.remove_need(session=session, user=user, need=need)
     return Response(status_code=204)

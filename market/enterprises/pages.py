@@ -17,12 +17,11 @@ from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need, Priority
 from catalog.enterprises.queries import NEED_ORDER
 from catalog.enterprises.schemas import EnterpriseUpdate, NeedCreate, NeedUpdate
-from catalog.errors import Conflict, Forbidden, MarketError
+from catalog.errors import Conflict, Forbidden, ValidationFailed
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
 from catalog.taxonomy import taxonomy
 from catalog.users.models import User
-from catalog.users.service import actor_of
 from market.deps import CsrfProtected, EnterpriseUser, SessionDep
 from market.permissions.declared import ENTERPRISES, requires
 from market.templating import render
@@ -112,27 +111,24 @@ def need_add(request: Request, session: SessionDep, user: EnterpriseUser, _csrf:
              form: FormDep) -> Response:
     """Add a need at the end of the list."""
     enterprise = my_enterprise(session, user)
-    enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
     raw = _need_data(form)
     data, errors = validate(NeedCreate, raw)
     if data is None:
         context = {"enterprise": enterprise, "needs": _needs(session, user, enterprise), "values": raw,
                    "errors": errors, **_need_choices()}
         return render(request, "enterprise/needs.html", context, status_code=422)
-    need = enterprise_service.create_need(session=session, enterprise=enterprise, data=data, actor=actor_of(user))
+    need = enterprise_service.add_need(session=session, user=user, enterprise=enterprise, data=data)
     return flash_redirect(request, NEEDS_URL, f"已添加需求 {need.code}")
 
 
-def _need(session: Session, user: User, need_id: int, action: str) -> Need:
-    need = access.load_visible(session, user, Need, need_id, "需求", enterprise_rules.can)
-    enterprise_rules.require(user, action, need)
-    return need
+def _need(session: Session, user: User, need_id: int) -> Need:
+    return access.load_visible(session, user, Need, need_id, "需求", enterprise_rules.can)
 
 
 @router.get(NEEDS_URL + "/{need_id}/edit", response_class=HTMLResponse, openapi_extra=requires(ENTERPRISES))
 def need_edit_form(request: Request, session: SessionDep, user: EnterpriseUser, need_id: int) -> HTMLResponse:
     """One need's edit form."""
-    need = _need(session, user, need_id, access.EDIT)
+    need = enterprise_service.editable_need(session=session, user=user, need_id=need_id)
     values = {"text": need.text, "scenario": need.scenario, "priority": need.priority,
               "budget_wan": need.budget_wan, "version": need.version}
     context = {"need": need, "values": values, "errors": {}, **_need_choices()}
@@ -143,7 +139,7 @@ def need_edit_form(request: Request, session: SessionDep, user: EnterpriseUser, 
 def need_edit_submit(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
                      form: FormDep, need_id: int) -> Response:
     """Save one need."""
-    need = _need(session, user, need_id, access.EDIT)
+    need = enterprise_service.editable_need(session=session, user=user, need_id=need_id)
     raw = _need_data(form)
     data, errors = validate(NeedUpdate, raw)
     if data is None:
@@ -151,8 +147,8 @@ def need_edit_submit(request: Request, session: SessionDep, user: EnterpriseUser
                    **_need_choices()}
         return render(request, "enterprise/need_form.html", context, status_code=422)
     try:
-        enterprise_service.update_need(session=session, need=need, data=data, actor=actor_of(user),
-                                    expected_version=parse_int(text(form, "version")))
+        enterprise_service.edit_need(session=session, user=user, need=need, data=data,
+                                     expected_version=parse_int(text(form, "version")))
     except Conflict as error:
         return flash_redirect(request, f"{NEEDS_URL}/{need.id}/edit", error.message, "error")
     return flash_redirect(request, NEEDS_URL, f"已保存需求 {need.code}")
@@ -162,9 +158,9 @@ def need_edit_submit(request: Request, session: SessionDep, user: EnterpriseUser
 def need_delete(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
                 need_id: int) -> Response:
     """Remove a need from the list."""
-    need = _need(session, user, need_id, access.DELETE)
+    need = _need(session, user, need_id)
     code = need.code
-    enterprise_service.delete_need(session=session, need=need, actor=actor_of(user))
+    enterprise_service.remove_need(session=session, user=user, need=need)
     return flash_redirect(request, NEEDS_URL, f"已删除需求 {code}")
 
 
@@ -172,11 +168,10 @@ def need_delete(request: Request, session: SessionDep, user: EnterpriseUser, _cs
 def need_move(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected,
               form: FormDep, need_id: int) -> Response:
     """Move a need one place up or down the list."""
-    need = _need(session, user, need_id, access.EDIT)
+    need = _need(session, user, need_id)
     enterprise = my_enterprise(session, user)
-    enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
-    moved = enterprise_service.move_need(session=session, enterprise=enterprise, need=need,
-                                         up=text(form, "direction") == "up", actor=actor_of(user))
+    moved = enterprise_service.shift_need(session=session, user=user, enterprise=enterprise, need=need,
+                                          up=text(form, "direction") == "up")
     if not moved:
         return flash_redirect(request, NEEDS_URL, "已经在最前或最后", "info")
     return flash_redirect(request, NEEDS_URL, f"已调整需求 {need.code} 的顺序")
@@ -186,10 +181,9 @@ def need_move(request: Request, session: SessionDep, user: EnterpriseUser, _csrf
 def need_sort(request: Request, session: SessionDep, user: EnterpriseUser, _csrf: CsrfProtected) -> Response:
     """Order the list by priority (高 → 中 → 低), keeping the order within each priority."""
     enterprise = my_enterprise(session, user)
-    enterprise_rules.require(user, access.MANAGE_NEEDS, enterprise)
     try:
-        enterprise_service.sort_needs_by_priority(session=session, enterprise=enterprise, actor=actor_of(user))
-    except MarketError as error:
+        enterprise_service.rank_needs_by_priority(session=session, user=user, enterprise=enterprise)
+    except (Conflict, ValidationFailed) as error:  # a refusal stays a 403 page
         return flash_redirect(request, NEEDS_URL, error.message, "error")
     return flash_redirect(request, NEEDS_URL, "已按优先级排序")
 
