@@ -1,9 +1,11 @@
 """The list of pilot enterprises: one filter, one query, under the API and the bureau's page
-alike; and a cohort, the enterprises (with their needs) a bureau matches at once."""
+alike; an enterprise's need list as a user may see it, under the API, the enterprise's and the
+bureau's pages and the chain views alike; and a cohort, the enterprises (with their needs) a
+bureau matches at once."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,12 +13,14 @@ from sqlalchemy import ColumnElement, false, func, or_, true
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import ValidationFailed
 from catalog.filters import Rows, name_filter, page_of
 from catalog.language.text import clean_value
 from catalog.limits import BATCH
 from catalog.taxonomy import resolve_industry
+from catalog.users.models import User
 
 SORT_FIELDS = ("id", "name", "region", "industry", "level", "batch", "budget_wan", "created_at", "updated_at")
 
@@ -90,9 +94,73 @@ def batch_choices(*, session: Session, within: SelectOfScalar[Enterprise]) -> li
     return list(range(1, min(int(top) + 1, BATCH) + 1))
 
 
-# --- a cohort: the enterprises a bureau matches at once ------------------------------------
+# --- a need list, as a user may see it -------------------------------------------------------
 
 NEED_ORDER = (col(Need.position), col(Need.id))  # a need list as the enterprise ordered it
+NEED_SORT_FIELDS = ("id", "position", "priority", "code", "budget_wan", "created_at", "updated_at")
+
+
+@dataclass(frozen=True)
+class NeedFilter:
+    """What a list of needs is narrowed by (every field optional): an enterprise, a scenario and
+    a priority (exact values); `sort` a field of NEED_SORT_FIELDS ('-' for descending, the id
+    breaking ties), or "" for NEED_ORDER."""
+
+    enterprise_id: int | None = None
+    scenario: str = ""
+    priority: str = ""
+    sort: str = ""
+
+
+def _visible_needs(user: User | None, chosen: NeedFilter) -> SelectOfScalar[Need]:
+    """The needs `user` may see (catalog/enterprises/permissions.py) that match `chosen`."""
+    statement: SelectOfScalar[Need] = enterprise_rules.visible_needs(user, select(Need))
+    if chosen.enterprise_id is not None:
+        statement = statement.where(col(Need.enterprise_id) == chosen.enterprise_id)
+    if chosen.scenario.strip():
+        statement = statement.where(col(Need.scenario) == chosen.scenario.strip())
+    if chosen.priority.strip():
+        statement = statement.where(col(Need.priority) == chosen.priority.strip())
+    return statement
+
+
+def _needs_ordered(statement: SelectOfScalar[Need], sort: str) -> SelectOfScalar[Need]:
+    key = sort.strip()
+    if not key:
+        return statement.order_by(*NEED_ORDER)
+    name = key.removeprefix("-")
+    if name not in NEED_SORT_FIELDS:
+        raise ValidationFailed("bad_sort", f"不支持按“{name}”排序，可选：{'、'.join(NEED_SORT_FIELDS)}")
+    column = col(getattr(Need, name))
+    return statement.order_by(column.desc() if key.startswith("-") else column.asc(), col(Need.id).asc())
+
+
+def list_needs(*, session: Session, user: User | None, chosen: NeedFilter = NeedFilter(), page: int = 1,
+               per_page: int = 20) -> Rows[Need]:
+    """One page of the needs `user` may see that match `chosen`, and how many match in all."""
+    statement = _needs_ordered(_visible_needs(user, chosen), chosen.sort)
+    found, total, served = page_of(session, statement, page=page, per_page=per_page)
+    return Rows(rows=found, total=total, page=served, per_page=per_page)
+
+
+def visible_needs_of(*, session: Session, user: User | None, enterprise: Enterprise) -> list[Need]:
+    """The enterprise's need list as `user` may see it (all of it, or none), as it ordered it."""
+    statement = _visible_needs(user, NeedFilter(enterprise_id=enterprise.id))
+    return list(session.exec(statement.order_by(*NEED_ORDER)).all())
+
+
+def visible_needs_by_enterprise(*, session: Session, user: User | None,
+                                enterprise_ids: Collection[int]) -> dict[int, list[Need]]:
+    """The need lists of these enterprises that `user` may see, by enterprise id (ascending),
+    each as its enterprise ordered it; an enterprise with none visible is left out."""
+    statement = _visible_needs(user, NeedFilter()).where(col(Need.enterprise_id).in_(enterprise_ids))
+    needs: dict[int, list[Need]] = {}
+    for need in session.exec(statement.order_by(col(Need.enterprise_id), *NEED_ORDER)).all():
+        needs.setdefault(need.enterprise_id, []).append(need)
+    return needs
+
+
+# --- a cohort: the enterprises a bureau matches at once ------------------------------------
 
 
 def industry_codes(industry: str | None) -> list[str]:

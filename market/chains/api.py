@@ -1,7 +1,7 @@
 """JSON API: 链式转型 — a chain leader's graph, its analyses and the chain proposal.
 
 Reads the stored links, enterprises, needs (only those the user may see, via
-`catalog.enterprises.permissions.visible_needs`), published offerings and engagements, turns them
+`catalog.enterprises.queries.visible_needs_by_enterprise`), published offerings and engagements, turns them
 into plain records and hands them to `matching.chains.analysis*` (pure).
 """
 
@@ -19,9 +19,8 @@ from catalog.chains import queries as chain_queries
 from catalog.chains.models import ChainLink
 from catalog.chains.schemas import ChainProposalRequest
 from catalog.engagements.models import Engagement
-from catalog.enterprises import permissions as enterprise_rules
+from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises.models import Enterprise, Need
-from catalog.enterprises.queries import NEED_ORDER
 from catalog.errors import NotFound
 from catalog.users.models import User
 from market.deps import CurrentUser, SessionDep
@@ -87,11 +86,9 @@ def load_context(session: Session, user: User, leader: Enterprise) -> ChainConte
             if e.id is not None}
     region = build_region(enterprises=[_record(e) for e in rows.values()],
                           links=[_link(k) for k in (*links, *others)])
-    chain_ids = member_ids | {leader.id}
-    stmt = enterprise_rules.visible_needs(user, select(Need).where(col(Need.enterprise_id).in_(chain_ids)))
-    needs: dict[str, list[NeedRecord]] = {}
-    for n in session.exec(stmt.order_by(col(Need.enterprise_id), *NEED_ORDER)).all():
-        needs.setdefault(str(n.enterprise_id), []).append(_need(n))
+    chain_ids = member_ids | {int(leader.id or 0)}
+    visible = enterprise_queries.visible_needs_by_enterprise(session=session, user=user, enterprise_ids=chain_ids)
+    needs = {str(enterprise_id): [_need(n) for n in listed] for enterprise_id, listed in visible.items()}
     return ChainContext(leader=leader, region=region, needs=needs, rows=rows)
 
 

@@ -12,8 +12,8 @@ from catalog.engagements.queries import EngagementFilter
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises import service as enterprise_service
-from catalog.enterprises.models import Enterprise, EnterpriseSize, Need
-from catalog.enterprises.queries import NEED_ORDER, EnterpriseFilter
+from catalog.enterprises.models import Enterprise, EnterpriseSize
+from catalog.enterprises.queries import EnterpriseFilter
 from catalog.enterprises.schemas import EnterpriseCreate, EnterpriseUpdate
 from catalog.errors import Conflict, Forbidden
 from catalog.taxonomy import taxonomy
@@ -92,8 +92,7 @@ def enterprise_create(request: Request, session: SessionDep, user: BureauUser, _
 def enterprise_detail(request: Request, session: SessionDep, user: BureauUser, enterprise_id: int) -> HTMLResponse:
     """One enterprise: registration (editable), privacy choices, needs, engagements."""
     enterprise = access.load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
-    needs = session.exec(enterprise_rules.visible_needs(user, select(Need)).where(Need.enterprise_id == enterprise.id)
-                         .order_by(*NEED_ORDER)).all()
+    needs = enterprise_queries.visible_needs_of(session=session, user=user, enterprise=enterprise)
     found = engagement_queries.list_engagements(session=session, user=user, per_page=engagement_queries.PAGE_ROWS,
                                                 chosen=EngagementFilter(enterprise_id=enterprise.id))
     engagements = engagement_queries.with_listings(session=session, rows=found.rows)

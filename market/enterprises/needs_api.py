@@ -6,12 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
-from sqlmodel import col, select
 
 from catalog.access import load_visible
 from catalog.enterprises import permissions as enterprise_rules
+from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need
+from catalog.enterprises.queries import NeedFilter
 from catalog.enterprises.schemas import NeedCreate, NeedPublic, NeedsPublic, NeedUpdate
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
@@ -24,13 +25,10 @@ from market.web.api_common import (
     PerPage,
     RecordId,
     Sort,
-    order,
     out,
-    paged,
 )
 
 router = APIRouter(tags=["需求清单"])
-SORTS = ("id", "position", "priority", "code", "budget_wan", "created_at", "updated_at")
 
 
 class NeedPatch(NeedUpdate):
@@ -51,15 +49,9 @@ def list_needs(
     scenario: Annotated[str | None, Query(max_length=40, description="应用场景")] = None,
     priority: Annotated[str | None, Query(max_length=2, description="优先级：高、中、低")] = None,
 ) -> NeedsPublic:
-    statement = enterprise_rules.visible_needs(user, select(Need))
-    if enterprise_id is not None:
-        statement = statement.where(col(Need.enterprise_id) == enterprise_id)
-    if scenario:
-        statement = statement.where(col(Need.scenario) == scenario.strip())
-    if priority:
-        statement = statement.where(col(Need.priority) == priority.strip())
-    rows, count = paged(session, order(statement, Need, sort or "position", SORTS), page=page, per_page=per_page)
-    return NeedsPublic(data=[out(NeedPublic, n) for n in rows], count=count)
+    chosen = NeedFilter(enterprise_id=enterprise_id, scenario=scenario or "", priority=priority or "", sort=sort or "")
+    found = enterprise_queries.list_needs(session=session, user=user, chosen=chosen, page=page, per_page=per_page)
+    return NeedsPublic(data=[out(NeedPublic, n) for n in found.rows], count=found.total)
 
 
 @router.post("/api/enterprises/{enterprise_id}/needs", response_model=NeedPublic, status_code=201,

@@ -13,9 +13,9 @@ from catalog import access
 from catalog.engagements import queries as engagement_queries
 from catalog.engagements.queries import EngagementFilter
 from catalog.enterprises import permissions as enterprise_rules
+from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need, Priority
-from catalog.enterprises.queries import NEED_ORDER
 from catalog.enterprises.schemas import EnterpriseUpdate, NeedCreate, NeedUpdate
 from catalog.errors import Conflict, Forbidden, ValidationFailed
 from catalog.providers.models import Provider
@@ -43,8 +43,7 @@ def my_enterprise(session: Session, user: User) -> Enterprise:
 
 
 def _needs(session: Session, user: User, enterprise: Enterprise) -> list[Need]:
-    statement = enterprise_rules.visible_needs(user, select(Need)).where(Need.enterprise_id == enterprise.id)
-    return list(session.exec(statement.order_by(*NEED_ORDER)).all())
+    return enterprise_queries.visible_needs_of(session=session, user=user, enterprise=enterprise)
 
 
 @router.get("/enterprise", response_class=HTMLResponse, openapi_extra=requires(ENTERPRISES))
