@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from catalog import xlsx
 from catalog.access import in_regions
-from catalog.errors import Forbidden, ImportRejected, RowError
+from catalog.errors import Forbidden, ImportRejected, RowError, ValidationFailed
 from catalog.exchange import permissions as exchange_rules
 from catalog.exchange.format import (
     FORMULA_PREFIXES,
@@ -206,12 +206,24 @@ def _read_json_list(items: list[Any], name: str, sheet: Sheet, batch: _Batch) ->
         batch.warnings.append(f"{name} › {sheet.title}：字段 {'、'.join(sorted(unknown)[:20])} 不在交换格式内，已忽略")
 
 
+FILE_TYPES = (".xlsx", ".json")  # what an import reads: a workbook or the exchange format's JSON
+WRONG_TYPE = "不支持的文件类型，应为 .xlsx 工作簿或 .json 文件"
+
+
+def require_file_type(name: str) -> None:
+    """ValidationFailed, naming the file, unless it is one an import reads (FILE_TYPES): the
+    check a queued import makes before its file is kept, in the words a direct import uses."""
+    if Path(name).suffix.lower() not in FILE_TYPES:
+        raise ValidationFailed("bad_file_type", f"{name}：{WRONG_TYPE}",
+                               details=[{"field": "file", "message": WRONG_TYPE}])
+
+
 def _read_source(name: str, content: bytes | None, path: Path | None, batch: _Batch) -> None:
     suffix = Path(name).suffix.lower()
     batch.files.append(name)
     size = len(content) if content is not None else (path.stat().st_size if path is not None else 0)
-    if suffix not in (".xlsx", ".json"):
-        batch.fail(name, "不支持的文件类型，应为 .xlsx 或 .json")
+    if suffix not in FILE_TYPES:
+        batch.fail(name, WRONG_TYPE)
     elif size > MAX_FILE_BYTES:
         batch.fail(name, f"文件大小 {size / 2**20:.1f} MB 超过上限 {MAX_FILE_BYTES // 2**20} MB，请拆分后导入")
     elif suffix == ".xlsx":

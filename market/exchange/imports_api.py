@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, BackgroundTasks, Request, Response, UploadFile
 from pydantic import BaseModel
 
-from catalog.errors import ValidationFailed
+from catalog.exchange import imports
 from catalog.exchange import permissions as exchange_rules
 from catalog.users.service import actor_of
 from market import jobs
@@ -19,7 +19,6 @@ from market.exchange.import_job import start_import_job
 from market.permissions.declared import BUREAU, requires
 
 router = APIRouter(prefix="/api/imports", tags=["导入导出"])
-ALLOWED = (".xlsx", ".json")
 
 
 class ListCounts(BaseModel):
@@ -44,8 +43,7 @@ class ImportOut(BaseModel):
 def upload(session: SessionDep, user: CurrentUser, file: UploadFile) -> ImportOut:
     exchange_rules.require_import(user)
     name = Path(file.filename or "upload").name
-    if Path(name).suffix.lower() not in ALLOWED:
-        raise ValidationFailed("bad_file_type", "只支持 .xlsx 工作簿或 .json 文件")
+    imports.require_file_type(name)
     content = file.file.read()
     report = region_scope.import_for(session=session, user=user, filename=name, content=content,
                                      actor=actor_of(user))
@@ -62,8 +60,7 @@ def upload_as_job(request: Request, response: Response, session: SessionDep, use
                   background: BackgroundTasks) -> dict[str, Any]:
     exchange_rules.require_import(user)
     name = Path(file.filename or "upload").name
-    if Path(name).suffix.lower() not in ALLOWED:
-        raise ValidationFailed("bad_file_type", "只支持 .xlsx 工作簿或 .json 文件")
+    imports.require_file_type(name)
     job = start_import_job(session=session, user=user, filename=name, content=file.file.read(),
                            var_dir=request.app.state.settings.var_dir)
     background.add_task(jobs.kick, request.app.state.database_url)  # runs after the commit

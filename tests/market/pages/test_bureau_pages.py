@@ -183,3 +183,17 @@ def test_import_needs_a_bureau(page_client, world):
     response = post_form(page_client, "/bureau/import", page="/provider",
                          files={"file": ("x.json", b"{}", "application/json")})
     assert response.status_code == 403
+
+
+def test_a_file_of_another_type_is_refused_in_the_same_words_everywhere(page_client, world, as_user, database_url):
+    """The page, the direct API and the queued import: one check (catalog.exchange.imports)."""
+    before = _count(database_url)
+    headers = as_user("jj_bureau")
+    for url in ("/api/imports", "/api/imports/jobs"):
+        refused = page_client.post(url, headers=headers, files={"file": ("名单.csv", b"a,b")})
+        assert refused.status_code == 422 and refused.json()["code"] == "bad_file_type", refused.text
+        assert "名单.csv" in refused.json()["message"] and "不支持的文件类型" in refused.json()["message"]
+    login(page_client, "jj_bureau")
+    page = post_form(page_client, "/bureau/import", files={"file": ("名单.csv", b"a,b", "text/csv")})
+    assert page.status_code == 422 and "名单.csv" in page.text and "不支持的文件类型" in page.text
+    assert _count(database_url) == before
