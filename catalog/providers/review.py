@@ -95,6 +95,39 @@ def change_listing_status(*, session: Session, record: Listing, status: ListingS
     return record
 
 
+# --- as a user acts: the permission, then the change ---------------------------------------
+
+
+def _require(user: User, action: str, record: Listing) -> None:
+    if not may(user, action, record):
+        access.refuse(action)
+
+
+def decide(*, session: Session, user: User, record: Listing, decision: str, remark: str | None) -> Listing:
+    """`user`'s review decision on a listing in 待审核 (the bureau of its region only)."""
+    _require(user, access.CHANGE_STATUS, record)
+    return review_listing(session=session, record=record, decision=decision, remark=remark, actor=actor_of(user))
+
+
+def move(*, session: Session, user: User, record: Listing, status: ListingStatus | str, remark: str | None) -> Listing:
+    """`user`'s change of a listing's status (`change_listing_status`; the bureau of its region only)."""
+    _require(user, access.CHANGE_STATUS, record)
+    return change_listing_status(session=session, record=record, status=status, remark=remark, actor=actor_of(user))
+
+
+def mark_excellent(*, session: Session, user: User, solution: Solution, excellent: bool) -> Solution:
+    """`user` marks (or unmarks) a solution 优秀 (the bureau of its region only)."""
+    _require(user, access.SET_EXCELLENT, solution)
+    return solution_service.set_solution_excellent(session=session, solution=solution, excellent=excellent,
+                                                   actor=actor_of(user))
+
+
+def withdraw(*, session: Session, user: User, solution: Solution, remark: str | None = None) -> Solution:
+    """A provider takes its own listing out of the pool for good (退出)."""
+    _require(user, access.WITHDRAW, solution)
+    return solution_service.withdraw_solution(session=session, solution=solution, actor=actor_of(user), remark=remark)
+
+
 # --- many at once -------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from catalog import access
-from catalog.errors import InvalidTransition, MarketError, NotFound
+from catalog.errors import Forbidden, InvalidTransition, MarketError, NotFound
 from catalog.providers import permissions as provider_rules
 from catalog.providers import review
 from catalog.providers.models import Provider
@@ -17,7 +17,6 @@ from catalog.providers.queue import review_queue
 from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from catalog.users.models import User
-from catalog.users.service import actor_of
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.listings.changes import pending_changes
 from market.permissions.declared import BUREAU, requires
@@ -93,12 +92,12 @@ def review_decide(request: Request, session: SessionDep, user: BureauUser, _csrf
                   form: FormDep, kind: str, record_id: int) -> Response:
     """Approve (已入库), send back for changes (stays 待审核 with the remark), or refuse (退出)."""
     record = _record(session, user, kind, record_id)
-    if not review.may(user, access.CHANGE_STATUS, record):
-        access.refuse(access.CHANGE_STATUS)
     decision, remark = text(form, "decision"), text(form, "remark")
     back = f"{QUEUE_URL}/{kind}/{record_id}"
     try:
-        review.review_listing(session=session, record=record, decision=decision, remark=remark, actor=actor_of(user))
+        review.decide(session=session, user=user, record=record, decision=decision, remark=remark)
+    except Forbidden:
+        raise  # a bureau that may only look gets the refusal page, as from the API
     except InvalidTransition as error:  # decided meanwhile (another tab, a colleague): back to the queue
         return flash_redirect(request, QUEUE_URL, error.message, "warning")
     except MarketError as error:

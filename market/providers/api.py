@@ -107,7 +107,5 @@ def update_provider(session: SessionDep, user: CurrentUser, provider_id: RecordI
              summary="变更服务商状态（审核、入库、暂停、退出）", openapi_extra=requires(BUREAU))
 def change_status(session: SessionDep, user: CurrentUser, provider_id: RecordId, body: StatusChange) -> ProviderPublic:
     provider = _load(session, user, provider_id)
-    provider_rules.require(user, access.CHANGE_STATUS, provider)
-    review.change_listing_status(session=session, record=provider, status=body.status, remark=body.remark,
-                                 actor=actor_of(user))
+    review.move(session=session, user=user, record=provider, status=body.status, remark=body.remark)
     return out(ProviderPublic, provider)

@@ -18,7 +18,7 @@ from catalog import access
 from catalog.engagements import queries as engagement_queries
 from catalog.errors import Conflict, Forbidden, MarketError
 from catalog.providers import permissions as provider_rules
-from catalog.providers import queue
+from catalog.providers import queue, review
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.providers.schemas import ProviderUpdate
@@ -30,7 +30,6 @@ from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
 from catalog.solutions.schemas import SolutionCreate, SolutionUpdate
 from catalog.users.models import User
-from catalog.users.service import actor_of
 from market.deps import CsrfProtected, ProviderUser, SessionDep
 from market.listings import forms as lf
 from market.permissions.declared import PROVIDER, requires
@@ -199,7 +198,7 @@ def edit_solution_submit(request: Request, session: SessionDep, user: ProviderUs
 def withdraw_solution(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected,
                       solution_id: int) -> Response:
     """Withdraw a listing from the pool for good (退出)."""
-    solution = _own_solution(session, user, solution_id, access.WITHDRAW)
-    solution_service.withdraw_solution(session=session, solution=solution, actor=actor_of(user))
+    solution = access.load_visible(session, user, Solution, solution_id, "产品", solution_rules.can)
+    review.withdraw(session=session, user=user, solution=solution)
     return flash_redirect(request, "/provider/solutions", f"已撤回“{solution.name}”")
 

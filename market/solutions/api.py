@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from catalog import access
 from catalog.access import load_visible
 from catalog.providers import permissions as provider_rules
 from catalog.providers import review
@@ -26,7 +25,6 @@ from catalog.solutions.schemas import (
     SolutionUpdate,
 )
 from catalog.users.models import User
-from catalog.users.service import actor_of
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, PROVIDER, PUBLIC, requires
 from market.web.api_common import (
@@ -129,9 +127,7 @@ def update_solution(session: SessionDep, user: CurrentUser, solution_id: RecordI
              summary="变更产品状态（审核、入库、暂停、退出）", openapi_extra=requires(BUREAU))
 def change_status(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: StatusChange) -> SolutionPublic:
     solution = _load(session, user, solution_id)
-    solution_rules.require(user, access.CHANGE_STATUS, solution)
-    review.change_listing_status(session=session, record=solution, status=body.status, remark=body.remark,
-                                 actor=actor_of(user))
+    review.move(session=session, user=user, record=solution, status=body.status, remark=body.remark)
     return public(session, [solution])[0]
 
 
@@ -139,9 +135,7 @@ def change_status(session: SessionDep, user: CurrentUser, solution_id: RecordId,
              summary="设置或取消“优秀”", openapi_extra=requires(BUREAU))
 def set_excellent(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: ExcellentFlag) -> SolutionPublic:
     solution = _load(session, user, solution_id)
-    solution_rules.require(user, access.SET_EXCELLENT, solution)
-    solution_service.set_solution_excellent(session=session, solution=solution, excellent=body.excellent,
-                                           actor=actor_of(user))
+    review.mark_excellent(session=session, user=user, solution=solution, excellent=body.excellent)
     return public(session, [solution])[0]
 
 
@@ -149,6 +143,5 @@ def set_excellent(session: SessionDep, user: CurrentUser, solution_id: RecordId,
              summary="服务商撤回本机构的产品（状态变为退出）", openapi_extra=requires(PROVIDER))
 def withdraw(session: SessionDep, user: CurrentUser, solution_id: RecordId, body: Withdrawal) -> SolutionPublic:
     solution = _load(session, user, solution_id)
-    solution_rules.require(user, access.WITHDRAW, solution)
-    solution_service.withdraw_solution(session=session, solution=solution, actor=actor_of(user), remark=body.remark)
+    review.withdraw(session=session, user=user, solution=solution, remark=body.remark)
     return public(session, [solution])[0]
