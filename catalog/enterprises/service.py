@@ -68,6 +68,13 @@ def _probable_duplicate(session: Session, enterprise: Enterprise) -> int | None:
     return session.exec(query.order_by(col(Enterprise.id)).limit(1)).first()
 
 
+def register_enterprise(*, session: Session, user: User, data: EnterpriseCreate) -> Enterprise:
+    """A bureau registers a pilot enterprise of its own regions (the API's and the page's
+    registration alike)."""
+    access.require_region(user, data.region)
+    return create_enterprise(session=session, data=data, actor=actor_of(user))
+
+
 def create_enterprise(*, session: Session, data: EnterpriseCreate, actor: str) -> Enterprise:
     """Add a pilot enterprise; a near-identical name with another USCC is flagged."""
     _require_uscc_free(session, data.uscc)

@@ -8,13 +8,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from catalog import outbox, writes
+from catalog import access, outbox, writes
 from catalog.errors import Conflict, InvalidTransition
 from catalog.language.text import company_key
 from catalog.providers.models import LISTING_TRANSITIONS, ListingStatus, Provider
 from catalog.providers.schemas import ProviderBase, ProviderCreate, ProviderUpdate
 from catalog.records import utcnow
 from catalog.solutions.models import Solution
+from catalog.users.models import User
+from catalog.users.service import actor_of
 
 # --- 服务商 ------------------------------------------------------------------------------
 
@@ -52,6 +54,12 @@ def _probable_duplicate(session: Session, provider: Provider) -> int | None:
         return None
     query = select(Provider.id).where(Provider.name_key == provider.name_key, Provider.uscc != provider.uscc)
     return session.exec(query.order_by(col(Provider.id)).limit(1)).first()
+
+
+def register_provider(*, session: Session, user: User, data: ProviderCreate) -> Provider:
+    """A bureau adds a provider located in its own regions (to review like any other)."""
+    access.require_region(user, data.region)
+    return create_provider(session=session, data=data, actor=actor_of(user))
 
 
 def create_provider(*, session: Session, data: ProviderCreate, actor: str,

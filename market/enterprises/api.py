@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlmodel import select
 
-from catalog import access
 from catalog.access import load_visible
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import queries as enterprise_queries
@@ -20,7 +19,6 @@ from catalog.enterprises.schemas import (
     EnterprisesPublic,
     EnterpriseUpdate,
 )
-from catalog.users.service import actor_of
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, ENTERPRISES, PUBLIC, requires
 from market.web.api_common import (
@@ -65,8 +63,7 @@ def list_enterprises(
 @router.post("", response_model=EnterprisePublic, status_code=201, responses=WRITE_ERRORS, summary="新建试点企业",
              openapi_extra=requires(BUREAU))
 def create_enterprise(session: SessionDep, user: CurrentUser, data: EnterpriseCreate) -> EnterprisePublic:
-    access.require_region(user, data.region)
-    enterprise = enterprise_service.create_enterprise(session=session, data=data, actor=actor_of(user))
+    enterprise = enterprise_service.register_enterprise(session=session, user=user, data=data)
     return out(EnterprisePublic, enterprise)
 
 

@@ -18,7 +18,6 @@ from catalog.enterprises.schemas import EnterpriseCreate, EnterpriseUpdate
 from catalog.errors import Conflict, Forbidden
 from catalog.taxonomy import taxonomy
 from catalog.users.models import User
-from catalog.users.service import actor_of
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.permissions.declared import BUREAU, requires
 from market.templating import render
@@ -81,8 +80,7 @@ def enterprise_create(request: Request, session: SessionDep, user: BureauUser, _
     if data is None:
         return _new_form(request, session, user, values, errors, status_code=400)
     try:
-        access.require_region(user, data.region)
-        enterprise = enterprise_service.create_enterprise(session=session, data=data, actor=actor_of(user))
+        enterprise = enterprise_service.register_enterprise(session=session, user=user, data=data)
     except (Conflict, Forbidden) as error:
         return _new_form(request, session, user, values, {"form": error.message}, status_code=error.status)
     return flash_redirect(request, f"/bureau/enterprises/{enterprise.id}", f"已登记“{enterprise.name}”")

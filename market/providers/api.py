@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 from sqlmodel import select
 
-from catalog import access
 from catalog.access import load_visible
 from catalog.providers import permissions as provider_rules
 from catalog.providers import queries as provider_queries
@@ -24,7 +23,6 @@ from catalog.providers.schemas import (
 )
 from catalog.revisions import service as revisions
 from catalog.users.models import User
-from catalog.users.service import actor_of
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, PROVIDER, PUBLIC, requires
 from market.web.api_common import (
@@ -70,8 +68,7 @@ def list_providers(
 @router.post("", response_model=ProviderPublic, status_code=201, responses=WRITE_ERRORS, summary="新建服务商",
              openapi_extra=requires(BUREAU))
 def create_provider(session: SessionDep, user: CurrentUser, data: ProviderCreate) -> ProviderPublic:
-    access.require_region(user, data.region)
-    provider = provider_service.create_provider(session=session, data=data, actor=actor_of(user))
+    provider = provider_service.register_provider(session=session, user=user, data=data)
     return out(ProviderPublic, provider)
 
 
