@@ -11,16 +11,19 @@ from catalog.audit import service as audit
 from catalog.engagements.models import Engagement, EngagementStatus
 from catalog.engagements.queries import open_engagement
 from catalog.engagements.schemas import EngagementCreate
-from catalog.engagements.service import create_engagement
+from catalog.engagements.service import create_engagement, get_engagement
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise
 from catalog.errors import Conflict, NotFound, ValidationFailed
 from catalog.notifications import notices
 from catalog.regions import UNKNOWN, city
+from catalog.showcase import permissions as showcase_rules
 from catalog.showcase.models import CaseCreate, EngagementMessage, SolutionCase
 from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
 from catalog.taxonomy import taxonomy
 from catalog.users.models import User
+from catalog.users.service import actor_of
 
 
 def _place(region: str | None) -> str:
@@ -115,3 +118,30 @@ def post_message(*, session: Session, engagement: Engagement, text: str, side: s
     first = len(messages_of(session=session, engagement_id=engagement.id or 0)) == 1
     notices.engagement_message(session=session, engagement=engagement, side=side, first=first)
     return message
+
+
+# --- as a user acts: who may, then the write ------------------------------------------------
+
+
+def contact_as(*, session: Session, user: User, solution_id: int, message: str) -> Engagement:
+    """申请对接 by `user`: an enterprise account, on an offering it may see (404 otherwise)."""
+    showcase_rules.require_request_contact(user)
+    solution = access.load_visible(session, user, Solution, solution_id, "产品和方案", solution_rules.can)
+    enterprise = access.load_visible(session, user, Enterprise, int(user.enterprise_id or 0), "试点企业",
+                                     enterprise_rules.can)
+    return request_contact(session=session, enterprise=enterprise, solution=solution, message=message,
+                           actor=actor_of(user))
+
+
+def conversation_of(*, session: Session, user: User, engagement_id: int) -> Engagement:
+    """The engagement whose messages `user` reads and writes: one it may see (404 otherwise)
+    and take part in (its two sides and the bureau of the enterprise's region)."""
+    engagement = get_engagement(session=session, engagement_id=engagement_id, user=user)
+    showcase_rules.require_message(user, engagement, session.get(Enterprise, engagement.enterprise_id))
+    return engagement
+
+
+def write_message(*, session: Session, user: User, engagement: Engagement, text: str) -> EngagementMessage:
+    """`user`'s message in an engagement (see `conversation_of`), signed with its side."""
+    return post_message(session=session, engagement=engagement, text=text, side=showcase_rules.message_side(user),
+                        actor=actor_of(user))

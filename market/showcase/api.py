@@ -5,14 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from sqlmodel import Session
 
 from catalog.access import load_visible
-from catalog.engagements import service as engagement_service
-from catalog.engagements.models import Engagement
-from catalog.enterprises import permissions as enterprise_rules
-from catalog.enterprises.models import Enterprise
-from catalog.showcase import permissions as showcase_rules
 from catalog.showcase import service as showcase
 from catalog.showcase.models import (
     CaseCreate,
@@ -23,7 +17,6 @@ from catalog.showcase.models import (
 )
 from catalog.solutions import permissions as solution_rules
 from catalog.solutions.models import Solution
-from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, ENTERPRISES, PROVIDER, PUBLIC, requires
@@ -40,12 +33,6 @@ def case_json(case: SolutionCase) -> dict[str, Any]:
 def message_json(message: EngagementMessage) -> dict[str, Any]:
     return {"id": message.id, "side": message.side, "author": message.author, "text": message.text,
             "created_at": message.created_at.isoformat(timespec="minutes")}
-
-
-def engagement_for_message(session: Session, user: User, engagement_id: int) -> Engagement:
-    engagement = engagement_service.get_engagement(session=session, engagement_id=engagement_id, user=user)
-    showcase_rules.require_message(user, engagement, session.get(Enterprise, engagement.enterprise_id))
-    return engagement
 
 
 @router.get("/api/solutions/{solution_id}/cases", responses=READ_ERRORS, summary="产品的应用案例",
@@ -81,18 +68,14 @@ def reviews(session: SessionDep, user: OptionalUser, solution_id: int) -> dict[s
 @router.post("/api/solutions/{solution_id}/contact", status_code=201, responses=WRITE_ERRORS,
              summary="申请对接：生成“意向”对接并留言给服务商", openapi_extra=requires(ENTERPRISES))
 def request_contact(session: SessionDep, user: CurrentUser, solution_id: int, data: ContactRequest) -> dict[str, Any]:
-    showcase_rules.require_request_contact(user)
-    solution = load_visible(session, user, Solution, solution_id, "产品和方案", solution_rules.can)
-    enterprise = load_visible(session, user, Enterprise, int(user.enterprise_id or 0), "试点企业", enterprise_rules.can)
-    engagement = showcase.request_contact(session=session, enterprise=enterprise, solution=solution,
-                                          message=data.message, actor=actor_of(user))
+    engagement = showcase.contact_as(session=session, user=user, solution_id=solution_id, message=data.message)
     return {"engagement_id": engagement.id, "status": engagement.status}
 
 
 @router.get("/api/engagements/{engagement_id}/messages", responses=READ_ERRORS, summary="对接留言",
             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def list_messages(session: SessionDep, user: CurrentUser, engagement_id: int) -> dict[str, Any]:
-    engagement = engagement_for_message(session, user, engagement_id)
+    engagement = showcase.conversation_of(session=session, user=user, engagement_id=engagement_id)
     return {"messages": [message_json(m) for m in showcase.messages_of(session=session,
                                                                       engagement_id=engagement.id or 0)]}
 
@@ -100,7 +83,6 @@ def list_messages(session: SessionDep, user: CurrentUser, engagement_id: int) ->
 @router.post("/api/engagements/{engagement_id}/messages", status_code=201, responses=WRITE_ERRORS,
              summary="在对接中留言（双方与主管部门）", openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def post_message(session: SessionDep, user: CurrentUser, engagement_id: int, data: MessageIn) -> dict[str, Any]:
-    engagement = engagement_for_message(session, user, engagement_id)
-    message = showcase.post_message(session=session, engagement=engagement, text=data.text,
-                                    side=showcase_rules.message_side(user), actor=actor_of(user))
+    engagement = showcase.conversation_of(session=session, user=user, engagement_id=engagement_id)
+    message = showcase.write_message(session=session, user=user, engagement=engagement, text=data.text)
     return message_json(message)

@@ -7,20 +7,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from sqlmodel import Session
 
-from catalog.access import load_visible
-from catalog.engagements import service as engagement_service
-from catalog.engagements.models import Engagement
-from catalog.enterprises import permissions as enterprise_rules
-from catalog.enterprises.models import Enterprise
-from catalog.errors import MarketError
-from catalog.showcase import permissions as showcase_rules
+from catalog.errors import MarketError, NotFound
 from catalog.showcase import service as showcase
 from catalog.showcase.models import CaseCreate, ContactRequest, MessageIn
-from catalog.solutions import permissions as solution_rules
-from catalog.solutions.models import Solution
-from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import CsrfProtected, CurrentUser, ProviderUser, SessionDep
 from market.permissions.declared import LOGGED_IN, PROVIDER, requires
@@ -37,12 +27,8 @@ def contact(request: Request, session: SessionDep, user: CurrentUser, _csrf: Csr
     """申请对接: an engagement in 意向 with the enterprise's message; then its page."""
     back = f"/solutions/{solution_id}"
     try:
-        showcase_rules.require_request_contact(user)
         data = ContactRequest(message=text(form, "message"))
-        solution = load_visible(session, user, Solution, solution_id, "产品和方案", solution_rules.can)
-        enterprise = load_visible(session, user, Enterprise, int(user.enterprise_id or 0), "试点企业", enterprise_rules.can)
-        engagement = showcase.request_contact(session=session, enterprise=enterprise, solution=solution,
-                                              message=data.message, actor=actor_of(user))
+        engagement = showcase.contact_as(session=session, user=user, solution_id=solution_id, message=data.message)
     except ValidationError:
         return flash_redirect(request, back, "请填写想了解的内容（不超过 500 字）", "error")
     except MarketError as error:
@@ -50,25 +36,20 @@ def contact(request: Request, session: SessionDep, user: CurrentUser, _csrf: Csr
     return flash_redirect(request, f"/progress/engagements/{engagement.id}", "已申请对接，服务商会在这里回复您")
 
 
-def _engagement(session: Session, user: User, engagement_id: int) -> tuple[Engagement, Enterprise | None]:
-    engagement = engagement_service.get_engagement(session=session, engagement_id=engagement_id, user=user)
-    return engagement, session.get(Enterprise, engagement.enterprise_id)
-
-
 @router.post("/engagements/{engagement_id}/messages", openapi_extra=requires(LOGGED_IN))
 def engagement_message(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                        engagement_id: int, form: FormDep) -> Response:
     back = f"/progress/engagements/{engagement_id}"
-    engagement, enterprise = _engagement(session, user, engagement_id)
     try:
-        showcase_rules.require_message(user, engagement, enterprise)
+        engagement = showcase.conversation_of(session=session, user=user, engagement_id=engagement_id)
         data = MessageIn(text=text(form, "text"))
     except ValidationError:
         return flash_redirect(request, back, "留言不能为空，且不超过 500 字", "error")
+    except NotFound:
+        raise
     except MarketError as error:
         return flash_redirect(request, back, error.message, "error")
-    showcase.post_message(session=session, engagement=engagement, text=data.text, side=showcase_rules.message_side(user),
-                          actor=actor_of(user))
+    showcase.write_message(session=session, user=user, engagement=engagement, text=data.text)
     return flash_redirect(request, back, "留言已发送")
 
 
