@@ -28,6 +28,12 @@ def can_view_leads(user: User | None, provider: Provider) -> bool:
     return active(user) and (own_provider(user, provider.id) or in_regions(user, provider.region))
 
 
+def require_view_leads(user: User | None, provider: Provider) -> None:
+    """Raise Forbidden unless `user` may see the provider's leads (`can_view_leads`)."""
+    if not can_view_leads(user, provider):
+        raise Forbidden("leads_forbidden", "只有服务商本身或所在地区的主管部门可以查看商机")
+
+
 def lead_needs(shared_at_events: Collection[int]) -> ColumnElement[bool]:
     """Needs (joined with their Enterprise) that may be shown as leads to a provider: every need of
     an enterprise that opted in (findable_by_providers), and `shared_at_events`, the needs

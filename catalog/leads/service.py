@@ -8,12 +8,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from catalog.access import region_filter
 from catalog.audit import service as audit
 from catalog.enterprises.models import Enterprise, Need
 from catalog.leads.models import LeadMark, LeadResponse
+from catalog.leads.permissions import require_lead_contacts
 from catalog.notifications import notices
 from catalog.providers.models import Provider
 from catalog.records import utcnow
+from catalog.users.models import User
 
 
 def _snapshot(response: LeadResponse | None) -> dict[str, Any] | None:
@@ -41,6 +44,13 @@ def answers_of(*, session: Session, provider_id: int) -> dict[int, LeadResponse]
     """The provider's answers by need id."""
     rows = session.exec(select(LeadResponse).where(LeadResponse.provider_id == provider_id))
     return {r.need_id: r for r in rows}
+
+
+def contacts_seen_by(*, session: Session, user: User, limit: int = 500) -> list[dict[str, Any]]:
+    """Who answered whose lead among the enterprises of the bureau's regions, newest first
+    (the bureau's page and the API alike)."""
+    require_lead_contacts(user)
+    return contacts(session=session, enterprises=region_filter(user, Enterprise.region), limit=limit)
 
 
 def contacts(*, session: Session, enterprises: Any, limit: int = 500) -> list[dict[str, Any]]:

@@ -7,8 +7,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from catalog import access
-from catalog.enterprises.models import Enterprise
 from catalog.errors import MarketError
 from catalog.leads import permissions as lead_rules
 from catalog.leads import service as lead_service
@@ -56,6 +54,5 @@ def lead_answer(request: Request, session: SessionDep, user: ProviderUser, _csrf
 @router.get("/bureau/leads", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def lead_contacts(request: Request, session: SessionDep, user: BureauUser) -> HTMLResponse:
     """Who answered whose lead in the bureau's regions, newest first."""
-    lead_rules.require_lead_contacts(user)
-    rows = lead_service.contacts(session=session, enterprises=access.region_filter(user, Enterprise.region))
+    rows = lead_service.contacts_seen_by(session=session, user=user)
     return render(request, "bureau/leads.html", {"contacts": rows})

@@ -16,7 +16,6 @@ from catalog.access import load_visible
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises.models import Enterprise, Need
-from catalog.errors import Forbidden
 from catalog.leads import permissions as lead_rules
 from catalog.leads import service as lead_service
 from catalog.leads.models import LEADS_MAX, LEADS_SHOWN, LeadMark
@@ -96,17 +95,12 @@ def enterprise_bundle(session: SessionDep, user: CurrentUser, enterprise_id: int
     return data
 
 
-def _require_provider_view(user: User, provider: Provider) -> None:
-    if not lead_rules.can_view_leads(user, provider):
-        raise Forbidden("leads_forbidden", "只有服务商本身或所在地区的主管部门可以查看商机")
-
-
 @router.get("/api/providers/{provider_id}/leads", responses=READ_ERRORS,
             summary="服务商的商机：与其产品匹配的企业需求（仅限同意被发现或同场对接的企业），含服务商的跟进", openapi_extra=requires(BUREAU | PROVIDER))
 def provider_leads(session: SessionDep, user: CurrentUser, provider_id: int,
                    limit: Annotated[int, Query(ge=1, le=LEADS_MAX, description="返回的商机条数")] = LEADS_SHOWN) -> dict[str, Any]:
     provider = load_visible(session, user, Provider, provider_id, "服务商", provider_rules.can)
-    _require_provider_view(user, provider)
+    lead_rules.require_view_leads(user, provider)
     found = leads.provider_leads(session, provider_id, limit)
     return {"provider_id": provider_id, "count": len(found), "leads": found}
 
@@ -125,6 +119,5 @@ def answer_lead(session: SessionDep, user: CurrentUser, provider_id: int, need_i
 @router.get("/api/leads/contacts", responses=READ_ERRORS, summary="商机跟进记录：哪家服务商联系了哪家企业（本辖区）",
             openapi_extra=requires(BUREAU))
 def lead_contacts(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
-    lead_rules.require_lead_contacts(user)
-    rows = lead_service.contacts(session=session, enterprises=access.region_filter(user, Enterprise.region))
+    rows = lead_service.contacts_seen_by(session=session, user=user)
     return {"count": len(rows), "contacts": rows}
