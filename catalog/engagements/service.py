@@ -160,6 +160,18 @@ def subsidy_at_acceptance(*, region: str | None, spend_wan: float, level_after: 
     return subsidy(policy=chosen, spend_wan=spend_wan, level=policy_level(chosen, level_after))
 
 
+def subsidy_preview(*, session: Session, engagement: Engagement) -> Subsidy | None:
+    """While a proposed acceptance waits for the bureau: the subsidy its confirmation would
+    grant (the same reckoning `confirm_acceptance` makes); None before a proposal or once
+    confirmed."""
+    record = acceptance_of(session=session, engagement_id=engagement.id or 0)
+    if record is None or record.confirmed_at is not None:
+        return None
+    enterprise = session.get(Enterprise, engagement.enterprise_id)
+    return subsidy_at_acceptance(region=enterprise.region if enterprise else None,
+                                 spend_wan=engagement.contract_amount_wan or 0, level_after=record.level_after)
+
+
 def cost_split(amount_wan: float, subsidy_wan: float, provider_share_wan: float) -> dict[str, float]:
     """企业 / 服务商 / 政府 parts of a contract: the government pays the subsidy, the provider its
     concession, the enterprise the rest."""

@@ -70,7 +70,11 @@ def acceptance_json(record: AcceptanceRecord | None) -> dict[str, Any] | None:
 def engagement_json(session: Session, engagement: Engagement) -> dict[str, Any]:
     record = flow.acceptance_of(session=session, engagement_id=engagement.id or 0)
     data = engagement.model_dump(mode="json", exclude={"created_at", "updated_at"})
-    return {**data, "acceptance": acceptance_json(record)}
+    preview = flow.subsidy_preview(session=session, engagement=engagement)
+    return {**data, "acceptance": acceptance_json(record),
+            "subsidy_preview": None if preview is None else {"amount_wan": preview.amount_wan,
+                                                            "policy": preview.policy_name_zh,
+                                                            "reason": preview.reason_zh}}
 
 
 @router.post("/{engagement_id}/sign", responses=WRITE_ERRORS, summary="签约（合同金额、签约日期）",

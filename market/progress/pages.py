@@ -147,10 +147,7 @@ def engagement_page(request: Request, session: SessionDep, user: CurrentUser, en
     enterprise = session.get(Enterprise, g.enterprise_id)
     steps = {s: engagement_rules.can_step(user, s, g, enterprise) for s in engagement_rules.STEPS}
     record = flow.acceptance_of(session=session, engagement_id=g.id or 0)
-    preview = None
-    if record is not None and record.confirmed_at is None:
-        preview = flow.subsidy_at_acceptance(region=enterprise.region if enterprise else None,
-                                             spend_wan=g.contract_amount_wan or 0, level_after=record.level_after)
+    preview = flow.subsidy_preview(session=session, engagement=g)
     context = {"g": g, "enterprise": enterprise, "steps": steps, "record": record, "preview": preview,
                "today": date.today().isoformat(), **_names(session, [g]),
                "messages": showcase.messages_of(session=session, engagement_id=g.id or 0),

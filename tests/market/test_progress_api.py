@@ -233,7 +233,13 @@ def test_xinxiang_years_count_apart_and_subsidy_follows_its_policy(demo_client: 
     ]:
         response = demo_client.post(f"/api/engagements/{gid}/{step}", headers=headers, json=body)
         assert response.status_code == 200, (step, response.text)
+        if step == "acceptance":  # what confirming would grant, as the engagement page shows it
+            preview = response.json()["subsidy_preview"]
+            assert preview["amount_wan"] == 70 and preview["reason"]
+            page = demo_client.get(f"/progress/engagements/{gid}", headers={**bureau, "Accept": "text/html"}).text
+            assert preview["reason"] in page
     done = response.json()
+    assert done["subsidy_preview"] is None  # confirmed: the acceptance record holds the subsidy
     # 新乡: 三级 and above, 70% of 120万 = 84万, capped at 70万
     assert done["acceptance"]["policy_key"] == "xinxiang" and done["acceptance"]["subsidy_wan"] == 70
     assert done["cost_split"] == {"企业": 50.0, "服务商": 0.0, "政府": 70.0} and done["rating"] == 4
