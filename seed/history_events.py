@@ -62,7 +62,7 @@ class Held:
 
 def new_event(session: Session, city: City, title: str, day: date) -> Event:
     data = EventCreate(title=title, region=city.region, place=city.place, day=day, sessions=SESSIONS, tables=6)
-    event = events.create_event(session=session, data=data, actor=city.bureau)
+    event = events.create_event(session=session, data=data, user=None, actor=city.bureau)
     event.created_at = datetime(day.year, day.month, day.day, 10, tzinfo=UTC) - timedelta(days=35)
     events.change_event_status(session=session, event=event, status=EventStatus.REGISTRATION, actor=city.bureau)
     return event

@@ -19,7 +19,14 @@
 
 from __future__ import annotations
 
-from catalog.access import active, in_regions, is_bureau, own_enterprise, own_provider
+from catalog.access import (
+    active,
+    bureau_regions,
+    in_regions,
+    is_bureau,
+    own_enterprise,
+    own_provider,
+)
 from catalog.enterprises.models import Enterprise
 from catalog.errors import Forbidden
 from catalog.events.models import Event, EventParticipant, EventStatus, Side
@@ -34,6 +41,12 @@ def manages_event(user: User | None, event: Event) -> bool:
     if event.region:
         return in_regions(user, event.region)
     return bool(event.created_by) and event.created_by in (user.username, f"{user.role}:{user.username}")
+
+
+def can_create_event(user: User | None) -> bool:
+    """May `user` hold a new event at all: an active bureau with a region of its own (where it
+    holds one: `require_event_region`, which catalog.events.service.create_event asks)."""
+    return bool(bureau_regions(user))
 
 
 def require_event_region(user: User | None, region: str | None) -> None:

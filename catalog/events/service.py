@@ -82,8 +82,12 @@ def get_event(*, session: Session, event_id: int, user: User | None = None,
     return event
 
 
-def create_event(*, session: Session, data: EventCreate, actor: str) -> Event:
-    """Create an event in 草稿."""
+def create_event(*, session: Session, data: EventCreate, user: User | None, actor: str) -> Event:
+    """Create an event in 草稿. `user`, the bureau holding it (every front door names it), may
+    hold one only in its own regions (catalog.events.permissions.require_event_region); None is a
+    write of the system itself (the demo data, a test's builder)."""
+    if user is not None:
+        event_rules.require_event_region(user, data.region)
     fields = data.model_dump()
     _check_sessions(fields["sessions"])
     event = Event(**fields, created_by=actor)
@@ -93,12 +97,16 @@ def create_event(*, session: Session, data: EventCreate, actor: str) -> Event:
     return event
 
 
-def update_event(*, session: Session, event: Event, data: EventUpdate, actor: str,
+def update_event(*, session: Session, event: Event, data: EventUpdate, user: User | None, actor: str,
                  expected_version: int | None = None) -> Event:
     """Change an event's details; sessions and tables are frozen once it is scheduled. A stale
-    `expected_version`, or another write to the event first, → Conflict (catalog/writes.py's guard)."""
-    writes.require_version(event, expected_version)
+    `expected_version`, or another write to the event first, → Conflict (catalog/writes.py's guard).
+    `user` moves the event only to a region of its own, as `create_event` holds one (None: the system)."""
     changes = data.model_dump(exclude_unset=True)
+    region = changes.get("region")
+    if user is not None and region is not None and region != event.region:
+        event_rules.require_event_region(user, region)
+    writes.require_version(event, expected_version)
     frozen = {"sessions", "tables"} & changes.keys()
     if frozen and event.status in (EventStatus.SCHEDULED, EventStatus.CLOSED):
         raise InvalidTransition("活动已排程，不能再修改场次或桌数")

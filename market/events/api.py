@@ -56,8 +56,7 @@ def _event_json(event: Event) -> dict[str, Any]:
 
 @router.post("", status_code=201, responses=WRITE_ERRORS, summary="新建对接活动", openapi_extra=requires(BUREAU))
 def create_event(session: SessionDep, user: BureauUser, data: EventCreate) -> dict[str, Any]:
-    event_rules.require_event_region(user, data.region)
-    event = event_service.create_event(session=session, data=data, actor=actor_of(user))
+    event = event_service.create_event(session=session, data=data, user=user, actor=actor_of(user))
     return _event_json(event)
 
 
@@ -83,9 +82,7 @@ def update_event(session: SessionDep, user: CurrentUser, event_id: int,
                  patch: EventPatch) -> dict[str, Any]:
     event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
     data = EventUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
-    if data.region is not None and data.region != event.region:
-        event_rules.require_event_region(user, data.region)
-    event_service.update_event(session=session, event=event, data=data, actor=actor_of(user),
+    event_service.update_event(session=session, event=event, data=data, user=user, actor=actor_of(user),
                                expected_version=patch.version)
     return _event_json(event)
 

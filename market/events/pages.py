@@ -27,7 +27,7 @@ from catalog.events.models import (
     event_slots,
 )
 from catalog.events.permissions import manages_event
-from catalog.users.models import Role, User
+from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import BureauUser, CsrfProtected, CurrentUser, SessionDep
 from market.events import scheduling as event_scheduling
@@ -42,10 +42,11 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/events", response_class=HTMLResponse, openapi_extra=requires(LOGGED_IN))
 def events_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    """The events a user may see (in the API's order); the bureau also gets the form for a new one."""
+    """The events a user may see (in the API's order); a bureau that may hold one also gets the
+    form for a new one (catalog.events.permissions.can_create_event)."""
     shown = event_views.visible_events(session=session, user=user)
     return render(request, "events/list.html", {"events": shown,
-                                                 "bureau": user.role == Role.BUREAU,
+                                                 "can_create": event_rules.can_create_event(user),
                                                  "regions": access.bureau_regions(user),
                                                  "starts": SESSION_STARTS})
 
@@ -63,8 +64,7 @@ def event_create(request: Request, session: SessionDep, user: BureauUser, _csrf:
                              slot_minutes=text(form, "slot_minutes"))
                       for key, name in (("am", "上午"), ("pm", "下午"))
                       if (slots := parse_int(text(form, f"{key}_slots")) or 0) > 0]))
-        event_rules.require_event_region(user, data.region)
-        event = event_service.create_event(session=session, data=data, actor=actor_of(user))
+        event = event_service.create_event(session=session, data=data, user=user, actor=actor_of(user))
     except (ValueError, MarketError) as error:
         message = error.message if isinstance(error, MarketError) else "请检查活动名称、日期、桌数与时段数"
         return flash_redirect(request, "/events", message, "error")

@@ -25,7 +25,7 @@ def _bureau(session: Session) -> User:
 
 
 def _event(session: Session):  # type: ignore[no-untyped-def]
-    event = event_service.create_event(session=session, actor="局",
+    event = event_service.create_event(session=session, user=None, actor="局",
                                        data=EventCreate(title="导入测试", region="江西省九江市", sessions=SESSIONS))
     event_service.change_event_status(session=session, event=event,
                                       status=EventStatus.REGISTRATION, actor="局")

@@ -10,6 +10,7 @@ from catalog.audit import service as audit
 from catalog.engagements.models import Engagement
 from catalog.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from catalog.events import meetings as event_meetings
+from catalog.events import permissions as event_rules
 from catalog.events import service as event_service
 from catalog.events.models import (
     Event,
@@ -22,6 +23,7 @@ from catalog.events.models import (
     RequestStatus,
     event_slots,
 )
+from catalog.users.models import Role, User
 
 SESSIONS = [
     {"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 3, "break_after": [2],
@@ -34,7 +36,7 @@ def make_event(session: Session, **overrides: object) -> Event:
     data = EventCreate.model_validate({"title": "化工行业供需对接会", "region": "九江市",
                                        "sessions": SESSIONS, "tables": 3,
                                        "max_meetings_enterprise": 2} | overrides)
-    event = event_service.create_event(session=session, data=data, actor="局")
+    event = event_service.create_event(session=session, data=data, user=None, actor="局")
     event_service.change_event_status(session=session, event=event,
                                       status=EventStatus.REGISTRATION, actor="局")
     return event
@@ -61,11 +63,11 @@ def test_slots_follow_sessions_with_breaks() -> None:
 
 def test_lifecycle_moves_only_along_the_allowed_states(session: Session) -> None:
     data = EventCreate(title="空活动", region="江西省九江市")
-    event = event_service.create_event(session=session, data=data, actor="局")
+    event = event_service.create_event(session=session, data=data, user=None, actor="局")
     with pytest.raises(ValidationFailed, match="场次"):
         event_service.change_event_status(session=session, event=event,
                                           status=EventStatus.REGISTRATION, actor="局")
-    event_service.update_event(session=session, event=event, actor="局",
+    event_service.update_event(session=session, event=event, user=None, actor="局",
                                data=EventUpdate(sessions=SESSIONS))
     event_service.change_event_status(session=session, event=event,
                                       status=EventStatus.REGISTRATION, actor="局")
@@ -237,6 +239,26 @@ def test_sessions_are_checked(session: Session) -> None:
     late = EventCreate.model_validate({"title": "晚", "region": "江西省九江市", "sessions": [
         {"name": "晚上", "start": "22:00", "slot_minutes": 30, "slots": 6}]})
     with pytest.raises(ValidationFailed, match="超过了当天 24:00"):
-        event_service.create_event(session=session, data=late, actor="局")
+        event_service.create_event(session=session, data=late, user=None, actor="局")
     with pytest.raises(ValueError, match="场次最多 6 项"):
         EventCreate.model_validate({"title": "多", "region": "江西省九江市", "sessions": [{"slots": 1}] * 7})
+
+
+def test_a_bureau_holds_and_moves_an_event_only_in_its_own_regions(session: Session) -> None:
+    """The region rule is the service's, whichever door creates or edits the event."""
+    own = User(username="九江局", role=Role.BUREAU, regions=["九江市"])
+    neighbour = User(username="新乡局", role=Role.BUREAU, regions=["新乡市"])
+    data = EventCreate.model_validate({"title": "对接会", "region": "九江市", "sessions": SESSIONS})
+    with pytest.raises(Forbidden, match="只能在本辖区内举办对接活动"):
+        event_service.create_event(session=session, data=data, user=neighbour, actor="新乡局")
+    event = event_service.create_event(session=session, data=data, user=own, actor="九江局")
+    with pytest.raises(Forbidden, match="“新乡市”不在本辖区内"):
+        event_service.update_event(session=session, event=event, data=EventUpdate(region="新乡市"),
+                                   user=own, actor="九江局")
+    event_service.update_event(session=session, event=event, data=EventUpdate(region="九江市", place="会展中心"),
+                               user=own, actor="九江局")  # its own region, unchanged: no question
+    assert (event.region, event.place) == ("九江市", "会展中心")
+    assert event_rules.can_create_event(own) and not event_rules.can_create_event(
+        User(username="无辖区局", role=Role.BUREAU, regions=[]))
+    assert not event_rules.can_create_event(User(username="停用局", role=Role.BUREAU, regions=["九江市"],
+                                                 active=False))

@@ -20,7 +20,7 @@ def build_event(session: Session, *, seed: int = 1, firms: int = 8, sellers: int
     rng = random.Random(seed)
     data = EventCreate(title="生成的对接会", region=JIUJIANG, sessions=SESSIONS, tables=2,
                        max_meetings_enterprise=2, auto_accept=True)
-    event = event_service.create_event(session=session, data=data, actor="局")
+    event = event_service.create_event(session=session, data=data, user=None, actor="局")
     event_service.change_event_status(session=session, event=event,
                                       status=EventStatus.REGISTRATION, actor="局")
     people = []

@@ -74,11 +74,11 @@ def test_an_edit_racing_another_sessions_is_a_conflict(client: TestClient, world
         other = theirs.get(Event, event_id)
         assert other is not None
         event_service.update_event(session=theirs, event=other, data=EventUpdate(place="他人先保存的地点"),
-                                   actor="局")
+                                   user=None, actor="局")
         theirs.commit()
         with pytest.raises(Conflict) as caught:
             event_service.update_event(session=mine, event=loaded, data=EventUpdate(place="我后保存的地点"),
-                                       actor="局")
+                                       user=None, actor="局")
         assert caught.value.message == STALE
         mine.rollback()
     assert _stored(database_url, event_id).place == "他人先保存的地点"

@@ -3,7 +3,8 @@ questions: a request's score is the matcher's, whatever the sender sends; a too 
 refused alike; who a request or an agenda is for is the service's (the managing bureau for
 anyone, a party only for itself: another's id is a 403, not quietly its own); which requests
 and participants a user sees is one query; and a refusal to manage an event says the same
-through every route."""
+through every route. So do the rules the doors once kept each for itself (the region an event
+is held in, the schedule's time limit, the participant list's file, a request's default)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 from page_helpers import HTML, flashes, login, post_form
 from sqlmodel import Session, select
-from web_builders import JIUJIANG, World
+from web_builders import JIUJIANG, XINXIANG, World, user
 
 from catalog.db import get_engine
 from catalog.events import meetings as event_meetings
 from catalog.events.models import Event, MeetingRequest
+from catalog.users.models import Role
 
 SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 3}]
 NOT_MANAGER = "只有活动所在地区的主管部门可以管理该活动"
@@ -172,3 +174,32 @@ def test_the_api_and_the_page_show_a_party_the_same_participants_and_requests(
     assert table.count("<tr><td>") == 1 and "暂无" not in table
     names = {p["id"]: p["name"] for p in listed["data"]}
     assert names[people["firm"]] in table
+
+
+# --- the rules the doors once kept each for itself, now the event service's --------------------
+
+
+def test_a_bureau_holds_and_moves_an_event_only_in_its_regions_through_both_doors(
+        client: TestClient, world: World, as_user: Any, database_url: str) -> None:
+    """The region rule is catalog.events.service's (create_event, update_event); the form for a
+    new event shows to a bureau that may hold one (catalog.events.permissions.can_create_event)."""
+    refused = f"只能在本辖区内举办对接活动（“{XINXIANG}”不在本辖区内）"
+    body = {"title": "跨区对接会", "region": XINXIANG, "sessions": SESSIONS}
+    by_api = client.post("/api/events", json=body, headers=as_user("jj_bureau"))
+    assert (by_api.status_code, by_api.json()["message"]) == (403, refused)
+    event_id = _event(client, as_user, world)["event"]
+    moved = client.patch(f"/api/events/{event_id}", json={"region": XINXIANG}, headers=as_user("jj_bureau"))
+    assert (moved.status_code, moved.json()["message"]) == (403, refused)
+    login(client, "jj_bureau")
+    assert 'id="new-event"' in client.get("/events", headers=HTML).text
+    post_form(client, "/events", {"title": "跨区对接会", "region": XINXIANG, "am_slots": "2"})
+    assert refused in flashes(client, "/events")
+    with Session(get_engine(database_url)) as session:
+        assert session.exec(select(Event).where(Event.title == "跨区对接会")).all() == []
+        assert session.get(Event, event_id).region == JIUJIANG  # type: ignore[union-attr]
+        user(session, "bare_bureau", Role.BUREAU)  # a bureau account with no region yet
+        session.commit()
+    for username in ("bare_bureau", "ent_sharing"):
+        client.cookies.clear()
+        login(client, username)
+        assert 'id="new-event"' not in client.get("/events", headers=HTML).text, username

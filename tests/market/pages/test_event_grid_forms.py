@@ -77,7 +77,7 @@ def test_only_the_bureau_edits_the_grid(page_client: TestClient, database_url: s
 
 def test_bureau_imports_a_participant_list_from_the_event_page(page_client: TestClient, database_url: str) -> None:
     with Session(get_engine(database_url), expire_on_commit=False) as session:
-        event = event_service.create_event(session=session, actor="局", data=EventCreate(
+        event = event_service.create_event(session=session, user=None, actor="局", data=EventCreate(
             title="名单导入测试", region=JIUJIANG,
             sessions=[{"name": "上午", "start": "09:00", "slots": 3}]))
         event_service.change_event_status(session=session, event=event, status=EventStatus.REGISTRATION,
