@@ -3,8 +3,9 @@
 Running the schedule for an event is `run_schedule`: it reads the plain records the pure
 scheduler needs (`schedule_inputs`), hands them to the scheduler it is given (catalog imports no
 `matching`: the API, the pages, the command line and the seed pass matching.schedule.inputs.planner)
-and stores the placements (`store_schedule`). Conflicts of a grid edit are checked by the
-scheduler's `validate_move` in `market` before `place_meeting`.
+and stores the placements (`store_schedule`); how long the solver may search is
+`schedule_time_limit`'s to decide, whichever door asks. Conflicts of a grid edit are checked by
+the scheduler's `validate_move` in `market` before `place_meeting`.
 """
 
 from __future__ import annotations
@@ -160,6 +161,24 @@ class Planned(Protocol):
 
 
 P = TypeVar("P", bound=Planned)
+
+SCHEDULE_TIME_LIMIT_S = 10.0
+"""How long the solver searches for a better schedule when no limit is asked for (seconds)."""
+SCHEDULE_TIME_LIMIT_MAX_S = 60.0
+"""The longest a request may keep the solver searching (seconds): a page or an API call waits for it."""
+
+
+def schedule_time_limit(seconds: float | None = None) -> float:
+    """The solver's time limit for a schedule run: `seconds` when it is more than 0 and at most
+    SCHEDULE_TIME_LIMIT_MAX_S, SCHEDULE_TIME_LIMIT_S when none is given; ValidationFailed otherwise.
+    The API, the event page and `market events schedule` all ask here."""
+    if seconds is None:
+        return SCHEDULE_TIME_LIMIT_S
+    if not 0 < seconds <= SCHEDULE_TIME_LIMIT_MAX_S:  # NaN fails both comparisons
+        raise ValidationFailed(
+            "bad_time_limit",
+            f"求解时间上限应大于 0 秒、至多 {SCHEDULE_TIME_LIMIT_MAX_S:g} 秒（收到 {seconds:g} 秒）")
+    return float(seconds)
 
 
 def run_schedule(*, session: Session, event: Event, actor: str, plan: Callable[[ScheduleInputs], P]) -> P:

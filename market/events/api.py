@@ -19,6 +19,7 @@ from catalog.events import meetings as event_meetings
 from catalog.events import permissions as event_rules
 from catalog.events import queries as event_views
 from catalog.events import service as event_service
+from catalog.events.meetings import SCHEDULE_TIME_LIMIT_MAX_S, SCHEDULE_TIME_LIMIT_S
 from catalog.events.models import (
     Event,
     EventCreate,
@@ -207,7 +208,11 @@ def respond(session: SessionDep, user: CurrentUser, event_id: int, request_id: i
 
 
 class ScheduleBody(BaseModel):
-    time_limit_s: float = Field(default=10.0, gt=0, le=60)
+    """How long the solver may search (catalog.events.meetings.schedule_time_limit checks it)."""
+
+    time_limit_s: float | None = Field(
+        default=None, examples=[SCHEDULE_TIME_LIMIT_S],
+        description=f"求解时间上限（秒，大于 0、至多 {SCHEDULE_TIME_LIMIT_MAX_S:g}；不填为 {SCHEDULE_TIME_LIMIT_S:g}）")
 
 
 @router.post("/{event_id}/schedule", responses=WRITE_ERRORS, summary="运行排程", openapi_extra=requires(BUREAU))

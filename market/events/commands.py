@@ -10,6 +10,7 @@ from catalog.db import session_scope
 from catalog.errors import MarketError
 from catalog.events import queries as event_views
 from catalog.events import service as event_service
+from catalog.events.meetings import SCHEDULE_TIME_LIMIT_MAX_S, SCHEDULE_TIME_LIMIT_S
 from market.database import migrate
 from market.events.scheduling import run_schedule
 from market.settings import get_settings
@@ -28,7 +29,9 @@ def _database_url() -> str:
 @events_app.command("schedule")
 def schedule_command(
     event_id: int = typer.Argument(..., help="活动编号"),
-    time_limit: float = typer.Option(10.0, "--time-limit", help="求解器时间上限（秒）"),
+    time_limit: float = typer.Option(
+        SCHEDULE_TIME_LIMIT_S, "--time-limit",
+        help=f"求解时间上限（秒，大于 0、至多 {SCHEDULE_TIME_LIMIT_MAX_S:g}）"),
     actor: str = typer.Option("cli", "--actor", help="记入审计日志的操作人"),
 ) -> None:
     """为已接受的约见排程（已发布的约见保持不变，空位补排）。"""

@@ -244,8 +244,7 @@ def schedule_submit(request: Request, session: SessionDep, user: CurrentUser, _c
     event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
 
     def run() -> str:
-        done = event_scheduling.run_schedule(session=session, event=event, actor=actor_of(user),
-                                             time_limit_s=10)
+        done = event_scheduling.run_schedule(session=session, event=event, actor=actor_of(user))
         zero = len(done.without_meetings())
         return f"排程完成：共 {len(done.placements)} 场约见" + (f"，{zero} 个参会方暂无约见" if zero else "")
 

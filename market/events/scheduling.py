@@ -23,11 +23,13 @@ from matching.schedule.problem import (
 
 
 def run_schedule(*, session: Session, event: Event, actor: str,
-                 time_limit_s: float = 10.0, exact: bool = True) -> Schedule:
+                 time_limit_s: float | None = None, exact: bool = True) -> Schedule:
     """Schedule the accepted requests and store the result (catalog.events.meetings.run_schedule)
-    with the matcher's scheduler; `exact=False` keeps the greedy start."""
+    with the matcher's scheduler, searching as long as catalog.events.meetings.schedule_time_limit
+    allows (none given: its default); `exact=False` keeps the greedy start."""
+    limit = event_meetings.schedule_time_limit(time_limit_s)
     return event_meetings.run_schedule(session=session, event=event, actor=actor,
-                                       plan=planner(time_limit_s=time_limit_s, exact=exact))
+                                       plan=planner(time_limit_s=limit, exact=exact))
 
 
 def current_schedule(*, session: Session, event: Event,

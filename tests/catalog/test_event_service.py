@@ -262,3 +262,13 @@ def test_a_bureau_holds_and_moves_an_event_only_in_its_own_regions(session: Sess
         User(username="无辖区局", role=Role.BUREAU, regions=[]))
     assert not event_rules.can_create_event(User(username="停用局", role=Role.BUREAU, regions=["九江市"],
                                                  active=False))
+
+
+def test_the_schedule_time_limit_is_one_rule() -> None:
+    assert event_meetings.schedule_time_limit(None) == event_meetings.SCHEDULE_TIME_LIMIT_S == 10
+    assert event_meetings.schedule_time_limit(event_meetings.SCHEDULE_TIME_LIMIT_MAX_S) == 60
+    assert event_meetings.schedule_time_limit(0.5) == 0.5
+    for wrong in (0, -1, 60.5, float("nan"), float("inf")):
+        with pytest.raises(ValidationFailed, match="求解时间上限应大于 0 秒、至多 60 秒") as caught:
+            event_meetings.schedule_time_limit(wrong)
+        assert caught.value.code == "bad_time_limit"

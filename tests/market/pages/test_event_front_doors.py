@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from page_helpers import HTML, flashes, login, post_form
 from sqlmodel import Session, select
+from typer.testing import CliRunner
 from web_builders import JIUJIANG, XINXIANG, World, user
 
 from catalog.db import get_engine
 from catalog.events import meetings as event_meetings
 from catalog.events.models import Event, MeetingRequest
 from catalog.users.models import Role
+from market.cli import app as cli_app
+from market.settings import get_settings
 
 SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 3}]
 NOT_MANAGER = "只有活动所在地区的主管部门可以管理该活动"
@@ -203,3 +207,34 @@ def test_a_bureau_holds_and_moves_an_event_only_in_its_regions_through_both_door
         client.cookies.clear()
         login(client, username)
         assert 'id="new-event"' not in client.get("/events", headers=HTML).text, username
+
+
+TIME_LIMIT_REFUSED = "求解时间上限应大于 0 秒、至多 60 秒（收到 61 秒）"
+
+
+def test_the_schedule_time_limit_is_one_rule_for_the_api_the_page_and_the_cli(
+        client: TestClient, world: World, as_user: Any, database_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """catalog.events.meetings.schedule_time_limit: one default (the page's, the API's and the
+    command's when none is given) and one most, refused in the same words by the API and the CLI."""
+    event_id = _event(client, as_user, world)["event"]
+    bureau = as_user("jj_bureau")
+    for wrong in (61, 0, -1):
+        refused = client.post(f"/api/events/{event_id}/schedule", json={"time_limit_s": wrong}, headers=bureau)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["code"] == "bad_time_limit" and "求解时间上限" in refused.json()["message"]
+    too_long = client.post(f"/api/events/{event_id}/schedule", json={"time_limit_s": 61}, headers=bureau)
+    assert too_long.json()["message"] == TIME_LIMIT_REFUSED
+    monkeypatch.setenv("MARKET_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    try:
+        by_cli = CliRunner().invoke(cli_app, ["events", "schedule", str(event_id), "--time-limit", "61"])
+    finally:
+        get_settings.cache_clear()
+    assert by_cli.exit_code == 1
+    assert "".join(f"排程失败：{TIME_LIMIT_REFUSED}".split()) in "".join(by_cli.output.split())
+    assert _ok(client.post(f"/api/events/{event_id}/schedule", json={}, headers=bureau))["method"]
+    login(client, "jj_bureau")  # the page asks for no limit: the same default
+    url = f"/events/{event_id}"
+    post_form(client, f"{url}/schedule", page=url)
+    assert "排程完成" in flashes(client, url)
