@@ -9,7 +9,9 @@ the rule of a single registration by the bureau (catalog.events.permissions.can_
 enterprises of the bureau's own regions (it never learns of another region's enterprises this
 way), providers of its regions or published. The workbook is read by the hardened reader
 (catalog.xlsx). Every row is checked first; one bad row rejects the whole list, every error
-named (sheet, row, column, value, what was expected), and nothing is stored.
+named (sheet, row, column, value, what was expected), and nothing is stored. A file that is no
+.xlsx workbook is refused before it is read (`roster_file_name`), in the same words through the
+API and the event page.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
 
 from catalog import xlsx
 from catalog.enterprises.models import Enterprise
-from catalog.errors import ImportRejected, RowError
+from catalog.errors import ImportRejected, RowError, ValidationFailed
 from catalog.events import permissions as event_rules
 from catalog.events import service as event_service
 from catalog.events.models import Event, EventParticipant, ParticipantCreate
@@ -68,17 +71,29 @@ class _Row:
     validated: bool
 
 
-def import_participants(*, session: Session, event: Event, data: bytes, file: str, user: User,
+def roster_file_name(file: str | None) -> str:
+    """The name of an uploaded participant list without its folders, or ValidationFailed unless
+    it names a .xlsx workbook (no file chosen included)."""
+    name = Path(file or "").name
+    if Path(name).suffix.lower() != ".xlsx":
+        message = f"参会名单须为 .xlsx 工作簿（所选文件：{name or '未选择'}）"
+        raise ValidationFailed("bad_file_type", message, details=[{"field": "file", "message": message}])
+    return name
+
+
+def import_participants(*, session: Session, event: Event, data: bytes, file: str | None, user: User,
                         actor: str) -> RosterReport:
-    """Register every participant of the workbook `data` (file name `file`) for `event`, which the
-    bureau `user` manages, or none.
+    """Register every participant of the workbook `data` (file name `file`, checked by
+    `roster_file_name`) for `event`, which the bureau `user` manages, or none.
 
     Raises:
+        ValidationFailed: `file` is not a .xlsx workbook.
         ImportRejected: the workbook cannot be read or a row is wrong (every row error listed).
         InvalidTransition: the event no longer takes registrations.
     """
+    name = roster_file_name(file)
     errors: list[RowError] = []
-    rows = _read(data, file, event, session, user, errors)
+    rows = _read(data, name, event, session, user, errors)
     if errors:
         raise ImportRejected(errors)
     added = []

@@ -8,7 +8,7 @@ import pytest
 from catalog_builders import make_enterprise, make_provider, write_workbook
 from sqlmodel import Session, select
 
-from catalog.errors import ImportRejected
+from catalog.errors import ImportRejected, ValidationFailed
 from catalog.events import imports as event_imports
 from catalog.events import service as event_service
 from catalog.events.models import EventCreate, EventParticipant, EventStatus
@@ -62,3 +62,19 @@ def test_a_bad_list_names_every_bad_row_and_stores_nothing(session: Session, tmp
         "bad.xlsx › 报名表 第 4 行 › 参会场次：应为本活动的场次名称（上午、下午）或“全天”，多个用顿号分隔",
     ]
     assert session.exec(select(EventParticipant)).all() == []
+
+
+def test_only_a_xlsx_workbook_is_read_as_a_participant_list(session: Session, tmp_path: Path) -> None:
+    """The file check is the import's own, so the API and the event page refuse alike."""
+    event = _event(session)
+    firm = make_enterprise(session)
+    path = write_workbook(tmp_path / "list.xlsx", {"报名表": [HEADER, ["企业", firm.uscc, None, None, "上午"]]})
+    bureau = _bureau(session)
+    for file, shown in (("名单.csv", "名单.csv"), ("下载/名单.XLS", "名单.XLS"), ("", "未选择"), (None, "未选择")):
+        with pytest.raises(ValidationFailed) as caught:
+            event_imports.import_participants(session=session, event=event, file=file, data=path.read_bytes(),
+                                              user=bureau, actor="局")
+        assert caught.value.code == "bad_file_type"
+        assert caught.value.message == f"参会名单须为 .xlsx 工作簿（所选文件：{shown}）"
+    assert session.exec(select(EventParticipant)).all() == []
+    assert event_imports.roster_file_name("下载/名单.XLSX") == "名单.XLSX"

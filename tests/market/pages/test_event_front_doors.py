@@ -238,3 +238,20 @@ def test_the_schedule_time_limit_is_one_rule_for_the_api_the_page_and_the_cli(
     url = f"/events/{event_id}"
     post_form(client, f"{url}/schedule", page=url)
     assert "排程完成" in flashes(client, url)
+
+
+def test_a_participant_list_that_is_no_workbook_is_refused_alike_by_the_api_and_the_page(
+        client: TestClient, world: World, as_user: Any, database_url: str) -> None:
+    event_id = _event(client, as_user, world)["event"]
+    refused = "参会名单须为 .xlsx 工作簿（所选文件：名单.csv）"
+    files = {"file": ("名单.csv", b"uscc,name\n", "text/csv")}
+    by_api = client.post(f"/api/events/{event_id}/participants/import", files=files, headers=as_user("jj_bureau"))
+    assert by_api.status_code == 422, by_api.text
+    assert (by_api.json()["code"], by_api.json()["message"]) == ("bad_file_type", refused)
+    assert by_api.json()["details"] == [{"field": "file", "message": refused}]  # as an exchange import's
+    login(client, "jj_bureau")
+    url = f"/events/{event_id}"
+    post_form(client, f"{url}/participants/import", page=url, files=files)
+    assert refused in flashes(client, url)
+    post_form(client, f"{url}/participants/import", page=url)  # no file chosen at all
+    assert "参会名单须为 .xlsx 工作簿（所选文件：未选择）" in flashes(client, url)
