@@ -9,7 +9,7 @@ records its own side's outcome; only the bureau sees both sides' outcomes.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -24,9 +24,12 @@ from catalog.events.models import (
     Event,
     EventCreate,
     EventParticipant,
+    EventStatus,
     EventUpdate,
     Meeting,
+    Outcome,
     ParticipantCreate,
+    Preference,
     Side,
     event_slots,
 )
@@ -89,7 +92,7 @@ def update_event(session: SessionDep, user: CurrentUser, event_id: int,
 
 
 class StatusBody(BaseModel):
-    status: Literal["草稿", "报名中", "约见中", "已排程", "已结束"]
+    status: EventStatus
 
 
 @router.post("/{event_id}/status", responses=WRITE_ERRORS, summary="变更活动状态", openapi_extra=requires(BUREAU))
@@ -163,7 +166,7 @@ class RequestBody(BaseModel):
     to_id: int = Field(description="对方参会方编号")
     from_id: int | None = Field(default=None, description="发起方（仅主管部门代为发起时填写）")
     message: str = Field(default="", description="留言（至多 500 字）")
-    preference: Literal["必须见", "希望见"] = "希望见"
+    preference: Preference | None = Field(default=None, description="约见意愿（不填为“希望见”）")
     reason: str = Field(default="", description="推荐理由（至多 500 字）")
     solution_id: int | None = None
     need_id: int | None = None
@@ -177,7 +180,7 @@ def send_request(session: SessionDep, user: CurrentUser, event_id: int,
 
     event = event_service.get_event(session=session, event_id=event_id, user=user)
     request = event_service.request_meeting(
-        session=session, event=event, user=user, actor=actor_of(user), **body.model_dump(),
+        session=session, event=event, user=user, actor=actor_of(user), **body.model_dump(exclude_none=True),
         match_score=pair_scorer(session=session, event=event))
     return request.model_dump(mode="json")
 
@@ -329,9 +332,9 @@ def publish(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, 
 
 
 class OutcomeBody(BaseModel):
-    outcome: Literal["未到场", "无合作意向", "有意向", "已签约"]
+    outcome: Outcome
     comment: str = Field(default="", max_length=500)
-    side: Literal["enterprise", "provider"] | None = Field(
+    side: Side | None = Field(
         default=None, description="登记方（仅主管部门代为登记时填写）")
 
 

@@ -222,10 +222,10 @@ def request_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
     return _act(request, event_id, "约见申请已发出", lambda: event_service.request_meeting(
         session=session, event=event, user=user, actor=actor_of(user),
         from_id=parse_int(text(form, "from_id")), to_id=parse_int(text(form, "to_id")) or 0,
-        message=text(form, "message"), preference=text(form, "preference") or "希望见",
-        reason=text(form, "reason"), solution_id=parse_int(text(form, "solution_id")),
-        need_id=parse_int(text(form, "need_id")),
-        match_score=pair_scorer(session=session, event=event)) and None)
+        message=text(form, "message"), reason=text(form, "reason"),
+        solution_id=parse_int(text(form, "solution_id")), need_id=parse_int(text(form, "need_id")),
+        match_score=pair_scorer(session=session, event=event),
+        **_given(preference=text(form, "preference"))) and None)  # none chosen: the service's default
 
 
 @router.post("/events/{event_id}/requests/{request_id}/respond", openapi_extra=requires(LOGGED_IN))

@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from web_builders import JIUJIANG, World, serve_only
 
+from catalog.events.models import EventStatus, Outcome, Preference, Side
+
 SESSIONS = [{"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 3}]
 
 
@@ -172,3 +174,17 @@ def test_no_meeting_is_proposed_with_a_provider_that_cannot_serve_the_enterprise
     _open(client, as_user, event_id, "约见中")
     offered = _ok(client.get(f"/api/events/{event_id}/proposals", headers=as_user("ent_private")))
     assert [(p["score"], p["reason"]) for p in offered["data"]] == [(None, "服务商的服务区域不含该企业所在地区")]
+
+
+def test_the_api_reads_statuses_outcomes_and_preferences_from_the_event_models(
+        client: TestClient, world: World, as_user: Any) -> None:
+    """One list of each (catalog.events.models): the API's schema offers exactly those, and
+    refuses any other value, in Chinese."""
+    schemas = _ok(client.get("/api/openapi.json"))["components"]["schemas"]
+    for enum in (EventStatus, Outcome, Side, Preference):
+        assert schemas[enum.__name__]["enum"] == [member.value for member in enum]
+    event_id = _event(client, as_user)
+    wrong = client.post(f"/api/events/{event_id}/status", json={"status": "进行中"}, headers=as_user("jj_bureau"))
+    assert wrong.status_code == 422, wrong.text
+    assert wrong.json()["details"] == [{"field": "status", "message": "不是允许的取值", "type": "enum"}]
+    _open(client, as_user, event_id, EventStatus.REGISTRATION)

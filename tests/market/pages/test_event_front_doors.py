@@ -19,7 +19,7 @@ from web_builders import JIUJIANG, XINXIANG, World, user
 
 from catalog.db import get_engine
 from catalog.events import meetings as event_meetings
-from catalog.events.models import Event, MeetingRequest
+from catalog.events.models import Event, MeetingRequest, Preference
 from catalog.users.models import Role
 from market.cli import app as cli_app
 from market.settings import get_settings
@@ -255,3 +255,20 @@ def test_a_participant_list_that_is_no_workbook_is_refused_alike_by_the_api_and_
     assert refused in flashes(client, url)
     post_form(client, f"{url}/participants/import", page=url)  # no file chosen at all
     assert "参会名单须为 .xlsx 工作簿（所选文件：未选择）" in flashes(client, url)
+
+
+def test_a_request_without_a_preference_is_the_services_default_through_both_doors(
+        client: TestClient, world: World, as_user: Any, database_url: str) -> None:
+    people = _event(client, as_user, world)
+    event_id = people["event"]
+    by_api = _ok(client.post(f"/api/events/{event_id}/requests", headers=as_user("ent_private"),
+                             json={"to_id": people["seller"], "preference": None}), 201)
+    login(client, "ent_sharing")
+    url = f"/events/{event_id}"
+    post_form(client, f"{url}/requests", {"to_id": str(people["seller"]), "preference": ""}, page=url)
+    assert "约见申请已发出" in flashes(client, url)
+    by_page = next(r for r in _requests(database_url, event_id) if r.from_id == people["other"])
+    assert by_api["preference"] == by_page.preference == Preference.WISH
+    wrong = client.post(f"/api/events/{event_id}/requests", headers=as_user("provider_a"),
+                        json={"to_id": people["firm"], "preference": "随便"})
+    assert wrong.status_code == 422, wrong.text
