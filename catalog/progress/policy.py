@@ -56,3 +56,11 @@ def on_time(actual_days: int | None, promised_days: int | None) -> bool | None:
     if actual_days is None or not promised_days:
         return None
     return actual_days <= promised_days
+
+
+FLAGGED = ("建议预警", "建议退出")  # the evaluation's proposals a bureau is asked to act on
+
+
+def is_flagged(proposal: str) -> bool:
+    """Does the evaluation propose that the bureau warn or retire the provider?"""
+    return proposal in FLAGGED

@@ -8,10 +8,12 @@
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 from catalog.access import active
 from catalog.errors import Forbidden, NotFound
 from catalog.provider_applications.models import ProviderApplication
-from catalog.provider_applications.service import serves_bureau
+from catalog.provider_applications.service import applications, serves_bureau
 from catalog.providers.models import ListingStatus, Provider
 from catalog.users.models import Role, User
 
@@ -47,3 +49,8 @@ def require_decide_application(user: User | None, application: ProviderApplicati
     if not is_reviewer(user, provider):
         raise Forbidden("forbidden", "只有服务商所在或所服务地区的主管部门可以审核入驻申请")
 
+
+
+def visible_applications(*, session: Session, user: User | None) -> list[tuple[ProviderApplication, Provider]]:
+    """Every application `user` may see (the reviewing bureaus', the applicant's own), oldest first."""
+    return [(a, p) for a, p in applications(session=session, pending_only=False) if can_view_application(user, a, p)]

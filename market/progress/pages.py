@@ -93,7 +93,7 @@ def evaluations_page(request: Request, session: SessionDep, user: CurrentUser, r
     """考核评价: provider ranking with components, the warn / retire proposals, solution results."""
     city = progress_city(user, region)
     providers = evaluations.provider_evaluations(session=session, region=city)
-    flagged = [(p, e) for p, e in providers if e.proposal in ("建议预警", "建议退出")]
+    flagged = [(p, e) for p, e in providers if policy.is_flagged(e.proposal)]
     context = {"city": city, "providers": providers, "flagged": flagged,
                "solutions": evaluations.solution_evaluations(session=session, region=city)}
     return render(request, "progress/evaluations.html", context)

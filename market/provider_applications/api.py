@@ -77,8 +77,7 @@ def submit(request: Request, session: SessionDep, data: ProviderApplicationCreat
 @router.get("", response_model=ApplicationsOut, responses=error_responses(401, 503),
             summary="入驻申请：主管部门的待审列表，或服务商自己的申请", openapi_extra=requires(LOGGED_IN))
 def list_applications(session: SessionDep, user: CurrentUser) -> ApplicationsOut:
-    rows = applications.applications(session=session, pending_only=False)
-    data = [application_out(a, p) for a, p in rows if application_rules.can_view_application(user, a, p)]
+    data = [application_out(a, p) for a, p in application_rules.visible_applications(session=session, user=user)]
     return ApplicationsOut(data=data, count=len(data))
 
 
