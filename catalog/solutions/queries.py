@@ -3,10 +3,11 @@ the region a search is scoped to, for the search API and the search page alike."
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from catalog.access import ENTERPRISE_ROLES, active
@@ -20,8 +21,10 @@ from catalog.filters import (
     page_of,
 )
 from catalog.providers.models import Provider
+from catalog.providers.permissions import visible_providers
 from catalog.solutions.models import Solution
 from catalog.solutions.permissions import visible_solutions
+from catalog.taxonomy import taxonomy
 from catalog.users.models import User
 
 # Sorts by a field (a leading '-' for descending; the id breaks ties) …
@@ -144,3 +147,51 @@ def search_region(own: Enterprise | None, *, location: str | None = None, outsid
     if location:
         return location
     return None if outside or own is None else own.region
+
+
+# --- the pool at a glance (the home page) ---------------------------------------------------
+
+FEATURED = 6  # 优秀 offerings the home page shows
+
+
+@dataclass(frozen=True)
+class PoolFigures:
+    """The public pool in numbers: listed providers and offerings, pilot enterprises, and the
+    offerings per scenario of the taxonomy (in its order)."""
+
+    providers: int
+    solutions: int
+    enterprises: int
+    per_scenario: list[tuple[str, int]]
+
+    @property
+    def scenarios_covered(self) -> int:
+        return sum(1 for _s, n in self.per_scenario if n)
+
+
+def pool_figures(*, session: Session) -> PoolFigures:
+    """What the public pool holds, as anyone may see it."""
+    scenario_lists = session.exec(visible_solutions(None, select(Solution)).with_only_columns(
+        col(Solution.scenarios))).all()
+    per_scenario = Counter(s for scenarios in scenario_lists for s in (scenarios or []))
+    providers = visible_providers(None, select(Provider)).subquery()
+    return PoolFigures(
+        providers=int(session.exec(select(func.count()).select_from(providers)).one()),
+        solutions=len(scenario_lists),
+        enterprises=int(session.exec(select(func.count()).select_from(Enterprise)).one()),
+        per_scenario=[(s, per_scenario[s]) for s in taxonomy().scenarios])
+
+
+def featured_solutions(*, session: Session, limit: int = FEATURED) -> list[Solution]:
+    """The public offerings marked 优秀 the home page leads with."""
+    return list_solutions(session=session, within=visible_solutions(None, select(Solution)),
+                          chosen=SolutionFilter(excellent=True), per_page=limit).rows
+
+
+def listed_counts(*, session: Session, provider_ids: list[int]) -> dict[int, int]:
+    """How many public offerings each of these providers has."""
+    if not provider_ids:
+        return {}
+    statement = (visible_solutions(None, select(col(Solution.provider_id), func.count()))
+                 .where(col(Solution.provider_id).in_(provider_ids)).group_by(col(Solution.provider_id)))
+    return {int(pid): int(n) for pid, n in session.exec(statement).all()}

@@ -3,18 +3,15 @@ detail pages. Only listings the public may see (已入库) appear."""
 
 from __future__ import annotations
 
-from collections import Counter
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from meilisearch.errors import MeilisearchError
 from requests.exceptions import RequestException
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from catalog.engagements import queries as engagement_queries
-from catalog.enterprises.models import Enterprise
 from catalog.errors import NotFound
 from catalog.providers import queries as provider_queries
 from catalog.providers.models import Provider
@@ -38,21 +35,13 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse, openapi_extra=requires(PUBLIC))
 def home(request: Request, session: SessionDep) -> HTMLResponse:
     """The home page: the pool in numbers and the scenarios it covers."""
-    scenario_lists = session.exec(public_solutions().with_only_columns(col(Solution.scenarios))).all()
-    per_scenario = Counter(s for scenarios in scenario_lists for s in (scenarios or []))
-    featured = session.exec(
-        public_solutions().where(col(Solution.excellent).is_(True)).order_by(col(Solution.id)).limit(6)
-    ).all()
-    numbers = {
-        "providers": _count(session, public_providers()),
-        "solutions": len(scenario_lists),
-        "enterprises": session.exec(select(func.count()).select_from(Enterprise)).one(),
-        "scenarios": sum(1 for s in taxonomy().scenarios if per_scenario[s]),
-        "scenarios_total": len(taxonomy().scenarios),
-    }
+    pool = solution_queries.pool_figures(session=session)
+    featured = solution_queries.featured_solutions(session=session)
+    numbers = {"providers": pool.providers, "solutions": pool.solutions, "enterprises": pool.enterprises,
+               "scenarios": pool.scenarios_covered, "scenarios_total": len(pool.per_scenario)}
     context = {
         "numbers": numbers,
-        "scenarios": [(s, per_scenario[s]) for s in taxonomy().scenarios],
+        "scenarios": pool.per_scenario,
         "featured": featured,
         "providers": _provider_names(session, {s.provider_id for s in featured}),
     }
@@ -107,7 +96,7 @@ def provider_list(request: Request, session: SessionDep) -> HTMLResponse:
                                             ranked=ranked, page=parse_int(request.query_params.get("page"), 1) or 1,
                                             per_page=PER_PAGE, clamp=True)
     page = Page(items=found.rows, total=found.total, page=found.page, per_page=found.per_page)
-    counts = _solution_counts(session, [p.id for p in page.items if p.id is not None])
+    counts = solution_queries.listed_counts(session=session, provider_ids=[p.id for p in page.items if p.id is not None])
     context = {
         "page": page,
         "chosen": chosen,
@@ -155,26 +144,11 @@ def _as_search(request: Request) -> str:
     return "/search?" + urlencode(params)
 
 
-def _count(session: Session, statement: object) -> int:
-    return int(session.exec(select(func.count()).select_from(statement.subquery())).one())  # type: ignore[attr-defined]
-
-
 def _provider_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     rows = session.exec(select(Provider.id, Provider.name).where(col(Provider.id).in_(ids))).all()
     return {int(pid): name for pid, name in rows if pid is not None}
-
-
-def _solution_counts(session: Session, provider_ids: list[int]) -> dict[int, int]:
-    if not provider_ids:
-        return {}
-    statement = (
-        public_solutions(select(col(Solution.provider_id), func.count()))
-        .where(col(Solution.provider_id).in_(provider_ids))
-        .group_by(col(Solution.provider_id))
-    )
-    return {int(pid): int(n) for pid, n in session.exec(statement).all()}
 
 
 def _choices() -> dict[str, object]:
