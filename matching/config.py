@@ -32,13 +32,16 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 
+SHORTLIST = 5  # offerings a need's shortlist holds, wherever one is shown (page, API, cohort, command line)
+
+
 @dataclass(frozen=True)
 class MatchConfig:
     """Weights of the score components and the knobs of candidate generation."""
 
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     candidates: int = 80  # solutions re-scored in full per need after pruning
-    top_k: int = 5  # shortlist length per need
+    top_k: int = SHORTLIST  # shortlist length per need
     gap_threshold: float = 0.45  # a need whose best offering scores below this is a gap
     industry_values: tuple[float, float, float, float] = (0.0, 0.6, 0.85, 1.0)  # IndustryFit
     new_provider_penalty: float = 0.10  # bundle: cost of bringing in one more provider

@@ -15,7 +15,7 @@ from catalog.engagements.queries import EngagementFilter
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises import service as enterprise_service
-from catalog.enterprises.models import Enterprise, Need, Priority
+from catalog.enterprises.models import Enterprise, EnterpriseSize, Need, Priority
 from catalog.enterprises.schemas import EnterpriseUpdate, NeedCreate, NeedUpdate
 from catalog.errors import Conflict, Forbidden, ValidationFailed
 from catalog.providers.models import Provider
@@ -54,7 +54,7 @@ def profile(request: Request, session: SessionDep, user: EnterpriseUser) -> HTML
         "enterprise": enterprise,
         "needs": _needs(session, user, enterprise),
         "srdi_choices": taxonomy().srdi_tiers,
-        "size_choices": ("规上", "规下"),
+        "size_choices": tuple(s.value for s in EnterpriseSize),
     }
     return render(request, "enterprise/profile.html", context)
 

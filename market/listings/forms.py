@@ -7,10 +7,10 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from catalog.providers.models import ListingStatus, Provider
+from catalog.providers.models import ListingStatus, Provider, ProviderKind
 from catalog.revisions.models import Revision
 from catalog.revisions.service import EditOutcome
-from catalog.solutions.models import Solution
+from catalog.solutions.models import SizeFit, Solution
 from catalog.taxonomy import target_levels, taxonomy
 from market.web.forms import optional, text, values
 from market.web.page_common import industry_choices, join_values, split_lines
@@ -31,9 +31,9 @@ def form_choices() -> dict[str, Any]:
         "industry_choices": industry_choices(),
         "deployment_choices": tax.deployment,
         "billing_choices": tax.billing,
-        "size_choices": ("均可", "规上", "规下"),
+        "size_choices": (SizeFit.ANY.value, SizeFit.ABOVE.value, SizeFit.BELOW.value),  # the default first
         "level_choices": target_levels(),
-        "kind_choices": ("综合服务商", "专业服务商"),
+        "kind_choices": tuple(k.value for k in ProviderKind),
     }
 
 

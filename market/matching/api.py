@@ -29,6 +29,7 @@ from market.matching.context import enterprise_record, match_context, need_recor
 from market.permissions.declared import BUREAU, ENTERPRISES, PROVIDER, requires
 from market.web.api_common import READ_ERRORS, WRITE_ERRORS
 from matching.bundle import propose_bundle
+from matching.config import SHORTLIST
 from matching.scoring import MatchContext, ScoredMatch, rank
 
 router = APIRouter(tags=["供需匹配"])
@@ -60,7 +61,7 @@ def _visible_enterprise(session: Session, user: User, enterprise_id: int) -> Ent
 @router.get("/api/enterprises/{enterprise_id}/matches", responses=READ_ERRORS,
             summary="企业各条需求的推荐产品（含评分解释）", openapi_extra=requires(BUREAU | ENTERPRISES))
 def enterprise_matches(
-    session: SessionDep, user: CurrentUser, enterprise_id: int, k: TopK = 5,
+    session: SessionDep, user: CurrentUser, enterprise_id: int, k: TopK = SHORTLIST,
     outside: Annotated[bool, Query(description="也推荐服务区域不含本企业所在地区的服务商的产品（outside_region 标出）")] = False,
 ) -> dict[str, Any]:
     enterprise = _visible_enterprise(session, user, enterprise_id)

@@ -20,11 +20,12 @@ from catalog.taxonomy import taxonomy
 from market.jobs import Progress
 from market.matching.context import enterprise_record, match_context, need_record
 from matching.cohort import CohortResult, match_cohort
+from matching.config import SHORTLIST
 from matching.context import MatchContext
 from matching.scoring import ScoredMatch
 
 KIND = "cohort_match"
-ALTERNATIVES = 5
+ALTERNATIVES = SHORTLIST
 
 
 def scope_of(params: dict[str, Any]) -> CohortScope:

@@ -15,6 +15,7 @@ from catalog.enterprises.queries import CohortScope, industry_codes
 from catalog.errors import MarketError, ValidationFailed
 from catalog.limits import REGION_MIN_CHARS
 from matching.cohort import CohortResult, match_cohort
+from matching.config import SHORTLIST
 from matching.evaluate import evaluate_queries, load_queries, summarize
 from matching.records import EnterpriseRecord, NeedRecord, load_catalogue, load_enterprises
 from matching.scoring import MatchContext
@@ -88,7 +89,7 @@ def cohort(
     industry: Annotated[str | None, typer.Option("--industry", help="只匹配该行业（代码或名称，含下级行业）")] = None,
     region: Annotated[str | None, typer.Option("--region", "--city",
                                                help="只匹配该地区的企业（地区的开头部分，如 江西省九江市）")] = None,
-    top_k: Annotated[int, typer.Option("--top-k", help="每条需求保留的备选数")] = 5,
+    top_k: Annotated[int, typer.Option("--top-k", help="每条需求保留的备选数")] = SHORTLIST,
     out: Annotated[Path | None, typer.Option("--out", help="把完整结果写入此 JSON 文件")] = None,
 ) -> None:
     """批量匹配一批企业：每条需求的推荐、按服务商容量的分配建议和缺口报告。"""

@@ -30,6 +30,7 @@ from market.templating import render
 from market.web.forms import FormDep, text
 from market.web.page_common import Page, flash_redirect, redirect
 from matching.bundle import propose_bundle
+from matching.config import SHORTLIST
 from matching.context import MatchContext
 from matching.scoring import rank
 
@@ -51,7 +52,7 @@ def matches_page(request: Request, session: SessionDep, user: EnterpriseUser) ->
     ctx = match_context(session)
     ent = enterprise_record(enterprise)
     outside = request.query_params.get("outside") == "1"
-    rows = [(need, rank(need_record(need), ent, ctx, k=5, outside=outside)) for need in _needs(session, enterprise)]
+    rows = [(need, rank(need_record(need), ent, ctx, k=SHORTLIST, outside=outside)) for need in _needs(session, enterprise)]
     return render(request, "matching/matches.html", {
         "enterprise": enterprise, "rows": rows, "solution": lambda sid: _solution(ctx, sid),
         "provider": lambda pid: ctx.provider(pid), "policy": ctx.policy(ent).name_zh, "outside": outside,
