@@ -50,9 +50,9 @@ def _run(action: Any) -> Any:
 @chains_app.command("overview")
 def overview_command(username: str = AS_USER, as_json: bool = AS_JSON) -> None:
     """该用户可查看的全部产业链概况：成员数、关键成员、跨链共享成员。"""
-    from market.chains.api import overview
+    from market.chains import context as chain_context
 
-    data = _run(lambda session: overview(session, _viewer(session, username)))
+    data = _run(lambda session: chain_context.overview(session, _viewer(session, username)))
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, default=str))
         return
@@ -69,15 +69,11 @@ def overview_command(username: str = AS_USER, as_json: bool = AS_JSON) -> None:
 def analyse_command(leader_id: int = typer.Argument(..., help="链主企业编号"), username: str = AS_USER,
                     as_json: bool = AS_JSON) -> None:
     """一条产业链的分析：概况、关键成员（附原因）、共性需求、链主在用系统。"""
-    from market.chains.api import load_context, load_leader, solutions_in_use
-    from matching.chains.analysis import analyse_chain
+    from market.chains import context as chain_context
 
     def analyse(session: Session) -> dict[str, Any]:
-        user = _viewer(session, username)
-        ctx = load_context(session, user, load_leader(session, user, leader_id))
-        chain = ctx.region.chains[str(leader_id)]
-        return analyse_chain(ctx.region, chain, needs=ctx.needs,
-                             solutions_in_use=solutions_in_use(session, leader_id)).as_dict()
+        ctx = chain_context.load_context(session, _viewer(session, username), leader_id)
+        return chain_context.analyse(session, ctx).as_dict()
 
     data = _run(analyse)
     if as_json:
@@ -100,7 +96,7 @@ def propose_command(leader_id: int = typer.Argument(..., help="链主企业编�
                     group_min: int = typer.Option(GROUP_MIN_DEFAULT, "--group-min", help="达到多少家成员享受集采价"),
                     as_json: bool = AS_JSON) -> None:
     """生成链式转型方案：在预算内覆盖尽可能多成员的需求，并给出集采与补贴。"""
-    from market.chains.api import load_context, load_leader, make_proposal
+    from market.chains import context as chain_context
 
     try:
         request = ChainProposalRequest(budget_wan=budget, discount=discount, group_min=group_min)
@@ -110,9 +106,8 @@ def propose_command(leader_id: int = typer.Argument(..., help="链主企业编�
         raise typer.Exit(2) from error
 
     def propose(session: Session) -> dict[str, Any]:
-        user = _viewer(session, username)
-        ctx = load_context(session, user, load_leader(session, user, leader_id))
-        return make_proposal(session, ctx, request).as_dict()
+        ctx = chain_context.load_context(session, _viewer(session, username), leader_id)
+        return chain_context.make_proposal(session, ctx, request).as_dict()
 
     data = _run(propose)
     if as_json:

@@ -18,19 +18,12 @@ from catalog.chains.schemas import ChainProposalRequest
 from catalog.regions import city
 from catalog.users.models import Role
 from catalog.xlsx_writer import Book
-from market.chains.api import (
-    ChainContext,
-    load_context,
-    load_leader,
-    make_proposal,
-    overview,
-    progress,
-    solutions_in_use,
-)
+from market.chains import context as chain_context
+from market.chains.context import ChainContext
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, CHAIN_LEADER, requires
 from market.templating import render
-from matching.chains.analysis import analyse_chain, tier_label
+from matching.chains.analysis import tier_label
 from matching.chains.proposal import ChainProposal
 
 router = APIRouter(include_in_schema=False)
@@ -43,7 +36,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.get("/chains", response_class=HTMLResponse, openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def chains_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """The chains the user may view; a leader with one chain goes straight to it."""
-    data = overview(session, user)  # checks chain_rules.require_list_chains, as the API does
+    data = chain_context.overview(session, user)  # refused as by the API: catalog.chains.queries.visible_chains
     if user.role == Role.CHAIN_LEADER and len(data["chains"]) == 1:
         return RedirectResponse(f"/chains/{data['chains'][0]['glance']['leader_id']}", status_code=303)
     return render(request, "chains/list.html", {"overview": data})
@@ -66,12 +59,10 @@ def _members(ctx: ChainContext, shown: dict[str, dict[str, int]]) -> list[dict[s
 @router.get("/chains/{leader_id}", response_class=HTMLResponse, openapi_extra=requires(BUREAU | CHAIN_LEADER))
 def chain_page(request: Request, session: SessionDep, user: CurrentUser, leader_id: int) -> HTMLResponse:
     """One chain: the graph, at a glance, critical members, shared needs, systems, progress."""
-    ctx = load_context(session, user, load_leader(session, user, leader_id))
-    chain = ctx.region.chains[str(leader_id)]
-    analysis = analyse_chain(ctx.region, chain, needs=ctx.needs,
-                             solutions_in_use=solutions_in_use(session, leader_id))
+    ctx = chain_context.load_context(session, user, leader_id)
     context = {
-        "leader": ctx.leader, "analysis": analysis, "members": _members(ctx, progress(session, user, ctx)),
+        "leader": ctx.leader, "analysis": chain_context.analyse(session, ctx),
+        "members": _members(ctx, chain_context.progress(session, user, ctx)),
         "needs_text": {n.id: n.text for ns in ctx.needs.values() for n in ns},
         "names": {k: v.name for k, v in ctx.region.enterprises.items()},
     }
@@ -80,9 +71,9 @@ def chain_page(request: Request, session: SessionDep, user: CurrentUser, leader_
 
 def _proposal(session: SessionDep, user: CurrentUser, leader_id: int, budget_wan: float,
               discount: float) -> tuple[ChainContext, ChainProposal]:
-    ctx = load_context(session, user, load_leader(session, user, leader_id))
+    ctx = chain_context.load_context(session, user, leader_id)
     request = ChainProposalRequest(budget_wan=budget_wan, discount=discount)
-    return ctx, make_proposal(session, ctx, request)
+    return ctx, chain_context.make_proposal(session, ctx, request)
 
 
 def _proposal_context(ctx: ChainContext, proposal: ChainProposal, budget_wan: float,
