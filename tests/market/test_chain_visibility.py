@@ -150,3 +150,20 @@ def test_the_proposal_bounds_are_one_rule(client, world: World, as_user, run) ->
     assert cli.exit_code == 2 and "group_min" in cli.output and PROPOSAL_BOUNDS_ZH[:10] in cli.output
     ok = run("propose", str(leader), "--as", "chain_leader", "--budget", "50", "--json")
     assert ok.exit_code == 0 and json.loads(ok.output)["discount"] == 0.1
+
+
+def test_a_leader_with_no_members_is_one_answer_at_every_door(client, world: World, as_user, run) -> None:  # type: ignore[no-untyped-def]
+    """An enterprise the bureau may view that leads no chain yet (catalog.chains.queries.load_leader):
+    the API, the page and the CLI all say it has no members registered."""
+    lone = world.ids["member_sharing"]
+    said = "九江化工配套有限公司 尚未登记产业链成员"
+    headers = as_user("jj_bureau")
+    for response in (client.get(f"/api/chains/{lone}", headers=headers),
+                     client.get(f"/api/chains/{lone}/analysis", headers=headers),
+                     client.post(f"/api/chains/{lone}/proposal", headers=headers, json={"budget_wan": 50})):
+        assert response.status_code == 404 and response.json() == {"code": "chain_not_found", "message": said}
+    page = client.get(f"/chains/{lone}", headers={**headers, **HTML})
+    assert page.status_code == 404 and said in page.text
+    for args in (("analyse", str(lone)), ("propose", str(lone), "--budget", "50")):
+        result = run(*args, "--as", "jj_bureau")
+        assert result.exit_code == 1 and said in result.output, args
