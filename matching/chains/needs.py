@@ -142,7 +142,7 @@ def _topics(group: Sequence[NeedRecord]) -> list[NeedTopic]:
 def _cluster(scenario: str, group: Sequence[NeedRecord], inferred: set[str],
              cue_of: Callable[[str], list[str]]) -> NeedCluster:
     owners = sorted({n.enterprise_id for n in group})
-    cues = Counter(c for n in group for c in set(cue_of(n.text)))
+    cues = Counter(c for n in group for c in dict.fromkeys(cue_of(n.text)))  # each once, in the order said
     cluster = NeedCluster(
         scenario=scenario, member_count=len(owners), member_ids=owners,
         need_ids=[n.id for n in group], inferred=sum(1 for n in group if n.id in inferred),

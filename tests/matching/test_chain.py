@@ -418,3 +418,30 @@ def test_placements_adding_too_little_per_wan_are_left_out() -> None:
     assert solve_coverage(problem).pairs == [("cheap", "m1")]  # +1.2 for 80 万 is not worth it
     problem.min_ratio = 0.0
     assert solve_coverage(problem).value == pytest.approx(3.0)
+
+
+_ANALYSE_ALL = """
+import json, sys
+sys.path.insert(0, {tests!r})
+from test_chain import dev_region
+from matching.chains.analysis import analyse_chain
+region, needs = dev_region()
+by_owner = {{}}
+for n in needs:
+    by_owner.setdefault(n.enterprise_id, []).append(n)
+print(json.dumps([analyse_chain(region, chain, needs=by_owner).as_dict() for _, chain in sorted(region.chains.items())],
+                 ensure_ascii=False, sort_keys=True, default=str))
+"""
+
+
+def test_an_analysis_reads_the_same_in_every_process() -> None:
+    """Whatever order a process hashes strings in, the analysis says the same words in the
+    same order (the needs' common cues among them)."""
+    import os
+    import subprocess
+    import sys
+
+    script = _ANALYSE_ALL.format(tests=str(Path(__file__).parent))
+    outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outputs) == 1 and outputs.pop().startswith("[")
