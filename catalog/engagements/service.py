@@ -121,7 +121,10 @@ def terminate(*, session: Session, engagement: Engagement, reason: str, actor: s
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(message="请填写终止原因")
-    return _move(session, engagement, S.TERMINATED, actor, termination_reason=reason[:500])
+    if len(reason) > REVIEW_CHARS:
+        raise ValidationFailed("reason_too_long", f"终止原因不能超过 {REVIEW_CHARS} 字（现为 {len(reason)} 字）",
+                               details=[{"field": "reason", "message": f"不能超过 {REVIEW_CHARS} 字"}])
+    return _move(session, engagement, S.TERMINATED, actor, termination_reason=reason)
 
 
 def acceptance_of(*, session: Session, engagement_id: int) -> AcceptanceRecord | None:

@@ -46,6 +46,7 @@ from catalog.events.service import (
     participant_of,
     participants,
 )
+from catalog.limits import REMARK_CHARS
 from catalog.notifications import notices
 from catalog.providers.models import Provider
 from catalog.records import utcnow
@@ -329,8 +330,8 @@ def record_outcome(*, session: Session, meeting: Meeting, side: Side | str,
         raise ValidationFailed("对接成果应为：未到场、无合作意向、有意向、已签约")
     if side not in {s.value for s in Side}:
         raise ValidationFailed("登记方应为企业或服务商")
-    if len(comment) > 500:
-        raise ValidationFailed("备注不能超过 500 字")
+    if len(comment) > REMARK_CHARS:
+        raise ValidationFailed(f"备注不能超过 {REMARK_CHARS} 字")
     prefix = "enterprise" if side == Side.ENTERPRISE else "provider"
     before = {f"{prefix}_outcome": getattr(meeting, f"{prefix}_outcome")}
     setattr(meeting, f"{prefix}_outcome", str(outcome))

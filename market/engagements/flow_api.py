@@ -13,6 +13,7 @@ from catalog.engagements import permissions as engagement_rules
 from catalog.engagements import service as flow
 from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise
+from catalog.limits import REMARK_CHARS
 from catalog.progress.models import AcceptanceRecord
 from catalog.users.models import User
 from catalog.users.service import actor_of
@@ -41,13 +42,13 @@ class ProposeIn(BaseModel):
 
 
 class TerminateIn(BaseModel):
-    reason: str = Field(max_length=500, description="终止原因")
+    reason: str = Field(max_length=REMARK_CHARS, description="终止原因")
     version: int | None = None
 
 
 class RatingIn(BaseModel):
     rating: int = Field(description="评价（1–5 分）")
-    review: str = Field(default="", max_length=500, description="评价内容（可选，显示在产品页）")
+    review: str = Field(default="", max_length=REMARK_CHARS, description="评价内容（可选，显示在产品页）")
 
 
 def _load(session: Session, user: User, engagement_id: int, step: str) -> tuple[Engagement, Enterprise | None]:

@@ -33,6 +33,7 @@ from catalog.events.models import (
     Side,
     event_slots,
 )
+from catalog.limits import REMARK_CHARS
 from catalog.users.service import actor_of
 from market.deps import BureauUser, CurrentUser, SessionDep
 from market.events import scheduling as event_scheduling
@@ -333,7 +334,7 @@ def publish(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, 
 
 class OutcomeBody(BaseModel):
     outcome: Outcome
-    comment: str = Field(default="", max_length=500)
+    comment: str = Field(default="", max_length=REMARK_CHARS)
     side: Side | None = Field(
         default=None, description="登记方（仅主管部门代为登记时填写）")
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from catalog.access import load_visible
+from catalog.limits import REMARK_CHARS
 from catalog.providers import permissions as provider_rules
 from catalog.providers import review
 from catalog.providers.models import ListingStatus, Provider
@@ -52,7 +53,7 @@ class SolutionPatch(SolutionUpdate):
 
 
 class Withdrawal(BaseModel):
-    remark: str | None = Field(default=None, max_length=500, description="撤回原因（留空时记为“服务商主动撤回”）")
+    remark: str | None = Field(default=None, max_length=REMARK_CHARS, description="撤回原因（留空时记为“服务商主动撤回”）")
 
 
 def public(session: Session, solutions: list[Solution]) -> list[SolutionPublic]:

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
 from catalog.errors import ValidationFailed
+from catalog.limits import REMARK_CHARS
 from market.errors import error_responses
 
 MAX_PER_PAGE = 100
@@ -33,7 +34,7 @@ class StatusChange(BaseModel):
 
     status: Literal["待审核", "已入库", "暂停", "退出"] = Field(
         description="新状态。对待审核的记录：已入库＝审核通过，退出＝不予入库，待审核＝退回修改（后两者须填写审核意见）")
-    remark: str | None = Field(default=None, max_length=500, description="审核意见")
+    remark: str | None = Field(default=None, max_length=REMARK_CHARS, description="审核意见")
 
 
 class ExcellentFlag(BaseModel):

@@ -90,3 +90,18 @@ def test_a_second_intention_on_the_same_offering_is_refused_on_the_page(page_cli
     again = post_form(page_client, "/progress/engagements", {"solution_id": str(world.ids["sol_b"])})
     assert again.headers["location"] == "/progress/engagements"
     assert "已就这一产品登记过对接" in flashes(page_client, "/progress/engagements")
+
+
+def test_a_termination_reason_past_the_bound_is_refused_not_cut(page_client, world, as_user, database_url) -> None:
+    """501 characters: the API and the page both refuse (the page once stored the first 500)."""
+    login(page_client, "ent_sharing")
+    url = post_form(page_client, "/progress/engagements", {"solution_id": str(world.ids["sol_b"])}).headers["location"]
+    gid = int(url.rsplit("/", 1)[1])
+    too_long = "预" * 501
+    api = page_client.post(f"/api/engagements/{gid}/terminate", headers=as_user("ent_sharing"), json={"reason": too_long})
+    assert api.status_code == 422, api.text
+    page = post_form(page_client, f"{url}/terminate", {"reason": too_long}, page=url)
+    assert page.status_code == 303 and "不能超过 500 字" in flashes(page_client, url)
+    with Session(get_engine(database_url)) as session:
+        engagement = session.get(Engagement, gid)
+        assert engagement is not None and engagement.status == "意向" and engagement.termination_reason is None
