@@ -21,7 +21,7 @@ from catalog.enterprises.schemas import (
     NeedCreate,
     NeedUpdate,
 )
-from catalog.errors import Conflict, ValidationFailed
+from catalog.errors import Conflict, Forbidden, ValidationFailed
 from catalog.language.text import company_key
 from catalog.leads.models import LeadResponse
 from catalog.records import utcnow
@@ -66,6 +66,15 @@ def _probable_duplicate(session: Session, enterprise: Enterprise) -> int | None:
     query = select(Enterprise.id).where(Enterprise.name_key == enterprise.name_key,
                                         Enterprise.uscc != enterprise.uscc)
     return session.exec(query.order_by(col(Enterprise.id)).limit(1)).first()
+
+
+def enterprise_of(*, session: Session, user: User) -> Enterprise:
+    """The enterprise this account speaks for (Forbidden when it is bound to none)."""
+    if user.enterprise_id is None:
+        raise Forbidden("no_enterprise", "该账号未绑定企业，请联系主管部门")
+    enterprise = get_enterprise(session=session, enterprise_id=user.enterprise_id)
+    enterprise_rules.require(user, access.VIEW, enterprise)
+    return enterprise
 
 
 def register_enterprise(*, session: Session, user: User, data: EnterpriseCreate) -> Enterprise:

@@ -9,8 +9,11 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from catalog.errors import NotFound
 from catalog.progress.measures import MEASURES, Result, Scope, compute
 from catalog.progress.models import TargetRow
+from catalog.progress.permissions import can_view_progress
+from catalog.users.models import User
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,14 @@ def monthly(result: Result) -> list[tuple[str, int, int]]:
 def level_two_share(*, session: Session, region: str) -> Result:
     """Share (%) of the city's 规上 pilot enterprises at 二级 or above."""
     return MEASURES["above_at_level_two"].compute(session, Scope(region))
+
+
+def visible_row(*, session: Session, user: User, row_id: int) -> TargetRow:
+    """A target row its city's bureau may read; NotFound, naming the id, for anyone else."""
+    row = find_row(session=session, row_id=row_id)
+    if row is None or not can_view_progress(user, row.region):
+        raise NotFound(message=f"未找到编号为 {row_id} 的目标行")
+    return row
 
 
 def find_row(*, session: Session, row_id: int) -> TargetRow | None:

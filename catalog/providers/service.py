@@ -9,8 +9,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from catalog import access, outbox, writes
-from catalog.errors import Conflict, InvalidTransition
+from catalog.errors import Conflict, Forbidden, InvalidTransition
 from catalog.language.text import company_key
+from catalog.providers import permissions as provider_rules
 from catalog.providers.models import LISTING_TRANSITIONS, ListingStatus, Provider
 from catalog.providers.schemas import ProviderBase, ProviderCreate, ProviderUpdate
 from catalog.records import utcnow
@@ -54,6 +55,15 @@ def _probable_duplicate(session: Session, provider: Provider) -> int | None:
         return None
     query = select(Provider.id).where(Provider.name_key == provider.name_key, Provider.uscc != provider.uscc)
     return session.exec(query.order_by(col(Provider.id)).limit(1)).first()
+
+
+def provider_of(*, session: Session, user: User) -> Provider:
+    """The provider this account speaks for (Forbidden when it is bound to none)."""
+    if user.provider_id is None:
+        raise Forbidden("no_provider", "该账号未绑定服务商，请联系主管部门")
+    provider = get_provider(session=session, provider_id=int(user.provider_id))
+    provider_rules.require(user, access.VIEW, provider)
+    return provider
 
 
 def register_provider(*, session: Session, user: User, data: ProviderCreate) -> Provider:

@@ -34,12 +34,8 @@ NEEDS_URL = "/enterprise/needs"
 
 
 def my_enterprise(session: Session, user: User) -> Enterprise:
-    """The enterprise this user speaks for (403 when the account is bound to none)."""
-    if user.enterprise_id is None:
-        raise Forbidden("no_enterprise", "该账号未绑定企业，请联系主管部门")
-    enterprise = enterprise_service.get_enterprise(session=session, enterprise_id=user.enterprise_id)
-    enterprise_rules.require(user, access.VIEW, enterprise)
-    return enterprise
+    """The enterprise this user speaks for (catalog.enterprises.service.enterprise_of)."""
+    return enterprise_service.enterprise_of(session=session, user=user)
 
 
 def _needs(session: Session, user: User, enterprise: Enterprise) -> list[Need]:

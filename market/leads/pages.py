@@ -11,11 +11,11 @@ from catalog.errors import MarketError
 from catalog.leads import permissions as lead_rules
 from catalog.leads import service as lead_service
 from catalog.leads.models import LEADS_MAX, LeadAnswer, LeadMark
+from catalog.providers import service as provider_service
 from catalog.users.service import actor_of
 from market.deps import BureauUser, CsrfProtected, ProviderUser, SessionDep
 from market.leads import ranking as leads
 from market.permissions.declared import BUREAU, PROVIDER, requires
-from market.providers.pages import my_provider
 from market.templating import render
 from market.web.forms import FormDep, text
 from market.web.page_common import flash_redirect
@@ -26,7 +26,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/provider/leads", response_class=HTMLResponse, openapi_extra=requires(PROVIDER))
 def lead_list(request: Request, session: SessionDep, user: ProviderUser) -> HTMLResponse:
     """The provider's leads, unanswered first, best fit first."""
-    provider = my_provider(session, user)
+    provider = provider_service.provider_of(session=session, user=user)
     lead_rules.require_answer_leads(user, provider)
     found = leads.provider_leads(session, provider.id or 0, limit=LEADS_MAX)
     return render(request, "provider/leads.html", {"provider": provider, "leads": found,
@@ -37,7 +37,7 @@ def lead_list(request: Request, session: SessionDep, user: ProviderUser) -> HTML
 def lead_answer(request: Request, session: SessionDep, user: ProviderUser, _csrf: CsrfProtected, need_id: int,
                 form: FormDep) -> Response:
     """Mark one lead contacted or not relevant."""
-    provider = my_provider(session, user)
+    provider = provider_service.provider_of(session=session, user=user)
     try:
         mark = LeadMark(answer=text(form, "answer"), note=text(form, "note"))  # type: ignore[arg-type]
     except ValidationError:

@@ -14,13 +14,13 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from catalog.enterprises import queries as enterprise_queries
+from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import MarketError, NotFound
 from catalog.users.service import actor_of
 from catalog.xlsx_writer import Book
 from market import jobs
 from market.deps import BureauUser, CsrfProtected, EnterpriseUser, SessionDep
-from market.enterprises.pages import my_enterprise
 from market.matching.cohort_job import KIND
 from market.matching.cohorts_api import CohortMatchRequest, job_json, load_job, start_cohort_job
 from market.matching.context import enterprise_record, match_context, need_record
@@ -48,7 +48,7 @@ def _solution(ctx: MatchContext, solution_id: str) -> Any:
 @router.get("/enterprise/matches", response_class=HTMLResponse, openapi_extra=requires(ENTERPRISES))
 def matches_page(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
     """The shortlist for each need, every score explained."""
-    enterprise = my_enterprise(session, user)
+    enterprise = enterprise_service.enterprise_of(session=session, user=user)
     ctx = match_context(session)
     ent = enterprise_record(enterprise)
     outside = request.query_params.get("outside") == "1"
@@ -62,7 +62,7 @@ def matches_page(request: Request, session: SessionDep, user: EnterpriseUser) ->
 @router.get("/enterprise/bundle", response_class=HTMLResponse, openapi_extra=requires(ENTERPRISES))
 def bundle_page(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
     """The proposed bundle within budget: total price, subsidy under the city's policy, net cost."""
-    enterprise = my_enterprise(session, user)
+    enterprise = enterprise_service.enterprise_of(session=session, user=user)
     ctx = match_context(session)
     needs = _needs(session, enterprise)
     bundle = propose_bundle(enterprise=enterprise_record(enterprise),

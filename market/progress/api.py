@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Response, UploadFile
 from sqlmodel import Session
 
 from catalog.errors import NotFound
-from catalog.progress import permissions as progress_rules
 from catalog.progress import policy, workbooks
 from catalog.progress import queries as progress_queries
 from catalog.progress import service as progress_service
@@ -53,10 +52,7 @@ def read_dashboard(session: SessionDep, user: CurrentUser, region: Region = None
 
 
 def _row(session: Session, user: User, row_id: int) -> TargetRow:
-    row = progress_queries.find_row(session=session, row_id=row_id)
-    if row is None or not progress_rules.can_view_progress(user, row.region):
-        raise NotFound(message=f"未找到编号为 {row_id} 的目标行")
-    return row
+    return progress_queries.visible_row(session=session, user=user, row_id=row_id)
 
 
 @router.get("/targets/{row_id}/records", responses=READ_ERRORS, summary="目标行背后的记录（下钻）",

@@ -19,7 +19,6 @@ from catalog.engagements import service as flow
 from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise
 from catalog.errors import MarketError, NotFound
-from catalog.progress import permissions as progress_rules
 from catalog.progress import policy, workbooks
 from catalog.progress import queries as progress_queries
 from catalog.progress import service as progress_service
@@ -64,9 +63,7 @@ def dashboard_page(request: Request, session: SessionDep, user: CurrentUser, reg
 @router.get("/progress/rows/{row_id}", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
 def row_page(request: Request, session: SessionDep, user: CurrentUser, row_id: int) -> Response:
     """The records behind one figure, and its trend by month."""
-    row = progress_queries.find_row(session=session, row_id=row_id)
-    if row is None or not progress_rules.can_view_progress(user, row.region):
-        raise NotFound(message="未找到该目标行")
+    row = progress_queries.visible_row(session=session, user=user, row_id=row_id)
     result = compute(session, row.measure, progress_queries.scope_of(row))
     trend = Markup(charts.trend(progress_queries.monthly(result), target=row.target)) if result else ""
     measure = MEASURES.get(row.measure or "")

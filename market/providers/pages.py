@@ -41,12 +41,8 @@ router = APIRouter(include_in_schema=False)
 
 
 def my_provider(session: Session, user: User) -> Provider:
-    """The provider this user speaks for (403 when the account is bound to none)."""
-    if user.provider_id is None:
-        raise Forbidden("no_provider", "该账号未绑定服务商，请联系主管部门")
-    provider = provider_service.get_provider(session=session, provider_id=int(user.provider_id or 0))
-    provider_rules.require(user, access.VIEW, provider)
-    return provider
+    """The provider this user speaks for (catalog.providers.service.provider_of)."""
+    return provider_service.provider_of(session=session, user=user)
 
 
 def _my_solutions(session: Session, user: User, provider: Provider) -> list[Solution]:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from catalog.engagements import queries as engagement_queries
 from catalog.errors import NotFound
 from catalog.providers import queries as provider_queries
-from catalog.providers.models import Provider
+from catalog.providers.models import Provider, ProviderKind
 from catalog.showcase import permissions as showcase_rules
 from catalog.showcase import service as showcase
 from catalog.solutions import queries as solution_queries
@@ -102,7 +102,7 @@ def provider_list(request: Request, session: SessionDep) -> HTMLResponse:
         "chosen": chosen,
         "counts": counts,
         "regions": browse.region_choices(session, public_providers()),
-        "kinds": ["综合服务商", "专业服务商"],
+        "kinds": [k.value for k in ProviderKind],
         "by_relevance": ranked is not None,
         **_choices(),
     }
