@@ -26,9 +26,12 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from catalog import access
 from catalog.db import get_engine, session_scope
-from catalog.errors import MarketError
+from catalog.errors import MarketError, NotFound
 from catalog.records import utcnow
+from catalog.users.models import User
+from catalog.users.service import actor_of
 from market.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -242,3 +245,35 @@ def wait_drained(database_url: str, timeout: float = 30.0) -> bool:
     goes away); False if one still does after `timeout` seconds."""
     with _drained:
         return _drained.wait_for(lambda: database_url not in _active, timeout=timeout)
+
+
+# --- who reads a job ------------------------------------------------------------------------
+
+
+def can_read(user: User | None, job: Job) -> bool:
+    """The job's creator, or a bureau whose regions cover every region of the job's scope."""
+    mine = user is not None and job.created_by == actor_of(user)
+    return access.can_read_job(user, created_by_user=mine, regions=params_of(job).get("regions") or [])
+
+
+def readable(session: Session, user: User | None, job_id: int, *, kind: str | None = None) -> Job:
+    """The job (of `kind`, when given) if `user` may read it; NotFound otherwise, in the same
+    words whether there is none, it is another kind, or the user may not read it."""
+    job = session.get(Job, job_id)
+    if job is None or (kind is not None and job.kind != kind) or not can_read(user, job):
+        raise NotFound("job_not_found", f"未找到编号为 {job_id} 的任务")
+    return job
+
+
+def state_of(job: Job, *, include_result: bool = True) -> dict[str, Any]:
+    """A job's state: status, progress, parameters, and result or error."""
+    percent = 100 if job.status == JobStatus.DONE else (int(job.done * 100 / job.total) if job.total else 0)
+    data: dict[str, Any] = {
+        "id": job.id, "kind": job.kind, "status": job.status, "done": job.done, "total": job.total,
+        "percent": min(percent, 100), "params": params_of(job), "error": job.error,
+        "created_by": job.created_by, "created_at": job.created_at, "updated_at": job.updated_at,
+        "result": None,
+    }
+    if include_result and job.status == JobStatus.DONE:
+        data["result"] = {k: v for k, v in (job.result or {}).items() if k != "params"}
+    return data

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, select
 
 from catalog.db import session_scope
+from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise, Need
-from catalog.enterprises.queries import CohortScope, cohort_members
+from catalog.enterprises.queries import CohortScope, cohort_members, cohort_size, industry_codes
+from catalog.errors import ValidationFailed
 from catalog.taxonomy import taxonomy
+from catalog.users.models import User
+from catalog.users.service import actor_of
+from market import jobs
 from market.jobs import Progress
 from market.matching.context import enterprise_record, match_context, need_record
+from market.models import Job
 from matching.cohort import CohortResult, match_cohort
 from matching.config import SHORTLIST
 from matching.context import MatchContext
@@ -33,6 +40,39 @@ def scope_of(params: dict[str, Any]) -> CohortScope:
     batch = params.get("batch")
     return CohortScope(regions=tuple(params.get("regions") or ()), batch=int(batch) if batch is not None else None,
                        industry_codes=tuple(params.get("industry_codes") or ()))
+
+
+class CohortMatchRequest(BaseModel):
+    """Which enterprises to match: all of the bureau's regions unless narrowed."""
+
+    batch: int | None = Field(default=None, ge=1, le=1000, description="试点批次")
+    industry: str | None = Field(default=None, max_length=60, description="行业（代码、名称或简称）")
+    region: str | None = Field(default=None, max_length=100, description="地区（须在本辖区内，如 江西省九江市）")
+
+
+def job_params(user: User, body: CohortMatchRequest) -> dict[str, Any]:
+    """The job's parameters, with the region scope resolved against the bureau's regions."""
+    region = (body.region or "").strip()
+    regions = enterprise_rules.cohort_regions(user, region)
+    industry = (body.industry or "").strip() or None
+    return {"regions": regions, "region": region or None, "batch": body.batch,
+            "industry": industry, "industry_codes": industry_codes(industry)}
+
+
+def start_cohort_job(*, session: Session, user: User, body: CohortMatchRequest) -> Job:
+    """Enqueue a cohort match for the bureau's scope (flushed; the API and the page run it
+    after their commit). An empty cohort is refused before anything is queued."""
+    params = job_params(user, body)
+    if cohort_size(session=session, scope=scope_of(params)) == 0:
+        raise ValidationFailed("empty_cohort", "没有符合条件的试点企业，请调整批次、行业或地区")
+    return jobs.enqueue(session=session, kind=KIND, params=params, created_by=actor_of(user))
+
+
+def recent_jobs(*, session: Session, user: User, limit: int = 10) -> list[Job]:
+    """The cohort matches this user started, the latest first."""
+    statement = (select(Job).where(col(Job.kind) == KIND, col(Job.created_by) == actor_of(user))
+                 .order_by(col(Job.id).desc()).limit(limit))
+    return list(session.exec(statement).all())
 
 
 def _load(session: Session, params: dict[str, Any]) -> tuple[list[Enterprise], list[Need], MatchContext]:

@@ -11,18 +11,17 @@ from typing import Any
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import MarketError, NotFound
-from catalog.users.service import actor_of
+from catalog.users.models import User
 from catalog.xlsx_writer import Book
 from market import jobs
 from market.deps import BureauUser, CsrfProtected, EnterpriseUser, SessionDep
-from market.matching.cohort_job import KIND
-from market.matching.cohorts_api import CohortMatchRequest, job_json, load_job, start_cohort_job
+from market.matching.cohort_job import KIND, CohortMatchRequest, recent_jobs, start_cohort_job
 from market.matching.context import enterprise_record, match_context, need_record
 from market.models import Job, JobStatus
 from market.permissions.declared import BUREAU, ENTERPRISES, requires
@@ -77,12 +76,9 @@ ENTERPRISES_PER_PAGE = 30
 BEIJING = timedelta(hours=8)  # the pages show times in 北京时间
 
 
-def _my_jobs(session: Session, actor: str) -> list[dict[str, Any]]:
-    statement = (select(Job.id, Job.status, Job.created_at)
-                 .where(col(Job.kind) == KIND, col(Job.created_by) == actor)
-                 .order_by(col(Job.id).desc()).limit(10))
-    return [{"id": job_id, "status": status, "time": (created + BEIJING).strftime("%Y-%m-%d %H:%M")}
-            for job_id, status, created in session.exec(statement).all()]
+def _my_jobs(session: Session, user: User) -> list[dict[str, Any]]:
+    return [{"id": job.id, "status": job.status, "time": (job.created_at + BEIJING).strftime("%Y-%m-%d %H:%M")}
+            for job in recent_jobs(session=session, user=user)]
 
 
 def _int_param(request: Request, name: str) -> int | None:
@@ -94,10 +90,7 @@ def _cohort_job(session: Session, user: Any, request: Request) -> Job | None:
     job_id = _int_param(request, "job")
     if job_id is None:
         return None
-    job = load_job(session, user, job_id)
-    if job.kind != KIND:
-        raise NotFound("job_not_found", f"未找到编号为 {job_id} 的批量匹配任务")
-    return job
+    return jobs.readable(session, user, job_id, kind=KIND)
 
 
 @router.get("/bureau/cohort", response_class=HTMLResponse, openapi_extra=requires(BUREAU))
@@ -105,9 +98,9 @@ def cohort_page(request: Request, session: SessionDep, user: BureauUser) -> HTML
     """Start a cohort match; follow a job's progress; show its allocation and gap report."""
     job = _cohort_job(session, user, request)
     context: dict[str, Any] = {"job": job, "regions": [r for r in user.regions if r],
-                               "recent": _my_jobs(session, actor_of(user))}
+                               "recent": _my_jobs(session, user)}
     if job is not None:
-        context["state"] = job_json(job, include_result=False)
+        context["state"] = jobs.state_of(job, include_result=False)
         result = (job.result or {}) if job.status == JobStatus.DONE else {}
         rows = result.get("enterprises") or []
         page = max(1, _int_param(request, "page") or 1)
