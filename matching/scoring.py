@@ -52,6 +52,12 @@ class ScoredMatch:
     def component(self, name: str) -> Component:
         return next(c for c in self.components if c.name == name)
 
+    @property
+    def outside_region(self) -> Component | None:
+        """The region part when its provider does not serve the enterprise's region (外地服务商:
+        components.region_fit, over catalog.regions.serves), else None."""
+        return next((c for c in self.components if c.name == "region" and c.value == 0), None)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "need_id": self.need_id, "solution_id": self.solution_id,

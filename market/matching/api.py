@@ -9,28 +9,23 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlmodel import Session
 
-from catalog import access
 from catalog.access import load_visible
 from catalog.enterprises import permissions as enterprise_rules
-from catalog.enterprises import queries as enterprise_queries
-from catalog.enterprises.models import Enterprise, Need
+from catalog.enterprises.models import Enterprise
 from catalog.leads import permissions as lead_rules
 from catalog.leads import service as lead_service
 from catalog.leads.models import LEADS_MAX, LEADS_SHOWN, LeadMark
 from catalog.providers import permissions as provider_rules
 from catalog.providers.models import Provider
-from catalog.users.models import User
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.leads import ranking as leads
-from market.matching.context import enterprise_record, match_context, need_record
+from market.matching.shortlists import bundle_of, shortlists_of
 from market.permissions.declared import BUREAU, ENTERPRISES, PROVIDER, requires
 from market.web.api_common import READ_ERRORS, WRITE_ERRORS
-from matching.bundle import propose_bundle
 from matching.config import SHORTLIST
-from matching.scoring import MatchContext, ScoredMatch, rank
+from matching.scoring import MatchContext, ScoredMatch
 
 router = APIRouter(tags=["供需匹配"])
 TopK = Annotated[int, Query(ge=1, le=20, description="每条需求返回的推荐数")]
@@ -43,19 +38,9 @@ def _match_json(match: ScoredMatch, ctx: MatchContext) -> dict[str, Any]:
     data["solution_name"] = solution.name
     data["provider_id"] = int(solution.provider_id)
     data["provider_name"] = ctx.provider(solution.provider_id).name
-    data["outside_region"] = any(c.name == "region" and c.value == 0 for c in match.components)
+    data["outside_region"] = match.outside_region is not None
     data.pop("need_id", None)
     return data
-
-
-def _needs_of(session: Session, enterprise: Enterprise) -> list[Need]:
-    return enterprise_queries.needs_of(session=session, enterprise=enterprise)
-
-
-def _visible_enterprise(session: Session, user: User, enterprise_id: int) -> Enterprise:
-    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
-    enterprise_rules.require(user, access.VIEW_NEEDS, enterprise)
-    return enterprise
 
 
 @router.get("/api/enterprises/{enterprise_id}/matches", responses=READ_ERRORS,
@@ -64,26 +49,18 @@ def enterprise_matches(
     session: SessionDep, user: CurrentUser, enterprise_id: int, k: TopK = SHORTLIST,
     outside: Annotated[bool, Query(description="也推荐服务区域不含本企业所在地区的服务商的产品（outside_region 标出）")] = False,
 ) -> dict[str, Any]:
-    enterprise = _visible_enterprise(session, user, enterprise_id)
-    ctx = match_context(session)
-    ent = enterprise_record(enterprise)
-    needs = []
-    for row in _needs_of(session, enterprise):
-        matches = rank(need_record(row), ent, ctx, k=k, outside=outside)
-        needs.append({"need_id": row.id, "code": row.code, "text": row.text,
-                      "scenario": row.scenario, "priority": row.priority,
-                      "matches": [_match_json(m, ctx) for m in matches]})
-    return {"enterprise_id": enterprise.id, "policy": ctx.policy(ent).name_zh, "needs": needs}
+    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
+    found = shortlists_of(session=session, user=user, enterprise=enterprise, k=k, outside=outside)
+    needs = [{"need_id": row.id, "code": row.code, "text": row.text, "scenario": row.scenario, "priority": row.priority,
+              "matches": [_match_json(m, found.ctx) for m in matches]} for row, matches in found.rows]
+    return {"enterprise_id": enterprise.id, "policy": found.policy, "needs": needs}
 
 
 @router.get("/api/enterprises/{enterprise_id}/bundle", responses=READ_ERRORS,
             summary="企业的推荐组合（总价、补贴、净支出）", openapi_extra=requires(BUREAU | ENTERPRISES))
 def enterprise_bundle(session: SessionDep, user: CurrentUser, enterprise_id: int) -> dict[str, Any]:
-    enterprise = _visible_enterprise(session, user, enterprise_id)
-    ctx = match_context(session)
-    needs = _needs_of(session, enterprise)
-    bundle = propose_bundle(enterprise=enterprise_record(enterprise),
-                            needs=[need_record(n) for n in needs], ctx=ctx)
+    enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_rules.can)
+    bundle, _needs, ctx = bundle_of(session=session, user=user, enterprise=enterprise)
     data = bundle.as_dict()
     data["enterprise_id"] = enterprise.id
     for item in data["items"]:

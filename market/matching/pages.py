@@ -13,31 +13,22 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises import service as enterprise_service
-from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import MarketError, NotFound
 from catalog.users.models import User
 from catalog.xlsx_writer import Book
 from market import jobs
 from market.deps import BureauUser, CsrfProtected, EnterpriseUser, SessionDep
 from market.matching.cohort_job import KIND, CohortMatchRequest, recent_jobs, start_cohort_job
-from market.matching.context import enterprise_record, match_context, need_record
+from market.matching.shortlists import bundle_of, shortlists_of
 from market.models import Job, JobStatus
 from market.permissions.declared import BUREAU, ENTERPRISES, requires
 from market.templating import render
 from market.web.forms import FormDep, text
 from market.web.page_common import Page, flash_redirect, redirect
-from matching.bundle import propose_bundle
-from matching.config import SHORTLIST
 from matching.context import MatchContext
-from matching.scoring import rank
 
 router = APIRouter(include_in_schema=False)
-
-
-def _needs(session: Session, enterprise: Enterprise) -> list[Need]:
-    return enterprise_queries.needs_of(session=session, enterprise=enterprise)
 
 
 def _solution(ctx: MatchContext, solution_id: str) -> Any:
@@ -48,13 +39,12 @@ def _solution(ctx: MatchContext, solution_id: str) -> Any:
 def matches_page(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
     """The shortlist for each need, every score explained."""
     enterprise = enterprise_service.enterprise_of(session=session, user=user)
-    ctx = match_context(session)
-    ent = enterprise_record(enterprise)
     outside = request.query_params.get("outside") == "1"
-    rows = [(need, rank(need_record(need), ent, ctx, k=SHORTLIST, outside=outside)) for need in _needs(session, enterprise)]
+    found = shortlists_of(session=session, user=user, enterprise=enterprise, outside=outside)
+    ctx = found.ctx
     return render(request, "matching/matches.html", {
-        "enterprise": enterprise, "rows": rows, "solution": lambda sid: _solution(ctx, sid),
-        "provider": lambda pid: ctx.provider(pid), "policy": ctx.policy(ent).name_zh, "outside": outside,
+        "enterprise": enterprise, "rows": found.rows, "solution": lambda sid: _solution(ctx, sid),
+        "provider": lambda pid: ctx.provider(pid), "policy": found.policy, "outside": outside,
     })
 
 
@@ -62,10 +52,7 @@ def matches_page(request: Request, session: SessionDep, user: EnterpriseUser) ->
 def bundle_page(request: Request, session: SessionDep, user: EnterpriseUser) -> HTMLResponse:
     """The proposed bundle within budget: total price, subsidy under the city's policy, net cost."""
     enterprise = enterprise_service.enterprise_of(session=session, user=user)
-    ctx = match_context(session)
-    needs = _needs(session, enterprise)
-    bundle = propose_bundle(enterprise=enterprise_record(enterprise),
-                            needs=[need_record(n) for n in needs], ctx=ctx)
+    bundle, needs, ctx = bundle_of(session=session, user=user, enterprise=enterprise)
     return render(request, "matching/bundle.html", {
         "enterprise": enterprise, "bundle": bundle, "needs": {str(n.id): n for n in needs},
         "solution": lambda sid: _solution(ctx, sid), "provider": lambda pid: ctx.provider(pid),
