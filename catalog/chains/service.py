@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from catalog import writes
+from catalog import access, writes
+from catalog.chains import permissions as chain_rules
 from catalog.chains.models import ChainLink
 from catalog.chains.schemas import ChainLinkCreate, ChainLinkUpdate
+from catalog.enterprises import permissions as enterprise_rules
+from catalog.enterprises.models import Enterprise
 from catalog.enterprises.service import get_enterprise
 from catalog.errors import Conflict, ValidationFailed
 from catalog.records import utcnow
+from catalog.users.models import User
+from catalog.users.service import actor_of
 
 
 def get_chain_link(*, session: Session, link_id: int) -> ChainLink:
@@ -55,3 +60,28 @@ def delete_chain_link(*, session: Session, link: ChainLink, actor: str) -> None:
                           before=writes.snapshot(link), after=None)
     session.delete(link)
     writes.flush(session=session)
+
+
+# --- as a bureau keeps its chains: who may, then the write ---------------------------------
+
+
+def add_link(*, session: Session, user: User, data: ChainLinkCreate) -> ChainLink:
+    """`user` records a member of a chain whose leader it may see (404 otherwise) and keep
+    (the bureau of the leader's region)."""
+    leader = access.load_visible(session, user, Enterprise, data.leader_id, "链主企业", enterprise_rules.can)
+    chain_rules.require(user, access.MANAGE_CHAIN, leader)
+    return create_chain_link(session=session, data=data, actor=actor_of(user))
+
+
+def edit_link(*, session: Session, user: User, link: ChainLink, data: ChainLinkUpdate,
+              expected_version: int | None) -> ChainLink:
+    """`user` corrects a chain link it may keep."""
+    chain_rules.require(user, access.EDIT, link)
+    return update_chain_link(session=session, link=link, data=data, actor=actor_of(user),
+                             expected_version=expected_version)
+
+
+def remove_link(*, session: Session, user: User, link: ChainLink) -> None:
+    """`user` removes a chain link it may keep."""
+    chain_rules.require(user, access.DELETE, link)
+    delete_chain_link(session=session, link=link, actor=actor_of(user))

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlmodel import col, select
 
-from catalog import access
 from catalog.access import load_visible
 from catalog.chains import permissions as chain_rules
 from catalog.chains import service as chain_service
@@ -18,9 +17,6 @@ from catalog.chains.schemas import (
     ChainLinksPublic,
     ChainLinkUpdate,
 )
-from catalog.enterprises import permissions as enterprise_rules
-from catalog.enterprises.models import Enterprise
-from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, CHAIN_LEADER, LOGGED_IN, requires
 from market.web.api_common import (
@@ -66,9 +62,7 @@ def list_links(
 @router.post("", response_model=ChainLinkPublic, status_code=201, responses=WRITE_ERRORS, summary="新建产业链关系",
              openapi_extra=requires(BUREAU))
 def create_link(session: SessionDep, user: CurrentUser, data: ChainLinkCreate) -> ChainLinkPublic:
-    leader = load_visible(session, user, Enterprise, data.leader_id, "链主企业", enterprise_rules.can)
-    chain_rules.require(user, access.MANAGE_CHAIN, leader)
-    link = chain_service.create_chain_link(session=session, data=data, actor=actor_of(user))
+    link = chain_service.add_link(session=session, user=user, data=data)
     return out(ChainLinkPublic, link)
 
 
@@ -82,10 +76,8 @@ def read_link(session: SessionDep, user: CurrentUser, link_id: RecordId) -> Chai
               openapi_extra=requires(BUREAU))
 def update_link(session: SessionDep, user: CurrentUser, link_id: RecordId, patch: ChainLinkPatch) -> ChainLinkPublic:
     link = load_visible(session, user, ChainLink, link_id, "产业链关系", chain_rules.can)
-    chain_rules.require(user, access.EDIT, link)
     data = ChainLinkUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
-    chain_service.update_chain_link(session=session, link=link, data=data, actor=actor_of(user),
-                                      expected_version=patch.version)
+    chain_service.edit_link(session=session, user=user, link=link, data=data, expected_version=patch.version)
     return out(ChainLinkPublic, link)
 
 
@@ -93,6 +85,5 @@ def update_link(session: SessionDep, user: CurrentUser, link_id: RecordId, patch
                summary="删除产业链关系", openapi_extra=requires(BUREAU))
 def delete_link(session: SessionDep, user: CurrentUser, link_id: RecordId) -> Response:
     link = load_visible(session, user, ChainLink, link_id, "产业链关系", chain_rules.can)
-    chain_rules.require(user, access.DELETE, link)
-    chain_service.delete_chain_link(session=session, link=link, actor=actor_of(user))
+    chain_service.remove_link(session=session, user=user, link=link)
     return Response(status_code=204)
