@@ -9,12 +9,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
-from catalog import access
 from catalog import limits as lim
 from catalog.access import load_visible
+from catalog.users import accounts
 from catalog.users import permissions as user_rules
-from catalog.users import service as user_service
-from catalog.users.models import Role, User
+from catalog.users.models import User
 from market.deps import BureauUser, CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, LOGGED_IN, requires
 from market.web.api_common import (
@@ -93,12 +92,9 @@ def list_users(
 @router.post("", response_model=UserOut, status_code=201, responses=WRITE_ERRORS, summary="新建用户（主管部门）",
              openapi_extra=requires(BUREAU))
 def create_user(session: SessionDep, user: BureauUser, data: UserIn) -> UserOut:
-    user_rules.require_grant(session, user, role=data.role, regions=data.regions, provider_id=data.provider_id,
-                       enterprise_id=data.enterprise_id)
-    created = user_service.create_user(
-        session=session, username=data.username, password=data.password, role=Role(data.role), actor=user_service.actor_of(user),
-        display_name=data.display_name, regions=data.regions or None, provider_id=data.provider_id,
-        enterprise_id=data.enterprise_id)
+    created = accounts.open_account(session=session, by=user, username=data.username, password=data.password,
+                                    role=data.role, display_name=data.display_name, regions=data.regions,
+                                    provider_id=data.provider_id, enterprise_id=data.enterprise_id)
     return UserOut.model_validate(created)
 
 
@@ -112,9 +108,6 @@ def read_user(session: SessionDep, user: CurrentUser, user_id: RecordId) -> User
               openapi_extra=requires(BUREAU))
 def update_user(session: SessionDep, user: BureauUser, user_id: RecordId, patch: UserPatch) -> UserOut:
     target = load_visible(session, user, User, user_id, "用户", user_rules.can)
-    user_rules.require(user, access.EDIT, target)
-    if patch.regions is not None:
-        user_rules.require_grant(session, user, role=target.role, regions=patch.regions)
-    user_service.update_user(session=session, user=target, by=user, display_name=patch.display_name,
-                             regions=patch.regions, active=patch.active)
+    accounts.edit_account(session=session, by=user, account=target, display_name=patch.display_name,
+                          regions=patch.regions, active=patch.active)
     return UserOut.model_validate(target)
