@@ -17,6 +17,7 @@ from catalog.errors import ValidationFailed
 from catalog.filters import Rows, page_of
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
+from catalog.solutions.permissions import visible_solutions
 from catalog.users.models import User
 
 SORT_FIELDS = ("id", "status", "contract_amount_wan", "contract_date", "acceptance_date", "created_at", "updated_at")
@@ -118,7 +119,5 @@ def open_engagement(*, session: Session, enterprise_id: int, solution_id: int) -
 def listed_offerings(*, session: Session) -> list[tuple[Solution, Provider]]:
     """What an enterprise may register an intention on: every publicly listed offering with
     its provider, by code."""
-    from catalog.solutions.permissions import visible_solutions
-
     statement = visible_solutions(None, select(Solution, Provider).join(Provider, col(Provider.id) == Solution.provider_id))
     return list(session.exec(statement.order_by(col(Solution.code), col(Solution.id))).all())

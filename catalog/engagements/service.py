@@ -269,7 +269,7 @@ def create_engagement(*, session: Session, data: EngagementCreate, actor: str) -
 
     Every engagement starts as 意向: later states are reached only through the workflow's
     actions in catalog/engagements/service.py (sign, start, propose/confirm acceptance, terminate).
-    `register_intention` is the one an enterprise or a bureau calls; an event's meeting outcome
+    `open_intention` is the one an enterprise or a bureau calls; an event's meeting outcome
     (catalog/events/meetings.py) comes here directly, since unlisted local providers take part.
     """
     solution = get_solution(session=session, solution_id=data.solution_id)
@@ -282,16 +282,6 @@ def create_engagement(*, session: Session, data: EngagementCreate, actor: str) -
     return engagement
 
 
-def register_intention(*, session: Session, data: EngagementCreate, actor: str) -> Engagement:
-    """An enterprise's intention (意向) registered by the enterprise or its bureau, through the
-    progress page or the API: only a publicly listed solution (已入库, of a provider 已入库)."""
-    solution = get_solution(session=session, solution_id=data.solution_id)
-    provider = session.get(Provider, solution.provider_id)
-    if solution.status != ListingStatus.PUBLISHED or provider is None or provider.status != ListingStatus.PUBLISHED:
-        raise ValidationFailed("solution_not_listed", "请选择已入库的产品和解决方案")
-    return create_engagement(session=session, data=data, actor=actor)
-
-
 def open_intention(*, session: Session, user: User, enterprise_id: int, solution_id: int) -> Engagement:
     """`user`'s intention (意向) for an enterprise on an offering, as every front door registers
     it: an enterprise it may see (404 otherwise) and register for (itself, or its bureau's), an
@@ -299,11 +289,14 @@ def open_intention(*, session: Session, user: User, enterprise_id: int, solution
     way (申请对接 refuses the same)."""
     enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_permissions.can)
     engagement_rules.require(user, CREATE_ENGAGEMENT, enterprise)
-    load_visible(session, user, Solution, solution_id, "产品", solution_permissions.can)
+    solution = load_visible(session, user, Solution, solution_id, "产品", solution_permissions.can)
+    provider = session.get(Provider, solution.provider_id)
+    if solution.status != ListingStatus.PUBLISHED or provider is None or provider.status != ListingStatus.PUBLISHED:
+        raise ValidationFailed("solution_not_listed", "请选择已入库的产品和解决方案")
     if open_engagement(session=session, enterprise_id=enterprise_id, solution_id=solution_id):
         raise Conflict("该企业已就这一产品登记过对接，请在对接进展中继续", code="already_engaged")
-    return register_intention(session=session, data=EngagementCreate(enterprise_id=enterprise_id,
-                                                                     solution_id=solution_id), actor=actor_of(user))
+    return create_engagement(session=session, data=EngagementCreate(enterprise_id=enterprise_id, solution_id=solution_id),
+                             actor=actor_of(user))
 
 
 def update_engagement(*, session: Session, engagement: Engagement, data: EngagementUpdate, actor: str,

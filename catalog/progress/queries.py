@@ -42,11 +42,6 @@ def target_rows(*, session: Session, region: str) -> list[TargetRow]:
         col(TargetRow.position), col(TargetRow.id))).all())
 
 
-def regions_with_targets(*, session: Session) -> list[str]:
-    """Cities that have a target table."""
-    return sorted(set(session.exec(select(TargetRow.region)).all()))
-
-
 def progress(*, session: Session, region: str) -> list[RowProgress]:
     """Every target row of the city with its computed figure (None where no measure exists)."""
     return [RowProgress(row, compute(session, row.measure, scope_of(row))) for row in target_rows(

@@ -12,7 +12,6 @@ from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise
 from catalog.events.models import EventParticipant, Meeting, MeetingRequest
 from catalog.progress import policy
-from catalog.progress.models import AcceptanceRecord
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
 from matching.evaluation import EngagementFact, Evaluation, evaluate, excellent_candidates, rank
@@ -86,11 +85,3 @@ def candidates(*, session: Session, region: str) -> list[tuple[Solution, Evaluat
     pairs = solution_evaluations(session=session, region=region)
     chosen = {e.subject_id for e in excellent_candidates(e for _, e in pairs)}
     return [(s, e) for s, e in pairs if e.subject_id in chosen]
-
-
-def subsidy_by_engagement(*, session: Session, ids: list[int]) -> dict[int, AcceptanceRecord]:
-    """Acceptance records of the given engagements, by engagement id."""
-    if not ids:
-        return {}
-    rows = session.exec(select(AcceptanceRecord).where(col(AcceptanceRecord.engagement_id).in_(ids))).all()
-    return {r.engagement_id: r for r in rows}
