@@ -209,6 +209,10 @@ class CatalogueText:
         one = Relevance(text=np.array([text]), scenario=np.array([min(prior, 1.0)]), scenarios=[])
         return float(self.totals(one)[0])
 
+    def _known_words(self, terms: dict[str, float]) -> list[str]:
+        """The plain words among `terms` (no bigrams, no concepts) that the catalogue holds."""
+        return [t for t in terms if not t.startswith((tokens.GRAM, tokens.CONCEPT)) and self.index.knows(t)]
+
     def _coherent(self, terms: dict[str, float]) -> dict[str, float]:
         """The terms of a long text (a story, a report excerpt), each weighed by how well
         the scenarios it is a cue for (catalog/language/scenes.py) agree with those of the
@@ -216,8 +220,7 @@ class CatalogueText:
         told on the way and counts less than the words about the line's data. A term that
         is a cue for no scenario, and every term of a short text, keeps its weight."""
         w = self.weights
-        words = [t for t in terms if not t.startswith((tokens.GRAM, tokens.CONCEPT)) and self.index.knows(t)]
-        if w.coherence >= 1 or len(words) < w.coherent_words:
+        if w.coherence >= 1 or len(self._known_words(terms)) < w.coherent_words:
             return terms
         cues = {t: cue * terms[t] for t in terms if (cue := self.scenes.cue(t)) is not None and cue.any()}
         if len(cues) < 2:
@@ -240,7 +243,7 @@ class CatalogueText:
         if not w.feedback or not raw.size or raw.max() <= 0:
             return {}
         ranked = [int(i) for i in best_first(raw, w.feedback_depth * 4) if raw[i] > 0]
-        words = {t: terms[t] for t in terms if not t.startswith((tokens.GRAM, tokens.CONCEPT)) and self.index.knows(t)}
+        words = {t: terms[t] for t in self._known_words(terms)}
         enough = min(w.feedback_words, len(words))
         weighed = self.index.weigh(words)
         sound = [pos for pos in ranked if len(self.index.matched(weighed, pos)) >= enough]
