@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, String, cast, func, or_
 from sqlmodel import Session, col, select
 
+from catalog.errors import ValidationFailed
 from catalog.language.text import clean_value
 from catalog.regions import located_or_served
 from catalog.taxonomy import division, resolve_industry
@@ -84,3 +85,15 @@ def by_listing_fields(statement: Any, model: Any, *, status: str | None, scenari
     if industry.strip():
         statement = statement.where(industry_filter(model.industries, industry))
     return statement
+
+
+def by_field(statement: Any, model: Any, sort: str, allowed: Sequence[str], *, also: Sequence[str] = ()) -> Any:
+    """`statement` ordered by `sort`, a field of `allowed` ('-' before it for descending), the
+    id breaking ties; a field not allowed is refused in Chinese, naming the choices (`also`:
+    further sorts the caller knows by name)."""
+    key = sort.strip()
+    name = key.removeprefix("-")
+    if name not in allowed:
+        raise ValidationFailed("bad_sort", f"不支持按“{name}”排序，可选：{'、'.join([*allowed, *also])}")
+    column = col(getattr(model, name))
+    return statement.order_by(column.desc() if key.startswith("-") else column.asc(), col(model.id).asc())

@@ -13,8 +13,7 @@ from sqlmodel import Session, col, select
 
 from catalog.engagements import permissions as engagement_rules
 from catalog.engagements.models import Engagement, EngagementStatus
-from catalog.errors import ValidationFailed
-from catalog.filters import Rows, page_of
+from catalog.filters import Rows, by_field, page_of
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
 from catalog.solutions.permissions import visible_solutions
@@ -47,18 +46,9 @@ def list_engagements(*, session: Session, user: User | None, chosen: EngagementF
         statement = statement.where(col(Engagement.enterprise_id) == chosen.enterprise_id)
     if chosen.provider_id is not None:
         statement = statement.where(col(Engagement.provider_id) == chosen.provider_id)
-    found, total, served = page_of(session, _ordered(statement, chosen.sort), page=page, per_page=per_page)
+    ordered = by_field(statement, Engagement, chosen.sort.strip() or LATEST_FIRST, SORT_FIELDS)
+    found, total, served = page_of(session, ordered, page=page, per_page=per_page)
     return Rows(rows=found, total=total, page=served, per_page=per_page)
-
-
-def _ordered(statement: object, sort: str) -> object:
-    key = sort.strip() or LATEST_FIRST
-    name = key.removeprefix("-")
-    if name not in SORT_FIELDS:
-        raise ValidationFailed("bad_sort", f"不支持按“{name}”排序，可选：{'、'.join(SORT_FIELDS)}")
-    column = col(getattr(Engagement, name))
-    tie = col(Engagement.id).desc() if key.startswith("-") else col(Engagement.id).asc()
-    return statement.order_by(column.desc() if key.startswith("-") else column.asc(), tie)  # type: ignore[attr-defined]
 
 
 def with_listings(*, session: Session, rows: list[Engagement]) -> list[tuple[Engagement, Solution, Provider]]:

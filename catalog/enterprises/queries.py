@@ -16,7 +16,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import ValidationFailed
-from catalog.filters import Rows, name_filter, page_of
+from catalog.filters import Rows, by_field, name_filter, page_of
 from catalog.language.text import clean_value
 from catalog.limits import BATCH
 from catalog.taxonomy import resolve_industry
@@ -70,12 +70,7 @@ def list_enterprises(*, session: Session, within: SelectOfScalar[Enterprise], ch
 
 
 def _ordered(statement: SelectOfScalar[Enterprise], sort: str) -> SelectOfScalar[Enterprise]:
-    key = sort.strip() or "id"
-    name = key.removeprefix("-")
-    if name not in SORT_FIELDS:
-        raise ValidationFailed("bad_sort", f"不支持按“{name}”排序，可选：{'、'.join(SORT_FIELDS)}")
-    column = col(getattr(Enterprise, name))
-    return statement.order_by(column.desc() if key.startswith("-") else column.asc(), col(Enterprise.id).asc())
+    return by_field(statement, Enterprise, sort.strip() or "id", SORT_FIELDS)
 
 
 def region_choices(*, session: Session, within: SelectOfScalar[Enterprise], regions: list[str]) -> list[str]:
@@ -125,14 +120,9 @@ def _visible_needs(user: User | None, chosen: NeedFilter) -> SelectOfScalar[Need
 
 
 def _needs_ordered(statement: SelectOfScalar[Need], sort: str) -> SelectOfScalar[Need]:
-    key = sort.strip()
-    if not key:
+    if not sort.strip():
         return statement.order_by(*NEED_ORDER)
-    name = key.removeprefix("-")
-    if name not in NEED_SORT_FIELDS:
-        raise ValidationFailed("bad_sort", f"不支持按“{name}”排序，可选：{'、'.join(NEED_SORT_FIELDS)}")
-    column = col(getattr(Need, name))
-    return statement.order_by(column.desc() if key.startswith("-") else column.asc(), col(Need.id).asc())
+    return by_field(statement, Need, sort, NEED_SORT_FIELDS)
 
 
 def list_needs(*, session: Session, user: User | None, chosen: NeedFilter = NeedFilter(), page: int = 1,

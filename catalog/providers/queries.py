@@ -10,9 +10,9 @@ from sqlalchemy import case, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from catalog.errors import ValidationFailed
 from catalog.filters import (
     Rows,
+    by_field,
     by_listing_fields,
     ids_in_region,
     name_filter,
@@ -79,11 +79,7 @@ def _ordered(statement: SelectOfScalar[Provider], sort: str, named: Any, ranked:
         if named is not None and ranked:
             order.append(case({pid: i for i, pid in enumerate(ranked)}, value=col(Provider.id), else_=len(ranked)))
         return statement.order_by(*order, col(Provider.id))
-    name = key.removeprefix("-")
-    if name not in SORT_FIELDS:
-        raise ValidationFailed("bad_sort", f"不支持按“{name}”排序，可选：{'、'.join(SORT_FIELDS)}")
-    column = col(getattr(Provider, name))
-    return statement.order_by(column.desc() if key.startswith("-") else column.asc(), col(Provider.id).asc())
+    return by_field(statement, Provider, key, SORT_FIELDS)
 
 
 def lead_of(session: Session, user: User | None, provider: Provider) -> Provider | None:

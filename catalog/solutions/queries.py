@@ -12,9 +12,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from catalog.access import ENTERPRISE_ROLES, active
 from catalog.enterprises.models import Enterprise
-from catalog.errors import ValidationFailed
 from catalog.filters import (
     Rows,
+    by_field,
     by_listing_fields,
     ids_in_region,
     name_filter,
@@ -124,12 +124,7 @@ def _ordered(statement: SelectOfScalar[Solution], sort: str) -> SelectOfScalar[S
     }
     if key in named:
         return statement.order_by(*named[key])
-    name = key.removeprefix("-")
-    if name not in SORT_FIELDS:
-        choices = "、".join([*SORT_FIELDS, *(k for k in NAMED_SORTS if k)])
-        raise ValidationFailed("bad_sort", f"不支持按“{name}”排序，可选：{choices}")
-    column = col(getattr(Solution, name))
-    return statement.order_by(column.desc() if key.startswith("-") else column.asc(), col(Solution.id).asc())
+    return by_field(statement, Solution, key, SORT_FIELDS, also=[k for k in NAMED_SORTS if k])
 
 
 def searching_enterprise(session: Session, user: User | None) -> Enterprise | None:

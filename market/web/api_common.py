@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import func
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, select
 
-from catalog.errors import ValidationFailed
+from catalog.filters import by_field
 from catalog.limits import REMARK_CHARS
 from market.errors import error_responses
 
@@ -50,13 +50,7 @@ def paged(session: Session, statement: Any, *, page: int, per_page: int) -> tupl
 
 def order(statement: Any, model: type[SQLModel], sort: str | None, allowed: tuple[str, ...]) -> Any:
     """Apply `sort` (a field name, '-' for descending) from `allowed`; id breaks ties."""
-    key = (sort or "id").strip()
-    name = key.removeprefix("-")
-    if name not in allowed:
-        raise ValidationFailed("bad_sort", f"不支持按“{name}”排序，可选：{'、'.join(allowed)}")
-    column = col(getattr(model, name))
-    statement = statement.order_by(column.desc() if key.startswith("-") else column.asc())
-    return statement.order_by(col(model.id).asc())  # type: ignore[attr-defined]
+    return by_field(statement, model, (sort or "id").strip() or "id", allowed)
 
 
 M = TypeVar("M")
