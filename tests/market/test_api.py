@@ -200,3 +200,13 @@ def test_openapi_lists_error_responses(client) -> None:
     assert "ErrorOut" in json.dumps(op["responses"]["409"])
     docs = client.get("/api/docs")
     assert docs.status_code == 200 and "/api/solutions" in docs.text and "cdn" not in docs.text.lower()
+
+
+def test_an_unknown_sort_is_refused_in_the_same_words_by_every_list(client, world, as_user) -> None:
+    """catalog.filters.by_field under every list: the field named, the choices listed."""
+    headers = as_user("jj_bureau")
+    for url in ("/api/engagements", "/api/enterprises", "/api/solutions", "/api/providers", "/api/needs", "/api/users"):
+        response = client.get(url, headers=headers, params={"sort": "-nope"})
+        assert response.status_code == 422 and response.json()["code"] == "bad_sort", (url, response.text)
+        assert "不支持按“nope”排序，可选：" in response.json()["message"] and "id" in response.json()["message"]
+    assert client.get("/api/engagements", headers=headers, params={"sort": "-created_at"}).status_code == 200
