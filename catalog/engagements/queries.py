@@ -11,8 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from catalog.access import CREATE_ENGAGEMENT
 from catalog.engagements import permissions as engagement_rules
 from catalog.engagements.models import Engagement, EngagementStatus
+from catalog.enterprises.models import Enterprise
+from catalog.enterprises.permissions import visible_enterprises
 from catalog.filters import Rows, by_field, page_of
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
@@ -111,3 +114,10 @@ def listed_offerings(*, session: Session) -> list[tuple[Solution, Provider]]:
     its provider, by code."""
     statement = visible_solutions(None, select(Solution, Provider).join(Provider, col(Provider.id) == Solution.provider_id))
     return list(session.exec(statement.order_by(col(Solution.code), col(Solution.id))).all())
+
+
+def intention_enterprises(*, session: Session, user: User | None) -> list[Enterprise]:
+    """The enterprises `user` may register an intention for, by name: an enterprise's own, a
+    bureau's of its regions (the rule is `open_intention`'s)."""
+    seen = session.exec(visible_enterprises(user, select(Enterprise)).order_by(col(Enterprise.name), col(Enterprise.id)))
+    return [e for e in seen.all() if engagement_rules.can(user, CREATE_ENGAGEMENT, e)]

@@ -100,23 +100,28 @@ def evaluations_page(request: Request, session: SessionDep, user: CurrentUser, r
 def engagements_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """The engagements the user may see, with their step and subsidy."""
     rows = engagement_queries.list_engagements(session=session, user=user, per_page=engagement_queries.PAGE_ROWS).rows
+    for_whom = [(e.id or 0, e.name) for e in engagement_queries.intention_enterprises(session=session, user=user)]
     choices: list[tuple[int, str]] = []
-    if user.enterprise_id is not None:
+    if for_whom:
         choices = [(s.id or 0, f"{s.name}（{p.name}）") for s, p in engagement_queries.listed_offerings(session=session)]
-    return render(request, "progress/engagements.html", {"rows": rows, "choices": choices, **_names(session, rows)})
+    context = {"rows": rows, "choices": choices, "for_whom": for_whom if user.enterprise_id is None else [],
+               "chosen_enterprise": to_int(request.query_params.get("enterprise_id", "")), **_names(session, rows)}
+    return render(request, "progress/engagements.html", context)
 
 
 @router.post("/progress/engagements", openapi_extra=requires(LOGGED_IN))
 def engagement_create(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                       form: FormDep) -> Response:
-    """An enterprise records its intention (意向) to use a published solution."""
-    if user.enterprise_id is None:
-        return flash_redirect(request, "/progress/engagements", "只有试点企业可以登记对接意向", "error")
+    """An enterprise records its intention (意向) to use a published solution; a bureau records
+    one for an enterprise of its regions."""
+    enterprise_id = to_int(text(form, "enterprise_id")) or user.enterprise_id
+    if not enterprise_id:
+        return flash_redirect(request, "/progress/engagements", "请选择试点企业", "error")
     chosen = to_int(text(form, "solution_id"))
     if not chosen:
         return flash_redirect(request, "/progress/engagements", "请选择已入库的产品和解决方案", "error")
     try:
-        engagement = engagement_service.open_intention(session=session, user=user, enterprise_id=user.enterprise_id,
+        engagement = engagement_service.open_intention(session=session, user=user, enterprise_id=enterprise_id,
                                                        solution_id=chosen)
     except MarketError as error:
         return flash_redirect(request, "/progress/engagements", error.message, "error")

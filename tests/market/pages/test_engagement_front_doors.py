@@ -105,3 +105,25 @@ def test_a_termination_reason_past_the_bound_is_refused_not_cut(page_client, wor
     with Session(get_engine(database_url)) as session:
         engagement = session.get(Engagement, gid)
         assert engagement is not None and engagement.status == "意向" and engagement.termination_reason is None
+
+
+def test_a_bureau_registers_an_intention_for_its_enterprise_on_the_page_as_through_the_api(
+        page_client, world, as_user) -> None:
+    """The page offers a bureau the enterprises of its regions, from the enterprise's page on; one of
+    another city is refused as the API refuses it (the enterprise is not found)."""
+    login(page_client, "jj_bureau")
+    ent = world.ids["member_private"]
+    detail = page_client.get(f"/bureau/enterprises/{ent}", headers=HTML).text
+    assert f'href="/progress/engagements?enterprise_id={ent}"' in detail
+    form = page_client.get(f"/progress/engagements?enterprise_id={ent}", headers=HTML).text
+    offered = form.split('id="enterprise_id"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{ent}" selected' in offered and f'value="{world.ids["ent_xx"]}"' not in offered
+    done = post_form(page_client, "/progress/engagements", {"enterprise_id": str(ent), "solution_id": str(world.ids["sol_b"])})
+    assert done.status_code == 303 and done.headers["location"].startswith("/progress/engagements/")
+    other = {"enterprise_id": str(world.ids["ent_xx"]), "solution_id": str(world.ids["sol_b"])}
+    refused = post_form(page_client, "/progress/engagements", other)
+    assert refused.headers["location"] == "/progress/engagements"
+    assert "未找到编号为" in flashes(page_client, "/progress/engagements")
+    api = page_client.post("/api/engagements", headers=as_user("jj_bureau"),
+                           json={"enterprise_id": world.ids["ent_xx"], "solution_id": world.ids["sol_b"]})
+    assert api.status_code == 404
