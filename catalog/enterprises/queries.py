@@ -18,7 +18,7 @@ from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import ValidationFailed
 from catalog.filters import Rows, by_field, name_filter, page_of
 from catalog.language.text import clean_value
-from catalog.limits import BATCH
+from catalog.limits import BATCH, REGION_MIN_CHARS
 from catalog.taxonomy import resolve_industry
 from catalog.users.models import User
 
@@ -199,6 +199,17 @@ class CohortScope:
         if self.industry_codes:
             condition = condition & in_industries(self.industry_codes)
         return condition
+
+
+def operator_cohort(*, region: str | None, batch: int | None = None, industry: str | None = None) -> CohortScope:
+    """The cohort an operator asks for on the command line: every region, or those under
+    `region` (a prefix such as 江西省九江市: one character would cover far more than meant), of
+    `batch` and `industry` (a code, name or alias) when given."""
+    region = (region or "").strip()
+    if region and len(region) < REGION_MIN_CHARS:
+        raise ValidationFailed("region_too_short", f"地区“{region}”至少 {REGION_MIN_CHARS} 个字（如 江西省九江市）")
+    return CohortScope(regions=(region,) if region else (), batch=batch,
+                       industry_codes=tuple(industry_codes(industry)), everywhere=not region)
 
 
 def cohort_size(*, session: Session, scope: CohortScope) -> int:

@@ -11,9 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from catalog.enterprises.queries import CohortScope, industry_codes
-from catalog.errors import MarketError, ValidationFailed
-from catalog.limits import REGION_MIN_CHARS
+from catalog.enterprises.queries import CohortScope, operator_cohort
+from catalog.errors import MarketError
 from matching.cohort import CohortResult, match_cohort
 from matching.config import SHORTLIST
 from matching.evaluate import evaluate_queries, load_queries, summarize
@@ -47,16 +46,6 @@ def eval_match(
                       f"{block['recall@10']:.4f}", f"{block['mrr']:.4f}",
                       f"{block['p50_ms']:.1f}", f"{block['p95_ms']:.1f}")
     console.print(table)
-
-
-def _scope(batch: int | None, industry: str | None, region: str | None) -> CohortScope:
-    """The cohort the options describe, read as a bureau's cohort is (CohortScope): `region` a
-    prefix of the enterprises' regions (江西省九江市), every region when none is given."""
-    region = (region or "").strip()
-    if region and len(region) < REGION_MIN_CHARS:
-        raise ValidationFailed("region_too_short", f"--region 至少 {REGION_MIN_CHARS} 个字（如 江西省九江市）")
-    return CohortScope(regions=(region,) if region else (), batch=batch,
-                       industry_codes=tuple(industry_codes(industry)), everywhere=not region)
 
 
 def _from_database(scope: CohortScope) -> tuple[MatchContext, tuple[list[EnterpriseRecord], list[NeedRecord]]]:
@@ -100,9 +89,9 @@ def cohort(
         if catalog is not None and enterprises_path is not None:
             loaded = load_catalogue(catalog)
             ctx = MatchContext(loaded.solutions, loaded.providers)
-            enterprises, needs = _select(*load_enterprises(enterprises_path), _scope(None, industry, region))
+            enterprises, needs = _select(*load_enterprises(enterprises_path), operator_cohort(region=region, industry=industry))
         else:
-            ctx, (enterprises, needs) = _from_database(_scope(batch, industry, region))
+            ctx, (enterprises, needs) = _from_database(operator_cohort(region=region, batch=batch, industry=industry))
     except MarketError as error:
         console.print(f"[red]{error.message}[/red]")
         raise typer.Exit(2) from error
