@@ -557,6 +557,17 @@ def answer_request(*, session: Session, event: Event, request_id: int, accept: b
     return respond_request(session=session, request=request, accept=accept, actor=actor)
 
 
+def take_back_request(*, session: Session, event: Event, request_id: int, user: User,
+                      actor: str) -> MeetingRequest:
+    """Withdraw a request of `event` that is not scheduled yet: as its sender, or as the bureau
+    managing the event on the sender's behalf."""
+    request = request_of(session=session, event=event, request_id=request_id)
+    sender = participant_of(session=session, event=event, participant_id=request.from_id)
+    if not event_rules.acts_for(user, event, sender):
+        raise Forbidden("forbidden", "只有发起方可以撤回该申请")
+    return withdraw_request(session=session, request=request, actor=actor)
+
+
 def withdraw_request(*, session: Session, request: MeetingRequest, actor: str) -> MeetingRequest:
     """The sender withdraws a request that is not scheduled yet."""
     if request.status not in LIVE:

@@ -208,6 +208,15 @@ def respond(session: SessionDep, user: CurrentUser, event_id: int, request_id: i
     return request.model_dump(mode="json")
 
 
+@router.post("/{event_id}/requests/{request_id}/withdraw", responses=WRITE_ERRORS,
+             summary="撤回约见申请", openapi_extra=requires(LOGGED_IN))  # the sender, either side
+def withdraw(session: SessionDep, user: CurrentUser, event_id: int, request_id: int) -> dict[str, Any]:
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
+    request = event_service.take_back_request(session=session, event=event, request_id=request_id,
+                                              user=user, actor=actor_of(user))
+    return request.model_dump(mode="json")
+
+
 # --- schedule ----------------------------------------------------------------------------
 
 

@@ -112,6 +112,7 @@ def _participant_context(session: Session, user: User, event: Event) -> dict[str
                 for seen in event_views.visible_meetings(session=session, event=event, user=user)}
     people = event_views.visible_participants(session=session, event=event, user=user)
     return {"me": me, "proposals": proposals, "my_requests": requests, "agenda": agenda,
+            "withdrawable": event_views.withdrawable(session=session, requests=requests, sender=me),
             "my_meetings": meetings, "names": _names(session, people)}
 
 
@@ -236,6 +237,14 @@ def respond_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
     return _act(request, event_id, "已接受约见" if accept else "已拒绝约见", lambda: event_service.answer_request(
         session=session, event=event, request_id=request_id, accept=accept, user=user,
         actor=actor_of(user)) and None)
+
+
+@router.post("/events/{event_id}/requests/{request_id}/withdraw", openapi_extra=requires(LOGGED_IN))
+def withdraw_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                    event_id: int, request_id: int) -> Response:
+    event = event_service.get_event(session=session, event_id=event_id, user=user)
+    return _act(request, event_id, "已撤回约见申请", lambda: event_service.take_back_request(
+        session=session, event=event, request_id=request_id, user=user, actor=actor_of(user)) and None)
 
 
 @router.post("/events/{event_id}/schedule", openapi_extra=requires(LOGGED_IN))

@@ -106,6 +106,8 @@ EVENT_RULES: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/events/{event_id}/requests/{request_id}/respond"): [  # the one asked, and the bureau
         *_one("BP", body={"accept": True}), *rule("BE", setup=PROVIDER_ASKS, body={"accept": True}),
         *rule("BC", setup=PROVIDER_ASKS_LEADER, body={"accept": True})],
+    ("POST", "/api/events/{event_id}/requests/{request_id}/withdraw"): [  # the sender, and the bureau
+        *_one("BE"), *rule("BP", setup=PROVIDER_ASKS), *rule("BC", setup=LEADER_OPEN)],
     ("POST", "/api/events/{event_id}/schedule"): _one(BUREAU, body={"time_limit_s": 1}),
     ("GET", "/api/events/{event_id}/meetings"): _both("B" + PARTIES),
     ("GET", "/api/events/{event_id}/meetings/options"): _one(BUREAU, query={"request_id": "@request_id"}),

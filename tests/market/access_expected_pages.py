@@ -110,6 +110,7 @@ FORM_POSTS: dict[str, str] = {
     "/events/{event_id}/participants/{participant_id}/validate": LOGGED_IN,
     "/events/{event_id}/requests": LOGGED_IN,
     "/events/{event_id}/requests/{request_id}/respond": LOGGED_IN,
+    "/events/{event_id}/requests/{request_id}/withdraw": LOGGED_IN,
     "/events/{event_id}/schedule": LOGGED_IN,
     "/events/{event_id}/move": LOGGED_IN,
     "/events/{event_id}/swap": LOGGED_IN,

@@ -272,3 +272,29 @@ def test_a_request_without_a_preference_is_the_services_default_through_both_doo
     wrong = client.post(f"/api/events/{event_id}/requests", headers=as_user("provider_a"),
                         json={"to_id": people["firm"], "preference": "随便"})
     assert wrong.status_code == 422, wrong.text
+
+
+def test_a_sender_withdraws_its_request_through_either_door_and_no_one_else_may(
+        client: TestClient, world: World, as_user: Any, database_url: str) -> None:
+    """The page offers 撤回 on the sender's own live request only; the receiver is refused, and a
+    withdrawn request cannot be withdrawn again."""
+    people = _event(client, as_user, world)
+    event_id = people["event"]
+    first = _ok(client.post(f"/api/events/{event_id}/requests", headers=as_user("ent_private"),
+                            json={"to_id": people["seller"]}), 201)
+    second = _ok(client.post(f"/api/events/{event_id}/requests", headers=as_user("ent_sharing"),
+                             json={"to_id": people["seller"]}), 201)
+    refused = client.post(f"/api/events/{event_id}/requests/{first['id']}/withdraw", headers=as_user("provider_a"))
+    assert refused.status_code == 403 and "只有发起方" in refused.json()["message"]
+    done = _ok(client.post(f"/api/events/{event_id}/requests/{first['id']}/withdraw", headers=as_user("ent_private")))
+    assert done["status"] == "已撤回"
+    again = client.post(f"/api/events/{event_id}/requests/{first['id']}/withdraw", headers=as_user("ent_private"))
+    assert again.status_code == 409, again.text
+    url = f"/events/{event_id}"
+    login(client, "provider_a")
+    assert f"/requests/{second['id']}/withdraw" not in client.get(url, headers=HTML).text
+    login(client, "ent_sharing")
+    assert f"/requests/{second['id']}/withdraw" in client.get(url, headers=HTML).text
+    post_form(client, f"{url}/requests/{second['id']}/withdraw", {}, page=url)
+    assert "已撤回约见申请" in flashes(client, url)
+    assert {r.id: r.status for r in _requests(database_url, event_id)}[second["id"]] == "已撤回"
