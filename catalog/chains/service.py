@@ -19,11 +19,6 @@ from catalog.users.models import User
 from catalog.users.service import actor_of
 
 
-def get_chain_link(*, session: Session, link_id: int) -> ChainLink:
-    """The chain link with this id, or NotFound."""
-    return writes.get_or_404(session=session, model=ChainLink, record_id=link_id)
-
-
 def _check_link(session: Session, leader_id: int, member_id: int, via_id: int | None) -> None:
     if leader_id == member_id or via_id == member_id:
         raise ValidationFailed("链主、成员和上游成员不能是同一家企业", code="bad_link")

@@ -217,14 +217,6 @@ def store_schedule(*, session: Session, event: Event, placements: list[tuple[int
     return added
 
 
-def get_meeting(*, session: Session, meeting_id: int) -> Meeting:
-    """The meeting with this id, or NotFound."""
-    found = session.get(Meeting, meeting_id)
-    if found is None:
-        raise NotFound(f"未找到编号为 {meeting_id} 的约见")
-    return found
-
-
 def meeting_of(*, session: Session, event: Event, meeting_id: int) -> Meeting:
     """The meeting with this id on `event`'s schedule (one of another event is not found here)."""
     found = session.get(Meeting, meeting_id)
