@@ -69,15 +69,12 @@ def needs_rehash(password_hash: str) -> bool:
         return True
 
 
-def check_password(*, session: Session, user: User, password: str) -> bool:
-    """Verify a user's password; on success, upgrade a hash made with old parameters (flushes)."""
-    if not verify_password(user.password_hash, password):
-        return False
+def refresh_hash(*, session: Session, user: User, password: str) -> None:
+    """Make a verified password's hash anew when it was made with old parameters (flushes)."""
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         session.add(user)
         session.flush()
-    return True
 
 
 def validate_password(password: str) -> None:

@@ -41,6 +41,7 @@ def authenticate(*, session: Session, username: str, password: str, address: str
     ratelimit.record_attempt(engine=engine, username=username, address=address, success=ok)  # type: ignore[arg-type]
     if not ok or user is None:
         raise NotAuthenticated("bad_credentials", BAD_CREDENTIALS)
+    _users().refresh_hash(session=session, user=user, password=password)  # after the attempt is on record
     return user
 
 

@@ -176,3 +176,22 @@ def test_inactive_user_cannot_log_in(client, world, as_user) -> None:
     uid = world.ids["user_provider_a"]
     assert client.patch(f"/api/users/{uid}", headers=bureau, json={"active": False}).status_code == 200
     assert client.post("/api/auth/token", json={"username": "provider_a", "password": PASSWORD}).status_code == 401
+
+
+def test_logging_in_upgrades_a_hash_made_with_old_parameters(client, world, database_url) -> None:
+    """A login checks the password as catalog.users.service does: an old hash is made anew."""
+    from argon2 import PasswordHasher
+
+    from catalog.users.models import User
+    from catalog.users.service import needs_rehash
+
+    with Session(get_engine(database_url)) as session:
+        user = session.exec(select(User).where(User.username == "jj_bureau")).one()
+        user.password_hash = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+        session.add(user)
+        session.commit()
+    response = client.post("/api/auth/token", json={"username": "jj_bureau", "password": PASSWORD})
+    assert response.status_code == 201, response.text
+    with Session(get_engine(database_url)) as session:
+        user = session.exec(select(User).where(User.username == "jj_bureau")).one()
+        assert not needs_rehash(user.password_hash)
