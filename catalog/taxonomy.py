@@ -159,7 +159,3 @@ def reaches_pilot_level(label: str | None) -> bool:
     unknown labels do not."""
     value = level_on_scale(label)
     return value is not None and value >= PILOT_LEVEL
-
-
-def is_scenario(name: str) -> bool:
-    return name in taxonomy().scenarios

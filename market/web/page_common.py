@@ -11,9 +11,6 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import func
-from sqlmodel import Session, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from catalog.taxonomy import taxonomy
 from market.templating import flash, templates
@@ -47,15 +44,6 @@ class Page(Generic[T]):
                 out.append(None)
             out.append(n)
         return out
-
-
-def paginate(session: Session, statement: SelectOfScalar[T], page: int, per_page: int = PER_PAGE) -> Page[T]:
-    """Run `statement` for one page; the page number is clamped to the pages there are."""
-    total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, page), pages)
-    items = list(session.exec(statement.offset((page - 1) * per_page).limit(per_page)).all())
-    return Page(items=items, total=total, page=page, per_page=per_page)
 
 
 def redirect(url: str) -> RedirectResponse:
