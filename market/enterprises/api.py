@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlmodel import select
 
+from catalog import limits as lim
 from catalog.access import load_visible
 from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises import queries as enterprise_queries
@@ -51,7 +52,7 @@ def list_enterprises(
     industry: Annotated[str | None, Query(max_length=40, description="细分行业（代码或名称）")] = None,
     size: Annotated[str | None, Query(max_length=10, description="企业规模")] = None,
     level: Annotated[str | None, Query(max_length=10, description="数字化水平")] = None,
-    batch: Annotated[int | None, Query(ge=1, le=1000, description="试点批次")] = None,
+    batch: Annotated[int | None, Query(ge=1, le=lim.BATCH, description="试点批次")] = None,
 ) -> EnterprisesPublic:
     chosen = EnterpriseFilter(q=q or "", region=region or "", industry=industry or "", size=size or "",
                               level=level or "", batch=batch, sort=sort or "")

@@ -19,6 +19,7 @@ from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise, Need
 from catalog.enterprises.queries import CohortScope, cohort_members, cohort_size, industry_codes
 from catalog.errors import ValidationFailed
+from catalog.fields import Batch
 from catalog.taxonomy import taxonomy
 from catalog.users.models import User
 from catalog.users.service import actor_of
@@ -45,7 +46,7 @@ def scope_of(params: dict[str, Any]) -> CohortScope:
 class CohortMatchRequest(BaseModel):
     """Which enterprises to match: all of the bureau's regions unless narrowed."""
 
-    batch: int | None = Field(default=None, ge=1, le=1000, description="试点批次")
+    batch: Batch = Field(default=None, description="试点批次")
     industry: str | None = Field(default=None, max_length=60, description="行业（代码、名称或简称）")
     region: str | None = Field(default=None, max_length=100, description="地区（须在本辖区内，如 江西省九江市）")
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 from sqlmodel import Session
 
 from catalog.enterprises import service as enterprise_service
@@ -24,7 +23,7 @@ from market.matching.shortlists import bundle_of, shortlists_of
 from market.models import Job, JobStatus
 from market.permissions.declared import BUREAU, ENTERPRISES, requires
 from market.templating import render
-from market.web.forms import FormDep, text
+from market.web.forms import FormDep, text, validate
 from market.web.page_common import Page, flash_redirect, redirect
 from matching.context import MatchContext
 
@@ -102,14 +101,15 @@ def cohort_page(request: Request, session: SessionDep, user: BureauUser) -> HTML
 def cohort_start(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                  form: FormDep, background: BackgroundTasks) -> Response:
     """Start a cohort match from the form; the job runs after this request's commit."""
-    batch = text(form, "batch")
+    body, errors = validate(CohortMatchRequest, {"batch": text(form, "batch") or None,
+                                                 "industry": text(form, "industry") or None,
+                                                 "region": text(form, "region") or None})
+    if body is None:
+        labels = {"batch": "试点批次", "industry": "行业", "region": "地区"}
+        return flash_redirect(request, "/bureau/cohort", "；".join(f"{labels.get(f, f)}：{m}" for f, m in errors.items()),
+                              "error")
     try:
-        body = CohortMatchRequest(batch=int(batch) if batch.isdigit() and len(batch) < 6 else None,
-                                  industry=text(form, "industry")[:60] or None,
-                                  region=text(form, "region")[:100] or None)
         job = start_cohort_job(session=session, user=user, body=body)
-    except ValidationError:
-        return flash_redirect(request, "/bureau/cohort", "批次须为 1–1000 的整数，行业与地区不能过长", "error")
     except MarketError as error:
         return flash_redirect(request, "/bureau/cohort", error.message_zh, "error")
     background.add_task(jobs.kick, request.app.state.database_url)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from pydantic import ValidationError
-from sqlmodel import SQLModel
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
-M = TypeVar("M", bound=SQLModel)
+M = TypeVar("M", bound=BaseModel)
 
 _TYPE_MESSAGES = {
     "missing": "必填",

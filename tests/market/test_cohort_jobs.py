@@ -113,8 +113,10 @@ def test_a_bureau_cannot_match_another_region_or_nothing(demo_client) -> None:
     assert response.status_code == 403 and "辖区" in response.json()["message"]
     response = demo_client.post("/api/cohorts/match", json={"industry": "不存在的行业"}, headers=auth)
     assert response.status_code == 422 and "行业" in response.json()["message"]
-    response = demo_client.post("/api/cohorts/match", json={"batch": 999}, headers=auth)
+    response = demo_client.post("/api/cohorts/match", json={"batch": 99}, headers=auth)
     assert response.status_code == 422 and "企业" in response.json()["message"]
+    response = demo_client.post("/api/cohorts/match", json={"batch": 999}, headers=auth)  # past catalog.limits.BATCH
+    assert response.status_code == 422 and "batch" in response.json()["message"]
 
 
 def test_only_the_creator_or_a_bureau_of_the_region_reads_a_job(demo_client) -> None:

@@ -55,6 +55,18 @@ def test_a_bad_form_says_why_in_chinese(page_client, world):
     assert "未识别的行业" in flashes(page_client, "/bureau/cohort")
 
 
+def test_a_bad_batch_is_refused_by_the_page_as_by_the_api_not_read_as_every_batch(page_client, world, as_user):
+    login(page_client, "jj_bureau")
+    for batch in ("abc", "0", "101"):
+        response = post_form(page_client, "/bureau/cohort", {"batch": batch})
+        assert response.headers["location"] == "/bureau/cohort"
+        assert "试点批次：" in flashes(page_client, "/bureau/cohort")
+        api = page_client.post("/api/cohorts/match", headers=as_user("jj_bureau"), json={"batch": batch})
+        assert api.status_code == 422, api.text
+    too_long = post_form(page_client, "/bureau/cohort", {"region": "江" * 101})
+    assert too_long.headers["location"] == "/bureau/cohort" and "地区：" in flashes(page_client, "/bureau/cohort")
+
+
 def test_another_regions_bureau_cannot_see_the_job(page_client, world):
     login(page_client, "jj_bureau")
     url = post_form(page_client, "/bureau/cohort", {}).headers["location"]
