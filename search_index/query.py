@@ -26,6 +26,7 @@ from typing import Any
 import meilisearch
 import numpy as np
 
+from catalog.errors import ValidationFailed
 from catalog.language.query import best_first
 from catalog.regions import province
 from catalog.taxonomy import IndustryFit, industry_fit
@@ -53,6 +54,16 @@ PRICE_SCALE_WAN = 3.0  # a 3万元 offering gets half the price bonus
 SMALL_FIT = frozenset({"规下", "均可"})
 _FIT_SCORE = {IndustryFit.GROUP: 1.0, IndustryFit.DIVISION: 0.8, IndustryFit.GENERIC: 0.45, IndustryFit.NONE: 0.0}
 _INTERNAL = ("rev",)  # fields of a stored document that a hit does not show
+
+
+def known_sort(sort: str | None) -> str | None:
+    """`sort` when the search knows it (SORTS), None for none; another is refused in Chinese,
+    naming the choices, as every list refuses an unknown sort."""
+    if not sort:
+        return None
+    if sort not in SORTS:
+        raise ValidationFailed("bad_sort", f"不支持按“{sort}”排序，可选：{'、'.join(SORTS)}")
+    return sort
 
 
 @dataclass

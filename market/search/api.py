@@ -34,6 +34,7 @@ from search_index.query import (
     SearchRequest,
     SearchResult,
     SuggestRequest,
+    known_sort,
     search_solutions_async,
     suggest_async,
 )
@@ -183,7 +184,7 @@ async def search(
     the search itself)."""
     who = await audience_of(request)
     context = {**who.fields(location=location, outside=outside), **({"industry": industry} if industry else {})}
-    wanted = SearchRequest(q=q, filters=_filters(request), sort=sort if sort in SORTS else None,
+    wanted = SearchRequest(q=q, filters=_filters(request), sort=known_sort(sort),
                            page=page, per_page=per_page, facets=facets, **context)
     try:
         result = await search_solutions_async(client=client, prefix=request.app.state.settings.meili_index_prefix,

@@ -96,6 +96,12 @@ def test_sorting_reorders_the_set_without_changing_it(api: TestClient) -> None:
     assert prices == sorted(prices)
 
 
+def test_an_unknown_sort_is_refused_naming_the_choices_as_every_list_refuses_one(api: TestClient) -> None:
+    refused = api.get("/api/search", params={"q": "质量追溯", "sort": "cheapest"})
+    assert refused.status_code == 422 and refused.json()["code"] == "bad_sort"
+    assert "不支持按“cheapest”排序，可选：price_asc" in refused.json()["message"]
+
+
 def test_facet_counts_describe_the_whole_result_set(api: TestClient) -> None:
     body = _search(api, q="质量追溯", facets="true")
     assert sum(body["facets"]["billing"].values()) == body["total"]
