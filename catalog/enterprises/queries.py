@@ -212,6 +212,17 @@ def operator_cohort(*, region: str | None, batch: int | None = None, industry: s
                        industry_codes=tuple(industry_codes(industry)), everywhere=not region)
 
 
+def bureau_cohort(*, session: Session, user: User, region: str | None, batch: int | None = None,
+                  industry: str | None = None) -> CohortScope:
+    """The cohort a bureau asks to match: its regions, or `region` inside them, of `batch`
+    and `industry` (a code, name or alias) when given. Refused when no enterprise is in it."""
+    scope = CohortScope(regions=tuple(enterprise_rules.cohort_regions(user, region)), batch=batch,
+                        industry_codes=tuple(industry_codes(industry)))
+    if cohort_size(session=session, scope=scope) == 0:
+        raise ValidationFailed("empty_cohort", "没有符合条件的试点企业，请调整批次、行业或地区")
+    return scope
+
+
 def cohort_size(*, session: Session, scope: CohortScope) -> int:
     """How many enterprises the scope covers."""
     return int(session.exec(select(func.count()).select_from(Enterprise).where(scope.condition())).one())

@@ -15,10 +15,8 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from catalog.db import session_scope
-from catalog.enterprises import permissions as enterprise_rules
 from catalog.enterprises.models import Enterprise, Need
-from catalog.enterprises.queries import CohortScope, cohort_members, cohort_size, industry_codes
-from catalog.errors import ValidationFailed
+from catalog.enterprises.queries import CohortScope, bureau_cohort, cohort_members
 from catalog.fields import Batch
 from catalog.taxonomy import taxonomy
 from catalog.users.models import User
@@ -51,21 +49,20 @@ class CohortMatchRequest(BaseModel):
     region: str | None = Field(default=None, max_length=100, description="地区（须在本辖区内，如 江西省九江市）")
 
 
-def job_params(user: User, body: CohortMatchRequest) -> dict[str, Any]:
-    """The job's parameters, with the region scope resolved against the bureau's regions."""
-    region = (body.region or "").strip()
-    regions = enterprise_rules.cohort_regions(user, region)
+def job_params(*, session: Session, user: User, body: CohortMatchRequest) -> dict[str, Any]:
+    """The job's parameters: the bureau's cohort (catalog.enterprises.queries.bureau_cohort),
+    and what was asked, for the page to show."""
+    region = (body.region or "").strip() or None
     industry = (body.industry or "").strip() or None
-    return {"regions": regions, "region": region or None, "batch": body.batch,
-            "industry": industry, "industry_codes": industry_codes(industry)}
+    scope = bureau_cohort(session=session, user=user, region=region, batch=body.batch, industry=industry)
+    return {"regions": list(scope.regions), "region": region, "batch": body.batch,
+            "industry": industry, "industry_codes": list(scope.industry_codes)}
 
 
 def start_cohort_job(*, session: Session, user: User, body: CohortMatchRequest) -> Job:
     """Enqueue a cohort match for the bureau's scope (flushed; the API and the page run it
     after their commit). An empty cohort is refused before anything is queued."""
-    params = job_params(user, body)
-    if cohort_size(session=session, scope=scope_of(params)) == 0:
-        raise ValidationFailed("empty_cohort", "没有符合条件的试点企业，请调整批次、行业或地区")
+    params = job_params(session=session, user=user, body=body)
     return jobs.enqueue(session=session, kind=KIND, params=params, created_by=actor_of(user))
 
 
