@@ -26,6 +26,7 @@ DISCOUNT_MAX = 0.5  # at most half off
 DISCOUNT_DEFAULT = 0.1  # 0.1 = 九折
 GROUP_MIN_LOW, GROUP_MIN_HIGH = 2, 100  # members taking one offering for the group price
 GROUP_MIN_DEFAULT = 3
+OFFERINGS_PER_NEED = 6  # the matcher's best offerings a proposal weighs for each member's need
 
 
 class ChainLink(Versioned, SQLModel, table=True):

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session
 
 from catalog.chains import queries as chain_queries
-from catalog.chains.models import ChainLink
+from catalog.chains.models import OFFERINGS_PER_NEED, ChainLink
 from catalog.chains.queries import ChainRows
 from catalog.chains.schemas import ChainProposalRequest
 from catalog.enterprises.models import Enterprise
@@ -21,8 +21,6 @@ from matching.chains.graph import LinkRecord, Region, build_region, graph_json
 from matching.chains.proposal import ChainProposal, propose_chain
 from matching.records import NeedRecord, SolutionRecord
 from matching.scoring import MatchContext, rank
-
-TOP_PER_NEED = 6  # the matcher's offerings scored per need
 
 
 @dataclass
@@ -85,7 +83,7 @@ def matcher_scores(ctx: ChainContext, match: MatchContext) -> dict[tuple[str, st
     for member_id in ctx.region.chains[str(ctx.leader.id)].members:
         enterprise = ctx.region.enterprises[member_id]
         for need in ctx.needs.get(member_id, ()):
-            for found in rank(need, enterprise, match, k=TOP_PER_NEED):
+            for found in rank(need, enterprise, match, k=OFFERINGS_PER_NEED):
                 scores[(need.id, found.solution_id)] = found.total
     return scores
 
