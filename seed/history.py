@@ -29,7 +29,7 @@ from catalog.events.models import Event
 from catalog.notifications.models import Notification
 from catalog.solutions.models import Solution
 from catalog.taxonomy import level_number
-from seed import history_events, history_showcase, history_targets
+from seed import history_events, history_listings, history_showcase, history_targets
 from seed.history_base import (
     CITIES,
     City,
@@ -74,12 +74,13 @@ class HistoryReport:
     events: int = 0
     meetings: int = 0
     targets: int = 0
+    waiting_review: int = 0
     engagements: dict[str, int] = field(default_factory=dict)
 
     def summary_zh(self) -> str:
         stages = "，".join(f"{k} {v}" for k, v in self.engagements.items())
         return (f"试点历程：对接活动 {self.events} 场（约见 {self.meetings} 场），对接成果 {stages}，"
-                f"新增年度目标 {self.targets} 项")
+                f"新增年度目标 {self.targets} 项，待审核的服务商修改与新产品 {self.waiting_review} 项")
 
 
 def has_history(*, session: Session) -> bool:
@@ -264,6 +265,7 @@ def load_history(*, session: Session, today: date | None = None) -> HistoryRepor
         report.targets += history_targets.load_demo_targets(session=session, rng=rng, city=city, today=today)
     session.flush()
     _read_what_is_past(session, after_id=before)
+    report.waiting_review = history_listings.add_listing_work(session=session)  # news: left unread
     report.engagements = stage_counts(session)
     return report
 

@@ -51,6 +51,8 @@ MUST_SHOW = [
     (r"^/lists/\w+$", "class=\"muted\">暂无记录</td>"),
     (r"^/events$", "<p>暂无对接活动。</p>"),
     (r"^/chains(/\d+)?$", "<p>暂无可查看的产业链"),
+    (r"^/bureau/review$", "没有待审核的产品。"),  # each city's demo provider has submitted one ...
+    (r"^/bureau/review$", "没有待审核的修改。"),  # ... and edited a published one (seed/history_listings.py)
 ]
 OWN_RECORDS = [
     (r"^/enterprise/engagements$", "<p>暂无对接记录。"),
