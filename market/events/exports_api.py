@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response, UploadFile
 from catalog.events import imports as event_imports
 from catalog.events import queries as event_views
 from catalog.events import service as event_service
+from catalog.events.proposals import PROPOSAL_LIMIT, PROPOSAL_LIMIT_MAX
 from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
@@ -79,7 +80,7 @@ def report(session: SessionDep, user: CurrentUser, event_id: int) -> dict[str, A
             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def proposals(session: SessionDep, user: CurrentUser, event_id: int,
               participant_id: int | None = Query(default=None, description="参会方（主管部门查看他方时填写）"),
-              limit: int = Query(default=10, ge=1, le=100)) -> dict[str, Any]:
+              limit: int = Query(default=PROPOSAL_LIMIT, ge=1, le=PROPOSAL_LIMIT_MAX)) -> dict[str, Any]:
     from market.events import (
         proposals as event_proposals,  # the matcher loads only when proposals are asked for
     )
