@@ -4,8 +4,10 @@ Running the schedule for an event is `run_schedule`: it reads the plain records 
 scheduler needs (`schedule_inputs`), hands them to the scheduler it is given (catalog imports no
 `matching`: the API, the pages, the command line and the seed pass matching.schedule.inputs.planner)
 and stores the placements (`store_schedule`); how long the solver may search is
-`schedule_time_limit`'s to decide, whichever door asks. Conflicts of a grid edit are checked by
-the scheduler's `validate_move` in `market` before `place_meeting`.
+`schedule_time_limit`'s to decide, whichever door asks. A grid edit (`place_meeting`,
+`swap_meetings`) is refused with every conflict it would make with the stored schedule, as the
+scheduler's `GridCheck` it is handed finds them (matching.schedule.inputs.GRID_CHECK), whoever
+edits.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from catalog.engagements import service as engagement_service
 from catalog.engagements.models import Engagement, EngagementStatus
 from catalog.engagements.schemas import EngagementCreate
 from catalog.enterprises.models import Enterprise
-from catalog.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from catalog.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from catalog.events import permissions as event_rules
 from catalog.events.models import (
     Event,
@@ -244,13 +246,49 @@ def _editable(event: Event) -> None:
         raise InvalidTransition(f"活动当前为“{event.status}”，不能调整排程")
 
 
+class GridCheck(Protocol):
+    """What a scheduler says of an edit of an event's stored schedule: every conflict it would
+    make, in Chinese (none: the edit fits). Handed in, since catalog imports no `matching`
+    (matching.schedule.inputs.GRID_CHECK), as `run_schedule` is handed its planner."""
+
+    def move(self, inputs: ScheduleInputs, places: list[MeetingPlace], request_id: int, slot: int,
+             table: int) -> list[str]: ...  # a request's meeting put at (slot, table)
+
+    def swap(self, inputs: ScheduleInputs, places: list[MeetingPlace], first: int,
+             second: int) -> list[str]: ...  # two meetings (by request id) exchange places
+
+
+def move_conflicts(*, session: Session, event: Event, request_id: int, slot: int, table: int,
+                   check: GridCheck) -> list[str]:
+    """Every conflict (in Chinese) of putting a request's meeting at (slot, table) of the stored
+    schedule, as `check` finds them; none: the move fits."""
+    return check.move(schedule_inputs(session=session, event=event),
+                      meeting_places(session=session, event_id=event.id or 0), request_id, slot, table)
+
+
+def swap_conflicts(*, session: Session, event: Event, first: Meeting, second: Meeting,
+                   check: GridCheck) -> list[str]:
+    """Every conflict (in Chinese) of exchanging two meetings' places, as `check` finds them."""
+    return check.swap(schedule_inputs(session=session, event=event),
+                      meeting_places(session=session, event_id=event.id or 0), first.request_id,
+                      second.request_id)
+
+
+def _refuse(reasons: list[str]) -> None:
+    """Conflict naming every reason, when there is one."""
+    if reasons:
+        raise Conflict("；".join(reasons), code="schedule_conflict", details=reasons)
+
+
 def place_meeting(*, session: Session, event: Event, request: MeetingRequest, slot: int,
-                  table: int, actor: str) -> Meeting:
-    """Put a request's meeting at (slot, table): a move, or a manual placement (validated by
-    the caller with the scheduler's `validate_move`)."""
+                  table: int, actor: str, check: GridCheck) -> Meeting:
+    """Put a request's meeting at (slot, table): a move, or a manual placement. Conflict, with
+    every reason, when it conflicts with the stored schedule (`move_conflicts`)."""
     _editable(event)
     if request.status != RequestStatus.ACCEPTED or request.event_id != event.id:
         raise ValidationFailed("只有本活动已接受的约见才能排入日程")
+    _refuse(move_conflicts(session=session, event=event, request_id=request.id or 0, slot=slot,
+                           table=table, check=check))
     meeting = session.exec(select(Meeting).where(Meeting.request_id == request.id)).first()
     before = None
     if meeting is None:
@@ -270,12 +308,14 @@ def place_meeting(*, session: Session, event: Event, request: MeetingRequest, sl
     return meeting
 
 
-def swap_meetings(*, session: Session, first: Meeting, second: Meeting, actor: str) -> None:
-    """Exchange two meetings' slots and tables (checked by the caller with `validate_swap`)."""
-    event = get_event(session=session, event_id=first.event_id)
+def swap_meetings(*, session: Session, event: Event, first: Meeting, second: Meeting, actor: str,
+                  check: GridCheck) -> None:
+    """Exchange two meetings' slots and tables. Conflict, with every reason, when the exchange
+    conflicts with the stored schedule (`swap_conflicts`)."""
     _editable(event)
-    if first.event_id != second.event_id:
+    if first.event_id != event.id or second.event_id != event.id:
         raise ValidationFailed("只能交换同一活动的约见")
+    _refuse(swap_conflicts(session=session, event=event, first=first, second=second, check=check))
     spots = (first.slot, first.table_no), (second.slot, second.table_no)
     (first.slot, first.table_no), (second.slot, second.table_no) = spots[1], spots[0]
     for meeting in (first, second):

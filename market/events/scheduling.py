@@ -1,8 +1,9 @@
 """Glue between event records (catalog/events/) and the pure scheduler (matching/schedule/).
 
 `catalog` may not import `matching`: catalog.events.meetings.run_schedule is handed the scheduler
-here (matching.schedule.inputs.planner), and grid edits are checked here against the stored
-schedule; the writes stay in catalog.events.meetings.
+here (matching.schedule.inputs.planner), and its grid edits the check of their conflicts
+(matching.schedule.inputs.GRID_CHECK), which catalog refuses an edit by; the writes and the
+refusals stay in catalog.events.meetings.
 """
 
 from __future__ import annotations
@@ -12,14 +13,8 @@ from sqlmodel import Session
 from catalog.errors import Conflict
 from catalog.events import meetings as event_meetings
 from catalog.events.models import Event, Meeting, MeetingRequest
-from matching.schedule.inputs import planner, problem_of
-from matching.schedule.problem import (
-    Placement,
-    Schedule,
-    cell_options,
-    validate_move,
-    validate_swap,
-)
+from matching.schedule.inputs import GRID_CHECK, planner, stored_schedule
+from matching.schedule.problem import Schedule, cell_options
 
 
 def run_schedule(*, session: Session, event: Event, actor: str,
@@ -34,43 +29,32 @@ def run_schedule(*, session: Session, event: Event, actor: str,
 
 def current_schedule(*, session: Session, event: Event,
                      places: list[event_meetings.MeetingPlace] | None = None) -> Schedule:
-    """The stored meetings of an event as a scheduler `Schedule` (for checking edits);
+    """The stored meetings of an event as a scheduler `Schedule` (for the grid's options);
     `places` when the caller has already read them."""
-    problem = problem_of(event_meetings.schedule_inputs(session=session, event=event))
     if places is None:
         places = event_meetings.meeting_places(session=session, event_id=event.id or 0)
-    placements = {
-        m.request_id: Placement(m.request_id, m.slot, m.table_no, m.published)
-        for m in places if m.request_id in problem.by_request
-    }
-    return Schedule(problem, placements, "stored")
+    return stored_schedule(event_meetings.schedule_inputs(session=session, event=event), places)
 
 
 def check_move(*, session: Session, event: Event, request_id: int, slot: int,
                table: int) -> list[str]:
     """Conflicts (in Chinese) of putting a request's meeting at (slot, table)."""
-    return validate_move(current_schedule(session=session, event=event), request_id, slot, table)
+    return event_meetings.move_conflicts(session=session, event=event, request_id=request_id,
+                                         slot=slot, table=table, check=GRID_CHECK)
 
 
 def move_meeting(*, session: Session, event: Event, request: MeetingRequest, slot: int,
                  table: int, actor: str) -> Meeting:
-    """Move (or place) a meeting after checking it; Conflict lists every reason."""
-    reasons = check_move(session=session, event=event, request_id=request.id or 0,
-                         slot=slot, table=table)
-    if reasons:
-        raise Conflict("；".join(reasons), code="schedule_conflict", details=reasons)
+    """Move (or place) a meeting, checked by the scheduler (Conflict lists every reason)."""
     return event_meetings.place_meeting(session=session, event=event, request=request,
-                                        slot=slot, table=table, actor=actor)
+                                        slot=slot, table=table, actor=actor, check=GRID_CHECK)
 
 
 def swap_meetings(*, session: Session, event: Event, first: Meeting, second: Meeting,
                   actor: str) -> None:
-    """Swap two meetings after checking it; Conflict lists every reason."""
-    reasons = validate_swap(current_schedule(session=session, event=event), first.request_id,
-                            second.request_id)
-    if reasons:
-        raise Conflict("；".join(reasons), code="schedule_conflict", details=reasons)
-    event_meetings.swap_meetings(session=session, first=first, second=second, actor=actor)
+    """Swap two meetings, checked by the scheduler (Conflict lists every reason)."""
+    event_meetings.swap_meetings(session=session, event=event, first=first, second=second,
+                                 actor=actor, check=GRID_CHECK)
 
 
 def move_options(*, session: Session, event: Event, request_id: int) -> list[dict[str, object]]:

@@ -1,6 +1,8 @@
 """The scheduler's view of an event: the plain records catalog.events.meetings.schedule_inputs
 reads (time slots, tables, validated participants, accepted requests, published meetings) as a
-`Problem`, and the scheduler that catalog.events.meetings.run_schedule is handed. Pure: no session."""
+`Problem`, with its stored meetings (catalog.events.meetings.meeting_places) as a `Schedule`; the
+scheduler that catalog.events.meetings.run_schedule is handed, and the check of a grid edit that
+catalog.events.meetings.place_meeting and swap_meetings are. Pure: no session."""
 
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ from matching.schedule.problem import (
     Schedule,
     Slot,
     meeting_weight,
+    validate_move,
+    validate_swap,
 )
 from matching.schedule.solver import solve
 
 if TYPE_CHECKING:
-    from catalog.events.meetings import ScheduleInputs
+    from catalog.events.meetings import MeetingPlace, ScheduleInputs
 
 
 def problem_of(inputs: ScheduleInputs) -> Problem:
@@ -48,3 +52,35 @@ def planner(*, time_limit_s: float = 10.0, exact: bool = True) -> Callable[[Sche
         return solve(problem_of(inputs), time_limit_s=time_limit_s, workers=2, use_cp_sat=exact)
 
     return plan
+
+
+def stored_schedule(inputs: ScheduleInputs, places: list[MeetingPlace]) -> Schedule:
+    """An event's stored meetings as a `Schedule` of its problem, for checking an edit.
+
+    Args:
+        inputs: the event's plain records (catalog.events.meetings.schedule_inputs).
+        places: where its stored meetings are (catalog.events.meetings.meeting_places).
+    Returns:
+        The schedule; a meeting whose request is no longer schedulable (not accepted, or a
+        participant no longer validated) is left out.
+    """
+    problem = problem_of(inputs)
+    placements = {m.request_id: Placement(m.request_id, m.slot, m.table_no, m.published)
+                  for m in places if m.request_id in problem.by_request}
+    return Schedule(problem, placements, "stored")
+
+
+class GridCheck:
+    """The conflicts of a grid edit against the stored schedule (catalog.events.meetings.GridCheck)."""
+
+    def move(self, inputs: ScheduleInputs, places: list[MeetingPlace], request_id: int, slot: int,
+             table: int) -> list[str]:
+        """`validate_move` of a request's meeting put at (slot, table)."""
+        return validate_move(stored_schedule(inputs, places), request_id, slot, table)
+
+    def swap(self, inputs: ScheduleInputs, places: list[MeetingPlace], first: int, second: int) -> list[str]:
+        """`validate_swap` of two meetings (by request id)."""
+        return validate_swap(stored_schedule(inputs, places), first, second)
+
+
+GRID_CHECK = GridCheck()

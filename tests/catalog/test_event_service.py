@@ -24,6 +24,7 @@ from catalog.events.models import (
     event_slots,
 )
 from catalog.users.models import Role, User
+from matching.schedule.inputs import GRID_CHECK
 
 SESSIONS = [
     {"name": "上午", "start": "09:00", "slot_minutes": 20, "slots": 3, "break_after": [2],
@@ -202,7 +203,7 @@ def test_cancellation_frees_the_slot_and_outcomes_create_engagements(session: Se
     assert requests[2].status == RequestStatus.CANCELLED
     assert len(event_meetings.meetings(session=session, event_id=event.id)) == 2
     moved = event_meetings.place_meeting(session=session, event=event, request=requests[1],
-                                         slot=3, table=1, actor="局")
+                                         slot=3, table=1, actor="局", check=GRID_CHECK)
     assert (moved.slot, moved.table_no) == (3, 1)
     event_meetings.record_outcome(session=session, meeting=first, side="enterprise",
                                   outcome="有意向", comment="下月上门调研", actor="企业")
@@ -272,3 +273,35 @@ def test_the_schedule_time_limit_is_one_rule() -> None:
         with pytest.raises(ValidationFailed, match="求解时间上限应大于 0 秒、至多 60 秒") as caught:
             event_meetings.schedule_time_limit(wrong)
         assert caught.value.code == "bad_time_limit"
+
+
+def test_a_grid_edit_that_conflicts_is_refused_by_the_service_whoever_calls(session: Session) -> None:
+    """catalog.events.meetings checks every move and swap with the scheduler's check it is handed
+    (the API, the page and anyone else calling it alike) and changes nothing it refuses."""
+    event = make_event(session, auto_accept=True)
+    seller = make_provider(session)
+    stand = join(session, event, provider=seller, solutions=[make_solution(session, seller)], reps=2)
+    morning = join(session, event, enterprise=make_enterprise(session, "e1"), sessions=[0])
+    afternoon = join(session, event, enterprise=make_enterprise(session, "e2"), sessions=[1])
+    anytime = join(session, event, enterprise=make_enterprise(session, "e3"))
+    early, late, free = (event_service.send_request(session=session, event=event, sender=firm, receiver=stand,
+                                                    actor="a") for firm in (morning, afternoon, anytime))
+    event_service.change_event_status(session=session, event=event, status=EventStatus.REQUESTS, actor="局")
+    event_meetings.store_schedule(session=session, event=event, actor="局",
+                                  placements=[(early.id, 1, 1), (late.id, 4, 1)])
+    places = {m.request_id: (m.slot, m.table_no) for m in event_meetings.meetings(session=session, event_id=event.id)}
+    with pytest.raises(Conflict, match="1号桌该时段已有约见") as refused:
+        event_meetings.place_meeting(session=session, event=event, request=free, slot=1, table=1, actor="局",
+                                     check=GRID_CHECK)
+    assert refused.value.code == "schedule_conflict"
+    first, second = event_meetings.meetings(session=session, event_id=event.id)
+    with pytest.raises(Conflict, match="该时段不参会"):  # the morning firm would meet in the afternoon
+        event_meetings.swap_meetings(session=session, event=event, first=first, second=second, actor="局",
+                                     check=GRID_CHECK)
+    session.expire_all()
+    assert {m.request_id: (m.slot, m.table_no) for m in event_meetings.meetings(session=session, event_id=event.id)} \
+        == places
+    placed = event_meetings.place_meeting(session=session, event=event, request=free, slot=1, table=2, actor="局",
+                                          check=GRID_CHECK)  # the seller's second representative is free
+    assert (placed.slot, placed.table_no) == (1, 2)
+
