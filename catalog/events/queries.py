@@ -26,7 +26,13 @@ from catalog.events.models import (
     SlotTime,
     event_slots,
 )
-from catalog.events.service import LIVE, own_registration, participants, party_of, requests_of
+from catalog.events.service import (
+    own_registration,
+    participants,
+    party_of,
+    requests_of,
+    withdraw_refusal,
+)
 from catalog.providers.models import ListingStatus
 from catalog.solutions.models import Solution
 from catalog.users.models import User
@@ -124,13 +130,13 @@ def unplaced(*, requests: list[MeetingRequest], placed: list[Meeting]) -> list[M
 
 
 def withdrawable(*, session: Session, requests: list[MeetingRequest], sender: EventParticipant) -> set[int]:
-    """The ids of `sender`'s requests it may still withdraw (catalog.events.service.withdraw_request):
-    waiting or accepted, and not on the schedule."""
-    mine = [r for r in requests if r.from_id == sender.id and r.status in LIVE]
+    """The ids of `sender`'s requests it may still withdraw: those
+    catalog.events.service.withdraw_refusal lets catalog.events.service.withdraw_request withdraw."""
+    mine = [r for r in requests if r.from_id == sender.id]
     if not mine:
         return set()
     placed = set(session.exec(select(Meeting.request_id).where(col(Meeting.request_id).in_([r.id for r in mine]))).all())
-    return {int(r.id or 0) for r in mine if r.id not in placed}
+    return {int(r.id or 0) for r in mine if withdraw_refusal(r, scheduled=r.id in placed) is None}
 
 
 @dataclass(frozen=True)

@@ -568,12 +568,23 @@ def take_back_request(*, session: Session, event: Event, request_id: int, user: 
     return withdraw_request(session=session, request=request, actor=actor)
 
 
-def withdraw_request(*, session: Session, request: MeetingRequest, actor: str) -> MeetingRequest:
-    """The sender withdraws a request that is not scheduled yet."""
+def withdraw_refusal(request: MeetingRequest, *, scheduled: bool) -> str | None:
+    """Why a request may not be withdrawn (None: it may): only a live one (waiting or accepted)
+    that is not on the schedule (`scheduled`: it has a meeting) may. `withdraw_request` refuses
+    by it, and catalog.events.queries.withdrawable offers 撤回 by it."""
     if request.status not in LIVE:
-        raise InvalidTransition(f"该约见申请已是“{request.status}”，不能撤回")
-    if session.exec(select(Meeting).where(Meeting.request_id == request.id)).first():
-        raise InvalidTransition("该约见已排程，请联系主办方取消")
+        return f"该约见申请已是“{request.status}”，不能撤回"
+    if scheduled:
+        return "该约见已排程，请联系主办方取消"
+    return None
+
+
+def withdraw_request(*, session: Session, request: MeetingRequest, actor: str) -> MeetingRequest:
+    """The sender withdraws a request that is not scheduled yet (`withdraw_refusal`)."""
+    scheduled = session.exec(select(Meeting.id).where(Meeting.request_id == request.id)).first() is not None
+    refusal = withdraw_refusal(request, scheduled=scheduled)
+    if refusal is not None:
+        raise InvalidTransition(refusal)
     return _set_request_status(session, request, RequestStatus.WITHDRAWN, actor)
 
 

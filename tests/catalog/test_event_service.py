@@ -11,6 +11,7 @@ from catalog.engagements.models import Engagement
 from catalog.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from catalog.events import meetings as event_meetings
 from catalog.events import permissions as event_rules
+from catalog.events import queries as event_views
 from catalog.events import service as event_service
 from catalog.events.models import (
     Event,
@@ -305,3 +306,29 @@ def test_a_grid_edit_that_conflicts_is_refused_by_the_service_whoever_calls(sess
                                           check=GRID_CHECK)  # the seller's second representative is free
     assert (placed.slot, placed.table_no) == (1, 2)
 
+
+def test_the_requests_offered_for_withdrawal_are_those_the_service_withdraws(session: Session) -> None:
+    """catalog.events.queries.withdrawable and catalog.events.service.withdraw_request ask one
+    rule (withdraw_refusal): a waiting or accepted request not on the schedule."""
+    event = make_event(session)
+    seller = make_provider(session)
+    stand = join(session, event, provider=seller, solutions=[make_solution(session, seller)], reps=2)
+    firms = [join(session, event, enterprise=make_enterprise(session, f"e{i}")) for i in range(4)]
+    waiting, accepted, placed, declined = (event_service.send_request(
+        session=session, event=event, sender=stand, receiver=firm, actor="a") for firm in firms)
+    for request, accept in ((accepted, True), (placed, True), (declined, False)):
+        event_service.respond_request(session=session, request=request, accept=accept, actor="b")
+    event_service.change_event_status(session=session, event=event, status=EventStatus.REQUESTS, actor="局")
+    event_meetings.store_schedule(session=session, event=event, actor="局", placements=[(placed.id, 1, 1)])
+    requests = event_service.requests_of(session=session, event_id=event.id)
+    offered = event_views.withdrawable(session=session, requests=requests, sender=stand)
+    assert offered == {waiting.id, accepted.id}
+    assert event_views.withdrawable(session=session, requests=requests, sender=firms[0]) == set()  # not its own
+    withdrawn = set()
+    for request in requests:
+        try:
+            event_service.withdraw_request(session=session, request=request, actor="a")
+        except InvalidTransition:
+            continue
+        withdrawn.add(request.id)
+    assert withdrawn == offered
