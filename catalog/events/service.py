@@ -378,14 +378,6 @@ def available_slots(event: Event, participant: EventParticipant) -> set[int]:
 # --- meeting requests --------------------------------------------------------------------
 
 
-def get_request(*, session: Session, request_id: int) -> MeetingRequest:
-    """The meeting request with this id, or NotFound."""
-    found = session.get(MeetingRequest, request_id)
-    if found is None:
-        raise NotFound(f"未找到编号为 {request_id} 的约见申请")
-    return found
-
-
 def request_of(*, session: Session, event: Event, request_id: int) -> MeetingRequest:
     """The meeting request with this id made at `event` (one of another event is not found here)."""
     found = session.get(MeetingRequest, request_id)

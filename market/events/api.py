@@ -294,7 +294,7 @@ def move_options(session: SessionDep, user: CurrentUser, event_id: int,
              openapi_extra=requires(BUREAU))
 def move(session: SessionDep, user: CurrentUser, event_id: int, body: PlaceBody) -> dict[str, Any]:
     event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
-    request = event_service.get_request(session=session, request_id=body.request_id)
+    request = event_service.request_of(session=session, event=event, request_id=body.request_id)
     meeting = event_scheduling.move_meeting(session=session, event=event, request=request,
                                             slot=body.slot, table=body.table, actor=actor_of(user))
     return meeting.model_dump(mode="json")

@@ -264,7 +264,7 @@ def schedule_submit(request: Request, session: SessionDep, user: CurrentUser, _c
 def move_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                 form: FormDep, event_id: int) -> Response:
     event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
-    ask = event_service.get_request(session=session, request_id=parse_int(text(form, "request_id")) or 0)
+    ask = event_service.request_of(session=session, event=event, request_id=parse_int(text(form, "request_id")) or 0)
     slot, table = parse_int(text(form, "slot")) or 0, parse_int(text(form, "table")) or 0
     return _act(request, event_id, "已调整约见", lambda: event_scheduling.move_meeting(
         session=session, event=event, request=ask, slot=slot, table=table, actor=actor_of(user)) and None)

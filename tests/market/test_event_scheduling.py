@@ -69,7 +69,7 @@ def test_moves_are_checked_before_they_are_made(session: Session) -> None:
                                           request_id=first.request_id, slot=second.slot,
                                           table=second.table_no)
     assert any("号桌该时段已有约见" in r for r in reasons)
-    request = event_service.get_request(session=session, request_id=first.request_id)
+    request = event_service.request_of(session=session, event=event, request_id=first.request_id)
     with pytest.raises(Conflict, match="已有约见"):
         event_scheduling.move_meeting(session=session, event=event, request=request,
                                       slot=second.slot, table=second.table_no, actor="局")

@@ -298,3 +298,29 @@ def test_a_sender_withdraws_its_request_through_either_door_and_no_one_else_may(
     post_form(client, f"{url}/requests/{second['id']}/withdraw", {}, page=url)
     assert "已撤回约见申请" in flashes(client, url)
     assert {r.id: r.status for r in _requests(database_url, event_id)}[second["id"]] == "已撤回"
+
+
+def test_a_request_of_another_event_is_not_found_by_a_move_through_either_door(
+        client: TestClient, world: World, as_user: Any, database_url: str) -> None:
+    """A move looks its request up in the event it edits (catalog.events.service.request_of):
+    another event's request is as unknown there as one that does not exist, through the API and
+    the page alike, and stays off every grid."""
+    here = _event(client, as_user, world)["event"]
+    there = _event(client, as_user, world)
+    asked = _ok(client.post(f"/api/events/{there['event']}/requests", headers=as_user("ent_private"),
+                            json={"to_id": there["seller"]}), 201)
+    _ok(client.post(f"/api/events/{there['event']}/requests/{asked['id']}/respond", json={"accept": True},
+                    headers=as_user("provider_a")))
+    for request_id in (asked["id"], 999999):
+        moved = client.post(f"/api/events/{here}/meetings/move", headers=as_user("jj_bureau"),
+                            json={"request_id": request_id, "slot": 1, "table": 1})
+        assert (moved.status_code, moved.json()["message"]) == (404, f"未找到编号为 {request_id} 的约见申请")
+    login(client, "jj_bureau")
+    url = f"/events/{here}"
+    for request_id in (asked["id"], 999999):
+        page = post_form(client, f"{url}/move", {"request_id": str(request_id), "slot": "1", "table": "1"}, page=url)
+        assert page.status_code == 404 and f"未找到编号为 {request_id} 的约见申请" in page.text
+    with Session(get_engine(database_url)) as session:
+        for event_id in (here, there["event"]):
+            assert event_meetings.meetings(session=session, event_id=event_id) == []
+
