@@ -32,7 +32,7 @@ from catalog.users.service import actor_of
 from market.deps import BureauUser, CsrfProtected, CurrentUser, SessionDep
 from market.events import scheduling as event_scheduling
 from market.exchange.import_gate import import_slot
-from market.permissions.declared import BUREAU, LOGGED_IN, requires
+from market.permissions.declared import BUREAU, ENTERPRISES, LOGGED_IN, PROVIDER, requires
 from market.templating import render
 from market.web.forms import FormDep, text
 from market.web.page_common import flash_redirect, parse_int
@@ -141,7 +141,7 @@ def _act(request: Request, event_id: int, done: str, action: Any) -> Response:
     return flash_redirect(request, url, message)
 
 
-@router.post("/events/{event_id}/status", openapi_extra=requires(LOGGED_IN))
+@router.post("/events/{event_id}/status", openapi_extra=requires(BUREAU))
 def status_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                   form: FormDep, event_id: int) -> Response:
     event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
@@ -167,7 +167,7 @@ def register_submit(request: Request, session: SessionDep, user: CurrentUser, _c
         session=session, event=event, data=data, user=user, actor=actor_of(user)) and None)
 
 
-@router.post("/events/{event_id}/participants/import", openapi_extra=requires(LOGGED_IN))
+@router.post("/events/{event_id}/participants/import", openapi_extra=requires(BUREAU))
 def roster_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                   form: FormDep, event_id: int) -> Response:
     """The bureau's participant list (.xlsx): all registered, or the row errors flashed."""
@@ -196,7 +196,7 @@ def _row_error(error: RowError) -> str:
     return f"{where}{column}{value}{error.message}"
 
 
-@router.post("/events/{event_id}/consent", openapi_extra=requires(LOGGED_IN))
+@router.post("/events/{event_id}/consent", openapi_extra=requires(PROVIDER | ENTERPRISES))
 def consent_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    event_id: int) -> Response:
     """The enterprise or provider confirms the registration the bureau made for it."""
@@ -205,7 +205,7 @@ def consent_submit(request: Request, session: SessionDep, user: CurrentUser, _cs
         session=session, event=event, user=user, actor=actor_of(user)) and None)
 
 
-@router.post("/events/{event_id}/participants/{participant_id}/validate", openapi_extra=requires(LOGGED_IN))
+@router.post("/events/{event_id}/participants/{participant_id}/validate", openapi_extra=requires(BUREAU))
 def validate_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     event_id: int, participant_id: int) -> Response:
     event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
@@ -247,7 +247,7 @@ def withdraw_submit(request: Request, session: SessionDep, user: CurrentUser, _c
         session=session, event=event, request_id=request_id, user=user, actor=actor_of(user)) and None)
 
 
-@router.post("/events/{event_id}/schedule", openapi_extra=requires(LOGGED_IN))
+@router.post("/events/{event_id}/schedule", openapi_extra=requires(BUREAU))
 def schedule_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     event_id: int) -> Response:
     event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
@@ -260,7 +260,7 @@ def schedule_submit(request: Request, session: SessionDep, user: CurrentUser, _c
     return _act(request, event_id, "", run)
 
 
-@router.post("/events/{event_id}/move", openapi_extra=requires(LOGGED_IN))
+@router.post("/events/{event_id}/move", openapi_extra=requires(BUREAU))
 def move_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                 form: FormDep, event_id: int) -> Response:
     event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
@@ -270,7 +270,7 @@ def move_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf:
         session=session, event=event, request=ask, slot=slot, table=table, actor=actor_of(user)) and None)
 
 
-@router.post("/events/{event_id}/swap", openapi_extra=requires(LOGGED_IN))
+@router.post("/events/{event_id}/swap", openapi_extra=requires(BUREAU))
 def swap_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                 form: FormDep, event_id: int) -> Response:
     event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
@@ -284,7 +284,7 @@ def swap_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf:
     return _act(request, event_id, "已交换两场约见", swap)
 
 
-@router.post("/events/{event_id}/unschedule", openapi_extra=requires(LOGGED_IN))
+@router.post("/events/{event_id}/unschedule", openapi_extra=requires(BUREAU))
 def unschedule_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                       form: FormDep, event_id: int) -> Response:
     event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)
@@ -298,7 +298,7 @@ def unschedule_submit(request: Request, session: SessionDep, user: CurrentUser, 
     return _act(request, event_id, "已取消该约见，时段已释放" if cancel else "已移出日程", unschedule)
 
 
-@router.post("/events/{event_id}/publish", openapi_extra=requires(LOGGED_IN))
+@router.post("/events/{event_id}/publish", openapi_extra=requires(BUREAU))
 def publish_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                    event_id: int) -> Response:
     event = event_service.get_event(session=session, event_id=event_id, user=user, manage=True)

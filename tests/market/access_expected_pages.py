@@ -89,7 +89,8 @@ PAGE_RULES["/bureau/revisions/{revision_id}"] = [Case(allow="B", setup=_pending_
 
 
 # The form posts (POST page routes): not probed (see above), so only the roles each declares
-# are checked: those of its GET page when it posts back to one, else those its handler admits.
+# are checked: those of its GET page when it posts back to one, else those its handler admits;
+# an event's form post declares what its API twin does (tests/market/pages/test_event_form_roles.py).
 FORM_POSTS: dict[str, str] = {
     "/login": EVERYONE,
     "/logout": EVERYONE,
@@ -103,19 +104,19 @@ FORM_POSTS: dict[str, str] = {
     "/enterprise/needs/{need_id}/move": ENTERPRISES,
     "/enterprise/needs/sort": ENTERPRISES,
     "/events": BUREAUS,
-    "/events/{event_id}/status": LOGGED_IN,
+    "/events/{event_id}/status": BUREAUS,
     "/events/{event_id}/register": LOGGED_IN,
-    "/events/{event_id}/participants/import": LOGGED_IN,
-    "/events/{event_id}/consent": LOGGED_IN,
-    "/events/{event_id}/participants/{participant_id}/validate": LOGGED_IN,
+    "/events/{event_id}/participants/import": BUREAUS,
+    "/events/{event_id}/consent": "P" + ENTERPRISES,
+    "/events/{event_id}/participants/{participant_id}/validate": BUREAUS,
     "/events/{event_id}/requests": LOGGED_IN,
     "/events/{event_id}/requests/{request_id}/respond": LOGGED_IN,
     "/events/{event_id}/requests/{request_id}/withdraw": LOGGED_IN,
-    "/events/{event_id}/schedule": LOGGED_IN,
-    "/events/{event_id}/move": LOGGED_IN,
-    "/events/{event_id}/swap": LOGGED_IN,
-    "/events/{event_id}/unschedule": LOGGED_IN,
-    "/events/{event_id}/publish": LOGGED_IN,
+    "/events/{event_id}/schedule": BUREAUS,
+    "/events/{event_id}/move": BUREAUS,
+    "/events/{event_id}/swap": BUREAUS,
+    "/events/{event_id}/unschedule": BUREAUS,
+    "/events/{event_id}/publish": BUREAUS,
     "/events/{event_id}/meetings/{meeting_id}/outcome": LOGGED_IN,
     "/bureau/import": BUREAUS,
     "/provider/leads/{need_id}": "P",
