@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from catalog import access
 from catalog.errors import ImportRejected, MarketError, RowError
@@ -34,7 +34,8 @@ from market.events import scheduling as event_scheduling
 from market.exchange.import_gate import import_slot
 from market.permissions.declared import BUREAU, ENTERPRISES, LOGGED_IN, PROVIDER, requires
 from market.templating import render
-from market.web.forms import FormDep, text
+from market.web.forms import FormDep, text, validate
+from market.web.labels import PARTICIPANT_LABELS
 from market.web.page_common import flash_redirect, parse_int
 
 router = APIRouter(include_in_schema=False)
@@ -153,18 +154,28 @@ def status_submit(request: Request, session: SessionDep, user: CurrentUser, _csr
 @router.post("/events/{event_id}/register", openapi_extra=requires(LOGGED_IN))
 def register_submit(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                     form: FormDep, event_id: int) -> Response:
+    """Register the user's own enterprise or provider; a value the schema refuses is flashed,
+    named by its field (the API's 422 names it too)."""
     event = event_service.get_event(session=session, event_id=event_id, user=user)
+    data, errors = validate(ParticipantCreate, _registration(form, user))
+    if data is None:
+        shown = "；".join(f"{PARTICIPANT_LABELS.get(name, name)}：{message}" for name, message in errors.items())
+        return flash_redirect(request, f"/events/{event_id}", f"报名信息有误：{shown}", "error")
+    return _act(request, event_id, "已报名，等待主办方确认", lambda: event_service.register_for(
+        session=session, event=event, data=data, user=user, actor=actor_of(user)) and None)
+
+
+def _registration(form: FormData, user: User) -> dict[str, Any]:
+    """The registration form as ParticipantCreate's fields, for the user's own party (a blank
+    number of representatives takes the schema's default)."""
     enterprise_id, provider_id = event_service.party_of(user)
     provider = provider_id is not None
     offered = [n for n in (parse_int(v) for v in form.getlist("offer") if isinstance(v, str)) if n]
     chosen = [n for n in (parse_int(v) for v in form.getlist("sessions") if isinstance(v, str)) if n is not None]
-    data = ParticipantCreate(
-        enterprise_id=enterprise_id, provider_id=provider_id,
-        sessions=chosen if "sessions_shown" in form else None,
-        solution_ids=offered if provider else [], need_ids=[] if provider else offered,
-        representatives=parse_int(text(form, "representatives")) or 1)
-    return _act(request, event_id, "已报名，等待主办方确认", lambda: event_service.register_for(
-        session=session, event=event, data=data, user=user, actor=actor_of(user)) and None)
+    return {"enterprise_id": enterprise_id, "provider_id": provider_id,
+            "sessions": chosen if "sessions_shown" in form else None,
+            "solution_ids": offered if provider else [], "need_ids": [] if provider else offered,
+            **_given(representatives=text(form, "representatives"))}
 
 
 @router.post("/events/{event_id}/participants/import", openapi_extra=requires(BUREAU))

@@ -62,10 +62,21 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     return out
 
 
+_BOUND_MESSAGES = {
+    "greater_than_equal": ("ge", "不能小于 {}"),
+    "less_than_equal": ("le", "不能大于 {}"),
+    "greater_than": ("gt", "应大于 {}"),
+    "less_than": ("lt", "应小于 {}"),
+}
+
+
 def message_of(item: Any) -> str:
     kind = str(item.get("type", ""))
     if kind == "value_error":  # our validators raise ValueError with a Chinese message
         return str(item.get("msg", "")).removeprefix("Value error, ")
+    bound = (item.get("ctx") or {}).get(_BOUND_MESSAGES[kind][0]) if kind in _BOUND_MESSAGES else None
+    if bound is not None:  # a number out of its range: say which end
+        return _BOUND_MESSAGES[kind][1].format(bound)
     return _TYPE_MESSAGES.get(kind, "格式不正确")
 
 

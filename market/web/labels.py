@@ -58,7 +58,17 @@ ENTERPRISE_LABELS = {
     "share_needs_with_chain": "向链主共享需求",
 }
 
-LABELS = {"provider": PROVIDER_LABELS, "solution": SOLUTION_LABELS, "enterprise": ENTERPRISE_LABELS}
+PARTICIPANT_LABELS = {
+    "enterprise_id": "企业",
+    "provider_id": "服务商",
+    "sessions": "参加的场次",
+    "need_ids": "带来的需求",
+    "solution_ids": "带来的产品",
+    "representatives": "派出代表人数",
+}
+
+LABELS = {"provider": PROVIDER_LABELS, "solution": SOLUTION_LABELS, "enterprise": ENTERPRISE_LABELS,
+          "event_participant": PARTICIPANT_LABELS}
 
 
 def label(record_type: str, field: str) -> str:

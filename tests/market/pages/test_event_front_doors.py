@@ -324,3 +324,33 @@ def test_a_request_of_another_event_is_not_found_by_a_move_through_either_door(
         for event_id in (here, there["event"]):
             assert event_meetings.meetings(session=session, event_id=event_id) == []
 
+
+def test_a_registration_value_the_schema_refuses_is_named_by_the_api_and_the_page(
+        client: TestClient, world: World, as_user: Any, database_url: str) -> None:
+    """Nine representatives (at most 5): the API's 422 names the field, the page flashes it in
+    Chinese (once a 500), and neither registers anything."""
+    bureau = as_user("jj_bureau")
+    body = {"title": "报名校验对接会", "region": JIUJIANG, "sessions": SESSIONS, "tables": 2}
+    event_id = _ok(client.post("/api/events", json=body, headers=bureau), 201)["id"]
+    _ok(client.post(f"/api/events/{event_id}/status", json={"status": "报名中"}, headers=bureau))
+    refused = client.post(f"/api/events/{event_id}/participants", headers=as_user("ent_private"),
+                          json={"enterprise_id": world.ids["member_private"], "representatives": 9})
+    assert refused.status_code == 422, refused.text
+    assert "representatives" in refused.json()["message"]
+    login(client, "ent_private")
+    url = f"/events/{event_id}"
+    for value, said in (("9", "派出代表人数：不能大于 5"), ("0", "派出代表人数：不能小于 1"),
+                        ("两位", "派出代表人数：应为整数")):
+        answer = post_form(client, f"{url}/register", {"representatives": value, "sessions_shown": "1",
+                                                       "sessions": "0"}, page=url)
+        assert answer.status_code == 303, answer.text
+        assert f"报名信息有误：{said}" in flashes(client, url), value
+    client.cookies.clear()
+    listed = _ok(client.get(f"/api/events/{event_id}/participants", headers=bureau))
+    assert listed["count"] == 0
+    login(client, "ent_private")
+    post_form(client, f"{url}/register", {"representatives": "2", "sessions_shown": "1", "sessions": "0"}, page=url)
+    assert "已报名，等待主办方确认" in flashes(client, url)
+    client.cookies.clear()
+    assert [p["representatives"] for p in _ok(client.get(f"/api/events/{event_id}/participants",
+                                                          headers=bureau))["data"]] == [2]
