@@ -26,9 +26,9 @@ from catalog.errors import Conflict, InvalidTransition, NotFound, ValidationFail
 from catalog.limits import REMARK_CHARS as REVIEW_CHARS
 from catalog.progress import policy
 from catalog.progress.models import AcceptanceRecord
-from catalog.providers.models import ListingStatus, Provider
 from catalog.records import utcnow
 from catalog.solutions import permissions as solution_permissions
+from catalog.solutions import queries as solution_queries
 from catalog.solutions.models import Solution
 from catalog.solutions.service import get_solution
 from catalog.subsidies.amounts import Subsidy, policy_level, subsidy
@@ -289,9 +289,8 @@ def open_intention(*, session: Session, user: User, enterprise_id: int, solution
     way (申请对接 refuses the same)."""
     enterprise = load_visible(session, user, Enterprise, enterprise_id, "试点企业", enterprise_permissions.can)
     engagement_rules.require(user, CREATE_ENGAGEMENT, enterprise)
-    solution = load_visible(session, user, Solution, solution_id, "产品", solution_permissions.can)
-    provider = session.get(Provider, solution.provider_id)
-    if solution.status != ListingStatus.PUBLISHED or provider is None or provider.status != ListingStatus.PUBLISHED:
+    load_visible(session, user, Solution, solution_id, "产品", solution_permissions.can)
+    if not solution_queries.listed(session=session, ids=[solution_id]):
         raise ValidationFailed("solution_not_listed", "请选择已入库的产品和解决方案")
     if open_engagement(session=session, enterprise_id=enterprise_id, solution_id=solution_id):
         raise Conflict("该企业已就这一产品登记过对接，请在对接进展中继续", code="already_engaged")

@@ -33,8 +33,8 @@ from catalog.events.service import (
     requests_of,
     withdraw_refusal,
 )
-from catalog.providers.models import ListingStatus
 from catalog.solutions.models import Solution
+from catalog.solutions.permissions import visible_solutions
 from catalog.users.models import User
 from catalog.xlsx_writer import Book
 
@@ -108,12 +108,11 @@ def visible_meetings(*, session: Session, event: Event, user: User) -> list[Meet
 
 
 def offers(*, session: Session, user: User) -> list[tuple[int, str]]:
-    """What a user may bring to an event, as (id, text): its provider's published solutions,
+    """What a user may bring to an event, as (id, text): its provider's publicly listed solutions,
     or its enterprise's needs by priority."""
     enterprise_id, provider_id = party_of(user)
     if provider_id is not None:
-        rows = session.exec(select(Solution).where(Solution.provider_id == provider_id,
-                                                   Solution.status == ListingStatus.PUBLISHED)
+        rows = session.exec(visible_solutions(None, select(Solution).where(Solution.provider_id == provider_id))
                             .order_by(col(Solution.id))).all()
         return [(s.id or 0, s.name) for s in rows]
     if enterprise_id is not None:

@@ -38,6 +38,7 @@ from catalog.notifications import notices
 from catalog.providers import service as provider_service
 from catalog.providers.models import Provider
 from catalog.records import utcnow
+from catalog.solutions import queries as solution_queries
 from catalog.solutions import service as solution_service
 from catalog.users.models import Role, User
 
@@ -306,6 +307,9 @@ def _check_offer(session: Session, data: ParticipantCreate) -> None:
         solution = solution_service.get_solution(session=session, solution_id=solution_id)
         if solution.provider_id != data.provider_id:
             raise ValidationFailed(f"产品 {solution_id} 不属于该服务商")
+    unlisted = set(data.solution_ids) - solution_queries.listed(session=session, ids=list(data.solution_ids))
+    if unlisted:
+        raise ValidationFailed(f"产品 {'、'.join(map(str, sorted(unlisted)))} 尚未入库，不能带到对接活动")
     if data.need_ids:
         raise ValidationFailed("服务商报名时不能携带需求，请选择产品")
 

@@ -190,3 +190,12 @@ def listed_counts(*, session: Session, provider_ids: list[int]) -> dict[int, int
     statement = (visible_solutions(None, select(col(Solution.provider_id), func.count()))
                  .where(col(Solution.provider_id).in_(provider_ids)).group_by(col(Solution.provider_id)))
     return {int(pid): int(n) for pid, n in session.exec(statement).all()}
+
+
+def listed(*, session: Session, ids: list[int]) -> set[int]:
+    """Which of these solutions are publicly listed (已入库, of a provider that is too): the
+    public rule of `visible_solutions`, for checking what a user brings or engages."""
+    if not ids:
+        return set()
+    statement = visible_solutions(None, select(Solution.id).where(col(Solution.id).in_(ids)))
+    return {int(i) for i in session.exec(statement).all()}

@@ -188,3 +188,16 @@ def test_the_api_reads_statuses_outcomes_and_preferences_from_the_event_models(
     assert wrong.status_code == 422, wrong.text
     assert wrong.json()["details"] == [{"field": "status", "message": "不是允许的取值", "type": "enum"}]
     _open(client, as_user, event_id, EventStatus.REGISTRATION)
+
+
+def test_a_provider_brings_only_its_listed_offerings_to_an_event(client: TestClient, world: World, as_user: Any) -> None:
+    """What the registration form offers and what the service accepts are one rule (the public
+    listing's): a solution in 待审核 or 暂停 is refused, naming it, and nothing is registered."""
+    event_id = _event(client, as_user, day="2026-12-18", place="九江国际会展中心")
+    _open(client, as_user, event_id, "报名中")
+    for unlisted in (world.ids["sol_a_pending"], world.ids["sol_a_suspended"]):
+        refused = client.post(f"/api/events/{event_id}/participants", headers=as_user("provider_a"),
+                              json={"provider_id": world.ids["provider_a"], "solution_ids": [world.ids["sol_a"], unlisted]})
+        assert refused.status_code == 422 and f"产品 {unlisted} 尚未入库" in refused.json()["message"], refused.text
+    people = _ok(client.get(f"/api/events/{event_id}/participants", headers=as_user("jj_bureau")))
+    assert people["count"] == 0
