@@ -12,23 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from catalog.progress import policy
+from catalog.progress.facts import EngagementFact
 from catalog.taxonomy import level_on_scale
 
 PRIOR_WEIGHT = 2.0  # pseudo-observations of the prior in each smoothed rate
-
-
-@dataclass(frozen=True)
-class EngagementFact:
-    """One engagement as the evaluation sees it."""
-
-    enterprise_id: int
-    status: str  # 意向 / 签约 / 实施中 / 已验收 / 终止
-    level_before: str | None = None
-    level_after: str | None = None
-    promised_days: int | None = None
-    actual_days: int | None = None  # contract → acceptance
-    rating: int | None = None  # the enterprise's 1–5
-    complaint: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,6 +142,18 @@ def evaluate(subject_id: int, facts: Iterable[EngagementFact], outcomes: Iterabl
 def rank(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
     """Highest score first; ties by more acceptances, then by id."""
     return sorted(evaluations, key=lambda e: (-e.score, -e.acceptances, e.subject_id))
+
+
+def ranked(subjects: Iterable[tuple[int, Sequence[EngagementFact], Sequence[str]]]) -> list[Evaluation]:
+    """Evaluate every subject, best first: what catalog.progress.evaluations is handed.
+
+    Args:
+        subjects: (a provider's or solution's id, its engagements, its event meeting outcomes).
+
+    Returns:
+        One Evaluation per subject, in `rank` order.
+    """
+    return rank(evaluate(subject_id, facts, outcomes) for subject_id, facts, outcomes in subjects)
 
 
 def excellent_candidates(evaluations: Iterable[Evaluation], *, min_score: float = policy.EXCELLENT_MIN_SCORE,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, UploadFile
 from sqlmodel import Session
 
 from catalog.errors import NotFound
-from catalog.progress import policy, workbooks
+from catalog.progress import evaluations, policy, workbooks
 from catalog.progress import queries as progress_queries
 from catalog.progress import service as progress_service
 from catalog.progress.measures import Item, compute, describe
@@ -21,8 +21,9 @@ from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.exchange.import_gate import import_slot
 from market.permissions.declared import BUREAU, requires
-from market.progress import evaluations, lists
+from market.progress import lists
 from market.web.api_common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, RecordId
+from matching.evaluation import ranked
 
 router = APIRouter(prefix="/api/progress", tags=["试点进展"])
 Region = Annotated[str | None, Query(max_length=60, description="城市（默认为本账号管辖的第一个地区）")]
@@ -93,8 +94,9 @@ def read_evaluations(session: SessionDep, user: CurrentUser, region: Region = No
                      kind: Annotated[str, Query(pattern="^(provider|solution)$", description="provider 或 solution")]
                      = "provider") -> dict[str, Any]:
     city = progress_city(user, region)
-    pairs: list[Any] = (evaluations.provider_evaluations(session=session, region=city) if kind == "provider"
-                        else evaluations.solution_evaluations(session=session, region=city))
+    pairs: list[Any] = (evaluations.provider_evaluations(session=session, region=city, evaluate=ranked)
+                        if kind == "provider"
+                        else evaluations.solution_evaluations(session=session, region=city, evaluate=ranked))
     return {"region": city, "kind": kind, "data": [
         {"id": subject.id, "name": subject.name, "score": e.score, "proposal": e.proposal,
          "reasons": list(e.reasons_zh), "enterprises_served": e.enterprises_served, "acceptances": e.acceptances,

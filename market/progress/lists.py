@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise
+from catalog.progress import evaluations
 from catalog.progress import policy as progress_policy
 from catalog.progress import queries as progress_queries
 from catalog.progress.models import FinanceProduct
@@ -21,7 +22,7 @@ from catalog.solutions.models import Solution
 from catalog.subsidies.policies import load_policies, policy_for_region
 from catalog.taxonomy import taxonomy
 from catalog.xlsx_writer import Book
-from market.progress import evaluations
+from matching.evaluation import excellent_candidates, ranked
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ def enterprises(session: Session, region: str) -> WorkList:
 def providers(session: Session, region: str) -> WorkList:
     """服务商清单: providers with their evaluation score and the system's proposal."""
     rows = [[p.name, p.kind, p.region, p.status, e.enterprises_served, e.acceptances, e.score, e.proposal,
-             "；".join(e.reasons_zh)] for p, e in evaluations.provider_evaluations(session=session, region=region)]
+             "；".join(e.reasons_zh)]
+            for p, e in evaluations.provider_evaluations(session=session, region=region, evaluate=ranked)]
     return WorkList("providers", "服务商清单",
                     ["服务商", "类型", "所在地", "入库状态", "服务企业数", "验收数", "考核得分", "系统建议", "说明"], rows)
 
@@ -73,7 +75,7 @@ def providers(session: Session, region: str) -> WorkList:
 def excellent(session: Session, region: str) -> WorkList:
     """优秀产品清单 of a city: the solutions marked 优秀 that are the city's (its providers' or
     applied by its enterprises), then those the evaluation proposes."""
-    by_id = {s.id: e for s, e in evaluations.solution_evaluations(session=session, region=region)}
+    by_id = {s.id: e for s, e in evaluations.solution_evaluations(session=session, region=region, evaluate=ranked)}
     local = select(Provider.id).where(col(Provider.region).startswith(region, autoescape=True))
     marked = session.exec(select(Solution).where(
         col(Solution.excellent).is_(True), col(Solution.status) == ListingStatus.PUBLISHED.value,
@@ -82,7 +84,8 @@ def excellent(session: Session, region: str) -> WorkList:
     rows = [[s.name, s.code, "已评为优秀", by_id[s.id].score if s.id in by_id else "—"] for s in marked]
     marked_ids = {s.id for s in marked}
     rows += [[s.name, s.code, "系统建议评选", e.score]
-             for s, e in evaluations.candidates(session=session, region=region) if s.id not in marked_ids]
+             for s, e in evaluations.candidates(session=session, region=region, evaluate=ranked,
+                                                propose=excellent_candidates) if s.id not in marked_ids]
     return WorkList("excellent", "优秀产品清单", ["产品和解决方案", "编号", "状态", "考核得分"], rows)
 
 

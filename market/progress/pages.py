@@ -19,7 +19,7 @@ from catalog.engagements import service as flow
 from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise
 from catalog.errors import MarketError, NotFound
-from catalog.progress import policy, workbooks
+from catalog.progress import evaluations, policy, workbooks
 from catalog.progress import queries as progress_queries
 from catalog.progress import service as progress_service
 from catalog.progress.measures import MEASURES, compute
@@ -33,11 +33,12 @@ from catalog.users.service import actor_of
 from market.deps import CsrfProtected, CurrentUser, SessionDep
 from market.exchange.import_gate import import_slot
 from market.permissions.declared import BUREAU, ENTERPRISES, LOGGED_IN, PROVIDER, requires
-from market.progress import charts, evaluations
+from market.progress import charts
 from market.progress.fields import to_float, to_int
 from market.templating import render
 from market.web.forms import FormDep, text
 from market.web.page_common import flash_redirect, parse_int
+from matching.evaluation import ranked
 
 router = APIRouter(include_in_schema=False)
 
@@ -89,10 +90,10 @@ async def import_page(request: Request, session: SessionDep, user: CurrentUser, 
 def evaluations_page(request: Request, session: SessionDep, user: CurrentUser, region: str | None = None) -> Response:
     """考核评价: provider ranking with components, the warn / retire proposals, solution results."""
     city = progress_city(user, region)
-    providers = evaluations.provider_evaluations(session=session, region=city)
+    providers = evaluations.provider_evaluations(session=session, region=city, evaluate=ranked)
     flagged = [(p, e) for p, e in providers if policy.is_flagged(e.proposal)]
     context = {"city": city, "providers": providers, "flagged": flagged,
-               "solutions": evaluations.solution_evaluations(session=session, region=city)}
+               "solutions": evaluations.solution_evaluations(session=session, region=city, evaluate=ranked)}
     return render(request, "progress/evaluations.html", context)
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from catalog.progress import policy
+from catalog.progress.facts import EngagementFact
 from catalog.taxonomy import level_names, level_on_scale, reaches_pilot_level, target_levels
-from matching.evaluation import EngagementFact, evaluate, excellent_candidates
+from matching.evaluation import evaluate, excellent_candidates
 
 
 def test_levels_in_order_and_the_targets_from_the_pilot_level() -> None:

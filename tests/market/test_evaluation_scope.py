@@ -1,5 +1,5 @@
 """A city judges its providers by what its own enterprises said of their meetings: the event
-component of a provider's evaluation (market/progress/evaluations.py) counts the outcomes
+component of a provider's evaluation (catalog/progress/evaluations.py) counts the outcomes
 recorded by enterprises of that city only, as its engagement components count that city's
 engagements."""
 
@@ -11,8 +11,8 @@ from web_builders import JIUJIANG, XINXIANG
 
 from catalog.enterprises.models import Enterprise
 from catalog.events.models import EventParticipant, Meeting, MeetingRequest, Outcome, RequestStatus
-from market.progress import evaluations
-from matching.evaluation import smoothed
+from catalog.progress import evaluations
+from matching.evaluation import ranked, smoothed
 
 
 def _held(session: Session, request: MeetingRequest, slot: int, outcome: str) -> None:
@@ -37,6 +37,6 @@ def test_only_the_citys_enterprises_outcomes_count(session: Session) -> None:
     moved.region = f"{XINXIANG}红旗区"
     session.add(moved)
     session.flush()
-    found = {p.id: e for p, e in evaluations.provider_evaluations(session=session, region=JIUJIANG)}
+    found = {p.id: e for p, e in evaluations.provider_evaluations(session=session, region=JIUJIANG, evaluate=ranked)}
     events = next(c for c in found[seller].components if c.key == "events")
     assert events.value == smoothed(1, 1, 0.5)  # the 九江 firm's 有意向 only, not the 新乡 firm's 无合作意向

@@ -1,9 +1,12 @@
-"""Provider and solution evaluation from the records: builds the facts matching/evaluation.py
-scores (engagements with the city's enterprises, event meeting outcomes)."""
+"""Provider and solution evaluation from the records: which engagements with the city's
+enterprises and which event meeting outcomes count, as the facts the matcher scores
+(matching/evaluation.py, handed in: catalog imports no matching)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
@@ -12,12 +15,30 @@ from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise
 from catalog.events.models import EventParticipant, Meeting, MeetingRequest
 from catalog.progress import policy
+from catalog.progress.facts import EngagementFact
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
-from matching.evaluation import EngagementFact, Evaluation, evaluate, excellent_candidates, rank
 
 
-def _facts(session: Session, region: str) -> list[tuple[Engagement, EngagementFact]]:
+class Scored(Protocol):
+    """What is read here of the matcher's evaluation: whose it is."""
+
+    @property
+    def subject_id(self) -> int: ...
+
+
+E = TypeVar("E", bound=Scored)
+Subject = tuple[int, list[EngagementFact], list[str]]  # a provider's or solution's id, its engagements, its outcomes
+Evaluate = Callable[[list[Subject]], list[E]]
+"""The matcher's evaluation (matching.evaluation.ranked): every subject scored, best first;
+handed in by the caller, as `catalog.events.meetings.run_schedule` is handed its planner."""
+Propose = Callable[[list[E]], list[E]]
+"""The evaluations the matcher proposes for 优秀产品 (matching.evaluation.excellent_candidates)."""
+
+
+def counted_engagements(*, session: Session, region: str) -> list[tuple[Engagement, EngagementFact]]:
+    """The engagements of the city's enterprises, whatever became of the offering since, each
+    with the fact the evaluation scores."""
     rows = session.exec(select(Engagement, Solution).join(Enterprise, col(Enterprise.id) == Engagement.enterprise_id)
                         .join(Solution, col(Solution.id) == Engagement.solution_id)
                         .where(col(Enterprise.region).startswith(region, autoescape=True))
@@ -32,10 +53,10 @@ def _facts(session: Session, region: str) -> list[tuple[Engagement, EngagementFa
     return out
 
 
-def _outcomes(session: Session, region: str) -> dict[int, list[str]]:
+def meeting_outcomes(*, session: Session, region: str) -> dict[int, list[str]]:
     """The outcomes the city's enterprises recorded of meetings held with providers, per
-    provider: as the engagements counted (_facts), a city judges its providers by what its own
-    enterprises said, not by meetings elsewhere."""
+    provider: as the engagements counted (counted_engagements), a city judges its providers by
+    what its own enterprises said, not by meetings elsewhere."""
     provider_side = select(EventParticipant.id, EventParticipant.provider_id).where(
         col(EventParticipant.provider_id).is_not(None))
     providers: dict[int, int] = {int(a or 0): int(b or 0) for a, b in session.exec(provider_side).all()}
@@ -55,33 +76,31 @@ def _outcomes(session: Session, region: str) -> dict[int, list[str]]:
     return out
 
 
-def provider_evaluations(*, session: Session, region: str) -> list[tuple[Provider, Evaluation]]:
+def provider_evaluations(*, session: Session, region: str, evaluate: Evaluate[E]) -> list[tuple[Provider, E]]:
     """Every provider with engagements in the city or based there, scored and ranked."""
-    facts = _facts(session, region)
     by_provider: dict[int, list[EngagementFact]] = defaultdict(list)
-    for engagement, fact in facts:
+    for engagement, fact in counted_engagements(session=session, region=region):
         by_provider[engagement.provider_id].append(fact)
-    outcomes = _outcomes(session, region)
+    outcomes = meeting_outcomes(session=session, region=region)
     providers = session.exec(select(Provider).where(or_(
         col(Provider.id).in_(list(by_provider)), col(Provider.region).startswith(region, autoescape=True)))).all()
-    named = {p.id: p for p in providers}
-    ranked = rank(evaluate(p.id or 0, by_provider.get(p.id or 0, []), outcomes.get(p.id or 0, []))
-                  for p in providers)
+    named = {p.id or 0: p for p in providers}
+    ranked = evaluate([(pid, by_provider.get(pid, []), outcomes.get(pid, [])) for pid in named])
     return [(named[e.subject_id], e) for e in ranked]
 
 
-def solution_evaluations(*, session: Session, region: str) -> list[tuple[Solution, Evaluation]]:
+def solution_evaluations(*, session: Session, region: str, evaluate: Evaluate[E]) -> list[tuple[Solution, E]]:
     """Solutions applied by the city's enterprises, scored and ranked."""
     by_solution: dict[int, list[EngagementFact]] = defaultdict(list)
-    for engagement, fact in _facts(session, region):
+    for engagement, fact in counted_engagements(session=session, region=region):
         by_solution[engagement.solution_id].append(fact)
     solutions = {s.id: s for s in session.exec(select(Solution).where(col(Solution.id).in_(list(by_solution)))).all()}
-    ranked = rank(evaluate(sid, items) for sid, items in by_solution.items())
+    ranked = evaluate([(sid, facts, []) for sid, facts in by_solution.items()])
     return [(solutions[e.subject_id], e) for e in ranked]
 
 
-def candidates(*, session: Session, region: str) -> list[tuple[Solution, Evaluation]]:
+def candidates(*, session: Session, region: str, evaluate: Evaluate[E], propose: Propose[E]) -> list[tuple[Solution, E]]:
     """Solutions the system proposes for 优秀产品 (the bureau decides)."""
-    pairs = solution_evaluations(session=session, region=region)
-    chosen = {e.subject_id for e in excellent_candidates(e for _, e in pairs)}
+    pairs = solution_evaluations(session=session, region=region, evaluate=evaluate)
+    chosen = {e.subject_id for e in propose([e for _, e in pairs])}
     return [(s, e) for s, e in pairs if e.subject_id in chosen]
