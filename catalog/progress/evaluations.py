@@ -1,12 +1,14 @@
 """Provider and solution evaluation from the records: which engagements with the city's
 enterprises and which event meeting outcomes count, as the facts the matcher scores
-(matching/evaluation.py, handed in: catalog imports no matching)."""
+(matching/evaluation.py, handed in: catalog imports no matching), and which solutions the
+优秀产品清单 holds."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
@@ -16,7 +18,7 @@ from catalog.enterprises.models import Enterprise
 from catalog.events.models import EventParticipant, Meeting, MeetingRequest
 from catalog.progress import policy
 from catalog.progress.facts import EngagementFact
-from catalog.providers.models import Provider
+from catalog.providers.models import ListingStatus, Provider
 from catalog.solutions.models import Solution
 
 
@@ -99,8 +101,37 @@ def solution_evaluations(*, session: Session, region: str, evaluate: Evaluate[E]
     return [(solutions[e.subject_id], e) for e in ranked]
 
 
-def candidates(*, session: Session, region: str, evaluate: Evaluate[E], propose: Propose[E]) -> list[tuple[Solution, E]]:
-    """Solutions the system proposes for 优秀产品 (the bureau decides)."""
+@dataclass(frozen=True)
+class Excellent(Generic[E]):
+    """A line of the 优秀产品清单: a solution marked 优秀 (with its evaluation when the city's
+    enterprises applied it), or one the evaluation proposes."""
+
+    solution: Solution
+    evaluation: E | None
+    marked: bool  # 已评为优秀; else proposed (系统建议评选)
+
+
+def excellent(*, session: Session, region: str, evaluate: Evaluate[E], propose: Propose[E]) -> list[Excellent[E]]:
+    """优秀产品清单 of a city: the solutions marked 优秀 that are the city's (its providers' or
+    applied by its enterprises), then those the evaluation proposes (the bureau decides)."""
     pairs = solution_evaluations(session=session, region=region, evaluate=evaluate)
+    scored = {s.id: e for s, e in pairs}
+    marked = _marked(session, region, [s.id or 0 for s, _ in pairs])
+    taken = {s.id for s in marked}
+    return ([Excellent(s, scored.get(s.id), True) for s in marked]
+            + [Excellent(s, e, False) for s, e in _proposed(pairs, propose) if s.id not in taken])
+
+
+def _marked(session: Session, region: str, applied: list[int]) -> list[Solution]:
+    """The 已入库 solutions marked 优秀 of the city's providers or among those its enterprises applied."""
+    local = select(Provider.id).where(col(Provider.region).startswith(region, autoescape=True))
+    statement = select(Solution).where(
+        col(Solution.excellent).is_(True), col(Solution.status) == ListingStatus.PUBLISHED.value,
+        or_(col(Solution.provider_id).in_(local), col(Solution.id).in_(applied or [-1])))
+    return list(session.exec(statement.order_by(col(Solution.id))).all())
+
+
+def _proposed(pairs: list[tuple[Solution, E]], propose: Propose[E]) -> list[tuple[Solution, E]]:
+    """The evaluated solutions the matcher proposes for 优秀产品."""
     chosen = {e.subject_id for e in propose([e for _, e in pairs])}
     return [(s, e) for s, e in pairs if e.subject_id in chosen]

@@ -1,5 +1,7 @@
 """Progress against the target table: each row's computed figure, grouped by segment and
-year, the monthly trend, and the share of 规上 enterprises at 二级 or above."""
+year, the monthly trend, and the share of 规上 enterprises at 二级 or above; and what the
+working lists read: the city's pilot enterprises with their latest engagement's status, the
+subsidy policies shown, the finance list."""
 
 from __future__ import annotations
 
@@ -9,10 +11,13 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from catalog.engagements.models import Engagement
+from catalog.enterprises.models import Enterprise
 from catalog.errors import NotFound
 from catalog.progress.measures import MEASURES, Result, Scope, compute
-from catalog.progress.models import TargetRow
+from catalog.progress.models import FinanceProduct, TargetRow
 from catalog.progress.permissions import can_view_progress
+from catalog.subsidies.policies import Policy, load_policies, policy_for_region
 from catalog.users.models import User
 
 
@@ -101,3 +106,30 @@ def city_trend(*, session: Session, region: str, rows: list[RowProgress]) -> tup
     latest = max(years) if years else None
     target = sum(r.target for r in tied if r.year == latest)
     return monthly(result), target
+
+
+def pilot_enterprises(*, session: Session, region: str) -> list[tuple[Enterprise, str | None]]:
+    """The city's pilot enterprises by batch, each with the status of its latest engagement
+    (the one registered last; None when it has none)."""
+    in_city = col(Enterprise.region).startswith(region, autoescape=True)
+    firms = session.exec(select(Enterprise).where(in_city).order_by(col(Enterprise.batch), col(Enterprise.id))).all()
+    latest: dict[int, str] = {}
+    for enterprise_id, status in session.exec(
+            select(Engagement.enterprise_id, Engagement.status)
+            .where(col(Engagement.enterprise_id).in_(select(Enterprise.id).where(in_city)))
+            .order_by(col(Engagement.id))).all():
+        latest[enterprise_id] = status
+    return [(f, latest.get(f.id or 0)) for f in firms]
+
+
+def shown_policies(region: str) -> list[tuple[Policy, bool]]:
+    """The subsidy policies the city's 政策清单 shows, each with whether it is the one in force
+    there: that one, and the default estimate (the policy without regions) when it is not."""
+    in_force = policy_for_region(region)
+    return [(p, p.key == in_force.key) for p in load_policies() if p.key == in_force.key or not p.regions]
+
+
+def finance_products(*, session: Session, region: str) -> list[FinanceProduct]:
+    """The city's finance list (数转贷 and the like), in the order it was entered."""
+    return list(session.exec(select(FinanceProduct).where(
+        col(FinanceProduct.region).startswith(region, autoescape=True)).order_by(col(FinanceProduct.id))).all())

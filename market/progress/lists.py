@@ -1,5 +1,7 @@
 """The working lists the pilot plans name (任务清单, 试点企业清单, 服务商清单, 优秀产品清单,
-政策清单, 金融清单): each one a title, headers and rows, shown as a page and exported as xlsx."""
+政策清单, 金融清单): each one a title, headers and rows, shown as a page and exported as xlsx.
+Which records each list holds is catalog's (catalog.progress.queries, .evaluations); here they
+are put into words and cells."""
 
 from __future__ import annotations
 
@@ -8,18 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.styles import Font, PatternFill
-from sqlalchemy import or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from catalog.engagements.models import Engagement
-from catalog.enterprises.models import Enterprise
 from catalog.progress import evaluations
 from catalog.progress import policy as progress_policy
 from catalog.progress import queries as progress_queries
-from catalog.progress.models import FinanceProduct
-from catalog.providers.models import ListingStatus, Provider
-from catalog.solutions.models import Solution
-from catalog.subsidies.policies import load_policies, policy_for_region
 from catalog.taxonomy import taxonomy
 from catalog.xlsx_writer import Book
 from matching.evaluation import excellent_candidates, ranked
@@ -51,14 +46,8 @@ def tasks(session: Session, region: str) -> WorkList:
 
 def enterprises(session: Session, region: str) -> WorkList:
     """试点企业清单: the city's pilot enterprises with their level and latest engagement."""
-    firms = session.exec(select(Enterprise).where(col(Enterprise.region).startswith(region, autoescape=True))
-                         .order_by(col(Enterprise.batch), col(Enterprise.id))).all()
-    latest: dict[int, str] = {}
-    for g in session.exec(select(Engagement).where(col(Engagement.enterprise_id).in_([f.id for f in firms]))
-                          .order_by(col(Engagement.id))).all():
-        latest[g.enterprise_id] = g.status
     rows = [[f.name, f.uscc, f.region, _industry(f.industry), f.size, f.srdi_tier, f.level, f.batch or "",
-             latest.get(f.id or 0, "未对接")] for f in firms]
+             status or "未对接"] for f, status in progress_queries.pilot_enterprises(session=session, region=region)]
     return WorkList("enterprises", "试点企业清单",
                     ["企业名称", "统一社会信用代码", "地区", "行业", "规模", "专精特新", "数字化水平", "批次", "对接状态"], rows)
 
@@ -73,30 +62,20 @@ def providers(session: Session, region: str) -> WorkList:
 
 
 def excellent(session: Session, region: str) -> WorkList:
-    """优秀产品清单 of a city: the solutions marked 优秀 that are the city's (its providers' or
-    applied by its enterprises), then those the evaluation proposes."""
-    by_id = {s.id: e for s, e in evaluations.solution_evaluations(session=session, region=region, evaluate=ranked)}
-    local = select(Provider.id).where(col(Provider.region).startswith(region, autoescape=True))
-    marked = session.exec(select(Solution).where(
-        col(Solution.excellent).is_(True), col(Solution.status) == ListingStatus.PUBLISHED.value,
-        or_(col(Solution.provider_id).in_(local), col(Solution.id).in_(list(by_id) or [-1])))
-        .order_by(col(Solution.id))).all()
-    rows = [[s.name, s.code, "已评为优秀", by_id[s.id].score if s.id in by_id else "—"] for s in marked]
-    marked_ids = {s.id for s in marked}
-    rows += [[s.name, s.code, "系统建议评选", e.score]
-             for s, e in evaluations.candidates(session=session, region=region, evaluate=ranked,
-                                                propose=excellent_candidates) if s.id not in marked_ids]
+    """优秀产品清单 of a city: the solutions marked 优秀, then those the evaluation proposes
+    (catalog.progress.evaluations.excellent)."""
+    rows = [[x.solution.name, x.solution.code, "已评为优秀" if x.marked else "系统建议评选",
+             "—" if x.evaluation is None else x.evaluation.score]
+            for x in evaluations.excellent(session=session, region=region, evaluate=ranked,
+                                           propose=excellent_candidates)]
     return WorkList("excellent", "优秀产品清单", ["产品和解决方案", "编号", "状态", "考核得分"], rows)
 
 
 def policies(session: Session, region: str) -> WorkList:
     """政策清单: the subsidy rules in force for the city (and the default estimate)."""
-    in_force = policy_for_region(region)
     rows = []
-    for policy in load_policies():
-        if policy.key != in_force.key and policy.regions:
-            continue
-        state = "本市执行" if policy.key == in_force.key else "未配置时的估算"
+    for policy, in_force in progress_queries.shown_policies(region):
+        state = "本市执行" if in_force else "未配置时的估算"
         for tier in policy.tiers:
             rule = (f"定额 {tier.fixed_wan:g} 万元（不超过实际投入）" if tier.fixed_wan is not None
                     else f"投入的 {tier.rate * 100:g}%" + (f"，最高 {tier.cap_wan:g} 万元" if tier.cap_wan else ""))
@@ -106,11 +85,9 @@ def policies(session: Session, region: str) -> WorkList:
 
 def finance(session: Session, region: str) -> WorkList:
     """金融清单: 数转贷-type products the bureau maintains."""
-    items = session.exec(select(FinanceProduct).where(col(FinanceProduct.region).startswith(region, autoescape=True))
-                         .order_by(col(FinanceProduct.id))).all()
     rows = [[f.name, f.lender, "" if f.rate_pct is None else f"{f.rate_pct:g}%",
              "" if f.cap_wan is None else f.cap_wan, f.term_months or "", "在售" if f.active else "停办", f.note]
-            for f in items]
+            for f in progress_queries.finance_products(session=session, region=region)]
     return WorkList("finance", "金融清单", ["产品", "金融机构", "年利率", "额度上限（万元）", "期限（月）", "状态", "说明"], rows)
 
 
