@@ -18,8 +18,9 @@ from catalog.enterprises.models import Enterprise
 from catalog.events.models import EventParticipant, Meeting, MeetingRequest
 from catalog.progress import policy
 from catalog.progress.facts import EngagementFact
-from catalog.providers.models import ListingStatus, Provider
+from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
+from catalog.solutions.permissions import visible_solutions
 
 
 class Scored(Protocol):
@@ -112,8 +113,9 @@ class Excellent(Generic[E]):
 
 
 def excellent(*, session: Session, region: str, evaluate: Evaluate[E], propose: Propose[E]) -> list[Excellent[E]]:
-    """优秀产品清单 of a city: the solutions marked 优秀 that are the city's (its providers' or
-    applied by its enterprises), then those the evaluation proposes (the bureau decides)."""
+    """优秀产品清单 of a city: the publicly listed solutions (visible_solutions to the public)
+    marked 优秀 that are the city's (its providers' or applied by its enterprises), then the
+    ones the evaluation proposes (the bureau decides)."""
     pairs = solution_evaluations(session=session, region=region, evaluate=evaluate)
     scored = {s.id: e for s, e in pairs}
     marked = _marked(session, region, [s.id or 0 for s, _ in pairs])
@@ -123,12 +125,11 @@ def excellent(*, session: Session, region: str, evaluate: Evaluate[E], propose: 
 
 
 def _marked(session: Session, region: str, applied: list[int]) -> list[Solution]:
-    """The 已入库 solutions marked 优秀 of the city's providers or among those its enterprises applied."""
+    """The listed solutions marked 优秀 of the city's providers or among those its enterprises applied."""
     local = select(Provider.id).where(col(Provider.region).startswith(region, autoescape=True))
-    statement = select(Solution).where(
-        col(Solution.excellent).is_(True), col(Solution.status) == ListingStatus.PUBLISHED.value,
-        or_(col(Solution.provider_id).in_(local), col(Solution.id).in_(applied or [-1])))
-    return list(session.exec(statement.order_by(col(Solution.id))).all())
+    statement = select(Solution).where(col(Solution.excellent).is_(True), or_(
+        col(Solution.provider_id).in_(local), col(Solution.id).in_(applied or [-1])))
+    return list(session.exec(visible_solutions(None, statement).order_by(col(Solution.id))).all())
 
 
 def _proposed(pairs: list[tuple[Solution, E]], propose: Propose[E]) -> list[tuple[Solution, E]]:

@@ -97,3 +97,52 @@ def test_a_citys_excellent_list_holds_its_own_solutions_only(demo_client: TestCl
     rows = demo_client.get("/api/progress/lists/excellent", headers=_token(demo_client, "jiujiang_bureau")).json()["rows"]
     codes = {r[1] for r in rows}
     assert mine.code in codes and elsewhere.code not in codes
+
+
+def _rows(client: TestClient) -> list[list[object]]:
+    work = client.get("/api/progress/lists/excellent", headers=_token(client, "jiujiang_bureau"))
+    assert work.status_code == 200, work.text
+    return list(work.json()["rows"])
+
+
+def _page(client: TestClient) -> str:
+    page = client.get("/lists/excellent", headers={**_token(client, "jiujiang_bureau"), "Accept": "text/html"})
+    assert page.status_code == 200
+    return page.text
+
+
+def _local_listed(session: Session, city: str) -> Solution:
+    """A listed, not yet marked solution of a listed provider based in `city`."""
+    local = select(Provider.id).where(col(Provider.region).startswith(city), Provider.status == "已入库")
+    solution = session.exec(select(Solution).where(
+        Solution.status == "已入库", col(Solution.excellent).is_(False), col(Solution.provider_id).in_(local))
+        .order_by(col(Solution.id))).first()
+    assert solution is not None
+    return solution
+
+
+def _suspend_provider(database_url: str, solution_id: int) -> None:
+    with Session(get_engine(database_url)) as session:
+        solution = session.get(Solution, solution_id)
+        assert solution is not None
+        provider = session.get(Provider, solution.provider_id)
+        assert provider is not None
+        provider.status = "暂停"
+        session.add(provider)
+        session.commit()
+
+
+def test_a_marked_solution_of_a_provider_out_of_the_pool_is_not_listed(demo_client: TestClient,
+                                                                       demo_database_url: str) -> None:
+    """优秀产品清单 lists what the public listing shows (visible_solutions to the public): a
+    solution marked 优秀 and 已入库 whose provider is 暂停 leaves the list, as it leaves the catalogue."""
+    with Session(get_engine(demo_database_url), expire_on_commit=False) as session:
+        solution = _local_listed(session, "江西省九江市")
+        solution.excellent = True
+        session.add(solution)
+        session.commit()
+    assert solution.code in {r[1] for r in _rows(demo_client)}
+    _suspend_provider(demo_database_url, solution.id or 0)
+    assert demo_client.get(f"/api/solutions/{solution.id}").status_code == 404  # the public listing's rule
+    assert solution.code not in {r[1] for r in _rows(demo_client)}
+    assert solution.name not in _page(demo_client)
