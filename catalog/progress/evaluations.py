@@ -115,13 +115,13 @@ class Excellent(Generic[E]):
 def excellent(*, session: Session, region: str, evaluate: Evaluate[E], propose: Propose[E]) -> list[Excellent[E]]:
     """优秀产品清单 of a city: the publicly listed solutions (visible_solutions to the public)
     marked 优秀 that are the city's (its providers' or applied by its enterprises), then the
-    ones the evaluation proposes (the bureau decides)."""
+    listed ones the evaluation proposes (the bureau decides)."""
     pairs = solution_evaluations(session=session, region=region, evaluate=evaluate)
     scored = {s.id: e for s, e in pairs}
     marked = _marked(session, region, [s.id or 0 for s, _ in pairs])
     taken = {s.id for s in marked}
     return ([Excellent(s, scored.get(s.id), True) for s in marked]
-            + [Excellent(s, e, False) for s, e in _proposed(pairs, propose) if s.id not in taken])
+            + [Excellent(s, e, False) for s, e in _proposed(session, pairs, propose) if s.id not in taken])
 
 
 def _marked(session: Session, region: str, applied: list[int]) -> list[Solution]:
@@ -132,7 +132,10 @@ def _marked(session: Session, region: str, applied: list[int]) -> list[Solution]
     return list(session.exec(visible_solutions(None, statement).order_by(col(Solution.id))).all())
 
 
-def _proposed(pairs: list[tuple[Solution, E]], propose: Propose[E]) -> list[tuple[Solution, E]]:
-    """The evaluated solutions the matcher proposes for 优秀产品."""
-    chosen = {e.subject_id for e in propose([e for _, e in pairs])}
-    return [(s, e) for s, e in pairs if e.subject_id in chosen]
+def _proposed(session: Session, pairs: list[tuple[Solution, E]], propose: Propose[E]) -> list[tuple[Solution, E]]:
+    """The evaluated solutions the matcher proposes for 优秀产品, listed ones only: a retired or
+    withdrawn offering, or one whose provider left the pool, is not proposed."""
+    chosen = [e.subject_id for e in propose([e for _, e in pairs])]
+    listed = set(session.exec(visible_solutions(None, select(Solution.id).where(
+        col(Solution.id).in_(chosen or [-1])))).all())
+    return [(s, e) for s, e in pairs if e.subject_id in listed]

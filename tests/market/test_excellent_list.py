@@ -4,7 +4,7 @@ here, keying a dict by solution records)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -146,3 +146,49 @@ def test_a_marked_solution_of_a_provider_out_of_the_pool_is_not_listed(demo_clie
     assert demo_client.get(f"/api/solutions/{solution.id}").status_code == 404  # the public listing's rule
     assert solution.code not in {r[1] for r in _rows(demo_client)}
     assert solution.name not in _page(demo_client)
+
+
+def _accepted_twice(database_url: str) -> Solution:
+    """A listed, unmarked solution of a 九江 provider two 九江 enterprises took to acceptance on
+    time, two levels up, and rated 5: the evaluation proposes it for 优秀产品."""
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        solution = _local_listed(session, "江西省九江市")
+        firms = session.exec(select(Enterprise).where(col(Enterprise.region).startswith("江西省九江市"))
+                             .order_by(col(Enterprise.id)).limit(2)).all()
+        for firm in firms:
+            data = EngagementCreate(enterprise_id=firm.id or 0, solution_id=solution.id or 0)
+            engagement = engagement_service.create_engagement(session=session, data=data, actor="test")
+            flow.sign(session=session, engagement=engagement, amount_wan=40, contract_date=date(2025, 3, 1),
+                      actor="test")
+            flow.start(session=session, engagement=engagement, actor="test")
+            flow.propose_acceptance(session=session, engagement=engagement, acceptance_date=date(2025, 3, 2),
+                                    level_before="一级", level_after="三级", actor="test")
+            flow.confirm_acceptance(session=session, engagement=engagement, actor="jiujiang_bureau")
+            flow.rate(session=session, engagement=engagement, rating=5, actor="test")
+        session.commit()
+        return solution
+
+
+def _retire(database_url: str, solution_id: int) -> None:
+    with Session(get_engine(database_url)) as session:
+        solution = session.get(Solution, solution_id)
+        assert solution is not None
+        solution.status = "退出"
+        session.add(solution)
+        session.commit()
+
+
+@pytest.mark.parametrize("leaves", [_retire, _suspend_provider], ids=["solution_retired", "provider_suspended"])
+def test_only_listed_offerings_are_proposed(demo_client: TestClient, demo_database_url: str,
+                                           leaves: Callable[[str, int], None]) -> None:
+    """系统建议评选 proposes listed offerings only: once the solution is 退出, or its provider
+    暂停, it is no longer proposed, in the API as on the page; its evaluation stays."""
+    solution = _accepted_twice(demo_database_url)
+    proposed = next(r for r in _rows(demo_client) if r[1] == solution.code)
+    assert proposed[2] == "系统建议评选"
+    leaves(demo_database_url, solution.id or 0)
+    assert solution.code not in {r[1] for r in _rows(demo_client)}
+    assert solution.name not in _page(demo_client)
+    evaluated = demo_client.get("/api/progress/evaluations", params={"kind": "solution"},
+                                headers=_token(demo_client, "jiujiang_bureau")).json()["data"]
+    assert solution.id in {e["id"] for e in evaluated}
