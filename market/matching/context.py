@@ -29,13 +29,13 @@ from sqlmodel import Session, col, select
 from catalog.engagements import queries as engagement_queries
 from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise, Need
-from catalog.providers.models import ListingStatus, Provider
+from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
+from catalog.solutions.permissions import visible_solutions
 from market import heap
 from matching.records import EnterpriseRecord, NeedRecord, ProviderRecord, SolutionRecord
 from matching.scoring import MatchContext
 
-PUBLISHED = ListingStatus.PUBLISHED.value
 Row = TypeVar("Row", Solution, Provider)
 Record = TypeVar("Record", SolutionRecord, ProviderRecord)
 Stamp = tuple[int, datetime]  # (version, updated_at) of a row
@@ -184,11 +184,10 @@ def _build_behind(slot: _Slot, engine: sa.Engine, url: str, provider_id: int | N
 
 
 def _build(session: Session, records: _Records, provider_id: int | None) -> MatchContext:
-    statement = (sa.select(col(Solution.id), col(Solution.version), col(Solution.updated_at),
-                           col(Provider.id), col(Provider.version), col(Provider.updated_at))
-                 .join(Provider, col(Solution.provider_id) == Provider.id)
-                 .where(col(Solution.status) == PUBLISHED, col(Provider.status) == PUBLISHED)
-                 .order_by(col(Solution.id)))
+    stamps = (sa.select(col(Solution.id), col(Solution.version), col(Solution.updated_at),
+                        col(Provider.id), col(Provider.version), col(Provider.updated_at))
+              .join(Provider, col(Solution.provider_id) == Provider.id))
+    statement = visible_solutions(None, stamps).order_by(col(Solution.id))  # what the public listing shows
     if provider_id is not None:
         statement = statement.where(col(Solution.provider_id) == provider_id)
     current = session.execute(statement).all()
