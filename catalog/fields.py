@@ -102,15 +102,17 @@ def choice(choices: tuple[str, ...] | list[str], label: str) -> Any:
     return BeforeValidator(check)
 
 
-def _number(minimum: float, maximum: float | None = None, whole: bool = False) -> Any:
+def _number(minimum: float, maximum: float | None = None, whole: bool = False, above: bool = False) -> Any:
+    """A number from `minimum` (or, `above`, past it) to `maximum`."""
     def check(value: object) -> float | int | None:
         number = v.parse_whole(value) if whole else v.parse_number(value)
         if number is None:
             return None
-        if number < minimum or (maximum is not None and number > maximum):
+        if number < minimum or (above and number == minimum) or (maximum is not None and number > maximum):
             kind = "整数" if whole else "数字"
+            lower = f"大于 {_figure(minimum)}" if above else f"不小于 {_figure(minimum)}"
             upper = f"、不大于 {_figure(maximum)} " if maximum is not None else " "
-            raise ValueError(f"应为不小于 {_figure(minimum)}{upper}的{kind}，实际为 {value}")
+            raise ValueError(f"应为{lower}{upper}的{kind}，实际为 {value}")
         return number
 
     return BeforeValidator(check)
@@ -166,6 +168,7 @@ SrdiTier = Annotated[str, choice(taxonomy().srdi_tiers, "专精特新"), BeforeV
 Level = Annotated[str, choice(tuple(taxonomy().levels), "数字化水平"), BeforeValidator(lambda x: x or "未评测")]
 OptLevel = Annotated[str | None, choice(tuple(taxonomy().levels), "数字化水平")]
 Money = Annotated[float | None, _number(0, lim.MONEY_WAN)]
+ContractAmount = Annotated[float | None, _number(0, lim.CONTRACT_WAN, above=True)]  # also `sign`'s bound
 Price = Annotated[float, _number(0, lim.PRICE_WAN)]
 Days = Annotated[int, _number(1, lim.DEPLOY_DAYS, whole=True)]
 Capacity = Annotated[int, _number(1, lim.CAPACITY, whole=True),

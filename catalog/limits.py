@@ -25,7 +25,8 @@ EVENT_ITEMS = 50  # needs or products a participant brings to an event
 PASSWORD_MIN_CHARS = 8  # a new password, wherever it is set (account, password change, 入驻申请)
 PASSWORD_MAX_CHARS = 256
 
-MONEY_WAN = 1_000_000.0  # 100 亿元: a budget or a contract, in 万元
+MONEY_WAN = 1_000_000.0  # 100 亿元: a budget, in 万元
+CONTRACT_WAN = 100_000.0  # 10 亿元: one engagement's contract, in 万元 (and more than 0), signed or corrected
 PRICE_WAN = 100_000.0  # a product's price, in 万元
 CAPACITY = 10_000  # enterprises a provider can serve at once
 DEPLOY_DAYS = 3_650  # ten years

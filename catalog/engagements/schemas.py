@@ -7,8 +7,8 @@ from datetime import date
 from sqlmodel import Field, SQLModel
 
 from catalog.fields import (
+    ContractAmount,
     Input,
-    Money,
     OptLevel,
     RecordPublic,
     RecordRef,
@@ -24,9 +24,10 @@ class EngagementCreate(Input):
 
 
 class EngagementUpdate(Input):
-    """The figures of an open engagement that a party may correct; never its state."""
+    """The figures of an open engagement that a party may correct; never its state. The contract
+    amount has the bound signing it has (limits.CONTRACT_WAN, more than 0)."""
 
-    contract_amount_wan: Money = None
+    contract_amount_wan: ContractAmount = None
     contract_date: date | None = None
     level_before: OptLevel = None
 

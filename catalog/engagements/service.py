@@ -23,6 +23,7 @@ from catalog.enterprises import permissions as enterprise_permissions
 from catalog.enterprises.models import Enterprise
 from catalog.enterprises.service import get_enterprise
 from catalog.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from catalog.limits import CONTRACT_WAN
 from catalog.limits import REMARK_CHARS as REVIEW_CHARS
 from catalog.progress import policy
 from catalog.progress.models import AcceptanceRecord
@@ -91,12 +92,13 @@ def _move(session: Session, engagement: Engagement, target: str, actor: str, **c
     return engagement
 
 
-def sign(*, session: Session, engagement: Engagement, amount_wan: float, contract_date: date, actor: str,
+def sign(*, session: Session, engagement: Engagement, amount_wan: float | None, contract_date: date, actor: str,
          expected_version: int | None = None) -> Engagement:
-    """意向 → 签约, with the contract amount (万元) and date."""
+    """意向 → 签约, with the contract amount (万元, more than 0 and at most limits.CONTRACT_WAN, the
+    bound a correction has too) and date."""
     _check(engagement, S.SIGNED, expected_version)
-    if amount_wan is None or amount_wan <= 0 or amount_wan > 100_000:
-        raise ValidationFailed(message="合同金额须大于 0 万元（且不超过 100000 万元）")
+    if amount_wan is None or amount_wan <= 0 or amount_wan > CONTRACT_WAN:
+        raise ValidationFailed(message=f"合同金额须大于 0 万元（且不超过 {CONTRACT_WAN:.0f} 万元）")
     return _move(session, engagement, S.SIGNED, actor, contract_amount_wan=round(float(amount_wan), 4),
                  contract_date=contract_date)
 
