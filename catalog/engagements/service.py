@@ -1,8 +1,10 @@
 """Writes to 对接成果 (engagements): creating one and correcting its figures, and the workflow 意向 → 签约 → 实施中 → 已验收 (proposed by a party, confirmed by
 the bureau, subsidy computed under the city's policy) or 终止. Each step is audited.
 
-Who may call which step is decided by the caller (catalog/engagements/permissions.py); this module
-checks the order of steps and the figures. Services flush, never commit.
+Each step is written twice: as an actor takes it (the order of steps and the figures; an event's
+meeting outcome and the demo data call these) and, below, as a user takes it (`sign_as` …
+`rate_as`, `update_engagement_as`: who may, catalog/engagements/permissions.py, then the step,
+audited as that user), which the API and the pages call. Services flush, never commit.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, select
 
 from catalog import writes
-from catalog.access import CREATE_ENGAGEMENT, VIEW, load_visible
+from catalog.access import CREATE_ENGAGEMENT, EDIT, VIEW, load_visible
 from catalog.engagements import permissions as engagement_rules
 from catalog.engagements.models import Engagement, EngagementStatus
 from catalog.engagements.queries import open_engagement
@@ -229,19 +231,20 @@ def _raise_enterprise_level(session: Session, enterprise: Enterprise, level: str
                           after={"level": level})
 
 
-def rate(*, session: Session, engagement: Engagement, rating: int, actor: str, review: str = "") -> Engagement:
-    """The enterprise's rating (1–5), with its words, of an accepted or terminated
-    engagement: once (a product's ratings are its record, not a draft)."""
+def rate(*, session: Session, engagement: Engagement, rating: int | None, actor: str, review: str = "") -> Engagement:
+    """The enterprise's rating (1–5; None, no whole number given, is refused as out of range), with
+    its words, of an accepted or terminated engagement: once (a product's ratings are its record,
+    not a draft)."""
     if engagement.status not in (S.ACCEPTED, S.TERMINATED):
         raise InvalidTransition(message="只能对已验收或已终止的对接进行评价")
     if engagement.rating is not None:
         raise Conflict("该对接已经评价过，每项对接只能评价一次", code="already_rated")
-    if not policy.RATING_MIN <= int(rating) <= policy.RATING_MAX:
+    if rating is None or not policy.RATING_MIN <= int(rating) <= policy.RATING_MAX:
         raise ValidationFailed(message=f"评价须为 {policy.RATING_MIN} 至 {policy.RATING_MAX} 分")
     if len(review) > REVIEW_CHARS:
         raise ValidationFailed(message=f"评价内容不能超过 {REVIEW_CHARS} 字")
     before = {"rating": engagement.rating, "review": engagement.review}
-    engagement.rating, engagement.review = int(rating), review.strip() or None
+    engagement.rating, engagement.review = int(rating), (review or "").strip() or None
     _bump(engagement)
     session.add(engagement)
     writes.audited_change(session=session, record=engagement, actor=actor, action="update", before=before,
@@ -308,3 +311,69 @@ def update_engagement(*, session: Session, engagement: Engagement, data: Engagem
     writes.update(session=session, record=engagement, changes=data.model_dump(exclude_unset=True), actor=actor,
                   expected_version=expected_version)
     return engagement
+
+
+# --- as a user acts: who may, then the step or the correction, audited as that user -----------
+# The one entry of the API and the pages (as `open_intention` is for a new intention): the
+# engagement is the one `get_engagement` found for the user; each checks catalog/engagements/
+# permissions.py before the step's own rules.
+
+
+def _actor_for(session: Session, user: User, step: str, engagement: Engagement) -> str:
+    """The audit actor of `user` once it may take `step` on `engagement` (Forbidden otherwise)."""
+    engagement_rules.require_step(user, step, engagement, session.get(Enterprise, engagement.enterprise_id))
+    return actor_of(user)
+
+
+def sign_as(*, session: Session, user: User, engagement: Engagement, amount_wan: float | None, contract_date: date,
+            expected_version: int | None = None) -> Engagement:
+    """`user` signs (`sign`): a party, or the bureau of the enterprise's region."""
+    actor = _actor_for(session, user, engagement_rules.SIGN, engagement)
+    return sign(session=session, engagement=engagement, amount_wan=amount_wan, contract_date=contract_date,
+                actor=actor, expected_version=expected_version)
+
+
+def start_as(*, session: Session, user: User, engagement: Engagement,
+             expected_version: int | None = None) -> Engagement:
+    """`user` starts the work (`start`): a party, or the bureau of the enterprise's region."""
+    actor = _actor_for(session, user, engagement_rules.START, engagement)
+    return start(session=session, engagement=engagement, actor=actor, expected_version=expected_version)
+
+
+def propose_acceptance_as(*, session: Session, user: User, engagement: Engagement, acceptance_date: date,
+                          level_before: str, level_after: str, provider_share_wan: float = 0.0) -> AcceptanceRecord:
+    """`user` asks for acceptance (`propose_acceptance`): a party, or the bureau of the enterprise's region."""
+    actor = _actor_for(session, user, engagement_rules.PROPOSE, engagement)
+    return propose_acceptance(session=session, engagement=engagement, acceptance_date=acceptance_date,
+                              level_before=level_before, level_after=level_after, actor=actor,
+                              provider_share_wan=provider_share_wan)
+
+
+def confirm_acceptance_as(*, session: Session, user: User, engagement: Engagement,
+                          expected_version: int | None = None) -> AcceptanceRecord:
+    """`user` confirms the acceptance (`confirm_acceptance`): the bureau of the enterprise's region only."""
+    actor = _actor_for(session, user, engagement_rules.CONFIRM, engagement)
+    return confirm_acceptance(session=session, engagement=engagement, actor=actor, expected_version=expected_version)
+
+
+def terminate_as(*, session: Session, user: User, engagement: Engagement, reason: str,
+                 expected_version: int | None = None) -> Engagement:
+    """`user` ends the engagement (`terminate`): a party, or the bureau of the enterprise's region."""
+    actor = _actor_for(session, user, engagement_rules.TERMINATE, engagement)
+    return terminate(session=session, engagement=engagement, reason=reason, actor=actor,
+                     expected_version=expected_version)
+
+
+def rate_as(*, session: Session, user: User, engagement: Engagement, rating: int | None,
+            review: str = "") -> Engagement:
+    """`user` rates the engagement (`rate`): its enterprise only."""
+    actor = _actor_for(session, user, engagement_rules.RATE, engagement)
+    return rate(session=session, engagement=engagement, rating=rating, actor=actor, review=review)
+
+
+def update_engagement_as(*, session: Session, user: User, engagement: Engagement, data: EngagementUpdate,
+                         expected_version: int | None = None) -> Engagement:
+    """`user` corrects the figures (`update_engagement`): whoever may see the engagement."""
+    engagement_rules.require(user, EDIT, engagement)
+    return update_engagement(session=session, engagement=engagement, data=data, actor=actor_of(user),
+                             expected_version=expected_version)

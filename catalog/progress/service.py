@@ -12,6 +12,7 @@ from catalog.progress.models import FinanceProduct, TargetRow
 from catalog.progress.permissions import progress_city
 from catalog.progress.schemas import FinanceProductIn
 from catalog.users.models import User
+from catalog.users.service import actor_of
 
 
 def add_finance_product(*, session: Session, region: str, data: FinanceProductIn, actor: str) -> FinanceProduct:
@@ -22,6 +23,14 @@ def add_finance_product(*, session: Session, region: str, data: FinanceProductIn
     audit.append(session=session, actor=actor, action="create", record_type="finance_product",
                  record_key=str(product.id), before=None, after=data.model_dump(mode="json") | {"region": region})
     return product
+
+
+def add_finance_product_as(*, session: Session, user: User, region: str | None,
+                           data: FinanceProductIn) -> FinanceProduct:
+    """`user` adds a product to the finance list of the city it asks for (`progress_city`: the
+    bureau of that city only, its first region by default), audited as that user."""
+    city = progress_city(user, region)
+    return add_finance_product(session=session, region=city, data=data, actor=actor_of(user))
 
 
 def upsert_targets(*, session: Session, rows: list[TargetRow]) -> int:

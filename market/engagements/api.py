@@ -6,8 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from catalog import access
-from catalog.engagements import permissions as engagement_rules
 from catalog.engagements import queries as engagement_queries
 from catalog.engagements import service as engagement_service
 from catalog.engagements.models import EngagementStatus
@@ -18,7 +16,6 @@ from catalog.engagements.schemas import (
     EngagementsPublic,
     EngagementUpdate,
 )
-from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, ENTERPRISES, LOGGED_IN, PROVIDER, requires
 from market.web.api_common import (
@@ -76,8 +73,7 @@ def update_engagement(
     session: SessionDep, user: CurrentUser, engagement_id: RecordId, patch: EngagementPatch
 ) -> EngagementPublic:
     engagement = engagement_service.get_engagement(session=session, engagement_id=engagement_id, user=user)
-    engagement_rules.require(user, access.EDIT, engagement)
     data = EngagementUpdate.model_validate(patch.model_dump(exclude_unset=True, exclude={"version"}))
-    engagement_service.update_engagement(session=session, engagement=engagement, data=data, actor=actor_of(user),
-                                      expected_version=patch.version)
+    engagement_service.update_engagement_as(session=session, user=user, engagement=engagement, data=data,
+                                            expected_version=patch.version)
     return out(EngagementPublic, engagement)

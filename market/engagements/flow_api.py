@@ -9,14 +9,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from catalog.engagements import permissions as engagement_rules
 from catalog.engagements import service as flow
 from catalog.engagements.models import Engagement
-from catalog.enterprises.models import Enterprise
 from catalog.limits import REMARK_CHARS
 from catalog.progress.models import AcceptanceRecord
 from catalog.users.models import User
-from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, ENTERPRISES, PROVIDER, requires
 from market.web.api_common import READ_ERRORS, WRITE_ERRORS, RecordId
@@ -51,11 +48,8 @@ class RatingIn(BaseModel):
     review: str = Field(default="", max_length=REMARK_CHARS, description="评价内容（可选，显示在产品页）")
 
 
-def _load(session: Session, user: User, engagement_id: int, step: str) -> tuple[Engagement, Enterprise | None]:
-    engagement = flow.get_engagement(session=session, engagement_id=engagement_id, user=user)
-    enterprise = session.get(Enterprise, engagement.enterprise_id)
-    engagement_rules.require_step(user, step, engagement, enterprise)
-    return engagement, enterprise
+def _load(session: Session, user: User, engagement_id: int) -> Engagement:
+    return flow.get_engagement(session=session, engagement_id=engagement_id, user=user)
 
 
 def acceptance_json(record: AcceptanceRecord | None) -> dict[str, Any] | None:
@@ -81,58 +75,56 @@ def engagement_json(session: Session, engagement: Engagement) -> dict[str, Any]:
 @router.post("/{engagement_id}/sign", responses=WRITE_ERRORS, summary="签约（合同金额、签约日期）",
              openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def sign(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: SignIn) -> dict[str, Any]:
-    engagement, _ = _load(session, user, engagement_id, engagement_rules.SIGN)
-    flow.sign(session=session, engagement=engagement, amount_wan=data.amount_wan, contract_date=data.contract_date,
-              actor=actor_of(user), expected_version=data.version)
+    engagement = _load(session, user, engagement_id)
+    flow.sign_as(session=session, user=user, engagement=engagement, amount_wan=data.amount_wan,
+                 contract_date=data.contract_date, expected_version=data.version)
     return engagement_json(session, engagement)
 
 
 @router.post("/{engagement_id}/start", responses=WRITE_ERRORS, summary="开始实施",
              openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def start(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: Step) -> dict[str, Any]:
-    engagement, _ = _load(session, user, engagement_id, engagement_rules.START)
-    flow.start(session=session, engagement=engagement, actor=actor_of(user), expected_version=data.version)
+    engagement = _load(session, user, engagement_id)
+    flow.start_as(session=session, user=user, engagement=engagement, expected_version=data.version)
     return engagement_json(session, engagement)
 
 
 @router.post("/{engagement_id}/acceptance", responses=WRITE_ERRORS, summary="申请验收（企业或服务商）",
              openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def propose(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: ProposeIn) -> dict[str, Any]:
-    engagement, _ = _load(session, user, engagement_id, engagement_rules.PROPOSE)
-    flow.propose_acceptance(session=session, engagement=engagement, acceptance_date=data.acceptance_date,
-                            level_before=data.level_before, level_after=data.level_after,
-                            provider_share_wan=data.provider_share_wan, actor=actor_of(user))
+    engagement = _load(session, user, engagement_id)
+    flow.propose_acceptance_as(session=session, user=user, engagement=engagement,
+                               acceptance_date=data.acceptance_date, level_before=data.level_before,
+                               level_after=data.level_after, provider_share_wan=data.provider_share_wan)
     return engagement_json(session, engagement)
 
 
 @router.post("/{engagement_id}/acceptance/confirm", responses=WRITE_ERRORS, summary="确认验收（主管部门），计算补贴",
              openapi_extra=requires(BUREAU))
 def confirm(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: Step) -> dict[str, Any]:
-    engagement, _ = _load(session, user, engagement_id, engagement_rules.CONFIRM)
-    flow.confirm_acceptance(session=session, engagement=engagement, actor=actor_of(user),
-                            expected_version=data.version)
+    engagement = _load(session, user, engagement_id)
+    flow.confirm_acceptance_as(session=session, user=user, engagement=engagement, expected_version=data.version)
     return engagement_json(session, engagement)
 
 
 @router.post("/{engagement_id}/terminate", responses=WRITE_ERRORS, summary="终止对接（填写原因）",
              openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def terminate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: TerminateIn) -> dict[str, Any]:
-    engagement, _ = _load(session, user, engagement_id, engagement_rules.TERMINATE)
-    flow.terminate(session=session, engagement=engagement, reason=data.reason, actor=actor_of(user),
-                   expected_version=data.version)
+    engagement = _load(session, user, engagement_id)
+    flow.terminate_as(session=session, user=user, engagement=engagement, reason=data.reason,
+                      expected_version=data.version)
     return engagement_json(session, engagement)
 
 
 @router.post("/{engagement_id}/rating", responses=WRITE_ERRORS, summary="企业评价（1–5 分）",
              openapi_extra=requires(ENTERPRISES))
 def rate(session: SessionDep, user: CurrentUser, engagement_id: RecordId, data: RatingIn) -> dict[str, Any]:
-    engagement, _ = _load(session, user, engagement_id, engagement_rules.RATE)
-    flow.rate(session=session, engagement=engagement, rating=data.rating, actor=actor_of(user), review=data.review)
+    engagement = _load(session, user, engagement_id)
+    flow.rate_as(session=session, user=user, engagement=engagement, rating=data.rating, review=data.review)
     return engagement_json(session, engagement)
 
 
 @router.get("/{engagement_id}/flow", responses=READ_ERRORS, summary="对接进展、验收与补贴",
             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
 def read_flow(session: SessionDep, user: CurrentUser, engagement_id: RecordId) -> dict[str, Any]:
-    engagement = flow.get_engagement(session=session, engagement_id=engagement_id, user=user)
-    return engagement_json(session, engagement)
+    return engagement_json(session, _load(session, user, engagement_id))

@@ -17,7 +17,6 @@ from catalog.progress.models import TargetRow
 from catalog.progress.permissions import progress_city
 from catalog.progress.schemas import FinanceProductIn
 from catalog.users.models import User
-from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.exchange.import_gate import import_slot
 from market.permissions.declared import BUREAU, requires
@@ -133,6 +132,5 @@ def export_list(session: SessionDep, user: CurrentUser, name: str, region: Regio
              openapi_extra=requires(BUREAU))
 def add_finance(session: SessionDep, user: CurrentUser, data: FinanceProductIn,
                 region: Region = None) -> dict[str, Any]:
-    product = progress_service.add_finance_product(session=session, region=progress_city(user, region), data=data,
-                                                   actor=actor_of(user))
+    product = progress_service.add_finance_product_as(session=session, user=user, region=region, data=data)
     return product.model_dump(mode="json")

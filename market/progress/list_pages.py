@@ -11,9 +11,8 @@ from catalog.errors import NotFound
 from catalog.progress import service as progress_service
 from catalog.progress.permissions import progress_city
 from catalog.progress.schemas import FinanceProductIn
-from catalog.users.service import actor_of
 from market.deps import CsrfProtected, CurrentUser, SessionDep
-from market.permissions.declared import BUREAU, LOGGED_IN, requires
+from market.permissions.declared import BUREAU, requires
 from market.progress import lists
 from market.progress.fields import to_float, to_int
 from market.templating import render
@@ -41,16 +40,15 @@ def list_page(request: Request, session: SessionDep, user: CurrentUser, name: st
     return render(request, "progress/list.html", {"city": city, "work": work, "titles": lists.TITLES})
 
 
-@router.post("/lists/finance", openapi_extra=requires(LOGGED_IN))
+@router.post("/lists/finance", openapi_extra=requires(BUREAU))
 def add_finance(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                 form: FormDep, region: str | None = None) -> Response:
-    """Add a 数转贷-type product to the finance list."""
-    city = progress_city(user, region)
+    """Add a 数转贷-type product to the finance list (a bureau of another city is refused, not sent back)."""
     try:
         data = FinanceProductIn(name=text(form, "name"), lender=text(form, "lender"),
                          rate_pct=to_float(text(form, "rate_pct")), cap_wan=to_float(text(form, "cap_wan")),
                          term_months=to_int(text(form, "term_months")), note=text(form, "note"))
     except ValidationError:
         return flash_redirect(request, "/lists/finance", "请填写产品名称、金融机构，利率 0–36%，额度与期限为正数", "error")
-    progress_service.add_finance_product(session=session, region=city, data=data, actor=actor_of(user))
+    progress_service.add_finance_product_as(session=session, user=user, region=region, data=data)
     return flash_redirect(request, "/lists/finance", f"已添加金融产品：{data.name}")

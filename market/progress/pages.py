@@ -3,6 +3,7 @@ export, import), provider and solution evaluations, and the engagement workflow.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -18,7 +19,7 @@ from catalog.engagements import service as engagement_service
 from catalog.engagements import service as flow
 from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise
-from catalog.errors import MarketError, NotFound
+from catalog.errors import MarketError
 from catalog.progress import evaluations, policy, workbooks
 from catalog.progress import queries as progress_queries
 from catalog.progress import service as progress_service
@@ -29,7 +30,6 @@ from catalog.showcase import permissions as showcase_rules
 from catalog.showcase import service as showcase
 from catalog.solutions.models import Solution
 from catalog.users.models import User
-from catalog.users.service import actor_of
 from market.deps import CsrfProtected, CurrentUser, SessionDep
 from market.exchange.import_gate import import_slot
 from market.permissions.declared import BUREAU, ENTERPRISES, LOGGED_IN, PROVIDER, requires
@@ -72,7 +72,7 @@ def row_page(request: Request, session: SessionDep, user: CurrentUser, row_id: i
                                                  "measure": measure, "title_of": workbooks.column_title})
 
 
-@router.post("/progress/targets/import", openapi_extra=requires(LOGGED_IN))
+@router.post("/progress/targets/import", openapi_extra=requires(BUREAU))
 async def import_page(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                       file: UploadFile, region: str | None = None) -> Response:
     """Import the target table from an xlsx (明细 layout)."""
@@ -110,7 +110,7 @@ def engagements_page(request: Request, session: SessionDep, user: CurrentUser) -
     return render(request, "progress/engagements.html", context)
 
 
-@router.post("/progress/engagements", openapi_extra=requires(LOGGED_IN))
+@router.post("/progress/engagements", openapi_extra=requires(BUREAU | ENTERPRISES))
 def engagement_create(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
                       form: FormDep) -> Response:
     """An enterprise records its intention (意向) to use a published solution; a bureau records
@@ -165,45 +165,88 @@ def _day(form: Any, name: str) -> date:
         raise MarketError("validation_failed", "请填写有效的日期（年-月-日）", 422) from error
 
 
-def _take(session: Session, user: User, g: Engagement, step: str, form: Any) -> str:
-    engagement_rules.require_step(user, step, g, session.get(Enterprise, g.enterprise_id))
-    actor, read = actor_of(user), parse_int(text(form, "version"))  # the version the page showed
-    if step == engagement_rules.SIGN:
-        amount = to_float(text(form, "amount_wan"))
-        flow.sign(session=session, engagement=g, amount_wan=amount or 0, contract_date=_day(form, "contract_date"),
-                  actor=actor, expected_version=read)
-        return "已登记签约"
-    if step == engagement_rules.START:
-        flow.start(session=session, engagement=g, actor=actor, expected_version=read)
-        return "已开始实施"
-    if step == engagement_rules.PROPOSE:
-        flow.propose_acceptance(session=session, engagement=g, acceptance_date=_day(form, "acceptance_date"),
-                                level_before=text(form, "level_before"), level_after=text(form, "level_after"),
-                                provider_share_wan=to_float(text(form, "provider_share_wan")) or 0.0, actor=actor)
-        return "已提交验收申请，等待主管部门确认"
-    if step == engagement_rules.CONFIRM:
-        record = flow.confirm_acceptance(session=session, engagement=g, actor=actor, expected_version=read)
-        return f"已确认验收。{record.subsidy_reason}"
-    if step == engagement_rules.TERMINATE:
-        flow.terminate(session=session, engagement=g, reason=text(form, "reason"), actor=actor,
-                       expected_version=read)
-        return "已终止该对接"
-    flow.rate(session=session, engagement=g, rating=int(text(form, "rating") or 0), actor=actor,
-              review=text(form, "review"))
-    return "感谢评价"
+def _read(form: Any) -> int | None:
+    """The version the page showed (a step from an older tab is refused as stale)."""
+    return parse_int(text(form, "version"))
 
 
-@router.post("/progress/engagements/{engagement_id}/{step}", openapi_extra=requires(LOGGED_IN))
-def engagement_step(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
-                    form: FormDep, engagement_id: int, step: str) -> Response:
-    """Take one workflow step from the engagement page."""
+def _stepped(request: Request, session: Session, user: User, engagement_id: int,
+             take: Callable[[Engagement], str]) -> Response:
+    """Take one workflow step from the engagement page (`take`: the catalog call, and what the
+    page then says), back to the page with its message or the refusal."""
     g = flow.get_engagement(session=session, engagement_id=engagement_id, user=user)
     url = f"/progress/engagements/{engagement_id}"
-    if step not in engagement_rules.STEPS:
-        raise NotFound(message="没有这一步骤")
     try:
-        message = _take(session, user, g, step, form)
+        message = take(g)
     except MarketError as error:
         session.rollback()
         return flash_redirect(request, url, error.message, "error")
     return flash_redirect(request, url, message)
+
+
+@router.post("/progress/engagements/{engagement_id}/sign", openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
+def engagement_sign(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                    form: FormDep, engagement_id: int) -> Response:
+    """签约, with the contract amount and date."""
+    def take(g: Engagement) -> str:
+        flow.sign_as(session=session, user=user, engagement=g, amount_wan=to_float(text(form, "amount_wan")),
+                     contract_date=_day(form, "contract_date"), expected_version=_read(form))
+        return "已登记签约"
+    return _stepped(request, session, user, engagement_id, take)
+
+
+@router.post("/progress/engagements/{engagement_id}/start", openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
+def engagement_start(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                     form: FormDep, engagement_id: int) -> Response:
+    """开始实施."""
+    def take(g: Engagement) -> str:
+        flow.start_as(session=session, user=user, engagement=g, expected_version=_read(form))
+        return "已开始实施"
+    return _stepped(request, session, user, engagement_id, take)
+
+
+@router.post("/progress/engagements/{engagement_id}/propose",
+             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
+def engagement_propose(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                       form: FormDep, engagement_id: int) -> Response:
+    """申请验收, with the date and the levels rated on site."""
+    def take(g: Engagement) -> str:
+        flow.propose_acceptance_as(session=session, user=user, engagement=g,
+                                   acceptance_date=_day(form, "acceptance_date"),
+                                   level_before=text(form, "level_before"), level_after=text(form, "level_after"),
+                                   provider_share_wan=to_float(text(form, "provider_share_wan")) or 0.0)
+        return "已提交验收申请，等待主管部门确认"
+    return _stepped(request, session, user, engagement_id, take)
+
+
+@router.post("/progress/engagements/{engagement_id}/confirm", openapi_extra=requires(BUREAU))
+def engagement_confirm(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                       form: FormDep, engagement_id: int) -> Response:
+    """确认验收 (the bureau), with the subsidy it grants."""
+    def take(g: Engagement) -> str:
+        record = flow.confirm_acceptance_as(session=session, user=user, engagement=g, expected_version=_read(form))
+        return f"已确认验收。{record.subsidy_reason}"
+    return _stepped(request, session, user, engagement_id, take)
+
+
+@router.post("/progress/engagements/{engagement_id}/terminate",
+             openapi_extra=requires(BUREAU | PROVIDER | ENTERPRISES))
+def engagement_terminate(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                         form: FormDep, engagement_id: int) -> Response:
+    """终止, with the reason."""
+    def take(g: Engagement) -> str:
+        flow.terminate_as(session=session, user=user, engagement=g, reason=text(form, "reason"),
+                          expected_version=_read(form))
+        return "已终止该对接"
+    return _stepped(request, session, user, engagement_id, take)
+
+
+@router.post("/progress/engagements/{engagement_id}/rate", openapi_extra=requires(ENTERPRISES))
+def engagement_rate(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected,
+                    form: FormDep, engagement_id: int) -> Response:
+    """评价 (the enterprise): a rating that is no whole number is refused as the API refuses one out of range."""
+    def take(g: Engagement) -> str:
+        flow.rate_as(session=session, user=user, engagement=g, rating=to_int(text(form, "rating")),
+                     review=text(form, "review"))
+        return "感谢评价"
+    return _stepped(request, session, user, engagement_id, take)

@@ -13,7 +13,7 @@ from catalog.showcase import service as showcase
 from catalog.showcase.models import CaseCreate, ContactRequest, MessageIn
 from catalog.users.service import actor_of
 from market.deps import CsrfProtected, CurrentUser, ProviderUser, SessionDep
-from market.permissions.declared import LOGGED_IN, PROVIDER, requires
+from market.permissions.declared import ENTERPRISES, LOGGED_IN, PROVIDER, requires
 from market.templating import render
 from market.web.forms import FormDep, text
 from market.web.page_common import flash_redirect, parse_int
@@ -21,7 +21,7 @@ from market.web.page_common import flash_redirect, parse_int
 router = APIRouter(include_in_schema=False)
 
 
-@router.post("/solutions/{solution_id}/contact", openapi_extra=requires(LOGGED_IN))
+@router.post("/solutions/{solution_id}/contact", openapi_extra=requires(ENTERPRISES))
 def contact(request: Request, session: SessionDep, user: CurrentUser, _csrf: CsrfProtected, solution_id: int,
             form: FormDep) -> Response:
     """申请对接: an engagement in 意向 with the enterprise's message; then its page."""

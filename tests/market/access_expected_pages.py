@@ -89,8 +89,10 @@ PAGE_RULES["/bureau/revisions/{revision_id}"] = [Case(allow="B", setup=_pending_
 
 
 # The form posts (POST page routes): not probed (see above), so only the roles each declares
-# are checked: those of its GET page when it posts back to one, else those its handler admits;
-# an event's form post declares what its API twin does (tests/market/pages/test_event_form_roles.py).
+# are checked: those of its API twin when it has one (the same step through the other door:
+# tests/market/pages/test_event_form_roles.py for an event's, test_engagement_doors_agree.py for
+# the progress and contact posts), else those of its GET page when it posts back to one, else
+# those its handler admits.
 FORM_POSTS: dict[str, str] = {
     "/login": EVERYONE,
     "/logout": EVERYONE,
@@ -126,10 +128,15 @@ FORM_POSTS: dict[str, str] = {
     "/bureau/cohort": BUREAUS,
     "/messages/{notification_id}/open": LOGGED_IN,
     "/messages/read-all": LOGGED_IN,
-    "/lists/finance": LOGGED_IN,
-    "/progress/targets/import": LOGGED_IN,
-    "/progress/engagements": LOGGED_IN,
-    "/progress/engagements/{engagement_id}/{step}": LOGGED_IN,
+    "/lists/finance": BUREAUS,
+    "/progress/targets/import": BUREAUS,
+    "/progress/engagements": "B" + ENTERPRISES,
+    "/progress/engagements/{engagement_id}/sign": LOGGED_IN,
+    "/progress/engagements/{engagement_id}/start": LOGGED_IN,
+    "/progress/engagements/{engagement_id}/propose": LOGGED_IN,
+    "/progress/engagements/{engagement_id}/confirm": BUREAUS,
+    "/progress/engagements/{engagement_id}/terminate": LOGGED_IN,
+    "/progress/engagements/{engagement_id}/rate": ENTERPRISES,
     "/join": EVERYONE,
     "/bureau/applications/{application_id}": BUREAUS,
     "/provider/profile": "P",
@@ -137,7 +144,7 @@ FORM_POSTS: dict[str, str] = {
     "/provider/solutions/{solution_id}/edit": "P",
     "/provider/solutions/{solution_id}/withdraw": "P",
     "/bureau/revisions/{revision_id}": BUREAUS,
-    "/solutions/{solution_id}/contact": LOGGED_IN,
+    "/solutions/{solution_id}/contact": ENTERPRISES,
     "/engagements/{engagement_id}/messages": LOGGED_IN,
     "/provider/solutions/{solution_id}/cases": "P",
     "/provider/solutions/{solution_id}/cases/{case_id}/delete": "P",
