@@ -1,21 +1,28 @@
 """Who may see and decide 服务商入驻 applications:
 
 - an application is seen by its applicant (the account it created) and by every bureau of a
-  region the provider sits in or serves (catalog.provider_applications.service.serves_bureau); that
-  bureau approves or rejects it while it is 待审核;
+  region the provider sits in or serves (`serves_bureau`); that bureau approves or rejects it
+  while it is 待审核;
 - submitting an application is open to everyone (rate-limited per address).
 """
 
 from __future__ import annotations
 
-from sqlmodel import Session
-
 from catalog.access import active
 from catalog.errors import Forbidden, NotFound
 from catalog.provider_applications.models import ProviderApplication
-from catalog.provider_applications.service import applications, serves_bureau
 from catalog.providers.models import ListingStatus, Provider
+from catalog.regions import covers
 from catalog.users.models import Role, User
+
+
+def serves_bureau(provider: Provider, regions: list[str]) -> bool:
+    """Does the bureau with `regions` review this provider's application? Yes when the provider
+    sits in one of them, or names as served a place within or around one (全国 alone: home only)."""
+    if any(provider.region.startswith(r) for r in regions if r):
+        return True
+    named = [s for s in provider.service_regions or [] if s and s.strip() and s.strip() != "全国"]
+    return any(covers(s, r) or covers(r, s) for s in named for r in regions if r)
 
 
 def is_reviewer(user: User | None, provider: Provider) -> bool:
@@ -48,9 +55,3 @@ def require_decide_application(user: User | None, application: ProviderApplicati
     require_view_application(user, application, provider)
     if not is_reviewer(user, provider):
         raise Forbidden("forbidden", "只有服务商所在或所服务地区的主管部门可以审核入驻申请")
-
-
-
-def visible_applications(*, session: Session, user: User | None) -> list[tuple[ProviderApplication, Provider]]:
-    """Every application `user` may see (the reviewing bureaus', the applicant's own), oldest first."""
-    return [(a, p) for a, p in applications(session=session, pending_only=False) if can_view_application(user, a, p)]

@@ -17,16 +17,16 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from catalog.audit import service as audit
-from catalog.errors import Conflict, MarketError, NotFound
+from catalog.errors import Conflict, MarketError, NotFound, ValidationFailed
 from catalog.language.text import company_key
 from catalog.notifications import notices
 from catalog.notifications import service as nt
+from catalog.provider_applications import permissions as application_rules
 from catalog.provider_applications.models import ProviderApplication, ProviderApplicationCreate
 from catalog.providers import review
 from catalog.providers.models import ListingStatus, Provider
 from catalog.providers.service import create_provider
 from catalog.records import utcnow
-from catalog.regions import covers
 from catalog.users import service as user_service
 from catalog.users.models import Role, User
 
@@ -47,15 +47,6 @@ class Similar:
 
     def describe(self) -> str:
         return f"“{self.name}”" if self.name else "一家尚未公开的服务商"
-
-
-def serves_bureau(provider: Provider, regions: list[str]) -> bool:
-    """Does the bureau with `regions` review this provider's application? Yes when the provider
-    sits in one of them, or names as served a place within or around one (全国 alone: home only)."""
-    if any(provider.region.startswith(r) for r in regions if r):
-        return True
-    named = [s for s in provider.service_regions or [] if s and s.strip() and s.strip() != "全国"]
-    return any(covers(s, r) or covers(r, s) for s in named for r in regions if r)
 
 
 def similar_providers(*, session: Session, name: str) -> list[Similar]:
@@ -115,18 +106,24 @@ def submit(*, session: Session, data: ProviderApplicationCreate, address: str) -
     audit.append(session=session, actor=actor, action="create", record_type="provider_application",
                  record_key=str(application.id), before=None,
                  after={"provider_id": provider.id, "username": user.username, "similar_to": application.similar_to})
-    bureaus = nt.bureau_users(session=session, concerns=lambda regions: serves_bureau(provider, regions))
+    bureaus = nt.bureau_users(session=session, concerns=lambda regions: application_rules.serves_bureau(provider, regions))
     notices.application_submitted(session=session, provider=provider, application_id=application.id or 0,
                                   bureau_ids=bureaus)
     return application
 
 
-def decide(*, session: Session, application: ProviderApplication, approve: bool, reason: str,
-           actor: str) -> Provider:
-    """Approve (已入库) or reject (退出, a reason required) a pending application: the bureau's
-    review of its provider (catalog/providers/review.py: the checks, the status, the notice to
-    the applicant), with the application marked decided and audited; flushes."""
+def decide(*, session: Session, user: User, application: ProviderApplication, approve: bool | None,
+           reason: str) -> Provider:
+    """`user`'s decision on an application, as every front door takes it: only a reviewing bureau
+    (NotFound to who may not see it, Forbidden to the applicant: provider_applications permissions),
+    then approve (已入库) or reject (退出, a reason required; None, no decision chosen, is refused):
+    the bureau's review of its provider (catalog/providers/review.py: the checks, the status, the
+    notice to the applicant), with the application marked decided and audited as that user; flushes."""
     provider = get_provider_of(session=session, application=application)
+    application_rules.require_decide_application(user, application, provider)
+    if approve is None:
+        raise ValidationFailed("decision_required", "请选择审核结论")
+    actor = user_service.actor_of(user)
     review.review_listing(session=session, record=provider, decision="approve" if approve else "refuse",
                           remark=reason, actor=actor)
     application.decided_at, application.decided_by = utcnow(), actor
@@ -172,6 +169,12 @@ def applications(*, session: Session, pending_only: bool = True) -> list[tuple[P
     if pending_only:
         statement = statement.where(Provider.status == PENDING)
     return list(session.exec(statement.order_by(col(ProviderApplication.created_at), col(ProviderApplication.id))))
+
+
+def visible_applications(*, session: Session, user: User | None) -> list[tuple[ProviderApplication, Provider]]:
+    """Every application `user` may see (the reviewing bureaus', the applicant's own), oldest first."""
+    return [(a, p) for a, p in applications(session=session, pending_only=False)
+            if application_rules.can_view_application(user, a, p)]
 
 
 def similar_of(*, session: Session, application: ProviderApplication) -> list[Provider]:

@@ -26,8 +26,8 @@ from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.providers.schemas import ProviderUpdate
 from catalog.records import utcnow
+from catalog.revisions import permissions as revision_rules
 from catalog.revisions.models import Revision, RevisionStatus
-from catalog.revisions.permissions import edits_need_review
 from catalog.solutions import permissions as solution_rules
 from catalog.solutions import service as solution_service
 from catalog.solutions.models import Solution
@@ -79,7 +79,7 @@ def edit_listing(*, session: Session, user: User, record: Listing, data: Provide
         provider_rules.require(user, access.EDIT, record)
         provider_rules.require_fields(user, record, changes)
     writes.require_version(record, expected_version)
-    actor, reviewed = actor_of(user), edits_need_review(user, record)
+    actor, reviewed = actor_of(user), revision_rules.edits_need_review(user, record)
     if not reviewed or record.status != ListingStatus.PUBLISHED:
         return _edit_live(session=session, record=record, changes=changes, actor=actor, resubmit=reviewed)
     record_type = record_type_of(record)
@@ -239,6 +239,23 @@ def reject_revision(*, session: Session, revision: Revision, actor: str, remark:
     _decide(session, revision, RevisionStatus.REJECTED, actor, remark)
     notices.revision_decided(session=session, record=record, approved=False, remark=remark)
     return revision
+
+
+DECISIONS = ("approve", "reject")
+
+
+def decide(*, session: Session, user: User, revision: Revision, decision: str, remark: str = "") -> Listing:
+    """`user`'s decision on a revision, as every front door takes it: only the bureau of its
+    listing's region (NotFound to who may not see the revision, Forbidden to its provider), then
+    "approve" (`approve_revision`) or "reject" (`reject_revision`, a reason required), audited as
+    that user; anything else is refused. Returns the listing."""
+    revision_rules.require_review_revision(user, revision, session)
+    if decision not in DECISIONS:
+        raise ValidationFailed("decision_required", "请选择审核结论")
+    if decision == "approve":
+        return approve_revision(session=session, revision=revision, actor=actor_of(user), remark=remark)
+    reject_revision(session=session, revision=revision, actor=actor_of(user), remark=remark)
+    return target(session=session, revision=revision)
 
 
 def _validated(revision: Revision) -> dict[str, Any]:

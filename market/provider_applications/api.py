@@ -17,7 +17,6 @@ from catalog.provider_applications.models import (
 )
 from catalog.providers.models import Provider
 from catalog.users.models import User
-from catalog.users.service import actor_of
 from market.auth.api import client_address
 from market.deps import CurrentUser, SessionDep
 from market.errors import error_responses
@@ -77,7 +76,7 @@ def submit(request: Request, session: SessionDep, data: ProviderApplicationCreat
 @router.get("", response_model=ApplicationsOut, responses=error_responses(401, 503),
             summary="入驻申请：主管部门的待审列表，或服务商自己的申请", openapi_extra=requires(LOGGED_IN))
 def list_applications(session: SessionDep, user: CurrentUser) -> ApplicationsOut:
-    data = [application_out(a, p) for a, p in application_rules.visible_applications(session=session, user=user)]
+    data = [application_out(a, p) for a, p in applications.visible_applications(session=session, user=user)]
     return ApplicationsOut(data=data, count=len(data))
 
 
@@ -91,8 +90,7 @@ def read_application(session: SessionDep, user: CurrentUser, application_id: Rec
              responses=error_responses(401, 403, 404, 409, 422, 503), summary="审核入驻申请（通过，或填写理由不予通过）",
                  openapi_extra=requires(BUREAU))
 def decide(session: SessionDep, user: CurrentUser, application_id: RecordId, body: ApplicationDecision) -> ApplicationOut:
-    application, provider = _load(session, user, application_id)
-    application_rules.require_decide_application(user, application, provider)
-    applications.decide(session=session, application=application, approve=body.approve, reason=body.reason,
-                        actor=actor_of(user))
+    application = applications.get_application(session=session, application_id=application_id)
+    provider = applications.decide(session=session, user=user, application=application, approve=body.approve,
+                                   reason=body.reason)
     return application_out(application, provider)

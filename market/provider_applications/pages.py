@@ -13,12 +13,11 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from catalog.errors import MarketError
+from catalog.errors import Forbidden, MarketError, NotFound
 from catalog.provider_applications import permissions as application_rules
 from catalog.provider_applications import service as applications
 from catalog.provider_applications.models import ProviderApplicationCreate
 from catalog.users.models import User
-from catalog.users.service import actor_of
 from market.auth.api import client_address
 from market.deps import BureauUser, CsrfProtected, OptionalUser, SessionDep
 from market.listings import forms as lf
@@ -34,6 +33,8 @@ JOIN_URL = "/join"
 FIELDS = ("name", "uscc", "kind", "region", "service_regions", "description", "certifications",
           "contact_name", "contact_phone", "username")
 _LISTS = ("service_regions", "certifications")
+# The decision form's choices, as the service's `approve` (none chosen: None, refused there).
+DECISIONS = {"approve": True, "reject": False}
 # Service errors that belong to one field of the form.
 ERROR_FIELDS = {"duplicate_uscc": "uscc", "duplicate_username": "username"}
 
@@ -122,18 +123,16 @@ def application_page(request: Request, session: SessionDep, user: BureauUser, ap
 def application_decide(request: Request, session: SessionDep, user: BureauUser, _csrf: CsrfProtected,
                        form: FormDep, application_id: int) -> Response:
     """Approve, or reject with a reason."""
-    application, provider = _load(session, user, application_id)
-    application_rules.require_decide_application(user, application, provider)
-    back = f"/bureau/applications/{application_id}"
+    application = applications.get_application(session=session, application_id=application_id)
     decision, reason = text(form, "decision"), text(form, "reason")  # its rules are the service's
-    if decision not in ("approve", "reject"):
-        return flash_redirect(request, back, "请选择审核结论", "error")
     try:
-        applications.decide(session=session, application=application, approve=decision == "approve",
-                            reason=reason, actor=actor_of(user))
+        provider = applications.decide(session=session, user=user, application=application,
+                                       approve=DECISIONS.get(decision), reason=reason)
+    except (NotFound, Forbidden):
+        raise  # who may not decide gets the error page, as on the application's page
     except MarketError as error:
         session.rollback()
-        return flash_redirect(request, back, error.message, "error")
+        return flash_redirect(request, f"/bureau/applications/{application_id}", error.message, "error")
     verb = "已通过" if decision == "approve" else "已不予通过"
     return flash_redirect(request, "/bureau/review", f"{verb}“{provider.name}”的入驻申请")
 

@@ -21,7 +21,6 @@ from catalog.revisions.models import (
 )
 from catalog.revisions.queries import RevisionFilter
 from catalog.users.models import User
-from catalog.users.service import actor_of
 from market.deps import CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, LOGGED_IN, PROVIDER, requires
 from market.web.api_common import (
@@ -77,16 +76,14 @@ def read_revision(session: SessionDep, user: CurrentUser, revision_id: RecordId)
 @router.post("/{revision_id}/approve", response_model=RevisionPublic, responses=WRITE_ERRORS,
              summary="通过修改（替换公开内容）", openapi_extra=requires(BUREAU))
 def approve(session: SessionDep, user: CurrentUser, revision_id: RecordId, body: RevisionDecision) -> RevisionPublic:
-    revision = _load(session, user, revision_id)
-    revision_rules.require_review_revision(user, revision, session)
-    revisions.approve_revision(session=session, revision=revision, actor=actor_of(user), remark=body.remark)
+    revision = revisions.get_revision(session=session, revision_id=revision_id)
+    revisions.decide(session=session, user=user, revision=revision, decision="approve", remark=body.remark)
     return public(session, revision)
 
 
 @router.post("/{revision_id}/reject", response_model=RevisionPublic, responses=WRITE_ERRORS,
              summary="驳回修改（须填写理由；公开内容不变）", openapi_extra=requires(BUREAU))
 def reject(session: SessionDep, user: CurrentUser, revision_id: RecordId, body: RevisionDecision) -> RevisionPublic:
-    revision = _load(session, user, revision_id)
-    revision_rules.require_review_revision(user, revision, session)
-    revisions.reject_revision(session=session, revision=revision, actor=actor_of(user), remark=body.remark)
+    revision = revisions.get_revision(session=session, revision_id=revision_id)
+    revisions.decide(session=session, user=user, revision=revision, decision="reject", remark=body.remark)
     return public(session, revision)

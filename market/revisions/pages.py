@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from catalog.errors import MarketError
+from catalog.errors import Forbidden, MarketError, NotFound
 from catalog.providers.models import Provider
 from catalog.revisions import permissions as revision_rules
 from catalog.revisions import queries as revision_queries
@@ -19,7 +19,6 @@ from catalog.revisions import service as revisions
 from catalog.revisions.models import Revision
 from catalog.solutions.models import Solution
 from catalog.users.models import User
-from catalog.users.service import actor_of
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.permissions.declared import BUREAU, requires
 from market.templating import render
@@ -79,17 +78,13 @@ def revision_decide(request: Request, session: SessionDep, user: BureauUser, _cs
                     form: FormDep, revision_id: int) -> Response:
     """Approve (the proposed values go live) or reject with a reason (the published version stays)."""
     revision = revisions.get_revision(session=session, revision_id=revision_id)
-    revision_rules.require_review_revision(user, revision, session)
     decision, remark = text(form, "decision"), text(form, "remark")  # its rules are the service's
-    back = f"/bureau/revisions/{revision_id}"
-    if decision not in ("approve", "reject"):
-        return flash_redirect(request, back, "请选择审核结论", "error")
-    name = revisions.target(session=session, revision=revision).name
     try:
-        if decision == "approve":
-            record = revisions.approve_revision(session=session, revision=revision, actor=actor_of(user), remark=remark)
-            return flash_redirect(request, QUEUE_URL, f"已通过修改：{record.name}（公开内容已更新）")
-        revisions.reject_revision(session=session, revision=revision, actor=actor_of(user), remark=remark)
+        record = revisions.decide(session=session, user=user, revision=revision, decision=decision, remark=remark)
+    except (NotFound, Forbidden):
+        raise  # who may not decide gets the error page, as on the revision's page
     except MarketError as error:
-        return flash_redirect(request, back, error.message, "error")
-    return flash_redirect(request, QUEUE_URL, f"已驳回修改：{name}（公开内容不变）")
+        return flash_redirect(request, f"/bureau/revisions/{revision_id}", error.message, "error")
+    if decision == "approve":
+        return flash_redirect(request, QUEUE_URL, f"已通过修改：{record.name}（公开内容已更新）")
+    return flash_redirect(request, QUEUE_URL, f"已驳回修改：{record.name}（公开内容不变）")

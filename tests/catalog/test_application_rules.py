@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from catalog.provider_applications.service import serves_bureau, similar_providers
+from catalog.provider_applications.permissions import serves_bureau
+from catalog.provider_applications.service import similar_providers
 from catalog.providers import service as provider_service
 from catalog.providers.models import ListingStatus, Provider
 from catalog.providers.schemas import ProviderCreate

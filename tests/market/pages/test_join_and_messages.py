@@ -85,6 +85,11 @@ def test_another_regions_bureau_cannot_open_the_application(page_client, world) 
     login(page_client, "xx_bureau")
     assert "服务商入驻申请（0）" in page_client.get("/bureau/review", headers=HTML).text
     assert page_client.get("/bureau/applications/1", headers=HTML).status_code == 404
+    assert post_form(page_client, "/bureau/applications/1", {}, page="/bureau/review").status_code == 404
+    page_client.cookies.clear()
+    login(page_client, "jj_bureau")  # a reviewer is asked to choose (catalog.provider_applications.service.decide)
+    assert post_form(page_client, "/bureau/applications/1", {"decision": ""}).status_code == 303
+    assert "请选择审核结论" in flashes(page_client, "/bureau/applications/1")
 
 
 def test_a_bulk_publish_of_pending_listings_tells_their_provider(page_client, world) -> None:

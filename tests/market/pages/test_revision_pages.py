@@ -92,7 +92,12 @@ def test_another_regions_bureau_cannot_see_or_decide(page_client, world, databas
     url = f"/bureau/revisions/{revision_id}"
     assert page_client.get(url, headers=HTML).status_code == 404
     assert post_form(page_client, url, {"decision": "approve"}, page="/bureau/review").status_code == 404
+    assert post_form(page_client, url, {}, page="/bureau/review").status_code == 404  # no decision: still hidden
     assert "没有待审核的修改" in page_client.get("/bureau/review", headers=HTML).text
+    page_client.cookies.clear()
+    login(page_client, "jj_bureau")  # the region's bureau is asked to choose (catalog.revisions.service.decide)
+    assert post_form(page_client, url, {"decision": "maybe"}).status_code == 303
+    assert "请选择审核结论" in flashes(page_client, url)
     with Session(get_engine(database_url)) as session:
         assert session.exec(select(Revision)).one().status == "待审核"
 
