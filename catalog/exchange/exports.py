@@ -19,11 +19,14 @@ from sqlalchemy import false, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from catalog.access import bureau_regions
 from catalog.chains.models import ChainLink
 from catalog.enterprises.models import Enterprise, Need
+from catalog.exchange import permissions as exchange_rules
 from catalog.exchange.format import SHEETS, Sheet
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
+from catalog.users.models import User
 from catalog.xlsx_writer import Book
 
 Progress = Callable[[int, int], None]
@@ -160,6 +163,14 @@ def export_bytes(*, session: Session, fmt: str, progress: Progress | None = None
         _write_xlsx(session, buffer, counter, regions)
         return buffer.getvalue()
     raise ValueError(f"不支持的导出格式“{fmt}”，应为 xlsx 或 json")
+
+
+def export_as(*, session: Session, user: User | None, fmt: str, progress: Progress | None = None) -> bytes:
+    """The catalogue as `user` may export it (the counterpart of `imports.import_as`): a bureau only
+    (exchange permissions; Forbidden otherwise), limited to the regions it administers
+    (`access.bureau_regions`), as `export_bytes` limits it."""
+    exchange_rules.require_export(user)
+    return export_bytes(session=session, fmt=fmt, progress=progress, regions=bureau_regions(user))
 
 
 def export_path(*, session: Session, path: Path, progress: Progress | None = None,

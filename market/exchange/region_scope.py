@@ -1,23 +1,18 @@
-"""Keep a bureau's imports and exports inside its regions (User.regions, prefix match).
+"""Keep a bureau's imports inside its regions (User.regions, prefix match), one at a time.
 
-The filtering itself is catalog's (export_bytes(regions=…), import_as);
-this module only ties it to the signed-in bureau.
+The filtering itself is catalog's (`import_as`, and `exports.export_as` for exports, which the
+export API and page call directly); this module only ties an import to the signed-in bureau
+and to the import gate.
 """
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
-from catalog.exchange import exports as catalog_exports
 from catalog.exchange import imports as catalog_imports
 from catalog.exchange.writer import ImportReport
 from catalog.users.models import User
 from market.exchange.import_gate import import_slot
-
-
-def export_for(*, session: Session, user: User, fmt: str) -> bytes:
-    """The catalogue in the exchange format, limited to the bureau's regions."""
-    return catalog_exports.export_bytes(session=session, fmt=fmt, regions=list(user.regions or []))
 
 
 def import_for(*, session: Session, user: User, filename: str, content: bytes, actor: str) -> ImportReport:

@@ -12,10 +12,11 @@ from catalog_builders import DEV_DATA
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from catalog.errors import ImportRejected
+from catalog.errors import Forbidden, ImportRejected
 from catalog.exchange import exports, imports
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
+from catalog.users.models import Role, User
 from catalog.validation import make_uscc
 
 
@@ -69,6 +70,19 @@ def test_xlsx_export_path_is_scoped_and_keeps_its_format(session: Session, loade
     assert book["需求清单"].max_row == 1 + len(expected["needs"])
     again = load_workbook(io.BytesIO(exports.export_bytes(session=session, fmt="xlsx", regions=[city])))
     assert again["产品和解决方案"].max_row == 1 + len(expected["solutions"])
+
+
+def test_export_as_a_user_is_a_bureaus_and_holds_its_regions(session: Session, loaded: dict) -> None:
+    """`export_as`, the export API's and page's one call: its bureau's regions only, as
+    `import_as` is for imports; anyone else (or a bureau switched off) is refused."""
+    city = _busiest_city(loaded)
+    bureau = User(username="export_bureau", password_hash="x", role=Role.BUREAU.value, regions=[city, ""])
+    assert json.loads(exports.export_as(session=session, user=bureau, fmt="json")) == _expected(loaded, city)
+    provider = User(username="export_provider", password_hash="x", role=Role.PROVIDER.value, regions=[city])
+    switched_off = User(username="export_off", password_hash="x", role=Role.BUREAU.value, regions=[city], active=False)
+    for refused in (provider, switched_off, None):
+        with pytest.raises(Forbidden):
+            exports.export_as(session=session, user=refused, fmt="json")
 
 
 def _provider(name: str, region: str) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""A bureau's exports and imports stay inside its regions (market/exchange/region_scope.py)."""
+"""A bureau's exports and imports stay inside its regions (catalog.exchange.exports.export_as, imports.import_as)."""
 
 from __future__ import annotations
 
