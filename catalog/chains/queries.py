@@ -1,5 +1,6 @@
 """Reads of 产业链: the chain a user may view, the rows a chain view is built from (links,
-enterprises, the needs shared with it), its members' progress, and the chains a user may list."""
+enterprises, the needs shared with it), its members' progress, the chains a user may list, and
+the list of chain links (its filter and the orders it allows)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from catalog.engagements.models import CONTRACTED, Engagement
 from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises.models import Enterprise, Need
 from catalog.errors import NotFound
+from catalog.filters import Rows, by_field, page_of
 from catalog.solutions.models import Solution
 from catalog.users.models import User
+
+LINK_SORT_FIELDS = ("id", "leader_id", "member_id", "relation", "share", "created_at", "updated_at")
 
 
 @dataclass
@@ -29,6 +33,16 @@ class ChainRows:
     other_links: list[ChainLink]
     enterprises: dict[int, Enterprise]
     needs: dict[int, list[Need]]
+
+
+@dataclass(frozen=True)
+class LinkFilter:
+    """What a list of chain links is narrowed by (every field optional): a leader, a relation
+    (供应商、客户、外协); `sort` a field of LINK_SORT_FIELDS ('-' for descending), or "" for id."""
+
+    leader_id: int | None = None
+    relation: str = ""
+    sort: str = ""
 
 
 @dataclass
@@ -112,3 +126,16 @@ def visible_leaders(*, session: Session, user: User) -> list[Enterprise]:
     ids = set(session.exec(chain_rules.visible_chain_links(user, select(ChainLink.leader_id).distinct())).all())
     leaders = session.exec(select(Enterprise).where(col(Enterprise.id).in_(ids)).order_by(col(Enterprise.id)))
     return [e for e in leaders.all() if chain_rules.can_view_chain(user, e)]
+
+
+def list_links(*, session: Session, user: User | None, chosen: LinkFilter = LinkFilter(), page: int = 1,
+               per_page: int = 20) -> Rows[ChainLink]:
+    """One page of the chain links `user` may see that match `chosen`, and how many match in all."""
+    statement = chain_rules.visible_chain_links(user, select(ChainLink))
+    if chosen.leader_id is not None:
+        statement = statement.where(col(ChainLink.leader_id) == chosen.leader_id)
+    if chosen.relation:
+        statement = statement.where(col(ChainLink.relation) == chosen.relation.strip())
+    ordered = by_field(statement, ChainLink, chosen.sort.strip() or "id", LINK_SORT_FIELDS)
+    found, total, served = page_of(session, ordered, page=page, per_page=per_page)
+    return Rows(rows=found, total=total, page=served, per_page=per_page)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from sqlmodel import col, select
 
 from catalog.access import load_visible
 from catalog.chains import permissions as chain_rules
+from catalog.chains import queries as chain_queries
 from catalog.chains import service as chain_service
 from catalog.chains.models import ChainLink
+from catalog.chains.queries import LinkFilter
 from catalog.chains.schemas import (
     ChainLinkCreate,
     ChainLinkPublic,
@@ -28,13 +29,10 @@ from market.web.api_common import (
     PerPage,
     RecordId,
     Sort,
-    order,
     out,
-    paged,
 )
 
 router = APIRouter(prefix="/api/chain-links", tags=["产业链关系"])
-SORTS = ("id", "leader_id", "member_id", "relation", "share", "created_at", "updated_at")
 
 
 class ChainLinkPatch(ChainLinkUpdate):
@@ -50,13 +48,9 @@ def list_links(
     leader_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="链主企业编号")] = None,
     relation: Annotated[str | None, Query(max_length=10, description="关系：供应商、客户、外协")] = None,
 ) -> ChainLinksPublic:
-    statement = chain_rules.visible_chain_links(user, select(ChainLink))
-    if leader_id is not None:
-        statement = statement.where(col(ChainLink.leader_id) == leader_id)
-    if relation:
-        statement = statement.where(col(ChainLink.relation) == relation.strip())
-    rows, count = paged(session, order(statement, ChainLink, sort, SORTS), page=page, per_page=per_page)
-    return ChainLinksPublic(data=[out(ChainLinkPublic, link) for link in rows], count=count)
+    chosen = LinkFilter(leader_id=leader_id, relation=relation or "", sort=sort or "")
+    found = chain_queries.list_links(session=session, user=user, chosen=chosen, page=page, per_page=per_page)
+    return ChainLinksPublic(data=[out(ChainLinkPublic, link) for link in found.rows], count=found.total)
 
 
 @router.post("", response_model=ChainLinkPublic, status_code=201, responses=WRITE_ERRORS, summary="新建产业链关系",

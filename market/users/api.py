@@ -7,13 +7,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlmodel import col, select
 
 from catalog import limits as lim
 from catalog.access import load_visible
 from catalog.users import accounts
 from catalog.users import permissions as user_rules
+from catalog.users import queries as user_queries
 from catalog.users.models import User
+from catalog.users.queries import UserFilter
 from market.deps import BureauUser, CurrentUser, SessionDep
 from market.permissions.declared import BUREAU, LOGGED_IN, requires
 from market.web.api_common import (
@@ -24,12 +25,9 @@ from market.web.api_common import (
     PerPage,
     RecordId,
     Sort,
-    order,
-    paged,
 )
 
 router = APIRouter(prefix="/api/users", tags=["用户"])
-SORTS = ("id", "username", "role", "created_at")
 RoleName = Literal["bureau", "provider", "enterprise", "chain_leader"]
 # A bureau account's regions are checked by catalog.users.service.clean_regions (the CLI's too);
 # the bounds here only refuse raw input far past them before it is looked at.
@@ -82,11 +80,9 @@ def list_users(
     session: SessionDep, user: BureauUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
     role: Annotated[RoleName | None, Query(description="角色")] = None,
 ) -> UsersOut:
-    statement = user_rules.visible_users(user, select(User))
-    if role:
-        statement = statement.where(col(User.role) == role)
-    rows, count = paged(session, order(statement, User, sort, SORTS), page=page, per_page=per_page)
-    return UsersOut(data=[UserOut.model_validate(u) for u in rows], count=count)
+    chosen = UserFilter(role=role or "", sort=sort or "")
+    found = user_queries.list_users(session=session, user=user, chosen=chosen, page=page, per_page=per_page)
+    return UsersOut(data=[UserOut.model_validate(u) for u in found.rows], count=found.total)
 
 
 @router.post("", response_model=UserOut, status_code=201, responses=WRITE_ERRORS, summary="新建用户（主管部门）",

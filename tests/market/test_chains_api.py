@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import json
 
+from sqlmodel import Session, select
+
+from catalog.chains import queries as chain_queries
+from catalog.db import get_engine
+from catalog.users.models import User
+
 
 def test_leader_sees_its_chain_with_shared_needs_only(client, world, as_user) -> None:
     headers = as_user("chain_leader")
@@ -70,3 +76,21 @@ def test_a_link_that_exists_already_is_a_conflict(client, world, as_user) -> Non
     response = client.post("/api/chain-links", headers=as_user("jj_bureau"), json=body)
     assert response.status_code == 409, response.text
     assert response.json()["code"] == "duplicate_link" and "已存在" in response.json()["message"]
+
+
+def test_the_link_list_is_catalogs_query_with_its_filter_and_orders(client, world, as_user, database_url) -> None:
+    """GET /api/chain-links answers what catalog.chains.queries.list_links gives the same user,
+    the one list a page or command would call; an order it does not offer is refused in Chinese."""
+    headers = as_user("jj_bureau")
+    listed = client.get("/api/chain-links", headers=headers, params={"sort": "-relation"}).json()
+    with Session(get_engine(database_url)) as session:
+        bureau = session.exec(select(User).where(User.username == "jj_bureau")).one()
+        found = chain_queries.list_links(session=session, user=bureau,
+                                         chosen=chain_queries.LinkFilter(sort="-relation"))
+    assert [link["id"] for link in listed["data"]] == [link.id for link in found.rows] and listed["count"] == 2
+    assert [link["relation"] for link in listed["data"]] == ["客户", "供应商"]
+    suppliers = client.get("/api/chain-links", headers=headers, params={"relation": "供应商"}).json()
+    assert [link["id"] for link in suppliers["data"]] == [world.ids["link_sharing"]]
+    refused = client.get("/api/chain-links", headers=headers, params={"sort": "member_name"})
+    assert refused.status_code == 422 and "不支持按“member_name”排序" in refused.json()["message"]
+    assert client.get("/api/chain-links", headers=as_user("xx_bureau")).json()["count"] == 0

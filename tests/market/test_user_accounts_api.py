@@ -12,6 +12,8 @@ from web_builders import JIUJIANG, World
 
 from catalog.audit.models import AuditEntry
 from catalog.db import get_engine
+from catalog.users import queries as user_queries
+from catalog.users.models import User
 
 PASSWORD = "initial-pass-1"
 
@@ -84,3 +86,20 @@ def test_a_bureau_accounts_regions_follow_the_service_rule(client: TestClient, w
     uid = _create(client, bureau, username="jj_colleague", role="bureau", regions=[JIUJIANG]).json()["id"]
     edited = client.patch(f"/api/users/{uid}", headers=bureau, json={"regions": ["江"]})
     assert edited.status_code == 422 and edited.json()["code"] == "bad_region"
+
+
+def test_the_account_list_is_catalogs_query_with_its_filter_and_orders(client: TestClient, world: World,
+                                                                       as_user: Any, database_url: str) -> None:
+    """GET /api/users answers what catalog.users.queries.list_users gives the same bureau (the
+    accounts `visible_users` lets it see), filtered by role, in an order it offers; another order
+    is refused in Chinese."""
+    bureau = as_user("jj_bureau")
+    listed = client.get("/api/users", headers=bureau, params={"sort": "-username", "role": "enterprise"}).json()
+    with Session(get_engine(database_url)) as session:
+        me = session.exec(select(User).where(col(User.username) == "jj_bureau")).one()
+        found = user_queries.list_users(session=session, user=me,
+                                        chosen=user_queries.UserFilter(role="enterprise", sort="-username"))
+    assert [u["username"] for u in listed["data"]] == [u.username for u in found.rows] == ["ent_sharing", "ent_private"]
+    assert listed["count"] == found.total == 2
+    refused = client.get("/api/users", headers=bureau, params={"sort": "password_hash"})
+    assert refused.status_code == 422 and "不支持按“password_hash”排序" in refused.json()["message"]
