@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from catalog_builders import make_enterprise, make_need, make_provider, make_solution
+from catalog_builders import make_enterprise, make_need, make_solution, provider_data
 from sqlmodel import Session, select
 
 from catalog.audit import service as audit
@@ -24,6 +24,8 @@ from catalog.events.models import (
     RequestStatus,
     event_slots,
 )
+from catalog.providers import service as provider_service
+from catalog.providers.models import ListingStatus, Provider
 from catalog.users.models import Role, User
 from matching.schedule.inputs import GRID_CHECK
 
@@ -32,6 +34,12 @@ SESSIONS = [
      "break_minutes": 10},
     {"name": "下午", "start": "14:00", "slot_minutes": 30, "slots": 2},
 ]
+
+
+def listed_provider(session: Session, seed: str = "p1") -> Provider:
+    """A provider in the pool (已入库): only a listed provider's offerings go to an event."""
+    return provider_service.create_provider(session=session, data=provider_data(seed), actor="tester",
+                                            status=ListingStatus.PUBLISHED)
 
 
 def make_event(session: Session, **overrides: object) -> Event:
@@ -87,7 +95,7 @@ def test_lifecycle_moves_only_along_the_allowed_states(session: Session) -> None
 
 def test_registration_checks_offers_and_duplicates(session: Session) -> None:
     event = make_event(session)
-    firm, seller, other = make_enterprise(session), make_provider(session), make_provider(session, "p2")
+    firm, seller, other = make_enterprise(session), listed_provider(session), listed_provider(session, "p2")
     foreign = make_solution(session, other, "S-9")
     with pytest.raises(ValidationFailed, match="不属于该服务商"):
         join(session, event, provider=seller, solutions=[foreign])
@@ -106,8 +114,8 @@ def test_registration_checks_offers_and_duplicates(session: Session) -> None:
 def test_requests_enforce_sides_validation_duplicates_and_caps(session: Session) -> None:
     event = make_event(session, max_meetings_enterprise=1)
     firm = join(session, event, enterprise=make_enterprise(session))
-    p1 = join(session, event, provider=make_provider(session, "p1"))
-    p2 = join(session, event, provider=make_provider(session, "p2"))
+    p1 = join(session, event, provider=listed_provider(session, "p1"))
+    p2 = join(session, event, provider=listed_provider(session, "p2"))
     firm2 = join(session, event, enterprise=make_enterprise(session, "e2"))
     with pytest.raises(ValidationFailed, match="企业只能约见服务商"):
         event_service.send_request(session=session, event=event, sender=firm, receiver=firm2,
@@ -132,7 +140,7 @@ def test_requests_enforce_sides_validation_duplicates_and_caps(session: Session)
 def test_request_reports_a_full_slot_and_no_common_session(session: Session) -> None:
     event = make_event(session)
     morning = join(session, event, enterprise=make_enterprise(session), sessions=[0])
-    afternoon = join(session, event, provider=make_provider(session), sessions=[1])
+    afternoon = join(session, event, provider=listed_provider(session), sessions=[1])
     with pytest.raises(Conflict, match="双方没有共同的参会时段"):
         event_service.send_request(session=session, event=event, sender=morning,
                                    receiver=afternoon, actor="a")
@@ -153,7 +161,7 @@ def test_unvalidated_participants_cannot_send(session: Session) -> None:
     event = make_event(session)
     data = ParticipantCreate(enterprise_id=make_enterprise(session).id)
     firm = event_service.register(session=session, event=event, data=data, actor="报名")
-    seller = join(session, event, provider=make_provider(session))
+    seller = join(session, event, provider=listed_provider(session))
     with pytest.raises(Forbidden, match="尚未经主办方确认"):
         event_service.send_request(session=session, event=event, sender=firm, receiver=seller,
                                    actor="a")
@@ -161,7 +169,7 @@ def test_unvalidated_participants_cannot_send(session: Session) -> None:
 
 def _scheduled(session: Session) -> tuple[Event, list, list]:
     event = make_event(session, auto_accept=True)
-    seller = make_provider(session)
+    seller = listed_provider(session)
     solution = make_solution(session, seller)
     sellers = [join(session, event, provider=seller, solutions=[solution], reps=2)]
     firms = [join(session, event, enterprise=make_enterprise(session, f"e{i}")) for i in range(3)]
@@ -280,7 +288,7 @@ def test_a_grid_edit_that_conflicts_is_refused_by_the_service_whoever_calls(sess
     """catalog.events.meetings checks every move and swap with the scheduler's check it is handed
     (the API, the page and anyone else calling it alike) and changes nothing it refuses."""
     event = make_event(session, auto_accept=True)
-    seller = make_provider(session)
+    seller = listed_provider(session)
     stand = join(session, event, provider=seller, solutions=[make_solution(session, seller)], reps=2)
     morning = join(session, event, enterprise=make_enterprise(session, "e1"), sessions=[0])
     afternoon = join(session, event, enterprise=make_enterprise(session, "e2"), sessions=[1])
@@ -311,7 +319,7 @@ def test_the_requests_offered_for_withdrawal_are_those_the_service_withdraws(ses
     """catalog.events.queries.withdrawable and catalog.events.service.withdraw_request ask one
     rule (withdraw_refusal): a waiting or accepted request not on the schedule."""
     event = make_event(session)
-    seller = make_provider(session)
+    seller = listed_provider(session)
     stand = join(session, event, provider=seller, solutions=[make_solution(session, seller)], reps=2)
     firms = [join(session, event, enterprise=make_enterprise(session, f"e{i}")) for i in range(4)]
     waiting, accepted, placed, declined = (event_service.send_request(
