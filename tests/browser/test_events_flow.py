@@ -1,5 +1,5 @@
 """A 供需对接 event end to end in a real browser, on the demo data:
-create → register → validate → request → accept → schedule → publish → outcome."""
+create → register → validate → request (withdrawn once and sent again) → accept → schedule → publish → outcome."""
 
 from __future__ import annotations
 
@@ -60,6 +60,14 @@ def test_bureau_runs_an_event_end_to_end(page: Page, live_server: str, shoot) ->
     shoot(page, "event-proposals")
     row.locator("select[name=preference]").select_option("必须见")
     row.locator("input[name=message]").fill("想了解印染车间的设备联网")
+    with page.expect_navigation():
+        row.locator("button:has-text('发起约见')").click()
+    expect(page.locator(".flash")).to_contain_text("约见申请已发出")
+    _click(page, "#my-requests button:has-text('撤回')")  # sent by mistake: taken back, then sent again
+    expect(page.locator(".flash")).to_contain_text("已撤回约见申请")
+    expect(page.locator("#my-requests")).to_contain_text("已撤回")
+    row = page.locator("#proposals tr", has_text="九江浔阳智造科技有限公司")
+    row.locator("select[name=preference]").select_option("必须见")
     with page.expect_navigation():
         row.locator("button:has-text('发起约见')").click()
     expect(page.locator(".flash")).to_contain_text("约见申请已发出")
