@@ -293,6 +293,24 @@ def scale(count: int, seconds: int, calibrate: bool = False, workers: int = 1) -
             finally:
                 app.terminate()
                 app.wait(timeout=30)
+            if shutil.which("wrk"):
+                threaded = _threaded_rate(env, workers, mixed, seconds, tmp)
+                print(f"the same API with each search blocking in a worker thread (MARKET_SEARCH_IN_THREAD): "
+                      f"{threaded:.0f}/s; the steps on the event loop serve {_rate(api) / threaded:.2f}× as many "
+                      f"(kept while ≥ 1.15)")
+
+
+def _threaded_rate(env: dict[str, str], workers: int, mixed: list[str], seconds: int, tmp: Path) -> float:
+    """Requests per second of GET /api/search when every search runs blocking in a thread."""
+    port = free_port()
+    app = serve({**env, "MARKET_SEARCH_IN_THREAD": "true"}, port, workers)
+    try:
+        warm(port, mixed)
+        wrk(port, mixed, max(5, seconds // 2), tmp)  # unmeasured, as for the first run
+        return _rate(wrk(port, mixed, seconds, tmp))
+    finally:
+        app.terminate()
+        app.wait(timeout=30)
 
 
 def main() -> None:

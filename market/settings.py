@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     meili_master_key: str = Field(default="", validation_alias="MEILI_MASTER_KEY")
     meili_binary: Path = PROJECT_ROOT / "vendor" / "meilisearch" / "meilisearch"
     meili_index_prefix: str = "szt"
+    # Run each search in a worker thread, blocking (search_index.query.search_solutions), rather
+    # than on the event loop as steps that ask the engine only when the learnt catalogue cannot
+    # answer. Off by default: bench/search.py measures both in one run, and the steps keep
+    # their place only while they serve markedly more searches per second.
+    search_in_thread: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
     session_hours: int = 8

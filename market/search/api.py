@@ -10,6 +10,7 @@ bureau also those of providers in its regions, a provider also its own (see `aud
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -35,6 +36,7 @@ from search_index.query import (
     SearchResult,
     SuggestRequest,
     known_sort,
+    search_solutions,
     search_solutions_async,
     suggest_async,
 )
@@ -187,8 +189,7 @@ async def search(
     wanted = SearchRequest(q=q, filters=_filters(request), sort=known_sort(sort),
                            page=page, per_page=per_page, facets=facets, **context)
     try:
-        result = await search_solutions_async(client=client, prefix=request.app.state.settings.meili_index_prefix,
-                                  request=wanted)
+        result = await _search(request, client, wanted)
     except (MeilisearchError, RequestException, OSError) as exc:
         raise SearchUnavailable(message=SEARCH_DOWN) from exc
     # Built as plain JSON: the hits are ours, validating them again per request only costs time.
@@ -197,6 +198,15 @@ async def search(
         "pages": result.pages, "facets": result.facets, "took_ms": round(result.took_ms, 2),
         "understood": _understood(result),
     }), media_type="application/json")
+
+
+async def _search(request: Request, client: meilisearch.Client, wanted: SearchRequest) -> SearchResult:
+    """The search, on the event loop as steps, or (settings.search_in_thread) blocking in a thread."""
+    settings = request.app.state.settings
+    if settings.search_in_thread:
+        return await asyncio.to_thread(search_solutions, client=client, prefix=settings.meili_index_prefix,
+                                       request=wanted)
+    return await search_solutions_async(client=client, prefix=settings.meili_index_prefix, request=wanted)
 
 
 @router.get("/suggest", responses=error_responses(503), summary="输入联想", openapi_extra=requires(PUBLIC))

@@ -102,6 +102,20 @@ def test_an_unknown_sort_is_refused_naming_the_choices_as_every_list_refuses_one
     assert "不支持按“cheapest”排序，可选：price_asc" in refused.json()["message"]
 
 
+def test_a_search_run_blocking_in_a_thread_answers_as_the_steps_on_the_event_loop_do(api: TestClient) -> None:
+    """settings.search_in_thread (the path bench/search.py weighs the steps against) is the same search."""
+    settings = api.app.state.settings  # type: ignore[attr-defined]
+    for params in ({"q": "质量追溯", "facets": "true"}, {"q": "設備連網", "sort": "price_asc"}, {"q": ""}):
+        on_loop = _search(api, **params)
+        settings.search_in_thread = True
+        try:
+            in_thread = _search(api, **params)
+        finally:
+            settings.search_in_thread = False
+        for key in ("hits", "total", "facets", "understood"):
+            assert in_thread[key] == on_loop[key], (params, key)
+
+
 def test_facet_counts_describe_the_whole_result_set(api: TestClient) -> None:
     body = _search(api, q="质量追溯", facets="true")
     assert sum(body["facets"]["billing"].values()) == body["total"]
