@@ -305,10 +305,17 @@ def open_intention(*, session: Session, user: User, enterprise_id: int, solution
 
 def update_engagement(*, session: Session, engagement: Engagement, data: EngagementUpdate, actor: str,
                       expected_version: int | None = None) -> Engagement:
-    """Correct the figures of an open engagement; an accepted or terminated one stays as it is."""
+    """Correct the figures of an open engagement; an accepted or terminated one stays as it is,
+    and one signed keeps a contract (its amount and date can be corrected, not cleared)."""
     if engagement.status in _ENGAGEMENT_FINAL:
         raise InvalidTransition(f"对接已是“{engagement.status}”，不能再修改", code="engagement_closed")
-    writes.update(session=session, record=engagement, changes=data.model_dump(exclude_unset=True), actor=actor,
+    changes = data.model_dump(exclude_unset=True)
+    if engagement.status != EngagementStatus.INTENT:
+        cleared = [label for name, label in (("contract_amount_wan", "合同金额"), ("contract_date", "签约日期"))
+                   if name in changes and changes[name] is None]
+        if cleared:
+            raise ValidationFailed("contract_required", f"对接已签约，{'、'.join(cleared)}只能更正，不能清空")
+    writes.update(session=session, record=engagement, changes=changes, actor=actor,
                   expected_version=expected_version)
     return engagement
 

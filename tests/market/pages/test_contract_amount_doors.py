@@ -49,3 +49,9 @@ def test_the_contract_amount_has_one_bound_whether_signed_or_corrected(page_clie
     again = page_client.patch(f"/api/engagements/{gid}", headers=who,
                               json={"contract_amount_wan": 0, "version": _version(page_client, gid, who)})
     assert again.status_code == 422 and _stored(database_url, gid).contract_amount_wan == 12.5
+    for cleared in ({"contract_amount_wan": None}, {"contract_date": None}):  # a signed one keeps its contract
+        emptied = page_client.patch(f"/api/engagements/{gid}", headers=who,
+                                    json={**cleared, "version": _version(page_client, gid, who)})
+        assert emptied.status_code == 422 and "不能清空" in emptied.json()["message"], emptied.text
+    stored = _stored(database_url, gid)
+    assert stored.contract_amount_wan == 12.5 and stored.contract_date is not None
