@@ -8,6 +8,7 @@ how well does each listing answer it (`relevance`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, reduce
@@ -23,6 +24,9 @@ from catalog.language.text import normalize
 from catalog.language.typos import Correction, TypoCorrector
 
 LIFT = 1.5  # how much more often than chance a correction must meet another word of the text
+# Words that join two requests in one sentence (想上 MES，顺便把设备联网): each part is a need
+# of its own. Only coordinators: 还要 and 也 are left out, they as often mean "still" inside one.
+_JOINED = re.compile("同时|顺便|另外|此外|并且|以及|而且|再加上")
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Weights:
     feedback_words: int = 2  # a listing lends feedback only when it has this many of the query's words
     coherence: float = 0.5  # in a long text, the least share a term keeps whose scenarios the rest does not share
     coherent_words: int = 10  # a text of this many known words or more is long (a story, a report)
+    joined: float = 0.85  # in a short text of several requests, a listing best for one of them scores at least this
     fields: Fields = field(default_factory=Fields)
 
 
@@ -71,12 +76,14 @@ class Relevance:
     terms: dict[str, float] = field(default_factory=dict)  # the query's terms and the feedback's
     best: float = 0.0  # the best raw score (what `text` is divided by)
     about: np.ndarray | None = None  # the scenario distribution
+    # a short text of several requests: each request's terms and its best raw score
+    requests: tuple[tuple[dict[str, float], float], ...] = ()
 
     def without_arrays(self) -> Relevance:
         """This relevance without the per-listing arrays: enough to score a listing the
         index does not hold (`CatalogueText.total_new`), small enough to keep."""
         return Relevance(text=np.zeros(0), scenario=np.zeros(0), scenarios=self.scenarios, terms=self.terms,
-                         best=self.best, about=self.about)
+                         best=self.best, about=self.about, requests=self.requests)
 
     def total(self, weight: float) -> np.ndarray:
         """Text evidence first: the scenario prior (at `weight`) only for listings with text support."""
@@ -190,10 +197,14 @@ class CatalogueText:
             raw = raw + self.index.scores(widened)
         best = float(raw.max()) if raw.size else 0.0
         text = raw / best if best > 0 else raw
+        requests = self._requests(query, terms)
+        for _, top, scores in requests:
+            text = np.maximum(text, self.weights.joined * scores / top)
         about = self._about(query, raw, text)
         prior = self.scenes.labels @ about if about.size else np.zeros(self.index.size)
         return Relevance(text=text, scenario=np.minimum(prior, 1.0), scenarios=self.scenes.named(about),
-                         terms={**widened, **terms}, best=best, about=about)
+                         terms={**widened, **terms}, best=best, about=about,
+                         requests=tuple((request_terms, top) for request_terms, top, _ in requests))
 
     def totals(self, relevance: Relevance) -> np.ndarray:
         """Every listing's score for the query: text support, then the scenario prior."""
@@ -204,6 +215,8 @@ class CatalogueText:
         learned), on the same scale."""
         raw = self.index.score_listing(relevance.terms, listing)
         text = raw / relevance.best if relevance.best > 0 else (1.0 if raw > 0 else 0.0)  # may pass 1: better than any held
+        for request_terms, top in relevance.requests:
+            text = max(text, self.weights.joined * self.index.score_listing(request_terms, listing) / top)
         labels = self.scenes.vector({s: (MAIN if i == 0 else OTHER) for i, s in enumerate(listing.scenarios)})
         prior = float(labels @ relevance.about) if relevance.about is not None and relevance.about.size else 0.0
         one = Relevance(text=np.array([text]), scenario=np.array([min(prior, 1.0)]), scenarios=[])
@@ -233,6 +246,26 @@ class CatalogueText:
                 agreement = float(cue @ rest / (np.linalg.norm(cue) * np.linalg.norm(rest)))
                 out[term] = terms[term] * (w.coherence + (1 - w.coherence) * agreement)
         return out
+
+    def _requests(self, query: Understanding, terms: dict[str, float]) -> list[tuple[dict[str, float], float, np.ndarray]]:
+        """The requests a short text joins (想上 MES 管住工单报工，顺便把设备联网看状态), each with
+        its terms, the best raw score a listing gets for it and every listing's: a listing that answers one
+        of them best then scores at least `Weights.joined`, though its words are only half
+        the text's. One request, or a long text (a story joins many things), gives none."""
+        w = self.weights
+        if not w.joined or len(self._known_words(terms)) >= w.coherent_words:
+            return []
+        parts = [p for p in _JOINED.split(query.text) if len(p.strip()) >= 2]
+        if len(parts) < 2:
+            return []
+        found = []
+        for part in parts:
+            part_terms = self._weighted(part, 1.0)
+            raw = self.index.scores(part_terms)
+            top = float(raw.max()) if raw.size else 0.0
+            if top > 0:
+                found.append((part_terms, top, raw))
+        return found
 
     def _feedback(self, terms: dict[str, float], raw: np.ndarray) -> dict[str, float]:
         """Words the best-scoring listings have in common, beyond the query's own (RM3-like
