@@ -15,13 +15,13 @@ from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, EnterpriseSize
 from catalog.enterprises.queries import EnterpriseFilter
 from catalog.enterprises.schemas import EnterpriseCreate, EnterpriseUpdate
-from catalog.errors import Conflict, Forbidden
+from catalog.errors import MarketError
 from catalog.taxonomy import taxonomy
 from catalog.users.models import User
 from market.deps import BureauUser, CsrfProtected, SessionDep
 from market.permissions.declared import BUREAU, requires
 from market.templating import render
-from market.web.forms import FormDep, optional, text, validate
+from market.web.forms import FormDep, optional, read_version, text, validate
 from market.web.page_common import PER_PAGE, Page, flash_redirect, industry_choices, parse_int
 
 router = APIRouter(include_in_schema=False)
@@ -81,7 +81,7 @@ def enterprise_create(request: Request, session: SessionDep, user: BureauUser, _
         return _new_form(request, session, user, values, errors, status_code=400)
     try:
         enterprise = enterprise_service.register_enterprise(session=session, user=user, data=data)
-    except (Conflict, Forbidden) as error:
+    except MarketError as error:
         return _new_form(request, session, user, values, {"form": error.message}, status_code=error.status)
     return flash_redirect(request, f"/bureau/enterprises/{enterprise.id}", f"已登记“{enterprise.name}”")
 
@@ -114,7 +114,7 @@ def enterprise_update(request: Request, session: SessionDep, user: BureauUser, _
         return flash_redirect(request, back, "；".join(errors.values()), "error")
     try:
         enterprise_service.edit_enterprise(session=session, user=user, enterprise=enterprise, data=data,
-                                           expected_version=parse_int(text(form, "version")))
-    except (Conflict, Forbidden) as error:
+                                           expected_version=read_version(form))
+    except MarketError as error:
         return flash_redirect(request, back, error.message, "error")
     return flash_redirect(request, back, f"已保存“{enterprise.name}”的登记信息")

@@ -17,7 +17,7 @@ from catalog.enterprises import queries as enterprise_queries
 from catalog.enterprises import service as enterprise_service
 from catalog.enterprises.models import Enterprise, EnterpriseSize, Need, Priority
 from catalog.enterprises.schemas import EnterpriseUpdate, NeedCreate, NeedUpdate
-from catalog.errors import Conflict, Forbidden, ValidationFailed
+from catalog.errors import Conflict, MarketError, ValidationFailed
 from catalog.providers.models import Provider
 from catalog.solutions.models import Solution
 from catalog.taxonomy import taxonomy
@@ -25,8 +25,8 @@ from catalog.users.models import User
 from market.deps import CsrfProtected, EnterpriseUser, SessionDep
 from market.permissions.declared import ENTERPRISES, requires
 from market.templating import render
-from market.web.forms import FormDep, checked, optional, text, validate
-from market.web.page_common import flash_redirect, parse_int
+from market.web.forms import FormDep, checked, optional, read_version, text, validate
+from market.web.page_common import flash_redirect
 
 router = APIRouter(include_in_schema=False)
 
@@ -72,8 +72,8 @@ def profile_submit(request: Request, session: SessionDep, user: EnterpriseUser, 
         return flash_redirect(request, "/enterprise", "；".join(errors.values()), "error")
     try:
         enterprise_service.edit_enterprise(session=session, user=user, enterprise=enterprise, data=data,
-                                           expected_version=parse_int(text(form, "version")))
-    except (Conflict, Forbidden) as error:
+                                           expected_version=read_version(form))
+    except MarketError as error:
         return flash_redirect(request, "/enterprise", error.message, "error")
     return flash_redirect(request, "/enterprise", "企业资料和隐私设置已保存")
 
@@ -143,8 +143,8 @@ def need_edit_submit(request: Request, session: SessionDep, user: EnterpriseUser
         return render(request, "enterprise/need_form.html", context, status_code=422)
     try:
         enterprise_service.edit_need(session=session, user=user, need=need, data=data,
-                                     expected_version=parse_int(text(form, "version")))
-    except Conflict as error:
+                                     expected_version=read_version(form))
+    except MarketError as error:
         return flash_redirect(request, f"{NEEDS_URL}/{need.id}/edit", error.message, "error")
     return flash_redirect(request, NEEDS_URL, f"已保存需求 {need.code}")
 

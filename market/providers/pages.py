@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from catalog import access
 from catalog.engagements import queries as engagement_queries
-from catalog.errors import Conflict, Forbidden, MarketError
+from catalog.errors import MarketError
 from catalog.providers import permissions as provider_rules
 from catalog.providers import queue, review
 from catalog.providers import service as provider_service
@@ -34,8 +34,8 @@ from market.deps import CsrfProtected, ProviderUser, SessionDep
 from market.listings import forms as lf
 from market.permissions.declared import PROVIDER, requires
 from market.templating import render
-from market.web.forms import FormDep, text, validate
-from market.web.page_common import flash_redirect, parse_int
+from market.web.forms import FormDep, read_version, validate
+from market.web.page_common import flash_redirect
 
 router = APIRouter(include_in_schema=False)
 
@@ -108,8 +108,8 @@ def profile_submit(request: Request, session: SessionDep, user: ProviderUser, _c
         return _profile_page(request, provider, values, errors, _open_revision(session, provider), 422)
     try:
         outcome = revisions.edit_listing(session=session, user=user, record=provider, data=data,
-                                         expected_version=parse_int(text(form, "version")))
-    except (Conflict, Forbidden) as error:
+                                         expected_version=read_version(form))
+    except MarketError as error:
         return flash_redirect(request, "/provider/profile", error.message, "error")
     return flash_redirect(request, "/provider", *lf.saved_message(provider, outcome))
 
@@ -184,8 +184,8 @@ def edit_solution_submit(request: Request, session: SessionDep, user: ProviderUs
     back = f"/provider/solutions/{solution.id}/edit"
     try:
         outcome = revisions.edit_listing(session=session, user=user, record=solution, data=data,
-                                         expected_version=parse_int(text(form, "version")))
-    except (Conflict, Forbidden) as error:
+                                         expected_version=read_version(form))
+    except MarketError as error:
         return flash_redirect(request, back, error.message, "error")
     return flash_redirect(request, "/provider/solutions", *lf.saved_message(solution, outcome))
 

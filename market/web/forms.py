@@ -8,6 +8,8 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
+from catalog.errors import ValidationFailed
+
 M = TypeVar("M", bound=BaseModel)
 
 _TYPE_MESSAGES = {
@@ -83,3 +85,12 @@ def message_of(item: Any) -> str:
 def optional(value: str) -> str | None:
     """Empty form text → None (so optional numbers and choices stay unset)."""
     return value or None
+
+
+def read_version(form: FormData) -> int:
+    """The version of the record an edit form was shown with (its hidden `version` field):
+    required, as the API's `version` is, so a post that names none is not taken as current."""
+    raw = text(form, "version")
+    if not raw.isdigit():
+        raise ValidationFailed("version_required", "表单缺少所编辑记录的版本号，请刷新页面后重新提交")
+    return int(raw)

@@ -26,9 +26,23 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
 
 
 def post_form(client: TestClient, url: str, data: dict | None = None, page: str | None = None, **kw):  # type: ignore[no-untyped-def]
-    """POST a form the way the page at `page` (default: `url`) would, CSRF token included."""
-    token = csrf_of(client.get(page or url, headers=HTML).text)
-    return client.post(url, data={**(data or {}), "csrf_token": token}, headers=HTML, follow_redirects=False, **kw)
+    """POST a form the way the page at `page` (default: `url`) would, CSRF token included, and
+    the version of the record its form to `url` was shown with (unless `data` names one)."""
+    html = client.get(page or url, headers=HTML).text
+    sent = {**(data or {}), "csrf_token": csrf_of(html)}
+    shown = _shown_version(html, url)
+    if shown is not None and "version" not in sent:
+        sent["version"] = shown
+    return client.post(url, data=sent, headers=HTML, follow_redirects=False, **kw)
+
+
+def _shown_version(html: str, url: str) -> str | None:
+    """The hidden `version` of the page's form that posts to `url`, as a browser sends it."""
+    for action, body in re.findall(r'<form[^>]*action="([^"]*)"[^>]*>(.*?)</form>', html, re.S):
+        found = re.search(r'name="version" value="(\d+)"', body)
+        if action == url and found:
+            return found.group(1)
+    return None
 
 
 def flashes(client: TestClient, url: str = "/") -> str:
