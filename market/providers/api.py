@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import Field
 from sqlmodel import select
 
@@ -25,6 +25,7 @@ from catalog.revisions import service as revisions
 from catalog.users.models import User
 from market.deps import CurrentUser, OptionalUser, SessionDep
 from market.permissions.declared import BUREAU, PROVIDER, PUBLIC, requires
+from market.search.ranking import provider_ranking
 from market.web.api_common import (
     LIST_ERRORS,
     READ_ERRORS,
@@ -50,7 +51,7 @@ class ProviderPatch(ProviderUpdate):
 @router.get("", response_model=ProvidersPublic, responses=LIST_ERRORS, summary="服务商列表",
             openapi_extra=requires(PUBLIC))
 def list_providers(
-    session: SessionDep, user: OptionalUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
+    request: Request, session: SessionDep, user: OptionalUser, page: Page = 1, per_page: PerPage = 20, sort: Sort = None,
     q: Q = None,
     status: Annotated[ListingStatus | None, Query(description="状态")] = None,
     region: Annotated[str | None, Query(max_length=60, description="地区：服务商位于该地区或服务该地区")] = None,
@@ -61,7 +62,8 @@ def list_providers(
     chosen = ProviderFilter(q=q or "", status=status.value if status else None, region=region or "",
                             scenario=scenario or "", industry=industry or "", kind=kind or "", sort=sort or "")
     found = provider_queries.list_providers(session=session, within=provider_rules.visible_providers(user, select(Provider)),
-                                            chosen=chosen, page=page, per_page=per_page)
+                                            chosen=chosen, ranked=provider_ranking(request, chosen.q),
+                                            page=page, per_page=per_page)
     return ProvidersPublic(data=[out(ProviderPublic, p) for p in found.rows], count=found.total)
 
 

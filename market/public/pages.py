@@ -7,8 +7,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from meilisearch.errors import MeilisearchError
-from requests.exceptions import RequestException
 from sqlmodel import Session, col, select
 
 from catalog.engagements import queries as engagement_queries
@@ -24,10 +22,9 @@ from market.deps import OptionalUser, SessionDep
 from market.permissions.declared import PUBLIC, requires
 from market.public import browse
 from market.public.visibility import public_providers, public_solutions
-from market.search.api import SearchUnavailable, get_search_client
+from market.search.ranking import provider_ranking
 from market.templating import render
 from market.web.page_common import PER_PAGE, Page, industry_choices, parse_int
-from search_index.query import ranked_providers
 
 router = APIRouter(include_in_schema=False)
 
@@ -91,7 +88,7 @@ def solution_detail(request: Request, session: SessionDep, user: OptionalUser, s
 def provider_list(request: Request, session: SessionDep) -> HTMLResponse:
     """Browse published providers with filters and paging."""
     chosen = browse.ProviderFilters.from_request(request)
-    ranked = _providers_for(request, chosen.q) if chosen.q else None
+    ranked = provider_ranking(request, chosen.q)
     found = provider_queries.list_providers(session=session, within=public_providers(), chosen=chosen.to_filter(),
                                             ranked=ranked, page=parse_int(request.query_params.get("page"), 1) or 1,
                                             per_page=PER_PAGE, clamp=True)
@@ -107,16 +104,6 @@ def provider_list(request: Request, session: SessionDep) -> HTMLResponse:
         **_choices(),
     }
     return render(request, "public/providers.html", context)
-
-
-def _providers_for(request: Request, q: str) -> list[int] | None:
-    """Providers by their best listing for `q` (None when the search is unavailable: the
-    list then matches names only, and says so)."""
-    try:
-        client = get_search_client(request)
-        return ranked_providers(client=client, prefix=request.app.state.settings.meili_index_prefix, q=q)
-    except (SearchUnavailable, MeilisearchError, RequestException, OSError):
-        return None
 
 
 @router.get("/providers/{provider_id}", response_class=HTMLResponse, openapi_extra=requires(PUBLIC))

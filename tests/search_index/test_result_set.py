@@ -159,6 +159,17 @@ def test_the_provider_list_finds_providers_by_what_they_offer(api: TestClient) -
     assert 'id="result-total">2<' in named  # names hold it, though no listing does
 
 
+def test_the_provider_api_lists_the_providers_the_page_lists_for_a_text(api: TestClient) -> None:
+    """One ranking under both doors (market.search.ranking): names first, then by what they offer."""
+    import re
+
+    for q in ("停机预警 保养", "批次追溯", "测试服务商"):
+        html = api.get("/providers", params={"q": q}, headers={"Accept": "text/html"}).text
+        on_page = list(dict.fromkeys(int(i) for i in re.findall(r'href="/providers/(\d+)"', html)))
+        listed = api.get("/api/providers", params={"q": q}).json()
+        assert [p["id"] for p in listed["data"]] == on_page and listed["count"] == len(on_page), q
+
+
 def test_a_short_result_set_is_followed_by_its_scenarios_other_listings(api: TestClient) -> None:
     body = _search(api, q="停机预警", facets="true")
     names = [h["name"] for h in body["hits"]]
