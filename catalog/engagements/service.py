@@ -9,6 +9,7 @@ audited as that user), which the API and the pages call. Services flush, never c
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -99,10 +100,10 @@ def sign(*, session: Session, engagement: Engagement, amount_wan: float | None, 
     """意向 → 签约, with the contract amount (万元, more than 0 and at most limits.CONTRACT_WAN, the
     bound a correction has too) and date."""
     _check(engagement, S.SIGNED, expected_version)
-    if amount_wan is None or amount_wan <= 0 or amount_wan > CONTRACT_WAN:
+    amount = round(float(amount_wan), 4) if amount_wan is not None else math.nan  # as stored
+    if not math.isfinite(amount) or amount <= 0 or amount > CONTRACT_WAN:
         raise ValidationFailed(message=f"合同金额须大于 0 万元（且不超过 {CONTRACT_WAN:.0f} 万元）")
-    return _move(session, engagement, S.SIGNED, actor, contract_amount_wan=round(float(amount_wan), 4),
-                 contract_date=contract_date)
+    return _move(session, engagement, S.SIGNED, actor, contract_amount_wan=amount, contract_date=contract_date)
 
 
 def record_signing(*, session: Session, engagement: Engagement, actor: str) -> Engagement:
@@ -145,7 +146,7 @@ def propose_acceptance(*, session: Session, engagement: Engagement, acceptance_d
     if engagement.contract_date and acceptance_date < engagement.contract_date:
         raise ValidationFailed(message="验收日期不能早于签约日期")
     share = float(provider_share_wan or 0.0)
-    if share < 0 or share > float(engagement.contract_amount_wan or 0):
+    if not math.isfinite(share) or share < 0 or share > float(engagement.contract_amount_wan or 0):
         raise ValidationFailed(message="服务商让利金额须在 0 与合同金额之间")
     record = acceptance_of(session=session, engagement_id=engagement.id or 0) or AcceptanceRecord(
         engagement_id=engagement.id or 0, acceptance_date=acceptance_date, level_before=before,

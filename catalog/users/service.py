@@ -70,8 +70,9 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def refresh_hash(*, session: Session, user: User, password: str) -> None:
-    """Make a verified password's hash anew when it was made with old parameters (flushes)."""
-    if needs_rehash(user.password_hash):
+    """Make a password's hash anew when it was made with old parameters (flushes); a password
+    that does not verify changes nothing."""
+    if needs_rehash(user.password_hash) and verify_password(user.password_hash, password):
         user.password_hash = hash_password(password)
         session.add(user)
         session.flush()

@@ -19,7 +19,7 @@ from catalog.engagements import service as engagement_service
 from catalog.engagements import service as flow
 from catalog.engagements.models import Engagement
 from catalog.enterprises.models import Enterprise
-from catalog.errors import MarketError
+from catalog.errors import MarketError, ValidationFailed
 from catalog.progress import evaluations, policy, workbooks
 from catalog.progress import queries as progress_queries
 from catalog.progress import service as progress_service
@@ -170,6 +170,15 @@ def _read(form: Any) -> int | None:
     return parse_int(text(form, "version"))
 
 
+def _share(form: Any) -> float:
+    """The provider's share (让利, 万元) as typed; none is 0, and what is no number is refused."""
+    raw = text(form, "provider_share_wan")
+    share = to_float(raw)
+    if raw and share is None:
+        raise ValidationFailed("bad_share", f"服务商让利应为数字（万元），实际为“{raw[:20]}”")
+    return share or 0.0
+
+
 def _stepped(request: Request, session: Session, user: User, engagement_id: int,
              take: Callable[[Engagement], str]) -> Response:
     """Take one workflow step from the engagement page (`take`: the catalog call, and what the
@@ -214,7 +223,7 @@ def engagement_propose(request: Request, session: SessionDep, user: CurrentUser,
         flow.propose_acceptance_as(session=session, user=user, engagement=g,
                                    acceptance_date=_day(form, "acceptance_date"),
                                    level_before=text(form, "level_before"), level_after=text(form, "level_after"),
-                                   provider_share_wan=to_float(text(form, "provider_share_wan")) or 0.0)
+                                   provider_share_wan=_share(form))
         return "已提交验收申请，等待主管部门确认"
     return _stepped(request, session, user, engagement_id, take)
 

@@ -91,6 +91,6 @@ def read_version(form: FormData) -> int:
     """The version of the record an edit form was shown with (its hidden `version` field):
     required, as the API's `version` is, so a post that names none is not taken as current."""
     raw = text(form, "version")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise ValidationFailed("version_required", "表单缺少所编辑记录的版本号，请刷新页面后重新提交")
     return int(raw)

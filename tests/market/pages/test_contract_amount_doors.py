@@ -55,3 +55,21 @@ def test_the_contract_amount_has_one_bound_whether_signed_or_corrected(page_clie
         assert emptied.status_code == 422 and "不能清空" in emptied.json()["message"], emptied.text
     stored = _stored(database_url, gid)
     assert stored.contract_amount_wan == 12.5 and stored.contract_date is not None
+
+
+def test_no_number_or_a_rounded_away_amount_signs_no_contract(page_client, world, as_user, database_url) -> None:
+    """NaN (which every comparison lets through) and an amount that rounds to 0 are refused by the
+    API and the page alike; the engagement stays 意向 with no amount."""
+    gid, who = world.ids["engagement"], as_user("ent_sharing")
+    url = f"/progress/engagements/{gid}"
+    for amount in ("NaN", "0.00001"):
+        body = f'{{"amount_wan": {amount}, "contract_date": "2026-03-01"}}'
+        api = page_client.post(f"/api/engagements/{gid}/sign", headers={**who, "Content-Type": "application/json"},
+                               content=body)
+        assert api.status_code == 422, (amount, api.text)
+    login(page_client, "ent_sharing")
+    for amount in ("nan", "0.00004"):
+        page = post_form(page_client, f"{url}/sign", {"amount_wan": amount, "contract_date": "2026-03-01"}, page=url)
+        assert page.status_code == 303 and "合同金额须大于 0" in flashes(page_client, url), amount
+    stored = _stored(database_url, gid)
+    assert stored.status == "意向" and stored.contract_amount_wan is None

@@ -32,8 +32,10 @@ def test_every_edit_form_without_its_version_is_refused_as_the_api_refuses_it(pa
     sol = world.ids["sol_a"]
     login(page_client, "provider_a")
     url = f"/provider/solutions/{sol}/edit"
-    response = _post_without_version(page_client, url, EDITED)
-    assert response.status_code == 303 and REFUSED in flashes(page_client, url)
+    for version in (None, "²", "1.5"):  # none, a digit int() cannot read, no whole number
+        sent = EDITED if version is None else {**EDITED, "version": version}
+        response = _post_without_version(page_client, url, sent)
+        assert response.status_code == 303 and REFUSED in flashes(page_client, url), version
     assert _stored(database_url, Solution, sol).name == "设备点检云"
     api = page_client.patch(f"/api/solutions/{sol}", headers=as_user("provider_a"), json={"name": "设备点检云新版"})
     assert api.status_code == 422 and "version" in api.text

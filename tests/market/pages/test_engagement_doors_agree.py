@@ -42,6 +42,25 @@ def test_a_rating_that_is_no_number_is_refused_on_the_page_as_the_api_refuses_on
     assert _stored(database_url, gid).rating == 4
 
 
+def test_a_providers_share_that_is_no_number_is_refused_on_the_page_as_by_the_api(
+        page_client, world, as_user, database_url) -> None:
+    """The page once read 让利 “abc” as 0 and proposed the acceptance; the API refuses it (422)."""
+    url, gid = _page(world), world.ids["engagement"]
+    login(page_client, "ent_sharing")
+    post_form(page_client, f"{url}/sign", {"amount_wan": "10", "contract_date": "2026-03-01"}, page=url)
+    post_form(page_client, f"{url}/start", {}, page=url)
+    assert _stored(database_url, gid).status == "实施中"
+    proposal = {"acceptance_date": "2026-06-30", "level_before": "二级", "level_after": "三级"}
+    api = page_client.post(f"/api/engagements/{gid}/acceptance", headers=as_user("ent_sharing"),
+                           json={**proposal, "provider_share_wan": "abc"})
+    assert api.status_code == 422, api.text
+    for typed in ("abc", "nan"):
+        page = post_form(page_client, f"{url}/propose", {**proposal, "provider_share_wan": typed}, page=url)
+        assert page.status_code == 303
+        assert "让利" in flashes(page_client, url), typed
+    assert _stored(database_url, gid).status == "实施中"
+
+
 def _refused(response, message: str) -> None:  # type: ignore[no-untyped-def]
     assert response.status_code == 403, response.text
     assert message in response.text and "text/html" in response.headers["content-type"]
